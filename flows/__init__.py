@@ -1,0 +1,1 @@
+"""Prefect flows, the mipulse CLI and report rendering."""

@@ -1,0 +1,156 @@
+"""The `mipulse` command: sample | run | query | report."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Sequence
+
+# Prefect without a server starts a temporary local one; no analytics from it.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        return args.handler(args, extra)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"mipulse {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    from pipelines.job import add_job_arguments
+
+    parser = argparse.ArgumentParser(prog="mipulse", description="Sentiment and emotion of social posts, "
+                                     "year by year, with PMI lexicons.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sample = sub.add_parser("sample", help="write a synthetic corpus with planted structure")
+    sample.add_argument("--posts", type=int, default=20_000)
+    sample.add_argument("--out", required=True, help="folder for twitter/reddit/youtube .jsonl")
+    sample.add_argument("--seed", type=int, default=0)
+    sample.set_defaults(handler=_sample)
+
+    run = sub.add_parser("run", help="posts -> Beam -> DuckDB -> charts, as one Prefect flow",
+                         epilog="Any other --flag is passed to Beam (e.g. --runner, "
+                                "--direct_num_workers=2 --direct_running_mode=multi_processing).")
+    add_job_arguments(run)
+    run.add_argument("--db", required=True, help="DuckDB file (created if missing)")
+    run.add_argument("--out", default=None, help="folder for Parquet runs and the report "
+                     "(default: mipulse-out beside the DB)")
+    run.add_argument("--runner", default=None, help="Beam runner (default: FnApiRunner, in-process)")
+    run.add_argument("--no-report", action="store_true", help="skip the charts")
+    run.set_defaults(handler=_run)
+
+    query = sub.add_parser("query", help="run SQL on a read-only connection")
+    query.add_argument("--db", required=True)
+    query.add_argument("--format", default="table", choices=("table", "csv", "json"))
+    query.add_argument("sql", help="one SQL statement")
+    query.set_defaults(handler=_query)
+
+    report = sub.add_parser("report", help="write the yearly charts as PNG")
+    report.add_argument("--db", required=True)
+    report.add_argument("--out", required=True)
+    report.add_argument("--from", dest="from_year", type=int, default=None)
+    report.add_argument("--to", dest="to_year", type=int, default=None)
+    report.add_argument("--platform", default=None)
+    report.set_defaults(handler=_report)
+    return parser
+
+
+def _sample(args: argparse.Namespace, _: list[str]) -> int:
+    from pipelines.synthetic import write_sample
+
+    paths = write_sample(args.out, args.posts, args.seed)
+    print(f"wrote {args.posts} posts to {', '.join(map(str, paths))}")
+    return 0
+
+
+def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from flows.run_flow import run_flow
+
+    if args.runner:
+        beam_args = [f"--runner={args.runner}", *beam_args]
+    summary = run_flow(
+        inputs=args.input, db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
+        input_format=args.format, default_platform=args.platform, author_salt=args.author_salt,
+        aggregation=args.aggregation,
+        min_df=args.min_df, smoothing_k=args.smoothing_k, context_alpha=args.context_alpha,
+        neutral_band=args.neutral_band, report=not args.no_report,
+    )
+    print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
+                 [tuple(row.values()) for row in summary.accounting]))
+    print(f"run {summary.run_id}: {summary.posts} posts in {summary.seconds:.1f} s "
+          f"({summary.posts_per_second:.0f} posts/s) -> {summary.db}")
+    for chart in summary.report:
+        print(f"chart: {chart}")
+    return 0
+
+
+def _query(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.db import ReadOnlyQueryError, query
+
+    try:
+        columns, rows = query(args.db, args.sql)
+    except ReadOnlyQueryError as exc:
+        print(f"mipulse query: {exc}", file=sys.stderr)
+        return 3
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif args.format == "json":
+        print(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_value, ensure_ascii=False))
+    else:
+        print(_table(columns, rows))
+    return 0
+
+
+def _report(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.report import render_report
+
+    for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
+                              platform=args.platform):
+        print(f"chart: {path}")
+    return 0
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+def _table(columns: list[str], rows: list[tuple]) -> str:
+    """A plain aligned text table."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Render mipulse's yearly charts (PNG) from the report views of a DuckDB database.
+
+The database is opened read-only, so the views must already exist: the loader creates
+them with :func:`flows.views.create_views`. Every chart is written even when there is
+nothing to draw (it then says "no data"), so a report run never fails on an empty window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")  # headless: Prefect workers and CI have no display
+
+from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
+from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
+
+import sql  # noqa: E402
+from flows.views import VIEWS  # noqa: E402
+
+FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
+DPI = 120
+DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of the years shown
+SENTIMENT_FILE = "sentiment_share_by_platform.png"
+EMOTION_FILE = "emotion_shares.png"
+TOPIC_FILE = "topic_volume.png"
+
+SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
+SENTIMENT_ORDER = ("positive", "negative", "neutral")
+# Plutchik's wheel colours, darkened where the pale originals vanish on white.
+EMOTION_COLORS = {
+    "joy": "#e6b800", "trust": "#7cb342", "fear": "#1b7f3b", "surprise": "#17a2b8",
+    "sadness": "#1f5fbf", "disgust": "#8e44ad", "anger": "#d62728", "anticipation": "#f28e2b",
+}
+
+Row = dict[str, Any]
+
+
+def render_report(
+    db_path: str | Path,
+    out_dir: str | Path,
+    *,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    platform: str | None = None,
+) -> list[Path]:
+    """Write the sentiment, emotion and topic charts for ``db_path`` into ``out_dir``.
+
+    Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
+    Returns the written PNG paths, in a fixed order.
+    """
+    db_path, out_dir = Path(db_path), Path(out_dir)
+    if not db_path.is_file():
+        raise FileNotFoundError(f"{db_path}: no such DuckDB database")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    params = {"from_year": from_year, "to_year": to_year, "platform": platform}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        _require_views(con, db_path)
+        sentiment = _query(con, "report_sentiment_share.sql", params)
+        emotions = _query(con, "report_emotion_share.sql", params)
+        topics = _query(con, "report_topic_volume.sql", params)
+    window = _window_label(from_year, to_year, platform)
+    return [
+        _plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window),
+        _plot_emotions(emotions, out_dir / EMOTION_FILE, window),
+        _plot_topics(topics, out_dir / TOPIC_FILE, window),
+    ]
+
+
+def _require_views(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    found = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    missing = [v for v in VIEWS if v not in found]
+    if missing:
+        raise RuntimeError(
+            f"{db_path}: report views missing ({', '.join(missing)}); create them on a "
+            "writable connection with flows.views.create_views (the loader does this)"
+        )
+
+
+def _query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> list[Row]:
+    cursor = con.execute(sql.read(name), dict(params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+
+
+def _window_label(from_year: int | None, to_year: int | None, platform: str | None) -> str:
+    parts = []
+    if from_year is not None or to_year is not None:
+        parts.append(f"{from_year if from_year is not None else '…'}–{to_year if to_year is not None else '…'}")
+    if platform:
+        parts.append(platform)
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _plot_sentiment(rows: list[Row], path: Path, window: str) -> Path:
+    title = f"Sentiment share by platform, per year{window}"
+    if not rows:
+        return _no_data(path, title)
+    platforms = _ordered({r["platform"] for r in rows})
+    labels = _ordered({r["sentiment_label"] for r in rows}, first=SENTIMENT_ORDER)
+    years_shown = {r["year"] for r in rows}
+    step = DODGE * max(1, max(years_shown) - min(years_shown))
+    fig, axes = _panels(len(platforms))
+    for ax, platform in zip(axes, platforms):
+        mine = [r for r in rows if r["platform"] == platform]
+        for i, label in enumerate(labels):
+            series = [r for r in mine if r["sentiment_label"] == label]
+            years, share, low, high = _columns(series, "year", "share", "ci_low", "ci_high")
+            dodge = (i - (len(labels) - 1) / 2) * step  # keep the labels' error bars apart
+            ax.errorbar(
+                [y + dodge for y in years], share, yerr=_yerr(share, low, high), label=label, marker="o",
+                markersize=4, capsize=3, linewidth=1.8 if label != "neutral" else 1.0,
+                linestyle="-" if label != "neutral" else "--",
+                color=SENTIMENT_COLORS.get(label, f"C{i}"),
+            )
+        total = sum({r["year"]: r["total"] for r in mine}.values())
+        ax.set_title(f"{platform} (n = {total:,})")
+        _year_axis(ax)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.grid(alpha=0.3)
+    axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
+    axes[0].set_ylabel("Share of posts (95% Wilson interval)")
+    fig.supxlabel("Year")
+    fig.suptitle(title)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Label")
+    return _save(fig, path)
+
+
+def _plot_emotions(rows: list[Row], path: Path, window: str) -> Path:
+    title = f"Dominant-emotion shares by platform, per year{window}"
+    rows = [r for r in rows if r["share"] is not None]  # years with no emotion evidence
+    if not rows:
+        return _no_data(path, title)
+    platforms = _ordered({r["platform"] for r in rows})
+    emotions = _ordered({r["emotion"] for r in rows})
+    fig, axes = _panels(len(platforms))
+    for ax, platform in zip(axes, platforms):
+        mine = [r for r in rows if r["platform"] == platform]
+        for emotion in emotions:
+            years, share = _columns([r for r in mine if r["emotion"] == emotion], "year", "share")
+            ax.plot(years, share, marker="o", markersize=3, linewidth=1.6,
+                    color=EMOTION_COLORS.get(emotion), label=emotion)
+        ax.set_title(platform)
+        _year_axis(ax)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.grid(alpha=0.3)
+    axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
+    axes[0].set_ylabel("Share of posts with a dominant emotion")
+    fig.supxlabel("Year")
+    fig.suptitle(title)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Emotion")
+    return _save(fig, path)
+
+
+def _plot_topics(rows: list[Row], path: Path, window: str) -> Path:
+    title = f"Posts per topic, per year, all platforms{window}"
+    if not rows:
+        return _no_data(path, title)
+    topics = list(dict.fromkeys(r["topic"] for r in rows))  # the query orders busiest first
+    colors = matplotlib.colormaps["tab10" if len(topics) <= 10 else "tab20"]
+    fig, (ax,) = _panels(1)
+    for i, topic in enumerate(topics):
+        years, posts = _columns([r for r in rows if r["topic"] == topic], "year", "posts")
+        ax.plot(years, posts, marker="o", markersize=4, linewidth=1.8,
+                color=colors(i % colors.N), label=topic.replace("_", " "))
+    _year_axis(ax)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Posts")
+    ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.legend(loc="outside right upper", title="Topic")
+    return _save(fig, path)
+
+
+def _panels(n: int) -> tuple[Figure, list[Any]]:
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    axes = fig.subplots(1, n, sharey=True, squeeze=False)[0]
+    return fig, list(axes)
+
+
+def _no_data(path: Path, title: str) -> Path:
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "no data", ha="center", va="center", fontsize=28, color="#8d99ae")
+    ax.text(0.5, 0.38, "no scored posts in the selected window", ha="center", va="center",
+            fontsize=12, color="#8d99ae")
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fig.savefig(path, dpi=DPI, format="png")
+    return path
+
+
+def _columns(rows: list[Row], *names: str) -> tuple[list[float], ...]:
+    """Column lists from rows; SQL NULL becomes NaN so matplotlib leaves a gap."""
+    return tuple([float("nan") if r[n] is None else r[n] for r in rows] for n in names)
+
+
+def _yerr(share: list[float], low: list[float], high: list[float]) -> list[list[float]]:
+    # max(0, ·): rounding can put a bound a hair past the share; errorbar rejects negatives
+    return [[max(0.0, s - lo) for s, lo in zip(share, low)], [max(0.0, hi - s) for s, hi in zip(share, high)]]
+
+
+def _year_axis(ax: Any) -> None:
+    # "auto": as many whole-year ticks as fit the panel's width, so narrow panels stay legible
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+
+
+def _ordered(values: Iterable[str], first: tuple[str, ...] = ()) -> list[str]:
+    """`first` (those present) in its order, then the rest alphabetically."""
+    values = set(values)
+    return [v for v in first if v in values] + sorted(values - set(first))

@@ -1,0 +1,46 @@
+"""Which anchors (seed words, seed classes, topics) a tokenized post holds."""
+
+from __future__ import annotations
+
+from pipelines.config import SeedConfig
+from pipelines.lexicon import emotion_anchor, sentiment_anchor, topic_anchor
+from pipelines.text import base_form
+
+
+def find_topics(tokens: list[str], seeds: SeedConfig) -> list[str]:
+    """Topics whose keyword (a word, a hashtag or a phrase of consecutive words) occurs.
+
+    Negation marks are ignored: 'no plastic' is still about plastic.
+    """
+    bases = [base_form(t) for t in tokens]
+    present = set(bases)
+    found = []
+    for topic, phrases in seeds.topics.items():
+        if any(_has_phrase(bases, present, phrase) for phrase in phrases):
+            found.append(topic)
+    return found
+
+
+def anchors_in_post(terms: set[str], topics: list[str], seeds: SeedConfig) -> set[str]:
+    """Word anchors among the post's counting terms plus the classes they (or its topics) form.
+
+    Seeds count only un-negated: 'not good' is no evidence of the positive class.
+    """
+    anchors = terms & seeds.word_anchors()
+    for polarity, words in seeds.sentiment.items():
+        if anchors.intersection(words):
+            anchors.add(sentiment_anchor(polarity))
+    for emotion, words in seeds.emotions.items():
+        if anchors.intersection(words):
+            anchors.add(emotion_anchor(emotion))
+    anchors.update(topic_anchor(t) for t in topics)
+    return anchors
+
+
+def _has_phrase(bases: list[str], present: set[str], phrase: tuple[str, ...]) -> bool:
+    if len(phrase) == 1:
+        return phrase[0] in present
+    if not present.issuperset(phrase):
+        return False
+    width = len(phrase)
+    return any(tuple(bases[i:i + width]) == phrase for i in range(len(bases) - width + 1))

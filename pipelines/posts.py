@@ -1,0 +1,111 @@
+"""The canonical post and the pure parsing of one input record into a post or a reject."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+PLATFORMS = ("twitter", "reddit", "youtube")
+EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EXCERPT_CHARS = 200
+MAX_TEXT_CHARS = 100_000
+
+_MENTION_RE = re.compile(r"(?<![\w@])@\w{1,30}")
+_ID_FIELDS = ("post_id", "id", "id_str")
+_AUTHOR_FIELDS = ("author", "author_id", "user", "username", "author_name")
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input record that did not become a post, and why."""
+
+    source_file: str
+    record_no: int
+    reason: str
+    excerpt: str
+
+    def as_row(self) -> dict:
+        return {"source_file": self.source_file, "record_no": self.record_no,
+                "reason": self.reason, "excerpt": self.excerpt[:EXCERPT_CHARS]}
+
+
+class RecordError(ValueError):
+    """A record that cannot be a post; the message is the reject reason."""
+
+
+def redact_mentions(text: str) -> str:
+    """Replace every @handle with '@user' so raw handles never reach disk."""
+    return _MENTION_RE.sub("@user", text)
+
+
+def author_key(platform: str, author: str | None, salt: str) -> str | None:
+    """Salted SHA-256 of the author handle: stable per salt, never the handle itself."""
+    if not author:
+        return None
+    return hashlib.sha256(f"{salt}\x00{platform}\x00{author}".encode()).hexdigest()[:24]
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """ISO 8601 text or epoch seconds to an aware UTC datetime; RecordError if invalid."""
+    if value is None or value == "":
+        raise RecordError("missing created_at")
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
+            moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
+        elif isinstance(value, str):
+            moment = datetime.fromisoformat(value.strip().replace(" +0000", "+00:00"))
+        else:
+            raise TypeError
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise RecordError("unparseable created_at") from None
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    if not EARLIEST <= moment < LATEST:
+        raise RecordError("created_at out of range")
+    return moment
+
+
+def canonical_post(
+    record: Mapping[str, Any],
+    source_file: str,
+    salt: str,
+    default_platform: str | None = None,
+) -> dict:
+    """Map a flat record (JSONL/CSV row) to the canonical post dict; RecordError if unusable."""
+    if not isinstance(record, Mapping):
+        raise RecordError("record is not an object")
+    platform = str(record.get("platform") or default_platform or "").strip().lower()
+    if platform not in PLATFORMS:
+        raise RecordError("missing platform" if not platform else "unknown platform")
+    post_id = next((record[f] for f in _ID_FIELDS if record.get(f) not in (None, "")), None)
+    if post_id is None or isinstance(post_id, (dict, list, bool)):
+        raise RecordError("missing post_id")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise RecordError("missing text" if text is None else "text is not a string")
+    if not text.strip():
+        raise RecordError("empty text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise RecordError("text too long")
+    created_at = parse_timestamp(record.get("created_at"))
+    author = next((record[f] for f in _AUTHOR_FIELDS if record.get(f)), None)
+    return {
+        "platform": platform,
+        "post_id": str(post_id),
+        "month": created_at.strftime("%Y-%m"),
+        "created_at": created_at.replace(tzinfo=None),
+        "author_key": author_key(platform, str(author) if author is not None else None, salt),
+        "text": redact_mentions(text),
+        "lang": _optional_str(record.get("lang")),
+        "parent_id": _optional_str(record.get("parent_id")),
+        "source_file": source_file,
+    }
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)

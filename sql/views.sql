@@ -1,0 +1,179 @@
+-- mipulse report views: yearly / monthly sentiment and emotion shares, topic volume.
+-- Created (and re-created) by flows.views.create_views after the schema, so a read-only
+-- report connection finds them. Every statement is idempotent; all views work on empty
+-- tables. Years are derived from post_scores.month ('YYYY-MM', UTC).
+
+-- Wilson score interval for k successes in n trials (Wilson 1927), z = 1.96 for 95%:
+--   centre = (p + z²/2n) / (1 + z²/n)
+--   half   = z / (1 + z²/n) · sqrt(p(1 − p)/n + z²/4n²),   p = k/n
+-- Unlike p ± z·se it stays inside [0, 1] and is sensible for k = 0 or k = n.
+-- NULL when n = 0 (no trials, no interval); the bound is exactly 0 at k = 0 and exactly 1
+-- at k = n, where the formula would leave rounding noise.
+CREATE OR REPLACE MACRO wilson_low(k, n, z := 1.96) AS
+    CASE WHEN n > 0 AND k = 0 THEN 0.0 WHEN n > 0 THEN
+        ((k / n + z * z / (2 * n))
+         - z * sqrt((k / n) * (1 - k / n) / n + z * z / (4 * n * n)))
+        / (1 + z * z / n)
+    END;
+
+CREATE OR REPLACE MACRO wilson_high(k, n, z := 1.96) AS
+    CASE WHEN n > 0 AND k = n THEN 1.0 WHEN n > 0 THEN
+        ((k / n + z * z / (2 * n))
+         + z * sqrt((k / n) * (1 - k / n) / n + z * z / (4 * n * n)))
+        / (1 + z * z / n)
+    END;
+
+COMMENT ON MACRO wilson_low IS 'Lower bound of the Wilson score interval for k of n (z defaults to 1.96, 95%); NULL when n = 0.';
+COMMENT ON MACRO wilson_high IS 'Upper bound of the Wilson score interval for k of n (z defaults to 1.96, 95%); NULL when n = 0.';
+
+
+-- Sentiment label shares. Every label seen anywhere in post_scores gets a row in every
+-- year × platform that has posts (n = 0 where it does not occur there), so a chart never
+-- has to guess a missing point. total counts all posts of the year × platform, including
+-- any with a NULL label (those posts get no row of their own).
+CREATE OR REPLACE VIEW yearly_sentiment_share AS
+WITH scored AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, platform, sentiment_label
+    FROM post_scores
+),
+groups AS (
+    SELECT year, platform, count(*) AS total FROM scored GROUP BY year, platform
+),
+labels AS (
+    SELECT DISTINCT sentiment_label FROM scored WHERE sentiment_label IS NOT NULL
+),
+counts AS (
+    SELECT year, platform, sentiment_label, count(*) AS n
+    FROM scored WHERE sentiment_label IS NOT NULL
+    GROUP BY year, platform, sentiment_label
+)
+SELECT
+    g.year,
+    g.platform,
+    l.sentiment_label,
+    coalesce(c.n, 0) AS n,
+    g.total,
+    coalesce(c.n, 0) / g.total AS share,
+    wilson_low(coalesce(c.n, 0), g.total) AS ci_low,
+    wilson_high(coalesce(c.n, 0), g.total) AS ci_high
+FROM groups AS g
+CROSS JOIN labels AS l
+LEFT JOIN counts AS c USING (year, platform, sentiment_label);
+
+COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high).';
+
+
+CREATE OR REPLACE VIEW monthly_sentiment_share AS
+WITH groups AS (
+    SELECT month, platform, count(*) AS total FROM post_scores GROUP BY month, platform
+),
+labels AS (
+    SELECT DISTINCT sentiment_label FROM post_scores WHERE sentiment_label IS NOT NULL
+),
+counts AS (
+    SELECT month, platform, sentiment_label, count(*) AS n
+    FROM post_scores WHERE sentiment_label IS NOT NULL
+    GROUP BY month, platform, sentiment_label
+)
+SELECT
+    g.month,
+    CAST(left(g.month, 4) AS INTEGER) AS year,
+    g.platform,
+    l.sentiment_label,
+    coalesce(c.n, 0) AS n,
+    g.total,
+    coalesce(c.n, 0) / g.total AS share,
+    wilson_low(coalesce(c.n, 0), g.total) AS ci_low,
+    wilson_high(coalesce(c.n, 0), g.total) AS ci_high
+FROM groups AS g
+CROSS JOIN labels AS l
+LEFT JOIN counts AS c USING (month, platform, sentiment_label);
+
+COMMENT ON VIEW monthly_sentiment_share IS 'Per month (YYYY-MM) × platform × sentiment_label: n posts, total posts of the month × platform, share = n/total, Wilson 95% interval (ci_low, ci_high).';
+
+
+-- Emotion shares: one row per year × platform × each of Plutchik's eight emotions.
+-- share is among posts that have a dominant emotion (dominant_emotion NULL = no emotion
+-- evidence, left out of the denominator); mean_intensity averages the emotion's own column
+-- over all posts of the year × platform, a post without a value counting as 0.
+CREATE OR REPLACE VIEW yearly_emotion_share AS
+WITH emotions(emotion) AS (
+    VALUES ('anger'), ('anticipation'), ('disgust'), ('fear'),
+           ('joy'), ('sadness'), ('surprise'), ('trust')
+),
+per_post AS (
+    SELECT
+        CAST(left(s.month, 4) AS INTEGER) AS year,
+        s.platform,
+        e.emotion,
+        s.dominant_emotion,
+        CASE e.emotion
+            WHEN 'anger' THEN s.anger
+            WHEN 'anticipation' THEN s.anticipation
+            WHEN 'disgust' THEN s.disgust
+            WHEN 'fear' THEN s.fear
+            WHEN 'joy' THEN s.joy
+            WHEN 'sadness' THEN s.sadness
+            WHEN 'surprise' THEN s.surprise
+            WHEN 'trust' THEN s.trust
+        END AS intensity
+    FROM post_scores AS s
+    CROSS JOIN emotions AS e
+),
+counts AS (
+    SELECT
+        year,
+        platform,
+        emotion,
+        count(*) FILTER (WHERE dominant_emotion = emotion) AS n,
+        count(*) FILTER (WHERE dominant_emotion IS NOT NULL) AS total,
+        count(*) AS posts,
+        avg(coalesce(intensity, 0)) AS mean_intensity
+    FROM per_post
+    GROUP BY year, platform, emotion
+)
+SELECT
+    year,
+    platform,
+    emotion,
+    n,
+    total,
+    posts,
+    n / nullif(total, 0) AS share,
+    wilson_low(n, total) AS ci_low,
+    wilson_high(n, total) AS ci_high,
+    mean_intensity
+FROM counts;
+
+COMMENT ON VIEW yearly_emotion_share IS 'Per year × platform × Plutchik emotion: n posts whose dominant_emotion it is, total posts with any dominant emotion, posts (all), share = n/total with Wilson 95% interval, mean_intensity = mean of the emotion column over all posts (NULL as 0).';
+
+
+-- Topic volume: a post counts once per topic it carries (topics de-duplicated per post);
+-- posts without topics only enter the denominator. A post may carry several topics, so
+-- shares of one year × platform can add up to more than 1.
+CREATE OR REPLACE VIEW yearly_topic_volume AS
+WITH scored AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, platform, topics, sentiment_score
+    FROM post_scores
+),
+groups AS (
+    SELECT year, platform, count(*) AS total FROM scored GROUP BY year, platform
+),
+tagged AS (
+    SELECT year, platform, unnest(list_distinct(topics)) AS topic, sentiment_score
+    FROM scored
+)
+SELECT
+    t.year,
+    t.platform,
+    t.topic,
+    count(*) AS posts,
+    any_value(g.total) AS total,
+    count(*) / any_value(g.total) AS share,
+    avg(t.sentiment_score) AS mean_sentiment
+FROM tagged AS t
+JOIN groups AS g USING (year, platform)
+WHERE t.topic IS NOT NULL
+GROUP BY t.year, t.platform, t.topic;
+
+COMMENT ON VIEW yearly_topic_volume IS 'Per year × platform × topic: posts carrying the topic, total posts of the year × platform, share = posts/total, mean_sentiment = mean sentiment_score of those posts.';

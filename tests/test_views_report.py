@@ -1,0 +1,230 @@
+"""Report views (sql/views.sql) against hand-computed numbers, and the PNG report."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import sql
+from flows.report import render_report
+from flows.views import VIEWS, create_views
+
+EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def wilson_by_hand(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson bounds are the two roots p of (k/n − p)² = z²·p(1 − p)/n."""
+    p_hat = k / n
+    a = 1 + z * z / n
+    b = -(2 * p_hat + z * z / n)
+    c = p_hat * p_hat
+    root = math.sqrt(b * b - 4 * a * c)
+    return (-b - root) / (2 * a), (-b + root) / (2 * a)
+
+
+def post(platform, post_id, month, label, score, dominant=None, topics=None, **emotions):
+    return (
+        platform, post_id, month, score, label,
+        *(emotions.get(e) for e in EMOTIONS),
+        dominant, topics, [], 5, 1, "lex-test", "tok-test", "run-1",
+    )
+
+
+# twitter 2020: 4 posts (1 pos, 2 neg, 1 neutral; one without emotion evidence)
+# twitter 2021: 2 negative; reddit 2020: 1; reddit 2021: 3; youtube 2021: 1 without emotion.
+POSTS = [
+    post("twitter", "t1", "2020-01", "positive", 0.5, "joy", ["climate_change", "plastic"], joy=0.6, fear=0.2),
+    post("twitter", "t2", "2020-01", "negative", -0.4, "fear", ["climate_change"], fear=0.8),
+    post("twitter", "t3", "2020-06", "negative", -0.2, "fear", ["climate_change", "climate_change"],
+         fear=0.4, anger=0.1),
+    post("twitter", "t4", "2020-12", "neutral", 0.0, None, []),
+    post("twitter", "t5", "2021-03", "negative", -0.6, "anger", ["emissions"], anger=0.9),
+    post("twitter", "t6", "2021-04", "negative", -0.1, "trust", None, trust=0.3),
+    post("reddit", "r1", "2020-02", "positive", 0.3, "trust", ["recycling"], trust=0.5),
+    post("reddit", "r2", "2021-01", "positive", 0.4, "anticipation", ["recycling"], anticipation=0.7),
+    post("reddit", "r3", "2021-02", "positive", 0.2, "trust", ["recycling", "plastic"], trust=0.2),
+    post("reddit", "r4", "2021-02", "negative", -0.3, None, None),
+    post("youtube", "y1", "2021-05", "neutral", 0.0, None, None),
+]
+
+
+def _new_db(path: Path, rows: list[tuple] = ()) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute(sql.read("schema.sql"))
+    create_views(con)
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        con.executemany(f"INSERT INTO post_scores VALUES ({marks})", rows)
+    return con
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "mipulse.duckdb"
+    _new_db(path, POSTS).close()
+    return path
+
+
+@pytest.fixture
+def con(db: Path):
+    with duckdb.connect(str(db), read_only=True) as con:
+        yield con
+
+
+def rows(con, query: str, *params) -> list[dict]:
+    cursor = con.execute(query, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def test_create_views_is_idempotent_and_comments_every_view(tmp_path):
+    con = _new_db(tmp_path / "x.duckdb")
+    create_views(con)  # the loader calls it on every load
+    comments = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
+    assert set(VIEWS) <= set(comments)
+    assert all(comments[v] for v in VIEWS)
+
+
+def test_views_are_empty_on_empty_tables(tmp_path):
+    con = _new_db(tmp_path / "empty.duckdb")
+    for view in VIEWS:
+        assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,)
+
+
+def test_yearly_sentiment_share_counts_shares_and_wilson(con):
+    got = rows(con, "SELECT * FROM yearly_sentiment_share WHERE platform = 'twitter' AND year = 2020 "
+                    "ORDER BY sentiment_label")
+    assert [(r["sentiment_label"], r["n"], r["total"], r["share"]) for r in got] == [
+        ("negative", 2, 4, 0.5), ("neutral", 1, 4, 0.25), ("positive", 1, 4, 0.25),
+    ]
+    negative = got[0]
+    low, high = wilson_by_hand(2, 4)
+    assert negative["ci_low"] == pytest.approx(low, abs=1e-12)
+    assert negative["ci_high"] == pytest.approx(high, abs=1e-12)
+    assert (low, high) == pytest.approx((0.150035, 0.849965), abs=1e-6)
+
+
+def test_label_absent_from_a_year_gets_a_zero_row(con):
+    (positive,) = rows(con, "SELECT * FROM yearly_sentiment_share WHERE platform = 'twitter' "
+                            "AND year = 2021 AND sentiment_label = 'positive'")
+    assert (positive["n"], positive["total"], positive["share"]) == (0, 2, 0.0)
+    assert positive["ci_low"] == pytest.approx(0.0, abs=1e-12)
+    # k = 0: upper bound is (z²/n) / (1 + z²/n)
+    assert positive["ci_high"] == pytest.approx(1.9208 / 2.9208, abs=1e-12)
+    assert positive["ci_high"] == pytest.approx(wilson_by_hand(0, 2)[1], abs=1e-12)
+    # every label in every year × platform: 5 groups × 3 labels
+    assert con.execute("SELECT count(*) FROM yearly_sentiment_share").fetchone() == (15,)
+
+
+def test_monthly_sentiment_share(con):
+    got = rows(con, "SELECT sentiment_label, n, total, share, year FROM monthly_sentiment_share "
+                    "WHERE platform = 'twitter' AND month = '2020-01' AND n > 0 ORDER BY sentiment_label")
+    assert got == [
+        {"sentiment_label": "negative", "n": 1, "total": 2, "share": 0.5, "year": 2020},
+        {"sentiment_label": "positive", "n": 1, "total": 2, "share": 0.5, "year": 2020},
+    ]
+    (neg,) = rows(con, "SELECT ci_low, ci_high FROM monthly_sentiment_share "
+                       "WHERE platform = 'twitter' AND month = '2020-01' AND sentiment_label = 'negative'")
+    assert (neg["ci_low"], neg["ci_high"]) == pytest.approx(wilson_by_hand(1, 2), abs=1e-12)
+
+
+def test_yearly_emotion_share_excludes_posts_without_dominant_emotion(con):
+    got = {r["emotion"]: r for r in rows(con, "SELECT * FROM yearly_emotion_share "
+                                              "WHERE platform = 'twitter' AND year = 2020")}
+    assert sorted(got) == sorted(EMOTIONS)
+    fear, joy, trust = got["fear"], got["joy"], got["trust"]
+    # t4 has no dominant emotion: the denominator is 3, not 4
+    assert (fear["n"], fear["total"], fear["posts"]) == (2, 3, 4)
+    assert fear["share"] == pytest.approx(2 / 3)
+    assert (fear["ci_low"], fear["ci_high"]) == pytest.approx(wilson_by_hand(2, 3), abs=1e-12)
+    assert joy["share"] == pytest.approx(1 / 3)
+    assert (trust["n"], trust["share"]) == (0, 0.0)
+    # mean over all 4 posts, t4's NULL counting as 0
+    assert fear["mean_intensity"] == pytest.approx((0.2 + 0.8 + 0.4 + 0.0) / 4)
+    assert joy["mean_intensity"] == pytest.approx(0.6 / 4)
+    assert got["anger"]["mean_intensity"] == pytest.approx(0.1 / 4)
+    assert sum(r["share"] for r in got.values()) == pytest.approx(1.0)
+
+
+def test_emotion_share_is_null_when_no_post_has_a_dominant_emotion(con):
+    got = rows(con, "SELECT n, total, posts, share, ci_low, ci_high FROM yearly_emotion_share "
+                    "WHERE platform = 'youtube'")
+    assert len(got) == 8
+    assert all(r == {"n": 0, "total": 0, "posts": 1, "share": None, "ci_low": None, "ci_high": None}
+               for r in got)
+
+
+def test_yearly_topic_volume(con):
+    got = {(r["platform"], r["year"], r["topic"]): r
+           for r in rows(con, "SELECT * FROM yearly_topic_volume")}
+    assert set(got) == {
+        ("twitter", 2020, "climate_change"), ("twitter", 2020, "plastic"), ("twitter", 2021, "emissions"),
+        ("reddit", 2020, "recycling"), ("reddit", 2021, "recycling"), ("reddit", 2021, "plastic"),
+    }
+    climate = got[("twitter", 2020, "climate_change")]
+    assert (climate["posts"], climate["total"], climate["share"]) == (3, 4, 0.75)  # t3's duplicate tag counts once
+    assert climate["mean_sentiment"] == pytest.approx((0.5 - 0.4 - 0.2) / 3)
+    recycling = got[("reddit", 2021, "recycling")]
+    assert (recycling["posts"], recycling["total"]) == (2, 3)
+    assert recycling["share"] == pytest.approx(2 / 3)
+    assert recycling["mean_sentiment"] == pytest.approx(0.3)
+
+
+def test_report_queries_filter_with_bind_parameters(con):
+    params = {"from_year": 2021, "to_year": None, "platform": "reddit"}
+    got = con.execute(sql.read("report_sentiment_share.sql"), params).fetchall()
+    assert {(r[0], r[1]) for r in got} == {(2021, "reddit")}
+    topics = con.execute(sql.read("report_topic_volume.sql"),
+                         {"from_year": None, "to_year": None, "platform": None}).fetchall()
+    assert topics[0][1] == "climate_change"  # busiest topic first
+    assert (2021, "plastic", 1) in topics and (2020, "plastic", 1) in topics
+
+
+def _assert_pngs(paths: list[Path], out_dir: Path, min_bytes: int) -> None:
+    assert [p.name for p in paths] == [
+        "sentiment_share_by_platform.png", "emotion_shares.png", "topic_volume.png"]
+    for path in paths:
+        assert path.parent == out_dir
+        data = path.read_bytes()
+        assert data[:8] == PNG_MAGIC
+        assert len(data) > min_bytes
+
+
+def test_render_report_writes_three_pngs(db, tmp_path):
+    out = tmp_path / "report"
+    _assert_pngs(render_report(db, out), out, min_bytes=5_000)
+
+
+def test_render_report_with_filters_and_on_an_empty_window(db, tmp_path):
+    out = tmp_path / "filtered"
+    _assert_pngs(render_report(str(db), str(out), from_year=2021, platform="reddit"), out, 5_000)
+    out = tmp_path / "none"
+    _assert_pngs(render_report(db, out, from_year=2030), out, 1_000)
+
+
+def test_render_report_on_an_empty_database(tmp_path):
+    path = tmp_path / "empty.duckdb"
+    _new_db(path).close()
+    out = tmp_path / "report"
+    _assert_pngs(render_report(path, out), out, min_bytes=1_000)
+
+
+def test_render_report_explains_missing_views(tmp_path):
+    path = tmp_path / "bare.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(sql.read("schema.sql"))
+    with pytest.raises(RuntimeError, match="create_views"):
+        render_report(path, tmp_path / "out")
+    with pytest.raises(FileNotFoundError):
+        render_report(tmp_path / "absent.duckdb", tmp_path / "out")
+
+
+def test_every_interval_contains_its_share(con):
+    for view in ("yearly_sentiment_share", "monthly_sentiment_share", "yearly_emotion_share"):
+        bad = con.execute(f"SELECT count(*) FROM {view} WHERE share IS NOT NULL "
+                          "AND NOT (0 <= ci_low AND ci_low <= share AND share <= ci_high AND ci_high <= 1)").fetchone()
+        assert bad == (0,), view
