@@ -25,7 +25,7 @@ _VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f"), None)
 _URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _MENTION_RE = re.compile(r"^@\w{1,30}$")
 _HASHTAG_RE = re.compile(r"^#\w+$")
-_CAMEL_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_CAMEL_RE = re.compile(r"[A-Z]+\d*(?![a-z])|[A-Z]?[a-z]+\d*|\d+")
 _ELONGATION_RE = re.compile(r"(.)\1{2,}")
 _SKIN_TONE_RE = re.compile("^[\U0001F3FB-\U0001F3FF]$")
 _REGIONAL_RE = re.compile("^[\U0001F1E6-\U0001F1FF]$")
@@ -78,7 +78,7 @@ def base_form(token: str) -> str:
 
 
 def split_hashtag(tag: str) -> list[str]:
-    """`#ClimateChange` -> ['climate', 'change']; an all-lower tag yields itself unsplit."""
+    """`#ClimateChange` -> ['climate', 'change'], `#CO2` -> ['co2']; an all-lower tag stays whole."""
     return [w.lower() for w in _CAMEL_RE.findall(tag.lstrip("#"))]
 
 
@@ -112,7 +112,7 @@ def _normalize(piece: str) -> list[str]:
     if _HASHTAG_RE.match(piece):
         words = split_hashtag(piece)
         tag = "#" + reduce_elongation(piece[1:].lower())
-        return [tag] + words if len(words) > 1 else [tag]
+        return [tag, *words]
     lower = piece.lower()
     return [_CONTRACTION_PARTS.get(lower, reduce_elongation(lower))]
 

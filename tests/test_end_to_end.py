@@ -1,0 +1,93 @@
+"""End to end: `mipulse sample` -> `mipulse run` (Prefect + Beam + DuckDB) -> report -> query."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from pipelines.config import EMOTIONS
+from pipelines.synthetic import PLANTED_EMOTION, PLANTED_NEGATIVE, PLANTED_POSITIVE
+
+POSTS = 4000
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    assert main(["sample", "--posts", str(POSTS), "--out", str(root / "sample"), "--seed", "3"]) == 0
+    assert main(["run", "--input", str(root / "sample" / "*.jsonl"), "--db", str(root / "m.duckdb"),
+                 "--out", str(root / "out")]) == 0
+    return root
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_table_is_filled(demo):
+    db = demo / "m.duckdb"
+    assert rows(db, "SELECT count(*) FROM posts") == [(POSTS,)]
+    assert rows(db, "SELECT count(*) FROM post_scores") == [(POSTS,)]
+    assert rows(db, "SELECT sum(posts) FROM totals") == [(POSTS,)]
+    for table in ("term_counts", "anchor_counts", "anchor_pair_counts", "lexicon"):
+        assert rows(db, f"SELECT count(*) > 100 FROM {table}") == [(True,)], table
+    assert rows(db, "SELECT sum(records_read), sum(accepted), count(*) FROM runs") == [(POSTS, POSTS, 1)]
+    years = rows(db, "SELECT min(left(month, 4)), max(left(month, 4)) FROM posts")
+    assert years == [("2014", "2023")]
+
+
+def test_no_raw_author_handle_is_stored(demo):
+    db = demo / "m.duckdb"
+    assert rows(db, "SELECT count(*) FROM posts WHERE regexp_matches(text, '@[A-Za-z]+[0-9]+')") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM posts WHERE length(author_key) = 24") == [(POSTS,)]
+
+
+def lexicon(db: Path) -> dict[str, tuple]:
+    cols = ", ".join(EMOTIONS)
+    return {r[0]: r[1:] for r in rows(db, f"SELECT term, sentiment, {cols} FROM lexicon")}
+
+
+def test_planted_sentiment_words_get_the_planted_sign(demo):
+    lex = lexicon(demo / "m.duckdb")
+    assert all(lex[w][0] > 0 for w in PLANTED_POSITIVE), {w: lex[w][0] for w in PLANTED_POSITIVE}
+    assert all(lex[w][0] < 0 for w in PLANTED_NEGATIVE), {w: lex[w][0] for w in PLANTED_NEGATIVE}
+
+
+def test_planted_emotion_words_are_strongest_in_their_emotion(demo):
+    lex = lexicon(demo / "m.duckdb")
+    for emotion, words in PLANTED_EMOTION.items():
+        for word in words:
+            scores = dict(zip(EMOTIONS, lex[word][1:]))
+            assert max(scores, key=scores.get) == emotion, (word, scores)
+
+
+def test_scores_carry_versions_and_labels(demo):
+    db = demo / "m.duckdb"
+    labels = dict(rows(db, "SELECT sentiment_label, count(*) FROM post_scores GROUP BY ALL"))
+    assert set(labels) == {"negative", "neutral", "positive"}
+    assert labels["negative"] > labels["positive"]  # the sample plants a negative majority
+    versions = rows(db, "SELECT DISTINCT lexicon_version, tokenizer_version FROM post_scores")
+    assert len(versions) == 1 and all(versions[0])
+    assert rows(db, "SELECT count(*) FROM post_scores WHERE len(topics) = 0") == [(0,)]
+
+
+def test_report_writes_non_empty_pngs(demo):
+    charts = sorted((demo / "out" / "report").glob("*.png"))
+    assert len(charts) == 3
+    for chart in charts:
+        data = chart.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, chart
+
+
+def test_query_reads_but_cannot_write(demo, capsys):
+    db = str(demo / "m.duckdb")
+    assert main(["query", "--db", db, "--format", "csv", "SELECT count(*) AS n FROM posts"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", str(POSTS)]
+    for statement in ("DELETE FROM posts", "CREATE TABLE x (a INT)", "DROP TABLE posts",
+                      f"COPY posts TO '{demo / 'leak.csv'}'", f"ATTACH '{demo / 'other.duckdb'}' AS o"):
+        assert main(["query", "--db", db, statement]) == 3, statement
+    assert rows(demo / "m.duckdb", "SELECT count(*) FROM posts") == [(POSTS,)]
+    assert not (demo / "leak.csv").exists() and not (demo / "other.duckdb").exists()
