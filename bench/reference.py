@@ -15,12 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.config import SeedConfig
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, merge_counters, new_counters
 from pipelines.job import POST_FIELDS, prepare_post
 from pipelines.lexicon import LexiconOptions, lexicon_entry, lexicon_version
 from pipelines.posts import Reject
 from pipelines.scoring import ScoringOptions, score_post
-from pipelines.sinks import SCHEMAS
+from pipelines.sinks import COUNT_TABLES, SCHEMAS
 from pipelines.sources import SourceOptions, read_records
 from pipelines.text import TOKENIZER_VERSION
 
@@ -52,22 +52,19 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
     for post in prepared:
         count_post(counters, post)
 
-    n = sum(counters[TOTALS].values())
-    anchor_df: dict[str, int] = defaultdict(int)
-    for (_, _, anchor), df in counters[ANCHORS].items():
-        anchor_df[anchor] += df
-    term_df: dict[str, int] = defaultdict(int)
-    for (_, _, term), df in counters[TERMS].items():
-        term_df[term] += df
+    n = sum(c[None] for c in counters[TOTALS].values())
+    anchor_df = merge_counters(counters[ANCHORS].values())
+    term_df = merge_counters(counters[TERMS].values())
     pairs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (_, _, term, anchor), df in counters[PAIRS].items():
-        pairs[term][anchor] += df
+    for counter in counters[PAIRS].values():
+        for (term, anchor), df in counter.items():
+            pairs[term][anchor] += df
     entries = {}
-    for term, anchors in pairs.items():
-        entry = lexicon_entry(term, term_df[term], anchors, anchor_df, n, seeds, lexicon)
+    for term in sorted(pairs):
+        entry = lexicon_entry(term, term_df[term], pairs[term], anchor_df, n, seeds, lexicon)
         if entry is not None:
             entries[term] = entry
-    version = lexicon_version(seeds, lexicon, [(m, p, c) for (m, p), c in counters[TOTALS].items()])
+    version = lexicon_version(seeds, lexicon, [(m, p, c[None]) for (m, p), c in counters[TOTALS].items()])
 
     scores = [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
                **score_post(p["tokens"], entries, scoring), "topics": p["topics"],
@@ -75,10 +72,7 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
     tables = {
         "posts": [{k: p[k] for k in POST_FIELDS} for p in posts.values()],
         "post_scores": scores,
-        "totals": [dict(zip(("month", "platform", "posts"), (*k, v))) for k, v in counters[TOTALS].items()],
-        "term_counts": _count_rows("term_counts", counters[TERMS]),
-        "anchor_counts": _count_rows("anchor_counts", counters[ANCHORS]),
-        "anchor_pair_counts": _count_rows("anchor_pair_counts", counters[PAIRS]),
+        **{table: _count_rows(table, counters[name]) for name, table in COUNT_TABLES.items()},
         "lexicon": [{"lexicon_version": version, **e.as_row()} for e in entries.values()],
         "rejects": rejects,
         "file_accounting": list(accounting.values()),
@@ -90,6 +84,11 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
     return len(posts)
 
 
-def _count_rows(table: str, counter) -> list[dict]:
+def _count_rows(table: str, by_partition) -> list[dict]:
     names = [f.name for f in SCHEMAS[table]]
-    return [dict(zip(names, (*key, df))) for key, df in counter.items()]
+    rows = []
+    for partition, counter in by_partition.items():
+        for key, df in counter.items():
+            key = () if key is None else key if isinstance(key, tuple) else (key,)
+            rows.append(dict(zip(names, (*partition, *key, df))))
+    return rows

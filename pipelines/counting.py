@@ -1,12 +1,15 @@
-"""Document-presence counts keyed by (month, platform), pre-aggregated inside bundles.
+"""Document-presence counts keyed by partition (month, platform), pre-aggregated in bundles.
 
 Counts are additive: any window's PMI is a sum of its (month, platform) parts. Only
-term x anchor pairs are counted, never all pairs of terms.
+term x anchor pairs are counted, never all pairs of terms. Elements are batches of posts
+in, and one Counter per partition and table out, so Beam's per-element cost is paid per
+batch, not per post or per pair.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from typing import Iterable
 
 import apache_beam as beam
 from apache_beam.transforms.window import GlobalWindow
@@ -17,45 +20,90 @@ TOTALS = "totals"
 TERMS = "terms"
 ANCHORS = "anchors"
 PAIRS = "pairs"
+TABLES = (TOTALS, TERMS, ANCHORS, PAIRS)
+#: flush a bundle's counters once they hold this many pair entries (bounds memory)
+FLUSH_PAIR_ENTRIES = 2_000_000
+
+Partition = tuple[str, str]  # (month, platform)
+Counters = dict[str, dict[Partition, Counter]]
 
 
-def count_post(counters: dict[str, Counter], post: dict) -> None:
+def new_counters() -> Counters:
+    """Per table, per partition: a Counter (totals count under the key None)."""
+    return {table: defaultdict(Counter) for table in TABLES}
+
+
+def count_post(counters: Counters, post: dict) -> None:
     """Add one post's presence counts; the post carries month, platform, terms, anchors."""
-    key = (post["month"], post["platform"])
-    counters[TOTALS][key] += 1
-    counters[TERMS].update((*key, t) for t in post["terms"])
-    counters[ANCHORS].update((*key, a) for a in post["anchors"])
-    counters[PAIRS].update((*key, t, a) for a in post["anchors"] for t in post["terms"])
+    partition = (post["month"], post["platform"])
+    terms, anchors = post["terms"], post["anchors"]
+    counters[TOTALS][partition][None] += 1
+    counters[TERMS][partition].update(terms)
+    if anchors:
+        counters[ANCHORS][partition].update(anchors)
+        counters[PAIRS][partition].update((t, a) for a in anchors for t in terms)
 
 
-def new_counters() -> dict[str, Counter]:
-    return {TOTALS: Counter(), TERMS: Counter(), ANCHORS: Counter(), PAIRS: Counter()}
+def merge_counters(parts: Iterable[Counter]) -> Counter:
+    """Sum Counters (the first one is reused as the accumulator)."""
+    total: Counter = Counter()
+    for part in parts:
+        total.update(part)
+    return total
+
+
+class SumCounters(beam.CombineFn):
+    """Sums Counters; lifted by Beam so partial sums happen before the shuffle."""
+
+    def create_accumulator(self) -> Counter:
+        return Counter()
+
+    def add_input(self, acc: Counter, counter: Counter) -> Counter:
+        acc.update(counter)
+        return acc
+
+    def merge_accumulators(self, accumulators: Iterable[Counter]) -> Counter:
+        return merge_counters(accumulators)
+
+    def extract_output(self, acc: Counter) -> Counter:
+        return acc
 
 
 class _CountInBundle(beam.DoFn):
-    """Sums counts in a dict per bundle and emits them once at the bundle's end."""
+    """Sums counts of every post in a bundle; emits (partition, Counter) per table at the
+    bundle's end, or earlier when the pair counters grow past FLUSH_PAIR_ENTRIES."""
 
     def start_bundle(self):
         self._counters = new_counters()
+        self._since_check = 0
 
-    def process(self, post: dict):
-        count_post(self._counters, post)
+    def process(self, batch: list[dict]):
+        for post in batch:
+            count_post(self._counters, post)
+        self._since_check += len(batch)
+        if self._since_check >= 10_000:
+            self._since_check = 0
+            if sum(map(len, self._counters[PAIRS].values())) > FLUSH_PAIR_ENTRIES:
+                for table, value in self._drain():
+                    yield beam.pvalue.TaggedOutput(table, value)
 
     def finish_bundle(self):
-        for table, counter in self._counters.items():
-            for key, value in counter.items():
-                yield beam.pvalue.TaggedOutput(
-                    table, WindowedValue((key, value), MIN_TIMESTAMP, [GlobalWindow()]))
-        self._counters = new_counters()
+        for table, value in self._drain():
+            yield beam.pvalue.TaggedOutput(table, WindowedValue(value, MIN_TIMESTAMP, [GlobalWindow()]))
+
+    def _drain(self):
+        counters, self._counters = self._counters, new_counters()
+        for table, by_partition in counters.items():
+            for partition, counter in by_partition.items():
+                yield table, (partition, counter)
 
 
 class CountPresence(beam.PTransform):
-    """Posts with `terms` and `anchors` -> four PCollections of ((key...), df):
-    totals (month, platform), terms (month, platform, term), anchors (month, platform,
-    anchor) and pairs (month, platform, term, anchor); summed over the whole input."""
+    """Batches of posts with `terms` and `anchors` -> per table a PCollection of
+    (partition, Counter): totals {None: posts}, terms {term: df}, anchors {anchor: df},
+    pairs {(term, anchor): df}; summed over the whole input."""
 
-    def expand(self, posts):
-        partial = posts | "CountInBundles" >> beam.ParDo(_CountInBundle()).with_outputs(
-            TOTALS, TERMS, ANCHORS, PAIRS)
-        return {table: partial[table] | f"Sum{table.title()}" >> beam.CombinePerKey(sum)
-                for table in (TOTALS, TERMS, ANCHORS, PAIRS)}
+    def expand(self, batches):
+        partial = batches | "CountInBundles" >> beam.ParDo(_CountInBundle()).with_outputs(*TABLES)
+        return {table: partial[table] | f"Sum{table.title()}" >> beam.CombinePerKey(SumCounters())
+                for table in TABLES}

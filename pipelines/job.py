@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 import apache_beam as beam
@@ -16,11 +17,13 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.anchors import anchors_in_post, find_topics
 from pipelines.config import SeedConfig, load_seeds
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, CountPresence
-from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions, lexicon_entry, lexicon_version
+from pipelines.counting import CountPresence
+from pipelines.dedupe import DropDuplicates
+from pipelines.induce import BuildLexicon
+from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions
 from pipelines.pmi import Smoothing
 from pipelines.scoring import ScoringOptions, score_post
-from pipelines.sinks import WriteTable, count_rows
+from pipelines.sinks import COUNT_TABLES, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
 from pipelines.sources import FILE_READS, FORMATS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
 
@@ -50,128 +53,67 @@ def prepare_post(post: dict, seeds: SeedConfig) -> dict:
             "anchors": anchors_in_post(terms, topics, seeds)}
 
 
-def _first_by_source(kv):
-    """(key, copies) -> (kept post, [source files of the dropped duplicates])."""
-    _, copies = kv
-    ordered = sorted(copies, key=lambda p: (p["source_file"], p["record_no"]))
-    return ordered[0], [p["source_file"] for p in ordered[1:]]
+def score_rows(batch: list[dict], lexicon: dict[str, LexiconEntry], version: str,
+               options: ScoringOptions) -> list[dict]:
+    """A batch of prepared posts -> post_scores rows."""
+    return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
+             **score_post(p["tokens"], lexicon, options), "topics": p["topics"],
+             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
 
 
-class DropDuplicates(beam.PTransform):
-    """Keep one post per (platform, post_id): the first by file name and position.
-
-    Returns (posts, duplicates) where duplicates holds one source_file per dropped copy.
-    """
-
-    def expand(self, posts):
-        kept_and_dups = (
-            posts
-            | "KeyById" >> beam.Map(lambda p: ((p["platform"], p["post_id"]), p))
-            | "GroupCopies" >> beam.GroupByKey()
-            | "KeepFirst" >> beam.Map(_first_by_source)
-        )
-        unique = kept_and_dups | "Kept" >> beam.Map(lambda kd: kd[0])
-        dups = kept_and_dups | "Dropped" >> beam.FlatMap(lambda kd: kd[1])
-        return unique, dups
-
-
-class BuildLexicon(beam.PTransform):
-    """Counts -> (lexicon entries, lexicon version) from the global sums of all partitions."""
-
-    def __init__(self, seeds: SeedConfig, options: LexiconOptions):
-        super().__init__()
-        self._seeds = seeds
-        self._options = options
-
-    def expand(self, counts):
-        seeds, options = self._seeds, self._options
-        n_posts = (counts[TOTALS] | "PostsPerPartition" >> beam.Values()
-                   | "AllPosts" >> beam.CombineGlobally(sum))
-        anchor_df = (counts[ANCHORS] | "AnchorKey" >> beam.Map(lambda kv: (kv[0][2], kv[1]))
-                     | "AnchorDf" >> beam.CombinePerKey(sum))
-        # term -> df over all partitions
-        term_df = (counts[TERMS] | "TermKey" >> beam.Map(lambda kv: (kv[0][2], kv[1]))
-                   | "TermDf" >> beam.CombinePerKey(sum))
-        # (term, anchor) -> df, then term -> [(anchor, df)]
-        pair_df = (counts[PAIRS] | "PairKey" >> beam.Map(lambda kv: ((kv[0][2], kv[0][3]), kv[1]))
-                   | "PairDf" >> beam.CombinePerKey(sum)
-                   | "ByTerm" >> beam.Map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))))
-        entries = (
-            {"df": term_df, "pairs": pair_df}
-            | "JoinTermAndPairs" >> beam.CoGroupByKey()
-            | "Score" >> beam.FlatMap(
-                _entry_for_term, n=beam.pvalue.AsSingleton(n_posts),
-                anchor_df=beam.pvalue.AsDict(anchor_df), seeds=seeds, options=options)
-        )
-        version = (counts[TOTALS] | "WindowList" >> beam.combiners.ToList()
-                   | "Version" >> beam.Map(lambda totals: lexicon_version(
-                       seeds, options, [(m, p, c) for (m, p), c in totals])))
-        return entries, version
-
-
-def _entry_for_term(joined, n, anchor_df, seeds, options):
-    term, grouped = joined
-    if not grouped["df"]:
-        return
-    entry = lexicon_entry(term, grouped["df"][0], dict(grouped["pairs"]), anchor_df, n, seeds, options)
-    if entry is not None:
-        yield entry
-
-
-def _score_row(post: dict, lexicon: dict, version: str, options: ScoringOptions) -> dict:
-    scores = score_post(post["tokens"], lexicon, options)
-    return {"platform": post["platform"], "post_id": post["post_id"], "month": post["month"],
-            **scores, "topics": post["topics"], "lexicon_version": version,
-            "tokenizer_version": TOKENIZER_VERSION}
-
-
-def _accounting_rows(joined):
+def _accounting_row(joined) -> dict:
     path, parts = joined
-    read, accepted, dups = (sum(parts[k]) for k in ("read", "accepted", "duplicates"))
-    rejected = sum(parts["rejected"])
-    return {"source_file": path, "records_read": read, "accepted": accepted,
-            "rejected": rejected, "duplicates": dups}
+    return {"source_file": path, **{column: sum(parts[column]) for column in ACCOUNTING}}
+
+
+ACCOUNTING = ("records_read", "accepted", "rejected", "duplicates")
+
+
+def _lexicon_dict(shards: list[list[LexiconEntry]]) -> dict[str, LexiconEntry]:
+    return {e.term: e for shard in shards for e in shard}
 
 
 def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
-    """Add the whole job to pipeline `p`."""
+    """Add the whole job to pipeline `p`. Elements are batches of posts until the sinks."""
     out = settings.output
     read = p | "ReadPosts" >> ReadPosts(list(settings.inputs), settings.source)
-    posts, duplicates = read.posts | "DropDuplicates" >> DropDuplicates()
-    prepared = posts | "Tokenize" >> beam.Map(prepare_post, seeds=settings.seeds)
+    batches, dropped = read.posts | "DropDuplicates" >> DropDuplicates()
+    prepared = batches | "Tokenize" >> beam.Map(
+        lambda batch, seeds: [prepare_post(post, seeds) for post in batch], seeds=settings.seeds)
     counts = prepared | "CountPresence" >> CountPresence()
     entries, version = counts | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon)
-    lexicon = entries | "LexiconByTerm" >> beam.Map(lambda e: (e.term, e))
-    scores = prepared | "ScorePosts" >> beam.Map(
-        _score_row, lexicon=beam.pvalue.AsDict(lexicon), version=beam.pvalue.AsSingleton(version),
-        options=settings.scoring)
+    lexicon = entries | "LexiconAsDict" >> beam.combiners.ToList() | "Merge" >> beam.Map(_lexicon_dict)
+    version_side = beam.pvalue.AsSingleton(version)
 
-    def write(table: str, rows) -> None:
-        rows | f"Write {table}" >> WriteTable(out, table)
+    def write(table: str, arrow_tables) -> None:
+        arrow_tables | f"Write {table}" >> WriteTable(out, table)
 
-    write("posts", posts | "PostRows" >> beam.Map(lambda post: {k: post[k] for k in POST_FIELDS}))
-    write("post_scores", scores)
-    for table, name in ((TOTALS, "totals"), (TERMS, "term_counts"), (ANCHORS, "anchor_counts"),
-                        (PAIRS, "anchor_pair_counts")):
-        write(name, counts[table] | f"{name}Rows" >> beam.Map(count_rows(name)))
-    write("lexicon", entries | "LexiconRows" >> beam.Map(
-        _lexicon_row, version=beam.pvalue.AsSingleton(version)))
-    write("rejects", read[REJECTS])
+    write("posts", batches | "PostTables" >> beam.Map(
+        lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])))
+    write("post_scores", prepared | "Score" >> beam.Map(
+        lambda batch, lexicon, version: rows_to_arrow(
+            "post_scores", score_rows(batch, lexicon, version, settings.scoring)),
+        lexicon=beam.pvalue.AsSingleton(lexicon), version=version_side))
+    for count_table, table in COUNT_TABLES.items():
+        write(table, counts[count_table] | f"{table}Tables" >> beam.MapTuple(
+            lambda partition, counter, name=count_table: counts_to_arrow(name, partition, counter)))
+    write("lexicon", entries | "LexiconTables" >> beam.Map(
+        lambda shard, version: rows_to_arrow(
+            "lexicon", [{"lexicon_version": version, **e.as_row()} for e in shard]),
+        version=version_side))
+    read[REJECTS] | "Write rejects" >> WriteRows(out, "rejects")
 
     per_file = {
-        "read": read[FILE_READS],
+        "records_read": read[FILE_READS],
         "rejected": read[REJECTS] | "RejectFile" >> beam.Map(lambda r: (r["source_file"], 1)),
-        "accepted": posts | "AcceptedFile" >> beam.Map(lambda post: (post["source_file"], 1)),
-        "duplicates": duplicates | "DupFile" >> beam.Map(lambda path: (path, 1)),
+        "accepted": batches | "AcceptedFile" >> beam.FlatMap(
+            lambda batch: Counter(post["source_file"] for post in batch).items()),
+        "duplicates": dropped | "DupFile" >> beam.Map(lambda loc: (loc[0], 1)),
     }
-    ({k: v | f"Sum{k}" >> beam.CombinePerKey(sum) for k, v in per_file.items()}
+    ({k: v | f"Sum {k}" >> beam.CombinePerKey(sum) for k, v in per_file.items()}
      | "JoinAccounting" >> beam.CoGroupByKey()
-     | "AccountingRows" >> beam.Map(_accounting_rows)
-     | "Write file_accounting" >> WriteTable(out, "file_accounting"))
-
-
-def _lexicon_row(entry: LexiconEntry, version: str) -> dict:
-    return {"lexicon_version": version, **entry.as_row()}
+     | "AccountingRows" >> beam.Map(_accounting_row)
+     | "Write file_accounting" >> WriteRows(out, "file_accounting"))
 
 
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:

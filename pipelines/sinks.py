@@ -52,29 +52,58 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-def count_rows(table: str):
-    """((key fields...), df) -> a row dict of a count table."""
-    names = [f.name for f in SCHEMAS[table]]
+COUNT_TABLES = {"totals": "totals", "terms": "term_counts", "anchors": "anchor_counts",
+                "pairs": "anchor_pair_counts"}
 
-    def to_row(kv: tuple[tuple, int]) -> dict:
-        key, df = kv
-        return dict(zip(names, (*key, df)))
 
-    return to_row
+def rows_to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Row dicts -> an Arrow table with the table's schema."""
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
+
+
+def counts_to_arrow(count_table: str, partition: tuple[str, str], counter: dict) -> pa.Table:
+    """One partition's Counter of a count table -> Arrow rows (month, platform, key..., df)."""
+    table = COUNT_TABLES[count_table]
+    schema = SCHEMAS[table]
+    n = len(counter)
+    month, platform = partition
+    columns: list = [[month] * n, [platform] * n]
+    if count_table == "pairs":
+        columns += [[k[0] for k in counter], [k[1] for k in counter]]
+    elif count_table != "totals":
+        columns.append(list(counter))
+    columns.append(list(counter.values()))
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
 
 
 class WriteTable(beam.PTransform):
-    """Row dicts -> Parquet shards under `<output>/<table>/`."""
+    """Arrow tables -> Parquet shards under `<output>/<table>/` (snappy)."""
 
     def __init__(self, output: str, table: str):
         super().__init__()
         self._output = output.rstrip("/")
         self._table = table
 
-    def expand(self, rows):
-        return rows | "WriteParquet" >> beam.io.WriteToParquet(
+    def expand(self, arrow_tables):
+        return arrow_tables | "WriteParquet" >> beam.io.WriteToParquetBatched(
             f"{self._output}/{self._table}/part",
             SCHEMAS[self._table],
+            codec="snappy",
             file_name_suffix=".parquet",
-            row_group_buffer_size=32 * 1024 * 1024,
         )
+
+
+class WriteRows(beam.PTransform):
+    """Row dicts -> batches -> Parquet shards under `<output>/<table>/`."""
+
+    def __init__(self, output: str, table: str):
+        super().__init__()
+        self._output = output
+        self._table = table
+
+    def expand(self, rows):
+        table = self._table
+        return (rows
+                | "Batch" >> beam.BatchElements(min_batch_size=500, max_batch_size=20_000)
+                | "ToArrow" >> beam.Map(lambda batch: rows_to_arrow(table, batch))
+                | "Write" >> WriteTable(self._output, table))

@@ -31,6 +31,7 @@ class SourceOptions:
     format: str = "auto"
     default_platform: str | None = None
     author_salt: str = ""
+    batch_size: int = 1000  # posts per Beam element: Beam's per-element cost is paid per batch
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -87,7 +88,7 @@ def read_records(path: str, stream: IO[bytes], options: SourceOptions) -> Iterat
 
 
 class _ParseFile(beam.DoFn):
-    """One readable file -> posts; rejects and the file's record count on tagged outputs."""
+    """One readable file -> batches of posts; rejects and the file's record count on tagged outputs."""
 
     def __init__(self, options: SourceOptions):
         self._options = options
@@ -96,7 +97,7 @@ class _ParseFile(beam.DoFn):
 
     def process(self, readable: fileio.ReadableFile):
         path = readable.metadata.path
-        read = 0
+        read, batch = 0, []
         with readable.open() as stream:
             for item in read_records(path, stream, self._options):
                 read += 1
@@ -105,12 +106,17 @@ class _ParseFile(beam.DoFn):
                     yield beam.pvalue.TaggedOutput(REJECTS, item.as_row())
                 else:
                     self._accepted.inc()
-                    yield item
+                    batch.append(item)
+                    if len(batch) >= self._options.batch_size:
+                        yield batch
+                        batch = []
+        if batch:
+            yield batch
         yield beam.pvalue.TaggedOutput(FILE_READS, (path, read))
 
 
 class ReadPosts(beam.PTransform):
-    """File patterns -> canonical posts (main), reject rows and (file, records read)."""
+    """File patterns -> batches of canonical posts (main), reject rows and (file, records read)."""
 
     def __init__(self, patterns: list[str], options: SourceOptions):
         super().__init__()

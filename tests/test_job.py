@@ -1,0 +1,69 @@
+"""The Beam job equals the single-process reference on input with duplicates and rejects."""
+
+import json
+
+import duckdb
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+import apache_beam as beam
+
+from bench.reference import run_reference
+from pipelines.config import load_seeds
+from pipelines.dedupe import DropDuplicates, dropped_copies
+from pipelines.job import JobSettings, run_job
+from pipelines.lexicon import LexiconOptions
+from pipelines.sinks import SCHEMAS
+from pipelines.sources import SourceOptions
+from pipelines.synthetic import generate_posts
+
+
+def test_dropped_copies_keeps_first_by_file_and_position():
+    keys = [("twitter", "1", "b.jsonl", 1), ("twitter", "1", "a.jsonl", 9), ("twitter", "1", "a.jsonl", 3),
+            ("reddit", "1", "b.jsonl", 2)]
+    assert dropped_copies(keys) == [("a.jsonl", 9), ("b.jsonl", 1)]
+
+
+def test_drop_duplicates_transform():
+    def post(pid, src, rec):
+        return {"platform": "twitter", "post_id": pid, "source_file": src, "record_no": rec}
+
+    batches = [[post("1", "a", 1), post("2", "a", 2)], [post("1", "b", 1), post("3", "b", 2), post("3", "b", 3)]]
+    with TestPipeline(runner="FnApiRunner") as p:
+        kept, dropped = p | beam.Create(batches) | DropDuplicates()
+        ids = kept | beam.FlatMap(lambda b: [(x["post_id"], x["source_file"], x["record_no"]) for x in b])
+        assert_that(ids, equal_to([("1", "a", 1), ("2", "a", 2), ("3", "b", 2)]), label="kept")
+        assert_that(dropped, equal_to([("b", 1), ("b", 3)]), label="dropped")
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("job")
+    posts = list(generate_posts(1500, seed=11))
+    with open(root / "a.jsonl", "w") as f:
+        for post in posts[:1000]:
+            f.write(json.dumps(post) + "\n")
+        f.write("{not json\n")
+        f.write(json.dumps({**posts[0], "created_at": "yesterday"}) + "\n")
+    with open(root / "b.jsonl", "w") as f:
+        for post in posts[900:]:  # 100 posts repeated from a.jsonl
+            f.write(json.dumps(post) + "\n")
+    return root
+
+
+def test_beam_job_equals_reference(inputs, tmp_path):
+    seeds = load_seeds()
+    source = SourceOptions(author_salt="s", batch_size=128)
+    lexicon = LexiconOptions(min_df=2)
+    pattern = str(inputs / "*.jsonl")
+    run_job(JobSettings((pattern,), str(tmp_path / "beam"), seeds, source, lexicon))
+    run_reference([pattern], str(tmp_path / "ref"), seeds, source, lexicon)
+    for table in SCHEMAS:
+        beam_rows, ref_rows = (f"SELECT * FROM read_parquet('{tmp_path / d / table}/*.parquet')" for d in ("beam", "ref"))
+        diff = duckdb.sql(f"SELECT count(*) FROM (({beam_rows}) EXCEPT ALL ({ref_rows}))").fetchall()[0][0]
+        back = duckdb.sql(f"SELECT count(*) FROM (({ref_rows}) EXCEPT ALL ({beam_rows}))").fetchall()[0][0]
+        assert (diff, back) == (0, 0), table
+    accounting = duckdb.sql(
+        f"SELECT source_file, records_read, accepted, rejected, duplicates "
+        f"FROM read_parquet('{tmp_path / 'beam' / 'file_accounting'}/*.parquet') ORDER BY 1").fetchall()
+    assert [row[1:] for row in accounting] == [(1002, 1000, 2, 0), (600, 500, 0, 100)]
