@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_POSTS ?= 20000
 
-.PHONY: setup demo test test-quick clean
+.PHONY: setup demo test test-quick clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,8 @@ test-quick: $(STAMP)
 
 clean:
 	rm -rf demo .pytest_cache .hypothesis
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.counting
