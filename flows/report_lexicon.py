@@ -109,7 +109,7 @@ def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Pa
     ax.axvline(0, color="#444", linewidth=0.8)
     ax.set_xlabel(f"SO-nPMI (seed classes); terms in ≥ {DRIFT_MIN_DF} posts of each period")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(title="Period", loc="lower right")
+    fig.legend(title="Period", loc="outside lower center", ncol=2)
     fig.suptitle(title, fontsize=14)
     return _save(fig, path)
 
