@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("sql", help="one SQL statement")
     query.set_defaults(handler=_query)
 
-    report = sub.add_parser("report", help="write the yearly charts as PNG")
+    report = sub.add_parser("report", help="write the yearly charts as PNG and one self-contained HTML report")
     report.add_argument("--db", required=True)
     report.add_argument("--out", required=True)
     report.add_argument("--from", dest="from_year", type=int, default=None)

@@ -1,9 +1,25 @@
-"""The DuckDB side: create the schema, load one run's Parquet tables, read-only queries."""
+"""The DuckDB side: create the schema, load one run's Parquet tables, read-only queries.
+
+Readers never block on or see a half load. DuckDB lets one process write a file, and while
+it does a read-only connection cannot even open it. So a load works on a private copy
+(``<db>.loading-<pid>``) and publishes it with an atomic ``os.replace``: a reader opens
+either the old complete file or the new complete one, and a reader that already has the
+old file open keeps reading it (POSIX keeps the unlinked inode alive). Loads are serialized
+by an exclusive lock on ``<db>.lock``. The price is one file copy per load (measured in
+``bench/load_swap.py``) and twice the disk space during a load. ``swap=False`` loads in
+place instead; readers then wait (``connect_read_only`` retries with backoff).
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,8 +62,30 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     create_views(con)
 
 
-def load_run(db_path: str | Path, run: RunRecord) -> None:
-    """Load a finished run's Parquet tables in one transaction, replacing the partitions it covered."""
+def load_run(db_path: str | Path, run: RunRecord, *, swap: bool = True) -> None:
+    """Load a finished run's Parquet tables in one transaction, replacing the partitions it covered.
+
+    With ``swap`` (the default) the load runs on a copy that atomically replaces the file
+    once committed: a failure leaves the file untouched and readers never wait.
+    """
+    db_path = Path(db_path)
+    with writer_lock(db_path):
+        if not swap:
+            _load_into(db_path, run)
+            return
+        staging = _staging_copy(db_path)
+        try:
+            _load_into(staging, run)
+            _fsync(staging)
+            _wal(db_path).unlink(missing_ok=True)  # replayed into the copy; stale for the new file
+            os.replace(staging, db_path)
+            _fsync(db_path.parent)
+        finally:
+            staging.unlink(missing_ok=True)
+            _wal(staging).unlink(missing_ok=True)
+
+
+def _load_into(db_path: Path, run: RunRecord) -> None:
     con = duckdb.connect(str(db_path))
     try:
         ensure_schema(con)
@@ -62,16 +100,69 @@ def load_run(db_path: str | Path, run: RunRecord) -> None:
         except Exception:
             con.execute("ROLLBACK")
             raise
+        con.execute("CHECKPOINT")  # everything in the main file: no WAL to carry along
     finally:
         con.close()
 
 
-def connect_read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A connection that can read the database and nothing else: no writes, no files, no ATTACH."""
+@contextmanager
+def writer_lock(db_path: Path) -> Iterator[None]:
+    """Hold the exclusive writer lock of a database (``<db>.lock``); waits for other loads."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{db_path}.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _staging_copy(db_path: Path) -> Path:
+    """A private copy of the database (and of a WAL left by a crash) to load into."""
+    staging = db_path.with_name(f"{db_path.name}.loading-{os.getpid()}")
+    staging.unlink(missing_ok=True)
+    _wal(staging).unlink(missing_ok=True)
+    if db_path.exists():
+        shutil.copyfile(db_path, staging)
+        if _wal(db_path).exists():
+            shutil.copyfile(_wal(db_path), _wal(staging))
+    return staging
+
+
+def _wal(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".wal")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+#: How long a reader waits for a writer that holds the file in place (``swap=False`` or a
+#: foreign process), retrying with exponential backoff.
+READ_LOCK_TIMEOUT_S = 30.0
+
+
+def connect_read_only(db_path: str | Path, timeout_s: float = READ_LOCK_TIMEOUT_S) -> duckdb.DuckDBPyConnection:
+    """A connection that can read the database and nothing else: no writes, no files, no ATTACH.
+
+    Waits (up to ``timeout_s``) while another process holds the file for writing in place.
+    """
     if not Path(db_path).exists():
         raise FileNotFoundError(f"no database at {db_path}")
-    return duckdb.connect(str(db_path), read_only=True,
-                          config={"enable_external_access": False, "lock_configuration": True})
+    delay, deadline = 0.02, time.monotonic() + timeout_s
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=True,
+                                  config={"enable_external_access": False, "lock_configuration": True})
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 def query(db_path: str | Path, statement: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple]]:

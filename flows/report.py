@@ -1,4 +1,6 @@
-"""Render mipulse's yearly charts (PNG) from the report views of a DuckDB database.
+"""Render mipulse's yearly charts (PNG) and one self-contained HTML report from a DuckDB
+database: sentiment shares with 95% intervals, emotion shares, topic volume, the top
+terms of each year and the sentiment drift between the two halves of the window.
 
 The database is opened read-only, so the views must already exist: the loader creates
 them with :func:`flows.views.create_views`. Every chart is written even when there is
@@ -20,7 +22,9 @@ from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 import sql  # noqa: E402
-from flows.views import VIEWS  # noqa: E402
+from flows import report_html, report_lexicon  # noqa: E402
+from flows.db import connect_read_only  # noqa: E402
+from flows.views import TABLE_MACROS, VIEWS  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DPI = 120
@@ -48,32 +52,57 @@ def render_report(
     to_year: int | None = None,
     platform: str | None = None,
 ) -> list[Path]:
-    """Write the sentiment, emotion and topic charts for ``db_path`` into ``out_dir``.
+    """Write the charts (PNG) and ``report.html`` (charts embedded) for ``db_path`` into ``out_dir``.
 
     Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
-    Returns the written PNG paths, in a fixed order.
+    Returns the written paths in a fixed order: the PNGs, then the HTML report.
     """
     db_path, out_dir = Path(db_path), Path(out_dir)
     if not db_path.is_file():
         raise FileNotFoundError(f"{db_path}: no such DuckDB database")
     out_dir.mkdir(parents=True, exist_ok=True)
     params = {"from_year": from_year, "to_year": to_year, "platform": platform}
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect_read_only(db_path) as con:
         _require_views(con, db_path)
         sentiment = _query(con, "report_sentiment_share.sql", params)
         emotions = _query(con, "report_emotion_share.sql", params)
         topics = _query(con, "report_topic_volume.sql", params)
+        years = [r["year"] for r in _query(con, "report_years.sql", params)]
+        top_terms = report_lexicon.top_terms_by_year(con, years, platform)
+        periods = report_lexicon.halves(years)
+        drift = report_lexicon.drift(con, periods, platform) if periods else []
+        topic_terms = _query(con, "report_topic_terms.sql",
+                             {"from_year": from_year, "to_year": to_year, "per_topic": 3})
+        runs = con.execute("SELECT run_id, lexicon_version, accepted FROM runs ORDER BY run_id DESC").fetchall()
     window = _window_label(from_year, to_year, platform)
-    return [
-        _plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window),
-        _plot_emotions(emotions, out_dir / EMOTION_FILE, window),
-        _plot_topics(topics, out_dir / TOPIC_FILE, window),
+    charts = [
+        (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window),
+         "Share of posts per sentiment label, per year and platform; bars are 95% Wilson intervals."),
+        (_plot_emotions(emotions, out_dir / EMOTION_FILE, window),
+         "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence."),
+        (_plot_topics(topics, out_dir / TOPIC_FILE, window), "Posts carrying each topic's keywords, per year."),
+        (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window, _no_data),
+         "The terms most associated with the positive and with the negative seed words within each year."),
+        (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window, _no_data),
+         "Terms whose sentiment association changed most between the earlier and the later half of the window "
+         "(grey: earlier; arrow head: later)."),
     ]
+    tables = [
+        ("Yearly sentiment shares", report_html.sentiment_table(sentiment)),
+        ("Yearly dominant-emotion shares (%)", report_html.emotion_table(emotions)),
+        ("Top nPMI terms per topic and year (all platforms)", report_html.topic_terms_table(topic_terms)),
+        ("Emotion drift: largest changes per emotion", report_html.emotion_drift_table(drift)),
+    ]
+    html = report_html.write_html(out_dir, f"mipulse report{window}", report_html.generated_line(db_path, runs),
+                                  charts, tables)
+    return [path for path, _ in charts] + [html]
 
 
 def _require_views(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     found = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
-    missing = [v for v in VIEWS if v not in found]
+    found |= {name for (name,) in con.execute("SELECT function_name FROM duckdb_functions() "
+                                              "WHERE function_type = 'table_macro'").fetchall()}
+    missing = [v for v in (*VIEWS, *TABLE_MACROS) if v not in found]
     if missing:
         raise RuntimeError(
             f"{db_path}: report views missing ({', '.join(missing)}); create them on a "

@@ -1,7 +1,8 @@
 """Create mipulse's report views (``sql/views.sql``) in a DuckDB database.
 
 The loader calls :func:`create_views` right after the schema, in a writable connection;
-reports then open the database read-only and only read the views.
+reports then open the database read-only and only read the views and call the macros
+(``sql/pmi.sql``: PMI and lexicons of any window from the additive counts).
 """
 
 from __future__ import annotations
@@ -15,9 +16,17 @@ VIEWS: tuple[str, ...] = (
     "monthly_sentiment_share",
     "yearly_emotion_share",
     "yearly_topic_volume",
+    "yearly_topic_sentiment_share",
+    "monthly_topic_sentiment_share",
+    "yearly_topic_top_terms",
 )
+#: Table macros over the additive counts (``sql/pmi.sql``), for any window of months.
+TABLE_MACROS: tuple[str, ...] = ("pmi_window", "lexicon_window", "lexicon_drift")
+SQL_FILES: tuple[str, ...] = ("pmi.sql", "views.sql")  # pmi.sql first: views use its macros
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create or replace the report views (and their Wilson-interval macros); idempotent."""
-    con.execute(sql.read("views.sql"))
+    """Create or replace the PMI macros and the report views (with their Wilson-interval
+    macros); idempotent."""
+    for name in SQL_FILES:
+        con.execute(sql.read(name))

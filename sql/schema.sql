@@ -106,3 +106,125 @@ CREATE TABLE IF NOT EXISTS file_accounting (
     rejected BIGINT,
     duplicates BIGINT
 );
+
+-- Counts behind each lexicon entry (added after the first release: ALTER keeps old files
+-- loadable). The loader fills them from the run's own counts, the window of the lexicon.
+ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS n_posts BIGINT;
+ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS positive_df BIGINT;
+ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS negative_df BIGINT;
+ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS emotion_df STRUCT(
+    anger BIGINT, anticipation BIGINT, disgust BIGINT, fear BIGINT,
+    joy BIGINT, sadness BIGINT, surprise BIGINT, trust BIGINT);
+
+-- Documentation that travels with the file: `SELECT * FROM duckdb_columns()` shows it.
+COMMENT ON TABLE runs IS 'One row per load: what was read, with which options and versions, and the record accounting. An append-only log (a re-run adds a row).';
+COMMENT ON COLUMN runs.run_id IS 'Sortable unique run id: UTC start time plus a random suffix; every loaded row carries the run_id that wrote it.';
+COMMENT ON COLUMN runs.started_at IS 'When the run started (UTC).';
+COMMENT ON COLUMN runs.finished_at IS 'When the load transaction ran (UTC).';
+COMMENT ON COLUMN runs.inputs IS 'Absolute paths of the input files read.';
+COMMENT ON COLUMN runs.options IS 'Run options as JSON: Beam arguments, seed file, input format, lexicon and scoring settings.';
+COMMENT ON COLUMN runs.tokenizer_version IS 'Version string of the tokenizer (pipelines.text.TOKENIZER_VERSION).';
+COMMENT ON COLUMN runs.lexicon_version IS 'Content version of the lexicon the run induced and scored with (see lexicon.lexicon_version).';
+COMMENT ON COLUMN runs.records_read IS 'Input records read, over all input files.';
+COMMENT ON COLUMN runs.accepted IS 'Records that became a post (records_read = accepted + rejected + duplicates).';
+COMMENT ON COLUMN runs.rejected IS 'Records rejected with a reason (see the rejects table).';
+COMMENT ON COLUMN runs.duplicates IS 'Records dropped as a repeat of an accepted (platform, post_id).';
+COMMENT ON COLUMN runs.partitions IS 'The platform/YYYY-MM partitions the run covered and replaced.';
+
+COMMENT ON TABLE posts IS 'Canonical accepted posts, one per (platform, post_id); partitioned by (platform, month). No raw author handles.';
+COMMENT ON COLUMN posts.platform IS 'twitter, reddit, youtube, or the platform given for generic files.';
+COMMENT ON COLUMN posts.post_id IS 'The platform''s id of the post (unique within the platform).';
+COMMENT ON COLUMN posts.month IS 'Partition month YYYY-MM of created_at (UTC).';
+COMMENT ON COLUMN posts.created_at IS 'Creation time, UTC.';
+COMMENT ON COLUMN posts.author_key IS 'Salted SHA-256 of the author handle (salt kept beside the database); never the handle itself.';
+COMMENT ON COLUMN posts.text IS 'Post text as published.';
+COMMENT ON COLUMN posts.lang IS 'Language code when the source gives one.';
+COMMENT ON COLUMN posts.parent_id IS 'Id of the post replied to or commented on, when any.';
+COMMENT ON COLUMN posts.source_file IS 'Input file the post was read from.';
+COMMENT ON COLUMN posts.record_no IS 'Position of the record in its input file (1-based).';
+COMMENT ON COLUMN posts.run_id IS 'Run that loaded the row.';
+
+COMMENT ON TABLE post_scores IS 'Per post: sentiment, emotion distribution, topics and the terms that drove the score; partitioned by (platform, month).';
+COMMENT ON COLUMN post_scores.platform IS 'Platform of the post (joins posts on platform, post_id).';
+COMMENT ON COLUMN post_scores.post_id IS 'Id of the post (joins posts on platform, post_id).';
+COMMENT ON COLUMN post_scores.month IS 'Partition month YYYY-MM (UTC).';
+COMMENT ON COLUMN post_scores.sentiment_score IS 'Mean lexicon sentiment (SO-nPMI) of the post''s content terms found in the lexicon; 0 without hits.';
+COMMENT ON COLUMN post_scores.sentiment_label IS 'positive / negative beyond the neutral band (run option neutral_band), neutral inside it.';
+COMMENT ON COLUMN post_scores.anger IS 'Share of the post''s emotion evidence for anger (the eight emotion columns sum to 1 when any evidence, else are 0).';
+COMMENT ON COLUMN post_scores.anticipation IS 'Share of the post''s emotion evidence for anticipation.';
+COMMENT ON COLUMN post_scores.disgust IS 'Share of the post''s emotion evidence for disgust.';
+COMMENT ON COLUMN post_scores.fear IS 'Share of the post''s emotion evidence for fear.';
+COMMENT ON COLUMN post_scores.joy IS 'Share of the post''s emotion evidence for joy.';
+COMMENT ON COLUMN post_scores.sadness IS 'Share of the post''s emotion evidence for sadness.';
+COMMENT ON COLUMN post_scores.surprise IS 'Share of the post''s emotion evidence for surprise.';
+COMMENT ON COLUMN post_scores.trust IS 'Share of the post''s emotion evidence for trust.';
+COMMENT ON COLUMN post_scores.dominant_emotion IS 'The emotion with the largest share; NULL when the post has no emotion evidence.';
+COMMENT ON COLUMN post_scores.topics IS 'Topics whose keywords (lexicons/seeds.toml [topics]) occur in the post.';
+COMMENT ON COLUMN post_scores.explanation IS 'The terms that drove the sentiment score most, as term:value, strongest first.';
+COMMENT ON COLUMN post_scores.n_terms IS 'Content terms in the post.';
+COMMENT ON COLUMN post_scores.n_lexicon_hits IS 'Content terms found in the lexicon.';
+COMMENT ON COLUMN post_scores.lexicon_version IS 'Lexicon the post was scored with (lexicon.lexicon_version).';
+COMMENT ON COLUMN post_scores.tokenizer_version IS 'Tokenizer version the post was tokenized with.';
+COMMENT ON COLUMN post_scores.run_id IS 'Run that loaded the row.';
+
+COMMENT ON TABLE totals IS 'Additive count: posts per (month, platform), the n of every PMI. Sum over any window.';
+COMMENT ON COLUMN totals.month IS 'Partition month YYYY-MM (UTC).';
+COMMENT ON COLUMN totals.platform IS 'Partition platform.';
+COMMENT ON COLUMN totals.posts IS 'Accepted posts of the partition.';
+COMMENT ON COLUMN totals.run_id IS 'Run that loaded the row.';
+
+COMMENT ON TABLE term_counts IS 'Additive count: document frequency of each counting term per (month, platform), c(x) of PMI.';
+COMMENT ON COLUMN term_counts.month IS 'Partition month YYYY-MM (UTC).';
+COMMENT ON COLUMN term_counts.platform IS 'Partition platform.';
+COMMENT ON COLUMN term_counts.term IS 'Normalized counting term (stop words dropped, negated terms end in _NEG).';
+COMMENT ON COLUMN term_counts.df IS 'Posts of the partition that contain the term.';
+COMMENT ON COLUMN term_counts.run_id IS 'Run that loaded the row.';
+
+COMMENT ON TABLE anchor_counts IS 'Additive count: posts holding each anchor per (month, platform), c(y) of PMI. Anchors are seed words (good), seed classes (sentiment:positive, emotion:fear) and topics (topic:plastic).';
+COMMENT ON COLUMN anchor_counts.month IS 'Partition month YYYY-MM (UTC).';
+COMMENT ON COLUMN anchor_counts.platform IS 'Partition platform.';
+COMMENT ON COLUMN anchor_counts.anchor IS 'Seed word, or class sentiment:<polarity> / emotion:<emotion> / topic:<topic> (a post holds a class when it holds any of its words).';
+COMMENT ON COLUMN anchor_counts.df IS 'Posts of the partition that hold the anchor.';
+COMMENT ON COLUMN anchor_counts.run_id IS 'Run that loaded the row.';
+
+COMMENT ON TABLE anchor_pair_counts IS 'Additive count: posts holding both a term and an anchor per (month, platform), c(x,y) of PMI. Only term x anchor pairs, never all term pairs.';
+COMMENT ON COLUMN anchor_pair_counts.month IS 'Partition month YYYY-MM (UTC).';
+COMMENT ON COLUMN anchor_pair_counts.platform IS 'Partition platform.';
+COMMENT ON COLUMN anchor_pair_counts.term IS 'Counting term (as in term_counts).';
+COMMENT ON COLUMN anchor_pair_counts.anchor IS 'Anchor (as in anchor_counts).';
+COMMENT ON COLUMN anchor_pair_counts.df IS 'Posts of the partition holding both the term and the anchor (> 0; absent pairs have 0).';
+COMMENT ON COLUMN anchor_pair_counts.run_id IS 'Run that loaded the row.';
+
+COMMENT ON TABLE lexicon IS 'Induced PMI lexicons, one row per (lexicon_version, term), with the counts behind the scores. A version is a content hash of seeds, options and the counted window.';
+COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<seed fingerprint>-<hash of seeds, lexicon options and the (month, platform, posts) window>.';
+COMMENT ON COLUMN lexicon.term IS 'Counting term.';
+COMMENT ON COLUMN lexicon.df IS 'Posts in the window containing the term (>= min_df).';
+COMMENT ON COLUMN lexicon.sentiment IS 'SO-nPMI: assoc(positive seeds) - assoc(negative seeds), in [-2, 2]; assoc = mean nPMI over seed words (aggregation mean) or nPMI with the seed class (aggregation set).';
+COMMENT ON COLUMN lexicon.anger IS 'assoc(anger seeds) - mean assoc(seeds of the other seven emotions); > 0 leans to anger.';
+COMMENT ON COLUMN lexicon.anticipation IS 'assoc(anticipation seeds) - mean assoc(other emotions).';
+COMMENT ON COLUMN lexicon.disgust IS 'assoc(disgust seeds) - mean assoc(other emotions).';
+COMMENT ON COLUMN lexicon.fear IS 'assoc(fear seeds) - mean assoc(other emotions).';
+COMMENT ON COLUMN lexicon.joy IS 'assoc(joy seeds) - mean assoc(other emotions).';
+COMMENT ON COLUMN lexicon.sadness IS 'assoc(sadness seeds) - mean assoc(other emotions).';
+COMMENT ON COLUMN lexicon.surprise IS 'assoc(surprise seeds) - mean assoc(other emotions).';
+COMMENT ON COLUMN lexicon.trust IS 'assoc(trust seeds) - mean assoc(other emotions).';
+COMMENT ON COLUMN lexicon.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN lexicon.n_posts IS 'Posts in the window the lexicon was induced from (n of the PMI).';
+COMMENT ON COLUMN lexicon.positive_df IS 'Posts in the window holding the term and any positive seed word.';
+COMMENT ON COLUMN lexicon.negative_df IS 'Posts in the window holding the term and any negative seed word.';
+COMMENT ON COLUMN lexicon.emotion_df IS 'Per emotion: posts in the window holding the term and any seed word of that emotion.';
+
+COMMENT ON TABLE rejects IS 'Input records that did not become a post, each with a reason; replaced per source_file on re-load.';
+COMMENT ON COLUMN rejects.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN rejects.source_file IS 'Input file of the record.';
+COMMENT ON COLUMN rejects.record_no IS 'Position of the record in its file (1-based).';
+COMMENT ON COLUMN rejects.reason IS 'Why the record was rejected.';
+COMMENT ON COLUMN rejects.excerpt IS 'The start of the raw record, for diagnosis.';
+
+COMMENT ON TABLE file_accounting IS 'Per input file: records read = accepted + rejected + duplicates; replaced per source_file on re-load.';
+COMMENT ON COLUMN file_accounting.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN file_accounting.source_file IS 'Input file.';
+COMMENT ON COLUMN file_accounting.records_read IS 'Records read from the file.';
+COMMENT ON COLUMN file_accounting.accepted IS 'Records that became a post.';
+COMMENT ON COLUMN file_accounting.rejected IS 'Records rejected (see rejects).';
+COMMENT ON COLUMN file_accounting.duplicates IS 'Records dropped as repeats of an accepted post.';

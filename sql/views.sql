@@ -177,3 +177,111 @@ WHERE t.topic IS NOT NULL
 GROUP BY t.year, t.platform, t.topic;
 
 COMMENT ON VIEW yearly_topic_volume IS 'Per year × platform × topic: posts carrying the topic, total posts of the year × platform, share = posts/total, mean_sentiment = mean sentiment_score of those posts.';
+
+
+-- Sentiment label shares per topic: the posts of a year (month) × platform that carry the
+-- topic (topics de-duplicated per post) are the total; every label seen anywhere gets a row
+-- (n = 0 where absent). Pool platforms with sum(n) / sum(total), never by averaging shares.
+CREATE OR REPLACE VIEW yearly_topic_sentiment_share AS
+WITH tagged AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, platform,
+           unnest(list_distinct(topics)) AS topic, sentiment_label
+    FROM post_scores
+),
+groups AS (
+    SELECT year, platform, topic, count(*) AS total
+    FROM tagged WHERE topic IS NOT NULL GROUP BY year, platform, topic
+),
+labels AS (
+    SELECT DISTINCT sentiment_label FROM post_scores WHERE sentiment_label IS NOT NULL
+),
+counts AS (
+    SELECT year, platform, topic, sentiment_label, count(*) AS n
+    FROM tagged WHERE topic IS NOT NULL AND sentiment_label IS NOT NULL
+    GROUP BY year, platform, topic, sentiment_label
+)
+SELECT
+    g.year, g.platform, g.topic, l.sentiment_label,
+    coalesce(c.n, 0) AS n,
+    g.total,
+    coalesce(c.n, 0) / g.total AS share,
+    wilson_low(coalesce(c.n, 0), g.total) AS ci_low,
+    wilson_high(coalesce(c.n, 0), g.total) AS ci_high
+FROM groups AS g
+CROSS JOIN labels AS l
+LEFT JOIN counts AS c USING (year, platform, topic, sentiment_label);
+
+COMMENT ON VIEW yearly_topic_sentiment_share IS 'Per year × platform × topic × sentiment_label: n posts, total posts of the year × platform carrying the topic, share = n/total, Wilson 95% interval.';
+
+
+CREATE OR REPLACE VIEW monthly_topic_sentiment_share AS
+WITH tagged AS (
+    SELECT month, platform, unnest(list_distinct(topics)) AS topic, sentiment_label
+    FROM post_scores
+),
+groups AS (
+    SELECT month, platform, topic, count(*) AS total
+    FROM tagged WHERE topic IS NOT NULL GROUP BY month, platform, topic
+),
+labels AS (
+    SELECT DISTINCT sentiment_label FROM post_scores WHERE sentiment_label IS NOT NULL
+),
+counts AS (
+    SELECT month, platform, topic, sentiment_label, count(*) AS n
+    FROM tagged WHERE topic IS NOT NULL AND sentiment_label IS NOT NULL
+    GROUP BY month, platform, topic, sentiment_label
+)
+SELECT
+    g.month, CAST(left(g.month, 4) AS INTEGER) AS year, g.platform, g.topic, l.sentiment_label,
+    coalesce(c.n, 0) AS n,
+    g.total,
+    coalesce(c.n, 0) / g.total AS share,
+    wilson_low(coalesce(c.n, 0), g.total) AS ci_low,
+    wilson_high(coalesce(c.n, 0), g.total) AS ci_high
+FROM groups AS g
+CROSS JOIN labels AS l
+LEFT JOIN counts AS c USING (month, platform, topic, sentiment_label);
+
+COMMENT ON VIEW monthly_topic_sentiment_share IS 'Per month (YYYY-MM) × platform × topic × sentiment_label: n posts, total posts of the month × platform carrying the topic, share = n/total, Wilson 95% interval.';
+
+
+-- The terms most associated with each topic in each year, all platforms pooled: nPMI(term,
+-- topic:<t>) from the additive counts of the year, unsmoothed. Only pairs seen in at least 3
+-- posts of the year (nPMI favours rare terms); seed words and topic keywords (every word
+-- anchor) are left out, since a topic's own keywords would top its list. Ten per year × topic.
+CREATE OR REPLACE VIEW yearly_topic_top_terms AS
+WITH n AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, sum(posts) AS n FROM totals GROUP BY year
+),
+topics AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, anchor, sum(df) AS c_y
+    FROM anchor_counts WHERE anchor LIKE 'topic:%' GROUP BY year, anchor
+),
+word_anchors AS (
+    SELECT DISTINCT anchor AS term FROM anchor_counts WHERE anchor NOT LIKE '%:%'
+),
+pairs AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, term, anchor, sum(df) AS c_xy
+    FROM anchor_pair_counts WHERE anchor LIKE 'topic:%' GROUP BY year, term, anchor
+    HAVING sum(df) >= 3
+),
+terms AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, term, sum(df) AS c_x
+    FROM term_counts WHERE term IN (SELECT term FROM pairs) GROUP BY year, term
+),
+scored AS (
+    SELECT p.year, substr(p.anchor, 7) AS topic, p.term, p.c_xy, t.c_x, o.c_y, n.n,
+           npmi_value(p.c_xy, t.c_x, o.c_y, n.n) AS npmi
+    FROM pairs AS p
+    JOIN terms AS t USING (year, term)
+    JOIN topics AS o USING (year, anchor)
+    JOIN n USING (year)
+    WHERE p.term NOT IN (SELECT term FROM word_anchors)
+)
+SELECT year, topic,
+       row_number() OVER (PARTITION BY year, topic ORDER BY npmi DESC, term) AS rank,
+       term, npmi, c_xy, c_x, c_y, n
+FROM scored
+QUALIFY rank <= 10;
+
+COMMENT ON VIEW yearly_topic_top_terms IS 'Per year × topic: the 10 terms with the highest nPMI(term, topic) of the year (all platforms, pairs in >= 3 posts, seed words and keywords left out), with the counts behind it.';

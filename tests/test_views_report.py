@@ -186,15 +186,18 @@ def test_report_queries_filter_with_bind_parameters(con):
 
 def _assert_pngs(paths: list[Path], out_dir: Path, min_bytes: int) -> None:
     assert [p.name for p in paths] == [
-        "sentiment_share_by_platform.png", "emotion_shares.png", "topic_volume.png"]
-    for path in paths:
+        "sentiment_share_by_platform.png", "emotion_shares.png", "topic_volume.png",
+        "top_terms_by_year.png", "sentiment_drift.png", "report.html"]
+    html = paths[-1].read_text(encoding="utf-8")
+    assert html.count('<img alt="') == 5 and "src=\"http" not in html and "<script" not in html
+    for path in paths[:-1]:
         assert path.parent == out_dir
         data = path.read_bytes()
         assert data[:8] == PNG_MAGIC
         assert len(data) > min_bytes
 
 
-def test_render_report_writes_three_pngs(db, tmp_path):
+def test_render_report_writes_pngs_and_html(db, tmp_path):
     out = tmp_path / "report"
     _assert_pngs(render_report(db, out), out, min_bytes=5_000)
 

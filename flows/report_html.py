@@ -1,0 +1,113 @@
+"""One self-contained HTML report: every chart embedded as a base64 PNG, plus the numbers
+behind them as tables. No external file, script, font or style sheet is referenced."""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from pipelines.config import EMOTIONS
+
+REPORT_FILE = "report.html"
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1400px; color: #222; }
+h1 { margin-bottom: 0.2rem; } .meta { color: #555; margin-top: 0; }
+figure { margin: 2rem 0; } img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { color: #444; font-size: 0.95rem; margin-top: 0.4rem; }
+table { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.9rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
+th { background: #f2f2f2; } td.l, th.l { text-align: left; }
+"""
+
+Row = dict[str, Any]
+
+
+def write_html(out_dir: Path, title: str, meta: list[str], figures: list[tuple[Path, str]],
+               tables: list[tuple[str, str]]) -> Path:
+    """Write ``report.html``: figures (PNG path, caption) embedded, then (heading, table html)."""
+    parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>",
+             f"<style>{STYLE}</style></head><body>", f"<h1>{escape(title)}</h1>",
+             *(f"<p class=\"meta\">{escape(line)}</p>" for line in meta)]
+    for png, caption in figures:
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        parts.append(f"<figure><img alt=\"{escape(caption)}\" src=\"data:image/png;base64,{data}\">"
+                     f"<figcaption>{escape(caption)}</figcaption></figure>")
+    for heading, table in tables:
+        parts.append(f"<h2>{escape(heading)}</h2>{table}")
+    parts.append("</body></html>\n")
+    path = out_dir / REPORT_FILE
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def generated_line(db_path: Path, runs: list[tuple]) -> list[str]:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"Database {db_path} · generated {now}"]
+    if runs:
+        run_id, lexicon_version, accepted = runs[0]
+        lines.append(f"Latest run {run_id} · lexicon {lexicon_version} · {accepted:,} posts accepted "
+                     f"· {len(runs)} run(s) loaded")
+    return lines
+
+
+def table(headers: list[str], rows: list[list[Any]], left: int = 1) -> str:
+    """An HTML table; the first ``left`` columns are left-aligned text."""
+    def cell(tag: str, i: int, value: Any) -> str:
+        cls = ' class="l"' if i < left else ""
+        return f"<{tag}{cls}>{escape(str(value))}</{tag}>"
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def sentiment_table(rows: list[Row]) -> str:
+    grouped: dict[tuple, dict[str, Row]] = defaultdict(dict)
+    for r in rows:
+        grouped[(r["platform"], r["year"])][r["sentiment_label"]] = r
+    labels = ("positive", "negative", "neutral")
+    body = []
+    for (platform, year), by_label in sorted(grouped.items()):
+        total = next(iter(by_label.values()))["total"]
+        body.append([platform, year, f"{total:,}", *(_share(by_label.get(label)) for label in labels)])
+    return table(["platform", "year", "posts", *(f"{label} % [95% CI]" for label in labels)], body, left=1)
+
+
+def emotion_table(rows: list[Row]) -> str:
+    grouped: dict[tuple, dict[str, Row]] = defaultdict(dict)
+    for r in rows:
+        grouped[(r["platform"], r["year"])][r["emotion"]] = r
+    body = [[platform, year, *(_pct(by.get(e, {}).get("share")) for e in EMOTIONS)]
+            for (platform, year), by in sorted(grouped.items())]
+    return table(["platform", "year", *EMOTIONS], body, left=1)
+
+
+def topic_terms_table(rows: list[Row]) -> str:
+    years = sorted({r["year"] for r in rows})
+    cells: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        cells[r["topic"]][r["year"]].append(r["term"])
+    body = [[topic.replace("_", " "), *(", ".join(cells[topic][y]) for y in years)] for topic in sorted(cells)]
+    return table(["topic", *map(str, years)], body, left=len(years) + 1)
+
+
+def emotion_drift_table(rows: list[Row], top: int = 3) -> str:
+    body = []
+    for emotion in EMOTIONS:
+        mine = [r for r in rows if r["dimension"] == emotion][:top]
+        body += [[emotion, r["term"], f"{r['value_a']:+.3f}", f"{r['value_b']:+.3f}", f"{r['delta']:+.3f}",
+                  f"{r['df_a']} → {r['df_b']}"] for r in mine]
+    return table(["emotion", "term", "earlier", "later", "change", "posts"], body, left=2)
+
+
+def _share(r: Row | None) -> str:
+    if r is None:
+        return "–"
+    return f"{_pct(r['share'])} [{_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
