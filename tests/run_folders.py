@@ -6,7 +6,6 @@ from the posts with the pipeline's own counting function, so a folder is self-co
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -15,8 +14,8 @@ import pyarrow.parquet as pq
 
 from flows.db import RunRecord
 from pipelines.config import EMOTIONS
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
-from pipelines.sinks import SCHEMAS
+from pipelines.counting import count_post, new_counters
+from pipelines.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
 
 Post = tuple[str, str, str, str, list[str], list[str]]
 
@@ -24,7 +23,7 @@ Post = tuple[str, str, str, str, list[str], list[str]]
 def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None = None,
               source_file: str = "in.jsonl") -> Path:
     """Write every table of one run into `run_dir` (one shard each); returns run_dir."""
-    counters: dict[str, Counter] = new_counters()
+    counters = new_counters()
     for platform, post_id, month, _, terms, anchors in posts:
         count_post(counters, {"month": month, "platform": platform, "terms": set(terms),
                               "anchors": set(anchors)})
@@ -39,12 +38,9 @@ def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None
                          "n_terms": len(t), "n_lexicon_hits": 0, "lexicon_version": "lex-test",
                          "tokenizer_version": "tok-test"}
                         for p, i, m, lab, t, anchors in posts],
-        "totals": [dict(zip(("month", "platform", "posts"), (*k, v))) for k, v in counters[TOTALS].items()],
-        "term_counts": [dict(zip(("month", "platform", "term", "df"), (*k, v))) for k, v in counters[TERMS].items()],
-        "anchor_counts": [dict(zip(("month", "platform", "anchor", "df"), (*k, v)))
-                          for k, v in counters[ANCHORS].items()],
-        "anchor_pair_counts": [dict(zip(("month", "platform", "term", "anchor", "df"), (*k, v)))
-                               for k, v in counters[PAIRS].items()],
+        **{table: [row for partition, counter in counters[name].items()
+                   for row in counts_to_arrow(name, partition, counter).to_pylist()]
+           for name, table in COUNT_TABLES.items()},
         "lexicon": [{"lexicon_version": "lex-test", "term": term, "df": 1, "sentiment": value,
                      **{e: 0.0 for e in EMOTIONS}} for term, value in (lexicon or {}).items()],
         "rejects": [{"source_file": source_file, "record_no": len(posts) + 1, "reason": "invalid JSON",

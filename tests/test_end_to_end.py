@@ -74,9 +74,12 @@ def test_scores_carry_versions_and_labels(demo):
     assert rows(db, "SELECT count(*) FROM post_scores WHERE len(topics) = 0") == [(0,)]
 
 
-def test_report_writes_non_empty_pngs(demo):
-    charts = sorted((demo / "out" / "report").glob("*.png"))
-    assert len(charts) == 3
+def test_report_writes_non_empty_pngs_and_html(demo):
+    report = demo / "out" / "report"
+    charts = sorted(report.glob("*.png"))
+    assert {c.name for c in charts} >= {"sentiment_share_by_platform.png", "emotion_shares.png",
+                                        "topic_volume.png"}
+    assert (report / "report.html").stat().st_size > sum(c.stat().st_size for c in charts)
     for chart in charts:
         data = chart.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, chart
