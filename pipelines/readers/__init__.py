@@ -6,8 +6,8 @@ author, text, lang, parent_id`) or an `Unreadable` with the reason it cannot be 
 `pipelines.sources` turns flat records into canonical posts.
 
 Record numbers: the line (or CSV/Parquet row) for one-record-per-line files; the 1-based
-position of the record in the file for API responses and whole JSON documents, which
-hold many records each.
+position of the record in the file for API responses and JSON documents holding many
+records (a pretty-printed file, or a line holding a list or a search response).
 """
 
 from __future__ import annotations
@@ -97,12 +97,11 @@ def _records(documents: Iterator[tuple[int, object]], fmt: JsonFormat, by_positi
             position += 1
             yield (position if by_position else line_no), Unreadable(str(exc), _dump(document))
             continue
-        if not by_position and len(records) != 1:
-            yield line_no, Unreadable("expected one record per line", _dump(document))
-            continue
+        # A line holding a list or a search response is a document of many records.
+        numbered_by_position = by_position or len(records) != 1
         for record in records:
             position += 1
-            yield (position if by_position else line_no), _flat(fmt.to_flat, record)
+            yield (position if numbered_by_position else line_no), _flat(fmt.to_flat, record)
 
 
 def _flat(to_flat, record: Any) -> "dict | Unreadable":

@@ -17,6 +17,7 @@ import zstandard
 
 # Reddit dumps (Pushshift, Arctic Shift) are written with --long=31.
 ZSTD_MAX_WINDOW = 2**31
+STREAM_ERRORS = (zstandard.ZstdError, OSError, EOFError)
 _OPENERS = ("{", "[")
 
 
@@ -32,23 +33,70 @@ def decompressed(path: str, raw: IO[bytes]) -> IO[bytes]:
     """The file's content as a byte stream, decompressing `.zst`/`.zstd`/`.gz` on the fly."""
     lower = path.lower()
     if lower.endswith((".zst", ".zstd")):
-        reader = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW).stream_reader(
-            raw, read_across_frames=True)
-        return io.BufferedReader(reader, buffer_size=1 << 20)
+        return io.BufferedReader(_ZstdFrames(raw), buffer_size=1 << 20)
     if lower.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw, mode="rb")
     return raw
 
 
-def nonblank_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(line_no, line) for every line with content; line numbers count blank lines too."""
-    for line_no, line in enumerate(stream, start=1):
-        if line.strip():
-            yield line_no, line
+class _ZstdFrames(io.RawIOBase):
+    """Decompress concatenated zstd frames as a stream; a truncated last frame is an error
+    (zstandard's own stream_reader silently stops there, which would lose records)."""
+
+    def __init__(self, raw: IO[bytes], chunk: int = 1 << 20):
+        self._raw, self._chunk = raw, chunk
+        self._new_frame()
+        self._pending = memoryview(b"")
+
+    def _new_frame(self) -> None:
+        self._frame = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW).decompressobj()
+        self._fed = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            compressed = self._raw.read(self._chunk)
+            if not compressed:
+                if self._fed and not self._frame.eof:
+                    raise zstandard.ZstdError("truncated zstd frame")
+                return 0
+            self._pending = memoryview(self._decompress(compressed))
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _decompress(self, compressed: bytes) -> bytes:
+        out = []
+        while compressed:
+            self._fed = True
+            out.append(self._frame.decompress(compressed))
+            compressed = self._frame.unused_data if self._frame.eof else b""
+            if self._frame.eof:
+                self._new_frame()
+        return b"".join(out)
 
 
-def parse_json(raw: bytes) -> object:
+def nonblank_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | Unreadable]]:
+    """(line_no, line) for every line with content; line numbers count blank lines too.
+
+    A corrupt compressed stream ends with one Unreadable: what follows cannot be counted.
+    """
+    line_no = 0
+    try:
+        for line_no, line in enumerate(stream, start=1):
+            if line.strip():
+                yield line_no, line
+    except STREAM_ERRORS as exc:
+        yield line_no + 1, Unreadable(f"corrupt compressed stream: {type(exc).__name__}")
+
+
+def parse_json(raw: bytes | Unreadable) -> object:
     """One JSON value from bytes, or Unreadable with the reason."""
+    if isinstance(raw, Unreadable):
+        return raw
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -67,7 +115,8 @@ def json_documents(stream: IO[bytes]) -> tuple[bool, Iterator[tuple[int, object]
     value = parse_json(first[1])
     if isinstance(value, Unreadable) and _opens_document(first[1]):
         rest = [first, *lines]
-        whole = parse_json(b"".join(line for _, line in rest))
+        broken = any(isinstance(line, Unreadable) for _, line in rest)
+        whole = value if broken else parse_json(b"".join(line for _, line in rest))
         if not isinstance(whole, Unreadable):
             return True, iter([(1, whole)])
         # Not one document after all: account for it line by line.
@@ -75,7 +124,9 @@ def json_documents(stream: IO[bytes]) -> tuple[bool, Iterator[tuple[int, object]
     return False, _chain_first((first[0], value), lines)
 
 
-def _opens_document(line: bytes) -> bool:
+def _opens_document(line: bytes | Unreadable) -> bool:
+    if isinstance(line, Unreadable):
+        return False
     stripped = line.strip().decode("utf-8", "replace")
     return stripped in _OPENERS or stripped.endswith(("{", "[", ",", ":"))
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.readers.base import JsonFormat, get_path, require_object
-from pipelines.readers.streams import Unreadable
+from pipelines.readers.streams import STREAM_ERRORS, Unreadable
 
 MAPPABLE = ("platform", "post_id", "created_at", "author", "text", "lang", "parent_id")
 PARQUET_BATCH_ROWS = 4096
@@ -71,6 +71,9 @@ def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unrea
             row_no += 1
             yield row_no, Unreadable(f"unreadable CSV row: {exc}")
             continue
+        except STREAM_ERRORS as exc:
+            yield row_no + 1, Unreadable(f"corrupt compressed stream: {type(exc).__name__}")
+            return
         row_no += 1
         if None in row or any(v is None for v in row.values()):
             yield row_no, Unreadable("wrong number of CSV fields", ",".join(str(v) for v in row.values()))
@@ -80,12 +83,12 @@ def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unrea
 
 def parquet_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unreadable]]:
     """(row_no, row) per Parquet row, batch by batch; an unreadable file or batch is one reject."""
-    source = stream if stream.seekable() else io.BytesIO(stream.read())
     row_no = 0
     try:
+        source = stream if stream.seekable() else io.BytesIO(stream.read())
         for batch in pq.ParquetFile(source).iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for row in batch.to_pylist():
                 row_no += 1
                 yield row_no, row
-    except (pa.ArrowException, OSError, ValueError) as exc:
+    except (pa.ArrowException, ValueError, *STREAM_ERRORS) as exc:
         yield row_no + 1, Unreadable(f"unreadable Parquet: {type(exc).__name__}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from pipelines.posts import RecordError
-from pipelines.readers.base import JsonFormat, get_path, list_field, require_object, text_of
+from pipelines.readers.base import JsonFormat, get_path, list_field, require_object
 
 
 def _matches(document: object) -> bool:
@@ -50,10 +50,15 @@ def _to_flat(comment: Any) -> dict:
         "post_id": comment.get("id"),
         "created_at": snippet.get("publishedAt"),
         "author": get_path(snippet, "authorChannelId.value"),
-        "text": text_of(snippet.get("textOriginal"), snippet.get("textDisplay")),
+        "text": _original_or_display(snippet),
         "lang": None,
         "parent_id": snippet.get("parentId"),
     }
+
+
+def _original_or_display(snippet: Mapping[str, Any]) -> Any:
+    original = snippet.get("textOriginal")
+    return original if isinstance(original, str) else snippet.get("textDisplay")
 
 
 def _kind(item: Any) -> str | None:
