@@ -72,7 +72,8 @@ def _spacy_tokenizer() -> Tokenizer:
 
 def tokenize(text: str) -> list[str]:
     """Normalize and tokenize one post; negated tokens carry the `_NEG` suffix."""
-    spaced = EMOJI_RE.sub(r" \g<0> ", text.translate(_CLEANUP))
+    text = text.translate(_CLEANUP)
+    spaced = text if text.isascii() else EMOJI_RE.sub(r" \g<0> ", text)
     raw = [t.text for t in _spacy_tokenizer()(spaced) if not t.is_space]
     tokens: list[str] = []
     for i, piece in enumerate(raw):
@@ -89,8 +90,10 @@ def counting_terms(tokens: list[str]) -> set[str]:
 def is_content_term(token: str) -> bool:
     """True for tokens worth counting (words, hashtags, emoji, emoticons), False for noise."""
     base = base_form(token)
-    if base in PLACEHOLDERS or base.lower() in STOP_WORDS or _NEGATION_RE.match(base):
+    if base in PLACEHOLDERS or base in STOP_WORDS or _NEGATION_RE.match(base):
         return False
+    if base.isalnum():  # most tokens: a word or a number
+        return len(base) > 1 or not base.isascii()
     if EMOTICON_RE.fullmatch(base) or EMOJI_RE.fullmatch(base):
         return True
     return any(c.isalnum() for c in base) and (len(base) > 1 or not base.isascii())
@@ -124,6 +127,8 @@ def mark_negation(tokens: list[str]) -> list[str]:
 
 
 def _normalize(piece: str, following: str) -> list[str]:
+    if piece.isalnum() and not (piece[0] in "xX" and EMOTICON_RE.fullmatch(piece)):
+        return [_word(piece, following)]  # the common case: a word or a number
     if _URL_RE.match(piece):
         return [URL]
     if _MENTION_RE.match(piece):
@@ -134,7 +139,11 @@ def _normalize(piece: str, following: str) -> list[str]:
         return [tag] + words if len(words) > 1 else [tag]
     if EMOTICON_RE.fullmatch(piece) or EMOJI_RE.fullmatch(piece):
         return [reduce_elongation(piece)]
+    return [_word(piece, following)]
+
+
+def _word(piece: str, following: str) -> str:
     lower = piece.lower()
     if following in _NOT and lower in _BEFORE_NOT:
-        return [_BEFORE_NOT[lower]]
-    return [_NOT.get(lower) or _CLITICS.get(lower) or reduce_elongation(lower)]
+        return _BEFORE_NOT[lower]
+    return _NOT.get(lower) or _CLITICS.get(lower) or reduce_elongation(lower)
