@@ -268,3 +268,12 @@ def test_format_override_and_bad_column_spec():
         SourceOptions(columns="txt=body")
     with pytest.raises(ValueError):
         SourceOptions(format="myspace")
+
+
+def test_reject_excerpts_show_the_record_itself():
+    items = read("search.json", json.dumps(V2_RESPONSE).encode() + b"\nnot json  \n")
+    retweet, bad = items[3], items[-1]
+    assert retweet.reason == "retweet" and retweet.excerpt.startswith('{"id": "1004"')
+    assert '"0999"' not in retweet.excerpt  # the included tweets are not part of this record
+    assert '"author_id": "<redacted>"' in retweet.excerpt
+    assert (bad.reason, bad.excerpt) == ("invalid JSON", "not json")

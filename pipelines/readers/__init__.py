@@ -101,14 +101,14 @@ def _records(documents: Iterator[tuple[int, object]], fmt: JsonFormat, by_positi
         numbered_by_position = by_position or len(records) != 1
         for record in records:
             position += 1
-            yield (position if numbered_by_position else line_no), _flat(fmt.to_flat, record)
+            yield (position if numbered_by_position else line_no), _flat(fmt.to_flat, record, fmt.raw_of)
 
 
-def _flat(to_flat, record: Any) -> "dict | Unreadable":
+def _flat(to_flat, record: Any, raw_of=lambda r: r) -> "dict | Unreadable":
     try:
         return to_flat(record)
     except RecordError as exc:
-        return Unreadable(str(exc), _dump(record))
+        return Unreadable(str(exc), _dump(raw_of(record)))
 
 
 def _dump(value: Any) -> str:

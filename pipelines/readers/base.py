@@ -23,6 +23,7 @@ class JsonFormat:
     matches: Callable[[object], bool]
     records: Callable[[object], list]
     to_flat: Callable[[Any], dict]
+    raw_of: Callable[[Any], Any] = lambda record: record  # what a reject's excerpt shows
 
 
 def get_path(record: Mapping[str, Any], path: str) -> Any:

@@ -100,9 +100,9 @@ def parse_json(raw: bytes | Unreadable) -> object:
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return Unreadable("invalid UTF-8", raw[:800].decode("utf-8", "replace"))
+        return Unreadable("invalid UTF-8", raw[:800].decode("utf-8", "replace").strip())
     except (ValueError, RecursionError):
-        return Unreadable("invalid JSON", raw[:800].decode("utf-8", "replace"))
+        return Unreadable("invalid JSON", raw[:800].decode("utf-8", "replace").strip())
 
 
 def json_documents(stream: IO[bytes]) -> tuple[bool, Iterator[tuple[int, object]]]:

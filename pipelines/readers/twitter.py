@@ -58,7 +58,7 @@ def _v2_to_flat(item: tuple[Any, dict]) -> dict:
     }
 
 
-TWITTER_V2 = JsonFormat("twitter-v2", True, _v2_matches, _v2_records, _v2_to_flat)
+TWITTER_V2 = JsonFormat("twitter-v2", True, _v2_matches, _v2_records, _v2_to_flat, raw_of=lambda item: item[0])
 
 
 # ---- API v1.1 ------------------------------------------------------------------------
