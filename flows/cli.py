@@ -84,17 +84,28 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     summary = run_flow(
         inputs=args.input, db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
         input_format=args.format, default_platform=args.platform, author_salt=args.author_salt,
+        columns=args.columns, undated_as=args.undated_as,
         aggregation=args.aggregation,
         min_df=args.min_df, smoothing_k=args.smoothing_k, context_alpha=args.context_alpha,
         neutral_band=args.neutral_band, report=not args.no_report,
     )
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
+    _print_rejects_by_reason(summary.db, summary.run_id)
     print(f"run {summary.run_id}: {summary.posts} posts in {summary.seconds:.1f} s "
           f"({summary.posts_per_second:.0f} posts/s) -> {summary.db}")
     for chart in summary.report:
         print(f"chart: {chart}")
     return 0
+
+
+def _print_rejects_by_reason(db: str, run_id: str) -> None:
+    import sql
+    from flows.db import query
+
+    columns, rows = query(db, sql.read("run_rejects_by_reason.sql"), {"run_id": run_id})
+    if rows:
+        print(_table(columns, rows))
 
 
 def _query(args: argparse.Namespace, _: list[str]) -> int:

@@ -108,6 +108,8 @@ def run_flow(
     input_format: str = "auto",
     default_platform: str | None = None,
     author_salt: str | None = None,
+    columns: str | None = None,
+    undated_as: str | None = None,
     aggregation: str = "mean",
     min_df: int = 3,
     smoothing_k: float = 0.0,
@@ -127,13 +129,14 @@ def run_flow(
         inputs=tuple(files),
         output=str(run_dir),
         seeds=load_seeds(seeds),
-        source=SourceOptions(input_format, default_platform, author_salt or salt_for(db)),
+        source=SourceOptions(input_format, default_platform, author_salt or salt_for(db), columns, undated_as),
         lexicon=LexiconOptions(aggregation, min_df, Smoothing(smoothing_k, context_alpha)),
         scoring=ScoringOptions(neutral_band),
     )
     logger.info("run %s: %d input files -> %s", run_id, len(files), run_dir)
     run_beam_job(settings, list(beam_args or []))
     options = {"beam_args": beam_args or [], "seeds": settings.seeds.source, "format": input_format,
+               "columns": columns, "undated_as": undated_as,
                "aggregation": aggregation, "min_df": min_df, "smoothing_k": smoothing_k,
                "context_alpha": context_alpha, "neutral_band": neutral_band}
     record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION)

@@ -120,7 +120,12 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     """The job's own flags (shared by `python -m pipelines.job` and the CLI)."""
     parser.add_argument("--input", nargs="+", required=True, help="input files or globs")
     parser.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
-    parser.add_argument("--format", default="auto", choices=FORMATS)
+    parser.add_argument("--format", default="auto", choices=FORMATS,
+                        help="input format (default: by extension, then by the first record's shape)")
+    parser.add_argument("--columns", default=None,
+                        help="CSV/JSONL/Parquet column mapping, e.g. text=body,created_at=ts,author=user.id")
+    parser.add_argument("--undated-as", default=None, metavar="YYYY-MM",
+                        help="month given to records without any created_at (default: reject them)")
     parser.add_argument("--platform", default=None, help="platform for records that lack one")
     parser.add_argument("--author-salt", default=None, help="salt for hashing author handles")
     parser.add_argument("--aggregation", default="mean", choices=SEED_AGGREGATIONS,
@@ -138,7 +143,7 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
         inputs=tuple(args.input),
         output=output,
         seeds=load_seeds(args.seeds),
-        source=SourceOptions(args.format, args.platform, args.author_salt or ""),
+        source=SourceOptions(args.format, args.platform, args.author_salt or "", args.columns, args.undated_as),
         lexicon=LexiconOptions(args.aggregation, args.min_df, Smoothing(args.smoothing_k, args.context_alpha)),
         scoring=ScoringOptions(args.neutral_band),
     )

@@ -15,6 +15,11 @@ EXCERPT_CHARS = 200
 MAX_TEXT_CHARS = 100_000
 
 _MENTION_RE = re.compile(r"(?<![\w@])@\w{1,30}")
+# JSON string values of fields that hold handles or display names, scrubbed from excerpts.
+_HANDLE_FIELD_RE = re.compile(
+    r'("(?:author\w*|user\w*|screen_name|name|username|channel\w*|authorDisplayName)"\s*:\s*)"(?:[^"\\]|\\.)*"',
+    re.IGNORECASE)
+_EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 _ID_FIELDS = ("post_id", "id", "id_str")
 _AUTHOR_FIELDS = ("author", "author_id", "user", "username", "author_name")
 
@@ -42,6 +47,12 @@ def redact_mentions(text: str) -> str:
     return _MENTION_RE.sub("@user", text)
 
 
+def safe_excerpt(raw: str) -> str:
+    """A short excerpt of a raw record for a reject row, without handles or names."""
+    scrubbed = _HANDLE_FIELD_RE.sub(r'\1"<redacted>"', raw[: EXCERPT_CHARS * 4])
+    return redact_mentions(scrubbed)[:EXCERPT_CHARS]
+
+
 def author_key(platform: str, author: str | None, salt: str) -> str | None:
     """Salted SHA-256 of the author handle: stable per salt, never the handle itself."""
     if not author:
@@ -56,7 +67,9 @@ def parse_timestamp(value: Any) -> datetime:
     try:
         if isinstance(value, bool):
             raise TypeError
-        if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH_RE.match(value)):
             moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
         elif isinstance(value, str):
             moment = datetime.fromisoformat(value.strip().replace(" +0000", "+00:00"))
@@ -75,8 +88,13 @@ def canonical_post(
     source_file: str,
     salt: str,
     default_platform: str | None = None,
+    undated: datetime | None = None,
 ) -> dict:
-    """Map a flat record (JSONL/CSV row) to the canonical post dict; RecordError if unusable."""
+    """Map a flat record (JSONL/CSV row) to the canonical post dict; RecordError if unusable.
+
+    `undated`, when given, is the time used for records with no created_at at all (an
+    undated corpus assigned to one period); unparseable or out-of-range times still reject.
+    """
     if not isinstance(record, Mapping):
         raise RecordError("record is not an object")
     platform = str(record.get("platform") or default_platform or "").strip().lower()
@@ -92,7 +110,8 @@ def canonical_post(
         raise RecordError("empty text")
     if len(text) > MAX_TEXT_CHARS:
         raise RecordError("text too long")
-    created_at = parse_timestamp(record.get("created_at"))
+    raw_time = record.get("created_at")
+    created_at = parse_timestamp(undated if undated is not None and raw_time in (None, "") else raw_time)
     author = next((record[f] for f in _AUTHOR_FIELDS if record.get(f)), None)
     return {
         "platform": platform,

@@ -1,90 +1,85 @@
 """Readers: input files to canonical posts plus reject rows, with per-file accounting.
 
-Each file is streamed record by record; every record ends as exactly one post or one
-reject. `ReadPosts` wraps this for Beam: posts on the main output, rejects and the
-per-file counts of records read on tagged outputs.
+Each file is streamed record by record (`pipelines.readers` knows the formats); every
+record ends as exactly one post or one reject. `ReadPosts` wraps this for Beam: posts on
+the main output, rejects and the per-file counts of records read on tagged outputs.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import IO, Iterator
 
 import apache_beam as beam
 from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.metrics import Metrics
 
-from pipelines.posts import Reject, RecordError, canonical_post
+from pipelines.posts import Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
+from pipelines.readers import FORMATS, Unreadable, parse_columns, read_flat_records
 
-FORMATS = ("auto", "jsonl", "csv")
 REJECTS = "rejects"
 FILE_READS = "file_reads"
+
+__all__ = ["FORMATS", "REJECTS", "FILE_READS", "SourceOptions", "ReadPosts", "read_records", "undated_month"]
 
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """How to read inputs: the file format ('auto' by extension) and defaults for missing fields."""
+    """How to read inputs.
+
+    format: 'auto' (by extension, then by the shape of the first record) or a FORMATS name.
+    columns: 'field=column,...' mapping for CSV/JSONL/Parquet exports.
+    undated_as: 'YYYY-MM' given to records with no created_at at all (an undated corpus,
+    e.g. GoEmotions, read as one period); None rejects them as "missing created_at".
+    """
 
     format: str = "auto"
     default_platform: str | None = None
     author_salt: str = ""
+    columns: str | None = None
+    undated_as: str | None = None
     batch_size: int = 1000  # posts per Beam element: Beam's per-element cost is paid per batch
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}, got {self.format!r}")
+        parse_columns(self.columns)
+        if self.undated_as is not None:
+            undated_month(self.undated_as)
 
 
-def detect_format(path: str, requested: str = "auto") -> str:
-    """The reader for a path: the requested one, or by extension (.csv is CSV, else JSONL)."""
-    if requested != "auto":
-        return requested
-    return "csv" if path.lower().endswith(".csv") else "jsonl"
-
-
-def iter_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
-    """(record_no, dict) per non-blank line, or (record_no, RecordError) for a bad line."""
-    for record_no, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            yield record_no, json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield record_no, RecordError("invalid UTF-8")
-        except ValueError:
-            yield record_no, RecordError("invalid JSON")
-
-
-def iter_csv(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
-    """(record_no, row dict) per CSV data row (header is row 0); short rows are errors."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
-    reader = csv.DictReader(text)
+def undated_month(month: str) -> datetime:
+    """'2019-06' -> 2019-06-01T00:00Z; ValueError for anything else."""
     try:
-        for record_no, row in enumerate(reader, start=1):
-            if None in row or any(v is None for v in row.values()):
-                yield record_no, RecordError("wrong number of CSV fields")
-            else:
-                yield record_no, row
-    except csv.Error as exc:
-        yield reader.line_num, RecordError(f"unreadable CSV: {exc}")
+        return datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        raise ValueError(f"undated month must be YYYY-MM, got {month!r}") from None
 
 
 def read_records(path: str, stream: IO[bytes], options: SourceOptions) -> Iterator[dict | Reject]:
     """Every record of one file as a canonical post dict or a Reject."""
-    reader = iter_csv if detect_format(path, options.format) == "csv" else iter_jsonl
-    for record_no, record in reader(stream):
-        if isinstance(record, RecordError):
-            yield Reject(path, record_no, str(record), "")
+    undated = undated_month(options.undated_as) if options.undated_as else None
+    columns = parse_columns(options.columns)
+    for record_no, record in read_flat_records(path, stream, options.format, columns):
+        if isinstance(record, Unreadable):
+            yield Reject(path, record_no, record.reason, safe_excerpt(record.raw))
             continue
         try:
-            post = canonical_post(record, path, options.author_salt, options.default_platform)
+            post = canonical_post(record, path, options.author_salt, options.default_platform, undated)
         except RecordError as exc:
-            yield Reject(path, record_no, str(exc), json.dumps(record, ensure_ascii=False, default=str))
+            yield Reject(path, record_no, str(exc), _excerpt(record))
         else:
             yield {**post, "record_no": record_no}
+
+
+def _excerpt(record: dict) -> str:
+    text = record.get("text")
+    if isinstance(text, str):
+        return redact_mentions(text[:1000])
+    return safe_excerpt(json.dumps(record, ensure_ascii=False, default=str)[:1000])
 
 
 class _ParseFile(beam.DoFn):
@@ -98,7 +93,8 @@ class _ParseFile(beam.DoFn):
     def process(self, readable: fileio.ReadableFile):
         path = readable.metadata.path
         read, batch = 0, []
-        with readable.open() as stream:
+        # Raw bytes: the readers decompress themselves (Reddit dumps need a 2 GiB zstd window).
+        with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
             for item in read_records(path, stream, self._options):
                 read += 1
                 if isinstance(item, Reject):

@@ -14,7 +14,7 @@ import pytest
 import flows.db
 from flows.checksum import checksums_of, database_checksum
 from flows.db import connect_read_only, load_run
-from run_folders import record, write_run
+from tests.run_folders import record, write_run
 
 POS, NEG = "sentiment:positive", "sentiment:negative"
 JANUARY = [

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sql
 from flows.db import RunRecord, ensure_schema, load_run
 from pipelines import pmi as py
 from pipelines.config import EMOTIONS, POLARITIES, load_seeds

@@ -1,0 +1,279 @@
+"""Readers on hand-written fixtures in each platform's documented export format."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from pipelines.posts import Reject, author_key
+from pipelines.sources import SourceOptions, read_records
+
+SALT = "pepper"
+
+
+def read(name: str, content: bytes, **options) -> list:
+    return list(read_records(name, io.BytesIO(content), SourceOptions(author_salt=SALT, **options)))
+
+
+def ndjson(*records) -> bytes:
+    return b"".join(json.dumps(r).encode() + b"\n" for r in records)
+
+
+def summary(items: list) -> list[tuple]:
+    """(record_no, post_id or reject reason) per item."""
+    return [(i.record_no, "reject", i.reason) if isinstance(i, Reject) else (i["record_no"], i["post_id"])
+            for i in items]
+
+
+# ---- Twitter API v2 ---------------------------------------------------------------------
+
+V2_RESPONSE = {
+    "data": [
+        {"id": "1001", "text": "@greta_fan the #ClimateCrisis is real", "author_id": "42",
+         "created_at": "2021-03-04T05:06:07.000Z", "lang": "en"},
+        {"id": "1002", "text": "A long thought that Twitter cut at 280 chars…",
+         "note_tweet": {"text": "A long thought that Twitter cut at 280 chars, in full."},
+         "author_id": "43", "created_at": "2021-03-04T06:00:00.000Z", "lang": "en",
+         "referenced_tweets": [{"type": "replied_to", "id": "1001"}]},
+        {"id": "1003", "text": "RT @greta_fan: the #ClimateCrisis is…", "author_id": "44",
+         "created_at": "2021-03-05T00:00:00.000Z",
+         "referenced_tweets": [{"type": "retweeted", "id": "0999"}]},
+        {"id": "1004", "text": "RT @someone: unseen", "author_id": "44",
+         "created_at": "2021-03-05T00:00:00.000Z",
+         "referenced_tweets": [{"type": "retweeted", "id": "0998"}]},
+        {"id": "1005", "author_id": "45", "created_at": "2021-03-05T00:00:00.000Z"},
+    ],
+    "includes": {
+        "users": [{"id": "42", "username": "greta_fan", "name": "G. Fan"}],
+        "tweets": [{"id": "0999", "text": "the #ClimateCrisis is real, and older", "author_id": "46",
+                    "created_at": "2020-12-31T23:59:59.000Z", "lang": "en"}],
+    },
+    "meta": {"result_count": 5, "newest_id": "1005"},
+}
+
+
+def test_twitter_v2_pretty_printed_response_is_one_document_numbered_by_position():
+    items = read("search.json", json.dumps(V2_RESPONSE, indent=2).encode())
+    assert summary(items) == [(1, "1001"), (2, "1002"), (3, "0999"), (4, "reject", "retweet"),
+                              (5, "reject", "missing text")]
+    first, reply, retweet = items[:3]
+    assert first["text"] == "@user the #ClimateCrisis is real"
+    assert first["created_at"] == datetime(2021, 3, 4, 5, 6, 7)
+    assert first["author_key"] == author_key("twitter", "42", SALT)
+    assert reply["text"] == "A long thought that Twitter cut at 280 chars, in full."
+    assert reply["parent_id"] == "1001"
+    # A retweet is read as its original: original id, author, time and full text.
+    assert retweet["text"] == "the #ClimateCrisis is real, and older"
+    assert retweet["author_key"] == author_key("twitter", "46", SALT)
+    assert retweet["month"] == "2020-12"
+
+
+def test_twitter_v2_one_response_per_line_numbers_records_across_lines():
+    page2 = {"data": [{"id": "2001", "text": "second page", "author_id": "1",
+                       "created_at": "2022-01-01T00:00:00Z"}], "meta": {"result_count": 1}}
+    empty = {"meta": {"result_count": 0}, "data": []}
+    items = read("pages.jsonl", ndjson(V2_RESPONSE, empty, page2))
+    assert [s[:2] for s in summary(items)] == [(1, "1001"), (2, "1002"), (3, "0999"), (4, "reject"),
+                                               (5, "reject"), (6, "2001")]
+
+
+def test_twitter_v2_response_with_wrong_data_type_is_one_reject():
+    items = read("bad.json", ndjson({"data": "oops", "includes": {}}), format="twitter-v2")
+    assert summary(items) == [(1, "reject", "not a Twitter v2 response: no 'data' list")]
+
+
+# ---- Twitter API v1.1 -------------------------------------------------------------------
+
+def v1_status(id_str: str, **fields) -> dict:
+    return {"created_at": "Wed Oct 10 20:19:24 +0000 2018", "id": int(id_str), "id_str": id_str,
+            "text": f"text of {id_str}", "truncated": False, "lang": "en",
+            "user": {"id": 7, "id_str": "7", "screen_name": "SecretHandle", "name": "Secret Name"},
+            **fields}
+
+
+V1_STATUSES = [
+    v1_status("11", text="Short and plain @SecretHandle"),
+    v1_status("12", truncated=True, text="Long tweet cut short… https://t.co/x",
+              extended_tweet={"full_text": "Long tweet in its extended form, complete."}),
+    v1_status("13", full_text="Fetched with tweet_mode=extended", text=None),
+    v1_status("14", truncated=True, text="Truncated with no extension…"),
+    v1_status("15", text="RT @SecretHandle: Short and plain",
+              retweeted_status=v1_status("11", text="Short and plain @SecretHandle")),
+    v1_status("16", in_reply_to_status_id_str="11", in_reply_to_status_id=11, text="a reply"),
+    v1_status("17", created_at="Wed Oct 10 20:19:24 +0000 1990"),
+]
+
+
+def test_twitter_v1_statuses_per_line():
+    items = read("stream.jsonl", ndjson(*V1_STATUSES))
+    assert summary(items) == [(1, "11"), (2, "12"), (3, "13"), (4, "14"), (5, "11"), (6, "16"),
+                              (7, "reject", "created_at out of range")]
+    texts = [i["text"] for i in items[:6]]
+    assert texts == ["Short and plain @user", "Long tweet in its extended form, complete.",
+                     "Fetched with tweet_mode=extended", "Truncated with no extension…",
+                     "Short and plain @user", "a reply"]
+    assert items[0]["created_at"] == datetime(2018, 10, 10, 20, 19, 24)
+    assert items[5]["parent_id"] == "11"
+    assert items[0]["author_key"] == author_key("twitter", "7", SALT)
+
+
+def test_twitter_v1_search_response_document():
+    items = read("search.json", json.dumps({"statuses": V1_STATUSES[:2], "search_metadata": {}}).encode())
+    assert summary(items) == [(1, "11"), (2, "12")]
+
+
+def test_raw_handles_never_reach_posts_or_rejects():
+    broken = v1_status("18", created_at="not a date", text="@SecretHandle says hi")
+    items = read("stream.jsonl", ndjson(*V1_STATUSES, broken, {"user": {"screen_name": "SecretHandle"}}))
+    rows = [i.as_row() if isinstance(i, Reject) else i for i in items]
+    assert len(rows) == len(V1_STATUSES) + 2
+    assert "secrethandle" not in json.dumps(rows, default=str).lower()
+    assert "secret name" not in json.dumps(rows, default=str).lower()
+
+
+# ---- Reddit -------------------------------------------------------------------------------
+
+REDDIT_RECORDS = [
+    {"id": "abc1", "name": "t3_abc1", "subreddit": "climate", "author": "u1", "created_utc": 1577836800,
+     "title": "Heat records", "selftext": "Another hot year."},
+    {"id": "abc2", "subreddit": "climate", "author": "u2", "created_utc": "1577836801",
+     "title": "A link post", "selftext": "", "url": "https://example.org"},
+    {"id": "abc3", "subreddit": "climate", "author": "[deleted]", "created_utc": 1577836802,
+     "title": "Gone", "selftext": "[deleted]"},
+    {"id": "c1", "subreddit": "climate", "author": "u3", "created_utc": 1577836900,
+     "body": "Top-level comment @u1", "parent_id": "t3_abc1", "link_id": "t3_abc1"},
+    {"id": "c2", "subreddit": "climate", "author": "[deleted]", "created_utc": 1577837000,
+     "body": "Nested reply that survives its author", "parent_id": "t1_c1", "link_id": "t3_abc1"},
+    {"id": "c3", "subreddit": "climate", "author": "mod", "created_utc": 1577837100,
+     "body": "[removed]", "parent_id": "t1_c1", "link_id": "t3_abc1"},
+]
+
+
+def zst_frames(content: bytes) -> bytes:
+    """Compress as a stream (no content size in the header), like the Reddit dumps."""
+    out = io.BytesIO()
+    with zstandard.ZstdCompressor(level=3).stream_writer(out, closefd=False) as writer:
+        for start in range(0, len(content), 100):
+            writer.write(content[start:start + 100])
+            writer.flush(zstandard.FLUSH_FRAME)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name,encode", [("RS_2020-01.ndjson", lambda b: b), ("RC_2020-01.zst", zst_frames)])
+def test_reddit_submissions_and_comments(name, encode):
+    items = read(name, encode(ndjson(*REDDIT_RECORDS)))
+    assert summary(items) == [(1, "t3_abc1"), (2, "t3_abc2"), (3, "reject", "[deleted]"), (4, "t1_c1"),
+                              (5, "t1_c2"), (6, "reject", "[removed]")]
+    assert items[0]["text"] == "Heat records\n\nAnother hot year."
+    assert items[1]["text"] == "A link post"
+    assert items[3]["text"] == "Top-level comment @user"
+    assert (items[3]["parent_id"], items[4]["parent_id"]) == ("t3_abc1", "t1_c1")
+    assert items[4]["author_key"] is None
+    assert items[0]["created_at"] == datetime(2020, 1, 1)
+
+
+# ---- YouTube ------------------------------------------------------------------------------
+
+def yt_comment(cid: str, text: str, parent: str | None = None, display: str | None = None) -> dict:
+    snippet = {"videoId": "vid1", "textDisplay": display or f"<b>{text}</b>", "textOriginal": text,
+               "authorDisplayName": "@SecretHandle", "authorChannelId": {"value": f"UC{cid}"},
+               "publishedAt": "2019-05-06T07:08:09Z", "updatedAt": "2019-05-06T07:08:09Z"}
+    if parent:
+        snippet["parentId"] = parent
+    return {"kind": "youtube#comment", "etag": "e", "id": cid, "snippet": snippet}
+
+
+YT_THREADS = {
+    "kind": "youtube#commentThreadListResponse", "etag": "e", "nextPageToken": "n",
+    "pageInfo": {"totalResults": 2, "resultsPerPage": 20},
+    "items": [
+        {"kind": "youtube#commentThread", "id": "t1",
+         "snippet": {"videoId": "vid1", "topLevelComment": yt_comment("t1", "Great video"),
+                     "totalReplyCount": 2, "canReply": True, "isPublic": True},
+         "replies": {"comments": [yt_comment("t1.r1", "I disagree", "t1"),
+                                  yt_comment("t1.r2", "@SecretHandle me too", "t1")]}},
+        {"kind": "youtube#commentThread", "id": "t2",
+         "snippet": {"videoId": "vid1", "topLevelComment": yt_comment("t2", ""), "totalReplyCount": 0}},
+    ],
+}
+
+
+def test_youtube_comment_threads_with_replies():
+    items = read("threads.json", json.dumps(YT_THREADS, indent=1).encode())
+    assert summary(items) == [(1, "t1"), (2, "t1.r1"), (3, "t1.r2"), (4, "reject", "empty text")]
+    assert [i["text"] for i in items[:3]] == ["Great video", "I disagree", "@user me too"]
+    assert [i["parent_id"] for i in items[:3]] == [None, "t1", "t1"]
+    assert items[0]["author_key"] == author_key("youtube", "UCt1", SALT)
+    assert items[0]["created_at"] == datetime(2019, 5, 6, 7, 8, 9)
+
+
+def test_youtube_comments_list_response_per_line():
+    listing = {"kind": "youtube#commentListResponse", "items": [yt_comment("r9", "reply", "t1"), 5]}
+    items = read("comments.jsonl", ndjson(listing, listing))
+    assert summary(items) == [(1, "r9"), (2, "reject", "record is not an object"), (3, "r9"),
+                              (4, "reject", "record is not an object")]
+
+
+# ---- CSV, JSONL, Parquet with a column mapping --------------------------------------------
+
+MAPPING = "text=body,created_at=ts,post_id=uid,author=who.id,platform=site"
+
+
+def test_jsonl_with_nested_column_mapping():
+    rows = [{"uid": 1, "body": "hello", "ts": "2020-02-02T00:00:00Z", "who": {"id": "a"}, "site": "reddit"},
+            {"uid": 2, "body": 3, "ts": "2020-02-02T00:00:00Z", "site": "reddit"}]
+    items = read("export.jsonl", ndjson(*rows), columns=MAPPING)
+    assert summary(items) == [(1, "1"), (2, "reject", "text is not a string")]
+    assert items[0]["author_key"] == author_key("reddit", "a", SALT)
+
+
+def test_csv_with_mapping_bom_and_short_rows():
+    content = "\ufeffuid,body,ts,site\n1,\"hi, there\",2020-02-02 10:00:00,youtube\n2,short\n".encode()
+    items = read("export.csv", content, columns="text=body,created_at=ts,post_id=uid,platform=site")
+    assert summary(items) == [(1, "1"), (2, "reject", "wrong number of CSV fields")]
+    assert items[0]["text"] == "hi, there"
+
+
+def test_parquet_with_mapping_and_native_timestamps(tmp_path):
+    table = pa.table({"uid": ["p1", "p2"], "body": ["first", None],
+                      "ts": pa.array([datetime(2021, 6, 1, 12), datetime(2021, 6, 2)], pa.timestamp("ms"))})
+    path = tmp_path / "export.parquet"
+    pq.write_table(table, path)
+    items = read(str(path), path.read_bytes(), columns="text=body,created_at=ts,post_id=uid", default_platform="twitter")
+    assert summary(items) == [(1, "p1"), (2, "reject", "missing text")]
+    assert items[0]["created_at"] == datetime(2021, 6, 1, 12)
+
+
+def test_undated_records_get_the_given_month_only_when_time_is_absent():
+    rows = [{"id": "a", "platform": "reddit", "text": "no date", "created_at": ""},
+            {"id": "b", "platform": "reddit", "text": "bad date", "created_at": "someday"}]
+    items = read("goemotions.jsonl", ndjson(*rows), undated_as="2019-01")
+    assert summary(items) == [(1, "a"), (2, "reject", "unparseable created_at")]
+    assert items[0]["month"] == "2019-01"
+    with pytest.raises(ValueError):
+        SourceOptions(undated_as="2019")
+
+
+def test_format_override_and_bad_column_spec():
+    status = ndjson(v1_status("11"))
+    assert summary(read("x.jsonl", status, format="reddit")) == [(1, "reject", "missing post_id")]
+    assert summary(read("x.jsonl", status, format="jsonl")) == [(1, "reject", "missing platform")]
+    with pytest.raises(ValueError):
+        SourceOptions(columns="txt=body")
+    with pytest.raises(ValueError):
+        SourceOptions(format="myspace")
+
+
+def test_reject_excerpts_show_the_record_itself():
+    items = read("search.json", json.dumps(V2_RESPONSE).encode() + b"\nnot json  \n")
+    retweet, bad = items[3], items[-1]
+    assert retweet.reason == "retweet" and retweet.excerpt.startswith('{"id": "1004"')
+    assert '"0999"' not in retweet.excerpt  # the included tweets are not part of this record
+    assert '"author_id": "<redacted>"' in retweet.excerpt
+    assert (bad.reason, bad.excerpt) == ("invalid JSON", "not json")

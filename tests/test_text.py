@@ -1,0 +1,77 @@
+"""Golden token sequences for tricky social text, and tokenizer properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.hashtags import segment, split_hashtag
+from pipelines.text import NEG_SUFFIX, TOKENIZER_VERSION, counting_terms, mark_negation, reduce_elongation, tokenize
+
+GOLDEN = [
+    ("I dont like #ClimateChange soooo much :) <3",
+     ["i", "do", "not", "like_NEG", "#climatechange", "climate_NEG", "change_NEG", "soo_NEG", "much_NEG",
+      ":)", "<3"]),
+    ("Wow😂😂🔥 great👍🏽!", ["wow", "😂", "😂", "🔥", "great", "👍🏽", "!"]),
+    ("🇺🇸🇬🇧 👨\u200d👩\u200d👧 ❤️ 1️⃣ 🏳️\u200d🌈",
+     ["🇺🇸", "🇬🇧", "👨\u200d👩\u200d👧", "❤", "1\u20e3", "🏳\u200d🌈"]),
+    ("#savetheplanet #COP26 now!!!",
+     ["#savetheplanet", "save", "the", "planet", "#cop26", "cop26", "now", "!", "!", "!"]),
+    ("It isn't working, but ok. Won’t stop",
+     ["it", "is", "not", "working_NEG", ",", "but", "ok", ".", "will", "not", "stop_NEG"]),
+    ("@bob see https://t.co/abc?x=1 & www.example.com/path!",
+     ["<user>", "see", "<url>", "&", "<url>", "!"]),
+    ("xD :D =) ^_^ -_- :'( ;P", ["xD", ":D", "=)", "^_^", "-_-", ":'(", ";P"]),
+    ("I ain't sure; CA and AI can't", ["i", "is", "not", "sure_NEG", ";", "ca", "and", "ai", "can", "not"]),
+    ("hi🔥there GOOOOD :)))))", ["hi", "🔥", "there", "good", ":))"]),
+    ("no #wildfires here", ["no", "#wildfires", "wild_NEG", "fires_NEG", "here_NEG"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", GOLDEN, ids=[g[0][:20] for g in GOLDEN])
+def test_golden_token_sequences(text, expected):
+    assert tokenize(text) == expected
+
+
+def test_counting_terms_drop_stop_words_placeholders_and_punctuation():
+    tokens = tokenize("@bob I do NOT love the heat — #ClimateCrisis 🔥 https://x.co :( !!")
+    assert counting_terms(tokens) == {"love_NEG", "heat_NEG", "#climatecrisis", "climate_NEG",
+                                      "crisis_NEG", "🔥", ":("}
+
+
+def test_version_was_bumped_for_the_new_rules():
+    assert TOKENIZER_VERSION == "mipulse-tok-2"
+
+
+@pytest.mark.parametrize("tag,words", [
+    ("#ClimateChange", ["climate", "change"]), ("#climatechange", ["climate", "change"]),
+    ("#keepitintheground", ["keep", "it", "in", "the", "ground"]), ("#COVID19", ["covid19"]),
+    ("#CO2", ["co2"]), ("#cop26", ["cop26"]),
+    ("#climate", ["climate"]), ("#gretathunberg", ["gretathunberg"]), ("#tbt", ["tbt"]),
+])
+def test_split_hashtag(tag, words):
+    assert split_hashtag(tag) == words
+
+
+def test_segment_leaves_unknowable_runs_whole():
+    assert segment("xqzvvbnm") == ["xqzvvbnm"]
+    assert segment("a" * 60) == ["a" * 60]
+
+
+def test_negation_scope_ends_at_clause_punctuation():
+    assert mark_negation(["not", "good", "!", "fine"]) == ["not", "good_NEG", "!", "fine"]
+    assert reduce_elongation("yessss!!!!") == "yess!!"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_tokenize_never_crashes_and_counts_only_what_it_tokenized(text):
+    tokens = tokenize(text)
+    assert all(t and not t.isspace() for t in tokens)
+    terms = counting_terms(tokens)
+    assert terms <= set(tokens)
+    assert not any(t.startswith("<") and t.endswith(">") for t in terms)
+    assert all("\ufe0f" not in t for t in tokens)
+    if NEG_SUFFIX not in text:
+        assert all(t.count(NEG_SUFFIX) <= 1 and not t.startswith(NEG_SUFFIX) for t in tokens)
