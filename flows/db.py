@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import duckdb
 
@@ -46,8 +46,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     create_views(con)
 
 
-def load_run(db_path: str | Path, run: RunRecord) -> None:
-    """Load a finished run's Parquet tables in one transaction, replacing the partitions it covered."""
+def load_run(db_path: str | Path, run: RunRecord, input_files: Sequence[dict[str, Any]] = ()) -> None:
+    """Load a finished run's Parquet tables in one transaction, replacing the partitions it covered.
+
+    `input_files` (parameters of `sql/input_files_record.sql`) are remembered in the same
+    transaction, so an incremental run never skips a file whose load was rolled back.
+    """
     con = duckdb.connect(str(db_path))
     try:
         ensure_schema(con)
@@ -58,6 +62,8 @@ def load_run(db_path: str | Path, run: RunRecord) -> None:
                 "inputs": run.inputs, "options": json.dumps(run.options, sort_keys=True),
                 "tokenizer_version": run.tokenizer_version,
             })
+            for params in input_files:
+                execute_file(con, "input_files_record.sql", {**params, "run_id": run.run_id})
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

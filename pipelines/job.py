@@ -23,6 +23,7 @@ from pipelines.scoring import ScoringOptions, score_post
 from pipelines.sinks import WriteTable, count_rows
 from pipelines.sources import FILE_READS, FORMATS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
+from pipelines.window import KeepWindow, PostWindow
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
 POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
@@ -39,6 +40,7 @@ class JobSettings:
     source: SourceOptions = field(default_factory=SourceOptions)
     lexicon: LexiconOptions = field(default_factory=LexiconOptions)
     scoring: ScoringOptions = field(default_factory=ScoringOptions)
+    window: PostWindow = field(default_factory=PostWindow)
 
 
 def prepare_post(post: dict, seeds: SeedConfig) -> dict:
@@ -137,7 +139,9 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     """Add the whole job to pipeline `p`."""
     out = settings.output
     read = p | "ReadPosts" >> ReadPosts(list(settings.inputs), settings.source)
-    posts, duplicates = read.posts | "DropDuplicates" >> DropDuplicates()
+    in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
+    rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
+    posts, duplicates = in_window | "DropDuplicates" >> DropDuplicates()
     prepared = posts | "Tokenize" >> beam.Map(prepare_post, seeds=settings.seeds)
     counts = prepared | "CountPresence" >> CountPresence()
     entries, version = counts | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon)
@@ -156,11 +160,11 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
         write(name, counts[table] | f"{name}Rows" >> beam.Map(count_rows(name)))
     write("lexicon", entries | "LexiconRows" >> beam.Map(
         _lexicon_row, version=beam.pvalue.AsSingleton(version)))
-    write("rejects", read[REJECTS])
+    write("rejects", rejects)
 
     per_file = {
         "read": read[FILE_READS],
-        "rejected": read[REJECTS] | "RejectFile" >> beam.Map(lambda r: (r["source_file"], 1)),
+        "rejected": rejects | "RejectFile" >> beam.Map(lambda r: (r["source_file"], 1)),
         "accepted": posts | "AcceptedFile" >> beam.Map(lambda post: (post["source_file"], 1)),
         "duplicates": duplicates | "DupFile" >> beam.Map(lambda path: (path, 1)),
     }
@@ -188,6 +192,10 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context-alpha", type=float, default=1.0,
                         help="context-distribution smoothing (Levy et al. use 0.75)")
     parser.add_argument("--neutral-band", type=float, default=0.05, help="|score| <= band is neutral")
+    parser.add_argument("--from-month", default=None, help="first month to load, YYYY-MM (posts before "
+                        "it become 'outside date range' rejects)")
+    parser.add_argument("--to-month", default=None, help="last month to load, YYYY-MM (inclusive)")
+    parser.add_argument("--platforms", nargs="+", default=None, help="load only these platforms")
 
 
 def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
@@ -199,6 +207,7 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
         source=SourceOptions(args.format, args.platform, args.author_salt or ""),
         lexicon=LexiconOptions(args.aggregation, args.min_df, Smoothing(args.smoothing_k, args.context_alpha)),
         scoring=ScoringOptions(args.neutral_band),
+        window=PostWindow(args.from_month, args.to_month, tuple(args.platforms or ())),
     )
 
 

@@ -106,3 +106,16 @@ CREATE TABLE IF NOT EXISTS file_accounting (
     rejected BIGINT,
     duplicates BIGINT
 );
+
+-- Input files already loaded, for incremental runs: a file whose size and mtime are
+-- unchanged and whose last window contains the requested one is skipped.
+CREATE TABLE IF NOT EXISTS input_files (
+    source_file VARCHAR PRIMARY KEY,
+    size_bytes BIGINT NOT NULL,
+    mtime_ns BIGINT NOT NULL,
+    from_month VARCHAR,
+    to_month VARCHAR,
+    platforms VARCHAR[],
+    run_id VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL
+);
