@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def _run_and_load(tmp: Path, db: str, files: list[str], name: str) -> None:
     load_run(db, RunRecord(name, str(tmp / name), datetime(2024, 1, 1), files, {}, "t"), stats)
 
 
+@pytest.mark.slow
 def test_new_file_in_a_loaded_month_brings_the_loaded_file_along(tmp_path):
     db = str(tmp_path / "m.duckdb")
     a = _write_posts(tmp_path / "a.jsonl", [("1", "2019-01", "good day"), ("2", "2019-02", "bad day")])
@@ -87,6 +89,7 @@ def test_new_file_in_a_loaded_month_brings_the_loaded_file_along(tmp_path):
     assert set(loaded_inputs(db, [a, b])) == {a, b}
 
 
+@pytest.mark.slow
 def test_fingerprints_ignore_run_ids_but_see_content(tmp_path):
     a = _write_posts(tmp_path / "a.jsonl", [("1", "2019-01", "good day"), ("2", "2019-02", "bad day")])
     _run_and_load(tmp_path, str(tmp_path / "one.duckdb"), [a], "r1")
