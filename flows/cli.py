@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                      "(default: mipulse-out beside the DB)")
     run.add_argument("--runner", default=None, help="Beam runner (default: FnApiRunner, in-process)")
     run.add_argument("--no-report", action="store_true", help="skip the charts")
+    run.add_argument("--incremental", action="store_true",
+                     help="skip input files already loaded unchanged (size and mtime) for this window")
     run.set_defaults(handler=_run)
 
     query = sub.add_parser("query", help="run SQL on a read-only connection")
@@ -65,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="to_year", type=int, default=None)
     report.add_argument("--platform", default=None)
     report.set_defaults(handler=_report)
+
+    schedule = sub.add_parser("schedule", help="serve the deployments of prefect.yaml from this process "
+                              "(cron schedules; no work pool needed)")
+    schedule.add_argument("--prefect-yaml", default="prefect.yaml", help="deployments file")
+    schedule.add_argument("--deployment", nargs="+", default=None, help="serve only these deployments")
+    schedule.set_defaults(handler=_schedule)
     return parser
 
 
@@ -79,15 +87,15 @@ def _sample(args: argparse.Namespace, _: list[str]) -> int:
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     from flows.run_flow import run_flow
 
-    if args.runner:
-        beam_args = [f"--runner={args.runner}", *beam_args]
     summary = run_flow(
         inputs=args.input, db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
         input_format=args.format, default_platform=args.platform, author_salt=args.author_salt,
         columns=args.columns, undated_as=args.undated_as,
         aggregation=args.aggregation,
         min_df=args.min_df, smoothing_k=args.smoothing_k, context_alpha=args.context_alpha,
-        neutral_band=args.neutral_band, report=not args.no_report,
+        neutral_band=args.neutral_band, report=not args.no_report, runner=args.runner,
+        from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
+        incremental=args.incremental,
     )
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
@@ -106,6 +114,13 @@ def _print_rejects_by_reason(db: str, run_id: str) -> None:
     columns, rows = query(db, sql.read("run_rejects_by_reason.sql"), {"run_id": run_id})
     if rows:
         print(_table(columns, rows))
+
+
+def _schedule(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.schedule import serve_deployments
+
+    serve_deployments(args.prefect_yaml, args.deployment)
+    return 0
 
 
 def _query(args: argparse.Namespace, _: list[str]) -> int:

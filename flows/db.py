@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import duckdb
 
@@ -62,20 +62,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     create_views(con)
 
 
-def load_run(db_path: str | Path, run: RunRecord, *, swap: bool = True) -> None:
+def load_run(db_path: str | Path, run: RunRecord, input_files: Sequence[dict[str, Any]] = (), *,
+             swap: bool = True) -> None:
     """Load a finished run's Parquet tables in one transaction, replacing the partitions it covered.
 
     With ``swap`` (the default) the load runs on a copy that atomically replaces the file
     once committed: a failure leaves the file untouched and readers never wait.
+    `input_files` (parameters of `sql/input_files_record.sql`) are remembered in the same
+    transaction, so an incremental run never skips a file whose load was rolled back.
     """
     db_path = Path(db_path)
     with writer_lock(db_path):
         if not swap:
-            _load_into(db_path, run)
+            _load_into(db_path, run, input_files)
             return
         staging = _staging_copy(db_path)
         try:
-            _load_into(staging, run)
+            _load_into(staging, run, input_files)
             _fsync(staging)
             _wal(db_path).unlink(missing_ok=True)  # replayed into the copy; stale for the new file
             os.replace(staging, db_path)
@@ -85,7 +88,7 @@ def load_run(db_path: str | Path, run: RunRecord, *, swap: bool = True) -> None:
             _wal(staging).unlink(missing_ok=True)
 
 
-def _load_into(db_path: Path, run: RunRecord) -> None:
+def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, Any]]) -> None:
     con = duckdb.connect(str(db_path))
     try:
         ensure_schema(con)
@@ -96,6 +99,8 @@ def _load_into(db_path: Path, run: RunRecord) -> None:
                 "inputs": run.inputs, "options": json.dumps(run.options, sort_keys=True),
                 "tokenizer_version": run.tokenizer_version,
             })
+            for params in input_files:
+                execute_file(con, "input_files_record.sql", {**params, "run_id": run.run_id})
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

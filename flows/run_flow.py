@@ -11,14 +11,20 @@ import os
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.tasks import exponential_backoff
 
 import sql
+from flows.artifacts import run_markdown
 from flows.db import RunRecord, load_run, query
+from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
+                               needs_loading, run_partitions)
 from flows.report import render_report
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
@@ -27,8 +33,10 @@ from pipelines.pmi import Smoothing
 from pipelines.scoring import ScoringOptions
 from pipelines.sources import SourceOptions
 from pipelines.text import TOKENIZER_VERSION
+from pipelines.window import PostWindow
 
 SALT_ENV = "MIPULSE_AUTHOR_SALT"
+IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,17 @@ def salt_for(db_path: str) -> str:
     return salt_file.read_text().strip()
 
 
-@task(retries=2, retry_delay_seconds=[1, 5])
+def _run_name() -> str:
+    """Self-describing flow run names: mipulse-<db file>-<window>."""
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters
+    window = f"{params.get('from_month') or 'start'}..{params.get('to_month') or 'now'}"
+    kind = "incremental" if params.get("incremental") else "full"
+    return f"mipulse-{Path(params.get('db', 'db')).stem}-{kind}-{window}"
+
+
+@task(**IO_RETRIES)
 def discover_inputs(patterns: list[str]) -> list[str]:
     """Expand globs to the input files; fail with the pattern that matched nothing."""
     files: list[str] = []
@@ -78,6 +96,27 @@ def discover_inputs(patterns: list[str]) -> list[str]:
     return sorted(set(files))
 
 
+@task(**IO_RETRIES)
+def select_inputs(db_path: str, files: list[str], window: PostWindow, incremental: bool) -> list[InputFile]:
+    """The files to read now: all of them, or (incremental) those not yet loaded for this window."""
+    current = [InputFile.stat(f) for f in files]
+    if not incremental:
+        return current
+    loaded = loaded_inputs(db_path, files)
+    return [f for f in current if needs_loading(f, loaded.get(f.path), window)]
+
+
+@task(**IO_RETRIES)
+def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: PostWindow) -> list[str]:
+    """Loaded files outside this run with posts in the partitions the run will replace."""
+    extra = files_sharing_partitions(run_partitions(run_dir), loaded_file_partitions(db_path), files, window)
+    missing = sorted(p for p in extra if not os.path.isfile(p))
+    if missing:
+        raise FileNotFoundError(f"partitions this run replaces also hold posts of {', '.join(missing)}, "
+                                "which can no longer be read; restore them or load those months in a full run")
+    return sorted(extra)
+
+
 @task
 def run_beam_job(settings: JobSettings, beam_args: list[str]) -> str:
     """Run the Beam job into a fresh run folder (not retried: a re-run starts a new folder)."""
@@ -85,12 +124,28 @@ def run_beam_job(settings: JobSettings, beam_args: list[str]) -> str:
     return settings.output
 
 
-@task(retries=2, retry_delay_seconds=[1, 5])
-def load_into_duckdb(db_path: str, run: RunRecord) -> list[dict]:
-    """Load the run in one transaction (all or nothing, so retrying is safe); return accounting."""
-    load_run(db_path, run)
+def _lock_or_io_error(task, task_run, state) -> bool:
+    """Retry the load only when the database was busy or unreadable, never on bad data."""
+    try:
+        state.result()
+    except (duckdb.IOException, OSError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_lock_or_io_error)
+def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | None = None) -> list[dict]:
+    """Load the run in one transaction (all or nothing, so a retry cannot double-load); return accounting."""
+    load_run(db_path, run, input_files or [])
     columns, rows = query(db_path, sql.read("run_accounting.sql"), {"run_id": run.run_id})
     return [dict(zip(columns, row)) for row in rows]
+
+
+@task(**IO_RETRIES)
+def publish_artifact(markdown: str) -> None:
+    create_markdown_artifact(markdown=markdown, key="mipulse-run", description="accounting and headline numbers")
 
 
 @task(retries=1, retry_delay_seconds=[1])
@@ -98,7 +153,7 @@ def render_report_task(db_path: str, out_dir: str) -> list[str]:
     return [str(p) for p in render_report(db_path, out_dir)]
 
 
-@flow(name="mipulse-run", flow_run_name="mipulse-run-{db}", log_prints=True)
+@flow(name="mipulse-run", flow_run_name=_run_name, log_prints=True)
 def run_flow(
     inputs: list[str],
     db: str,
@@ -116,15 +171,35 @@ def run_flow(
     context_alpha: float = 1.0,
     neutral_band: float = 0.05,
     report: bool = True,
+    from_month: str | None = None,
+    to_month: str | None = None,
+    platforms: list[str] | None = None,
+    runner: str | None = None,
+    incremental: bool = False,
 ) -> RunSummary:
-    """Read posts, run the Beam job, load DuckDB and render the yearly charts."""
+    """Read posts, run the Beam job, load DuckDB and render the yearly charts.
+
+    A backfill is a run with `from_month`/`to_month`; `incremental` skips input files
+    already loaded unchanged (and re-reads loaded files sharing the months it replaces).
+    """
     logger = get_run_logger()
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
     out_dir = Path(out or Path(db).parent / "mipulse-out").resolve()
     run_id = new_run_id()
     run_dir = out_dir / "runs" / run_id
-    files = discover_inputs(inputs)
+    window = PostWindow(from_month, to_month, tuple(platforms or ()))
+    if runner:
+        beam_args = [f"--runner={runner}", *(beam_args or [])]
+    found = discover_inputs(inputs)
+    selected = select_inputs(db, found, window, incremental)
+    if not selected:
+        logger.info("run %s: all %d input files already loaded for %s; nothing to do",
+                    run_id, len(found), window.describe())
+        publish_artifact(run_markdown(run_id, window.describe(), [], 0.0, [], skipped_files=len(found)))
+        return RunSummary(run_id, db, "", 0, time.perf_counter() - started, [], [])
+    files = [f.path for f in selected]
+    skipped = len(found) - len(files)
     settings = JobSettings(
         inputs=tuple(files),
         output=str(run_dir),
@@ -132,18 +207,38 @@ def run_flow(
         source=SourceOptions(input_format, default_platform, author_salt or salt_for(db), columns, undated_as),
         lexicon=LexiconOptions(aggregation, min_df, Smoothing(smoothing_k, context_alpha)),
         scoring=ScoringOptions(neutral_band),
+        window=window,
     )
-    logger.info("run %s: %d input files -> %s", run_id, len(files), run_dir)
+    logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
+                window.describe(), run_dir)
     run_beam_job(settings, list(beam_args or []))
+    if incremental:
+        extra = loaded_neighbours(db, str(run_dir), files, window)
+        if extra:
+            # The months this run replaces also hold posts of loaded files: read those too,
+            # into a fresh folder (the first one is left as it is, never half-reused).
+            logger.info("run %s: re-reading %d loaded files that share its months", run_id, len(extra))
+            selected += [InputFile.stat(f) for f in extra]
+            files = sorted(files + extra)
+            run_dir = out_dir / "runs" / f"{run_id}-widened"
+            settings = replace(settings, inputs=tuple(files), output=str(run_dir))
+            run_beam_job(settings, list(beam_args or []))
     options = {"beam_args": beam_args or [], "seeds": settings.seeds.source, "format": input_format,
                "columns": columns, "undated_as": undated_as,
                "aggregation": aggregation, "min_df": min_df, "smoothing_k": smoothing_k,
-               "context_alpha": context_alpha, "neutral_band": neutral_band}
+               "context_alpha": context_alpha, "neutral_band": neutral_band,
+               "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms),
+               "incremental": incremental}
     record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION)
-    accounting = load_into_duckdb(db, record)
+    remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
+                   "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
+                  for f in selected]
+    accounting = load_into_duckdb(db, record, remembered)
     charts = render_report_task(db, str(out_dir / "report")) if report else []
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)
     logger.info("run %s: %d posts in %.1f s (%.0f posts/s)", run_id, posts, summary.seconds,
                 summary.posts_per_second)
+    publish_artifact(run_markdown(run_id, window.describe(), accounting, summary.seconds, charts,
+                                  skipped_files=skipped))
     return summary

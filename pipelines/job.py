@@ -26,6 +26,7 @@ from pipelines.scoring import ScoringOptions, score_post
 from pipelines.sinks import COUNT_TABLES, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
 from pipelines.sources import FILE_READS, FORMATS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
+from pipelines.window import KeepWindow, PostWindow
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
 POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
@@ -42,6 +43,7 @@ class JobSettings:
     source: SourceOptions = field(default_factory=SourceOptions)
     lexicon: LexiconOptions = field(default_factory=LexiconOptions)
     scoring: ScoringOptions = field(default_factory=ScoringOptions)
+    window: PostWindow = field(default_factory=PostWindow)
 
 
 def prepare_post(post: dict, seeds: SeedConfig) -> dict:
@@ -77,7 +79,9 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     """Add the whole job to pipeline `p`. Elements are batches of posts until the sinks."""
     out = settings.output
     read = p | "ReadPosts" >> ReadPosts(list(settings.inputs), settings.source)
-    batches, dropped = read.posts | "DropDuplicates" >> DropDuplicates()
+    in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
+    rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
+    batches, dropped = in_window | "DropDuplicates" >> DropDuplicates()
     prepared = batches | "Tokenize" >> beam.Map(
         lambda batch, seeds: [prepare_post(post, seeds) for post in batch], seeds=settings.seeds)
     counts = prepared | "CountPresence" >> CountPresence()
@@ -101,11 +105,11 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
         lambda shard, version: rows_to_arrow(
             "lexicon", [{"lexicon_version": version, **e.as_row()} for e in shard]),
         version=version_side))
-    read[REJECTS] | "Write rejects" >> WriteRows(out, "rejects")
+    rejects | "Write rejects" >> WriteRows(out, "rejects")
 
     per_file = {
         "records_read": read[FILE_READS],
-        "rejected": read[REJECTS] | "RejectFile" >> beam.Map(lambda r: (r["source_file"], 1)),
+        "rejected": rejects | "RejectFile" >> beam.Map(lambda r: (r["source_file"], 1)),
         "accepted": batches | "AcceptedFile" >> beam.FlatMap(
             lambda batch: Counter(post["source_file"] for post in batch).items()),
         "duplicates": dropped | "DupFile" >> beam.Map(lambda loc: (loc[0], 1)),
@@ -135,6 +139,10 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--context-alpha", type=float, default=1.0,
                         help="context-distribution smoothing (Levy et al. use 0.75)")
     parser.add_argument("--neutral-band", type=float, default=0.05, help="|score| <= band is neutral")
+    parser.add_argument("--from-month", default=None, help="first month to load, YYYY-MM (posts before "
+                        "it become 'outside date range' rejects)")
+    parser.add_argument("--to-month", default=None, help="last month to load, YYYY-MM (inclusive)")
+    parser.add_argument("--platforms", nargs="+", default=None, help="load only these platforms")
 
 
 def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
@@ -146,6 +154,7 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
         source=SourceOptions(args.format, args.platform, args.author_salt or "", args.columns, args.undated_as),
         lexicon=LexiconOptions(args.aggregation, args.min_df, Smoothing(args.smoothing_k, args.context_alpha)),
         scoring=ScoringOptions(args.neutral_band),
+        window=PostWindow(args.from_month, args.to_month, tuple(args.platforms or ())),
     )
 
 

@@ -107,6 +107,19 @@ CREATE TABLE IF NOT EXISTS file_accounting (
     duplicates BIGINT
 );
 
+-- Input files already loaded, for incremental runs: a file whose size and mtime are
+-- unchanged and whose last window contains the requested one is skipped.
+CREATE TABLE IF NOT EXISTS input_files (
+    source_file VARCHAR PRIMARY KEY,
+    size_bytes BIGINT NOT NULL,
+    mtime_ns BIGINT NOT NULL,
+    from_month VARCHAR,
+    to_month VARCHAR,
+    platforms VARCHAR[],
+    run_id VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL
+);
+
 -- Counts behind each lexicon entry (added after the first release: ALTER keeps old files
 -- loadable). The loader fills them from the run's own counts, the window of the lexicon.
 ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS n_posts BIGINT;
@@ -228,3 +241,13 @@ COMMENT ON COLUMN file_accounting.records_read IS 'Records read from the file.';
 COMMENT ON COLUMN file_accounting.accepted IS 'Records that became a post.';
 COMMENT ON COLUMN file_accounting.rejected IS 'Records rejected (see rejects).';
 COMMENT ON COLUMN file_accounting.duplicates IS 'Records dropped as repeats of an accepted post.';
+
+COMMENT ON TABLE input_files IS 'Input files already loaded, for incremental runs: a file whose size and mtime are unchanged and whose last window contains the requested one is skipped.';
+COMMENT ON COLUMN input_files.source_file IS 'Absolute path of the input file.';
+COMMENT ON COLUMN input_files.size_bytes IS 'File size when it was loaded.';
+COMMENT ON COLUMN input_files.mtime_ns IS 'File modification time (ns since the epoch) when it was loaded.';
+COMMENT ON COLUMN input_files.from_month IS 'First month (YYYY-MM) of the window the file was loaded with; NULL = open.';
+COMMENT ON COLUMN input_files.to_month IS 'Last month (YYYY-MM) of that window; NULL = open.';
+COMMENT ON COLUMN input_files.platforms IS 'Platforms of that window; empty = all.';
+COMMENT ON COLUMN input_files.run_id IS 'Run that last loaded the file.';
+COMMENT ON COLUMN input_files.loaded_at IS 'When that load committed (UTC).';

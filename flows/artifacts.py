@@ -1,0 +1,50 @@
+"""The Markdown a run publishes as a Prefect artifact: accounting, headline numbers, report link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+ACCOUNTING_COLUMNS = ("source_file", "records_read", "accepted", "rejected", "duplicates", "balanced")
+
+
+def run_markdown(
+    run_id: str,
+    window: str,
+    accounting: Sequence[dict[str, Any]],
+    seconds: float,
+    charts: Sequence[str],
+    skipped_files: int = 0,
+) -> str:
+    """A short Markdown report of one run."""
+    totals = {k: sum(int(row[k]) for row in accounting) for k in ACCOUNTING_COLUMNS[1:5]}
+    rate = totals["accepted"] / seconds if seconds else 0.0
+    lines = [
+        f"# mipulse run `{run_id}`",
+        "",
+        f"- window: {window}",
+        f"- files loaded: {len(accounting)}; unchanged files skipped: {skipped_files}",
+        f"- records read: {totals['records_read']:,}; accepted: {totals['accepted']:,}; "
+        f"rejected: {totals['rejected']:,}; duplicates: {totals['duplicates']:,}",
+        f"- wall time: {seconds:.1f} s ({rate:,.0f} posts/s)",
+        f"- report: {_report_link(charts)}",
+        "",
+        "| " + " | ".join(ACCOUNTING_COLUMNS) + " |",
+        "|" + "---|" * len(ACCOUNTING_COLUMNS),
+    ]
+    lines += ["| " + " | ".join(_cell(row.get(c)) for c in ACCOUNTING_COLUMNS) + " |" for row in accounting]
+    return "\n".join(lines) + "\n"
+
+
+def _report_link(charts: Sequence[str]) -> str:
+    if not charts:
+        return "not rendered"
+    html = [c for c in charts if c.endswith(".html")]
+    target = Path(html[0] if html else charts[0])
+    target = target if html else target.parent
+    return f"[{target.name}]({target.resolve().as_uri()})"
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|")

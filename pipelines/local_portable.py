@@ -1,0 +1,114 @@
+"""Beam's portable protocol on one machine: a local job service plus an external worker pool.
+
+The job runs exactly as it would against a Flink or Spark job server, except that the job
+service executes it itself and the SDK workers are processes of a local worker pool. Used
+by the tests and the runner benchmark; handy to check a pipeline before a cluster run:
+
+    with local_portable_services(repo_root) as services:
+        run_job(settings, services.beam_args)
+
+Limitations of Beam itself: the job service binds 'localhost', the worker pool binds all
+interfaces ([::]); the pool starts workers with the `python` found on PATH, so PATH starts
+with the directory of the interpreter given here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+STARTUP_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class PortableServices:
+    job_port: int
+    worker_pool_port: int
+    startup_seconds: float
+
+    @property
+    def beam_args(self) -> list[str]:
+        """Pipeline options that send a job through the portable protocol to these services."""
+        return ["--runner=PortableRunner", f"--job_endpoint=localhost:{self.job_port}",
+                "--environment_type=EXTERNAL", f"--environment_config=localhost:{self.worker_pool_port}"]
+
+
+def free_port() -> int:
+    """A TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = STARTUP_TIMEOUT_S) -> None:
+    """Block until something accepts connections on localhost:`port`; fail if `process` dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode} before listening on {port}")
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on port {port} after {timeout:.0f} s")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop a process we started (in its own session) and whatever it spawned, by its PID."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # lets the worker pool's atexit stop its workers
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the group is this PID's own session
+    except ProcessLookupError:
+        pass
+
+
+def _environment(pythonpath: str | Path, python: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(python).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(pythonpath), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+@contextmanager
+def local_portable_services(pythonpath: str | Path, python: str = sys.executable,
+                            log_dir: str | Path | None = None) -> Iterator[PortableServices]:
+    """Start a job service and a worker pool on free ports; stop both on exit."""
+    log_dir = Path(log_dir or tempfile.mkdtemp(prefix="mipulse-portable-"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = _environment(pythonpath, python)
+    job_port, pool_port = free_port(), free_port()
+    commands = {
+        "job_service": [python, "-m", "apache_beam.runners.portability.local_job_service_main",
+                        "--port", str(job_port)],
+        "worker_pool": [python, "-m", "apache_beam.runners.worker.worker_pool_main",
+                        f"--service_port={pool_port}"],
+    }
+    started = time.perf_counter()
+    processes: list[subprocess.Popen] = []
+    try:
+        for name, command in commands.items():
+            with open(log_dir / f"{name}.log", "wb") as log:
+                processes.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                                  stdin=subprocess.DEVNULL, start_new_session=True))
+        for process, port in zip(processes, (job_port, pool_port)):
+            wait_for_port(port, process)
+        yield PortableServices(job_port, pool_port, time.perf_counter() - started)
+    finally:
+        for process in processes:
+            stop_process(process)

@@ -1,0 +1,90 @@
+"""A real Prefect server: `mipulse schedule` registers the deployments, the scheduler plans runs
+at the right local time, and a triggered run loads posts (and an incremental re-run skips them)."""
+
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import httpx
+import pytest
+
+from flows.local_server import prefect_server
+from pipelines.local_portable import stop_process
+from pipelines.synthetic import write_sample
+
+REPO = Path(__file__).resolve().parents[1]
+FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def _until(what: str, probe, timeout: float = 90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+def _run_to_end(api: httpx.Client, deployment_id: str, parameters: dict) -> dict:
+    run = api.post(f"/deployments/{deployment_id}/create_flow_run", json={"parameters": parameters}).json()
+    return _until("the flow run to finish", lambda: (r := api.get(f"/flow_runs/{run['id']}").json())
+                  and r["state"]["type"] in FINAL and r, timeout=180)
+
+
+def _artifact(api: httpx.Client, flow_run_id: str) -> str:
+    found = api.post("/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [flow_run_id]},
+                                                              "key": {"any_": ["mipulse-run"]}}}).json()
+    assert len(found) == 1
+    return found[0]["data"]
+
+
+@pytest.mark.slow
+def test_schedule_serves_deployments_that_plan_and_complete_runs(tmp_path):
+    inputs = [str(p) for p in write_sample(tmp_path / "in", 90, seed=2)]
+    db = str(tmp_path / "m.duckdb")
+    with prefect_server(tmp_path / "prefect-home") as server:
+        print(f"\nPrefect server (SQLite) healthy after {server.startup_seconds:.1f} s, pid {server.pid}")
+        with open(tmp_path / "serve.log", "wb") as log:
+            serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "schedule", "--prefect-yaml",
+                                      str(REPO / "prefect.yaml")], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+                                     env=server.env(PYTHONPATH=str(REPO)), start_new_session=True)
+        try:
+            api = httpx.Client(base_url=server.api_url, timeout=10)
+            deployments = _until("both deployments", lambda: (d := api.post("/deployments/filter", json={}).json())
+                                 and len(d) == 2 and d)
+            by_name = {d["name"]: d for d in deployments}
+            for name, (hour, minute) in {"nightly-incremental": (2, 30), "yearly-report": (6, 0)}.items():
+                deployment = by_name[name]
+                schedules = [s["schedule"] for s in deployment["schedules"]]
+                assert [(s["cron"], s["timezone"]) for s in schedules] == \
+                    [("30 2 * * *" if hour == 2 else "0 6 2 1 *", "Europe/Berlin")]
+                planned = _until(f"scheduled runs of {name}", lambda: api.post("/flow_runs/filter", json={
+                    "flow_runs": {"deployment_id": {"any_": [deployment["id"]]},
+                                  "state": {"type": {"any_": ["SCHEDULED"]}}}}).json())
+                local = [datetime.fromisoformat(r["expected_start_time"]).astimezone(ZoneInfo("Europe/Berlin"))
+                         for r in planned]
+                assert {(t.hour, t.minute) for t in local} == {(hour, minute)}
+                print(f"{name}: {len(planned)} runs planned, first at {min(local).isoformat()}")
+            assert by_name["nightly-incremental"]["global_concurrency_limit"]["limit"] == 1
+
+            nightly = by_name["nightly-incremental"]["id"]
+            started = time.perf_counter()
+            first = _run_to_end(api, nightly, {"inputs": inputs, "db": db})
+            print(f"triggered run {first['name']}: {first['state']['type']} in {time.perf_counter() - started:.1f} s")
+            assert first["state"]["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+            with duckdb.connect(db, read_only=True) as con:
+                assert con.execute("select count(*) from posts").fetchone()[0] == 90
+            assert "records read: 90; accepted: 90; rejected: 0; duplicates: 0" in _artifact(api, first["id"])
+
+            again = _run_to_end(api, nightly, {"inputs": inputs, "db": db})
+            assert again["state"]["type"] == "COMPLETED"
+            assert "unchanged files skipped: 3" in _artifact(api, again["id"])
+            with duckdb.connect(db, read_only=True) as con:
+                assert con.execute("select count(*) from runs").fetchone()[0] == 1
+        finally:
+            stop_process(serve)

@@ -1,0 +1,75 @@
+"""The run window (months x platforms): validation, containment, and the Beam split."""
+
+import apache_beam as beam
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.window import OUTSIDE_DATE_RANGE, PLATFORM_NOT_SELECTED, KeepWindow, PostWindow
+
+months = st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2014, 2024), st.integers(1, 12))
+platform_sets = st.lists(st.sampled_from(["twitter", "reddit", "youtube"]), unique=True).map(tuple)
+
+
+@st.composite
+def windows(draw):
+    low, high = draw(st.none() | months), draw(st.none() | months)
+    if low and high and low > high:
+        low, high = high, low
+    return PostWindow(low, high, draw(platform_sets))
+
+
+def test_reject_reasons_at_the_edges():
+    window = PostWindow("2019-03", "2019-05", ("reddit",))
+    assert window.reject_reason("reddit", "2019-03") is None
+    assert window.reject_reason("reddit", "2019-05") is None
+    assert window.reject_reason("reddit", "2019-02") == OUTSIDE_DATE_RANGE
+    assert window.reject_reason("reddit", "2019-06") == OUTSIDE_DATE_RANGE
+    assert window.reject_reason("twitter", "2019-04") == PLATFORM_NOT_SELECTED
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"from_month": "2019-13"}, "from-month must be YYYY-MM"),
+    ({"to_month": "2019-1"}, "to-month must be YYYY-MM"),
+    ({"from_month": "2020-01", "to_month": "2019-12"}, "is after"),
+    ({"platforms": ("mastodon",)}, "unknown platform"),
+])
+def test_bad_windows_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        PostWindow(**kwargs)
+
+
+def test_containment_by_hand():
+    everything = PostWindow()
+    year = PostWindow("2019-01", "2019-12")
+    spring_reddit = PostWindow("2019-03", "2019-05", ("reddit",))
+    assert everything.contains(year) and year.contains(spring_reddit)
+    assert not year.contains(everything)
+    assert not spring_reddit.contains(year)
+    assert not PostWindow(platforms=("reddit",)).contains(PostWindow())
+
+
+@given(windows(), windows(), st.sampled_from(["twitter", "reddit", "youtube"]), months)
+def test_contains_means_every_partition_is_held(outer, inner, platform, month):
+    assert outer.contains(outer)
+    if outer.contains(inner) and inner.holds(platform, month):
+        assert outer.holds(platform, month)
+
+
+def _post(post_id, platform, month):
+    return {"platform": platform, "post_id": post_id, "month": month, "source_file": "/in/a.jsonl",
+            "record_no": int(post_id)}
+
+
+def test_keep_window_splits_posts_into_kept_and_rejects():
+    posts = [_post("1", "twitter", "2019-01"), _post("2", "twitter", "2018-12"), _post("3", "youtube", "2019-02")]
+    with TestPipeline(runner="FnApiRunner") as p:
+        batches = [posts[:2], posts[2:]]  # the job's elements are batches of posts
+        kept, outside = p | beam.Create(batches) | KeepWindow(PostWindow("2019-01", None, ("twitter", "reddit")))
+        assert_that(kept | "Ids" >> beam.Map(lambda batch: [post["post_id"] for post in batch]),
+                    equal_to([["1"]]), label="kept")
+        assert_that(outside | "Reasons" >> beam.Map(lambda r: (r["record_no"], r["reason"], r["excerpt"])),
+                    equal_to([(2, OUTSIDE_DATE_RANGE, "twitter 2 2018-12"),
+                              (3, PLATFORM_NOT_SELECTED, "youtube 3 2019-02")]), label="outside")
