@@ -26,6 +26,7 @@ from spacy.tokenizer import Tokenizer
 from pipelines.hashtags import split_hashtag
 
 TOKENIZER_VERSION = "mipulse-tok-2"
+CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
 
 URL = "<url>"
 USER = "<user>"
@@ -72,14 +73,52 @@ def _spacy_tokenizer() -> Tokenizer:
 
 def tokenize(text: str) -> list[str]:
     """Normalize and tokenize one post; negated tokens carry the `_NEG` suffix."""
-    text = text.translate(_CLEANUP)
-    spaced = text if text.isascii() else EMOJI_RE.sub(r" \g<0> ", text)
-    raw = [t.text for t in _spacy_tokenizer()(spaced) if not t.is_space]
+    text = _MENTION_IN_TEXT_RE.sub(f" {USER} ", _URL_IN_TEXT_RE.sub(f" {URL} ", text.translate(_CLEANUP)))
+    chunks = text.split()
+    missing = [c for c in chunks if c not in _CHUNKS]
+    if missing:
+        _CHUNKS.update(normalize_chunks(list(dict.fromkeys(missing))))
+    tokens: list[str] = []
+    for chunk in chunks:
+        tokens.extend(_CHUNKS[chunk])
+    return mark_negation(tokens)
+
+
+#: chunk -> its normalized tokens. spaCy splits at whitespace first and handles each chunk
+#: on its own, so chunk by chunk gives the same tokens as the whole text; social text
+#: repeats chunks (Zipf), so most are looked up rather than tokenized again.
+_PLACEHOLDER_CHUNKS = {URL: (URL,), USER: (USER,)}
+_CHUNKS: dict[str, tuple[str, ...]] = dict(_PLACEHOLDER_CHUNKS)
+_CHUNK_BREAK = " \n "
+# URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
+# unique, so they would only fill the caches. Trailing punctuation stays outside.
+_URL_IN_TEXT_RE = re.compile(r"(?:https?://|www\.)\S+?(?=[.,;:!?)\]\"']*(?:\s|$))", re.IGNORECASE)
+_MENTION_IN_TEXT_RE = re.compile(r"(?<![\w@])@\w{1,30}")
+
+
+def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
+    """Normalized tokens of whitespace-free chunks, with one spaCy call for all of them."""
+    if len(_CHUNKS) > CHUNK_CACHE_SIZE:
+        _CHUNKS.clear()
+        _CHUNKS.update(_PLACEHOLDER_CHUNKS)
+        _spacy_tokenizer.cache_clear()  # a fresh vocab: spaCy keeps a lexeme per new string
+    text = _CHUNK_BREAK.join(c if c.isascii() else EMOJI_RE.sub(r" \g<0> ", c) for c in chunks)
+    pieces: list[list[str]] = [[]]
+    for token in _spacy_tokenizer()(text):
+        if token.is_space:
+            if "\n" in token.text:
+                pieces.append([])
+        else:
+            pieces[-1].append(token.text)
+    return {chunk: _normalize_pieces(raw) for chunk, raw in zip(chunks, pieces, strict=True)}
+
+
+def _normalize_pieces(raw: list[str]) -> tuple[str, ...]:
     tokens: list[str] = []
     for i, piece in enumerate(raw):
         following = raw[i + 1].lower() if i + 1 < len(raw) else ""
         tokens.extend(_normalize(piece, following))
-    return mark_negation(tokens)
+    return tuple(tokens)
 
 
 def counting_terms(tokens: list[str]) -> set[str]:
@@ -87,6 +126,7 @@ def counting_terms(tokens: list[str]) -> set[str]:
     return {t for t in tokens if is_content_term(t)}
 
 
+@lru_cache(maxsize=CHUNK_CACHE_SIZE)
 def is_content_term(token: str) -> bool:
     """True for tokens worth counting (words, hashtags, emoji, emoticons), False for noise."""
     base = base_form(token)
@@ -113,17 +153,29 @@ def mark_negation(tokens: list[str]) -> list[str]:
     """Append `_NEG` to word tokens after a negation cue, up to clause punctuation or 'but'."""
     out, negated = [], False
     for tok in tokens:
-        if _CLAUSE_END_RE.match(tok):
+        role = _negation_role(tok)
+        if role is _CLAUSE_END:
             negated = False
-            out.append(tok)
-        elif _NEGATION_RE.match(tok):
+        elif role is _CUE:
             negated = True
-            out.append(tok)
-        elif negated and _WORD_RE.match(tok) and tok not in PLACEHOLDERS:
-            out.append(tok + NEG_SUFFIX)
-        else:
-            out.append(tok)
+        elif negated and role is _NEGATABLE:
+            tok += NEG_SUFFIX
+        out.append(tok)
     return out
+
+
+_CLAUSE_END, _CUE, _NEGATABLE, _OTHER = "clause end", "cue", "negatable", "other"
+
+
+@lru_cache(maxsize=CHUNK_CACHE_SIZE)
+def _negation_role(token: str) -> str:
+    if _CLAUSE_END_RE.match(token):
+        return _CLAUSE_END
+    if _NEGATION_RE.match(token):
+        return _CUE
+    if _WORD_RE.match(token) and token not in PLACEHOLDERS:
+        return _NEGATABLE
+    return _OTHER
 
 
 def _normalize(piece: str, following: str) -> list[str]:
