@@ -1,0 +1,216 @@
+"""`mipulse evaluate`: build a lexicon with the Beam job, score labelled test posts, compare
+with VADER (sentiment) or EmoLex (emotion) on the same posts."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from pipelines.baselines import (
+    emolex_emotions, emolex_seed_sets, emolex_words, vader_label, vader_seed_sets, vader_valences,
+)
+from pipelines.combiner import LogisticCombiner, band_label, feature_names, pick_band, pick_threshold, post_features
+from pipelines.config import EMOTIONS
+from pipelines.evaljob import EvalLexiconSettings, base_seed_config, run_eval_lexicon
+from pipelines.labelled import (
+    EKMAN, SENTIMENT_CLASSES, LabelledPost, in_calibration_split, read_labelled, to_ekman,
+)
+from pipelines.metrics import multi_label_report, single_label_report
+from pipelines.seedscore import VADER_SCALE, expand_emotions, expand_sentiment, seed_emotions, seed_sentiment_score
+from pipelines.supervised import SupervisedOptions
+from pipelines.text import tokenize
+
+EMOTION_SETS = {"ekman": EKMAN, "plutchik": EMOTIONS}
+#: Seed-mode defaults, fixed a priori (no labels are used to pick them).
+SEED_NEUTRAL_BAND = 0.05
+SEED_EMOTION_SHARE = 1.0
+BAND_CANDIDATES = tuple(i / 100 for i in range(0, 61))
+
+
+@dataclass(frozen=True)
+class EvaluateOptions:
+    test: str
+    train: str | None = None
+    mode: str = "supervised"
+    task: str = "sentiment"
+    emotion_set: str = "ekman"
+    calibration_share: float = 0.15
+    supervised: SupervisedOptions = field(default_factory=SupervisedOptions)
+    beam_args: tuple[str, ...] = ()
+    workdir: str | None = None
+    keep_test_overlap: bool = False  # True counts train posts that are also test posts
+
+
+def gold_labels(post: LabelledPost, task: str, emotion_set: str) -> tuple[str, ...]:
+    """One sentiment class, or the post's emotions within the chosen set."""
+    if task == "sentiment":
+        return post.labels[:1]
+    if emotion_set == "ekman":
+        return to_ekman(post.labels)
+    return tuple(e for e in EMOTIONS if e in post.labels)
+
+
+def evaluate(opts: EvaluateOptions) -> dict:
+    """Run one evaluation and return the report (see `mipulse evaluate --json`)."""
+    if opts.mode == "supervised" and not opts.train:
+        raise ValueError("supervised mode needs --train FILE with labelled posts")
+    if opts.emotion_set not in EMOTION_SETS:
+        raise ValueError(f"emotion set must be one of {sorted(EMOTION_SETS)}")
+    test, test_rejects = read_labelled(opts.test)
+    if not test:
+        raise ValueError(f"{opts.test}: no labelled posts")
+    classes = _classes(opts, test)
+    gold = [gold_labels(p, opts.task, opts.emotion_set) for p in test]
+    tokens = [tokenize(p.text) for p in test]
+    exclude = frozenset() if opts.keep_test_overlap else frozenset(k for p in test for k in p.overlap_keys())
+    with tempfile.TemporaryDirectory(dir=opts.workdir) as work:
+        if opts.mode == "supervised":
+            predicted, detail = _supervised(opts, classes, tokens, os.path.join(work, "lex"), exclude)
+        else:
+            predicted, detail = _seed(opts, classes, tokens, os.path.join(work, "lex"), exclude)
+    report = _report(opts.task, gold, predicted, classes)
+    baseline = _baseline(opts, test, gold, classes)
+    return {**report, "baseline": baseline, "mode": opts.mode, "task": opts.task, "test": opts.test,
+            "train": opts.train, "test_rejects": len(test_rejects), **detail}
+
+
+def _classes(opts: EvaluateOptions, test: list[LabelledPost]) -> tuple[str, ...]:
+    if opts.task == "emotion":
+        return EMOTION_SETS[opts.emotion_set]
+    found = {p.labels[0] for p in test if p.labels}
+    if found <= set(SENTIMENT_CLASSES):
+        return SENTIMENT_CLASSES
+    if opts.mode == "seed":
+        raise ValueError(f"seed mode predicts {SENTIMENT_CLASSES}; the test labels are {sorted(found)}")
+    return tuple(sorted(found))
+
+
+def _report(task: str, gold, predicted, classes) -> dict:
+    if task == "sentiment":
+        return single_label_report([g[0] for g in gold], [p[0] for p in predicted], classes)
+    return multi_label_report(gold, predicted, classes)
+
+
+def _baseline(opts: EvaluateOptions, test, gold, classes) -> dict:
+    if opts.task == "sentiment":
+        if set(classes) != set(SENTIMENT_CLASSES):
+            return {}
+        return {"name": "vader", **_report("sentiment", gold, [(vader_label(p.text),) for p in test], classes)}
+    return {"name": "emolex-any-term",
+            **_report("emotion", gold, [emolex_emotions(p.text, classes) for p in test], classes)}
+
+
+def _load_lexicon(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _supervised(opts: EvaluateOptions, classes, test_tokens, out: str, exclude: frozenset[str]):
+    settings = EvalLexiconSettings(opts.train, out, "supervised", opts.task, classes,
+                                   supervised=opts.supervised, calibration_share=opts.calibration_share,
+                                   exclude=exclude)
+    lexicon_path, _ = run_eval_lexicon(settings, list(opts.beam_args))
+    lexicon = {row["term"]: row["scores"] for row in _load_lexicon(lexicon_path)}
+    train, _ = read_labelled(opts.train)
+    overlap = [p for p in train if p.overlap_keys() & exclude]
+    calib = [p for p in train if in_calibration_split(p.text, opts.calibration_share)
+             and not p.overlap_keys() & exclude]
+    if len(calib) < 20:
+        raise ValueError(f"{opts.train}: only {len(calib)} posts fall in the calibration split")
+    x_cal = [post_features(tokenize(p.text), lexicon, classes) for p in calib]
+    y_cal = [gold_labels(p, opts.task, opts.emotion_set) for p in calib]
+    x_test = [post_features(t, lexicon, classes) for t in test_tokens]
+    detail = {"lexicon_terms": len(lexicon), "calibration_posts": len(calib),
+              "train_posts_left_out_as_test_overlap": len(overlap),
+              "features": feature_names(classes)}
+    if opts.task == "sentiment":
+        return _fit_single_label(x_cal, y_cal, x_test, classes, detail)
+    return _fit_multi_label(x_cal, y_cal, x_test, classes, detail)
+
+
+def _fit_single_label(x_cal, y_cal, x_test, classes, detail):
+    index = {c: i for i, c in enumerate(classes)}
+    rows = [(x, index[y[0]]) for x, y in zip(x_cal, y_cal) if y and y[0] in index]
+    model = LogisticCombiner().fit([r[0] for r in rows], [r[1] for r in rows], len(classes))
+    probs = model.predict_proba(x_test)
+    if set(classes) != set(SENTIMENT_CLASSES):
+        return [(classes[int(i)],) for i in probs.argmax(axis=1)], detail
+    # polarity = P(positive) - P(negative); the neutral band is picked on the calibration posts
+    pos, neg = index["positive"], index["negative"]
+    cal_probs = model.predict_proba([r[0] for r in rows])
+    cal_scores = (cal_probs[:, pos] - cal_probs[:, neg]).tolist()
+    cal_gold = [classes[r[1]] for r in rows]
+    band = pick_band(cal_scores, cal_gold, _accuracy_plus_macro_recall, BAND_CANDIDATES)
+    scores = probs[:, pos] - probs[:, neg]
+    return [(band_label(s, band),) for s in scores], {**detail, "neutral_band": band}
+
+
+def _accuracy_plus_macro_recall(gold: list[str], predicted: list[str]) -> float:
+    report = single_label_report(gold, predicted, SENTIMENT_CLASSES)
+    return report["accuracy"] + report["macro_recall"]
+
+
+def _fit_multi_label(x_cal, y_cal, x_test, classes, detail):
+    thresholds, columns = {}, []
+    for label in classes:
+        target = [int(label in y) for y in y_cal]
+        model = LogisticCombiner(class_weight_power=0.0).fit(x_cal, target, 2)
+        cal_p = model.predict_proba(x_cal)[:, 1].tolist()
+        thresholds[label] = pick_threshold(cal_p, [bool(t) for t in target])
+        columns.append(model.predict_proba(x_test)[:, 1])
+    predicted = [tuple(c for c, col in zip(classes, columns) if col[i] >= thresholds[c])
+                 for i in range(len(x_test))]
+    return predicted, {**detail, "thresholds": thresholds}
+
+
+def _seed(opts: EvaluateOptions, classes, test_tokens, out: str, exclude: frozenset[str]):
+    corpus = opts.train or opts.test
+    seeds = base_seed_config(opts.task, vader_seed_sets(), emolex_seed_sets(EMOTIONS))
+    # an unlabelled corpus other than the test file leaves the test posts out; the test
+    # file itself may serve as the corpus (its labels are never read)
+    settings = EvalLexiconSettings(corpus, out, "seed", opts.task, classes, seeds=seeds,
+                                   exclude=exclude if opts.train else frozenset())
+    lexicon_path, _ = run_eval_lexicon(settings, list(opts.beam_args))
+    rows = _load_lexicon(lexicon_path)
+    detail = {"corpus": corpus, "corpus_terms": len(rows)}
+    if opts.task == "sentiment":
+        base = {t: v / VADER_SCALE for t, v in vader_valences().items()}
+        lexicon = expand_sentiment(base, {r["term"]: r["sentiment"] for r in rows})
+        predicted = [(band_label(seed_sentiment_score(t, lexicon)[0], SEED_NEUTRAL_BAND),) for t in test_tokens]
+        return predicted, {**detail, "lexicon_terms": len(lexicon), "neutral_band": SEED_NEUTRAL_BAND}
+    base = {w: tuple(e for e in es if e in EMOTIONS) for w, es in emolex_words().items()}
+    base = {w: es for w, es in base.items() if es}
+    lexicon = expand_emotions(base, {r["term"]: [r[e] for e in EMOTIONS] for r in rows}, EMOTIONS)
+    wanted = [EMOTIONS.index(c) for c in classes]
+    restricted = {t: [w[i] for i in wanted] for t, w in lexicon.items()}
+    predicted = [seed_emotions(t, restricted, classes, SEED_EMOTION_SHARE) for t in test_tokens]
+    return predicted, {**detail, "lexicon_terms": len(lexicon), "emotion_share": SEED_EMOTION_SHARE}
+
+
+def format_report(report: dict) -> str:
+    """Human-readable summary: headline metrics, per class, confusion, baseline side by side."""
+    lines = [f"mode={report['mode']} task={report['task']} test={report['test']} n={report['n']}"]
+    base = report.get("baseline") or {}
+    header = f"{'metric':<14}{'mipulse':>10}" + (f"{base['name']:>18}" if base else "")
+    lines.append(header)
+    for key in ("accuracy", "macro_f1", "macro_recall"):
+        lines.append(f"{key:<14}{report[key]:>10.3f}" + (f"{base[key]:>18.3f}" if base else ""))
+    lines.append("per class (precision / recall / f1 / support):")
+    for c, s in report["per_class"].items():
+        lines.append(f"  {c:<12}{s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f} / {s['support']}")
+    lines.append("confusion (rows gold):" if isinstance(report["confusion"], list) else "per-label counts:")
+    if isinstance(report["confusion"], list):
+        lines.append("  " + " ".join(f"{c[:8]:>9}" for c in report["classes"]))
+        for c, row in zip(report["classes"], report["confusion"]):
+            lines.append(f"  {c[:8]:<8}" + " ".join(f"{v:>9}" for v in row)[1:])
+    else:
+        for c, t in report["confusion"].items():
+            lines.append(f"  {c:<12}tp={t['tp']} fp={t['fp']} fn={t['fn']} tn={t['tn']}")
+    return "\n".join(lines)
+
+
+def json_report(report: dict, keys: Sequence[str] | None = None) -> str:
+    return json.dumps(report if keys is None else {k: report[k] for k in keys}, default=str)
