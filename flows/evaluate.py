@@ -12,7 +12,7 @@ from typing import Sequence
 from pipelines.baselines import (
     emolex_emotions, emolex_seed_sets, emolex_words, vader_label, vader_seed_sets, vader_valences,
 )
-from pipelines.combiner import LogisticCombiner, band_label, feature_names, pick_band, pick_threshold, post_features
+from pipelines.combiner import BaseLexicon, LogisticCombiner, band_label, feature_names, pick_band, pick_threshold, post_features
 from pipelines.config import EMOTIONS
 from pipelines.evaljob import EvalLexiconSettings, base_seed_config, run_eval_lexicon
 from pipelines.labelled import (
@@ -68,7 +68,7 @@ def evaluate(opts: EvaluateOptions) -> dict:
     exclude = frozenset() if opts.keep_test_overlap else frozenset(k for p in test for k in p.overlap_keys())
     with tempfile.TemporaryDirectory(dir=opts.workdir) as work:
         if opts.mode == "supervised":
-            predicted, detail = _supervised(opts, classes, tokens, os.path.join(work, "lex"), exclude)
+            predicted, detail = _supervised(opts, classes, test, tokens, os.path.join(work, "lex"), exclude)
         else:
             predicted, detail = _seed(opts, classes, tokens, os.path.join(work, "lex"), exclude)
     report = _report(opts.task, gold, predicted, classes)
@@ -108,7 +108,7 @@ def _load_lexicon(path: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def _supervised(opts: EvaluateOptions, classes, test_tokens, out: str, exclude: frozenset[str]):
+def _supervised(opts: EvaluateOptions, classes, test, test_tokens, out: str, exclude: frozenset[str]):
     settings = EvalLexiconSettings(opts.train, out, "supervised", opts.task, classes,
                                    supervised=opts.supervised, calibration_share=opts.calibration_share,
                                    exclude=exclude)
@@ -120,15 +120,23 @@ def _supervised(opts: EvaluateOptions, classes, test_tokens, out: str, exclude: 
              and not p.overlap_keys() & exclude]
     if len(calib) < 20:
         raise ValueError(f"{opts.train}: only {len(calib)} posts fall in the calibration split")
-    x_cal = [post_features(tokenize(p.text), lexicon, classes) for p in calib]
+    base = _base_lexicon(opts.task)
+    x_cal = [post_features(tokenize(p.text), p.text, lexicon, classes, base) for p in calib]
     y_cal = [gold_labels(p, opts.task, opts.emotion_set) for p in calib]
-    x_test = [post_features(t, lexicon, classes) for t in test_tokens]
+    x_test = [post_features(t, p.text, lexicon, classes, base) for t, p in zip(test_tokens, test)]
     detail = {"lexicon_terms": len(lexicon), "calibration_posts": len(calib),
               "train_posts_left_out_as_test_overlap": len(overlap),
-              "features": feature_names(classes)}
+              "features": feature_names(classes, base)}
     if opts.task == "sentiment":
         return _fit_single_label(x_cal, y_cal, x_test, classes, detail)
     return _fit_multi_label(x_cal, y_cal, x_test, classes, detail)
+
+
+def _base_lexicon(task: str) -> BaseLexicon:
+    """The installed base lexicon the combiner may use beside the PMI lexicons."""
+    if task == "sentiment":
+        return BaseLexicon(valences={t: v / VADER_SCALE for t, v in vader_valences().items()})
+    return BaseLexicon(emotions=emolex_words())
 
 
 def _fit_single_label(x_cal, y_cal, x_test, classes, detail):

@@ -1,7 +1,9 @@
 """A small calibrated combiner over lexicon features (supervised mode).
 
 Features of a post, per class lexicon: sum, max, min and mean of its terms' scores and the
-count of terms leaning to the class; plus counts of hits, negated tokens and emoji. A
+count of terms leaning to the class; plus counts of hits, negated tokens, emoji, '!' and '?'
+tokens, all-caps words and links; plus features from an optional base lexicon (VADER's
+valences: mean, sum, positive and negative hits; EmoLex: hits per emotion). A
 logistic regression (softmax for one label per post, one-vs-rest for multi-label) turns
 them into probabilities; the neutral band or per-label thresholds are then picked on the
 same calibration posts. Fitted on a calibration split carved from the training data, never
@@ -17,17 +19,37 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from pipelines.labelled import bigrams
-from pipelines.text import NEG_SUFFIX, counting_terms
+from pipelines.seedscore import seed_sentiment_score
+from pipelines.text import NEG_SUFFIX, URL, counting_terms
 
 Lexicon = Mapping[str, Mapping[str, float]]  # term -> {class: score}
 _PER_CLASS = ("sum", "max", "min", "mean", "leaning")
+_SURFACE = ("hits", "negated", "emoji", "log_terms", "exclamations", "questions", "all_caps", "links")
 
 
-def feature_names(classes: Sequence[str]) -> list[str]:
-    return [f"{c}_{f}" for c in classes for f in _PER_CLASS] + ["hits", "negated", "emoji", "log_terms"]
+@dataclass(frozen=True)
+class BaseLexicon:
+    """A fixed lexicon whose hits add features: ``valences`` (term -> polarity, VADER / 4)
+    or ``emotions`` (term -> emotions it is listed with, EmoLex)."""
+
+    valences: Mapping[str, float] | None = None
+    emotions: Mapping[str, tuple[str, ...]] | None = None
 
 
-def post_features(tokens: list[str], lexicon: Lexicon, classes: Sequence[str]) -> list[float]:
+NO_BASE = BaseLexicon()
+
+
+def feature_names(classes: Sequence[str], base: BaseLexicon = NO_BASE) -> list[str]:
+    names = [f"{c}_{f}" for c in classes for f in _PER_CLASS] + list(_SURFACE)
+    if base.valences is not None:
+        names += ["base_mean", "base_sum", "base_positive", "base_negative"]
+    if base.emotions is not None:
+        names += [f"base_{c}" for c in classes]
+    return names
+
+
+def post_features(tokens: list[str], text: str, lexicon: Lexicon, classes: Sequence[str],
+                  base: BaseLexicon = NO_BASE) -> list[float]:
     """The feature vector of one tokenized post (see feature_names)."""
     terms = counting_terms(tokens)
     hits = [lexicon[t] for t in (*terms, *set(bigrams(tokens))) if t in lexicon]
@@ -41,7 +63,17 @@ def post_features(tokens: list[str], lexicon: Lexicon, classes: Sequence[str]) -
             out += [0.0] * len(_PER_CLASS)
     negated = sum(1 for t in tokens if t.endswith(NEG_SUFFIX))
     emoji = sum(1 for t in terms if not t.isascii() and not any(ch.isalpha() for ch in t))
-    return out + [len(hits), negated, emoji, math.log1p(len(terms))]
+    out += [len(hits), negated, emoji, math.log1p(len(terms)),
+            sum(1 for t in tokens if "!" in t), sum(1 for t in tokens if "?" in t),
+            sum(1 for w in text.split() if len(w) > 1 and w.isupper()), tokens.count(URL)]
+    if base.valences is not None:
+        mean, base_hits = seed_sentiment_score(tokens, base.valences)
+        values = [v for _, v in base_hits]
+        out += [mean, sum(values), sum(1 for v in values if v > 0), sum(1 for v in values if v < 0)]
+    if base.emotions is not None:
+        listed = [base.emotions[t] for t in terms if t in base.emotions]
+        out += [sum(1 for es in listed if c in es) for c in classes]
+    return out
 
 
 @dataclass

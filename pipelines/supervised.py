@@ -33,7 +33,7 @@ class SupervisedOptions:
     """``k``: add-k smoothing of presence counts; ``min_df``: posts a term needs overall;
     ``min_class_df``: posts a term needs in some class (drops terms seen only in noise)."""
 
-    k: float = 1.0
+    k: float = 5.0
     min_df: int = 3
     min_class_df: int = 2
 
