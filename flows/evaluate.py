@@ -19,14 +19,16 @@ from pipelines.labelled import (
     EKMAN, SENTIMENT_CLASSES, LabelledPost, in_calibration_split, read_labelled, to_ekman,
 )
 from pipelines.metrics import multi_label_report, single_label_report
-from pipelines.seedscore import VADER_SCALE, expand_emotions, expand_sentiment, seed_emotions, seed_sentiment_score
+from pipelines.seedscore import (
+    VADER_SCALE, expand_emotions, expand_sentiment, normalized_sum, seed_emotions, seed_sentiment_score,
+)
 from pipelines.supervised import SupervisedOptions
 from pipelines.text import tokenize
 
 EMOTION_SETS = {"ekman": EKMAN, "plutchik": EMOTIONS}
-#: Seed-mode defaults, fixed a priori (no labels are used to pick them).
-SEED_NEUTRAL_BAND = 0.05
-SEED_EMOTION_SHARE = 1.0
+#: Seed-mode neutral band on the normalized sum; fixed once on development data (a sample
+#: of the SemEval 2013-2016 training tweets), never on a validation or test file.
+SEED_NEUTRAL_BAND = 0.3
 BAND_CANDIDATES = tuple(i / 100 for i in range(0, 61))
 
 
@@ -184,18 +186,21 @@ def _seed(opts: EvaluateOptions, classes, test_tokens, out: str, exclude: frozen
     lexicon_path, _ = run_eval_lexicon(settings, list(opts.beam_args))
     rows = _load_lexicon(lexicon_path)
     detail = {"corpus": corpus, "corpus_terms": len(rows)}
+    dfs = {r["term"]: r["df"] for r in rows}
+    valences = {t: v / VADER_SCALE for t, v in vader_valences().items()}
     if opts.task == "sentiment":
-        base = {t: v / VADER_SCALE for t, v in vader_valences().items()}
-        lexicon = expand_sentiment(base, {r["term"]: r["sentiment"] for r in rows})
-        predicted = [(band_label(seed_sentiment_score(t, lexicon)[0], SEED_NEUTRAL_BAND),) for t in test_tokens]
-        return predicted, {**detail, "lexicon_terms": len(lexicon), "neutral_band": SEED_NEUTRAL_BAND}
+        lexicon = expand_sentiment(valences, {r["term"]: r["sentiment"] for r in rows}, dfs)
+        predicted = [(band_label(normalized_sum([v for _, v in seed_sentiment_score(t, lexicon)[1]]),
+                                 SEED_NEUTRAL_BAND),) for t in test_tokens]
+        return predicted, {**detail, "lexicon_terms": len(lexicon), "expanded_terms": len(lexicon) - len(valences),
+                           "neutral_band": SEED_NEUTRAL_BAND}
     base = {w: tuple(e for e in es if e in EMOTIONS) for w, es in emolex_words().items()}
     base = {w: es for w, es in base.items() if es}
-    lexicon = expand_emotions(base, {r["term"]: [r[e] for e in EMOTIONS] for r in rows}, EMOTIONS)
+    lexicon = expand_emotions(base, {r["term"]: [r[e] for e in EMOTIONS] for r in rows}, EMOTIONS, dfs)
     wanted = [EMOTIONS.index(c) for c in classes]
     restricted = {t: [w[i] for i in wanted] for t, w in lexicon.items()}
-    predicted = [seed_emotions(t, restricted, classes, SEED_EMOTION_SHARE) for t in test_tokens]
-    return predicted, {**detail, "lexicon_terms": len(lexicon), "emotion_share": SEED_EMOTION_SHARE}
+    predicted = [seed_emotions(t, restricted, classes, valences) for t in test_tokens]
+    return predicted, {**detail, "lexicon_terms": len(lexicon), "expanded_terms": len(lexicon) - len(base)}
 
 
 def format_report(report: dict) -> str:
