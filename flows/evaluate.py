@@ -7,12 +7,13 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from pipelines.baselines import (
     emolex_emotions, emolex_seed_sets, emolex_words, vader_label, vader_seed_sets, vader_valences,
 )
-from pipelines.combiner import BaseLexicon, LogisticCombiner, band_label, feature_names, pick_band, pick_threshold, post_features
+from pipelines.combiner import (
+    BaseLexicon, LogisticCombiner, band_label, feature_names, pick_band, pick_threshold, post_features,
+)
 from pipelines.config import EMOTIONS
 from pipelines.evaljob import EvalLexiconSettings, base_seed_config, run_eval_lexicon
 from pipelines.labelled import (
@@ -224,6 +225,3 @@ def format_report(report: dict) -> str:
             lines.append(f"  {c:<12}tp={t['tp']} fp={t['fp']} fn={t['fn']} tn={t['tn']}")
     return "\n".join(lines)
 
-
-def json_report(report: dict, keys: Sequence[str] | None = None) -> str:
-    return json.dumps(report if keys is None else {k: report[k] for k in keys}, default=str)

@@ -57,11 +57,15 @@ class EvalLexiconSettings:
 class _ParseLabelled(beam.DoFn):
     """JSONL line -> LabelledPost; bad lines go to the rejects output with their reason."""
 
+    def __init__(self, require_label: bool):
+        super().__init__()
+        self._require_label = require_label
+
     def process(self, line: str):
         if not line.strip():
             return
         try:
-            yield parse_labelled(line)
+            yield parse_labelled(line, require_label=self._require_label)
         except LabelledRecordError as exc:
             yield beam.pvalue.TaggedOutput(REJECTS, {"reason": str(exc), "excerpt": line[:200]})
 
@@ -85,8 +89,9 @@ def _prepare(post, settings: EvalLexiconSettings, seed_sets: dict | None) -> dic
 
 def build_eval_lexicon(p: beam.Pipeline, settings: EvalLexiconSettings) -> None:
     """Add the lexicon job to pipeline ``p``."""
+    parse = _ParseLabelled(require_label=settings.mode == "supervised")
     parsed = (p | "ReadCorpus" >> beam.io.ReadFromText(settings.corpus)
-              | "Parse" >> beam.ParDo(_ParseLabelled()).with_outputs(REJECTS, main="posts"))
+              | "Parse" >> beam.ParDo(parse).with_outputs(REJECTS, main="posts"))
     posts = parsed.posts
     if settings.exclude:
         exclude = settings.exclude

@@ -59,8 +59,11 @@ def text_key(text: str) -> str:
     return _NON_WORD_RE.sub(" ", text).strip()
 
 
-def parse_labelled(line: str, line_no: int = 0) -> LabelledPost:
-    """One JSONL line -> LabelledPost; raises LabelledRecordError with the reason."""
+def parse_labelled(line: str, line_no: int = 0, require_label: bool = True) -> LabelledPost:
+    """One JSONL line -> LabelledPost; raises LabelledRecordError with the reason.
+
+    With ``require_label=False`` (an unlabelled corpus for seed mode) a post may have no label.
+    """
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -76,6 +79,8 @@ def parse_labelled(line: str, line_no: int = 0) -> LabelledPost:
             raise LabelledRecordError(f"line {line_no}: 'labels' must be a list of strings")
     elif isinstance(record.get("label"), str) and record["label"]:
         labels = [record["label"]]
+    elif not require_label:
+        labels = []
     else:
         raise LabelledRecordError(f"line {line_no}: no 'label' or 'labels'")
     aliases = tuple(str(record[f]) for f in ALIAS_ID_FIELDS if record.get(f))
