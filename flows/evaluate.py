@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from pipelines.baselines import (
     emolex_emotions, emolex_seed_sets, emolex_words, vader_label, vader_seed_sets, vader_valences,
@@ -77,7 +78,18 @@ def evaluate(opts: EvaluateOptions) -> dict:
     report = _report(opts.task, gold, predicted, classes)
     baseline = _baseline(opts, test, gold, classes)
     return {**report, "baseline": baseline, "mode": opts.mode, "task": opts.task, "test": opts.test,
-            "train": opts.train, "test_rejects": len(test_rejects), **detail}
+            "train": opts.train, "test_rejects": len(test_rejects), **detail,
+            "predictions": [list(p) for p in predicted]}
+
+
+def seed_sentiment_labels(corpus: str, texts: list[str], workdir: str | None = None,
+                          beam_args: Sequence[str] = ()) -> list[str]:
+    """Seed-mode sentiment labels of `texts` with a lexicon expanded on an unlabelled corpus."""
+    opts = EvaluateOptions(test=corpus, train=corpus, mode="seed", beam_args=tuple(beam_args), workdir=workdir)
+    with tempfile.TemporaryDirectory(dir=workdir) as work:
+        predicted, _ = _seed(opts, SENTIMENT_CLASSES, [tokenize(t) for t in texts],
+                             os.path.join(work, "lex"), frozenset())
+    return [p[0] for p in predicted]
 
 
 def _classes(opts: EvaluateOptions, test: list[LabelledPost]) -> tuple[str, ...]:
