@@ -86,7 +86,7 @@ def seed_emotions(tokens: list[str], lexicon: Mapping[str, Sequence[float]], emo
                   valences: Mapping[str, float]) -> tuple[str, ...]:
     """A post's emotions from emotion weights gated by polarity (VADER-style valences).
 
-    Negative emotions: the strongest of them, when the post holds negative words. Joy: when
+    Negative emotions: those whose words occur, when the post holds negative words. Joy: when
     positive words outweigh negative ones (joy is the one positive emotion of Ekman's six);
     trust alongside it when its words occur. Polarity-free emotions (surprise, anticipation):
     whenever their words occur.
@@ -99,9 +99,8 @@ def seed_emotions(tokens: list[str], lexicon: Mapping[str, Sequence[float]], emo
     positive = sum(v for _, v in hits if v > 0)
     negative = -sum(v for _, v in hits if v < 0)
     found = set()
-    strongest = max((mass[e] for e in emotions if e in NEGATIVE_EMOTIONS), default=0.0)
-    if negative > 0 and strongest > 0:
-        found |= {e for e in emotions if e in NEGATIVE_EMOTIONS and mass[e] == strongest}
+    if negative > 0:
+        found |= {e for e in emotions if e in NEGATIVE_EMOTIONS and mass[e] > 0}
     if positive > negative:
         found |= {e for e in emotions if e == "joy" or (e in POSITIVE_EMOTIONS and mass[e] > 0)}
     found |= {e for e in emotions if e not in NEGATIVE_EMOTIONS | POSITIVE_EMOTIONS and mass[e] > 0}
