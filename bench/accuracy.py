@@ -130,8 +130,7 @@ def sentiment_drift(data: Path, work: str) -> dict:
         Path(corpus).write_text("".join(lines), encoding="utf-8")
         settings = EvalLexiconSettings(corpus, os.path.join(work, f"drift-{year}"), "seed", "sentiment", (),
                                        seeds=seeds, seed_min_df=DRIFT_MIN_DF)
-        lexicon_path, _ = run_eval_lexicon(settings, list(BEAM_ARGS))
-        with open(lexicon_path, encoding="utf-8") as handle:
+        with open(run_eval_lexicon(settings, list(BEAM_ARGS)).lexicon, encoding="utf-8") as handle:
             yearly[year] = {r["term"]: (r["sentiment"], r["df"]) for r in map(json.loads, handle)}
     years = sorted(yearly)
     common = {t for t in set.intersection(*(set(v) for v in yearly.values())) - seed_words

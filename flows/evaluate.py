@@ -41,7 +41,7 @@ class EvaluateOptions:
     mode: str = "supervised"
     task: str = "sentiment"
     emotion_set: str = "ekman"
-    calibration_share: float = 0.15
+    calibration_share: float = 0.3
     supervised: SupervisedOptions = field(default_factory=SupervisedOptions)
     beam_args: tuple[str, ...] = ()
     workdir: str | None = None
@@ -127,8 +127,11 @@ def _supervised(opts: EvaluateOptions, classes, test, test_tokens, out: str, exc
     settings = EvalLexiconSettings(opts.train, out, "supervised", opts.task, classes,
                                    supervised=opts.supervised, calibration_share=opts.calibration_share,
                                    exclude=exclude)
-    lexicon_path, _ = run_eval_lexicon(settings, list(opts.beam_args))
-    lexicon = {row["term"]: row["scores"] for row in _load_lexicon(lexicon_path)}
+    files = run_eval_lexicon(settings, list(opts.beam_args))
+    # calibration posts get features from the lexicon that never counted them; test posts
+    # from the lexicon of all training posts
+    fit_lexicon = {row["term"]: row["scores"] for row in _load_lexicon(files.fit_lexicon)}
+    lexicon = {row["term"]: row["scores"] for row in _load_lexicon(files.lexicon)}
     train, _ = read_labelled(opts.train)
     overlap = [p for p in train if p.overlap_keys() & exclude]
     calib = [p for p in train if in_calibration_split(p.text, opts.calibration_share)
@@ -136,7 +139,7 @@ def _supervised(opts: EvaluateOptions, classes, test, test_tokens, out: str, exc
     if len(calib) < 20:
         raise ValueError(f"{opts.train}: only {len(calib)} posts fall in the calibration split")
     base = _base_lexicon(opts.task)
-    x_cal = [post_features(tokenize(p.text), p.text, lexicon, classes, base) for p in calib]
+    x_cal = [post_features(tokenize(p.text), p.text, fit_lexicon, classes, base) for p in calib]
     y_cal = [gold_labels(p, opts.task, opts.emotion_set) for p in calib]
     x_test = [post_features(t, p.text, lexicon, classes, base) for t, p in zip(test_tokens, test)]
     detail = {"lexicon_terms": len(lexicon), "calibration_posts": len(calib),
@@ -196,8 +199,7 @@ def _seed(opts: EvaluateOptions, classes, test_tokens, out: str, exclude: frozen
     # file itself may serve as the corpus (its labels are never read)
     settings = EvalLexiconSettings(corpus, out, "seed", opts.task, classes, seeds=seeds,
                                    exclude=exclude if opts.train else frozenset())
-    lexicon_path, _ = run_eval_lexicon(settings, list(opts.beam_args))
-    rows = _load_lexicon(lexicon_path)
+    rows = _load_lexicon(run_eval_lexicon(settings, list(opts.beam_args)).lexicon)
     detail = {"corpus": corpus, "corpus_terms": len(rows)}
     dfs = {r["term"]: r["df"] for r in rows}
     valences = {t: v / VADER_SCALE for t, v in vader_valences().items()}
@@ -229,9 +231,9 @@ def format_report(report: dict) -> str:
         lines.append(f"  {c:<12}{s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f} / {s['support']}")
     lines.append("confusion (rows gold):" if isinstance(report["confusion"], list) else "per-label counts:")
     if isinstance(report["confusion"], list):
-        lines.append("  " + " ".join(f"{c[:8]:>9}" for c in report["classes"]))
+        lines.append(" " * 12 + "".join(f"{c[:9]:>10}" for c in report["classes"]))
         for c, row in zip(report["classes"], report["confusion"]):
-            lines.append(f"  {c[:8]:<8}" + " ".join(f"{v:>9}" for v in row)[1:])
+            lines.append(f"  {c[:9]:<10}" + "".join(f"{v:>10}" for v in row))
     else:
         for c, t in report["confusion"].items():
             lines.append(f"  {c:<12}tp={t['tp']} fp={t['fp']} fn={t['fn']} tn={t['tn']}")

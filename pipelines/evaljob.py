@@ -1,7 +1,9 @@
 """Beam job that builds an evaluation lexicon from a labelled (or unlabelled) JSONL corpus.
 
 supervised: label anchors (``label:positive``, ``label:fear``) -> PMI(t, c) - PMI(t, not c)
-per class; posts in the calibration split are left out of the counts.
+per class. Posts are counted in two partitions, 'fit' and 'calibration' (a hash split), so
+one pass gives two lexicons from the additive counts: one without the calibration posts
+(to compute their features honestly) and one from all posts (to score the test posts).
 seed: base seed classes (VADER polarity words, EmoLex emotion words) as anchors -> SO-nPMI
 with the seed sets (``aggregation='set'``), the same math as the main job.
 The lexicon lands as JSON lines, one term per line, plus a rejects file.
@@ -25,6 +27,7 @@ from pipelines.supervised import BuildSupervisedLexicon, SupervisedOptions, labe
 from pipelines.text import tokenize
 
 REJECTS = "rejects"
+FIT, CALIBRATION = "fit", "calibration"
 MODES = ("seed", "supervised")
 TASKS = ("sentiment", "emotion")
 
@@ -84,7 +87,8 @@ def _prepare(post, settings: EvalLexiconSettings, seed_sets: dict | None) -> dic
         anchors = {label_anchor(c) for c in task_labels(post, settings.task) if c in settings.classes}
     else:
         anchors = {a for a, words in seed_sets.items() if terms & words}
-    return {"month": "", "platform": "eval", "terms": terms, "anchors": anchors}
+    calibration = settings.calibration_share and in_calibration_split(post.text, settings.calibration_share)
+    return {"month": CALIBRATION if calibration else FIT, "platform": "eval", "terms": terms, "anchors": anchors}
 
 
 def build_eval_lexicon(p: beam.Pipeline, settings: EvalLexiconSettings) -> None:
@@ -96,9 +100,6 @@ def build_eval_lexicon(p: beam.Pipeline, settings: EvalLexiconSettings) -> None:
     if settings.exclude:
         exclude = settings.exclude
         posts = posts | "LeaveOutTestPosts" >> beam.Filter(lambda post: not post.overlap_keys() & exclude)
-    if settings.calibration_share:
-        share = settings.calibration_share
-        posts = posts | "LeaveOutCalibration" >> beam.Filter(lambda post: not in_calibration_split(post.text, share))
     seed_sets = None
     if settings.mode == "seed":
         seeds = settings.seeds
@@ -108,21 +109,38 @@ def build_eval_lexicon(p: beam.Pipeline, settings: EvalLexiconSettings) -> None:
               | "CountPresence" >> CountPresence())
     if settings.mode == "supervised":
         rows = counts | "BuildSupervisedLexicon" >> BuildSupervisedLexicon(settings.classes, settings.supervised)
+        # the same counts without the calibration partition: ((month, platform, ...), df)
+        fit_counts = {table: pcoll | f"FitOnly{table.title()}" >> beam.Filter(lambda kv: kv[0][0] == FIT)
+                      for table, pcoll in counts.items()}
+        fit_rows = fit_counts | "BuildFitLexicon" >> BuildSupervisedLexicon(settings.classes, settings.supervised)
+        _write_json(fit_rows, "FitLexicon", settings.output + ".fit-lexicon")
     else:
         options = LexiconOptions("set", settings.seed_min_df)
         entries, _ = counts | "BuildLexicon" >> BuildLexicon(settings.seeds, options)
         rows = entries | "EntryRows" >> beam.Map(lambda e: e.as_row())
-    (rows | "LexiconJson" >> beam.Map(json.dumps, ensure_ascii=False, sort_keys=True)
-     | "WriteLexicon" >> beam.io.WriteToText(settings.output + ".lexicon", ".jsonl", shard_name_template=""))
+    _write_json(rows, "Lexicon", settings.output + ".lexicon")
     (parsed[REJECTS] | "RejectJson" >> beam.Map(json.dumps, ensure_ascii=False)
      | "WriteRejects" >> beam.io.WriteToText(settings.output + ".rejects", ".jsonl", shard_name_template=""))
 
 
-def run_eval_lexicon(settings: EvalLexiconSettings, beam_args: list[str] | None = None) -> tuple[str, str]:
-    """Run the job to completion; returns the lexicon and rejects file paths."""
+def _write_json(rows, label: str, prefix: str) -> None:
+    (rows | f"{label}Json" >> beam.Map(json.dumps, ensure_ascii=False, sort_keys=True)
+     | f"Write{label}" >> beam.io.WriteToText(prefix, ".jsonl", shard_name_template=""))
+
+
+@dataclass(frozen=True)
+class EvalLexiconFiles:
+    lexicon: str  # from every counted post
+    rejects: str  # one JSON line per rejected input line, with its reason
+    fit_lexicon: str | None = None  # supervised: without the calibration posts
+
+
+def run_eval_lexicon(settings: EvalLexiconSettings, beam_args: list[str] | None = None) -> EvalLexiconFiles:
+    """Run the job to completion; returns the paths it wrote."""
     with beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
         build_eval_lexicon(p, settings)
-    return settings.output + ".lexicon.jsonl", settings.output + ".rejects.jsonl"
+    fit = settings.output + ".fit-lexicon.jsonl" if settings.mode == "supervised" else None
+    return EvalLexiconFiles(settings.output + ".lexicon.jsonl", settings.output + ".rejects.jsonl", fit)
 
 
 def base_seed_config(task: str, sentiment: dict[str, tuple[str, ...]],

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from flows.cli import main
 from pipelines.combiner import LogisticCombiner, pick_band, pick_threshold
-from pipelines.config import EMOTIONS
 from pipelines.evaljob import EvalLexiconSettings, base_seed_config, run_eval_lexicon
 from pipelines.labelled import (
     LabelledRecordError, in_calibration_split, parse_labelled, text_key, to_ekman,
@@ -73,14 +72,14 @@ def test_supervised_lexicon_job_by_hand(tmp_path):
     settings = EvalLexiconSettings(corpus, str(tmp_path / "lex"), "supervised", "sentiment",
                                    ("negative", "positive"), supervised=SupervisedOptions(1.0, 1, 0),
                                    bigrams=False)
-    lexicon_path, rejects_path = run_eval_lexicon(settings)
-    rows = {r["term"]: r for r in map(json.loads, open(lexicon_path, encoding="utf-8"))}
+    files = run_eval_lexicon(settings)
+    rows = {r["term"]: r for r in map(json.loads, open(files.lexicon, encoding="utf-8"))}
     # great: in 2 of 2 positive posts, 0 of 2 negative: log2 ((2+1)/(2+2)) / ((0+1)/(2+2)) = log2 3
     assert rows["great"]["df"] == 2
     assert rows["great"]["scores"]["positive"] == pytest.approx(math.log2(3))
     assert rows["great"]["scores"]["negative"] == pytest.approx(-math.log2(3))
     assert rows["day"]["scores"] == {"positive": pytest.approx(0.0), "negative": pytest.approx(0.0)}
-    rejects = [json.loads(line) for line in open(rejects_path, encoding="utf-8")]
+    rejects = [json.loads(line) for line in open(files.rejects, encoding="utf-8")]
     assert len(rejects) == 1 and "no 'label'" in rejects[0]["reason"]
 
 
@@ -94,8 +93,7 @@ def test_seed_mode_sign_on_planted_corpus(tmp_path):
     seeds = base_seed_config("sentiment", {"positive": ("good",), "negative": ("bad",)}, {})
     settings = EvalLexiconSettings(corpus, str(tmp_path / "lex"), "seed", "sentiment", (), seeds=seeds,
                                    seed_min_df=1)
-    lexicon_path, _ = run_eval_lexicon(settings)
-    lexicon = {r["term"]: r for r in map(json.loads, open(lexicon_path, encoding="utf-8"))}
+    lexicon = {r["term"]: r for r in map(json.loads, open(run_eval_lexicon(settings).lexicon, encoding="utf-8"))}
     assert lexicon["sunny"]["sentiment"] > 0.5
     assert lexicon["gloomy"]["sentiment"] < -0.5
     assert abs(lexicon["table"]["sentiment"]) < 0.2
@@ -194,3 +192,18 @@ def test_evaluate_cli_end_to_end(tmp_path, capsys):
     assert set(report["per_class"]) == {"negative", "neutral", "positive"}
     assert main(["evaluate", "--test", test, "--mode", "supervised"]) == 2  # no --train
     assert "needs --train" in capsys.readouterr().err
+
+
+def test_fit_lexicon_leaves_out_the_calibration_partition(tmp_path):
+    texts = [f"great thing number{i}" for i in range(20)]
+    corpus = write_jsonl(tmp_path / "train.jsonl", [{"text": t, "label": "positive"} for t in texts])
+    share = 0.5
+    held_out = sum(in_calibration_split(t, share) for t in texts)
+    assert 0 < held_out < len(texts)  # the hash split puts posts on both sides
+    settings = EvalLexiconSettings(corpus, str(tmp_path / "lex"), "supervised", "sentiment", ("positive",),
+                                   supervised=SupervisedOptions(1.0, 1, 0), calibration_share=share)
+    files = run_eval_lexicon(settings)
+    full = {r["term"]: r for r in map(json.loads, open(files.lexicon, encoding="utf-8"))}
+    fit = {r["term"]: r for r in map(json.loads, open(files.fit_lexicon, encoding="utf-8"))}
+    assert full["great"]["df"] == 20
+    assert fit["great"]["df"] == 20 - held_out
