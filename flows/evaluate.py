@@ -18,7 +18,7 @@ from pipelines.combiner import (
 from pipelines.config import EMOTIONS
 from pipelines.evaljob import EvalLexiconSettings, base_seed_config, run_eval_lexicon
 from pipelines.labelled import (
-    EKMAN, SENTIMENT_CLASSES, LabelledPost, in_calibration_split, read_labelled, to_ekman,
+    EKMAN, SENTIMENT_CLASSES, LabelledPost, in_calibration_split, read_labelled, task_labels,
 )
 from pipelines.metrics import multi_label_report, single_label_report
 from pipelines.seedscore import (
@@ -48,15 +48,6 @@ class EvaluateOptions:
     keep_test_overlap: bool = False  # True counts train posts that are also test posts
 
 
-def gold_labels(post: LabelledPost, task: str, emotion_set: str) -> tuple[str, ...]:
-    """One sentiment class, or the post's emotions within the chosen set."""
-    if task == "sentiment":
-        return post.labels[:1]
-    if emotion_set == "ekman":
-        return to_ekman(post.labels)
-    return tuple(e for e in EMOTIONS if e in post.labels)
-
-
 def evaluate(opts: EvaluateOptions) -> dict:
     """Run one evaluation and return the report (see `mipulse evaluate --json`)."""
     if opts.mode == "supervised" and not opts.train:
@@ -67,7 +58,7 @@ def evaluate(opts: EvaluateOptions) -> dict:
     if not test:
         raise ValueError(f"{opts.test}: no labelled posts")
     classes = _classes(opts, test)
-    gold = [gold_labels(p, opts.task, opts.emotion_set) for p in test]
+    gold = [task_labels(p, opts.task, opts.emotion_set) for p in test]
     tokens = [tokenize(p.text) for p in test]
     exclude = frozenset() if opts.keep_test_overlap else frozenset(k for p in test for k in p.overlap_keys())
     with tempfile.TemporaryDirectory(dir=opts.workdir) as work:
@@ -124,7 +115,7 @@ def _load_lexicon(path: str) -> list[dict]:
 
 
 def _supervised(opts: EvaluateOptions, classes, test, test_tokens, out: str, exclude: frozenset[str]):
-    settings = EvalLexiconSettings(opts.train, out, "supervised", opts.task, classes,
+    settings = EvalLexiconSettings(opts.train, out, "supervised", opts.task, classes, opts.emotion_set,
                                    supervised=opts.supervised, calibration_share=opts.calibration_share,
                                    exclude=exclude)
     files = run_eval_lexicon(settings, list(opts.beam_args))
@@ -140,7 +131,7 @@ def _supervised(opts: EvaluateOptions, classes, test, test_tokens, out: str, exc
         raise ValueError(f"{opts.train}: only {len(calib)} posts fall in the calibration split")
     base = _base_lexicon(opts.task)
     x_cal = [post_features(tokenize(p.text), p.text, fit_lexicon, classes, base) for p in calib]
-    y_cal = [gold_labels(p, opts.task, opts.emotion_set) for p in calib]
+    y_cal = [task_labels(p, opts.task, opts.emotion_set) for p in calib]
     x_test = [post_features(t, p.text, lexicon, classes, base) for t, p in zip(test_tokens, test)]
     detail = {"lexicon_terms": len(lexicon), "calibration_posts": len(calib),
               "train_posts_left_out_as_test_overlap": len(overlap),

@@ -41,6 +41,7 @@ class EvalLexiconSettings:
     mode: str
     task: str
     classes: tuple[str, ...]
+    emotion_set: str = "ekman"
     seeds: SeedConfig | None = None  # seed mode: base seed sets
     supervised: SupervisedOptions = field(default_factory=SupervisedOptions)
     seed_min_df: int = 3
@@ -84,7 +85,8 @@ def _prepare(post, settings: EvalLexiconSettings, seed_sets: dict | None) -> dic
     tokens = tokenize(post.text)
     terms = post_terms(tokens, settings.bigrams and settings.mode == "supervised")
     if settings.mode == "supervised":
-        anchors = {label_anchor(c) for c in task_labels(post, settings.task) if c in settings.classes}
+        anchors = {label_anchor(c) for c in task_labels(post, settings.task, settings.emotion_set)
+                   if c in settings.classes}
     else:
         anchors = {a for a, words in seed_sets.items() if terms & words}
     calibration = settings.calibration_share and in_calibration_split(post.text, settings.calibration_share)

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from pipelines.config import EMOTIONS as PLUTCHIK
 from pipelines.text import counting_terms, is_content_term
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
@@ -106,11 +107,16 @@ def to_ekman(labels: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({_TO_EKMAN[x] for x in labels if x in _TO_EKMAN}))
 
 
-def task_labels(post: LabelledPost, task: str) -> tuple[str, ...]:
-    """The post's gold labels for a task: one sentiment class, or its Ekman emotions."""
-    if task == "emotion":
+def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tuple[str, ...]:
+    """The post's gold labels for a task: one class (sentiment, or any single-label set), or
+    its emotions: Ekman's six (GoEmotions mapped) or Plutchik's eight (labels kept as given)."""
+    if task != "emotion":
+        return post.labels[:1]
+    if emotion_set == "ekman":
         return to_ekman(post.labels)
-    return post.labels[:1]
+    if emotion_set == "plutchik":
+        return tuple(e for e in PLUTCHIK if e in post.labels)
+    raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
 
 
 def in_calibration_split(text: str, share: float) -> bool:

@@ -6,9 +6,9 @@ same presence counts as seed mode give df(t, c). A term's score for class c is
     PMI(t, c) - PMI(t, not c) = log2 p(t | c) / p(t | not c)
 
 (the term's marginal cancels), with add-k smoothing of the two presence probabilities:
-p(t | c) = (df(t, c) + k) / (N_c + 2k). One score per class: for sentiment the classes
-are positive / neutral / negative and the polarity is PMI(t, pos) - PMI(t, neg); for
-emotions each emotion is its own binary lexicon (multi-label posts count for each label).
+p(t | c) = (df(t, c) + k) / (N_c + 2k). One 'class vs rest' score per class: for sentiment
+positive / neutral / negative; for emotions each emotion is its own binary lexicon
+(multi-label posts count for each of their labels).
 """
 
 from __future__ import annotations
@@ -63,16 +63,6 @@ def supervised_scores(df_t: int, pair_df: Mapping[str, int], class_df: Mapping[s
         return None
     return {c: class_pmi_difference(in_class[c], df_t, class_df.get(label_anchor(c), 0), n, options.k)
             for c in classes}
-
-
-def polarity(scores: Mapping[str, float]) -> float:
-    """PMI(t, positive) - PMI(t, negative) from per-class 'x vs rest' scores.
-
-    log2 p(t|pos)/p(t|neg) is not exactly score_pos - score_neg (their 'rest' differ), but
-    the difference has the same sign and is what the NRC lexicons report; used for
-    explanations and drift, the combiner uses every class score.
-    """
-    return scores.get("positive", 0.0) - scores.get("negative", 0.0)
 
 
 class BuildSupervisedLexicon(beam.PTransform):

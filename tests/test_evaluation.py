@@ -14,7 +14,7 @@ from flows.cli import main
 from pipelines.combiner import LogisticCombiner, pick_band, pick_threshold
 from pipelines.evaljob import EvalLexiconSettings, base_seed_config, run_eval_lexicon
 from pipelines.labelled import (
-    LabelledRecordError, in_calibration_split, parse_labelled, text_key, to_ekman,
+    LabelledRecordError, in_calibration_split, parse_labelled, task_labels, text_key, to_ekman,
 )
 from pipelines.seedscore import expand_sentiment, fit_scale, normalized_sum, seed_emotions
 from pipelines.supervised import SupervisedOptions, class_pmi_difference, label_anchor, supervised_scores
@@ -130,6 +130,15 @@ def test_parse_labelled_and_reasons():
                          ('{"text": "x", "labels": "joy"}', "list of strings"), ('{"text": "x"}', "no 'label'")):
         with pytest.raises(LabelledRecordError, match=reason):
             parse_labelled(line)
+
+
+def test_task_labels_per_emotion_set():
+    post = parse_labelled('{"text": "x", "labels": ["trust", "optimism", "anger", "love"]}')
+    assert task_labels(post, "emotion", "plutchik") == ("anger", "trust")
+    assert task_labels(post, "emotion", "ekman") == ("anger", "joy")  # GoEmotions: optimism, love -> joy
+    assert task_labels(post, "sentiment") == ("trust",)
+    with pytest.raises(ValueError, match="emotion set"):
+        task_labels(post, "emotion", "wheel")
 
 
 def test_goemotions_to_ekman():
