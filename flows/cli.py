@@ -1,4 +1,4 @@
-"""The `mipulse` command: sample | run | query | report."""
+"""The `mipulse` command: sample | run | query | report | evaluate."""
 
 from __future__ import annotations
 
@@ -73,6 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     schedule.add_argument("--prefect-yaml", default="prefect.yaml", help="deployments file")
     schedule.add_argument("--deployment", nargs="+", default=None, help="serve only these deployments")
     schedule.set_defaults(handler=_schedule)
+
+    evaluate = sub.add_parser("evaluate", help="score labelled posts; compare with VADER / EmoLex")
+    evaluate.add_argument("--test", required=True, help="labelled JSONL (text + label or labels)")
+    evaluate.add_argument("--train", default=None, help="labelled JSONL (supervised) or corpus (seed)")
+    evaluate.add_argument("--mode", default="supervised", choices=("seed", "supervised"))
+    evaluate.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"))
+    evaluate.add_argument("--emotions", default="ekman", choices=("ekman", "plutchik"),
+                          help="emotion label set (GoEmotions maps to Ekman's six)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(handler=_evaluate)
     return parser
 
 
@@ -148,6 +158,19 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
                               platform=args.platform):
         print(f"chart: {path}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.evaluate import EvaluateOptions, evaluate, format_report
+
+    report = evaluate(EvaluateOptions(test=args.test, train=args.train, mode=args.mode, task=args.task,
+                                      emotion_set=args.emotions))
+    if args.json:
+        print(json.dumps({k: report[k] for k in ("accuracy", "macro_f1", "macro_recall", "per_class",
+                                                 "baseline")}, default=_json_value))
+    else:
+        print(format_report(report))
     return 0
 
 

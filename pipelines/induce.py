@@ -37,18 +37,46 @@ def split_pairs(counter: Counter) -> list[tuple[int, Counter]]:
     return list(shards.items())
 
 
+def pairs_by_term(pair_df: Counter) -> dict[str, dict[str, int]]:
+    """{(term, anchor): df} -> {term: {anchor: df}}."""
+    grouped: dict[str, dict[str, int]] = defaultdict(dict)
+    for (term, anchor), df in pair_df.items():
+        grouped[term][anchor] = df
+    return grouped
+
+
 def shard_entries(term_df: Counter, pair_df: Counter, n: int, anchor_df: dict[str, int],
                   seeds: SeedConfig, options: LexiconOptions) -> list[LexiconEntry]:
     """Lexicon entries for one shard's terms, sorted by term."""
-    pairs_by_term: dict[str, dict[str, int]] = defaultdict(dict)
-    for (term, anchor), df in pair_df.items():
-        pairs_by_term[term][anchor] = df
+    grouped = pairs_by_term(pair_df)
     entries = []
-    for term in sorted(pairs_by_term):
-        entry = lexicon_entry(term, term_df[term], pairs_by_term[term], anchor_df, n, seeds, options)
+    for term in sorted(grouped):
+        entry = lexicon_entry(term, term_df[term], grouped[term], anchor_df, n, seeds, options)
         if entry is not None:
             entries.append(entry)
     return entries
+
+
+class GlobalCounts(beam.PTransform):
+    """Partition counts -> (posts in all, {anchor: df}, per term shard (shard, (term df, pair df))).
+
+    Sums over every partition; terms are spread over TERM_SHARDS so the per-term work
+    runs in parallel and no single element holds the whole vocabulary.
+    """
+
+    def expand(self, counts):
+        n_posts = (counts[TOTALS] | "PostsPerPartition" >> beam.Map(lambda kv: kv[1][None])
+                   | "AllPosts" >> beam.CombineGlobally(sum))
+        anchor_df = (counts[ANCHORS] | "AnchorCounters" >> beam.Values()
+                     | "AnchorDf" >> beam.CombineGlobally(SumCounters()))
+        term_df = (counts[TERMS] | "TermShards" >> beam.FlatMap(lambda kv: split_terms(kv[1]))
+                   | "TermDf" >> beam.CombinePerKey(SumCounters()))
+        pair_df = (counts[PAIRS] | "PairShards" >> beam.FlatMap(lambda kv: split_pairs(kv[1]))
+                   | "PairDf" >> beam.CombinePerKey(SumCounters()))
+        shards = ({"df": term_df, "pairs": pair_df} | "JoinShards" >> beam.CoGroupByKey()
+                  | "MergeShard" >> beam.MapTuple(lambda shard, parts: (
+                      shard, (merge_counters(parts["df"]), merge_counters(parts["pairs"])))))
+        return n_posts, anchor_df, shards
 
 
 class BuildLexicon(beam.PTransform):
@@ -61,23 +89,10 @@ class BuildLexicon(beam.PTransform):
 
     def expand(self, counts):
         seeds, options = self._seeds, self._options
-        n_posts = (counts[TOTALS] | "PostsPerPartition" >> beam.Map(lambda kv: kv[1][None])
-                   | "AllPosts" >> beam.CombineGlobally(sum))
-        anchor_df = (counts[ANCHORS] | "AnchorCounters" >> beam.Values()
-                     | "AnchorDf" >> beam.CombineGlobally(SumCounters()))
-        term_df = (counts[TERMS] | "TermShards" >> beam.FlatMap(lambda kv: split_terms(kv[1]))
-                   | "TermDf" >> beam.CombinePerKey(SumCounters()))
-        pair_df = (counts[PAIRS] | "PairShards" >> beam.FlatMap(lambda kv: split_pairs(kv[1]))
-                   | "PairDf" >> beam.CombinePerKey(SumCounters()))
-        entries = (
-            {"df": term_df, "pairs": pair_df}
-            | "JoinShards" >> beam.CoGroupByKey()
-            | "Entries" >> beam.Map(
-                lambda kv, n, anchors: shard_entries(
-                    merge_counters(kv[1]["df"]), merge_counters(kv[1]["pairs"]), n, dict(anchors),
-                    seeds, options),
-                n=beam.pvalue.AsSingleton(n_posts), anchors=beam.pvalue.AsSingleton(anchor_df))
-        )
+        n_posts, anchor_df, shards = counts | "GlobalCounts" >> GlobalCounts()
+        entries = shards | "Entries" >> beam.Map(
+            lambda shard, n, anchors: shard_entries(*shard[1], n, dict(anchors), seeds, options),
+            n=beam.pvalue.AsSingleton(n_posts), anchors=beam.pvalue.AsSingleton(anchor_df))
         version = (counts[TOTALS] | "WindowList" >> beam.combiners.ToList()
                    | "Version" >> beam.Map(lambda totals: lexicon_version(
                        seeds, options, [(m, p, c[None]) for (m, p), c in totals])))

@@ -1,0 +1,140 @@
+"""Labelled posts for evaluation: the JSONL format of the shared data sets.
+
+One object per line with ``text`` and ``label`` (a string) or ``labels`` (a list).
+GoEmotions' 27 emotions map to Ekman's six with the mapping published with GoEmotions
+(Demszky et al. 2020, ``ekman_mapping.json``); 'neutral' maps to no emotion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from pipelines.config import EMOTIONS as PLUTCHIK
+from pipelines.text import counting_terms, is_content_term
+
+SENTIMENT_CLASSES = ("negative", "neutral", "positive")
+EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise")
+GOEMOTIONS_TO_EKMAN = {
+    "anger": ("anger", "annoyance", "disapproval"),
+    "disgust": ("disgust",),
+    "fear": ("fear", "nervousness"),
+    "joy": ("joy", "amusement", "approval", "excitement", "gratitude", "love", "optimism",
+            "relief", "pride", "admiration", "desire", "caring"),
+    "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
+    "surprise": ("surprise", "realization", "confusion", "curiosity"),
+}
+_TO_EKMAN = {fine: ekman for ekman, fines in GOEMOTIONS_TO_EKMAN.items() for fine in fines}
+_TO_EKMAN.update({e: e for e in EKMAN})
+
+
+class LabelledRecordError(ValueError):
+    """A line that is not a labelled post; the message says why."""
+
+
+#: Record fields that name the same post in another release (TweetEval keeps SemEval's id).
+ALIAS_ID_FIELDS = ("semeval_id",)
+_URL_RE = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
+_MENTION_RE = re.compile(r"@\w+")
+_NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class LabelledPost:
+    id: str
+    text: str
+    labels: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+    def overlap_keys(self) -> set[str]:
+        """Keys that identify this post across releases: its ids and its normalized text."""
+        return {f"id:{i}" for i in (self.id, *self.aliases)} | {f"text:{text_key(self.text)}"}
+
+
+def text_key(text: str) -> str:
+    """Text with URLs dropped, mentions anonymized, case and punctuation removed: the same
+    tweet in two releases (one with @user and no links) gets the same key."""
+    text = _MENTION_RE.sub("user", _URL_RE.sub(" ", text.lower()))
+    return _NON_WORD_RE.sub(" ", text).strip()
+
+
+def parse_labelled(line: str, line_no: int = 0, require_label: bool = True) -> LabelledPost:
+    """One JSONL line -> LabelledPost; raises LabelledRecordError with the reason.
+
+    With ``require_label=False`` (an unlabelled corpus for seed mode) a post may have no label.
+    """
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise LabelledRecordError(f"line {line_no}: not JSON ({exc.msg})") from exc
+    if not isinstance(record, dict):
+        raise LabelledRecordError(f"line {line_no}: not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise LabelledRecordError(f"line {line_no}: missing or empty 'text'")
+    if "labels" in record:
+        labels = record["labels"]
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise LabelledRecordError(f"line {line_no}: 'labels' must be a list of strings")
+    elif isinstance(record.get("label"), str) and record["label"]:
+        labels = [record["label"]]
+    elif not require_label:
+        labels = []
+    else:
+        raise LabelledRecordError(f"line {line_no}: no 'label' or 'labels'")
+    aliases = tuple(str(record[f]) for f in ALIAS_ID_FIELDS if record.get(f))
+    return LabelledPost(str(record.get("id", line_no)), text, tuple(x.lower() for x in labels), aliases)
+
+
+def read_labelled(path: str) -> tuple[list[LabelledPost], list[str]]:
+    """All posts of a labelled JSONL file and one reason per rejected line."""
+    posts, rejects = [], []
+    with open(path, encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                posts.append(parse_labelled(line, line_no))
+            except LabelledRecordError as exc:
+                rejects.append(str(exc))
+    return posts, rejects
+
+
+def to_ekman(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """GoEmotions (or Ekman / Plutchik) labels -> the Ekman six they contain, sorted."""
+    return tuple(sorted({_TO_EKMAN[x] for x in labels if x in _TO_EKMAN}))
+
+
+def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tuple[str, ...]:
+    """The post's gold labels for a task: one class (sentiment, or any single-label set), or
+    its emotions: Ekman's six (GoEmotions mapped) or Plutchik's eight (labels kept as given)."""
+    if task != "emotion":
+        return post.labels[:1]
+    if emotion_set == "ekman":
+        return to_ekman(post.labels)
+    if emotion_set == "plutchik":
+        return tuple(e for e in PLUTCHIK if e in post.labels)
+    raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
+
+
+def in_calibration_split(text: str, share: float) -> bool:
+    """Deterministic split of the training posts by a hash of the text (so duplicates
+    of one text never straddle the split)."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64 < share
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    """Adjacent pairs of content tokens ('not_NEG good_NEG' style kept), joined by a space."""
+    content = [t for t in tokens if is_content_term(t)]
+    return [f"{a} {b}" for a, b in zip(content, content[1:])]
+
+
+def post_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
+    """The terms a labelled post counts: content unigrams, plus bigrams when asked."""
+    terms = counting_terms(tokens)
+    if with_bigrams:
+        terms.update(bigrams(tokens))
+    return terms
