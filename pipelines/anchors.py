@@ -8,17 +8,17 @@ from pipelines.text import base_form
 
 
 def find_topics(tokens: list[str], seeds: SeedConfig) -> list[str]:
-    """Topics whose keyword (a word, a hashtag or a phrase of consecutive words) occurs.
-
-    Negation marks are ignored: 'no plastic' is still about plastic.
+    """Topics whose keyword (a word, a hashtag or a phrase of consecutive words) occurs,
+    in the order of the seed file. Negation marks are ignored: 'no plastic' is still about plastic.
     """
     bases = [base_form(t) for t in tokens]
-    present = set(bases)
-    found = []
-    for topic, phrases in seeds.topics.items():
-        if any(_has_phrase(bases, present, phrase) for phrase in phrases):
-            found.append(topic)
-    return found
+    index = seeds.topic_phrases_by_first_word
+    found: set[str] = set()
+    for i, first in enumerate(bases):
+        for topic, phrase in index.get(first, ()):
+            if topic not in found and tuple(bases[i:i + len(phrase)]) == phrase:
+                found.add(topic)
+    return [topic for topic in seeds.topics if topic in found]
 
 
 def anchors_in_post(terms: set[str], topics: list[str], seeds: SeedConfig) -> set[str]:
@@ -26,7 +26,7 @@ def anchors_in_post(terms: set[str], topics: list[str], seeds: SeedConfig) -> se
 
     Seeds count only un-negated: 'not good' is no evidence of the positive class.
     """
-    anchors = terms & seeds.word_anchors()
+    anchors = terms & seeds.word_anchors
     for polarity, words in seeds.sentiment.items():
         if anchors.intersection(words):
             anchors.add(sentiment_anchor(polarity))
@@ -35,12 +35,3 @@ def anchors_in_post(terms: set[str], topics: list[str], seeds: SeedConfig) -> se
             anchors.add(emotion_anchor(emotion))
     anchors.update(topic_anchor(t) for t in topics)
     return anchors
-
-
-def _has_phrase(bases: list[str], present: set[str], phrase: tuple[str, ...]) -> bool:
-    if len(phrase) == 1:
-        return phrase[0] in present
-    if not present.issuperset(phrase):
-        return False
-    width = len(phrase)
-    return any(tuple(bases[i:i + width]) == phrase for i in range(len(bases) - width + 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import lexicons
@@ -38,12 +39,22 @@ class SeedConfig:
         parts += [f"{k}={'|'.join(' '.join(p) for p in v)}" for k, v in sorted(self.topics.items())]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
 
+    @cached_property
     def word_anchors(self) -> frozenset[str]:
         """Every single seed word and single-token topic keyword."""
         words = {w for ws in self.sentiment.values() for w in ws}
         words |= {w for ws in self.emotions.values() for w in ws}
         words |= {p[0] for ps in self.topics.values() for p in ps if len(p) == 1}
         return frozenset(words)
+
+    @cached_property
+    def topic_phrases_by_first_word(self) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+        """first keyword token -> ((topic, phrase), ...): a post only checks phrases it can hold."""
+        index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for topic, phrases in self.topics.items():
+            for phrase in phrases:
+                index.setdefault(phrase[0], []).append((topic, phrase))
+        return {first: tuple(entries) for first, entries in index.items()}
 
 
 def load_seeds(path: str | Path | None = None) -> SeedConfig:

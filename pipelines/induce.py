@@ -32,8 +32,13 @@ def split_terms(counter: Counter) -> list[tuple[int, Counter]]:
 def split_pairs(counter: Counter) -> list[tuple[int, Counter]]:
     """{(term, anchor): df} -> one Counter per term shard."""
     shards: dict[int, Counter] = defaultdict(Counter)
+    shard_of: dict[str, int] = {}
     for key, df in counter.items():
-        shards[term_shard(key[0])][key] = df
+        term = key[0]
+        shard = shard_of.get(term)
+        if shard is None:
+            shard = shard_of[term] = term_shard(term)
+        shards[shard][key] = df
     return list(shards.items())
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from statistics import fmean
 from typing import Iterable, Mapping
 
@@ -66,6 +67,11 @@ class LexiconEntry:
     def as_row(self) -> dict:
         return {"term": self.term, "df": self.df, "sentiment": self.sentiment,
                 **dict(zip(EMOTIONS, self.emotions))}
+
+    @cached_property
+    def emotion_evidence(self) -> tuple[float, ...]:
+        """The positive part of each emotion score: what a post's emotion shares add up."""
+        return tuple(v if v > 0 else 0.0 for v in self.emotions)
 
 
 def seed_association(

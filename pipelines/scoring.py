@@ -48,8 +48,7 @@ def score_post(tokens: list[str], lexicon: Mapping[str, LexiconEntry], options: 
         entry = lexicon.get(token)
         if entry is not None:
             hits.append((token, entry.sentiment))
-            for i, value in enumerate(entry.emotions):
-                emotion_mass[i] += max(value, 0.0)
+            emotion_mass = [m + v for m, v in zip(emotion_mass, entry.emotion_evidence)]
         elif options.flip_negated and token.endswith(NEG_SUFFIX):
             base = lexicon.get(token[: -len(NEG_SUFFIX)])
             if base is not None:

@@ -223,7 +223,7 @@ class _Model:
 def filler_vocabulary(seeds: SeedConfig | None = None) -> tuple[str, ...]:
     """The ~300 neutral filler words in Zipf rank order: no seed, topic, planted or negation word."""
     seeds = seeds or load_seeds()
-    banned = set(seeds.word_anchors()) | set(PLANTED_POSITIVE) | set(PLANTED_NEGATIVE) | _NEGATION_CUES
+    banned = set(seeds.word_anchors) | set(PLANTED_POSITIVE) | set(PLANTED_NEGATIVE) | _NEGATION_CUES
     banned |= {w for ws in PLANTED_EMOTION.values() for w in ws}
     banned |= {w.lstrip("#") for ps in seeds.topics.values() for p in ps for w in p}
     out: list[str] = []
