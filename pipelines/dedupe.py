@@ -11,6 +11,8 @@ from collections import defaultdict
 
 import apache_beam as beam
 
+from pipelines.batches import PostBatch
+
 KEY_SHARDS = 64
 
 Location = tuple[str, int]  # (source_file, record_no)
@@ -53,7 +55,8 @@ class DropDuplicates(beam.PTransform):
             | "FindCopies" >> beam.FlatMap(lambda kv: dropped_copies([k for ks in kv[1] for k in ks]))
         )
         kept = batches | "DropCopies" >> beam.Map(
-            _without, dropped=beam.pvalue.AsDict(dropped | "AsKeys" >> beam.Map(lambda loc: (loc, True))))
+            _without, dropped=beam.pvalue.AsDict(dropped | "AsKeys" >> beam.Map(lambda loc: (loc, True)))
+        ).with_output_types(PostBatch)
         return kept, dropped
 
 

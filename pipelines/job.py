@@ -16,6 +16,7 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.anchors import anchors_in_post, find_topics
+from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
 from pipelines.counting import CountPresence
 from pipelines.dedupe import DropDuplicates
@@ -29,6 +30,7 @@ from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
 from pipelines.window import KeepWindow, PostWindow
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
+SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
                "parent_id", "source_file", "record_no")
 
@@ -84,6 +86,9 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates()
     prepared = batches | "Tokenize" >> beam.Map(
         lambda batch, seeds: [prepare_post(post, seeds) for post in batch], seeds=settings.seeds)
+    # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
+    to_score = prepared | "ScoreInputs" >> beam.Map(
+        lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
     counts = prepared | "CountPresence" >> CountPresence()
     entries, version = counts | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon)
     lexicon = entries | "LexiconAsDict" >> beam.combiners.ToList() | "Merge" >> beam.Map(_lexicon_dict)
@@ -94,7 +99,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
 
     write("posts", batches | "PostTables" >> beam.Map(
         lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])))
-    write("post_scores", prepared | "Score" >> beam.Map(
+    write("post_scores", to_score | "Score" >> beam.Map(
         lambda batch, lexicon, version: rows_to_arrow(
             "post_scores", score_rows(batch, lexicon, version, settings.scoring)),
         lexicon=beam.pvalue.AsSingleton(lexicon), version=version_side))

@@ -17,6 +17,7 @@ from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.metrics import Metrics
 
+from pipelines.batches import PostBatch
 from pipelines.posts import Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
 from pipelines.readers import FORMATS, Unreadable, parse_columns, read_flat_records
 
@@ -126,5 +127,6 @@ class ReadPosts(beam.PTransform):
             | "MatchFiles" >> fileio.MatchAll()
             | "ReadMatches" >> fileio.ReadMatches()
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ParseRecords" >> beam.ParDo(_ParseFile(self._options)).with_outputs(REJECTS, FILE_READS, main="posts")
+            | "ParseRecords" >> beam.ParDo(_ParseFile(self._options)).with_output_types(PostBatch)
+                                 .with_outputs(REJECTS, FILE_READS, main="posts")
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import apache_beam as beam
 
+from pipelines.batches import PostBatch
 from pipelines.posts import PLATFORMS
 
 OUTSIDE_DATE_RANGE = "outside date range"
@@ -96,6 +97,6 @@ class KeepWindow(beam.PTransform):
         self._window = window
 
     def expand(self, posts):
-        split = posts | "SplitByWindow" >> beam.ParDo(_SplitByWindow(self._window)).with_outputs(
-            OUTSIDE, main="inside")
+        split = posts | "SplitByWindow" >> beam.ParDo(_SplitByWindow(self._window)).with_output_types(
+            PostBatch).with_outputs(OUTSIDE, main="inside")
         return split.inside, split[OUTSIDE]
