@@ -134,11 +134,16 @@ def _schedule(args: argparse.Namespace, _: list[str]) -> int:
 def _query(args: argparse.Namespace, _: list[str]) -> int:
     from flows.db import ReadOnlyQueryError, query
 
+    import duckdb
+
     try:
         columns, rows = query(args.db, args.sql)
     except ReadOnlyQueryError as exc:
         print(f"mipulse query: {exc}", file=sys.stderr)
         return 3
+    except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
+        print(f"mipulse query: {exc}", file=sys.stderr)
+        return 1
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
