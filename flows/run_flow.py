@@ -21,7 +21,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.tasks import exponential_backoff
 
 import sql
-from flows.artifacts import run_markdown
+from flows.artifacts import failure_markdown, run_markdown
 from flows.db import RunRecord, load_run, query
 from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
                                needs_loading, run_partitions)
@@ -158,7 +158,18 @@ def render_report_task(db_path: str, out_dir: str) -> list[str]:
     return [str(p) for p in render_report(db_path, out_dir)]
 
 
-@flow(name="mipulse-run", flow_run_name=_run_name, log_prints=True)
+def _publish_failure(flow, flow_run, state) -> None:
+    """On failure: log the reason and publish it as the run's artifact (same key as a success)."""
+    error = state.result(raise_on_failure=False)
+    reason = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else str(state.message)
+    from prefect.logging.loggers import flow_run_logger
+
+    flow_run_logger(flow_run, flow).error("mipulse run failed: %s", reason)
+    create_markdown_artifact(markdown=failure_markdown(flow_run.name, reason), key="mipulse-run",
+                             description="why the run failed")
+
+
+@flow(name="mipulse-run", flow_run_name=_run_name, log_prints=True, on_failure=[_publish_failure])
 def run_flow(
     inputs: list[str],
     db: str,
