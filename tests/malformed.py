@@ -57,6 +57,9 @@ class Corpus:
     def count(self, name: str, kind: str | None = None) -> int:
         return sum(1 for (f, _), k in self.kinds.items() if f == name and (kind is None or k == kind))
 
+    def count_kind(self, kind: str) -> int:
+        return sum(1 for k in self.kinds.values() if k == kind)
+
     @property
     def malformed(self) -> int:
         return sum(1 for k in self.kinds.values() if k not in (VALID, DUPLICATE))
