@@ -36,6 +36,17 @@ def run_markdown(
     return "\n".join(lines) + "\n"
 
 
+def failure_markdown(flow_run_name: str, reason: str) -> str:
+    """The Markdown a failed run publishes: what failed and why; the database is unchanged."""
+    return "\n".join([
+        f"# mipulse run `{flow_run_name}` failed",
+        "",
+        f"- reason: {reason}",
+        "- the database was not changed: a load is all or nothing",
+        "",
+    ])
+
+
 def _report_link(charts: Sequence[str]) -> str:
     if not charts:
         return "not rendered"

@@ -21,11 +21,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from flows.db import LoadAlreadyRunning
+    from pipelines.manifest import IncompleteRunError
+
     try:
         return args.handler(args, extra)
     except (FileNotFoundError, ValueError) as exc:
         print(f"mipulse {args.command}: {exc}", file=sys.stderr)
         return 2
+    except (LoadAlreadyRunning, IncompleteRunError) as exc:
+        print(f"mipulse {args.command}: {exc}", file=sys.stderr)
+        return 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-report", action="store_true", help="skip the charts")
     run.add_argument("--incremental", action="store_true",
                      help="skip input files already loaded unchanged (size and mtime) for this window")
+    run.add_argument("--wait-for-writer", action="store_true",
+                     help="if another load into --db is running, wait for it (default: fail at once)")
     run.set_defaults(handler=_run)
 
     query = sub.add_parser("query", help="run SQL on a read-only connection")
@@ -105,7 +113,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         min_df=args.min_df, smoothing_k=args.smoothing_k, context_alpha=args.context_alpha,
         neutral_band=args.neutral_band, report=not args.no_report, runner=args.runner,
         from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
-        incremental=args.incremental,
+        incremental=args.incremental, wait_for_writer=args.wait_for_writer,
     )
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
@@ -136,11 +144,16 @@ def _schedule(args: argparse.Namespace, _: list[str]) -> int:
 def _query(args: argparse.Namespace, _: list[str]) -> int:
     from flows.db import ReadOnlyQueryError, query
 
+    import duckdb
+
     try:
         columns, rows = query(args.db, args.sql)
     except ReadOnlyQueryError as exc:
         print(f"mipulse query: {exc}", file=sys.stderr)
         return 3
+    except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
+        print(f"mipulse query: {exc}", file=sys.stderr)
+        return 1
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)

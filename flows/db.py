@@ -5,7 +5,10 @@ it does a read-only connection cannot even open it. So a load works on a private
 (``<db>.loading-<pid>``) and publishes it with an atomic ``os.replace``: a reader opens
 either the old complete file or the new complete one, and a reader that already has the
 old file open keeps reading it (POSIX keeps the unlinked inode alive). Loads are serialized
-by an exclusive lock on ``<db>.lock``. The price is one file copy per load (measured in
+by an exclusive lock on ``<db>.lock``: a second writer fails at once with
+`LoadAlreadyRunning` (or waits, with ``wait=True``). A run folder is loaded only if its
+`_SUCCESS` manifest matches its shards (`pipelines.manifest`). Staging copies left by a
+killed loader are removed by the next load. The price is one file copy per load (measured in
 ``bench/load_swap.py``) and twice the disk space during a load. ``swap=False`` loads in
 place instead; readers then wait (``connect_read_only`` retries with backoff).
 """
@@ -13,10 +16,12 @@ place instead; readers then wait (``connect_read_only`` retries with backoff).
 from __future__ import annotations
 
 import fcntl
+import glob
 import json
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +40,24 @@ _PARAM_RE = re.compile(r"\$([a-z_]+)")
 
 class ReadOnlyQueryError(RuntimeError):
     """A query that tried to write, attach or touch files through the read-only connection."""
+
+
+class LoadAlreadyRunning(RuntimeError):
+    """Another process holds the writer lock of the database."""
+
+
+#: Test hook: "<point>:<marker file>" makes `load_run` write its PID to the marker file and
+#: sleep at that named point, so a test can SIGKILL the loader exactly there.
+PAUSE_ENV = "MIPULSE_TEST_PAUSE_LOAD_AT"
+PAUSE_POINTS = ("locked", "copied", "written", "committed", "replaced")
+
+
+def _pause_point(name: str) -> None:
+    point, _, marker = os.environ.get(PAUSE_ENV, "").partition(":")
+    if point == name and marker:
+        Path(marker).write_text(str(os.getpid()))
+        print(f"load paused at {name}", file=sys.stderr, flush=True)
+        time.sleep(3600)
 
 
 @dataclass(frozen=True)
@@ -63,26 +86,37 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_run(db_path: str | Path, run: RunRecord, input_files: Sequence[dict[str, Any]] = (), *,
-             swap: bool = True) -> None:
+             swap: bool = True, wait: bool = False) -> None:
     """Load a finished run's Parquet tables in one transaction, replacing the partitions it covered.
 
     With ``swap`` (the default) the load runs on a copy that atomically replaces the file
     once committed: a failure leaves the file untouched and readers never wait.
     `input_files` (parameters of `sql/input_files_record.sql`) are remembered in the same
     transaction, so an incremental run never skips a file whose load was rolled back.
+    The run folder must carry a `_SUCCESS` manifest matching its shards. Another load in
+    progress raises `LoadAlreadyRunning`, unless ``wait`` (then this one queues behind it).
     """
+    from pipelines.manifest import verify_run_folder  # Beam's file systems: only loads need them
+    from pipelines.sinks import SCHEMAS
+
     db_path = Path(db_path)
-    with writer_lock(db_path):
+    verify_run_folder(run.run_dir, SCHEMAS)
+    with writer_lock(db_path, wait=wait):
+        _pause_point("locked")
+        _remove_stale_staging(db_path)
         if not swap:
             _load_into(db_path, run, input_files)
             return
         staging = _staging_copy(db_path)
         try:
+            _pause_point("copied")
             _load_into(staging, run, input_files)
             _fsync(staging)
+            _pause_point("committed")
             _wal(db_path).unlink(missing_ok=True)  # replayed into the copy; stale for the new file
             os.replace(staging, db_path)
             _fsync(db_path.parent)
+            _pause_point("replaced")
         finally:
             staging.unlink(missing_ok=True)
             _wal(staging).unlink(missing_ok=True)
@@ -101,6 +135,7 @@ def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, An
             })
             for params in input_files:
                 execute_file(con, "input_files_record.sql", {**params, "run_id": run.run_id})
+            _pause_point("written")
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -111,15 +146,35 @@ def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, An
 
 
 @contextmanager
-def writer_lock(db_path: Path) -> Iterator[None]:
-    """Hold the exclusive writer lock of a database (``<db>.lock``); waits for other loads."""
+def writer_lock(db_path: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the exclusive writer lock of a database (``<db>.lock``).
+
+    Another holder makes this raise `LoadAlreadyRunning` at once, or block with ``wait``.
+    The kernel drops the lock of a killed process, so a crash never leaves it stuck.
+    """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{db_path}.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise LoadAlreadyRunning(f"{db_path}: another load is already running (pid {holder}); "
+                                     "wait for it to finish or let this run wait for it") from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_staging(db_path: Path) -> None:
+    """Delete staging copies of killed loaders (call only while holding the writer lock)."""
+    for stale in glob.glob(glob.escape(str(db_path)) + ".loading-*"):
+        Path(stale).unlink(missing_ok=True)
 
 
 def _staging_copy(db_path: Path) -> Path:

@@ -21,7 +21,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.tasks import exponential_backoff
 
 import sql
-from flows.artifacts import run_markdown
+from flows.artifacts import failure_markdown, run_markdown
 from flows.db import RunRecord, load_run, query
 from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
                                needs_loading, run_partitions)
@@ -136,9 +136,14 @@ def _lock_or_io_error(task, task_run, state) -> bool:
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_lock_or_io_error)
-def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | None = None) -> list[dict]:
-    """Load the run in one transaction (all or nothing, so a retry cannot double-load); return accounting."""
-    load_run(db_path, run, input_files or [])
+def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | None = None,
+                     wait_for_writer: bool = False) -> list[dict]:
+    """Load the run in one transaction (all or nothing, so a retry cannot double-load); return accounting.
+
+    Another load in progress fails the run with `LoadAlreadyRunning` (not retried), unless
+    `wait_for_writer`.
+    """
+    load_run(db_path, run, input_files or [], wait=wait_for_writer)
     columns, rows = query(db_path, sql.read("run_accounting.sql"), {"run_id": run.run_id})
     return [dict(zip(columns, row)) for row in rows]
 
@@ -153,7 +158,18 @@ def render_report_task(db_path: str, out_dir: str) -> list[str]:
     return [str(p) for p in render_report(db_path, out_dir)]
 
 
-@flow(name="mipulse-run", flow_run_name=_run_name, log_prints=True)
+def _publish_failure(flow, flow_run, state) -> None:
+    """On failure: log the reason and publish it as the run's artifact (same key as a success)."""
+    error = state.result(raise_on_failure=False)
+    reason = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else str(state.message)
+    from prefect.logging.loggers import flow_run_logger
+
+    flow_run_logger(flow_run, flow).error("mipulse run failed: %s", reason)
+    create_markdown_artifact(markdown=failure_markdown(flow_run.name, reason), key="mipulse-run",
+                             description="why the run failed")
+
+
+@flow(name="mipulse-run", flow_run_name=_run_name, log_prints=True, on_failure=[_publish_failure])
 def run_flow(
     inputs: list[str],
     db: str,
@@ -176,11 +192,13 @@ def run_flow(
     platforms: list[str] | None = None,
     runner: str | None = None,
     incremental: bool = False,
+    wait_for_writer: bool = False,
 ) -> RunSummary:
     """Read posts, run the Beam job, load DuckDB and render the yearly charts.
 
     A backfill is a run with `from_month`/`to_month`; `incremental` skips input files
     already loaded unchanged (and re-reads loaded files sharing the months it replaces).
+    `wait_for_writer` queues the load behind another one instead of failing.
     """
     logger = get_run_logger()
     started = time.perf_counter()
@@ -233,7 +251,7 @@ def run_flow(
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
                   for f in selected]
-    accounting = load_into_duckdb(db, record, remembered)
+    accounting = load_into_duckdb(db, record, remembered, wait_for_writer)
     charts = render_report_task(db, str(out_dir / "report")) if report else []
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)

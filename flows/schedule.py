@@ -48,9 +48,16 @@ class DeploymentSpec:
 
 def read_deployments(path: str | Path) -> list[DeploymentSpec]:
     """The deployments of a prefect.yaml; every schedule must name its time zone."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:  # its message names the line and column
+        raise DeploymentFileError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("deployments") or [], list):
+        raise DeploymentFileError(f"{path}: expected a mapping with a 'deployments' list")
     specs = []
     for entry in raw.get("deployments") or []:
+        if not isinstance(entry, dict):
+            raise DeploymentFileError(f"{path}: each deployment must be a mapping, got {entry!r}")
         name = entry.get("name") or "?"
         schedules = []
         for schedule in entry.get("schedules") or []:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -58,36 +59,71 @@ class SeedConfig:
 
 
 def load_seeds(path: str | Path | None = None) -> SeedConfig:
-    """Read a seed TOML file (the shipped one by default) and validate it."""
+    """Read a seed TOML file (the shipped one by default) and validate it.
+
+    Errors name the file and, where the problem sits on one line, the line: ``seeds.toml:12: ...``.
+    """
     path = Path(path) if path else lexicons.default_seeds_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError as exc:
         raise SeedConfigError(f"{path}: seed file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise SeedConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SeedConfigError(f"{path}: {exc}") from exc
-    sentiment = _word_lists(path, raw, "sentiment", POLARITIES)
-    emotions = _word_lists(path, raw, "emotion", EMOTIONS)
+    where = _Locator(path, text)
+    sentiment = _word_lists(where, raw, "sentiment", POLARITIES)
+    emotions = _word_lists(where, raw, "emotion", EMOTIONS)
+    topic_table = raw.get("topics", {})
+    if not isinstance(topic_table, dict):
+        raise SeedConfigError(f"{where.at('topics')}: topics must be a table of keyword lists")
     topics = {
-        name: tuple(_phrase_tokens(k) for k in _strings(path, f"topics.{name}", kws))
-        for name, kws in raw.get("topics", {}).items()
+        name: tuple(_phrase_tokens(k) for k in _strings(where, "topics", name, kws))
+        for name, kws in topic_table.items()
     }
     return SeedConfig(str(raw.get("version", "unversioned")), sentiment, emotions, topics, str(path))
 
 
-def _word_lists(path: Path, raw: dict, table: str, required: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+class _Locator:
+    """'file:line' of a key in a TOML file, for error messages (the file alone if not found)."""
+
+    def __init__(self, path: Path, text: str):
+        self._path, self._lines = path, text.splitlines()
+
+    def at(self, table: str, key: str | None = None) -> str:
+        current = ""
+        for number, line in enumerate(self._lines, start=1):
+            stripped = line.strip()
+            header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
+            if header:
+                current = header.group(1)
+                if key is None and current == table:
+                    return f"{self._path}:{number}"
+                continue
+            assigned = re.match(r"^([A-Za-z0-9_.\"' -]+?)\s*=", stripped)
+            if assigned:
+                name = assigned.group(1).strip().strip("\"'")
+                full = f"{current}.{name}" if current else name
+                if full == (f"{table}.{key}" if key else table):
+                    return f"{self._path}:{number}"
+        return str(self._path)
+
+
+def _word_lists(where: _Locator, raw: dict, table: str, required: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     section = raw.get(table)
     if not isinstance(section, dict):
-        raise SeedConfigError(f"{path}: missing table [{table}]")
+        raise SeedConfigError(f"{where.at(table) if table in raw else where.at('')}: missing table [{table}]")
     missing = [k for k in required if k not in section]
     if missing:
-        raise SeedConfigError(f"{path}: [{table}] lacks {', '.join(missing)}")
-    return {k: tuple(w.lower() for w in _strings(path, f"{table}.{k}", section[k])) for k in required}
+        raise SeedConfigError(f"{where.at(table)}: [{table}] lacks {', '.join(missing)}")
+    return {k: tuple(w.lower() for w in _strings(where, table, k, section[k])) for k in required}
 
 
-def _strings(path: Path, key: str, value: object) -> list[str]:
+def _strings(where: _Locator, table: str, key: str, value: object) -> list[str]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise SeedConfigError(f"{path}: {key} must be a non-empty list of non-empty strings")
+        raise SeedConfigError(f"{where.at(table, key)}: {table}.{key} must be a non-empty list of non-empty strings")
     return [v.strip() for v in value]
 
 

@@ -22,9 +22,10 @@ from pipelines.counting import CountPresence
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon
 from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions
+from pipelines.manifest import write_manifest
 from pipelines.pmi import Smoothing
 from pipelines.scoring import ScoringOptions, score_post
-from pipelines.sinks import COUNT_TABLES, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
+from pipelines.sinks import COUNT_TABLES, SCHEMAS, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
 from pipelines.sources import FILE_READS, FORMATS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
 from pipelines.window import KeepWindow, PostWindow
@@ -171,9 +172,10 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
 
 
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
-    """Build and run the job to completion."""
+    """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
     with beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
         build_pipeline(p, settings)
+    write_manifest(settings.output, SCHEMAS)  # only reached when every table was written
 
 
 def run(argv: list[str] | None = None) -> None:

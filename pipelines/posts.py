@@ -15,9 +15,10 @@ EXCERPT_CHARS = 200
 MAX_TEXT_CHARS = 100_000
 
 _MENTION_RE = re.compile(r"(?<![\w@])@\w{1,30}")
-# JSON string values of fields that hold handles or display names, scrubbed from excerpts.
+# JSON string values of fields that hold handles or display names, scrubbed from excerpts;
+# also a value cut short by a truncated record (no closing quote).
 _HANDLE_FIELD_RE = re.compile(
-    r'("(?:author\w*|user\w*|screen_name|name|username|channel\w*|authorDisplayName)"\s*:\s*)"(?:[^"\\]|\\.)*"',
+    r'("(?:author\w*|user\w*|screen_name|name|username|channel\w*|authorDisplayName)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?\Z)',
     re.IGNORECASE)
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 _ID_FIELDS = ("post_id", "id", "id_str")

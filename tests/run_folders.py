@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from flows.db import RunRecord
 from pipelines.config import EMOTIONS
 from pipelines.counting import count_post, new_counters
+from pipelines.manifest import write_manifest
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
 
 Post = tuple[str, str, str, str, list[str], list[str]]
@@ -52,6 +53,7 @@ def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None
         folder = run_dir / name
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[name]), folder / "part-00000-of-00001.parquet")
+    write_manifest(str(run_dir), SCHEMAS)
     return run_dir
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 from typing import IO, Any, Iterator, Mapping
 
@@ -76,9 +77,18 @@ def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unrea
             return
         row_no += 1
         if None in row or any(v is None for v in row.values()):
-            yield row_no, Unreadable("wrong number of CSV fields", ",".join(str(v) for v in row.values()))
+            yield row_no, Unreadable("wrong number of CSV fields", _row_excerpt(row))
         else:
             yield row_no, row
+
+
+def _row_excerpt(row: dict) -> str:
+    """A misshapen CSV row as JSON (so handle columns get scrubbed), extra values only counted:
+    they sit under no column name, so nothing tells whether they hold a handle."""
+    named = {k: v for k, v in row.items() if k is not None}
+    if None in row:
+        named["(extra fields)"] = len(row[None])
+    return json.dumps(named, ensure_ascii=False)
 
 
 def parquet_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unreadable]]:
