@@ -15,9 +15,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.config import SeedConfig
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, merge_counters, new_counters
+from pipelines.counting import (
+    ANCHORS,
+    PAIRS,
+    TERMS,
+    TOTALS,
+    count_post,
+    merge_counters,
+    new_counters,
+)
 from pipelines.job import POST_FIELDS, prepare_post
 from pipelines.lexicon import LexiconOptions, lexicon_entry, lexicon_version
+from pipelines.manifest import write_manifest
 from pipelines.posts import Reject
 from pipelines.scoring import ScoringOptions, score_post
 from pipelines.sinks import COUNT_TABLES, SCHEMAS
@@ -81,6 +90,7 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
         folder = Path(output) / table
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), folder / "part-00000.parquet")
+    write_manifest(output, SCHEMAS)
     return len(posts)
 
 
