@@ -90,6 +90,10 @@ def tokenize(text: str) -> list[str]:
 _PLACEHOLDER_CHUNKS = {URL: (URL,), USER: (USER,)}
 _CHUNKS: dict[str, tuple[str, ...]] = dict(_PLACEHOLDER_CHUNKS)
 _CHUNK_BREAK = " \n "
+# A word of two or more letters with one trailing comma, '!' or '?' (or a stop after a
+# lower-case letter): spaCy splits off the mark and nothing else (checked against spaCy by
+# a property test; 'PhD.' stays whole for spaCy).
+_WORD_AND_STOP_RE = re.compile(r"^([A-Za-z]+[a-z])(\.)$|^([A-Za-z]{2,})([,!?])$")
 # URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
 # unique, so they would only fill the caches. Trailing punctuation stays outside.
 _URL_IN_TEXT_RE = re.compile(r"(?:https?://|www\.)\S+?(?=[.,;:!?)\]\"']*(?:\s|$))", re.IGNORECASE)
@@ -97,11 +101,30 @@ _MENTION_IN_TEXT_RE = re.compile(r"(?<![\w@])@\w{1,30}")
 
 
 def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
-    """Normalized tokens of whitespace-free chunks, with one spaCy call for all of them."""
+    """Normalized tokens of whitespace-free chunks, with one spaCy call for all of them.
+
+    A plain ASCII word that is no tokenizer special case ('dont', 'gonna' are) is one
+    token for spaCy whatever its affix rules say, so it skips the call.
+    """
     if len(_CHUNKS) > CHUNK_CACHE_SIZE:
         _CHUNKS.clear()
         _CHUNKS.update(_PLACEHOLDER_CHUNKS)
         _spacy_tokenizer.cache_clear()  # a fresh vocab: spaCy keeps a lexeme per new string
+    special_cases = _spacy_tokenizer().rules
+    normalized: dict[str, tuple[str, ...]] = {}
+    for chunk in chunks:
+        if chunk.isascii() and chunk.isalpha() and chunk not in special_cases:
+            normalized[chunk] = _normalize_pieces([chunk])
+        elif (match := _WORD_AND_STOP_RE.match(chunk)) and chunk not in special_cases \
+                and (match[1] or match[3]) not in special_cases:
+            normalized[chunk] = _normalize_pieces([p for p in match.groups() if p])
+    rest = [c for c in chunks if c not in normalized]
+    if rest:
+        normalized.update(_spacy_chunks(rest))
+    return normalized
+
+
+def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
     text = _CHUNK_BREAK.join(c if c.isascii() else EMOJI_RE.sub(r" \g<0> ", c) for c in chunks)
     pieces: list[list[str]] = [[]]
     for token in _spacy_tokenizer()(text):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.hashtags import segment, split_hashtag
-from pipelines.text import NEG_SUFFIX, TOKENIZER_VERSION, counting_terms, mark_negation, reduce_elongation, tokenize
+from pipelines.text import (
+    NEG_SUFFIX,
+    TOKENIZER_VERSION,
+    _spacy_chunks,
+    counting_terms,
+    mark_negation,
+    normalize_chunks,
+    reduce_elongation,
+    tokenize,
+)
 
 GOLDEN = [
     ("I dont like #ClimateChange soooo much :) <3",
@@ -75,3 +86,16 @@ def test_tokenize_never_crashes_and_counts_only_what_it_tokenized(text):
     assert all("\ufe0f" not in t for t in tokens)
     if NEG_SUFFIX not in text:
         assert all(t.count(NEG_SUFFIX) <= 1 and not t.startswith(NEG_SUFFIX) for t in tokens)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.text(alphabet=string.ascii_letters, min_size=1, max_size=12),
+                          st.builds(lambda w, p: w + p, st.text(alphabet=string.ascii_letters, min_size=1,
+                                                               max_size=8), st.sampled_from(list(",.!?;:"))),
+                          st.sampled_from(["dont", "Dont", "gonna", "Cannot", "ima", "lets", "cant", "wont",
+                                           "etc.", "Mr.", "Dr.", "vs.", "Jan.", "Inc.", "e.g.", "a.", "U.S.", "ok...",
+                                           "PhD.", "CoP.", "GOOD.", "Good.", "nEwS."])),
+                min_size=1, max_size=20))
+def test_plain_words_that_skip_spacy_get_the_tokens_spacy_gives(words):
+    words = list(dict.fromkeys(words))
+    assert normalize_chunks(words) == _spacy_chunks(words)
