@@ -66,11 +66,6 @@ def score_rows(batch: list[dict], lexicon: dict[str, LexiconEntry], version: str
              "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
 
 
-def _accounting_row(joined) -> dict:
-    path, parts = joined
-    return {"source_file": path, **{column: sum(parts[column]) for column in ACCOUNTING}}
-
-
 ACCOUNTING = ("records_read", "accepted", "rejected", "duplicates")
 
 
@@ -120,10 +115,17 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
             lambda batch: Counter(post["source_file"] for post in batch).items()),
         "duplicates": dropped | "DupFile" >> beam.Map(lambda loc: (loc[0], 1)),
     }
-    ({k: v | f"Sum {k}" >> beam.CombinePerKey(sum) for k, v in per_file.items()}
-     | "JoinAccounting" >> beam.CoGroupByKey()
-     | "AccountingRows" >> beam.Map(_accounting_row)
-     | "Write file_accounting" >> WriteRows(out, "file_accounting"))
+    per_file | "AccountPerFile" >> AccountPerFile() | "Write file_accounting" >> WriteRows(out, "file_accounting")
+
+
+class AccountPerFile(beam.PTransform):
+    """{column: (source_file, n)} -> one file_accounting row per input file."""
+
+    def expand(self, per_file: dict):
+        return ({column: pcoll | f"Sum {column}" >> beam.CombinePerKey(sum) for column, pcoll in per_file.items()}
+                | "JoinColumns" >> beam.CoGroupByKey()
+                | "Rows" >> beam.MapTuple(lambda path, parts: {
+                    "source_file": path, **{column: sum(parts[column]) for column in ACCOUNTING}}))
 
 
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:
