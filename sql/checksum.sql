@@ -1,9 +1,9 @@
 -- Content checksum of one table, independent of row order and of the columns that name a
--- run or a time (run_id, started_at, finished_at): two loads of the same input give the same
+-- run or a time (run_id, started_at, finished_at, loaded_at): two loads of the same input give the same
 -- digest. digest = sum of the row hashes mod 2^64, in hex (a multiset hash: duplicate rows
 -- count, unlike XOR). Stable for one DuckDB version; compare digests made by the same one.
 -- A TEMP macro, so it works on read-only connections: flows.checksum creates it per connection.
-CREATE OR REPLACE TEMP MACRO table_checksum(name, volatile := ['run_id', 'started_at', 'finished_at']) AS TABLE
+CREATE OR REPLACE TEMP MACRO table_checksum(name, volatile := ['run_id', 'started_at', 'finished_at', 'loaded_at']) AS TABLE
 SELECT
     name AS table_name,
     count(*) AS row_count,
