@@ -28,41 +28,9 @@ COMMENT ON MACRO wilson_high IS 'Upper bound of the Wilson score interval for k 
 
 
 -- Sentiment label shares. Every label seen anywhere in post_scores gets a row in every
--- year × platform that has posts (n = 0 where it does not occur there), so a chart never
--- has to guess a missing point. total counts all posts of the year × platform, including
+-- month × platform that has posts (n = 0 where it does not occur there), so a chart never
+-- has to guess a missing point. total counts all posts of the month × platform, including
 -- any with a NULL label (those posts get no row of their own).
-CREATE OR REPLACE VIEW yearly_sentiment_share AS
-WITH scored AS (
-    SELECT CAST(left(month, 4) AS INTEGER) AS year, platform, sentiment_label
-    FROM post_scores
-),
-groups AS (
-    SELECT year, platform, count(*) AS total FROM scored GROUP BY year, platform
-),
-labels AS (
-    SELECT DISTINCT sentiment_label FROM scored WHERE sentiment_label IS NOT NULL
-),
-counts AS (
-    SELECT year, platform, sentiment_label, count(*) AS n
-    FROM scored WHERE sentiment_label IS NOT NULL
-    GROUP BY year, platform, sentiment_label
-)
-SELECT
-    g.year,
-    g.platform,
-    l.sentiment_label,
-    coalesce(c.n, 0) AS n,
-    g.total,
-    coalesce(c.n, 0) / g.total AS share,
-    wilson_low(coalesce(c.n, 0), g.total) AS ci_low,
-    wilson_high(coalesce(c.n, 0), g.total) AS ci_high
-FROM groups AS g
-CROSS JOIN labels AS l
-LEFT JOIN counts AS c USING (year, platform, sentiment_label);
-
-COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high).';
-
-
 CREATE OR REPLACE VIEW monthly_sentiment_share AS
 WITH groups AS (
     SELECT month, platform, count(*) AS total FROM post_scores GROUP BY month, platform
@@ -90,6 +58,18 @@ CROSS JOIN labels AS l
 LEFT JOIN counts AS c USING (month, platform, sentiment_label);
 
 COMMENT ON VIEW monthly_sentiment_share IS 'Per month (YYYY-MM) × platform × sentiment_label: n posts, total posts of the month × platform, share = n/total, Wilson 95% interval (ci_low, ci_high).';
+
+-- The yearly shares sum the monthly counts (every label has a row, n = 0 included).
+CREATE OR REPLACE VIEW yearly_sentiment_share AS
+SELECT
+    year, platform, sentiment_label, sum(n)::BIGINT AS n, sum(total)::BIGINT AS total,
+    sum(n) / sum(total) AS share,
+    wilson_low(sum(n), sum(total)) AS ci_low,
+    wilson_high(sum(n), sum(total)) AS ci_high
+FROM monthly_sentiment_share
+GROUP BY year, platform, sentiment_label;
+
+COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high).';
 
 
 -- Emotion shares: one row per year × platform × each of Plutchik's eight emotions.
@@ -182,36 +162,6 @@ COMMENT ON VIEW yearly_topic_volume IS 'Per year × platform × topic: posts car
 -- Sentiment label shares per topic: the posts of a year (month) × platform that carry the
 -- topic (topics de-duplicated per post) are the total; every label seen anywhere gets a row
 -- (n = 0 where absent). Pool platforms with sum(n) / sum(total), never by averaging shares.
-CREATE OR REPLACE VIEW yearly_topic_sentiment_share AS
-WITH tagged AS (
-    SELECT CAST(left(month, 4) AS INTEGER) AS year, platform,
-           unnest(list_distinct(topics)) AS topic, sentiment_label
-    FROM post_scores
-),
-groups AS (
-    SELECT year, platform, topic, count(*) AS total
-    FROM tagged WHERE topic IS NOT NULL GROUP BY year, platform, topic
-),
-labels AS (
-    SELECT DISTINCT sentiment_label FROM post_scores WHERE sentiment_label IS NOT NULL
-),
-counts AS (
-    SELECT year, platform, topic, sentiment_label, count(*) AS n
-    FROM tagged WHERE topic IS NOT NULL AND sentiment_label IS NOT NULL
-    GROUP BY year, platform, topic, sentiment_label
-)
-SELECT
-    g.year, g.platform, g.topic, l.sentiment_label,
-    coalesce(c.n, 0) AS n,
-    g.total,
-    coalesce(c.n, 0) / g.total AS share,
-    wilson_low(coalesce(c.n, 0), g.total) AS ci_low,
-    wilson_high(coalesce(c.n, 0), g.total) AS ci_high
-FROM groups AS g
-CROSS JOIN labels AS l
-LEFT JOIN counts AS c USING (year, platform, topic, sentiment_label);
-
-COMMENT ON VIEW yearly_topic_sentiment_share IS 'Per year × platform × topic × sentiment_label: n posts, total posts of the year × platform carrying the topic, share = n/total, Wilson 95% interval.';
 
 
 CREATE OR REPLACE VIEW monthly_topic_sentiment_share AS
@@ -243,6 +193,17 @@ CROSS JOIN labels AS l
 LEFT JOIN counts AS c USING (month, platform, topic, sentiment_label);
 
 COMMENT ON VIEW monthly_topic_sentiment_share IS 'Per month (YYYY-MM) × platform × topic × sentiment_label: n posts, total posts of the month × platform carrying the topic, share = n/total, Wilson 95% interval.';
+
+CREATE OR REPLACE VIEW yearly_topic_sentiment_share AS
+SELECT
+    year, platform, topic, sentiment_label, sum(n)::BIGINT AS n, sum(total)::BIGINT AS total,
+    sum(n) / sum(total) AS share,
+    wilson_low(sum(n), sum(total)) AS ci_low,
+    wilson_high(sum(n), sum(total)) AS ci_high
+FROM monthly_topic_sentiment_share
+GROUP BY year, platform, topic, sentiment_label;
+
+COMMENT ON VIEW yearly_topic_sentiment_share IS 'Per year × platform × topic × sentiment_label: n posts, total posts of the year × platform carrying the topic, share = n/total, Wilson 95% interval.';
 
 
 -- The terms most associated with each topic in each year, all platforms pooled: nPMI(term,
