@@ -8,7 +8,6 @@ what Beam costs or gains. Not part of the product; used by bench/throughput.py.
 from __future__ import annotations
 
 import glob
-from collections import defaultdict
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,14 +23,14 @@ from pipelines.counting import (
     merge_counters,
     new_counters,
 )
-from pipelines.job import POST_FIELDS, prepare_post
-from pipelines.lexicon import LexiconOptions, lexicon_entry, lexicon_version
+from pipelines.induce import shard_entries
+from pipelines.job import POST_FIELDS, prepare_post, score_rows
+from pipelines.lexicon import LexiconOptions, lexicon_version
 from pipelines.manifest import write_manifest
 from pipelines.posts import Reject
-from pipelines.scoring import ScoringOptions, score_post
-from pipelines.sinks import COUNT_TABLES, SCHEMAS
+from pipelines.scoring import ScoringOptions
+from pipelines.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow, rows_to_arrow
 from pipelines.sources import SourceOptions, read_records
-from pipelines.text import TOKENIZER_VERSION
 
 
 def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
@@ -63,42 +62,25 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
 
     n = sum(c[None] for c in counters[TOTALS].values())
     anchor_df = merge_counters(counters[ANCHORS].values())
-    term_df = merge_counters(counters[TERMS].values())
-    pairs: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for counter in counters[PAIRS].values():
-        for (term, anchor), df in counter.items():
-            pairs[term][anchor] += df
-    entries = {}
-    for term in sorted(pairs):
-        entry = lexicon_entry(term, term_df[term], pairs[term], anchor_df, n, seeds, lexicon)
-        if entry is not None:
-            entries[term] = entry
+    entries = shard_entries(merge_counters(counters[TERMS].values()), merge_counters(counters[PAIRS].values()),
+                            n, anchor_df, seeds, lexicon)
     version = lexicon_version(seeds, lexicon, [(m, p, c[None]) for (m, p), c in counters[TOTALS].items()])
 
-    scores = [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
-               **score_post(p["tokens"], entries, scoring), "topics": p["topics"],
-               "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in prepared]
     tables = {
-        "posts": [{k: p[k] for k in POST_FIELDS} for p in posts.values()],
-        "post_scores": scores,
-        **{table: _count_rows(table, counters[name]) for name, table in COUNT_TABLES.items()},
-        "lexicon": [{"lexicon_version": version, **e.as_row()} for e in entries.values()],
-        "rejects": rejects,
-        "file_accounting": list(accounting.values()),
+        "posts": rows_to_arrow("posts", [{k: p[k] for k in POST_FIELDS} for p in posts.values()]),
+        "post_scores": rows_to_arrow("post_scores", score_rows(prepared, {e.term: e for e in entries},
+                                                               version, scoring)),
+        **{table: pa.concat_tables([counts_to_arrow(name, partition, counter)
+                                    for partition, counter in counters[name].items()]
+                                   or [rows_to_arrow(table, [])])
+           for name, table in COUNT_TABLES.items()},
+        "lexicon": rows_to_arrow("lexicon", [{"lexicon_version": version, **e.as_row()} for e in entries]),
+        "rejects": rows_to_arrow("rejects", rejects),
+        "file_accounting": rows_to_arrow("file_accounting", list(accounting.values())),
     }
-    for table, rows in tables.items():
+    for table, arrow_table in tables.items():
         folder = Path(output) / table
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), folder / "part-00000.parquet")
+        pq.write_table(arrow_table, folder / "part-00000.parquet")
     write_manifest(output, SCHEMAS)
     return len(posts)
-
-
-def _count_rows(table: str, by_partition) -> list[dict]:
-    names = [f.name for f in SCHEMAS[table]]
-    rows = []
-    for partition, counter in by_partition.items():
-        for key, df in counter.items():
-            key = () if key is None else key if isinstance(key, tuple) else (key,)
-            rows.append(dict(zip(names, (*partition, *key, df))))
-    return rows
