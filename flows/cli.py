@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import os
 import sys
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Sequence
+from importlib.metadata import version
+from typing import Any, NoReturn, Sequence
 
-# Prefect without a server starts a temporary local one; no analytics from it.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from flows.retention import DEFAULT_KEEP_RUNS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,17 +34,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 4
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that shows defaults in --help and reports a mistake in one line, without the usage block.
+
+    Subcommands are parsers of the same class, so every subcommand gets both.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Shows an option's default after its help, unless the help already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help_text = action.help or ""
+        shown = action.default is not None and action.default is not False and action.default != argparse.SUPPRESS
+        if action.option_strings and shown and "default" not in help_text:
+            help_text += " (default: %(default)s)"
+        return help_text
+
+
 def _parser() -> argparse.ArgumentParser:
     from pipelines.job import add_job_arguments
 
-    parser = argparse.ArgumentParser(prog="mipulse", description="Sentiment and emotion of social posts, "
-                                     "year by year, with PMI lexicons.")
+    parser = _Parser(prog="mipulse", description="Sentiment and emotion of social posts, "
+                     "year by year, with PMI lexicons.")
+    parser.add_argument("--version", action="version", version=f"mipulse {version('mipulse')}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sample = sub.add_parser("sample", help="write a synthetic corpus with planted structure")
-    sample.add_argument("--posts", type=int, default=20_000)
+    sample.add_argument("--posts", type=int, default=20_000, help="number of posts over all platforms")
     sample.add_argument("--out", required=True, help="folder for twitter/reddit/youtube .jsonl")
-    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--seed", type=int, default=0, help="random seed (the same seed writes the same posts)")
     sample.set_defaults(handler=_sample)
 
     run = sub.add_parser("run", help="posts -> Beam -> DuckDB -> charts, as one Prefect flow",
@@ -53,27 +79,33 @@ def _parser() -> argparse.ArgumentParser:
     add_job_arguments(run)
     run.add_argument("--db", required=True, help="DuckDB file (created if missing)")
     run.add_argument("--out", default=None, help="folder for Parquet runs and the report "
-                     "(default: mipulse-out beside the DB)")
+                     "(default: <DB name>-out beside the DB, e.g. pulse-out/ for pulse.duckdb)")
+    run.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
+                     help="keep the Parquet folders of the last N loaded runs under OUT/runs; older ones are "
+                     "deleted after a load (the data is in the DB)")
     run.add_argument("--runner", default=None, help="Beam runner (default: FnApiRunner, in-process)")
     run.add_argument("--no-report", action="store_true", help="skip the charts")
     run.add_argument("--incremental", action="store_true",
                      help="skip input files already loaded unchanged (size and mtime) for this window")
     run.add_argument("--wait-for-writer", action="store_true",
                      help="if another load into --db is running, wait for it (default: fail at once)")
-    run.set_defaults(handler=_run)
+    run.set_defaults(handler=_run, own_options=_option_names(run))
 
     query = sub.add_parser("query", help="run SQL on a read-only connection")
-    query.add_argument("--db", required=True)
-    query.add_argument("--format", default="table", choices=("table", "csv", "json"))
-    query.add_argument("sql", help="one SQL statement")
+    query.add_argument("--db", required=True, help="DuckDB file written by mipulse run")
+    query.add_argument("--format", default="table", choices=("table", "csv", "json"), help="output format")
+    query.add_argument("sql", help="SQL to run; several statements separated by ';' print one result each "
+                       "(line breaks in texts are shown as \\n in the table format)")
     query.set_defaults(handler=_query)
 
     report = sub.add_parser("report", help="write the yearly charts as PNG and one self-contained HTML report")
-    report.add_argument("--db", required=True)
-    report.add_argument("--out", required=True)
-    report.add_argument("--from", dest="from_year", type=int, default=None)
-    report.add_argument("--to", dest="to_year", type=int, default=None)
-    report.add_argument("--platform", default=None)
+    report.add_argument("--db", required=True, help="DuckDB file written by mipulse run")
+    report.add_argument("--out", required=True, help="folder for the PNG charts and report.html")
+    report.add_argument("--from", dest="from_year", type=int, default=None, metavar="YEAR",
+                        help="first year to chart (default: the first year with posts)")
+    report.add_argument("--to", dest="to_year", type=int, default=None, metavar="YEAR",
+                        help="last year to chart (default: the last year with posts)")
+    report.add_argument("--platform", default=None, help="chart one platform only (default: all platforms)")
     report.set_defaults(handler=_report)
 
     schedule = sub.add_parser("schedule", help="serve the deployments of prefect.yaml from this process "
@@ -85,13 +117,20 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="score labelled posts; compare with VADER / EmoLex")
     evaluate.add_argument("--test", required=True, help="labelled JSONL (text + label or labels)")
     evaluate.add_argument("--train", default=None, help="labelled JSONL (supervised) or corpus (seed)")
-    evaluate.add_argument("--mode", default="supervised", choices=("seed", "supervised"))
-    evaluate.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"))
+    evaluate.add_argument("--mode", default="supervised", choices=("seed", "supervised"),
+                          help="lexicon from the --train labels, or from seed words and the --train corpus")
+    evaluate.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"),
+                          help="what the labels are")
     evaluate.add_argument("--emotions", default="ekman", choices=("ekman", "plutchik"),
                           help="emotion label set (GoEmotions maps to Ekman's six)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=_evaluate)
     return parser
+
+
+def _option_names(parser: argparse.ArgumentParser) -> list[str]:
+    """Every option string of a parser, for "did you mean" hints (argparse has no public list)."""
+    return sorted(s for action in parser._actions for s in action.option_strings)
 
 
 def _sample(args: argparse.Namespace, _: list[str]) -> int:
@@ -103,17 +142,23 @@ def _sample(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from flows.preflight import check_run
+
+    inputs = check_run(args, beam_args, args.own_options)  # every command-line mistake, before Prefect starts
+    if inputs.skipped:
+        print(f"mipulse run: {inputs.describe_skipped()}", file=sys.stderr)
+    _show_progress()
     from flows.run_flow import run_flow
 
     summary = run_flow(
-        inputs=args.input, db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
+        inputs=list(inputs.files), db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
         input_format=args.format, default_platform=args.platform, author_salt=args.author_salt,
         columns=args.columns, undated_as=args.undated_as,
         aggregation=args.aggregation,
         min_df=args.min_df, smoothing_k=args.smoothing_k, context_alpha=args.context_alpha,
         neutral_band=args.neutral_band, report=not args.no_report, runner=args.runner,
         from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
-        incremental=args.incremental, wait_for_writer=args.wait_for_writer,
+        incremental=args.incremental, wait_for_writer=args.wait_for_writer, keep_runs=args.keep_runs,
     )
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
@@ -122,7 +167,21 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
           f"({summary.posts_per_second:.0f} posts/s) -> {summary.db}")
     for chart in summary.report:
         print(f"chart: {chart}")
+    records = sum(row["records_read"] for row in summary.accounting)
+    if records and not summary.posts:
+        print(f"mipulse run: none of the {records} records read was accepted (reasons above)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _show_progress() -> None:
+    """Progress lines of the Beam job (`pipelines.progress`) on stderr, timed like Prefect's lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d | INFO    | %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("mipulse")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def _print_rejects_by_reason(db: str, run_id: str) -> None:
@@ -147,25 +206,43 @@ def _query(args: argparse.Namespace, _: list[str]) -> int:
     import duckdb
 
     try:
-        columns, rows = query(args.db, args.sql)
-    except ReadOnlyQueryError as exc:
-        print(f"mipulse query: {exc}", file=sys.stderr)
-        return 3
-    except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
+        statements = [s.query for s in duckdb.extract_statements(args.sql)]
+    except duckdb.Error as exc:
         print(f"mipulse query: {exc}", file=sys.stderr)
         return 1
-    if args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif args.format == "json":
-        print(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_value, ensure_ascii=False))
-    else:
-        print(_table(columns, rows))
+    if not statements:
+        print("mipulse query: no SQL statement given", file=sys.stderr)
+        return 2
+    for number, statement in enumerate(statements):
+        try:
+            columns, rows = query(args.db, statement)
+        except ReadOnlyQueryError as exc:
+            print(f"mipulse query: {exc}", file=sys.stderr)
+            return 3
+        except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
+            print(f"mipulse query: {exc}", file=sys.stderr)
+            return 1
+        if number:
+            print()
+        _print_result(args.format, columns, rows)
     return 0
 
 
+def _print_result(output_format: str, columns: list[str], rows: list[tuple]) -> None:
+    if output_format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output_format == "json":
+        print(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_value, ensure_ascii=False))
+    else:
+        print(_table(columns, rows))
+
+
 def _report(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.preflight import check_report
+
+    check_report(args.db, args.platform)
     from flows.report import render_report
 
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
@@ -207,11 +284,12 @@ def _table(columns: list[str], rows: list[tuple]) -> str:
 
 
 def _cell(value: Any) -> str:
+    """One table cell on one line: line breaks and tabs inside texts are shown escaped."""
     if value is None:
         return "NULL"
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    return str(value).replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
 
 
 if __name__ == "__main__":

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipelines import progress
 from pipelines.anchors import anchors_in_post, find_topics
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
 from pipelines.counting import CountPresence
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon
+from pipelines.inputs import find_inputs
 from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions
 from pipelines.manifest import write_manifest
 from pipelines.pmi import Smoothing
@@ -58,12 +60,24 @@ def prepare_post(post: dict, seeds: SeedConfig) -> dict:
             "anchors": anchors_in_post(terms, topics, seeds)}
 
 
+def prepare_batch(batch: list[dict], seeds: SeedConfig) -> list[dict]:
+    """`prepare_post` over a batch, with a progress line now and then."""
+    progress.add("tokenizing and counting", "posts", len(batch))
+    return [prepare_post(post, seeds) for post in batch]
+
+
 def score_rows(batch: list[dict], lexicon: dict[str, LexiconEntry], version: str,
                options: ScoringOptions) -> list[dict]:
     """A batch of prepared posts -> post_scores rows."""
     return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
              **score_post(p["tokens"], lexicon, options), "topics": p["topics"],
              "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
+
+
+def _score_batch(batch: list[dict], lexicon: dict[str, LexiconEntry], version: str,
+                 options: ScoringOptions) -> list[dict]:
+    progress.add("scoring", "posts", len(batch))
+    return score_rows(batch, lexicon, version, options)
 
 
 ACCOUNTING = ("records_read", "accepted", "rejected", "duplicates")
@@ -80,8 +94,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates()
-    prepared = batches | "Tokenize" >> beam.Map(
-        lambda batch, seeds: [prepare_post(post, seeds) for post in batch], seeds=settings.seeds)
+    prepared = batches | "Tokenize" >> beam.Map(prepare_batch, seeds=settings.seeds)
     # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
     to_score = prepared | "ScoreInputs" >> beam.Map(
         lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
@@ -97,7 +110,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
         lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])))
     write("post_scores", to_score | "Score" >> beam.Map(
         lambda batch, lexicon, version: rows_to_arrow(
-            "post_scores", score_rows(batch, lexicon, version, settings.scoring)),
+            "post_scores", _score_batch(batch, lexicon, version, settings.scoring)),
         lexicon=beam.pvalue.AsSingleton(lexicon), version=version_side))
     for count_table, table in COUNT_TABLES.items():
         write(table, counts[count_table] | f"{table}Tables" >> beam.MapTuple(
@@ -130,7 +143,8 @@ class AccountPerFile(beam.PTransform):
 
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     """The job's own flags (shared by `python -m pipelines.job` and the CLI)."""
-    parser.add_argument("--input", nargs="+", required=True, help="input files or globs")
+    parser.add_argument("--input", nargs="+", required=True,
+                        help="input files, folders (their supported files, recursively) or globs")
     parser.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
     parser.add_argument("--format", default="auto", choices=FORMATS,
                         help="input format (default: by extension, then by the first record's shape)")
@@ -156,7 +170,7 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
 def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
     """JobSettings from parsed job flags."""
     return JobSettings(
-        inputs=tuple(args.input),
+        inputs=find_inputs(args.input).files,
         output=output,
         seeds=load_seeds(args.seeds),
         source=SourceOptions(args.format, args.platform, args.author_salt or "", args.columns, args.undated_as),
@@ -175,6 +189,7 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
 
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
+    progress.reset()
     with beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written

@@ -14,9 +14,11 @@ from typing import IO, Iterator
 
 import apache_beam as beam
 from apache_beam.io import fileio
-from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystem import CompressionTypes, FileMetadata
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from pipelines import progress
 from pipelines.batches import PostBatch
 from pipelines.posts import Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
 from pipelines.readers import FORMATS, Unreadable, parse_columns, read_flat_records
@@ -24,7 +26,8 @@ from pipelines.readers import FORMATS, Unreadable, parse_columns, read_flat_reco
 REJECTS = "rejects"
 FILE_READS = "file_reads"
 
-__all__ = ["FORMATS", "REJECTS", "FILE_READS", "SourceOptions", "ReadPosts", "read_records", "undated_month"]
+__all__ = ["FORMATS", "REJECTS", "FILE_READS", "SourceOptions", "ReadPosts", "match_literally", "read_records",
+           "undated_month"]
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class _ParseFile(beam.DoFn):
 
     def process(self, readable: fileio.ReadableFile):
         path = readable.metadata.path
-        read, batch = 0, []
+        read, batch, unreported = 0, [], 0
         # Raw bytes: the readers decompress themselves (Reddit dumps need a 2 GiB zstd window).
         with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
             for item in read_records(path, stream, self._options):
@@ -105,11 +108,24 @@ class _ParseFile(beam.DoFn):
                     self._accepted.inc()
                     batch.append(item)
                     if len(batch) >= self._options.batch_size:
+                        progress.add("reading", "records", read - unreported, accepted=len(batch))
+                        unreported = read
                         yield batch
                         batch = []
+        progress.add("reading", "records", read - unreported, accepted=len(batch), **{"files done": 1})
         if batch:
             yield batch
         yield beam.pvalue.TaggedOutput(FILE_READS, (path, read))
+
+
+def match_literally(pattern: str) -> list[FileMetadata]:
+    """An existing path as itself (`x[1].jsonl` is a file name, not a pattern), else the glob's matches.
+
+    Beam's MatchAll would glob every path a second time: `x[1].jsonl` would match `x1.jsonl`.
+    """
+    if FileSystems.exists(pattern):
+        return [FileSystems.get_filesystem(pattern).metadata(pattern)]
+    return FileSystems.match([pattern])[0].metadata_list
 
 
 class ReadPosts(beam.PTransform):
@@ -124,7 +140,7 @@ class ReadPosts(beam.PTransform):
         return (
             pbegin
             | "Patterns" >> beam.Create(self._patterns)
-            | "MatchFiles" >> fileio.MatchAll()
+            | "MatchFiles" >> beam.FlatMap(match_literally)
             | "ReadMatches" >> fileio.ReadMatches()
             | "SpreadFiles" >> beam.Reshuffle()
             | "ParseRecords" >> beam.ParDo(_ParseFile(self._options)).with_output_types(PostBatch)

@@ -63,7 +63,13 @@ class PostWindow:
         return lower_ok and upper_ok and platforms_ok
 
     def describe(self) -> str:
-        months = f"{self.from_month or '…'} to {self.to_month or '…'}"
+        """'2019-01 to 2019-12, twitter' or 'all months, all platforms'."""
+        if self.from_month and self.to_month:
+            months = f"{self.from_month} to {self.to_month}"
+        elif self.from_month or self.to_month:
+            months = f"from {self.from_month}" if self.from_month else f"until {self.to_month}"
+        else:
+            months = "all months"
         return f"{months}, {', '.join(self.platforms) if self.platforms else 'all platforms'}"
 
 
