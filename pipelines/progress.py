@@ -50,8 +50,8 @@ def add(stage: str, unit: str, n: int, **more: int) -> None:
 def describe(stage: str, unit: str, counts: dict[str, int], seconds: float) -> str:
     """'reading: 12,000 records, 11,200 accepted, 2 files done, 4,100 records/s'."""
     others = [f"{value:,} {name}" for name, value in counts.items() if name != unit]
-    rate = counts[unit] / seconds if seconds > 0 else 0.0
-    return ", ".join([f"{stage}: {counts[unit]:,} {unit}", *others, f"{rate:,.0f} {unit}/s"])
+    rate = f"{counts[unit] / seconds:,.0f} {unit}/s" if seconds > 0 else "started"
+    return ", ".join([f"{stage}: {counts[unit]:,} {unit}", *others, rate])
 
 
 def reset() -> None:
