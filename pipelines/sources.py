@@ -112,7 +112,7 @@ class _ParseFile(beam.DoFn):
                         unreported = read
                         yield batch
                         batch = []
-        progress.add("reading", "records", read - unreported, accepted=len(batch), **{"files done": 1})
+        progress.add("reading", "records", read - unreported, accepted=len(batch), **{"files read": 1})
         if batch:
             yield batch
         yield beam.pvalue.TaggedOutput(FILE_READS, (path, read))

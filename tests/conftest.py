@@ -6,16 +6,21 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Stop Prefect's temporary server while pytest still owns stderr.
+    """Flush Prefect's log and event workers, then stop its temporary server, while pytest still owns stderr.
 
-    Left to its atexit hook, the server's "Stopping temporary server" log line is written to
-    pytest's already closed capture stream: a `--- Logging error ---` traceback after the summary.
+    Left to their atexit hooks (as `prefect_test_harness` does on exit), they log to pytest's
+    already closed capture stream: a `--- Logging error ---` traceback after the summary.
     """
     import logging
     import sys
 
     if "prefect.server.api.server" in sys.modules:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
         from prefect.server.api.server import SubprocessASGIServer
 
-        logging.disable(logging.INFO)  # its "Stopping temporary server" line is noise after the summary
+        # After the summary, "Still processing items" and "Stopping temporary server" are noise.
+        logging.disable(logging.WARNING)
+        APILogWorker.drain_all()
+        EventsWorker.drain_all()
         SubprocessASGIServer().stop()
