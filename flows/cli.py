@@ -7,10 +7,12 @@ import csv
 import json
 import logging
 import os
+import signal
 import sys
 from datetime import date, datetime
 from decimal import Decimal
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 from flows.retention import DEFAULT_KEEP_RUNS
@@ -108,10 +110,20 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--platform", default=None, help="chart one platform only (default: all platforms)")
     report.set_defaults(handler=_report)
 
-    schedule = sub.add_parser("schedule", help="serve the deployments of prefect.yaml from this process "
-                              "(cron schedules; no work pool needed)")
+    schedule = sub.add_parser(
+        "schedule", help="run the cron schedules of prefect.yaml on this machine (no work pool needed)",
+        description="Serves the deployments of prefect.yaml from this process: their scheduled runs (and runs "
+        "triggered with `prefect deployment run`) execute here, as child processes. Without PREFECT_API_URL "
+        "it first starts a local Prefect server with its scheduler on 127.0.0.1:PORT, state in PREFECT_HOME "
+        "(SQLite), and stops it on exit; with PREFECT_API_URL it uses that server. See docs/scheduling.md.")
     schedule.add_argument("--prefect-yaml", default="prefect.yaml", help="deployments file")
-    schedule.add_argument("--deployment", nargs="+", default=None, help="serve only these deployments")
+    schedule.add_argument("--deployment", nargs="+", default=None,
+                          help="serve only these deployments (default: all of them)")
+    schedule.add_argument("--prefect-home", default=os.environ.get("PREFECT_HOME", "~/.prefect"),
+                          help="local server: folder of its SQLite database and logs "
+                          "(default: $PREFECT_HOME, else ~/.prefect)")
+    schedule.add_argument("--port", type=int, default=4200,
+                          help="local server: port on 127.0.0.1 (0: any free port)")
     schedule.set_defaults(handler=_schedule)
 
     evaluate = sub.add_parser("evaluate", help="score labelled posts; compare with VADER / EmoLex")
@@ -194,9 +206,22 @@ def _print_rejects_by_reason(db: str, run_id: str) -> None:
 
 
 def _schedule(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.schedule import serve_deployments
+    from flows.schedule import read_deployments, serve_deployments
 
-    serve_deployments(args.prefect_yaml, args.deployment)
+    read_deployments(args.prefect_yaml)  # a broken file fails before a server starts
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: the local server stops too
+    if os.environ.get("PREFECT_API_URL"):
+        print(f"mipulse schedule: serving on the Prefect server at {os.environ['PREFECT_API_URL']}", file=sys.stderr)
+        serve_deployments(args.prefect_yaml, args.deployment)
+        return 0
+    from flows.local_server import prefect_server
+
+    home = Path(args.prefect_home).expanduser()
+    with prefect_server(home, port=args.port or None) as server:
+        os.environ["PREFECT_API_URL"] = server.api_url  # for this process and the flow runs it starts
+        print(f"mipulse schedule: Prefect server with scheduler at {server.api_url} (state in {home}); "
+              f"to trigger a run from another shell: export PREFECT_API_URL={server.api_url}", file=sys.stderr)
+        serve_deployments(args.prefect_yaml, args.deployment, api_url=server.api_url)
     return 0
 
 
