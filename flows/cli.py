@@ -62,7 +62,7 @@ class _HelpFormatter(argparse.HelpFormatter):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from pipelines.job import add_job_arguments
+    from pipelines.arguments import add_job_arguments
 
     parser = _Parser(prog="mipulse", description="Sentiment and emotion of social posts, "
                      "year by year, with PMI lexicons.")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import logging
 import os
 from pathlib import Path
 from typing import Iterable
 
 from pipelines.inputs import Inputs, NoInputFiles, find_inputs
+from pipelines.months import check_window
 from pipelines.posts import PLATFORMS, missing_fields
 
 FIRST_RECORDS = 20  # records per input file looked at for missing fields
@@ -32,27 +34,33 @@ class UsageError(ValueError):
 
 
 def check_run(args: argparse.Namespace, beam_args: list[str], own_options: Iterable[str]) -> Inputs:
-    """Validate a `mipulse run` command line; return the input files it names."""
-    from pipelines.config import SeedConfigError, load_seeds
-    from pipelines.sources import SourceOptions
-    from pipelines.window import PostWindow
+    """Validate a `mipulse run` command line; return the input files it names.
 
-    check_beam_args(beam_args, own_options)
+    Checks that need no Beam come first (importing Beam alone takes about a second).
+    """
+    from pipelines.config import SeedConfigError, load_seeds
+    from pipelines.readers import parse_columns
+
     try:
         inputs = find_inputs(args.input)
-    except NoInputFiles as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        PostWindow(args.from_month, args.to_month, tuple(args.platforms or ()))
-        source = SourceOptions(args.format, args.platform, "", args.columns, args.undated_as)
+        check_window(args.from_month, args.to_month, tuple(args.platforms or ()))
+        columns = parse_columns(args.columns)
         load_seeds(args.seeds)
-    except (ValueError, SeedConfigError) as exc:
+    except (NoInputFiles, ValueError, SeedConfigError) as exc:
         raise UsageError(str(exc)) from None
     if args.platform and args.platform.strip().lower() not in PLATFORMS:
         raise UsageError(f"--platform {args.platform!r} is not one of {', '.join(PLATFORMS)}")
     check_database(args.db)
     for path in inputs.files:
-        check_required_fields(path, source)
+        check_required_fields(path, args.format, columns, args.platform, args.undated_as is not None)
+    check_beam_args(beam_args, own_options)
+    if args.undated_as is not None:
+        from pipelines.sources import undated_month
+
+        try:
+            undated_month(args.undated_as)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     return inputs
 
 
@@ -60,23 +68,36 @@ def check_beam_args(beam_args: list[str], own_options: Iterable[str]) -> None:
     """Options mipulse does not know pass to Beam only if Beam knows them; anything else is a mistake."""
     if not beam_args:
         return
+    for token in beam_args:
+        name = token.split("=", 1)[0]
+        if name.startswith("--") and "-" in name[2:]:  # Beam spells every option with underscores
+            raise UsageError(_unknown_option(name, own_options))
+    strays = _values_without_option(beam_args)
+    if strays:
+        raise UsageError(f"unexpected argument {strays[0]!r}; put several inputs after one --input")
     from apache_beam.options.pipeline_options import PipelineOptions
 
     options = PipelineOptions(beam_args)
     # Beam's own parser with and without the options it does not know: the difference is the unknown ones.
-    unknown = set(options.get_all_options(retain_unknown_options=True)) - set(options.get_all_options())
+    beam_logger = logging.getLogger("apache_beam.options.pipeline_options")
+    level = beam_logger.level
+    beam_logger.setLevel(logging.ERROR)  # its "Discarding unparseable args" warning: the error below says it
+    try:
+        unknown = set(options.get_all_options(retain_unknown_options=True)) - set(options.get_all_options())
+    finally:
+        beam_logger.setLevel(level)
     for token in beam_args:
         if not token.startswith("-"):
             continue
         name = token.split("=", 1)[0]
-        if name.lstrip("-").replace("-", "_") in unknown:
-            close = difflib.get_close_matches(name, list(own_options), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise UsageError(f"unknown option {name}{hint}; see mipulse run --help "
-                             "(only Beam's own pipeline options pass through)")
-    strays = _values_without_option(beam_args)
-    if strays:
-        raise UsageError(f"unexpected argument {strays[0]!r}; put several inputs after one --input")
+        if name.lstrip("-") in unknown:
+            raise UsageError(_unknown_option(name, own_options))
+
+
+def _unknown_option(name: str, own_options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(own_options), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown option {name}{hint}; see mipulse run --help (only Beam's own pipeline options pass through)"
 
 
 def _values_without_option(beam_args: list[str]) -> list[str]:
@@ -105,20 +126,20 @@ def check_database(db: str) -> None:
         raise UsageError(f"--db {db}: cannot create it, {existing} is not a writable folder")
 
 
-def check_required_fields(path: str, source) -> None:
+def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str, str], ...],
+                          default_platform: str | None, undated: bool) -> None:
     """The first records of a file must carry every required field; else name them all and a mapping."""
-    from pipelines.readers import Unreadable, parse_columns, read_flat_records
+    from pipelines.readers import Unreadable, read_flat_records
 
-    undated = source.undated_as is not None
     seen, lacking, columns = 0, None, []
     with open(path, "rb") as stream:
-        for _, record in read_flat_records(path, stream, source.format, parse_columns(source.columns)):
+        for _, record in read_flat_records(path, stream, input_format, mapping):
             if seen >= FIRST_RECORDS:
                 break
             if isinstance(record, Unreadable):
                 continue
             seen += 1
-            missing = set(missing_fields(record, source.default_platform, undated))
+            missing = set(missing_fields(record, default_platform, undated))
             lacking = missing if lacking is None else lacking & missing
             columns = columns or list(record)
     if lacking:

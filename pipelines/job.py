@@ -17,18 +17,19 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines import progress
 from pipelines.anchors import anchors_in_post, find_topics
+from pipelines.arguments import add_job_arguments
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
 from pipelines.counting import CountPresence
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon
 from pipelines.inputs import find_inputs
-from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions
+from pipelines.lexicon import LexiconEntry, LexiconOptions
 from pipelines.manifest import write_manifest
 from pipelines.pmi import Smoothing
 from pipelines.scoring import ScoringOptions, score_post
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
-from pipelines.sources import FILE_READS, FORMATS, REJECTS, ReadPosts, SourceOptions
+from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
 from pipelines.window import KeepWindow, PostWindow
 
@@ -139,32 +140,6 @@ class AccountPerFile(beam.PTransform):
                 | "JoinColumns" >> beam.CoGroupByKey()
                 | "Rows" >> beam.MapTuple(lambda path, parts: {
                     "source_file": path, **{column: sum(parts[column]) for column in ACCOUNTING}}))
-
-
-def add_job_arguments(parser: argparse.ArgumentParser) -> None:
-    """The job's own flags (shared by `python -m pipelines.job` and the CLI)."""
-    parser.add_argument("--input", nargs="+", required=True,
-                        help="input files, folders (their supported files, recursively) or globs")
-    parser.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
-    parser.add_argument("--format", default="auto", choices=FORMATS,
-                        help="input format (default: by extension, then by the first record's shape)")
-    parser.add_argument("--columns", default=None,
-                        help="CSV/JSONL/Parquet column mapping, e.g. text=body,created_at=ts,author=user.id")
-    parser.add_argument("--undated-as", default=None, metavar="YYYY-MM",
-                        help="month given to records without any created_at (default: reject them)")
-    parser.add_argument("--platform", default=None, help="platform for records that lack one")
-    parser.add_argument("--author-salt", default=None, help="salt for hashing author handles")
-    parser.add_argument("--aggregation", default="mean", choices=SEED_AGGREGATIONS,
-                        help="seed association: mean nPMI over seed words, or nPMI with the seed set")
-    parser.add_argument("--min-df", type=int, default=3, help="minimum posts per lexicon term")
-    parser.add_argument("--smoothing-k", type=float, default=0.0, help="add-k smoothing of counts")
-    parser.add_argument("--context-alpha", type=float, default=1.0,
-                        help="context-distribution smoothing (Levy et al. use 0.75)")
-    parser.add_argument("--neutral-band", type=float, default=0.05, help="|score| <= band is neutral")
-    parser.add_argument("--from-month", default=None, help="first month to load, YYYY-MM (posts before "
-                        "it become 'outside date range' rejects)")
-    parser.add_argument("--to-month", default=None, help="last month to load, YYYY-MM (inclusive)")
-    parser.add_argument("--platforms", nargs="+", default=None, help="load only these platforms")
 
 
 def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
