@@ -29,18 +29,20 @@ _stages: dict[str, _Stage] = {}
 _lock = threading.Lock()
 
 
-def add(stage: str, unit: str, n: int, **more: int) -> None:
+def add(stage: str, unit: str, n: int, done_at: tuple[str, int] | None = None, **more: int) -> None:
     """Count `n` more `unit`s (and `more` side counts) for `stage`; log a line if one is due.
 
     The first call of a stage logs at once (so every stage shows when it starts), later ones
-    at most every INTERVAL_S seconds.
+    at most every INTERVAL_S seconds; `done_at=("files read", 3)` also logs the call that
+    brings that count to 3 (the stage's last line).
     """
     now = time.monotonic()
     with _lock:
         state = _stages.setdefault(stage, _Stage(started=now, logged=now - INTERVAL_S))
         for name, value in {unit: n, **more}.items():
             state.counts[name] = state.counts.get(name, 0) + value
-        if now - state.logged < INTERVAL_S:
+        done = done_at is not None and done_at[0] in more and state.counts[done_at[0]] == done_at[1]
+        if now - state.logged < INTERVAL_S and not done:
             return
         state.logged = now
         line = describe(stage, unit, state.counts, now - state.started)

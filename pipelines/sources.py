@@ -89,8 +89,9 @@ def _excerpt(record: dict) -> str:
 class _ParseFile(beam.DoFn):
     """One readable file -> batches of posts; rejects and the file's record count on tagged outputs."""
 
-    def __init__(self, options: SourceOptions):
+    def __init__(self, options: SourceOptions, files: int):
         self._options = options
+        self._files = files  # how many the job reads: the last one read logs the stage's final line
         self._rejected = Metrics.counter("sources", "records_rejected")
         self._accepted = Metrics.counter("sources", "records_accepted")
 
@@ -112,7 +113,8 @@ class _ParseFile(beam.DoFn):
                         unreported = read
                         yield batch
                         batch = []
-        progress.add("reading", "records", read - unreported, accepted=len(batch), **{"files read": 1})
+        progress.add("reading", "records", read - unreported, done_at=("files read", self._files),
+                     accepted=len(batch), **{"files read": 1})
         if batch:
             yield batch
         yield beam.pvalue.TaggedOutput(FILE_READS, (path, read))
@@ -143,6 +145,7 @@ class ReadPosts(beam.PTransform):
             | "MatchFiles" >> beam.FlatMap(match_literally)
             | "ReadMatches" >> fileio.ReadMatches()
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ParseRecords" >> beam.ParDo(_ParseFile(self._options)).with_output_types(PostBatch)
+            | "ParseRecords" >> beam.ParDo(_ParseFile(self._options, len(self._patterns)))
+                                 .with_output_types(PostBatch)
                                  .with_outputs(REJECTS, FILE_READS, main="posts")
         )

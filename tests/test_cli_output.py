@@ -112,7 +112,7 @@ def test_window_is_described_in_words(window, text):
 
 
 def test_progress_lines_first_at_once_then_every_interval(monkeypatch, caplog):
-    clock = iter([100.0, 101.0, 103.0, 106.0])
+    clock = iter([100.0, 101.0, 103.0, 106.0, 107.0])
     monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock))
     progress.reset()
     with caplog.at_level(logging.INFO, logger="mipulse.progress"):
@@ -120,9 +120,11 @@ def test_progress_lines_first_at_once_then_every_interval(monkeypatch, caplog):
         progress.add("reading", "records", 1000, accepted=1000)
         progress.add("reading", "records", 500, accepted=500, **{"files read": 1})
         progress.add("reading", "records", 500, accepted=400)
+        progress.add("reading", "records", 500, done_at=("files read", 2), accepted=500, **{"files read": 1})
     assert [r.getMessage() for r in caplog.records] == [
         "reading: 1,000 records, 990 accepted, started",
         "reading: 3,000 records, 2,890 accepted, 1 files read, 500 records/s",  # 3,000 in 6 s (100 -> 106)
+        "reading: 3,500 records, 3,390 accepted, 2 files read, 500 records/s",  # the last file: at once
     ]
 
 
