@@ -28,24 +28,25 @@ class Mistake:
     error: str  # regex of the line that tells the user what went wrong
 
 
+SAMPLE = "sample/twitter.jsonl"  # a file, so that versions without folder inputs reach the mistake
 MISTAKES = (
     Mistake("3", "--input DIR (a folder written by `mipulse sample`)",
             ("run", "--input", "sample", "--db", "dir.duckdb", "--no-report"), r"no input file"),
     Mistake("4", "missing input file", ("run", "--input", "nope.jsonl", "--db", "x.duckdb"), r"nope\.jsonl"),
     Mistake("4", "empty glob", ("run", "--input", "nothing/*.jsonl", "--db", "x.duckdb"), r"nothing/\*\.jsonl"),
-    Mistake("4", "bad --from-month", ("run", "--input", "sample", "--db", "x.duckdb", "--from-month", "2019-13"),
+    Mistake("4", "bad --from-month", ("run", "--input", SAMPLE, "--db", "x.duckdb", "--from-month", "2019-13"),
             r"from-month"),
-    Mistake("4", "bad --columns field", ("run", "--input", "sample", "--db", "x.duckdb", "--columns", "txt=body"),
+    Mistake("4", "bad --columns field", ("run", "--input", SAMPLE, "--db", "x.duckdb", "--columns", "txt=body"),
             r"columns"),
-    Mistake("4", "--db is not a DuckDB file", ("run", "--input", "sample", "--db", "notes.txt", "--no-report"),
+    Mistake("4", "--db is not a DuckDB file", ("run", "--input", SAMPLE, "--db", "notes.txt", "--no-report"),
             r"notes\.txt"),
     Mistake("4", "report --platform Reddit", ("report", "--db", "loaded.duckdb", "--out", "charts",
                                               "--platform", "Reddit"), r"[Rr]eddit"),
-    Mistake("5", "misspelled option --from-mnth", ("run", "--input", "sample", "--db", "typo.duckdb",
+    Mistake("5", "misspelled option --from-mnth", ("run", "--input", SAMPLE, "--db", "typo.duckdb",
                                                     "--from-mnth", "2019-01", "--no-report"),
             r"from-mnth|[Uu]nparseable"),
     Mistake("6", "CSV with other column names", ("run", "--input", "other.csv", "--db", "csv.duckdb",
-                                                  "--no-report"), r"missing|post_id|platform"),
+                                                  "--no-report"), r"missing|records have no"),
 )
 
 

@@ -130,7 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--test", required=True, help="labelled JSONL (text + label or labels)")
     evaluate.add_argument("--train", default=None, help="labelled JSONL (supervised) or corpus (seed)")
     evaluate.add_argument("--mode", default="supervised", choices=("seed", "supervised"),
-                          help="lexicon from the --train labels, or from seed words and the --train corpus")
+                          help="seed: lexicon from seed words and the --train corpus; "
+                          "supervised: from the --train labels")
     evaluate.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"),
                           help="what the labels are")
     evaluate.add_argument("--emotions", default="ekman", choices=("ekman", "plutchik"),

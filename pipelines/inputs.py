@@ -33,7 +33,8 @@ class Inputs:
             return ""
         shown = ", ".join(f"{os.path.relpath(path)} ({reason})" for path, reason in self.skipped[:limit])
         more = f" and {len(self.skipped) - limit} more" if len(self.skipped) > limit else ""
-        return f"skipped {len(self.skipped)} file{'s' if len(self.skipped) != 1 else ''} in input folders: {shown}{more}"
+        files = f"{len(self.skipped)} file{'s' if len(self.skipped) != 1 else ''}"
+        return f"skipped {files} in input folders: {shown}{more}"
 
 
 def find_inputs(arguments: list[str] | tuple[str, ...]) -> Inputs:

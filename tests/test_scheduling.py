@@ -127,8 +127,9 @@ def test_schedule_alone_runs_a_one_minute_cron_and_a_manual_deployment_run(tmp_p
         assert scheduled["auto_scheduled"] is True
         assert "records read: 90; accepted: 90; rejected: 0; duplicates: 0" in _artifact(api, scheduled["id"])
 
-        triggered = subprocess.run([str(Path(sys.executable).parent / "prefect"), "deployment", "run",
-                                    "mipulse-run/nightly-incremental"], env={**env, "PREFECT_API_URL": str(api.base_url)},
+        prefect = str(Path(sys.executable).parent / "prefect")
+        triggered = subprocess.run([prefect, "deployment", "run", "mipulse-run/nightly-incremental"],
+                                   env={**env, "PREFECT_API_URL": str(api.base_url)},
                                    capture_output=True, text=True, check=True, timeout=120).stdout
         run_id = re.search(r"UUID: ([0-9a-f-]{36})", triggered).group(1)
         manual = _until("the manual run to finish", lambda: (r := api.get(f"/flow_runs/{run_id}").json())
