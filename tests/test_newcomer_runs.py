@@ -21,6 +21,7 @@ def test_every_task_of_the_run_flow_has_a_readable_name():
     tasks = [v for v in vars(flows.run_flow).values() if type(v).__name__ == "Task"]
     assert len(tasks) == 8
     assert [t.name for t in tasks if t.name == t.fn.__name__] == []
+    assert flows.run_flow.discover_inputs.retries == 0  # a missing input is a mistake, not a passing I/O error
 
 
 def test_sample_folder_as_input_runs_with_progress_and_keeps_the_last_runs(tmp_path, capsys):
