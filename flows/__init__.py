@@ -7,3 +7,5 @@ import os
 # "Failed to send telemetry" on a machine without internet).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Its default 20 s start-up limit fails runs on a busy 2-core machine; waiting longer costs nothing.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

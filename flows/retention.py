@@ -20,21 +20,25 @@ def default_out_dir(db: str) -> Path:
 
 
 def stale_run_folders(runs_dir: Path, loaded_run_ids: set[str], keep: int) -> list[Path]:
-    """Folders of loaded runs older than the newest `keep` (run ids sort by start time).
+    """Folders (and files) of loaded runs older than the newest `keep` (run ids sort by start time).
 
-    A widened incremental run writes `<run id>-widened` beside `<run id>`: both belong to that run.
+    A run writes `<run id>/`, maybe `<run id>-widened/` (a widened incremental run) and
+    `<run id>.lexicon.parquet` (the lexicon in force it scored with): all belong to that run.
     """
     if not runs_dir.is_dir():
         return []
     by_run: dict[str, list[Path]] = {}
-    for folder in runs_dir.iterdir():
-        run_id = folder.name.removesuffix("-widened")
-        if folder.is_dir() and run_id in loaded_run_ids:
-            by_run.setdefault(run_id, []).append(folder)
+    for entry in runs_dir.iterdir():
+        run_id = entry.name.split(".", 1)[0].removesuffix("-widened")
+        if run_id in loaded_run_ids:
+            by_run.setdefault(run_id, []).append(entry)
     newest_first = sorted(by_run, reverse=True)
     return sorted(f for run_id in newest_first[max(keep, 0):] for f in by_run[run_id])
 
 
-def remove_folders(folders: list[Path]) -> None:
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
+def remove_folders(entries: list[Path]) -> None:
+    for entry in entries:
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)

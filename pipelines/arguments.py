@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 
-from pipelines.lexicon import SEED_AGGREGATIONS
 from pipelines.readers import FORMATS
+
+# LexiconSpec.min_df (pipelines.induce imports Beam and spaCy); tests/test_cli_output.py keeps them equal.
+MIN_DF_DEFAULT = 5
 
 
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,13 +27,11 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
                         help="month given to records without any created_at (default: reject them)")
     parser.add_argument("--platform", default=None, help="platform for records that lack one")
     parser.add_argument("--author-salt", default=None, help="salt for hashing author handles")
-    parser.add_argument("--aggregation", default="mean", choices=SEED_AGGREGATIONS,
-                        help="seed association: mean nPMI over seed words, or nPMI with the seed set")
-    parser.add_argument("--min-df", type=int, default=3, help="minimum posts per lexicon term")
-    parser.add_argument("--smoothing-k", type=float, default=0.0, help="add-k smoothing of counts")
-    parser.add_argument("--context-alpha", type=float, default=1.0,
-                        help="context-distribution smoothing (Levy et al. use 0.75)")
-    parser.add_argument("--neutral-band", type=float, default=0.05, help="|score| <= band is neutral")
+    parser.add_argument("--lexicon", default=None, metavar="PATH",
+                        help="score with this lexicon file (from `mipulse lexicon build` or `export`); default: "
+                             "the lexicon in force in --db, or (new database) one built from the run's own posts")
+    parser.add_argument("--min-df", type=int, default=MIN_DF_DEFAULT,
+                        help="posts a term needs before the corpus gives it a value")
     parser.add_argument("--from-month", default=None, help="first month to load, YYYY-MM (posts before "
                         "it become 'outside date range' rejects)")
     parser.add_argument("--to-month", default=None, help="last month to load, YYYY-MM (inclusive)")
