@@ -10,37 +10,51 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import pipelines.progress as progress
 from flows.cli import _parser, main
-from flows.db import load_run
 from flows.retention import default_out_dir, stale_run_folders
 from pipelines.posts import RecordError, canonical_post
 from pipelines.window import PostWindow
-from tests.run_folders import record, write_run
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def subcommands() -> dict[str, argparse.ArgumentParser]:
-    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+def commands(parser: argparse.ArgumentParser, prefix: str = "mipulse") -> dict[str, argparse.ArgumentParser]:
+    """Every (sub)command's parser, nested ones included ('mipulse lexicon build')."""
+    found = {prefix: parser}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.update(commands(sub, f"{prefix} {name}"))
+    return found
 
 
 def test_every_option_of_every_command_has_help():
-    bare = [(name, a.dest) for name, parser in subcommands().items() for a in parser._actions
-            if not (a.help or "").strip()]
+    every = commands(_parser())
+    assert {"mipulse run", "mipulse query", "mipulse schedule", "mipulse lexicon build"} <= set(every)
+    bare = [(name, a.dest) for name, parser in every.items() for a in parser._actions
+            if not isinstance(a, argparse._SubParsersAction) and not (a.help or "").strip()]
     assert bare == []
+
+
+def test_min_df_default_shown_by_help_is_the_lexicon_spec_default():
+    from pipelines.arguments import MIN_DF_DEFAULT
+    from pipelines.induce import LexiconSpec
+
+    assert MIN_DF_DEFAULT == LexiconSpec.min_df
 
 
 def test_help_shows_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-    for expected in ("--min-df MIN_DF minimum posts per lexicon term (default: 3)",
-                     "|score| <= band is neutral (default: 0.05)", "add-k smoothing of counts (default: 0.0)",
-                     "(default: 5)"):
+    for expected in ("--min-df MIN_DF posts a term needs before the corpus gives it a value (default: 5)",
+                     "--keep-runs N keep the Parquet folders of the last N loaded runs", "(default: 5)",
+                     "--format {auto,jsonl,csv,parquet,twitter-v2,youtube,reddit,twitter-v1} input format "
+                     "(default: by extension"):
         assert expected in text
 
 
@@ -71,8 +85,8 @@ def test_flows_turn_prefect_telemetry_off_wherever_they_are_imported():
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = tmp_path / "m.duckdb"
-    load_run(path, record(write_run(tmp_path / "run", [("twitter", "t1", "2020-01", "positive", ["sun"], ["good"])]),
-                          "run-1"))
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE posts AS SELECT 'twitter' AS platform")
     return str(path)
 
 
