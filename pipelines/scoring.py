@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping
 
 from pipelines.combiner import (
@@ -137,6 +138,11 @@ class PostEvidence:
                                 if supervised else [])
 
     def features(self, names: tuple[str, ...]) -> list[float]:
+        return [self._feature_values[name] for name in names]
+
+    @cached_property
+    def _feature_values(self) -> dict[str, float]:
+        """Every feature of `pipelines.combiner`, computed once per post."""
         values = dict(zip(GENERAL_FEATURES, general_features(self.hits, self.tokens)))
         values.update(zip(SURFACE_FEATURES, surface_features(self.tokens, len(self.terms))))
         values.update(zip(emotion_feature_names(), self.emotion_mass(gated_by=None)))
@@ -146,7 +152,7 @@ class PostEvidence:
         for dim, dim_values in dims.items():
             values.update(zip(supervised_feature_names((dim,))[:-1], value_stats(dim_values)))
         values["supervised_hits"] = float(len(self.supervised_hits))
-        return [values[name] for name in names]
+        return values
 
     def emotion_mass(self, gated_by: str | None) -> list[float]:
         """Summed emotion weight of the post's un-negated general-layer terms, optionally gated by polarity."""
@@ -163,15 +169,44 @@ class PostEvidence:
         return gated if sum(gated) > 0 else mass
 
 
-def sentiment_of(evidence: PostEvidence, calibration: Mapping) -> tuple[float, str]:
+@dataclass(frozen=True)
+class Calibration:
+    """A lexicon's calibration with its models parsed once (not once per post)."""
+
+    sentiment: LinearModel | None
+    neutral_band: float
+    emotions: Mapping[str, LinearModel]
+    thresholds: Mapping[str, float]
+
+    @classmethod
+    def of(cls, calibration: Mapping) -> "Calibration":
+        sentiment, emotion = calibration.get("sentiment", {}), calibration.get("emotion", {})
+        return cls(LinearModel.from_dict(sentiment["model"]) if sentiment.get("model") else None,
+                   sentiment.get("neutral_band", DEFAULT_NEUTRAL_BAND),
+                   {label: LinearModel.from_dict(m) for label, m in emotion.get("models", {}).items()},
+                   dict(emotion.get("thresholds", {})))
+
+
+_CALIBRATIONS: dict[str, Calibration] = {}
+
+
+def calibration_of(lexicon: Lexicon) -> Calibration:
+    """The parsed calibration of a lexicon, cached by its content version."""
+    found = _CALIBRATIONS.get(lexicon.version)
+    if found is None:
+        found = _CALIBRATIONS[lexicon.version] = Calibration.of(lexicon.calibration)
+    return found
+
+
+def sentiment_of(evidence: PostEvidence, calibration: Calibration) -> tuple[float, str]:
     """(score in [-1, 1], label) by the lexicon's calibration."""
-    model = calibration.get("model")
+    model = calibration.sentiment
     if model:
-        probabilities = LinearModel.from_dict(model).probabilities(evidence.features(tuple(model["features"])))
+        probabilities = model.probabilities(evidence.features(model.features))
         score = probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)
         return score, max(probabilities, key=probabilities.get)
     score = compound(evidence.hits, evidence.tokens)
-    return score, band_label(score, calibration.get("neutral_band", DEFAULT_NEUTRAL_BAND))
+    return score, band_label(score, calibration.neutral_band)
 
 
 def band_label(score: float, band: float) -> str:
@@ -183,7 +218,7 @@ def band_label(score: float, band: float) -> str:
     return "neutral"
 
 
-def emotions_of(evidence: PostEvidence, calibration: Mapping,
+def emotions_of(evidence: PostEvidence, calibration: Calibration,
                 sentiment_label: str) -> tuple[list[float], str | None, list[str]]:
     """(shares over Plutchik's eight, dominant emotion or None, the emotions the post expresses).
 
@@ -196,16 +231,13 @@ def emotions_of(evidence: PostEvidence, calibration: Mapping,
     mass = evidence.emotion_mass(gated_by=sentiment_label)
     if sum(mass) <= 0 and not evidence.supervised_hits:
         return [0.0] * len(EMOTIONS), None, []
-    models = calibration.get("models")
-    if models:
-        probabilities = {}
-        for label, model in models.items():
-            p = LinearModel.from_dict(model).probabilities(evidence.features(tuple(model["features"])))
-            probabilities[label] = p[label]
+    if calibration.emotions:
+        probabilities = {label: model.probabilities(evidence.features(model.features))[label]
+                         for label, model in calibration.emotions.items()}
         total = sum(probabilities.values())
         shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
         ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
-        expressed = [k for k in ranked if probabilities[k] >= calibration["thresholds"][k]]
+        expressed = [k for k in ranked if probabilities[k] >= calibration.thresholds[k]]
         return shares, ranked[0], expressed
     total = sum(mass)
     shares = [m / total for m in mass]
@@ -229,8 +261,9 @@ def explanation(evidence: PostEvidence, limit: int = EXPLANATION_TERMS) -> list[
 def score_post(tokens: list[str], lexicon: Lexicon) -> dict:
     """The post_scores fields of one tokenized post."""
     evidence = PostEvidence(tokens, lexicon)
-    score, label = sentiment_of(evidence, lexicon.calibration.get("sentiment", {}))
-    shares, dominant, expressed = emotions_of(evidence, lexicon.calibration.get("emotion", {}), label)
+    calibration = calibration_of(lexicon)
+    score, label = sentiment_of(evidence, calibration)
+    shares, dominant, expressed = emotions_of(evidence, calibration, label)
     return {
         "sentiment_score": score,
         "sentiment_label": label,
