@@ -4,3 +4,24 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Flush Prefect's log and event workers, then stop its temporary server, while pytest still owns stderr.
+
+    Left to their atexit hooks (as `prefect_test_harness` does on exit), they log to pytest's
+    already closed capture stream: a `--- Logging error ---` traceback after the summary.
+    """
+    import logging
+    import sys
+
+    if "prefect.server.api.server" in sys.modules:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+        from prefect.server.api.server import SubprocessASGIServer
+
+        # After the summary, "Still processing items" and "Stopping temporary server" are noise.
+        logging.disable(logging.WARNING)
+        APILogWorker.drain_all()
+        EventsWorker.drain_all()
+        SubprocessASGIServer().stop()
