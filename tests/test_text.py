@@ -99,3 +99,19 @@ def test_tokenize_never_crashes_and_counts_only_what_it_tokenized(text):
 def test_plain_words_that_skip_spacy_get_the_tokens_spacy_gives(words):
     words = list(dict.fromkeys(words))
     assert normalize_chunks(words) == _spacy_chunks(words)
+
+
+_WORDS = st.one_of(st.text(alphabet=string.ascii_letters, min_size=1, max_size=8),
+                   st.from_regex(r"[A-Za-z]{1,6}[0-9]{1,3}|[0-9]{1,4}|[A-Za-z]{1,5}(-[A-Za-z]{1,5}){1,3}", fullmatch=True),
+                   st.sampled_from(["it", "do", "etc", "Mr", "e", "g", "cause", "xD", "o", "T", "em", "s", "ll",
+                                    "Cause", "bout", "Jan", "U", "S", "PhD", "GOOD", "nEwS"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.builds(lambda pre, tag, word, suf: pre + tag + word + suf,
+                          st.text(alphabet="\"'([*-\u201c", max_size=3), st.sampled_from(["", "", "#"]), _WORDS,
+                          st.text(alphabet=")]\"'.,!?:;*-\u201d\u2026s", max_size=4)),
+                min_size=1, max_size=20))
+def test_words_with_punctuated_ends_that_skip_spacy_get_the_tokens_spacy_gives(chunks):
+    chunks = list(dict.fromkeys(chunks))
+    assert normalize_chunks(chunks) == _spacy_chunks(chunks)
