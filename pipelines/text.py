@@ -4,17 +4,19 @@
 and explanations); `counting_terms(tokens)` returns the set of terms a post contributes
 to document-frequency counts (stop words, punctuation and placeholders dropped).
 
-What the rules do, in order: curly apostrophes become straight; every emoji (with its
-skin tone, keycap, flag pair, tag sequence or ZWJ sequence) becomes its own token with
-variation selectors stripped, even when glued to words or other emoji; emoticons stay
-whole and keep their case; URLs and @mentions become placeholders; hashtags stay as
-`#tag` followed by their words; elongations are cut to two letters; contraction parts
-become words (`n't` -> not, `ca n't` -> can not); negation marks words with `_NEG` up to
-the next clause punctuation or 'but' (Das & Chen 2001, as in nltk's mark_negation).
+What the rules do, in order: HTML entities are decoded (`&amp;` -> `&`); curly apostrophes
+become straight; every emoji (with its skin tone, keycap, flag pair, tag sequence or ZWJ
+sequence) becomes its own token with variation selectors stripped, even when glued to
+words or other emoji; emoticons stay whole and keep their case; URLs and @mentions become
+placeholders; hashtags stay as `#tag` followed by their words; elongations are cut to two
+letters; contraction parts become words (`n't` -> not, `ca n't` -> can not); negation
+marks words with `_NEG` up to the next clause punctuation or 'but' (Das & Chen 2001, as
+in nltk's mark_negation).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from functools import lru_cache
@@ -27,7 +29,7 @@ from spacy.tokenizer import Tokenizer
 
 from pipelines.hashtags import split_hashtag
 
-TOKENIZER_VERSION = "mipulse-tok-2"
+TOKENIZER_VERSION = "mipulse-tok-3"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
 
 URL = "<url>"
@@ -84,11 +86,14 @@ def tokenize(text: str) -> list[str]:
 
 
 def _placeholders(text: str) -> str:
-    """Curly apostrophes and variation selectors cleaned, URLs and mentions replaced.
+    """HTML entities decoded, curly apostrophes and variation selectors cleaned, URLs and
+    mentions replaced.
 
     Each step first checks, in C, whether it has anything to do: most posts are ASCII
-    and most have no link or mention.
+    and most have no entity, link or mention.
     """
+    if "&" in text:
+        text = decode_html_entities(text)
     if not text.isascii():
         for old, new in _CLEANUP:
             if old in text:
@@ -97,6 +102,20 @@ def _placeholders(text: str) -> str:
         text = _URL_IN_TEXT_RE.sub(f" {URL} ", text)
     if "@" in text:
         text = _MENTION_IN_TEXT_RE.sub(f" {USER} ", text)
+    return text
+
+
+def decode_html_entities(text: str) -> str:
+    """`&amp;` -> `&`, `&gt;` -> `>`, `&#39;` -> `'`: the escapes platform APIs leave in post
+    texts. Scraped posts are often escaped twice (`&amp;#039;`), so decoding repeats until
+    nothing is left (at most three rounds). Only complete entities (with their `;`) are
+    decoded, so a word after a bare `&` stays as written ('&notice', which `html.unescape`
+    would make '¬ice')."""
+    for _ in range(3):
+        decoded = _HTML_ENTITY_RE.sub(lambda m: html.unescape(m[0]), text)
+        if decoded == text:
+            break
+        text = decoded
     return text
 
 
@@ -119,6 +138,7 @@ _CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
 #: the cached chunks with a negation cue among their tokens: posts without one skip
 #: `mark_negation`, which would change nothing.
 _CUE_CHUNKS: set[str] = set()
+_HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
 _CHUNK_BREAK = " \n "

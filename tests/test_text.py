@@ -14,6 +14,7 @@ from pipelines.text import (
     TOKENIZER_VERSION,
     _spacy_chunks,
     counting_terms,
+    decode_html_entities,
     mark_negation,
     normalize_chunks,
     reduce_elongation,
@@ -52,7 +53,14 @@ def test_counting_terms_drop_stop_words_placeholders_and_punctuation():
 
 
 def test_version_was_bumped_for_the_new_rules():
-    assert TOKENIZER_VERSION == "mipulse-tok-2"
+    assert TOKENIZER_VERSION == "mipulse-tok-3"
+
+
+def test_html_entities_are_decoded_before_tokenizing():
+    assert tokenize("Floods &amp; fires &gt; drought &lt;3 &quot;real&quot; it&#39;s bad") == \
+        ["floods", "&", "fires", ">", "drought", "<3", '"', "real", '"', "it", "'s", "bad"]
+    assert "amp" not in counting_terms(tokenize("wind &amp; solar &amp;amp; more"))
+    assert decode_html_entities("&amp;#039;s &#8217; &#x27; R&D &notice &bogus;") == "'s \u2019 ' R&D &notice &bogus;"
 
 
 @pytest.mark.parametrize("tag,words", [
