@@ -35,9 +35,7 @@ MIN_DF = 3
 NEUTRAL_BAND = 0.05
 AUTHOR_SALT = b"reference"
 
-TOKEN_RE = re.compile(
-    r"(?P<url>(?:https?://|www\.)\S+)|(?P<user>@\w+)|(?P<tag>#\w+)"
-    r"|(?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF])|(?P<word>[a-z0-9]+(?:'[a-z]+)?)|(?P<clause>[.,;:!?]+)")
+TOKEN_RE = re.compile(r"(?:https?://|www\.)\S+|@\w+|#\w+|[\U0001F000-\U0001FAFF\u2600-\u27BF]|[a-z0-9]+(?:'[a-z]+)?|[.,;:!?]+")
 ELONGATION_RE = re.compile(r"(.)\1{2,}")
 NEGATION_CUES = frozenset("not no never none nothing nobody nowhere cannot cant dont doesnt didnt isnt arent "
                           "wasnt werent wont wouldnt shouldnt couldnt aint".split())
@@ -51,26 +49,21 @@ over under again further then once here there when where why how all any both ea
 only own same so than too very s t can will just should now d ll m o re ve y ain""".split()) - NEGATION_CUES
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-cased tokens in one regex pass; words after a negation cue carry `_NEG`."""
-    tokens, negated = [], False
-    for match in TOKEN_RE.finditer(ELONGATION_RE.sub(r"\1\1", text.lower())):
-        kind, token = match.lastgroup, match[0]
-        if kind == "url":
-            tokens.append("<url>")
-        elif kind == "user":
-            tokens.append("<user>")
-        elif kind == "clause":
+def counting_terms(text: str) -> set[str]:
+    """The post's distinct content terms, from one regex pass over the lower-cased text;
+    words after a negation cue, up to clause punctuation, carry `_NEG`."""
+    terms, negated = set(), False
+    for token in TOKEN_RE.findall(ELONGATION_RE.sub(r"\1\1", text.lower())):
+        first = token[0]
+        if first in ".,;:!?":
             negated = False
-        elif kind == "word" and (token in NEGATION_CUES or token.endswith("n't")):
+        elif first in "@<" or token.startswith(("http", "www.")):
+            continue  # mentions and links: placeholders, never counted
+        elif token in NEGATION_CUES or token.endswith("n't"):
             negated = True
-        else:
-            tokens.append(token + "_NEG" if negated and kind == "word" else token)
-    return tokens
-
-
-def counting_terms(tokens: list[str]) -> set[str]:
-    return {t for t in tokens if t[0] != "<" and len(t) > 1 and t.removesuffix("_NEG") not in STOP_WORDS}
+        elif token not in STOP_WORDS and len(token) > 1 or not token.isascii():
+            terms.add(token + "_NEG" if negated and first not in "#" and token.isalnum() else token)
+    return terms
 
 
 def npmi(joint: int, a: int, b: int, n: int) -> float:
@@ -99,49 +92,68 @@ def read_posts(paths: list[str]) -> tuple[list[dict], int]:
     return posts, duplicates
 
 
-def count(posts: list[dict], seed_words: frozenset[str]) -> tuple[Counter, Counter, Counter]:
-    """Documents, df(term) and df(term, seed) per (month, platform)."""
-    docs, term_df, pair_df = Counter(), Counter(), Counter()
+def count(posts: list[dict], seed_words: frozenset[str]) -> tuple[Counter, dict, dict]:
+    """Documents, df(term) per (month, platform) and df(term, seed) per (month, platform, seed)."""
+    docs, term_df, pair_df = Counter(), defaultdict(Counter), defaultdict(Counter)
     for post in posts:
         part = (post["month"], post["platform"])
         terms = post["terms"]
         docs[part] += 1
-        term_df.update((part, t) for t in terms)
+        term_df[part].update(terms)
         for seed in terms & seed_words:
-            pair_df.update((part, t, seed) for t in terms)
+            pair_df[part + (seed,)].update(terms)
     return docs, term_df, pair_df
 
 
-def build_lexicon(docs: Counter, term_df: Counter, pair_df: Counter, classes: dict[str, list[str]]) -> dict:
-    """term -> {class: mean nPMI with the class's seeds}, plus sentiment = positive - negative."""
+def build_lexicon(docs: Counter, term_df: dict, pair_df: dict, classes: dict[str, list[str]]) -> dict:
+    """term -> (sentiment, one mean nPMI per emotion, df): mean nPMI with each class's seeds;
+    sentiment is positive minus negative."""
     n = sum(docs.values())
-    df, joint = Counter(), Counter()
-    for (_, term), c in term_df.items():
-        df[term] += c
-    for (_, term, seed), c in pair_df.items():
-        joint[term, seed] += c
+    df, joint = Counter(), defaultdict(Counter)
+    for counter in term_df.values():
+        df.update(counter)
+    for (_, _, seed), counter in pair_df.items():
+        joint[seed].update(counter)
+    present = {name: [s for s in seeds if df[s]] for name, seeds in classes.items()}
     lexicon = {}
     for term, c in df.items():
         if c < MIN_DF:
             continue
-        entry = {name: sum(npmi(joint[term, s], c, df[s], n) for s in seeds if df[s]) / max(1, sum(1 for s in seeds if df[s]))
-                 for name, seeds in classes.items()}
-        entry["sentiment"] = entry.pop("positive") - entry.pop("negative")
-        entry["df"] = c
-        lexicon[term] = entry
+        mean = {name: sum(npmi(joint[s][term], c, df[s], n) for s in seeds) / max(1, len(seeds))
+                for name, seeds in present.items()}
+        lexicon[term] = (mean.pop("positive") - mean.pop("negative"), *mean.values(), c)
     return lexicon
 
 
-def score(post: dict, lexicon: dict, emotions: list[str]) -> dict:
-    hits = [(lexicon[t.removesuffix("_NEG")], t.endswith("_NEG")) for t in post["terms"] if t.removesuffix("_NEG") in lexicon]
-    sentiment = sum(-e["sentiment"] if neg else e["sentiment"] for e, neg in hits) / len(hits) if hits else 0.0
-    evidence = {e: sum(max(0.0, entry[e]) for entry, neg in hits if not neg) for e in emotions}
-    total = sum(evidence.values())
-    return {"platform": post["platform"], "post_id": post["post_id"], "month": post["month"],
-            "sentiment": sentiment,
-            "label": "positive" if sentiment > NEUTRAL_BAND else "negative" if sentiment < -NEUTRAL_BAND else "neutral",
-            **{f"emotion_{e}": (evidence[e] / total if total else None) for e in emotions},
-            "top_emotion": max(evidence, key=evidence.get) if total else None}
+def score(posts: list[dict], lexicon: dict, emotions: list[str]) -> pa.Table:
+    """Sentiment (mean of term scores, negated terms flipped), label, emotion shares."""
+    columns = defaultdict(list)
+    k = len(emotions)
+    for post in posts:
+        total, hits, evidence = 0.0, 0, [0.0] * k
+        for term in post["terms"]:
+            negated = term.endswith("_NEG")
+            entry = lexicon.get(term[:-4] if negated else term)
+            if entry is None:
+                continue
+            hits += 1
+            total += -entry[0] if negated else entry[0]
+            if not negated:
+                for i in range(k):
+                    if entry[i + 1] > 0:
+                        evidence[i] += entry[i + 1]
+        sentiment = total / hits if hits else 0.0
+        weight = sum(evidence)
+        columns["platform"].append(post["platform"])
+        columns["post_id"].append(post["post_id"])
+        columns["month"].append(post["month"])
+        columns["sentiment"].append(sentiment)
+        columns["label"].append("positive" if sentiment > NEUTRAL_BAND else
+                                "negative" if sentiment < -NEUTRAL_BAND else "neutral")
+        for i, emotion in enumerate(emotions):
+            columns[f"emotion_{emotion}"].append(evidence[i] / weight if weight else None)
+        columns["top_emotion"].append(emotions[evidence.index(max(evidence))] if weight else None)
+    return pa.table(columns)
 
 
 def main() -> None:
@@ -167,26 +179,31 @@ def main() -> None:
     posts, duplicates = read_posts(sorted({p for pattern in args.input for p in glob.glob(pattern)}))
     stage("read")
     for post in posts:
-        post["terms"] = counting_terms(tokenize(post["text"]))
+        post["terms"] = counting_terms(post["text"])
     stage("tokenize")
     docs, term_df, pair_df = count(posts, seed_words)
     stage("count")
     lexicon = build_lexicon(docs, term_df, pair_df, classes)
     stage("lexicon")
-    scores = [score(p, lexicon, emotions) for p in posts]
+    scores = score(posts, lexicon, emotions)
     stage("score")
     tables = {
         "posts": pa.Table.from_pylist([{k: p[k] for k in ("platform", "post_id", "created_at", "author_key", "text")}
                                        for p in posts]),
-        "post_scores": pa.Table.from_pylist(scores),
-        "term_counts": pa.table({"month": [k[0][0] for k in term_df], "platform": [k[0][1] for k in term_df],
-                                 "term": [k[1] for k in term_df], "df": list(term_df.values())}),
-        "pair_counts": pa.table({"month": [k[0][0] for k in pair_df], "platform": [k[0][1] for k in pair_df],
-                                 "term": [k[1] for k in pair_df], "seed": [k[2] for k in pair_df],
-                                 "df": list(pair_df.values())}),
+        "post_scores": scores,
+        "term_counts": pa.table({"month": [m for (m, _), c in term_df.items() for _ in c],
+                                 "platform": [p for (_, p), c in term_df.items() for _ in c],
+                                 "term": [t for c in term_df.values() for t in c],
+                                 "df": [v for c in term_df.values() for v in c.values()]}),
+        "pair_counts": pa.table({"month": [m for (m, _, _), c in pair_df.items() for _ in c],
+                                 "platform": [p for (_, p, _), c in pair_df.items() for _ in c],
+                                 "seed": [s for (_, _, s), c in pair_df.items() for _ in c],
+                                 "term": [t for c in pair_df.values() for t in c],
+                                 "df": [v for c in pair_df.values() for v in c.values()]}),
         "doc_counts": pa.table({"month": [k[0] for k in docs], "platform": [k[1] for k in docs],
                                 "posts": list(docs.values())}),
-        "lexicon": pa.Table.from_pylist([{"term": t, **e} for t, e in lexicon.items()]),
+        "lexicon": pa.table({"term": list(lexicon), **{name: [e[i] for e in lexicon.values()] for i, name in
+                                                        enumerate(["sentiment", *emotions, "df"])}}),
     }
     for name, table in tables.items():
         pq.write_table(table, out / f"{name}.parquet")
@@ -198,7 +215,7 @@ def main() -> None:
         con.execute("COMMIT")
     stage("load")
     print(f"{len(posts)} posts ({duplicates} duplicates), {len(lexicon)} lexicon terms, "
-          f"{len(pair_df)} (partition, term, seed) counts")
+          f"{sum(map(len, pair_df.values()))} (partition, term, seed) counts")
     for name, cpu, wall in stages + [("total", sum(s[1] for s in stages), sum(s[2] for s in stages))]:
         print(f"{name:10s} {cpu:7.2f} s CPU {wall:7.2f} s wall")
 
