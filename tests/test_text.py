@@ -53,7 +53,7 @@ def test_counting_terms_drop_stop_words_placeholders_and_punctuation():
 
 
 def test_version_was_bumped_for_the_new_rules():
-    assert TOKENIZER_VERSION == "mipulse-tok-3"
+    assert TOKENIZER_VERSION == "mipulse-tok-4"
 
 
 def test_html_entities_are_decoded_before_tokenizing():
