@@ -80,6 +80,8 @@ def _spacy_tokenizer() -> Tokenizer:
 
 def tokenize(text: str) -> list[str]:
     """Normalize and tokenize one post; negated tokens carry the `_NEG` suffix."""
+    if len(_CHUNKS) > CHUNK_CACHE_SIZE:  # between posts: the post's chunks stay consistent
+        clear_caches()
     chunks = _placeholders(text).split()
     tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
     return tokens if _CUE_CHUNKS.isdisjoint(chunks) else mark_negation(tokens)
@@ -170,8 +172,6 @@ def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
     Most chunks are a word with at most some punctuation at its ends (`_affixed_pieces`);
     their pieces are spaCy's without asking spaCy for each one.
     """
-    if len(_CHUNKS) > CHUNK_CACHE_SIZE:
-        clear_caches()
     special_cases = _spacy_tokenizer().rules
     normalized: dict[str, tuple[str, ...]] = {}
     rest = []

@@ -123,3 +123,12 @@ _WORDS = st.one_of(st.text(alphabet=string.ascii_letters, min_size=1, max_size=8
 def test_words_with_punctuated_ends_that_skip_spacy_get_the_tokens_spacy_gives(chunks):
     chunks = list(dict.fromkeys(chunks))
     assert normalize_chunks(chunks) == _spacy_chunks(chunks)
+
+
+def test_a_full_chunk_cache_is_emptied_between_posts_never_inside_one(monkeypatch):
+    import pipelines.text as text_module
+
+    monkeypatch.setattr(text_module, "CHUNK_CACHE_SIZE", 2)
+    tokenize("warm the cache with several chunks")
+    assert tokenize("I do not like rain") == ["i", "do", "not", "like_NEG", "rain_NEG"]
+    assert tokenize("I do not like rain") == ["i", "do", "not", "like_NEG", "rain_NEG"]
