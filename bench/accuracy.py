@@ -178,8 +178,8 @@ def climate(data: Path, work: Path) -> dict:
     with duckdb.connect(str(work / "climate.duckdb"), read_only=True) as con:
         shares = con.execute("SELECT year, sentiment_label, round(100 * sum(n) / sum(sum(n)) OVER (PARTITION BY year), 1) "
                              "FROM yearly_sentiment_share GROUP BY year, sentiment_label ORDER BY 1, 2").fetchall()
-        emotions = con.execute("SELECT year, dominant_emotion, count(*) FROM post_scores JOIN posts USING "
-                               "(platform, post_id) GROUP BY ALL ORDER BY 1, 2").fetchall()
+        emotions = con.execute("SELECT left(month, 4) AS year, dominant_emotion, count(*) FROM post_scores "
+                               "GROUP BY ALL ORDER BY 1, 2").fetchall()
         df = dict(con.execute("SELECT term, sum(df) FROM term_counts GROUP BY term").fetchall())
         lexicon = con.execute(f"SELECT term, sentiment, {', '.join(EMOTIONS)}, source FROM lexicon "
                               "WHERE layer = 'general'").fetchall()
