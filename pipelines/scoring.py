@@ -158,7 +158,7 @@ class PostEvidence:
         """Summed emotion weight of the post's un-negated general-layer terms, optionally gated by polarity."""
         mass = [0.0] * len(EMOTIONS)
         general = self.lexicon.general
-        for term in self.terms:
+        for term in sorted(self.terms):  # a fixed order: float sums then agree across processes
             entry = general.get(term)
             if entry is not None:
                 mass = [m + v for m, v in zip(mass, entry.emotion_evidence)]
