@@ -107,7 +107,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
 
     summary = run_flow(
         inputs=args.input, db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
-        input_format=args.format, default_platform=args.platform, author_salt=args.author_salt,
+        input_format=args.format, default_platform=args.platform,
         columns=args.columns, undated_as=args.undated_as,
         aggregation=args.aggregation,
         min_df=args.min_df, smoothing_k=args.smoothing_k, context_alpha=args.context_alpha,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import glob
 import os
-import secrets
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from pathlib import Path
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 import sql
@@ -25,6 +25,7 @@ from flows.artifacts import failure_markdown, run_markdown
 from flows.db import RunRecord, load_run, query
 from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
                                needs_loading, run_partitions)
+from flows.keys import FINGERPRINT_OPTION, secret_for
 from flows.report import render_report
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
@@ -35,7 +36,6 @@ from pipelines.sources import SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import PostWindow
 
-SALT_ENV = "MIPULSE_AUTHOR_SALT"
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 
 
@@ -59,18 +59,6 @@ class RunSummary:
 def new_run_id() -> str:
     """Sortable and unique: UTC time plus a random suffix."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-
-
-def salt_for(db_path: str) -> str:
-    """The salt for author hashes: $MIPULSE_AUTHOR_SALT, else a random one kept beside the DB."""
-    if os.environ.get(SALT_ENV):
-        return os.environ[SALT_ENV]
-    salt_file = Path(f"{db_path}.salt")
-    if not salt_file.exists():
-        salt_file.parent.mkdir(parents=True, exist_ok=True)
-        salt_file.write_text(secrets.token_hex(16))
-        salt_file.chmod(0o600)
-    return salt_file.read_text().strip()
 
 
 def _run_name() -> str:
@@ -117,7 +105,7 @@ def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: Post
     return sorted(extra)
 
 
-@task
+@task(persist_result=False, cache_policy=NO_CACHE)  # its input holds the author-key secret
 def run_beam_job(settings: JobSettings, beam_args: list[str]) -> str:
     """Run the Beam job into a fresh run folder (not retried: a re-run starts a new folder)."""
     run_job(settings, beam_args)
@@ -178,7 +166,6 @@ def run_flow(
     seeds: str | None = None,
     input_format: str = "auto",
     default_platform: str | None = None,
-    author_salt: str | None = None,
     columns: str | None = None,
     undated_as: str | None = None,
     aggregation: str = "mean",
@@ -209,6 +196,7 @@ def run_flow(
     window = PostWindow(from_month, to_month, tuple(platforms or ()))
     if runner:
         beam_args = [f"--runner={runner}", *(beam_args or [])]
+    secret, key_fingerprint = secret_for(db)  # never a parameter: those are stored and shown
     found = discover_inputs(inputs)
     selected = select_inputs(db, found, window, incremental)
     if not selected:
@@ -222,7 +210,7 @@ def run_flow(
         inputs=tuple(files),
         output=str(run_dir),
         seeds=load_seeds(seeds),
-        source=SourceOptions(input_format, default_platform, author_salt or salt_for(db), columns, undated_as),
+        source=SourceOptions(input_format, default_platform, secret, columns, undated_as),
         lexicon=LexiconOptions(aggregation, min_df, Smoothing(smoothing_k, context_alpha)),
         scoring=ScoringOptions(neutral_band),
         window=window,
@@ -246,7 +234,7 @@ def run_flow(
                "aggregation": aggregation, "min_df": min_df, "smoothing_k": smoothing_k,
                "context_alpha": context_alpha, "neutral_band": neutral_band,
                "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms),
-               "incremental": incremental}
+               "incremental": incremental, FINGERPRINT_OPTION: key_fingerprint}
     record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION)
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}

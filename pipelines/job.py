@@ -16,12 +16,14 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.anchors import anchors_in_post, find_topics
+from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
 from pipelines.counting import CountPresence
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon
 from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions
+from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
 from pipelines.pmi import Smoothing
 from pipelines.scoring import ScoringOptions, score_post
@@ -139,7 +141,6 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--undated-as", default=None, metavar="YYYY-MM",
                         help="month given to records without any created_at (default: reject them)")
     parser.add_argument("--platform", default=None, help="platform for records that lack one")
-    parser.add_argument("--author-salt", default=None, help="salt for hashing author handles")
     parser.add_argument("--aggregation", default="mean", choices=SEED_AGGREGATIONS,
                         help="seed association: mean nPMI over seed words, or nPMI with the seed set")
     parser.add_argument("--min-df", type=int, default=3, help="minimum posts per lexicon term")
@@ -159,7 +160,7 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
         inputs=tuple(args.input),
         output=output,
         seeds=load_seeds(args.seeds),
-        source=SourceOptions(args.format, args.platform, args.author_salt or "", args.columns, args.undated_as),
+        source=SourceOptions(args.format, args.platform, read_secret(), args.columns, args.undated_as),
         lexicon=LexiconOptions(args.aggregation, args.min_df, Smoothing(args.smoothing_k, args.context_alpha)),
         scoring=ScoringOptions(args.neutral_band),
         window=PostWindow(args.from_month, args.to_month, tuple(args.platforms or ())),
@@ -167,7 +168,11 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    """Beam options from leftover flags, with the in-process runner unless one is named."""
+    """Beam options from leftover flags, with the in-process runner unless one is named.
+
+    Also keeps the in-process runner's worker servers (multi_processing mode) on loopback.
+    """
+    bind_beam_servers_to_loopback()
     if not any(a == "--runner" or a.startswith("--runner=") for a in beam_args):
         beam_args = [f"--runner={DEFAULT_RUNNER}", *beam_args]
     return PipelineOptions(beam_args, save_main_session=False)
