@@ -76,7 +76,7 @@ def csv_with_stray_quote(records: int = 50, stray_at: int = 10) -> bytes:
     lines = ["id,platform,author,text,created_at"]
     for i in range(1, records + 1):
         quote = '"' if i == stray_at else ""
-        lines.append(f"{i},twitter,writer_{i},{quote}post number {i},2020-01-0{1 + i % 9}")
+        lines.append(f"{i},youtube,writer_{i},{quote}post number {i},2020-01-0{1 + i % 9}")
     return ("\n".join(lines) + "\n").encode()
 
 
