@@ -107,8 +107,18 @@ def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: Post
 
 @task(persist_result=False, cache_policy=NO_CACHE)  # its input holds the author-key secret
 def run_beam_job(settings: JobSettings, beam_args: list[str]) -> str:
-    """Run the Beam job into a fresh run folder (not retried: a re-run starts a new folder)."""
-    run_job(settings, beam_args)
+    """Run the Beam job into a fresh run folder (not retried: a re-run starts a new folder).
+
+    Prefect logs and pickles a failed flow's exception (always, whatever persist_result
+    says), so an error whose text holds the author-key secret is raised without it.
+    """
+    try:
+        run_job(settings, beam_args)
+    except Exception as exc:
+        secret = settings.source.author_salt
+        if secret and (secret in str(exc) or secret in repr(exc)):
+            raise RuntimeError(f"{type(exc).__name__}: {str(exc).replace(secret, '<author key>')}") from None
+        raise
     return settings.output
 
 

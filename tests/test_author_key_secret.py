@@ -99,3 +99,24 @@ def test_the_secret_is_never_a_flag_or_a_flow_parameter(key_file, monkeypatch):
         settings_from_args(args, "out")
     monkeypatch.setenv(SECRET_ENV, "from the environment")
     assert settings_from_args(args, "out").source.author_salt == "from the environment"
+
+
+def test_a_failed_beam_task_raises_no_secret_for_prefect_to_log_or_pickle(monkeypatch, tmp_path):
+    import pickle
+
+    import flows.run_flow
+    from pipelines.config import load_seeds
+    from pipelines.job import JobSettings
+    from pipelines.sources import SourceOptions
+
+    secret = "the-secret-of-this-test"
+
+    def failing_job(settings, beam_args):
+        raise UnicodeEncodeError("utf-8", f"{secret}\x00twitter\x00handle\ud800", 40, 41, "surrogates not allowed")
+
+    monkeypatch.setattr(flows.run_flow, "run_job", failing_job)
+    settings = JobSettings(("in.jsonl",), str(tmp_path / "run"), load_seeds(None), SourceOptions(author_salt=secret))
+    with pytest.raises(RuntimeError) as raised:
+        flows.run_flow.run_beam_job.fn(settings, [])
+    assert "UnicodeEncodeError" in str(raised.value)
+    assert secret not in str(raised.value) and secret.encode() not in pickle.dumps(raised.value)
