@@ -149,7 +149,7 @@ COMMENT ON COLUMN posts.platform IS 'twitter, reddit, youtube, or the platform g
 COMMENT ON COLUMN posts.post_id IS 'The platform''s id of the post (unique within the platform).';
 COMMENT ON COLUMN posts.month IS 'Partition month YYYY-MM of created_at (UTC).';
 COMMENT ON COLUMN posts.created_at IS 'Creation time, UTC.';
-COMMENT ON COLUMN posts.author_key IS 'Salted SHA-256 of the author handle (salt kept beside the database); never the handle itself.';
+COMMENT ON COLUMN posts.author_key IS 'Keyed, slow hash of (platform, author handle): scrypt of HMAC-SHA256 with the author key, which is kept outside the database (see author_key_scheme, docs/privacy.md); never the handle itself.';
 COMMENT ON COLUMN posts.text IS 'Post text as published.';
 COMMENT ON COLUMN posts.lang IS 'Language code when the source gives one.';
 COMMENT ON COLUMN posts.parent_id IS 'Id of the post replied to or commented on, when any.';

@@ -92,7 +92,8 @@ def test_the_secret_is_never_a_flag_or_a_flow_parameter(key_file, monkeypatch):
 
     parser = argparse.ArgumentParser()
     add_job_arguments(parser)
-    assert not any("salt" in option or "secret" in option for option in parser._option_string_actions)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--input", "x.jsonl", "--author-salt", "visible-in-ps"])
     assert not any("salt" in name or "secret" in name for name in inspect.signature(run_flow.fn).parameters)
     args = parser.parse_args(["--input", "x.jsonl"])
     with pytest.raises(AuthorKeyError, match="no author key"):  # python -m pipelines.job: no silent ""
@@ -120,3 +121,11 @@ def test_a_failed_beam_task_raises_no_secret_for_prefect_to_log_or_pickle(monkey
         flows.run_flow.run_beam_job.fn(settings, [])
     assert "UnicodeEncodeError" in str(raised.value)
     assert secret not in str(raised.value) and secret.encode() not in pickle.dumps(raised.value)
+
+
+def test_the_old_secret_flag_is_refused_not_passed_on_to_beam(capsys):
+    from flows.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["run", "--input", "x.jsonl", "--db", "m.duckdb", "--author-salt", "visible-in-ps"])
+    assert "MIPULSE_AUTHOR_SALT" in capsys.readouterr().err
