@@ -30,7 +30,7 @@ ROWS: list[tuple[str, str, bool]] = []
 def run(work: Path, inputs: list[Path], db: Path, env: dict | None = None, extra: list[str] = ()) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith("MIPULSE_AUTHOR")}
     base.update({"PREFECT_HOME": str(work / "prefect"), "MIPULSE_AUTHOR_KEY_FILE": str(work / "key" / "author.key"),
-                 "PYTHONPATH": str(Path.cwd())})
+                 "PYTHONPATH": str(Path.cwd()), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"})
     return subprocess.run([sys.executable, "-m", "flows.cli", "run", "--no-report", "--db", str(db),
                            "--input", *map(str, inputs), *extra], env={**base, **(env or {})},
                           capture_output=True, text=True, timeout=900)
@@ -214,8 +214,9 @@ def zst_tail(work: Path) -> None:
     records = [{"id": f"c{i}", "body": f"comment {i} about weather {i * 7}", "author": "u", "created_utc": 1600000000 + i,
                 "subreddit": "climate"} for i in range(60_000)]
     three = work / "three.zst"
+    three_records = [{**r, "id": f"other{i}"} for i, r in enumerate(records[:3])]  # not duplicates of the big file's
     three.write_bytes(zstandard.ZstdCompressor().compress(
-        "".join(json.dumps(r) + "\n" for r in records[:3]).encode()) + b"garbage" * 10)
+        "".join(json.dumps(r) + "\n" for r in three_records).encode()) + b"garbage" * 10)
     damaged = bytearray(zstandard.ZstdCompressor().compress("".join(json.dumps(r) + "\n" for r in records).encode()))
     damaged[len(damaged) // 2: len(damaged) // 2 + 64] = bytes(64)
     big = work / "damaged.zst"
@@ -231,11 +232,16 @@ def zst_tail(work: Path) -> None:
           and got["damaged.zst"][2] == 1)
 
 
+CASES = {case.__name__: case for case in (surrogates, stray_quote, salt_changes, excerpts_and_mentions,
+                                         zst_tail, unreadable)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--work", default="/tmp/mipulse-input-probe")
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
     args = parser.parse_args()
-    for case in (surrogates, stray_quote, salt_changes, excerpts_and_mentions, zst_tail, unreadable):
+    for case in (CASES[name] for name in args.cases):
         work = Path(args.work) / case.__name__
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)

@@ -1,9 +1,9 @@
 """Author keys: a keyed, deliberately slow hash of (platform, handle), and its secret key.
 
-    author_key = scrypt(HMAC-SHA256(secret, platform NUL handle), n=2**8, r=8, p=1)[:12], hex
+    author_key = scrypt(HMAC-SHA256(secret, platform NUL handle), n=2**5, r=8, p=1)[:12], hex
 
 Without the secret, a key cannot be matched to a handle at all (HMAC). With the secret,
-each guessed handle costs one scrypt evaluation (256 KiB of memory) instead of one SHA-256.
+each guessed handle costs one scrypt evaluation (32 KiB of memory) instead of one SHA-256.
 The run pays that cost once per distinct author per process (`functools.lru_cache`), not
 once per post; docs/privacy.md gives the measured cost and what this does not protect.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 SECRET_ENV = "MIPULSE_AUTHOR_SALT"
 KEY_FILE_ENV = "MIPULSE_AUTHOR_KEY_FILE"
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**8, 8, 1  # 128 * r * n = 256 KiB per evaluation
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**5, 8, 1  # 128 * r * n = 32 KiB per evaluation; cost: docs/privacy.md
 KEY_BYTES = 12  # 24 hex characters, as before
 CACHED_AUTHORS = 1 << 17
 SCHEME = f"hmac-sha256+scrypt(n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P})"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 REDACTED = '"<redacted>"'
+REDACTED_WORD = "<redacted>"  # a bare word (not JSON), shown unquoted to keep the shape
 # Values shown wherever they appear: the post's text, time, language and kind.
 SHOWN_ANYWHERE = frozenset({
     "text", "full_text", "body", "title", "selftext", "textOriginal", "textDisplay", "description",
@@ -48,7 +49,7 @@ def allowed_values(raw: str) -> str:
         elif kind in ("string", "number"):
             token = token if _shown(key, depth) else REDACTED
         elif kind == "other":
-            token = REDACTED
+            token = REDACTED_WORD
         out.append(token)
     return "".join(out)
 
