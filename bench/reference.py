@@ -23,19 +23,18 @@ from pipelines.counting import (
     merge_counters,
     new_counters,
 )
-from pipelines.induce import shard_entries
-from pipelines.job import POST_FIELDS, prepare_post, score_rows
-from pipelines.lexicon import LexiconOptions, lexicon_version
+from pipelines.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_rows, with_default_calibration
 from pipelines.manifest import write_manifest
 from pipelines.posts import Reject
-from pipelines.scoring import ScoringOptions
+from pipelines.prepare import PostPreparer
+from pipelines.text import TOKENIZER_VERSION
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow, rows_to_arrow
 from pipelines.sources import SourceOptions, read_records
 
 
 def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
-                  source: SourceOptions = SourceOptions(), lexicon: LexiconOptions = LexiconOptions(),
-                  scoring: ScoringOptions = ScoringOptions()) -> int:
+                  source: SourceOptions = SourceOptions(), spec: LexiconSpec = LexiconSpec()) -> int:
     """Write the same Parquet tables as the Beam job into `output`; returns posts kept."""
     files = sorted({f for p in patterns for f in glob.glob(p)})
     posts: dict[tuple[str, str], dict] = {}
@@ -55,26 +54,29 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
                     row["accepted"] += 1
                     posts[(item["platform"], item["post_id"])] = item
 
-    prepared = [prepare_post(p, seeds) for p in posts.values()]
+    prepare = PostPreparer(seeds)
+    prepared = [prepare(p) for p in posts.values()]
     counters = new_counters()
     for post in prepared:
         count_post(counters, post)
 
     n = sum(c[None] for c in counters[TOTALS].values())
     anchor_df = merge_counters(counters[ANCHORS].values())
-    entries = shard_entries(merge_counters(counters[TERMS].values()), merge_counters(counters[PAIRS].values()),
-                            n, anchor_df, seeds, lexicon)
-    version = lexicon_version(seeds, lexicon, [(m, p, c[None]) for (m, p), c in counters[TOTALS].items()])
+    metadata = {"kind": "default", "sources": list(spec.sources), "options": spec.as_dict(),
+                "seeds": seeds.fingerprint, "tokenizer": TOKENIZER_VERSION}
+    lexicon = with_default_calibration(build_lexicon_from_counts(
+        merge_counters(counters[TERMS].values()), anchor_df, merge_counters(counters[PAIRS].values()), n, seeds,
+        spec, metadata))
 
     tables = {
         "posts": rows_to_arrow("posts", [{k: p[k] for k in POST_FIELDS} for p in posts.values()]),
-        "post_scores": rows_to_arrow("post_scores", score_rows(prepared, {e.term: e for e in entries},
-                                                               version, scoring)),
+        "post_scores": rows_to_arrow("post_scores", score_rows(prepared, lexicon)),
         **{table: pa.concat_tables([counts_to_arrow(name, partition, counter)
                                     for partition, counter in counters[name].items()]
                                    or [rows_to_arrow(table, [])])
            for name, table in COUNT_TABLES.items()},
-        "lexicon": rows_to_arrow("lexicon", [{"lexicon_version": version, **e.as_row()} for e in entries]),
+        "lexicon": rows_to_arrow("lexicon", lexicon_rows(lexicon)),
+        "lexicons": rows_to_arrow("lexicons", [lexicon_header(lexicon)]),
         "rejects": rows_to_arrow("rejects", rejects),
         "file_accounting": rows_to_arrow("file_accounting", list(accounting.values())),
     }

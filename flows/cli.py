@@ -14,6 +14,8 @@ from typing import Any, Sequence
 # Prefect without a server starts a temporary local one; no analytics from it.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Its default 20 s start-up limit fails runs on a busy 2-core machine; waiting longer costs nothing.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                      "(default: mipulse-out beside the DB)")
     run.add_argument("--runner", default=None, help="Beam runner (default: FnApiRunner, in-process)")
     run.add_argument("--no-report", action="store_true", help="skip the charts")
+    run.add_argument("--rebuild-lexicon", action="store_true",
+                     help="build a new default lexicon from this run's posts even if --db has one in force "
+                          "(the report then warns that partitions carry different lexicons)")
     run.add_argument("--incremental", action="store_true",
                      help="skip input files already loaded unchanged (size and mtime) for this window")
     run.add_argument("--wait-for-writer", action="store_true",
@@ -82,15 +87,43 @@ def _parser() -> argparse.ArgumentParser:
     schedule.add_argument("--deployment", nargs="+", default=None, help="serve only these deployments")
     schedule.set_defaults(handler=_schedule)
 
-    evaluate = sub.add_parser("evaluate", help="score labelled posts; compare with VADER / EmoLex")
+    evaluate = sub.add_parser("evaluate", help="score labelled posts as `run` would; compare with VADER / EmoLex")
     evaluate.add_argument("--test", required=True, help="labelled JSONL (text + label or labels)")
-    evaluate.add_argument("--train", default=None, help="labelled JSONL (supervised) or corpus (seed)")
-    evaluate.add_argument("--mode", default="supervised", choices=("seed", "supervised"))
+    source = evaluate.add_mutually_exclusive_group()
+    source.add_argument("--train", default=None, help="labelled JSONL: build a supervised lexicon from it "
+                        "(test posts left out); default: the default lexicon of the test posts' own texts")
+    source.add_argument("--lexicon", default=None, help="score with this lexicon file")
     evaluate.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"))
-    evaluate.add_argument("--emotions", default="ekman", choices=("ekman", "plutchik"),
-                          help="emotion label set (GoEmotions maps to Ekman's six)")
+    evaluate.add_argument("--emotions", default="plutchik", choices=("ekman", "plutchik"),
+                          help="emotion label set of the gold labels (GoEmotions maps to Ekman's six)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=_evaluate)
+
+    lexicon = sub.add_parser("lexicon", help="build lexicon files to read, edit, ship and score with")
+    lexicon_sub = lexicon.add_subparsers(dest="lexicon_command", required=True)
+    build = lexicon_sub.add_parser("build", help="the default lexicon of an unlabelled corpus (--input), "
+                                   "or a supervised one from labelled posts (--train)")
+    corpus = build.add_mutually_exclusive_group(required=True)
+    corpus.add_argument("--input", nargs="+", help="posts (files or globs, any format `run` reads)")
+    corpus.add_argument("--train", help="labelled JSONL (text + label or labels)")
+    build.add_argument("--out", required=True, help="lexicon file to write (Parquet)")
+    build.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"), help="with --train")
+    build.add_argument("--emotions", default="plutchik", choices=("ekman", "plutchik"),
+                       help="with --train --task emotion: the label set (GoEmotions maps to Ekman's six)")
+    build.add_argument("--leave-out", default=None, metavar="FILE",
+                       help="with --train: posts also in this labelled file are not counted (honest evaluation)")
+    build.add_argument("--no-priors", action="store_true",
+                       help="with --train: the supervised layer alone, without VADER / EmoLex priors")
+    build.add_argument("--format", default="auto", help="with --input: input format (as for run)")
+    build.add_argument("--platform", default=None, help="with --input: platform of records without one")
+    build.add_argument("--undated-as", default=None, metavar="YYYY-MM", help="with --input: month of undated records")
+    build.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
+    build.set_defaults(handler=_lexicon_build)
+    export = lexicon_sub.add_parser("export", help="write a lexicon stored in a database to a file")
+    export.add_argument("--db", required=True)
+    export.add_argument("--version", default=None, help="lexicon version (default: the one in force)")
+    export.add_argument("--out", required=True, help="lexicon file to write (Parquet)")
+    export.set_defaults(handler=_lexicon_export)
     return parser
 
 
@@ -109,9 +142,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         inputs=args.input, db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
         input_format=args.format, default_platform=args.platform,
         columns=args.columns, undated_as=args.undated_as,
-        aggregation=args.aggregation,
-        min_df=args.min_df, smoothing_k=args.smoothing_k, context_alpha=args.context_alpha,
-        neutral_band=args.neutral_band, report=not args.no_report, runner=args.runner,
+        lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df, report=not args.no_report, runner=args.runner,
         from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
         incremental=args.incremental, wait_for_writer=args.wait_for_writer,
     )
@@ -175,15 +206,43 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.evaluate import EvaluateOptions, evaluate, format_report
+    from flows.evaluate import EvaluateOptions, evaluate, format_report, report_json
 
-    report = evaluate(EvaluateOptions(test=args.test, train=args.train, mode=args.mode, task=args.task,
+    report = evaluate(EvaluateOptions(test=args.test, train=args.train, lexicon=args.lexicon, task=args.task,
                                       emotion_set=args.emotions))
-    if args.json:
-        print(json.dumps({k: report[k] for k in ("accuracy", "macro_f1", "macro_recall", "per_class",
-                                                 "baseline")}, default=_json_value))
-    else:
-        print(format_report(report))
+    print(report_json(report) if args.json else format_report(report))
+    return 0
+
+
+def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
+    from pipelines.config import load_seeds
+    from pipelines.induce import LexiconSpec
+    from pipelines.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
+    from pipelines.sources import SourceOptions
+
+    seeds = load_seeds(args.seeds)
+    if args.train:
+        spec = LexiconSpec(sources=("supervised",) if args.no_priors else ("supervised", "priors"))
+        summary = build_supervised_lexicon(SupervisedSettings(args.train, args.out, args.task, args.emotions, spec,
+                                                              args.leave_out), seeds)
+        print(f"lexicon {summary['version']}: {summary['posts']} labelled posts ({summary['left_out']} left out), "
+              f"classes {', '.join(summary['classes'])}, terms {summary['terms']} -> {args.out}")
+        return 0
+    if args.leave_out:
+        raise ValueError("--leave-out goes with --train")
+    version = build_default_lexicon(args.input, args.out, seeds,
+                                    SourceOptions(args.format, args.platform, undated_as=args.undated_as))
+    print(f"lexicon {version} -> {args.out}")
+    return 0
+
+
+def _lexicon_export(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.lexicon_store import export_lexicon, lexicon_in_force
+
+    version = args.version or lexicon_in_force(args.db)
+    if version is None:
+        raise ValueError(f"{args.db}: no lexicon in force (no run has scored posts there)")
+    print(f"lexicon {export_lexicon(args.db, version, args.out)} -> {args.out}")
     return 0
 
 

@@ -74,6 +74,7 @@ def render_report(
         topic_terms = _query(con, "report_topic_terms.sql",
                              {"from_year": from_year, "to_year": to_year, "per_topic": 3})
         runs = con.execute("SELECT run_id, lexicon_version, accepted FROM runs ORDER BY run_id DESC").fetchall()
+        versions = _query(con, "lexicon_versions_by_partition.sql", {})
     window = _window_label(from_year, to_year, platform)
     charts = [
         (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window),
@@ -82,9 +83,9 @@ def render_report(
          "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence."),
         (_plot_topics(topics, out_dir / TOPIC_FILE, window), "Posts carrying each topic's keywords, per year."),
         (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window, _no_data),
-         "The terms most associated with the positive and with the negative seed words within each year."),
+         "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's posts)."),
         (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window, _no_data),
-         "Terms whose sentiment association changed most between the earlier and the later half of the window "
+         "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
          "(grey: earlier; arrow head: later)."),
     ]
     tables = [
@@ -93,7 +94,7 @@ def render_report(
         ("Top nPMI terms per topic and year (all platforms)", report_html.topic_terms_table(topic_terms)),
         ("Emotion drift: largest changes per emotion", report_html.emotion_drift_table(drift)),
     ]
-    html = report_html.write_html(out_dir, f"mipulse report{window}", report_html.generated_line(db_path, runs),
+    html = report_html.write_html(out_dir, f"mipulse report{window}", report_html.generated_line(db_path, runs, versions),
                                   charts, tables)
     return [path for path, _ in charts] + [html]
 

@@ -44,14 +44,25 @@ def write_html(out_dir: Path, title: str, meta: list[str], figures: list[tuple[P
     return path
 
 
-def generated_line(db_path: Path, runs: list[tuple]) -> list[str]:
+def generated_line(db_path: Path, runs: list[tuple], versions: list[Row] = ()) -> list[str]:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"Database {db_path} · generated {now}"]
     if runs:
         run_id, lexicon_version, accepted = runs[0]
         lines.append(f"Latest run {run_id} · lexicon {lexicon_version} · {accepted:,} posts accepted "
                      f"· {len(runs)} run(s) loaded")
+    if len(versions) > 1:
+        lines.append(lexicon_warning(versions))
     return lines
+
+
+def lexicon_warning(versions: list[Row]) -> str:
+    """The loud line a report carries when its posts were scored with different lexicons."""
+    parts = [f"{v['lexicon_version']} ({v['first_month']}..{v['last_month']}, {', '.join(v['platforms'])}: "
+             f"{v['posts']:,} posts)" for v in versions]
+    return (f"WARNING: these posts were scored with {len(versions)} different lexicons: {'; '.join(parts)}. "
+            "Shares of partitions scored with different lexicons are not comparable; re-run every input with "
+            "one lexicon (mipulse run --lexicon FILE) to compare them.")
 
 
 def table(headers: list[str], rows: list[list[Any]], left: int = 1) -> str:

@@ -1,8 +1,8 @@
 """Lexicon charts of the report: the most positive / negative terms of each year and the
 terms whose sentiment drifted most between the first and the second half of the window.
 
-Both come from the additive counts through the seed-class table macros of ``sql/pmi.sql``
-(``lexicon_window``, ``lexicon_drift``), so any window of years and any platform works.
+Both come from the additive counts of the window (`flows.window_lexicon`), turned into a
+lexicon by the same engine that scored the posts, so any window of years and platform works.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 from matplotlib.figure import Figure
 
-import sql
+from flows.window_lexicon import window_lexicon
+from pipelines.config import load_seeds
 
 TOP_TERMS_FILE = "top_terms_by_year.png"
 DRIFT_FILE = "sentiment_drift.png"
@@ -29,20 +30,25 @@ POSITIVE, NEGATIVE, BEFORE = "#2a9d4b", "#d1495b", "#8d99ae"
 Row = dict[str, Any]
 
 
-def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[Row]:
-    cursor = con.execute(sql.read(name), params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+def _ranked(lexicon, min_df: int) -> list[Row]:
+    """General-layer terms of a window lexicon with their df and sentiment, carriers only."""
+    return [{"term": e.term, "df": e.df, "sentiment": e.sentiment} for e in lexicon.general.values()
+            if e.df >= min_df and e.sentiment and (any(ch.isalpha() for ch in e.term) or not e.term.isascii())]
 
 
 def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform: str | None) -> dict[int, list[Row]]:
-    """{year: rows (term, df, sentiment, side)} for the last MAX_YEAR_PANELS years."""
-    return {
-        year: _query(con, "report_top_terms.sql", {
-            "from_month": f"{year:04d}-01", "to_month": f"{year:04d}-12", "platform": platform,
-            "min_df": YEAR_MIN_DF, "per_side": TERMS_PER_SIDE})
-        for year in years[-MAX_YEAR_PANELS:]
-    }
+    """{year: rows (term, df, sentiment, side)} for the last MAX_YEAR_PANELS years: the year's
+    own lexicon (the engine on that year's counts), TERMS_PER_SIDE each way."""
+    seeds = load_seeds()
+    out = {}
+    for year in years[-MAX_YEAR_PANELS:]:
+        lexicon = window_lexicon(con, seeds, f"{year:04d}-01", f"{year:04d}-12", platform)
+        rows = _ranked(lexicon, YEAR_MIN_DF) if lexicon else []
+        up = sorted((r for r in rows if r["sentiment"] > 0), key=lambda r: (-r["sentiment"], r["term"]))
+        down = sorted((r for r in rows if r["sentiment"] < 0), key=lambda r: (r["sentiment"], r["term"]))
+        out[year] = ([{**r, "side": "positive"} for r in up[:TERMS_PER_SIDE]]
+                     + [{**r, "side": "negative"} for r in down[:TERMS_PER_SIDE]])
+    return out
 
 
 def halves(years: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -56,14 +62,24 @@ def halves(years: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[int, int]],
           platform: str | None) -> list[Row]:
+    """The DRIFT_TERMS terms whose sentiment changed most between the two periods' lexicons."""
+    seeds = load_seeds()
     (from_a, to_a), (from_b, to_b) = periods
-    return _query(con, "report_drift.sql", {
-        "from_a": from_a, "to_a": to_a, "from_b": from_b, "to_b": to_b, "platform": platform,
-        "min_df": DRIFT_MIN_DF, "top": DRIFT_TERMS})
+    lex_a = window_lexicon(con, seeds, f"{from_a:04d}-01", f"{to_a:04d}-12", platform)
+    lex_b = window_lexicon(con, seeds, f"{from_b:04d}-01", f"{to_b:04d}-12", platform)
+    if lex_a is None or lex_b is None:
+        return []
+    a = {r["term"]: r for r in _ranked(lex_a, DRIFT_MIN_DF)}
+    b = {r["term"]: r for r in _ranked(lex_b, DRIFT_MIN_DF)}
+    rows = [{"dimension": "sentiment", "term": t, "df_a": a[t]["df"], "df_b": b[t]["df"],
+             "value_a": a[t]["sentiment"], "value_b": b[t]["sentiment"],
+             "delta": b[t]["sentiment"] - a[t]["sentiment"]} for t in a.keys() & b.keys()]
+    rows.sort(key=lambda r: (-abs(r["delta"]), r["term"]))
+    return [r for r in rows[:DRIFT_TERMS] if r["delta"]]
 
 
 def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_data) -> Path:
-    title = f"Most positive and most negative terms of each year (seed-class SO-nPMI){window}"
+    title = f"Most positive and most negative terms of each year (the year's own lexicon){window}"
     years = [y for y, rows in by_year.items() if rows]
     if not years:
         return no_data(path, title)
@@ -83,15 +99,15 @@ def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_da
         ax.grid(axis="x", alpha=0.3)
     for ax in axes[len(years):]:
         ax.set_axis_off()
-    fig.supxlabel(f"SO-nPMI = nPMI(term, positive seeds) − nPMI(term, negative seeds); terms in ≥ {YEAR_MIN_DF} "
-                  "posts of the year, seed words left out")
+    fig.supxlabel(f"valence in the year's lexicon (VADER prior moved by the year's posts, or learned from them); "
+                  f"terms in ≥ {YEAR_MIN_DF} posts of the year")
     fig.suptitle(title, fontsize=14)
     return _save(fig, path)
 
 
 def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Path:
     label_a, label_b = (_period(p) for p in periods) if periods else ("", "")
-    title = f"Sentiment drift: terms whose SO-nPMI changed most, {label_a} → {label_b}{window}"
+    title = f"Sentiment drift: terms whose valence changed most, {label_a} → {label_b}{window}"
     rows = sorted((r for r in rows if r["dimension"] == "sentiment"), key=lambda r: r["delta"])
     if not rows:
         return no_data(path, title if periods else f"Sentiment drift{window}")
@@ -107,7 +123,7 @@ def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Pa
                s=40, zorder=3, label=f"{label_b} (green: rose, red: fell)")
     ax.set_yticks(list(ys), [f"{r['term']}  (n = {r['df_a']} → {r['df_b']})" for r in rows], fontsize=11)
     ax.axvline(0, color="#444", linewidth=0.8)
-    ax.set_xlabel(f"SO-nPMI (seed classes); terms in ≥ {DRIFT_MIN_DF} posts of each period")
+    ax.set_xlabel(f"valence in each period's lexicon; terms in ≥ {DRIFT_MIN_DF} posts of each period")
     ax.grid(axis="x", alpha=0.3)
     fig.legend(title="Period", loc="outside lower center", ncol=2)
     fig.suptitle(title, fontsize=14)

@@ -22,16 +22,16 @@ from prefect.tasks import exponential_backoff
 
 import sql
 from flows.artifacts import failure_markdown, run_markdown
+from flows.report_html import lexicon_warning
 from flows.db import RunRecord, load_run, query
 from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
                                needs_loading, run_partitions)
 from flows.keys import FINGERPRINT_OPTION, secret_for
+from flows.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
 from flows.report import render_report
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
-from pipelines.lexicon import LexiconOptions
-from pipelines.pmi import Smoothing
-from pipelines.scoring import ScoringOptions
+from pipelines.induce import LexiconSpec
 from pipelines.sources import SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import PostWindow
@@ -103,6 +103,20 @@ def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: Post
         raise FileNotFoundError(f"partitions this run replaces also hold posts of {', '.join(missing)}, "
                                 "which can no longer be read; restore them or load those months in a full run")
     return sorted(extra)
+
+
+@task(**IO_RETRIES)
+def lexicon_for_run(db_path: str, given: str | None, rebuild: bool, path: str) -> str | None:
+    """The lexicon file the run scores with: the one given; else (unless `rebuild`) the lexicon
+    already in force in the database, written to `path`; else None (build one from the run's posts)."""
+    if given:
+        return given
+    version = None if rebuild else lexicon_in_force(db_path)
+    if version is None:
+        return None
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    export_lexicon(db_path, version, path)
+    return path
 
 
 @task(persist_result=False, cache_policy=NO_CACHE)  # its input holds the author-key secret
@@ -178,11 +192,9 @@ def run_flow(
     default_platform: str | None = None,
     columns: str | None = None,
     undated_as: str | None = None,
-    aggregation: str = "mean",
-    min_df: int = 3,
-    smoothing_k: float = 0.0,
-    context_alpha: float = 1.0,
-    neutral_band: float = 0.05,
+    lexicon: str | None = None,
+    rebuild_lexicon: bool = False,
+    min_df: int = LexiconSpec.min_df,
     report: bool = True,
     from_month: str | None = None,
     to_month: str | None = None,
@@ -195,7 +207,10 @@ def run_flow(
 
     A backfill is a run with `from_month`/`to_month`; `incremental` skips input files
     already loaded unchanged (and re-reads loaded files sharing the months it replaces).
-    `wait_for_writer` queues the load behind another one instead of failing.
+    `wait_for_writer` queues the load behind another one instead of failing. Posts are scored
+    with `lexicon` (a file) if given; else with the lexicon already in force in `db`, so that
+    backfills and incremental runs stay comparable with the history; else (a new database, or
+    `rebuild_lexicon`) with the default lexicon built from this run's own posts.
     """
     logger = get_run_logger()
     started = time.perf_counter()
@@ -216,14 +231,17 @@ def run_flow(
         return RunSummary(run_id, db, "", 0, time.perf_counter() - started, [], [])
     files = [f.path for f in selected]
     skipped = len(found) - len(files)
+    lexicon_file = lexicon_for_run(db, lexicon, rebuild_lexicon, str(out_dir / "runs" / f"{run_id}.lexicon.parquet"))
+    if lexicon_file and not lexicon:
+        logger.info("run %s: scoring with the lexicon in force in %s (--rebuild-lexicon builds a new one)", run_id, db)
     settings = JobSettings(
         inputs=tuple(files),
         output=str(run_dir),
         seeds=load_seeds(seeds),
         source=SourceOptions(input_format, default_platform, secret, columns, undated_as),
-        lexicon=LexiconOptions(aggregation, min_df, Smoothing(smoothing_k, context_alpha)),
-        scoring=ScoringOptions(neutral_band),
+        lexicon=LexiconSpec(min_df=min_df),
         window=window,
+        lexicon_file=lexicon_file,
     )
     logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
                 window.describe(), run_dir)
@@ -241,8 +259,7 @@ def run_flow(
             run_beam_job(settings, list(beam_args or []))
     options = {"beam_args": beam_args or [], "seeds": settings.seeds.source, "format": input_format,
                "columns": columns, "undated_as": undated_as,
-               "aggregation": aggregation, "min_df": min_df, "smoothing_k": smoothing_k,
-               "context_alpha": context_alpha, "neutral_band": neutral_band,
+               "lexicon": lexicon, "rebuild_lexicon": rebuild_lexicon, "lexicon_file": lexicon_file, "min_df": min_df,
                "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms),
                "incremental": incremental, FINGERPRINT_OPTION: key_fingerprint}
     record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION)
@@ -250,6 +267,9 @@ def run_flow(
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
                   for f in selected]
     accounting = load_into_duckdb(db, record, remembered, wait_for_writer)
+    versions = versions_by_partition(db)
+    if len(versions) > 1:
+        logger.warning("%s", lexicon_warning(versions))
     charts = render_report_task(db, str(out_dir / "report")) if report else []
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)

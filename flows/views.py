@@ -21,7 +21,7 @@ VIEWS: tuple[str, ...] = (
     "yearly_topic_top_terms",
 )
 #: Table macros over the additive counts (``sql/pmi.sql``), for any window of months.
-TABLE_MACROS: tuple[str, ...] = ("pmi_window", "lexicon_window", "lexicon_drift")
+TABLE_MACROS: tuple[str, ...] = ("pmi_window",)
 SQL_FILES: tuple[str, ...] = ("pmi.sql", "views.sql")  # pmi.sql first: views use its macros
 
 

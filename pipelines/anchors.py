@@ -1,10 +1,47 @@
-"""Which anchors (seed words, seed classes, topics) a tokenized post holds."""
+"""Which anchors a tokenized post holds: prior classes, distant labels, gold labels, topics.
+
+Anchors are what terms are counted against (only term x anchor pairs, never all pairs):
+
+* ``sentiment:positive`` / ``sentiment:negative`` and ``emotion:<e>``: the post holds a prior
+  word of that class (un-negated), plus the same class split in two halves of its words
+  (``sentiment:positive#0``, ``#1``, by a hash of the word) so that a prior word's own
+  association is measured against the half it is not in (cross-fitting: a word is never
+  its own evidence).
+* ``distant:positive`` / ``distant:negative``: an emoji or emoticon of that polarity;
+  ``distant:<e>``: an emotion hashtag of the seed file (noisy labels, NRC Hashtag style).
+* ``label:<class>``: a gold label (supervised lexicons).
+* ``topic:<t>``: a topic keyword (word, hashtag or phrase).
+"""
 
 from __future__ import annotations
 
+import zlib
+from typing import Iterable, Mapping
+
 from pipelines.config import SeedConfig
 from pipelines.lexicon import emotion_anchor, sentiment_anchor, topic_anchor
-from pipelines.text import base_form
+from pipelines.priors import emotion_priors, polarity_of, sentiment_priors
+from pipelines.text import EMOJI_RE, EMOTICON_RE, base_form
+
+DISTANT_PREFIX = "distant:"
+LABEL_PREFIX = "label:"
+
+
+def half_of(term: str) -> int:
+    """Which half of its class a prior word is in (stable across runs and machines)."""
+    return zlib.crc32(term.encode()) & 1
+
+
+def half_anchor(anchor: str, half: int) -> str:
+    return f"{anchor}#{half}"
+
+
+def distant_anchor(label: str) -> str:
+    return f"{DISTANT_PREFIX}{label}"
+
+
+def label_anchor(label: str) -> str:
+    return f"{LABEL_PREFIX}{label}"
 
 
 def find_topics(tokens: list[str], seeds: SeedConfig) -> list[str]:
@@ -21,17 +58,34 @@ def find_topics(tokens: list[str], seeds: SeedConfig) -> list[str]:
     return [topic for topic in seeds.topics if topic in found]
 
 
-def anchors_in_post(terms: set[str], topics: list[str], seeds: SeedConfig) -> set[str]:
-    """Word anchors among the post's counting terms plus the classes they (or its topics) form.
+class AnchorIndex:
+    """term -> the anchors it gives a post, precomputed from the priors and the seed file."""
 
-    Seeds count only un-negated: 'not good' is no evidence of the positive class.
-    """
-    anchors = terms & seeds.word_anchors
-    for polarity, words in seeds.sentiment.items():
-        if anchors.intersection(words):
-            anchors.add(sentiment_anchor(polarity))
-    for emotion, words in seeds.emotions.items():
-        if anchors.intersection(words):
-            anchors.add(emotion_anchor(emotion))
-    anchors.update(topic_anchor(t) for t in topics)
-    return anchors
+    def __init__(self, seeds: SeedConfig):
+        index: dict[str, set[str]] = {}
+        for term, valence in sentiment_priors(seeds).items():
+            polarity = polarity_of(valence)
+            if polarity:
+                anchor = sentiment_anchor(polarity)
+                index.setdefault(term, set()).update({anchor, half_anchor(anchor, half_of(term))})
+                if EMOJI_RE.fullmatch(term) or EMOTICON_RE.fullmatch(term):
+                    index[term].add(distant_anchor(polarity))
+        for term, emotions in emotion_priors(seeds).items():
+            for emotion in emotions:
+                anchor = emotion_anchor(emotion)
+                index.setdefault(term, set()).update({anchor, half_anchor(anchor, half_of(term))})
+        for emotion, tags in seeds.distant.items():
+            for tag in tags:
+                index.setdefault(tag, set()).add(distant_anchor(emotion))
+        self._index: Mapping[str, frozenset[str]] = {t: frozenset(a) for t, a in index.items()}
+
+    def anchors(self, terms: Iterable[str], topics: Iterable[str] = (), labels: Iterable[str] = ()) -> set[str]:
+        """Anchors of a post with these counting terms (negated terms carry `_NEG` and seed nothing)."""
+        found: set[str] = set()
+        for term in terms:
+            anchors = self._index.get(term)
+            if anchors:
+                found |= anchors
+        found.update(topic_anchor(t) for t in topics)
+        found.update(label_anchor(label) for label in labels)
+        return found

@@ -1,151 +1,91 @@
-"""A small calibrated combiner over lexicon features (supervised mode).
+"""Features of a post's lexicon evidence and the small linear model that turns them into a label.
 
-Features of a post, per class lexicon: sum, max, min and mean of its terms' scores and the
-count of terms leaning to the class; plus counts of hits, negated tokens, emoji, '!' and '?'
-tokens, all-caps words and links; plus features from an optional base lexicon (VADER's
-valences: mean, sum, positive and negative hits; EmoLex: hits per emotion). A
-logistic regression (softmax for one label per post, one-vs-rest for multi-label) turns
-them into probabilities; the neutral band or per-label thresholds are then picked on the
-same calibration posts. Fitted on a calibration split carved from the training data, never
-on the test file.
+The features are the same whoever scores (`mipulse run`, `evaluate`, the calibration of the
+default lexicon). Models are fitted with scikit-learn (`fit_sentiment_model`,
+`fit_label_models`) and stored as plain numbers in the lexicon's calibration, so scoring
+needs only numpy and a lexicon file carries everything it is scored with.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Mapping, Sequence
 
 import numpy as np
 
-from pipelines.labelled import bigrams
-from pipelines.seedscore import seed_sentiment_score
-from pipelines.text import NEG_SUFFIX, URL, counting_terms
+from pipelines.config import EMOTIONS
 
-Lexicon = Mapping[str, Mapping[str, float]]  # term -> {class: score}
-_PER_CLASS = ("sum", "max", "min", "mean", "leaning")
-_SURFACE = ("hits", "negated", "emoji", "log_terms", "exclamations", "questions", "all_caps", "links")
+SURFACE_FEATURES = ("exclamations", "questions", "negated", "log_terms", "links", "mentions")
+GENERAL_FEATURES = ("compound", "positive_sum", "negative_sum", "positive_hits", "negative_hits",
+                    "max_positive", "min_negative")
+_STATS = ("sum", "max", "min", "mean", "leaning")
+
+
+def supervised_feature_names(dims: Sequence[str]) -> tuple[str, ...]:
+    return tuple(f"supervised_{d}_{s}" for d in dims for s in _STATS) + ("supervised_hits",)
+
+
+def emotion_feature_names() -> tuple[str, ...]:
+    return tuple(f"general_{e}" for e in EMOTIONS)
+
+
+def value_stats(values: Sequence[float]) -> list[float]:
+    """sum, max, min, mean and the count of positive values (zeros when there are none)."""
+    if not values:
+        return [0.0] * len(_STATS)
+    return [sum(values), max(values), min(values), sum(values) / len(values), float(sum(1 for v in values if v > 0))]
 
 
 @dataclass(frozen=True)
-class BaseLexicon:
-    """A fixed lexicon whose hits add features: ``valences`` (term -> polarity, VADER / 4)
-    or ``emotions`` (term -> emotions it is listed with, EmoLex)."""
+class LinearModel:
+    """A fitted (multinomial or binary) logistic regression on standardized features."""
 
-    valences: Mapping[str, float] | None = None
-    emotions: Mapping[str, tuple[str, ...]] | None = None
+    features: tuple[str, ...]
+    classes: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[tuple[float, ...], ...]
+    intercept: tuple[float, ...]
 
-
-NO_BASE = BaseLexicon()
-
-
-def feature_names(classes: Sequence[str], base: BaseLexicon = NO_BASE) -> list[str]:
-    names = [f"{c}_{f}" for c in classes for f in _PER_CLASS] + list(_SURFACE)
-    if base.valences is not None:
-        names += ["base_mean", "base_sum", "base_positive", "base_negative"]
-    if base.emotions is not None:
-        names += [f"base_{c}" for c in classes]
-    return names
-
-
-def post_features(tokens: list[str], text: str, lexicon: Lexicon, classes: Sequence[str],
-                  base: BaseLexicon = NO_BASE) -> list[float]:
-    """The feature vector of one tokenized post (see feature_names)."""
-    terms = counting_terms(tokens)
-    hits = [lexicon[t] for t in (*terms, *set(bigrams(tokens))) if t in lexicon]
-    out: list[float] = []
-    for c in classes:
-        values = [h[c] for h in hits]
-        if values:
-            out += [sum(values), max(values), min(values), sum(values) / len(values),
-                    sum(1 for v in values if v > 0)]
-        else:
-            out += [0.0] * len(_PER_CLASS)
-    negated = sum(1 for t in tokens if t.endswith(NEG_SUFFIX))
-    emoji = sum(1 for t in terms if not t.isascii() and not any(ch.isalpha() for ch in t))
-    out += [len(hits), negated, emoji, math.log1p(len(terms)),
-            sum(1 for t in tokens if "!" in t), sum(1 for t in tokens if "?" in t),
-            sum(1 for w in text.split() if len(w) > 1 and w.isupper()), tokens.count(URL)]
-    if base.valences is not None:
-        mean, base_hits = seed_sentiment_score(tokens, base.valences)
-        values = [v for _, v in base_hits]
-        out += [mean, sum(values), sum(1 for v in values if v > 0), sum(1 for v in values if v < 0)]
-    if base.emotions is not None:
-        listed = [base.emotions[t] for t in terms if t in base.emotions]
-        out += [sum(1 for es in listed if c in es) for c in classes]
-    return out
-
-
-@dataclass
-class LogisticCombiner:
-    """Softmax regression on standardized features, L2-regularized, full-batch gradient descent.
-
-    ``class_weight_power``: 0 plain, 1 balanced (weights n / n_c), in between a mix.
-    """
-
-    l2: float = 1e-3
-    iterations: int = 600
-    learning_rate: float = 0.5
-    class_weight_power: float = 0.5
-    mean_: np.ndarray | None = None
-    scale_: np.ndarray | None = None
-    weights_: np.ndarray | None = None
-
-    def fit(self, x: Sequence[Sequence[float]], y: Sequence[int], n_classes: int) -> "LogisticCombiner":
-        data = np.asarray(x, dtype=float)
-        target = np.asarray(y, dtype=int)
-        if data.ndim != 2 or len(data) != len(target) or len(data) == 0:
-            raise ValueError("features must be a non-empty matrix with one label per row")
-        self.mean_ = data.mean(axis=0)
-        self.scale_ = data.std(axis=0)
-        self.scale_[self.scale_ == 0] = 1.0
-        z = self._design(data)
-        onehot = np.eye(n_classes)[target]
-        counts = np.maximum(onehot.sum(axis=0), 1)
-        row_weight = ((len(target) / (n_classes * counts)) ** self.class_weight_power)[target]
-        row_weight /= row_weight.sum()
-        w = np.zeros((z.shape[1], n_classes))
-        for _ in range(self.iterations):
-            grad = z.T @ ((_softmax(z @ w) - onehot) * row_weight[:, None]) + self.l2 * w
-            w -= self.learning_rate * grad
-        self.weights_ = w
-        return self
-
-    def predict_proba(self, x: Sequence[Sequence[float]]) -> np.ndarray:
-        if self.weights_ is None:
-            raise ValueError("combiner is not fitted")
-        return _softmax(self._design(np.asarray(x, dtype=float)) @ self.weights_)
-
-    def _design(self, data: np.ndarray) -> np.ndarray:
-        return np.hstack([(data - self.mean_) / self.scale_, np.ones((len(data), 1))])
+    def probabilities(self, x: Sequence[float]) -> dict[str, float]:
+        z = (np.asarray(x, dtype=float) - np.asarray(self.mean)) / np.asarray(self.scale)
+        logits = np.asarray(self.coef) @ z + np.asarray(self.intercept)
+        if len(self.classes) == 2 and len(logits) == 1:  # binary: one logit for classes[1]
+            p = 1.0 / (1.0 + math.exp(-float(logits[0])))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        shifted = np.exp(logits - logits.max())
+        probs = shifted / shifted.sum()
+        return dict(zip(self.classes, probs.tolist()))
 
     def as_dict(self) -> dict:
-        return {"mean": self.mean_.tolist(), "scale": self.scale_.tolist(), "weights": self.weights_.tolist()}
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "LinearModel":
+        return cls(tuple(data["features"]), tuple(data["classes"]), tuple(data["mean"]), tuple(data["scale"]),
+                   tuple(tuple(row) for row in data["coef"]), tuple(data["intercept"]))
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+def fit_linear_model(x: Sequence[Sequence[float]], y: Sequence[str], features: Sequence[str],
+                     class_weight: Mapping[str, float] | str | None = None, c: float = 1.0) -> LinearModel:
+    """scikit-learn's LogisticRegression on standardized features (constant features kept at scale 1)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    data = np.asarray(x, dtype=float)
+    if data.ndim != 2 or len(data) != len(y) or len(set(y)) < 2:
+        raise ValueError("a model needs a feature matrix with one label per row and at least two classes")
+    scaler = StandardScaler().fit(data)
+    scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
+    model = LogisticRegression(max_iter=5000, C=c, class_weight=class_weight)
+    model.fit((data - scaler.mean_) / scale, list(y))
+    return LinearModel(tuple(features), tuple(str(k) for k in model.classes_), tuple(scaler.mean_.tolist()),
+                       tuple(scale.tolist()), tuple(tuple(row) for row in model.coef_.tolist()),
+                       tuple(model.intercept_.tolist()))
 
 
-def band_label(score: float, band: float) -> str:
-    """'positive' above the band, 'negative' below minus the band, else 'neutral'."""
-    return "positive" if score > band else "negative" if score < -band else "neutral"
-
-
-def pick_band(scores: Sequence[float], gold: Sequence[str], objective: Callable[[list[str], list[str]], float],
-              candidates: Sequence[float]) -> float:
-    """The neutral band from `candidates` that maximizes objective(gold, predicted); the
-    smallest band wins ties."""
-    best, best_value = candidates[0], -math.inf
-    for band in sorted(candidates):
-        value = objective(list(gold), [band_label(s, band) for s in scores])
-        if value > best_value:
-            best, best_value = band, value
-    return best
-
-
-def pick_threshold(probabilities: Sequence[float], positives: Sequence[bool]) -> float:
+def best_threshold(probabilities: Sequence[float], positives: Sequence[bool]) -> float:
     """The probability cut (predict the label when p >= cut) with the best F1 for one label."""
     pairs = sorted(zip(probabilities, positives), reverse=True)
     total_pos = sum(positives)

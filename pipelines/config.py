@@ -30,6 +30,7 @@ class SeedConfig:
     emotions: dict[str, tuple[str, ...]]
     topics: dict[str, tuple[tuple[str, ...], ...]]  # topic -> keyword phrases as token tuples
     source: str = field(default="", compare=False)
+    distant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emotion -> hashtags
 
     @property
     def fingerprint(self) -> str:
@@ -38,6 +39,7 @@ class SeedConfig:
         for group in (self.sentiment, self.emotions):
             parts += [f"{k}={','.join(v)}" for k, v in sorted(group.items())]
         parts += [f"{k}={'|'.join(' '.join(p) for p in v)}" for k, v in sorted(self.topics.items())]
+        parts += [f"distant.{k}={','.join(v)}" for k, v in sorted(self.distant.items())]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
 
     @cached_property
@@ -83,7 +85,14 @@ def load_seeds(path: str | Path | None = None) -> SeedConfig:
         name: tuple(_phrase_tokens(k) for k in _strings(where, "topics", name, kws))
         for name, kws in topic_table.items()
     }
-    return SeedConfig(str(raw.get("version", "unversioned")), sentiment, emotions, topics, str(path))
+    distant = {}
+    if "distant" in raw:
+        table = raw["distant"]
+        unknown = sorted(set(table) - set(EMOTIONS)) if isinstance(table, dict) else ["(not a table)"]
+        if unknown:
+            raise SeedConfigError(f"{where.at('distant')}: [distant] keys must be emotions, got {', '.join(unknown)}")
+        distant = {e: tuple(w.lower() for w in _strings(where, "distant", e, words)) for e, words in table.items()}
+    return SeedConfig(str(raw.get("version", "unversioned")), sentiment, emotions, topics, str(path), distant)
 
 
 class _Locator:

@@ -8,6 +8,7 @@ PipelineOptions unchanged, so any runner (in-process, portable, Flink, Dataflow)
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,22 +16,22 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipelines.anchors import anchors_in_post, find_topics
 from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
 from pipelines.counting import CountPresence
 from pipelines.dedupe import DropDuplicates
-from pipelines.induce import BuildLexicon
-from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions
+from pipelines.induce import BuildLexicon, LexiconSpec
+from pipelines.lexicon import Lexicon, read_lexicon
 from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
-from pipelines.pmi import Smoothing
-from pipelines.scoring import ScoringOptions, score_post
+from pipelines.prepare import PostPreparer
+from pipelines.scoring import score_post
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
 from pipelines.sources import FILE_READS, FORMATS, REJECTS, ReadPosts, SourceOptions
-from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
+from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
+import lexicons
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
@@ -46,33 +47,50 @@ class JobSettings:
     output: str
     seeds: SeedConfig
     source: SourceOptions = field(default_factory=SourceOptions)
-    lexicon: LexiconOptions = field(default_factory=LexiconOptions)
-    scoring: ScoringOptions = field(default_factory=ScoringOptions)
+    lexicon: LexiconSpec = field(default_factory=LexiconSpec)
     window: PostWindow = field(default_factory=PostWindow)
+    lexicon_file: str | None = None  # score with this lexicon instead of building one
 
 
-def prepare_post(post: dict, seeds: SeedConfig) -> dict:
-    """Attach tokens, counting terms, topics and anchors to a canonical post."""
-    tokens = tokenize(post["text"])
-    terms = counting_terms(tokens)
-    topics = find_topics(tokens, seeds)
-    return {**post, "tokens": tokens, "terms": terms, "topics": topics,
-            "anchors": anchors_in_post(terms, topics, seeds)}
-
-
-def score_rows(batch: list[dict], lexicon: dict[str, LexiconEntry], version: str,
-               options: ScoringOptions) -> list[dict]:
+def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
     """A batch of prepared posts -> post_scores rows."""
+    version = lexicon.version
     return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
-             **score_post(p["tokens"], lexicon, options), "topics": p["topics"],
+             **score_post(p["tokens"], lexicon), "topics": p["topics"],
              "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
+
+
+def with_default_calibration(lexicon: Lexicon) -> Lexicon:
+    """The default lexicon with the shipped calibration (`bench/calibrate_default.py`)."""
+    return Lexicon(lexicon.layers, lexicon.metadata, lexicons.default_calibration())
+
+
+def lexicon_rows(lexicon: Lexicon) -> list[dict]:
+    version = lexicon.version
+    return [{"lexicon_version": version, **row} for row in lexicon.rows()]
 
 
 ACCOUNTING = ("records_read", "accepted", "rejected", "duplicates")
 
 
-def _lexicon_dict(shards: list[list[LexiconEntry]]) -> dict[str, LexiconEntry]:
-    return {e.term: e for shard in shards for e in shard}
+class LexiconInForce(beam.PTransform):
+    """Counts -> the one-element PCollection of the lexicon that scores the run: the file the
+    user gave, or the default lexicon built from this run's own counts."""
+
+    def __init__(self, settings: "JobSettings"):
+        super().__init__()
+        self._settings = settings
+
+    def expand(self, counts):
+        settings = self._settings
+        if settings.lexicon_file:
+            return counts[next(iter(counts))].pipeline | "ReadLexicon" >> beam.Create(
+                [read_lexicon(settings.lexicon_file)])
+        metadata = {"kind": "default", "sources": list(settings.lexicon.sources),
+                    "options": settings.lexicon.as_dict(), "seeds": settings.seeds.fingerprint,
+                    "tokenizer": TOKENIZER_VERSION}
+        return (counts | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon, metadata)
+                | "Calibrate" >> beam.Map(with_default_calibration))
 
 
 def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
@@ -83,14 +101,13 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates()
     prepared = batches | "Tokenize" >> beam.Map(
-        lambda batch, seeds: [prepare_post(post, seeds) for post in batch], seeds=settings.seeds)
+        lambda batch, prepare: [prepare(post) for post in batch], prepare=PostPreparer(settings.seeds))
     # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
     to_score = prepared | "ScoreInputs" >> beam.Map(
         lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
     counts = prepared | "CountPresence" >> CountPresence()
-    entries, version = counts | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon)
-    lexicon = entries | "LexiconAsDict" >> beam.combiners.ToList() | "Merge" >> beam.Map(_lexicon_dict)
-    version_side = beam.pvalue.AsSingleton(version)
+    lexicon = counts | "LexiconInForce" >> LexiconInForce(settings)
+    lexicon_side = beam.pvalue.AsSingleton(lexicon)
 
     def write(table: str, arrow_tables) -> None:
         arrow_tables | f"Write {table}" >> WriteTable(out, table)
@@ -98,16 +115,12 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     write("posts", batches | "PostTables" >> beam.Map(
         lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])))
     write("post_scores", to_score | "Score" >> beam.Map(
-        lambda batch, lexicon, version: rows_to_arrow(
-            "post_scores", score_rows(batch, lexicon, version, settings.scoring)),
-        lexicon=beam.pvalue.AsSingleton(lexicon), version=version_side))
+        lambda batch, lexicon: rows_to_arrow("post_scores", score_rows(batch, lexicon)), lexicon=lexicon_side))
     for count_table, table in COUNT_TABLES.items():
         write(table, counts[count_table] | f"{table}Tables" >> beam.MapTuple(
             lambda partition, counter, name=count_table: counts_to_arrow(name, partition, counter)))
-    write("lexicon", entries | "LexiconTables" >> beam.Map(
-        lambda shard, version: rows_to_arrow(
-            "lexicon", [{"lexicon_version": version, **e.as_row()} for e in shard]),
-        version=version_side))
+    write("lexicon", lexicon | "LexiconTables" >> beam.Map(lambda lex: rows_to_arrow("lexicon", lexicon_rows(lex))))
+    write("lexicons", lexicon | "LexiconHeader" >> beam.Map(lambda lex: rows_to_arrow("lexicons", [lexicon_header(lex)])))
     rejects | "Write rejects" >> WriteRows(out, "rejects")
 
     per_file = {
@@ -128,6 +141,12 @@ class AccountPerFile(beam.PTransform):
                 | "JoinColumns" >> beam.CoGroupByKey()
                 | "Rows" >> beam.MapTuple(lambda path, parts: {
                     "source_file": path, **{column: sum(parts[column]) for column in ACCOUNTING}}))
+
+
+def lexicon_header(lexicon: Lexicon) -> dict:
+    """The lexicons table's row: version, metadata and calibration as JSON text."""
+    return {"lexicon_version": lexicon.version, "metadata": json.dumps(dict(lexicon.metadata), sort_keys=True),
+            "calibration": json.dumps(dict(lexicon.calibration), sort_keys=True)}
 
 
 class _RefuseSecretFlag(argparse.Action):
@@ -151,13 +170,11 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
                         help="month given to records without any created_at (default: reject them)")
     parser.add_argument("--platform", default=None, help="platform for records that lack one")
     parser.add_argument("--author-salt", action=_RefuseSecretFlag, help=argparse.SUPPRESS)
-    parser.add_argument("--aggregation", default="mean", choices=SEED_AGGREGATIONS,
-                        help="seed association: mean nPMI over seed words, or nPMI with the seed set")
-    parser.add_argument("--min-df", type=int, default=3, help="minimum posts per lexicon term")
-    parser.add_argument("--smoothing-k", type=float, default=0.0, help="add-k smoothing of counts")
-    parser.add_argument("--context-alpha", type=float, default=1.0,
-                        help="context-distribution smoothing (Levy et al. use 0.75)")
-    parser.add_argument("--neutral-band", type=float, default=0.05, help="|score| <= band is neutral")
+    parser.add_argument("--lexicon", default=None, metavar="PATH",
+                        help="score with this lexicon file (from `mipulse lexicon build` or `export`); default: "
+                             "the lexicon in force in --db, or (new database) one built from the run's own posts")
+    parser.add_argument("--min-df", type=int, default=LexiconSpec.min_df,
+                        help="posts a term needs before the corpus gives it a value")
     parser.add_argument("--from-month", default=None, help="first month to load, YYYY-MM (posts before "
                         "it become 'outside date range' rejects)")
     parser.add_argument("--to-month", default=None, help="last month to load, YYYY-MM (inclusive)")
@@ -171,9 +188,9 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
         output=output,
         seeds=load_seeds(args.seeds),
         source=SourceOptions(args.format, args.platform, read_secret(), args.columns, args.undated_as),
-        lexicon=LexiconOptions(args.aggregation, args.min_df, Smoothing(args.smoothing_k, args.context_alpha)),
-        scoring=ScoringOptions(args.neutral_band),
+        lexicon=LexiconSpec(min_df=args.min_df),
         window=PostWindow(args.from_month, args.to_month, tuple(args.platforms or ())),
+        lexicon_file=args.lexicon,
     )
 
 

@@ -1,24 +1,36 @@
-"""Seed-induced PMI lexicons: SO-nPMI sentiment and Plutchik emotion associations.
+"""The lexicon artifact: entries per term and layer, metadata, calibration; versioned by content.
 
-Anchors are what terms are counted against: single seed words (``good``) and seed
-classes (``sentiment:positive``, ``emotion:fear``, ``topic:plastic``; a post holds a
-class when it holds any of its words). The pure functions here turn one term's
-counts into one lexicon entry; Beam only distributes them.
+A lexicon has two layers. ``general`` holds every term's valence on [-1, 1] and its weight
+for each of Plutchik's eight emotions (base priors, moved or extended by the corpus).
+``supervised`` (only in lexicons built from labelled posts) holds PMI(t, c) - PMI(t, rest)
+per class. The calibration says how a post's lexicon evidence becomes a label (a fitted
+linear model over `pipelines.combiner` features, or a plain neutral band).
+
+On disk a lexicon is one Parquet file: one row per (layer, term), the metadata and the
+calibration as JSON in the file's key-value metadata. The version is a hash of all three,
+so an edited file gets a new version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from statistics import fmean
-from typing import Iterable, Mapping
+from typing import Mapping
 
-from pipelines.config import EMOTIONS, POLARITIES, SeedConfig
-from pipelines.pmi import NO_SMOOTHING, Smoothing, npmi
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-SEED_AGGREGATIONS = ("mean", "set")
+from pipelines.config import EMOTIONS
+
+GENERAL, SUPERVISED = "general", "supervised"
+LAYERS = (GENERAL, SUPERVISED)
+FORMAT = "mipulse-lexicon-1"
+METADATA_KEY = b"mipulse.lexicon"
+SOURCES = ("priors", "corpus", "distant", "supervised")
+#: Extra per-class columns of supervised entries (besides sentiment and the eight emotions).
+CLASS_COLUMNS = ("neutral",)
 
 
 def sentiment_anchor(polarity: str) -> str:
@@ -34,104 +46,119 @@ def topic_anchor(topic: str) -> str:
 
 
 @dataclass(frozen=True)
-class LexiconOptions:
-    """How counts become a lexicon. ``aggregation``: 'mean' nPMI over single seed words
-    (Turney's SO-PMI with nPMI) or nPMI with the seed 'set' as one class."""
-
-    aggregation: str = "mean"
-    min_df: int = 3
-    smoothing: Smoothing = NO_SMOOTHING
-
-    def __post_init__(self) -> None:
-        if self.aggregation not in SEED_AGGREGATIONS:
-            raise ValueError(f"aggregation must be one of {SEED_AGGREGATIONS}, got {self.aggregation!r}")
-        if self.min_df < 1:
-            raise ValueError(f"min_df must be >= 1, got {self.min_df}")
-
-    def fingerprint(self) -> str:
-        return json.dumps(
-            {"aggregation": self.aggregation, "min_df": self.min_df, **asdict(self.smoothing)},
-            sort_keys=True,
-        )
-
-
-@dataclass(frozen=True)
 class LexiconEntry:
-    """One term's scores: sentiment in [-2, 2] (positive > 0) and one score per emotion."""
+    """One term of one layer.
+
+    general: ``sentiment`` valence in [-1, 1], ``emotions`` non-negative weights.
+    supervised: ``sentiment`` = score(positive) - score(negative), ``neutral`` = score(neutral),
+    ``emotions`` = class-vs-rest scores (0 for classes the training data lacks).
+    ``support``: posts of corpus evidence behind the value (0: prior only); ``source`` says
+    where the value came from (``prior``, ``prior+corpus``, ``corpus``, ``supervised``).
+    """
 
     term: str
-    df: int
     sentiment: float
-    emotions: tuple[float, ...]  # in EMOTIONS order
+    emotions: tuple[float, ...] = (0.0,) * len(EMOTIONS)
+    neutral: float = 0.0
+    df: int = 0
+    support: int = 0
+    source: str = "prior"
 
-    def as_row(self) -> dict:
-        return {"term": self.term, "df": self.df, "sentiment": self.sentiment,
-                **dict(zip(EMOTIONS, self.emotions))}
+    def as_row(self, layer: str) -> dict:
+        return {"layer": layer, "term": self.term, "sentiment": self.sentiment, "neutral": self.neutral,
+                **dict(zip(EMOTIONS, self.emotions)), "df": self.df, "support": self.support,
+                "source": self.source}
 
     @cached_property
     def emotion_evidence(self) -> tuple[float, ...]:
-        """The positive part of each emotion score: what a post's emotion shares add up."""
+        """The positive part of each emotion weight: what a post's emotion mass adds up."""
         return tuple(v if v > 0 else 0.0 for v in self.emotions)
 
 
-def seed_association(
-    term_df: int,
-    pair_df: Mapping[str, int],
-    anchor_df: Mapping[str, int],
-    n: int,
-    seeds: Iterable[str],
-    class_anchor: str,
-    options: LexiconOptions,
-) -> float | None:
-    """nPMI of a term with a seed class: mean over present seeds, or with the class as a whole.
-
-    Returns None when no seed of the class occurs in the corpus (no evidence either way).
-    """
-    if options.aggregation == "set":
-        if not anchor_df.get(class_anchor):
-            return None
-        return npmi(pair_df.get(class_anchor, 0), term_df, anchor_df[class_anchor], n, options.smoothing)
-    values = [
-        npmi(pair_df.get(seed, 0), term_df, anchor_df[seed], n, options.smoothing)
-        for seed in seeds
-        if anchor_df.get(seed)
-    ]
-    return fmean(values) if values else None
+ROW_SCHEMA = pa.schema([
+    ("layer", pa.string()), ("term", pa.string()), ("sentiment", pa.float64()), ("neutral", pa.float64()),
+    *[(e, pa.float64()) for e in EMOTIONS], ("df", pa.int64()), ("support", pa.int64()), ("source", pa.string()),
+])
 
 
-def lexicon_entry(
-    term: str,
-    term_df: int,
-    pair_df: Mapping[str, int],
-    anchor_df: Mapping[str, int],
-    n: int,
-    seeds: SeedConfig,
-    options: LexiconOptions,
-) -> LexiconEntry | None:
-    """One term's lexicon entry, or None below min_df.
-
-    sentiment = assoc(positive seeds) - assoc(negative seeds) (SO-PMI, Turney 2002, with nPMI);
-    emotion e = assoc(seeds of e) - mean assoc(seeds of the other emotions), so a positive
-    value means the term leans to e more than to the average other emotion.
-    """
-    if term_df < options.min_df:
-        return None
-
-    def assoc(words: Iterable[str], anchor: str) -> float | None:
-        return seed_association(term_df, pair_df, anchor_df, n, words, anchor, options)
-
-    pos, neg = (assoc(seeds.sentiment[p], sentiment_anchor(p)) for p in POLARITIES)
-    sentiment = (pos - neg) if pos is not None and neg is not None else 0.0
-    raw = [assoc(seeds.emotions[e], emotion_anchor(e)) for e in EMOTIONS]
-    emotions = []
-    for i, value in enumerate(raw):
-        others = [v for j, v in enumerate(raw) if j != i and v is not None]
-        emotions.append(value - fmean(others) if value is not None and others else 0.0)
-    return LexiconEntry(term, term_df, sentiment, tuple(emotions))
+class LexiconFileError(ValueError):
+    """A lexicon file that cannot be used; the message names the file and the problem."""
 
 
-def lexicon_version(seeds: SeedConfig, options: LexiconOptions, totals: Iterable[tuple[str, str, int]]) -> str:
-    """Content version: seed set, options and the (month, platform, posts) window counted."""
-    window = json.dumps(sorted(totals))
-    digest = hashlib.sha256(f"{seeds.fingerprint}|{options.fingerprint()}|{window}".encode()).hexdigest()
-    return f"lex-{seeds.fingerprint[:6]}-{digest[:10]}"
+@dataclass(frozen=True)
+class Lexicon:
+    """A frozen lexicon: ``layers[layer][term]``, ``metadata`` (kind, sources, options, data
+    hash) and ``calibration`` (see `pipelines.combiner`)."""
+
+    layers: Mapping[str, Mapping[str, LexiconEntry]]
+    metadata: Mapping = field(default_factory=dict)
+    calibration: Mapping = field(default_factory=dict)
+
+    @property
+    def general(self) -> Mapping[str, LexiconEntry]:
+        return self.layers.get(GENERAL, {})
+
+    @property
+    def supervised(self) -> Mapping[str, LexiconEntry]:
+        return self.layers.get(SUPERVISED, {})
+
+    def rows(self) -> list[dict]:
+        """One row per (layer, term), sorted: the Parquet file's and the DB table's rows."""
+        return [entry.as_row(layer) for layer in LAYERS for _, entry in sorted(self.layers.get(layer, {}).items())]
+
+    @cached_property
+    def version(self) -> str:
+        """Content hash of entries, metadata and calibration: 'lex-<12 hex>'."""
+        digest = hashlib.sha256()
+        digest.update(json.dumps(self._header(), sort_keys=True).encode())
+        for row in self.rows():
+            digest.update(json.dumps(row, sort_keys=True).encode())
+        return f"lex-{digest.hexdigest()[:12]}"
+
+    def _header(self) -> dict:
+        return {"format": FORMAT, "metadata": dict(self.metadata), "calibration": dict(self.calibration)}
+
+    def to_arrow(self) -> pa.Table:
+        header = {**self._header(), "version": self.version}
+        schema = ROW_SCHEMA.with_metadata({METADATA_KEY: json.dumps(header, sort_keys=True)})
+        return pa.Table.from_pylist(self.rows(), schema=schema)
+
+    def write(self, path: str) -> str:
+        """Write the Parquet file; returns the version."""
+        pq.write_table(self.to_arrow(), path)
+        return self.version
+
+
+def lexicon_from_rows(rows: list[dict], metadata: Mapping, calibration: Mapping) -> Lexicon:
+    layers: dict[str, dict[str, LexiconEntry]] = {layer: {} for layer in LAYERS}
+    for row in rows:
+        if row["layer"] not in layers:
+            raise ValueError(f"unknown lexicon layer {row['layer']!r} (expected one of {LAYERS})")
+        layers[row["layer"]][row["term"]] = LexiconEntry(
+            row["term"], float(row["sentiment"]), tuple(float(row[e] or 0.0) for e in EMOTIONS),
+            float(row.get("neutral") or 0.0), int(row.get("df") or 0), int(row.get("support") or 0),
+            row.get("source") or "edited")
+    return Lexicon({k: v for k, v in layers.items() if v}, dict(metadata), dict(calibration))
+
+
+def read_lexicon(path: str) -> Lexicon:
+    """Read a lexicon file written by `Lexicon.write` (or edited and re-saved with its metadata)."""
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise LexiconFileError(f"{path}: lexicon file not found") from None
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LexiconFileError(f"{path}: not a Parquet lexicon file ({exc})") from None
+    raw = (table.schema.metadata or {}).get(METADATA_KEY)
+    if raw is None:
+        raise LexiconFileError(f"{path}: no mipulse lexicon metadata (write it with `mipulse lexicon build`)")
+    header = json.loads(raw)
+    if header.get("format") != FORMAT:
+        raise LexiconFileError(f"{path}: lexicon format {header.get('format')!r}, expected {FORMAT!r}")
+    missing = [c for c in ("layer", "term", "sentiment", *EMOTIONS) if c not in table.column_names]
+    if missing:
+        raise LexiconFileError(f"{path}: missing columns {', '.join(missing)}")
+    try:
+        return lexicon_from_rows(table.to_pylist(), header.get("metadata", {}), header.get("calibration", {}))
+    except (TypeError, ValueError) as exc:
+        raise LexiconFileError(f"{path}: {exc}") from None

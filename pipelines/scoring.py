@@ -1,69 +1,276 @@
-"""Score one post with a frozen lexicon: sentiment, emotion distribution, topics, reasons."""
+"""Score one post with a lexicon: sentiment, emotions, topics' evidence, the terms that moved it.
+
+`score_post(tokens, lexicon)` is the one scoring function (`mipulse run`, `evaluate` and the
+calibration all call it). VADER-grade rules (Hutto & Gilbert 2014) over the general layer:
+
+* negation: a word in a negation scope (`_NEG`, up to clause punctuation, commas included,
+  or 'but') takes VADER's N_SCALAR (-0.74) times its valence, unless the lexicon has the
+  negated form itself;
+* intensifiers and dampeners up to three words before a word (VADER's booster list, decaying
+  1, 0.95, 0.9);
+* 'but': words before it count half, words after it one and a half;
+* exclamation marks (up to four) push the sum away from zero; emoji and emoticons are
+  lexicon terms like words.
+
+compound = s / sqrt(s^2 + alpha), alpha = 15/16 (VADER's 15 on its 4x scale). The
+lexicon's calibration decides the label: a fitted linear model over `pipelines.combiner`
+features (label = most probable class; score = P(positive) - P(negative)), or a neutral
+band on the compound. Emotions: calibrated per-emotion models over the same evidence, or
+the emotion mass of un-negated hits gated by polarity (a negative post's emotions among
+anger, disgust, fear, sadness, anticipation and surprise; a positive post's among joy,
+trust, anticipation, surprise); a post without emotion evidence has no dominant emotion.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping
 
+from pipelines.combiner import (
+    GENERAL_FEATURES, SURFACE_FEATURES, LinearModel, emotion_feature_names, supervised_feature_names, value_stats,
+)
 from pipelines.config import EMOTIONS
-from pipelines.lexicon import LexiconEntry
-from pipelines.text import NEG_SUFFIX, is_content_term
+from pipelines.lexicon import Lexicon
+from pipelines.priors import booster_weights, negation_factor
+from pipelines.text import NEG_SUFFIX, URL, USER, base_form, counting_terms, is_content_term
 
 LABELS = ("negative", "neutral", "positive")
+COMPOUND_ALPHA = 15 / 16
+EXCLAMATION_BOOST = 0.292 / 4  # VADER's per-'!' amplifier on the [-1, 1] scale
+MAX_EXCLAMATIONS = 4
+BUT_BEFORE, BUT_AFTER = 0.5, 1.5
+BOOSTER_DECAY = (1.0, 0.95, 0.9)
+DEFAULT_NEUTRAL_BAND = 0.3
+NEGATIVE_EMOTIONS = frozenset({"anger", "disgust", "fear", "sadness", "anticipation", "surprise"})
+POSITIVE_EMOTIONS = frozenset({"joy", "trust", "anticipation", "surprise"})
+EXPLANATION_TERMS = 3
+
+_BOOSTERS = booster_weights()
+_NEGATION = negation_factor()
 
 
 @dataclass(frozen=True)
-class ScoringOptions:
-    """``neutral_band``: |score| <= tau is neutral. ``flip_negated``: a negated term
-    missing from the lexicon takes minus its base term's sentiment."""
+class Hit:
+    """A token that moved the sentiment: its position, the token and its value after the rules."""
 
-    neutral_band: float = 0.05
-    flip_negated: bool = True
-    explanation_terms: int = 3
-
-    def __post_init__(self) -> None:
-        if self.neutral_band < 0:
-            raise ValueError(f"neutral_band must be >= 0, got {self.neutral_band}")
+    position: int
+    token: str
+    value: float
 
 
-def sentiment_label(score: float, neutral_band: float) -> str:
-    """'positive' above the band, 'negative' below it, 'neutral' inside it."""
-    if score > neutral_band:
+def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
+    """The general layer's valence of every scoring token, after negation, boosters and 'but'."""
+    hits: list[Hit] = []
+    but_at = None
+    for i, token in enumerate(tokens):
+        if token == "but":
+            but_at = len(hits)
+            continue
+        entry = general.get(token)
+        negated = False
+        if entry is None and token.endswith(NEG_SUFFIX):
+            entry, negated = general.get(base_form(token)), True
+        if entry is None or not entry.sentiment:
+            continue
+        value = entry.sentiment
+        for distance, decay in enumerate(BOOSTER_DECAY, start=1):
+            if i >= distance:
+                boost = _BOOSTERS.get(base_form(tokens[i - distance]))
+                if boost:
+                    value += math.copysign(boost * decay, value)
+        if negated:
+            value *= _NEGATION
+        hits.append(Hit(i, token, value))
+    if but_at is not None:
+        hits = [Hit(h.position, h.token, h.value * (BUT_BEFORE if j < but_at else BUT_AFTER))
+                for j, h in enumerate(hits)]
+    return hits
+
+
+def compound(hits: list[Hit], tokens: list[str]) -> float:
+    """VADER's normalized sum in (-1, 1), exclamation marks included."""
+    total = sum(h.value for h in hits)
+    if total:
+        exclamations = min(sum(t.count("!") for t in tokens), MAX_EXCLAMATIONS)
+        total += math.copysign(exclamations * EXCLAMATION_BOOST, total)
+    return total / math.sqrt(total * total + COMPOUND_ALPHA)
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    """Adjacent pairs of content tokens ('not_NEG good_NEG' style kept), joined by a space."""
+    content = [t for t in tokens if is_content_term(t)]
+    return [f"{a} {b}" for a, b in zip(content, content[1:])]
+
+
+def lexicon_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
+    """The terms a post is counted (and looked up) with: content unigrams, plus bigrams if asked."""
+    terms = counting_terms(tokens)
+    if with_bigrams:
+        terms.update(bigrams(tokens))
+    return terms
+
+
+def surface_features(tokens: list[str], n_terms: int) -> list[float]:
+    return [float(min(sum(t.count("!") for t in tokens), MAX_EXCLAMATIONS)), float(sum(t.count("?") for t in tokens)),
+            float(sum(t.endswith(NEG_SUFFIX) for t in tokens)), math.log1p(n_terms),
+            float(tokens.count(URL)), float(tokens.count(USER))]
+
+
+def general_features(hits: list[Hit], tokens: list[str]) -> list[float]:
+    positive = [h.value for h in hits if h.value > 0]
+    negative = [h.value for h in hits if h.value < 0]
+    return [compound(hits, tokens), sum(positive), sum(negative), float(len(positive)), float(len(negative)),
+            max(positive, default=0.0), min(negative, default=0.0)]
+
+
+class PostEvidence:
+    """Everything the lexicon says about one post, computed once for scoring and features."""
+
+    def __init__(self, tokens: list[str], lexicon: Lexicon):
+        self.tokens = tokens
+        self.lexicon = lexicon
+        self.terms = counting_terms(tokens)
+        self.hits = sentiment_hits(tokens, lexicon.general)
+        supervised = lexicon.supervised
+        self.supervised_hits = ([supervised[t] for t in sorted(lexicon_terms(tokens, True)) if t in supervised]
+                                if supervised else [])
+
+    def features(self, names: tuple[str, ...]) -> list[float]:
+        return [self._feature_values[name] for name in names]
+
+    @cached_property
+    def _feature_values(self) -> dict[str, float]:
+        """Every feature of `pipelines.combiner`, computed once per post."""
+        values = dict(zip(GENERAL_FEATURES, general_features(self.hits, self.tokens)))
+        values.update(zip(SURFACE_FEATURES, surface_features(self.tokens, len(self.terms))))
+        values.update(zip(emotion_feature_names(), self.emotion_mass(gated_by=None)))
+        dims = {"sentiment": [e.sentiment for e in self.supervised_hits],
+                "neutral": [e.neutral for e in self.supervised_hits],
+                **{e: [h.emotions[i] for h in self.supervised_hits] for i, e in enumerate(EMOTIONS)}}
+        for dim, dim_values in dims.items():
+            values.update(zip(supervised_feature_names((dim,))[:-1], value_stats(dim_values)))
+        values["supervised_hits"] = float(len(self.supervised_hits))
+        return values
+
+    def emotion_mass(self, gated_by: str | None) -> list[float]:
+        """Summed emotion weight of the post's un-negated general-layer terms, optionally gated by polarity."""
+        mass = [0.0] * len(EMOTIONS)
+        general = self.lexicon.general
+        for term in self.terms:
+            entry = general.get(term)
+            if entry is not None:
+                mass = [m + v for m, v in zip(mass, entry.emotion_evidence)]
+        allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(gated_by or "")
+        if allowed is None:
+            return mass
+        gated = [m if e in allowed else 0.0 for e, m in zip(EMOTIONS, mass)]
+        return gated if sum(gated) > 0 else mass
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A lexicon's calibration with its models parsed once (not once per post)."""
+
+    sentiment: LinearModel | None
+    neutral_band: float
+    emotions: Mapping[str, LinearModel]
+    thresholds: Mapping[str, float]
+
+    @classmethod
+    def of(cls, calibration: Mapping) -> "Calibration":
+        sentiment, emotion = calibration.get("sentiment", {}), calibration.get("emotion", {})
+        return cls(LinearModel.from_dict(sentiment["model"]) if sentiment.get("model") else None,
+                   sentiment.get("neutral_band", DEFAULT_NEUTRAL_BAND),
+                   {label: LinearModel.from_dict(m) for label, m in emotion.get("models", {}).items()},
+                   dict(emotion.get("thresholds", {})))
+
+
+_CALIBRATIONS: dict[str, Calibration] = {}
+
+
+def calibration_of(lexicon: Lexicon) -> Calibration:
+    """The parsed calibration of a lexicon, cached by its content version."""
+    found = _CALIBRATIONS.get(lexicon.version)
+    if found is None:
+        found = _CALIBRATIONS[lexicon.version] = Calibration.of(lexicon.calibration)
+    return found
+
+
+def sentiment_of(evidence: PostEvidence, calibration: Calibration) -> tuple[float, str]:
+    """(score in [-1, 1], label) by the lexicon's calibration."""
+    model = calibration.sentiment
+    if model:
+        probabilities = model.probabilities(evidence.features(model.features))
+        score = probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)
+        return score, max(probabilities, key=probabilities.get)
+    score = compound(evidence.hits, evidence.tokens)
+    return score, band_label(score, calibration.neutral_band)
+
+
+def band_label(score: float, band: float) -> str:
+    """'positive' above the band, 'negative' below minus the band, 'neutral' inside it."""
+    if score > band:
         return "positive"
-    if score < -neutral_band:
+    if score < -band:
         return "negative"
     return "neutral"
 
 
-def score_post(tokens: list[str], lexicon: Mapping[str, LexiconEntry], options: ScoringOptions) -> dict:
-    """Sentiment = mean lexicon sentiment of the post's content terms found in the lexicon;
-    emotion shares = each emotion's positive association summed over those terms, normalized."""
-    hits: list[tuple[str, float]] = []
-    emotion_mass = [0.0] * len(EMOTIONS)
-    n_terms = 0
-    for token in tokens:
-        if not is_content_term(token):
-            continue
-        n_terms += 1
-        entry = lexicon.get(token)
-        if entry is not None:
-            hits.append((token, entry.sentiment))
-            emotion_mass = [m + v for m, v in zip(emotion_mass, entry.emotion_evidence)]
-        elif options.flip_negated and token.endswith(NEG_SUFFIX):
-            base = lexicon.get(token[: -len(NEG_SUFFIX)])
-            if base is not None:
-                hits.append((token, -base.sentiment))
-    score = sum(v for _, v in hits) / len(hits) if hits else 0.0
-    total_mass = sum(emotion_mass)
-    shares = [m / total_mass for m in emotion_mass] if total_mass > 0 else [0.0] * len(EMOTIONS)
-    dominant = EMOTIONS[max(range(len(EMOTIONS)), key=shares.__getitem__)] if total_mass > 0 else None
-    strongest = sorted(hits, key=lambda h: (-abs(h[1]), h[0]))[: options.explanation_terms]
+def emotions_of(evidence: PostEvidence, calibration: Calibration,
+                sentiment_label: str) -> tuple[list[float], str | None, list[str]]:
+    """(shares over Plutchik's eight, dominant emotion or None, the emotions the post expresses).
+
+    Without emotion evidence (no emotion weight among its general-layer terms and no
+    supervised hit) a post has no emotions. With calibrated models (one binary model per
+    emotion): shares are the normalized probabilities, the dominant emotion the most probable
+    one, the expressed emotions those whose probability passes their threshold. Without
+    models: the polarity-gated emotion mass, its largest share dominant and expressed.
+    """
+    mass = evidence.emotion_mass(gated_by=sentiment_label)
+    if sum(mass) <= 0 and not evidence.supervised_hits:
+        return [0.0] * len(EMOTIONS), None, []
+    if calibration.emotions:
+        probabilities = {label: model.probabilities(evidence.features(model.features))[label]
+                         for label, model in calibration.emotions.items()}
+        total = sum(probabilities.values())
+        shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
+        ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
+        expressed = [k for k in ranked if probabilities[k] >= calibration.thresholds[k]]
+        return shares, ranked[0], expressed
+    total = sum(mass)
+    shares = [m / total for m in mass]
+    dominant = EMOTIONS[max(range(len(EMOTIONS)), key=shares.__getitem__)]
+    return shares, dominant, [dominant]
+
+
+def explanation(evidence: PostEvidence, limit: int = EXPLANATION_TERMS) -> list[str]:
+    """The terms that moved the score most: each token once, non-zero values only, strongest first."""
+    strongest: dict[str, float] = {}
+    for hit in evidence.hits:
+        if hit.value and abs(hit.value) > abs(strongest.get(hit.token, 0.0)):
+            strongest[hit.token] = hit.value
+    for entry in evidence.supervised_hits:
+        if entry.sentiment and abs(entry.sentiment) > abs(strongest.get(entry.term, 0.0)):
+            strongest[entry.term] = entry.sentiment
+    ranked = sorted(strongest.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:limit]
+    return [f"{term}:{value:+.3f}" for term, value in ranked]
+
+
+def score_post(tokens: list[str], lexicon: Lexicon) -> dict:
+    """The post_scores fields of one tokenized post."""
+    evidence = PostEvidence(tokens, lexicon)
+    calibration = calibration_of(lexicon)
+    score, label = sentiment_of(evidence, calibration)
+    shares, dominant, expressed = emotions_of(evidence, calibration, label)
     return {
         "sentiment_score": score,
-        "sentiment_label": sentiment_label(score, options.neutral_band),
+        "sentiment_label": label,
         **dict(zip(EMOTIONS, shares)),
         "dominant_emotion": dominant,
-        "explanation": [f"{term}:{value:+.3f}" for term, value in strongest],
-        "n_terms": n_terms,
-        "n_lexicon_hits": len(hits),
+        "emotion_labels": expressed,
+        "explanation": explanation(evidence),
+        "n_terms": len(evidence.terms),
+        "n_lexicon_hits": len(evidence.hits) + len(evidence.supervised_hits),
     }

@@ -10,6 +10,7 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines.config import EMOTIONS
+from pipelines.lexicon import ROW_SCHEMA
 
 _EMOTION_FIELDS = [(e, pa.float64()) for e in EMOTIONS]
 
@@ -22,7 +23,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "post_scores": pa.schema([
         ("platform", pa.string()), ("post_id", pa.string()), ("month", pa.string()),
         ("sentiment_score", pa.float64()), ("sentiment_label", pa.string()), *_EMOTION_FIELDS,
-        ("dominant_emotion", pa.string()), ("topics", pa.list_(pa.string())),
+        ("dominant_emotion", pa.string()), ("emotion_labels", pa.list_(pa.string())), ("topics", pa.list_(pa.string())),
         ("explanation", pa.list_(pa.string())), ("n_terms", pa.int32()), ("n_lexicon_hits", pa.int32()),
         ("lexicon_version", pa.string()), ("tokenizer_version", pa.string()),
     ]),
@@ -37,9 +38,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("month", pa.string()), ("platform", pa.string()), ("term", pa.string()),
         ("anchor", pa.string()), ("df", pa.int64()),
     ]),
-    "lexicon": pa.schema([
-        ("lexicon_version", pa.string()), ("term", pa.string()), ("df", pa.int64()),
-        ("sentiment", pa.float64()), *_EMOTION_FIELDS,
+    "lexicon": pa.schema([("lexicon_version", pa.string()), *ROW_SCHEMA]),
+    "lexicons": pa.schema([
+        ("lexicon_version", pa.string()), ("metadata", pa.string()), ("calibration", pa.string()),
     ]),
     "rejects": pa.schema([
         ("source_file", pa.string()), ("record_no", pa.int64()), ("reason", pa.string()),

@@ -10,7 +10,8 @@ variation selectors stripped, even when glued to words or other emoji; emoticons
 whole and keep their case; URLs and @mentions become placeholders; hashtags stay as
 `#tag` followed by their words; elongations are cut to two letters; contraction parts
 become words (`n't` -> not, `ca n't` -> can not); negation marks words with `_NEG` up to
-the next clause punctuation or 'but' (Das & Chen 2001, as in nltk's mark_negation).
+the next clause punctuation (commas included) or 'but' (Das & Chen 2001, as in nltk's
+mark_negation, which stops at commas too).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from spacy.tokenizer import Tokenizer
 
 from pipelines.hashtags import split_hashtag
 
-TOKENIZER_VERSION = "mipulse-tok-2"
+TOKENIZER_VERSION = "mipulse-tok-3"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
 
 URL = "<url>"
@@ -46,13 +47,13 @@ _MENTION_RE = re.compile(r"^@\w{1,30}$")
 _HASHTAG_RE = re.compile(r"^#\w+$")
 _ELONGATION_RE = re.compile(r"(.)\1{2,}")
 _WORD_RE = re.compile(r"\w", re.UNICODE)
-# Negation cues and clause ends, as in nltk.sentiment.util.mark_negation (Das & Chen 2001).
+# Negation cues and clause ends (commas included), as in nltk.sentiment.util.mark_negation.
 _NEGATION_RE = re.compile(
     r"^(?:never|no|nothing|nowhere|noone|none|not|havent|hasnt|hadnt|cant|couldnt|shouldnt"
     r"|wont|wouldnt|dont|doesnt|didnt|isnt|arent|aint|nt)$|n't$",
     re.IGNORECASE,
 )
-_CLAUSE_END_RE = re.compile(r"^[.:;!?]+$|^but$")
+_CLAUSE_END_RE = re.compile(r"^[.,:;!?]+$|^but$")
 _NOT = {"n't": "not", "nt": "not"}
 # Stems spaCy leaves before n't ("ca n't", "wo n't", "ai n't"); only rewritten in that spot,
 # so 'ca' (California) and 'ai' elsewhere stay as they are.

@@ -25,45 +25,13 @@ SELECT *, $run_id AS run_id FROM read_parquet($run_dir || '/anchor_counts/*.parq
 INSERT INTO anchor_pair_counts BY NAME
 SELECT *, $run_id AS run_id FROM read_parquet($run_dir || '/anchor_pair_counts/*.parquet');
 
--- The lexicon is versioned by content (seeds, options, window): a re-run replaces its rows.
-DELETE FROM lexicon WHERE lexicon_version IN (
-    SELECT DISTINCT lexicon_version FROM read_parquet($run_dir || '/lexicon/*.parquet'));
--- With the counts behind each entry, from the run's own counts (the lexicon's window).
+-- Lexicons are versioned by content: a version already stored is kept as it is.
 INSERT INTO lexicon BY NAME
-WITH seed_pairs AS (
-    SELECT term, anchor, sum(df) AS df
-    FROM read_parquet($run_dir || '/anchor_pair_counts/*.parquet')
-    WHERE anchor LIKE 'sentiment:%' OR anchor LIKE 'emotion:%'
-    GROUP BY term, anchor
-),
-behind AS (
-    SELECT
-        term,
-        coalesce(sum(df) FILTER (WHERE anchor = 'sentiment:positive'), 0) AS positive_df,
-        coalesce(sum(df) FILTER (WHERE anchor = 'sentiment:negative'), 0) AS negative_df,
-        struct_pack(
-            anger := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:anger'), 0),
-            anticipation := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:anticipation'), 0),
-            disgust := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:disgust'), 0),
-            fear := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:fear'), 0),
-            joy := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:joy'), 0),
-            sadness := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:sadness'), 0),
-            surprise := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:surprise'), 0),
-            trust := coalesce(sum(df) FILTER (WHERE anchor = 'emotion:trust'), 0)
-        ) AS emotion_df
-    FROM seed_pairs
-    GROUP BY term
-)
-SELECT
-    l.*,
-    $run_id AS run_id,
-    (SELECT sum(posts) FROM read_parquet($run_dir || '/totals/*.parquet')) AS n_posts,
-    coalesce(b.positive_df, 0) AS positive_df,
-    coalesce(b.negative_df, 0) AS negative_df,
-    coalesce(b.emotion_df, {'anger': 0, 'anticipation': 0, 'disgust': 0, 'fear': 0,
-                            'joy': 0, 'sadness': 0, 'surprise': 0, 'trust': 0}) AS emotion_df
-FROM read_parquet($run_dir || '/lexicon/*.parquet') AS l
-LEFT JOIN behind AS b USING (term);
+SELECT *, $run_id AS run_id FROM read_parquet($run_dir || '/lexicon/*.parquet')
+WHERE lexicon_version NOT IN (SELECT lexicon_version FROM lexicons);
+INSERT INTO lexicons BY NAME
+SELECT *, $run_id AS run_id FROM read_parquet($run_dir || '/lexicons/*.parquet')
+WHERE lexicon_version NOT IN (SELECT lexicon_version FROM lexicons);
 
 -- Rejects and accounting describe input files: a re-run of a file replaces its rows.
 DELETE FROM rejects WHERE source_file IN (
@@ -84,7 +52,7 @@ SELECT
     CAST($inputs AS VARCHAR[]) AS inputs,
     CAST($options AS JSON) AS options,
     $tokenizer_version AS tokenizer_version,
-    (SELECT any_value(lexicon_version) FROM read_parquet($run_dir || '/lexicon/*.parquet')) AS lexicon_version,
+    (SELECT any_value(lexicon_version) FROM read_parquet($run_dir || '/lexicons/*.parquet')) AS lexicon_version,
     sum(records_read) AS records_read,
     sum(accepted) AS accepted,
     sum(rejected) AS rejected,

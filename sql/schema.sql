@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS post_scores (
     anger DOUBLE, anticipation DOUBLE, disgust DOUBLE, fear DOUBLE,
     joy DOUBLE, sadness DOUBLE, surprise DOUBLE, trust DOUBLE,
     dominant_emotion VARCHAR,
+    emotion_labels VARCHAR[],
     topics VARCHAR[],
     explanation VARCHAR[],
     n_terms INTEGER,
@@ -82,11 +83,22 @@ CREATE TABLE IF NOT EXISTS anchor_pair_counts (
 
 CREATE TABLE IF NOT EXISTS lexicon (
     lexicon_version VARCHAR NOT NULL,
+    layer VARCHAR NOT NULL,
     term VARCHAR NOT NULL,
-    df BIGINT,
     sentiment DOUBLE,
+    neutral DOUBLE,
     anger DOUBLE, anticipation DOUBLE, disgust DOUBLE, fear DOUBLE,
     joy DOUBLE, sadness DOUBLE, surprise DOUBLE, trust DOUBLE,
+    df BIGINT,
+    support BIGINT,
+    source VARCHAR,
+    run_id VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS lexicons (
+    lexicon_version VARCHAR PRIMARY KEY,
+    metadata JSON,
+    calibration JSON,
     run_id VARCHAR NOT NULL
 );
 
@@ -120,15 +132,6 @@ CREATE TABLE IF NOT EXISTS input_files (
     loaded_at TIMESTAMP NOT NULL
 );
 
--- Counts behind each lexicon entry (added after the first release: ALTER keeps old files
--- loadable). The loader fills them from the run's own counts, the window of the lexicon.
-ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS n_posts BIGINT;
-ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS positive_df BIGINT;
-ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS negative_df BIGINT;
-ALTER TABLE lexicon ADD COLUMN IF NOT EXISTS emotion_df STRUCT(
-    anger BIGINT, anticipation BIGINT, disgust BIGINT, fear BIGINT,
-    joy BIGINT, sadness BIGINT, surprise BIGINT, trust BIGINT);
-
 -- Documentation that travels with the file: `SELECT * FROM duckdb_columns()` shows it.
 COMMENT ON TABLE runs IS 'One row per load: what was read, with which options and versions, and the record accounting. An append-only log (a re-run adds a row).';
 COMMENT ON COLUMN runs.run_id IS 'Sortable unique run id: UTC start time plus a random suffix; every loaded row carries the run_id that wrote it.';
@@ -161,7 +164,7 @@ COMMENT ON TABLE post_scores IS 'Per post: sentiment, emotion distribution, topi
 COMMENT ON COLUMN post_scores.platform IS 'Platform of the post (joins posts on platform, post_id).';
 COMMENT ON COLUMN post_scores.post_id IS 'Id of the post (joins posts on platform, post_id).';
 COMMENT ON COLUMN post_scores.month IS 'Partition month YYYY-MM (UTC).';
-COMMENT ON COLUMN post_scores.sentiment_score IS 'Mean lexicon sentiment (SO-nPMI) of the post''s content terms found in the lexicon; 0 without hits.';
+COMMENT ON COLUMN post_scores.sentiment_score IS 'P(positive) - P(negative) by the lexicon''s calibrated model over its lexicon evidence (VADER-style rules: negation, boosters, but), in [-1, 1]; the compound score when the lexicon has only a neutral band.';
 COMMENT ON COLUMN post_scores.sentiment_label IS 'positive / negative beyond the neutral band (run option neutral_band), neutral inside it.';
 COMMENT ON COLUMN post_scores.anger IS 'Share of the post''s emotion evidence for anger (the eight emotion columns sum to 1 when any evidence, else are 0).';
 COMMENT ON COLUMN post_scores.anticipation IS 'Share of the post''s emotion evidence for anticipation.';
@@ -172,6 +175,7 @@ COMMENT ON COLUMN post_scores.sadness IS 'Share of the post''s emotion evidence 
 COMMENT ON COLUMN post_scores.surprise IS 'Share of the post''s emotion evidence for surprise.';
 COMMENT ON COLUMN post_scores.trust IS 'Share of the post''s emotion evidence for trust.';
 COMMENT ON COLUMN post_scores.dominant_emotion IS 'The emotion with the largest share; NULL when the post has no emotion evidence.';
+COMMENT ON COLUMN post_scores.emotion_labels IS 'Every emotion the post expresses: a supervised lexicon''s classes whose calibrated probability passes their threshold (strongest first), else the dominant emotion alone; empty without emotion evidence.';
 COMMENT ON COLUMN post_scores.topics IS 'Topics whose keywords (lexicons/seeds.toml [topics]) occur in the post.';
 COMMENT ON COLUMN post_scores.explanation IS 'The terms that drove the sentiment score most, as term:value, strongest first.';
 COMMENT ON COLUMN post_scores.n_terms IS 'Content terms in the post.';
@@ -208,24 +212,29 @@ COMMENT ON COLUMN anchor_pair_counts.anchor IS 'Anchor (as in anchor_counts).';
 COMMENT ON COLUMN anchor_pair_counts.df IS 'Posts of the partition holding both the term and the anchor (> 0; absent pairs have 0).';
 COMMENT ON COLUMN anchor_pair_counts.run_id IS 'Run that loaded the row.';
 
-COMMENT ON TABLE lexicon IS 'Induced PMI lexicons, one row per (lexicon_version, term), with the counts behind the scores. A version is a content hash of seeds, options and the counted window.';
-COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<seed fingerprint>-<hash of seeds, lexicon options and the (month, platform, posts) window>.';
-COMMENT ON COLUMN lexicon.term IS 'Counting term.';
-COMMENT ON COLUMN lexicon.df IS 'Posts in the window containing the term (>= min_df).';
-COMMENT ON COLUMN lexicon.sentiment IS 'SO-nPMI: assoc(positive seeds) - assoc(negative seeds), in [-2, 2]; assoc = mean nPMI over seed words (aggregation mean) or nPMI with the seed class (aggregation set).';
-COMMENT ON COLUMN lexicon.anger IS 'assoc(anger seeds) - mean assoc(seeds of the other seven emotions); > 0 leans to anger.';
-COMMENT ON COLUMN lexicon.anticipation IS 'assoc(anticipation seeds) - mean assoc(other emotions).';
-COMMENT ON COLUMN lexicon.disgust IS 'assoc(disgust seeds) - mean assoc(other emotions).';
-COMMENT ON COLUMN lexicon.fear IS 'assoc(fear seeds) - mean assoc(other emotions).';
-COMMENT ON COLUMN lexicon.joy IS 'assoc(joy seeds) - mean assoc(other emotions).';
-COMMENT ON COLUMN lexicon.sadness IS 'assoc(sadness seeds) - mean assoc(other emotions).';
-COMMENT ON COLUMN lexicon.surprise IS 'assoc(surprise seeds) - mean assoc(other emotions).';
-COMMENT ON COLUMN lexicon.trust IS 'assoc(trust seeds) - mean assoc(other emotions).';
+COMMENT ON TABLE lexicon IS 'The lexicons posts were scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score_post used.';
+COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<content hash of entries, metadata and calibration> (post_scores.lexicon_version).';
+COMMENT ON COLUMN lexicon.layer IS 'general (priors moved or extended by the corpus) or supervised (class-vs-rest PMI from labelled posts).';
+COMMENT ON COLUMN lexicon.term IS 'Counting term (a word, hashtag, emoji, emoticon, negated form x_NEG, or a bigram in supervised lexicons).';
+COMMENT ON COLUMN lexicon.sentiment IS 'general: valence in [-1, 1] (VADER prior / 4, moved by SO-nPMI with the prior words and by distant labels, shrunk by support); supervised: PMI(t, positive) - PMI(t, negative) class-vs-rest scores.';
+COMMENT ON COLUMN lexicon.neutral IS 'supervised sentiment lexicons: PMI(t, neutral) - PMI(t, not neutral); 0 otherwise.';
+COMMENT ON COLUMN lexicon.anger IS 'general: weight for anger (EmoLex membership 1, moved or extended by the corpus); supervised emotion lexicons: class-vs-rest PMI difference.';
+COMMENT ON COLUMN lexicon.anticipation IS 'As anger, for anticipation.';
+COMMENT ON COLUMN lexicon.disgust IS 'As anger, for disgust.';
+COMMENT ON COLUMN lexicon.fear IS 'As anger, for fear.';
+COMMENT ON COLUMN lexicon.joy IS 'As anger, for joy.';
+COMMENT ON COLUMN lexicon.sadness IS 'As anger, for sadness.';
+COMMENT ON COLUMN lexicon.surprise IS 'As anger, for surprise.';
+COMMENT ON COLUMN lexicon.trust IS 'As anger, for trust.';
+COMMENT ON COLUMN lexicon.df IS 'Posts of the lexicon''s corpus containing the term (0 for a prior the corpus never showed).';
+COMMENT ON COLUMN lexicon.support IS 'Posts of evidence behind the corpus part of the value (term with a prior word, a distant label or a gold label); 0 = prior only.';
+COMMENT ON COLUMN lexicon.source IS 'Where the value came from: prior, prior+corpus, corpus or supervised.';
 COMMENT ON COLUMN lexicon.run_id IS 'Run that loaded the row.';
-COMMENT ON COLUMN lexicon.n_posts IS 'Posts in the window the lexicon was induced from (n of the PMI).';
-COMMENT ON COLUMN lexicon.positive_df IS 'Posts in the window holding the term and any positive seed word.';
-COMMENT ON COLUMN lexicon.negative_df IS 'Posts in the window holding the term and any negative seed word.';
-COMMENT ON COLUMN lexicon.emotion_df IS 'Per emotion: posts in the window holding the term and any seed word of that emotion.';
+COMMENT ON TABLE lexicons IS 'One row per lexicon version: its metadata (kind, sources, options, seeds, training-data hash) and calibration (how lexicon evidence becomes a label).';
+COMMENT ON COLUMN lexicons.lexicon_version IS 'As lexicon.lexicon_version.';
+COMMENT ON COLUMN lexicons.metadata IS 'JSON: kind (default / supervised), sources, options, seed fingerprint, tokenizer, scales, training data hash.';
+COMMENT ON COLUMN lexicons.calibration IS 'JSON: the linear model(s) over pipelines.combiner features, or a neutral band.';
+COMMENT ON COLUMN lexicons.run_id IS 'Run that first loaded this lexicon.';
 
 COMMENT ON TABLE rejects IS 'Input records that did not become a post, each with a reason; replaced per source_file on re-load.';
 COMMENT ON COLUMN rejects.run_id IS 'Run that loaded the row.';

@@ -35,6 +35,7 @@ def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None
                   for n, (p, i, m, _, t, _) in enumerate(posts, start=1)],
         "post_scores": [{"platform": p, "post_id": i, "month": m, "sentiment_score": 0.5 if lab == "positive" else -0.5,
                          "sentiment_label": lab, **{e: 0.0 for e in EMOTIONS}, "dominant_emotion": None,
+                         "emotion_labels": [],
                          "topics": [a[6:] for a in anchors if a.startswith("topic:")], "explanation": [],
                          "n_terms": len(t), "n_lexicon_hits": 0, "lexicon_version": "lex-test",
                          "tokenizer_version": "tok-test"}
@@ -42,8 +43,10 @@ def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None
         **{table: [row for partition, counter in counters[name].items()
                    for row in counts_to_arrow(name, partition, counter).to_pylist()]
            for name, table in COUNT_TABLES.items()},
-        "lexicon": [{"lexicon_version": "lex-test", "term": term, "df": 1, "sentiment": value,
-                     **{e: 0.0 for e in EMOTIONS}} for term, value in (lexicon or {}).items()],
+        "lexicon": [{"lexicon_version": "lex-test", "layer": "general", "term": term, "df": 1, "sentiment": value,
+                     "neutral": 0.0, **{e: 0.0 for e in EMOTIONS}, "support": 0, "source": "prior"}
+                    for term, value in (lexicon or {}).items()],
+        "lexicons": [{"lexicon_version": "lex-test", "metadata": "{}", "calibration": "{}"}],
         "rejects": [{"source_file": source_file, "record_no": len(posts) + 1, "reason": "invalid JSON",
                      "excerpt": "{oops"}],
         "file_accounting": [{"source_file": source_file, "records_read": len(posts) + 1,

@@ -12,7 +12,7 @@ from bench.reference import run_reference
 from pipelines.config import load_seeds
 from pipelines.dedupe import DropDuplicates, dropped_copies
 from pipelines.job import JobSettings, run_job
-from pipelines.lexicon import LexiconOptions
+from pipelines.induce import LexiconSpec
 from pipelines.sinks import SCHEMAS
 from pipelines.sources import SourceOptions
 from pipelines.synthetic import generate_posts
@@ -54,7 +54,7 @@ def inputs(tmp_path_factory):
 def test_beam_job_equals_reference(inputs, tmp_path):
     seeds = load_seeds()
     source = SourceOptions(author_salt="s", batch_size=128)
-    lexicon = LexiconOptions(min_df=2)
+    lexicon = LexiconSpec(min_df=2)
     pattern = str(inputs / "*.jsonl")
     run_job(JobSettings((pattern,), str(tmp_path / "beam"), seeds, source, lexicon))
     run_reference([pattern], str(tmp_path / "ref"), seeds, source, lexicon)

@@ -43,7 +43,7 @@ def test_every_table_and_column_has_a_comment(tmp_path, january):
         columns = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
                               "WHERE schema_name = 'main' AND NOT internal AND (comment IS NULL OR comment = '') "
                               "AND table_name IN (SELECT table_name FROM duckdb_tables())").fetchall()
-    assert len(tables) == 12 and all(comment for _, comment in tables)
+    assert len(tables) == 13 and all(comment for _, comment in tables)
     assert columns == []
 
 
@@ -103,14 +103,15 @@ def test_a_rerun_replaces_exactly_its_partitions(tmp_path, january):
         assert con.execute("SELECT partitions FROM runs WHERE run_id = 'run-2'").fetchone() == (["twitter/2020-01"],)
 
 
-def test_lexicon_keeps_the_counts_behind_its_scores(tmp_path, january):
+def test_a_lexicon_version_is_stored_once_with_its_header(tmp_path, january):
     db = tmp_path / "m.duckdb"
     load_run(db, record(january, "run-1"))
+    load_run(db, record(january, "run-2"))  # the same lexicon version again: kept as it was
     with duckdb.connect(str(db), read_only=True) as con:
-        got = con.execute("SELECT term, n_posts, positive_df, negative_df, emotion_df.fear FROM lexicon "
-                          "ORDER BY term").fetchall()
-    # smog: in t2 (negative) and r1 (negative, fear); sun: in t1 (positive) and t2 (negative)
-    assert got == [("smog", 3, 0, 2, 1), ("sun", 3, 1, 1, 0)]
+        entries = con.execute("SELECT lexicon_version, layer, term, run_id FROM lexicon ORDER BY term").fetchall()
+        headers = con.execute("SELECT lexicon_version, run_id FROM lexicons").fetchall()
+    assert entries == [("lex-test", "general", "smog", "run-1"), ("lex-test", "general", "sun", "run-1")]
+    assert headers == [("lex-test", "run-1")]
 
 
 def skip_manifest_check(monkeypatch) -> None:

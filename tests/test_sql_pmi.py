@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.db import RunRecord, ensure_schema, load_run
+from flows.db import ensure_schema
 from pipelines import pmi as py
-from pipelines.config import EMOTIONS, POLARITIES, load_seeds
-from pipelines.lexicon import LexiconOptions, emotion_anchor, lexicon_entry, sentiment_anchor
 from pipelines.pmi import Smoothing
 
 
@@ -140,87 +136,3 @@ def test_pmi_window_equals_pipelines_pmi_on_summed_counts(window_db, window, smo
     for term, anchor, pmi_, npmi_, ppmi_ in got:
         args = (pairs[term, anchor], terms[term], anchors[anchor], n, s)
         assert (pmi_, npmi_, ppmi_) == pytest.approx((py.pmi(*args), py.npmi(*args), py.ppmi(*args)), abs=1e-12)
-
-
-# --- against a real Beam run -------------------------------------------------------
-
-def beam_run(tmp_path: Path, options: LexiconOptions) -> Path:
-    from pipelines.job import JobSettings, run_job
-    from pipelines.synthetic import write_sample
-
-    inputs = write_sample(tmp_path / "in", 400, 7)
-    run_dir = tmp_path / "run"
-    run_job(JobSettings(tuple(map(str, inputs)), str(run_dir), load_seeds(), lexicon=options), ["--runner=FnApiRunner"])
-    db = tmp_path / "m.duckdb"
-    load_run(db, RunRecord("run-1", str(run_dir), datetime(2026, 1, 1), [], {}, "tok"))
-    return db
-
-
-LEXICON_COLUMNS = "term, df, sentiment, " + ", ".join(EMOTIONS)
-
-
-@pytest.mark.slow
-def test_lexicon_window_equals_the_pipelines_own_set_lexicon(tmp_path):
-    options = LexiconOptions("set", 3, Smoothing(0.5, 0.75))
-    db = beam_run(tmp_path, options)
-    with duckdb.connect(str(db), read_only=True) as con:
-        pipeline = {r[0]: r for r in con.execute(f"SELECT {LEXICON_COLUMNS} FROM lexicon").fetchall()}
-        window = {r[0]: r for r in con.execute(
-            f"SELECT {LEXICON_COLUMNS} FROM lexicon_window(k := 0.5, alpha := 0.75, min_df := 3)").fetchall()}
-        # and the pure function on counts summed in SQL, as a third opinion
-        n = con.execute("SELECT sum(posts) FROM totals").fetchone()[0]
-        anchor_df = dict(con.execute("SELECT anchor, sum(df) FROM anchor_counts GROUP BY anchor").fetchall())
-        term_df = dict(con.execute("SELECT term, sum(df) FROM term_counts GROUP BY term").fetchall())
-        pair_rows = con.execute("SELECT term, anchor, sum(df) FROM anchor_pair_counts GROUP BY ALL").fetchall()
-    assert len(pipeline) > 100
-    assert set(window) == set(pipeline)
-    for term, row in pipeline.items():
-        assert window[term][1] == row[1]
-        assert window[term][2:] == pytest.approx(row[2:], abs=1e-12), term
-    pair_df: dict[str, dict[str, int]] = {}
-    for term, anchor, df in pair_rows:
-        pair_df.setdefault(term, {})[anchor] = df
-    for term in list(pipeline)[:50]:
-        entry = lexicon_entry(term, term_df[term], pair_df.get(term, {}), anchor_df, n, load_seeds(), options)
-        assert window[term][2:] == pytest.approx((entry.sentiment, *entry.emotions), abs=1e-12)
-
-
-@pytest.mark.slow
-def test_pmi_window_reproduces_the_pipelines_mean_lexicon(tmp_path):
-    """The default lexicon (mean nPMI over seed words) rebuilt in SQL from pmi_window and the seeds."""
-    db = beam_run(tmp_path, LexiconOptions())
-    seeds = load_seeds()
-    classes = {**{sentiment_anchor(p): seeds.sentiment[p] for p in POLARITIES},
-               **{emotion_anchor(e): seeds.emotions[e] for e in EMOTIONS}}
-    with duckdb.connect(str(db), read_only=True) as con:
-        con.execute("CREATE TEMP TABLE seed_words AS SELECT unnest(?) AS class, unnest(?) AS word",
-                    [[c for c, ws in classes.items() for _ in ws], [w for ws in classes.values() for w in ws]])
-        assoc = dict(((t, c), v) for t, c, v in con.execute(sql_mean_assoc()).fetchall())
-        lexicon = con.execute(f"SELECT {LEXICON_COLUMNS} FROM lexicon").fetchall()
-    assert len(lexicon) > 100
-    for term, _, sentiment, *emotions in lexicon:
-        pos, neg = assoc.get((term, "sentiment:positive")), assoc.get((term, "sentiment:negative"))
-        assert sentiment == pytest.approx(pos - neg if pos is not None and neg is not None else 0.0, abs=1e-12)
-        raw = [assoc.get((term, emotion_anchor(e))) for e in EMOTIONS]
-        for value, got in zip(raw, emotions):
-            others = [v for v in raw if v is not None]
-            others.remove(value) if value is not None else None
-            want = value - sum(others) / len(others) if value is not None and others else 0.0
-            assert got == pytest.approx(want, abs=1e-12)
-
-
-def sql_mean_assoc() -> str:
-    """Mean nPMI of each lexicon term over the seed words present in the corpus, per class:
-    pairs from pmi_window, pairs that never co-occur as npmi_value(0, ...)."""
-    return """
-        WITH n AS (SELECT sum(posts) AS n FROM totals),
-        seeds AS (SELECT s.class, s.word, a.c_y FROM seed_words AS s
-                  JOIN (SELECT anchor, sum(df) AS c_y FROM anchor_counts GROUP BY anchor) AS a ON a.anchor = s.word),
-        terms AS (SELECT term, sum(df) AS c_x FROM term_counts GROUP BY term
-                  HAVING term IN (SELECT term FROM lexicon))
-        SELECT t.term, s.class,
-               avg(coalesce(w.npmi, npmi_value(0, t.c_x, s.c_y, n.n))) AS assoc
-        FROM terms AS t CROSS JOIN seeds AS s CROSS JOIN n
-        LEFT JOIN pmi_window() AS w ON w.term = t.term AND w.anchor = s.word
-        GROUP BY t.term, s.class
-    """

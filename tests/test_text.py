@@ -52,7 +52,7 @@ def test_counting_terms_drop_stop_words_placeholders_and_punctuation():
 
 
 def test_version_was_bumped_for_the_new_rules():
-    assert TOKENIZER_VERSION == "mipulse-tok-2"
+    assert TOKENIZER_VERSION == "mipulse-tok-3"
 
 
 @pytest.mark.parametrize("tag,words", [

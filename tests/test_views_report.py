@@ -30,7 +30,7 @@ def post(platform, post_id, month, label, score, dominant=None, topics=None, **e
     return (
         platform, post_id, month, score, label,
         *(emotions.get(e) for e in EMOTIONS),
-        dominant, topics, [], 5, 1, "lex-test", "tok-test", "run-1",
+        dominant, [dominant] if dominant else [], topics, [], 5, 1, "lex-test", "tok-test", "run-1",
     )
 
 

@@ -1,4 +1,4 @@
-"""Topic views and lexicon drift against hand-computed numbers."""
+"""Topic views against hand-computed numbers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import duckdb
 import pytest
 
 from flows.db import ensure_schema
-from pipelines.config import load_seeds
-from pipelines.lexicon import LexiconOptions, lexicon_entry
 
 
 @pytest.fixture
@@ -61,31 +59,3 @@ def test_top_terms_rank_by_npmi_and_leave_out_keywords(con):
     bag = math.log2(0.3 / (0.3 * 0.4)) / -math.log2(0.3)
     sea = math.log2(0.3 / (0.6 * 0.4)) / -math.log2(0.3)
     assert got == [(1, "bag", pytest.approx(bag), 3, 3, 4, 10), (2, "sea", pytest.approx(sea), 3, 6, 4, 10)]
-
-
-def test_lexicon_drift_equals_per_period_set_lexicons(con):
-    # period a (2014): sun leans positive; period b (2016): sun leans negative and fearful
-    classes = {"sentiment:positive": 4, "sentiment:negative": 4, "emotion:fear": 3, "emotion:joy": 3}
-    add_counts(con, "2014-06", 20, {"sun": 5, "rain": 3}, classes,
-               {("sun", "sentiment:positive"): 3, ("sun", "emotion:joy"): 2, ("rain", "sentiment:negative"): 2})
-    add_counts(con, "2015-06", 5, {"sun": 1}, classes, {}, platform="reddit")
-    add_counts(con, "2016-06", 20, {"sun": 6, "rain": 3}, classes,
-               {("sun", "sentiment:negative"): 3, ("sun", "emotion:fear"): 3, ("rain", "sentiment:negative"): 1})
-    rows = con.execute("SELECT term, dimension, df_a, df_b, value_a, value_b, delta "
-                       "FROM lexicon_drift(2014, 2014, 2016, 2016, min_df := 3) ORDER BY abs(delta) DESC").fetchall()
-    assert {r[0] for r in rows} == {"sun", "rain"} and len(rows) == 18
-    top = rows[0]
-    assert top[:4] == ("sun", "sentiment", 5, 6)
-    seeds, options = load_seeds(), LexiconOptions("set", 3)
-    before = lexicon_entry("sun", 5, {"sentiment:positive": 3, "emotion:joy": 2}, classes, 20, seeds, options)
-    after = lexicon_entry("sun", 6, {"sentiment:negative": 3, "emotion:fear": 3}, classes, 20, seeds, options)
-    assert top[4:] == pytest.approx((before.sentiment, after.sentiment, after.sentiment - before.sentiment))
-    fear = next(r for r in rows if r[:2] == ("sun", "fear"))
-    assert fear[4:6] == pytest.approx((before.emotions[3], after.emotions[3]))
-    # a wider period sums its years: 2014-2015 holds 25 posts and sun in 6
-    (df_a,) = con.execute("SELECT df_a FROM lexicon_drift(2014, 2015, 2016, 2016) WHERE term = 'sun' "
-                          "AND dimension = 'sentiment'").fetchone()
-    assert df_a == 6
-    # platforms filter applies to both periods
-    assert con.execute("SELECT count(*) FROM lexicon_drift(2014, 2015, 2016, 2016, platforms := ['reddit'])"
-                       ).fetchone() == (0,)

@@ -1,0 +1,90 @@
+"""Calibrate the default lexicon's sentiment and emotion models on development data (never a test file).
+
+    PYTHONPATH=$PWD python bench/calibrate_default.py [--data ../shared/data]
+
+The default lexicon is built by each run on its own unlabelled corpus, so the calibration
+imitates that: the SemEval 2013-2016 training tweets (minus every tweet that is also in the
+TweetEval validation file) are cut into corpora of CHUNK posts, each corpus gets its own
+default lexicon (the engine's pure functions, the same ones the Beam job distributes), and
+the linear model is fitted on the features of all of them. Emotions likewise on the
+SemEval-2018 E-c training tweets (Plutchik's eight among its labels; tweets also in the
+TweetEval emotion or SemEval-2018 validation files left out): one binary model per emotion.
+Labels are only read here, to fit the models. Writes lexicons/default_calibration.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipelines.calibrate import (  # noqa: E402
+    emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
+)
+from pipelines.config import EMOTIONS, load_seeds  # noqa: E402
+from pipelines.induce import LexiconSpec  # noqa: E402
+from pipelines.labelled import read_labelled, task_labels  # noqa: E402
+from pipelines.lexicon_local import build_local  # noqa: E402
+from pipelines.scoring import PostEvidence  # noqa: E402
+
+DEFAULT_DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))
+TRAIN = "semeval2017_task4a/train_2013_2016.jsonl"
+LEAVE_OUT = "tweeteval_sentiment/validation.jsonl"
+EMOTION_TRAIN = "semeval2018_ec/train.jsonl"
+EMOTION_LEAVE_OUT = ("tweeteval_emotion/validation.jsonl", "semeval2018_ec/validation.jsonl")
+EMOTION_CHUNK = 3500
+CHUNK = 4000
+CHUNKS = 6
+OUT = REPO / "lexicons" / "default_calibration.json"
+
+
+def without(posts, data: Path, files) -> tuple[list, int]:
+    """The posts minus every post (same id or normalized text) of the held-out files."""
+    keys = {k for name in files for p in read_labelled(str(data / name))[0] for k in p.overlap_keys()}
+    kept = [p for p in posts if not p.overlap_keys() & keys]
+    return kept, len(posts) - len(kept)
+
+
+def features_by_corpus(posts, size: int, count: int, names) -> list[list[float]]:
+    """Each corpus of `size` posts gets its own default lexicon, as a run would build it."""
+    seeds, spec = load_seeds(), LexiconSpec()
+    rows = []
+    for i in range(count):
+        chunk = posts[i * size:(i + 1) * size]
+        lexicon, prepared = build_local([{"text": p.text} for p in chunk], seeds, spec)
+        rows += [PostEvidence(post["tokens"], lexicon).features(names) for post in prepared]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    train, left_out = without(read_labelled(str(args.data / TRAIN))[0], args.data, [LEAVE_OUT])
+    random.Random(0).shuffle(train)
+    names = sentiment_feature_names(supervised=False)
+    x = features_by_corpus(train, CHUNK, CHUNKS, names)
+    sentiment = fit_sentiment_calibration(x, [p.labels[0] for p in train[:len(x)]], names)
+    sentiment["fitted_on"] = (f"{TRAIN}: {len(x)} tweets in {CHUNKS} corpora of {CHUNK}, each with its own "
+                              f"default lexicon; {left_out} tweets also in {LEAVE_OUT} left out")
+    emotion_train, left_out = without(read_labelled(str(args.data / EMOTION_TRAIN))[0], args.data, EMOTION_LEAVE_OUT)
+    names = emotion_feature_names_for(supervised=False)
+    chunks = -(-len(emotion_train) // EMOTION_CHUNK)
+    x = features_by_corpus(emotion_train, EMOTION_CHUNK, chunks, names)
+    emotion = fit_emotion_calibration(x, [task_labels(p, "emotion", "plutchik") for p in emotion_train],
+                                      EMOTIONS, names)
+    emotion["fitted_on"] = (f"{EMOTION_TRAIN}: {len(x)} tweets in corpora of {EMOTION_CHUNK}, each with its own "
+                            f"default lexicon; {left_out} tweets also in {', '.join(EMOTION_LEAVE_OUT)} left out")
+    OUT.write_text(json.dumps({"sentiment": sentiment, "emotion": emotion}, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {OUT}: sentiment class weight {sentiment['class_weight']}, cv score {sentiment['cv_score']}; "
+          f"emotion thresholds {emotion['thresholds']}")
+
+
+if __name__ == "__main__":
+    main()

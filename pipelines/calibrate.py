@@ -1,0 +1,93 @@
+"""Fit a lexicon's calibration: the linear model from lexicon features to labels.
+
+The class weighting is chosen by 5-fold cross-validation on the calibration posts
+themselves (the mean of accuracy and macro-F1), never on a test file. Emotion models are
+one binary model per class, each with the F1-best probability threshold from out-of-fold
+predictions.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from pipelines.combiner import (
+    GENERAL_FEATURES, SURFACE_FEATURES, best_threshold, emotion_feature_names, fit_linear_model,
+    supervised_feature_names,
+)
+from pipelines.config import EMOTIONS
+
+FOLDS = 5
+CLASS_WEIGHTS = ("none", "balanced", "sqrt-balanced")
+
+
+def sentiment_feature_names(supervised: bool) -> tuple[str, ...]:
+    names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
+    return names + supervised_feature_names(("sentiment", "neutral")) if supervised else names
+
+
+def emotion_feature_names_for(supervised: bool) -> tuple[str, ...]:
+    names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
+    return names + supervised_feature_names(EMOTIONS) if supervised else names
+
+
+def class_weights(kind: str, labels: Sequence[str]) -> dict[str, float] | None:
+    """None, 'balanced' (n / (k n_c)) or its square root (between plain and balanced)."""
+    if kind == "none":
+        return None
+    counts = {c: labels.count(c) for c in set(labels)}
+    power = 1.0 if kind == "balanced" else 0.5
+    return {c: (len(labels) / (len(counts) * n)) ** power for c, n in counts.items()}
+
+
+def _folds(n: int) -> list[int]:
+    return [i % FOLDS for i in range(n)]
+
+
+def _score(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return (accuracy_score(gold, predicted) + f1_score(gold, predicted, average="macro")) / 2
+
+
+def fit_sentiment_calibration(x: list[list[float]], y: list[str], features: Sequence[str]) -> dict:
+    """{'model': ..., 'class_weight': kind, 'cv_score': ...}: the class weighting with the best
+    cross-validated (accuracy + macro-F1) / 2, refitted on all calibration posts."""
+    folds = _folds(len(y))
+    best = None
+    for kind in CLASS_WEIGHTS:
+        predicted = [""] * len(y)
+        for f in range(FOLDS):
+            train = [i for i in range(len(y)) if folds[i] != f]
+            labels = [y[i] for i in train]
+            model = fit_linear_model([x[i] for i in train], labels, features, class_weights(kind, labels))
+            for i in range(len(y)):
+                if folds[i] == f:
+                    p = model.probabilities(x[i])
+                    predicted[i] = max(p, key=p.get)
+        score = _score(y, predicted)
+        if best is None or score > best[1]:
+            best = (kind, score)
+    model = fit_linear_model(x, y, features, class_weights(best[0], y))
+    return {"model": model.as_dict(), "class_weight": best[0], "cv_score": round(best[1], 4)}
+
+
+def fit_emotion_calibration(x: list[list[float]], y: list[tuple[str, ...]], classes: Sequence[str],
+                            features: Sequence[str]) -> dict:
+    """One binary model per class with gold support; thresholds from out-of-fold probabilities."""
+    folds = _folds(len(y))
+    models, thresholds = {}, {}
+    for label in classes:
+        target = ["yes" if label in labels else "no" for labels in y]
+        if len(set(target)) < 2:
+            continue  # no gold support: no model, never predicted
+        out_of_fold = [0.0] * len(y)
+        for f in range(FOLDS):
+            train = [i for i in range(len(y)) if folds[i] != f]
+            model = fit_linear_model([x[i] for i in train], [target[i] for i in train], features)
+            for i in range(len(y)):
+                if folds[i] == f:
+                    out_of_fold[i] = model.probabilities(x[i])["yes"]
+        thresholds[label] = best_threshold(out_of_fold, [t == "yes" for t in target])
+        model = fit_linear_model(x, target, features)
+        models[label] = {**model.as_dict(), "classes": ["no", label]}
+    return {"models": models, "thresholds": thresholds}

@@ -1,0 +1,173 @@
+"""`mipulse lexicon build`: a lexicon file from an unlabelled corpus or from labelled posts.
+
+Unlabelled (``--input``): the default lexicon (priors, corpus adaptation, distant labels)
+exactly as `mipulse run` builds it from its own posts: the same readers, the same
+`LexiconInForce` composite. Labelled (``--train``): posts are counted with their gold labels
+as ``label:<class>`` anchors in FOLDS partitions (a hash of the text), so one Beam pass gives
+the lexicon of all posts and, by leaving one partition out, the lexicon each post's
+calibration features come from without the post itself (cross-fitting). The calibration
+model is then fitted on those out-of-fold features (`pipelines.calibrate`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from pipelines.calibrate import (
+    emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
+)
+from pipelines.config import SeedConfig
+from pipelines.counting import CountPresence
+from pipelines.dedupe import DropDuplicates
+from pipelines.induce import ALL, BuildLexicons, LexiconSpec
+from pipelines.job import JobSettings, LexiconInForce, pipeline_options
+from pipelines.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
+from pipelines.lexicon import Lexicon, read_lexicon
+from pipelines.prepare import PostPreparer
+from pipelines.scoring import PostEvidence
+from pipelines.sources import ReadPosts, SourceOptions
+from pipelines.text import TOKENIZER_VERSION, tokenize
+from pipelines.window import KeepWindow, PostWindow
+
+FOLDS = 5
+TASKS = ("sentiment", "emotion")
+
+
+def write_lexicon_file(lexicon: Lexicon, path: str) -> str:
+    """Write through Beam's filesystems (local paths and object stores alike); returns the version."""
+    buffer = io.BytesIO()
+    pq.write_table(lexicon.to_arrow(), buffer)
+    with FileSystems.create(path) as handle:
+        handle.write(buffer.getvalue())
+    return lexicon.version
+
+
+def build_default_lexicon(inputs: Sequence[str], out: str, seeds: SeedConfig, source: SourceOptions,
+                          spec: LexiconSpec = LexiconSpec(), window: PostWindow = PostWindow(),
+                          beam_args: Sequence[str] = ()) -> str:
+    """The default lexicon of an unlabelled corpus, written to ``out``; returns its version."""
+    settings = JobSettings(tuple(inputs), out, seeds, source, spec, window)
+    with beam.Pipeline(options=pipeline_options(list(beam_args))) as p:
+        read = p | "ReadPosts" >> ReadPosts(list(inputs), source)
+        in_window, _ = read.posts | "KeepWindow" >> KeepWindow(window)
+        batches, _ = in_window | "DropDuplicates" >> DropDuplicates()
+        counts = (batches | "Tokenize" >> beam.Map(lambda batch, prepare: [prepare(post) for post in batch],
+                                                   prepare=PostPreparer(seeds))
+                  | "CountPresence" >> CountPresence())
+        (counts | "LexiconInForce" >> LexiconInForce(settings)
+         | "WriteLexicon" >> beam.Map(write_lexicon_file, out))
+    return read_lexicon(out).version
+
+
+# ---- supervised -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SupervisedSettings:
+    train: str
+    out: str
+    task: str = "sentiment"
+    emotion_set: str = "plutchik"
+    spec: LexiconSpec = field(default_factory=lambda: LexiconSpec(sources=("supervised", "priors")))
+    leave_out: str | None = None  # posts also in this labelled file are not counted
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+
+
+def fold_of(text: str) -> int:
+    """The calibration fold of a post, by a hash of its text (copies of a text share a fold)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") % FOLDS
+
+
+def training_posts(settings: SupervisedSettings) -> tuple[list[LabelledPost], list[tuple[str, ...]], int]:
+    """(posts, their gold labels for the task, posts left out as overlapping the leave-out file)."""
+    posts, _ = read_labelled(settings.train)
+    keys = leave_out_keys(settings.leave_out)
+    kept = [p for p in posts if not p.overlap_keys() & keys]
+    labels = [task_labels(p, settings.task, settings.emotion_set) for p in kept]
+    return kept, labels, len(posts) - len(kept)
+
+
+def leave_out_keys(path: str | None) -> frozenset[str]:
+    """Overlap keys (ids, normalized texts) of the posts of a labelled file, or none."""
+    if not path:
+        return frozenset()
+    held, _ = read_labelled(path)
+    return frozenset(k for p in held for k in p.overlap_keys())
+
+
+class _CountedRows(beam.DoFn):
+    """A labelled JSONL line -> the row counted for it (text, labels, fold), or nothing for
+    a line `training_posts` also drops (bad JSON, no label, overlapping the leave-out file)."""
+
+    def __init__(self, task: str, emotion_set: str, leave_out_keys: frozenset[str]):
+        self._task, self._emotion_set, self._leave_out = task, emotion_set, leave_out_keys
+
+    def process(self, line: str):
+        if not line.strip():
+            return
+        try:
+            post = parse_labelled(line)
+        except LabelledRecordError:
+            return
+        if not post.overlap_keys() & self._leave_out:
+            yield {"text": post.text, "labels": task_labels(post, self._task, self._emotion_set),
+                   "fold": fold_of(post.text)}
+
+
+def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, beam_args: Sequence[str] = ()) -> dict:
+    """Build, calibrate and write a supervised lexicon; returns a summary."""
+    posts, labels, left_out = training_posts(settings)
+    classes = tuple(sorted({c for ls in labels for c in ls}))
+    if len(classes) < 2 or len(posts) < 10 * FOLDS:
+        raise ValueError(f"{settings.train}: too few labelled posts ({len(posts)}) or classes ({classes})")
+    spec = replace(settings.spec, classes=classes)
+    digest = hashlib.sha256(open(settings.train, "rb").read()).hexdigest()[:16]
+    metadata = {"kind": "supervised", "task": settings.task, "sources": list(spec.sources),
+                "options": spec.as_dict(), "seeds": seeds.fingerprint, "tokenizer": TOKENIZER_VERSION,
+                "training_data": {"file": os.path.basename(settings.train), "sha256_16": digest,
+                                  "posts": len(posts), "left_out_as_overlap": left_out}}
+    rows = [{"text": p.text, "labels": ls, "fold": fold_of(p.text)} for p, ls in zip(posts, labels)]
+    with tempfile.TemporaryDirectory() as work:
+        paths = {fold: os.path.join(work, f"fold-{fold}.parquet") for fold in range(FOLDS)}
+        full_path = os.path.join(work, "all.parquet")
+        with beam.Pipeline(options=pipeline_options(list(beam_args))) as p:
+            prepare = PostPreparer(seeds, with_bigrams=True)
+            counts = (p | "ReadTrain" >> beam.io.ReadFromText(settings.train)
+                      | "Rows" >> beam.ParDo(_CountedRows(settings.task, settings.emotion_set,
+                                                          leave_out_keys(settings.leave_out)))
+                      | "Batch" >> beam.BatchElements(min_batch_size=500, max_batch_size=5000)
+                      | "Prepare" >> beam.Map(lambda batch: [
+                          {**prepare({"text": r["text"], "month": f"fold-{r['fold']}", "platform": "train"},
+                                     r["labels"])} for r in batch])
+                      | "CountPresence" >> CountPresence())
+            folds = [f"fold-{fold}" for fold in range(FOLDS)]
+            (counts | "BuildLexicons" >> BuildLexicons(seeds, spec, metadata, group_of=lambda partition: partition[0],
+                                                       leave_out=folds)
+             | "Write" >> beam.MapTuple(lambda name, lexicon: write_lexicon_file(
+                 lexicon, full_path if name == ALL else paths[int(name.split("-")[1])])))
+        fold_lexicons = {fold: read_lexicon(path) for fold, path in paths.items()}
+        full = read_lexicon(full_path)
+    tokens = [tokenize(r["text"]) for r in rows]
+    if settings.task == "sentiment":
+        features = sentiment_feature_names(supervised=True)
+        x = [PostEvidence(t, fold_lexicons[r["fold"]]).features(features) for t, r in zip(tokens, rows)]
+        calibration = {"sentiment": fit_sentiment_calibration(x, [ls[0] for ls in labels], features)}
+    else:
+        features = emotion_feature_names_for(supervised=True)
+        x = [PostEvidence(t, fold_lexicons[r["fold"]]).features(features) for t, r in zip(tokens, rows)]
+        calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features)}
+    lexicon = Lexicon(full.layers, full.metadata, calibration)
+    version = write_lexicon_file(lexicon, settings.out)
+    return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes),
+            "terms": {layer: len(entries) for layer, entries in lexicon.layers.items()}, "out": settings.out}

@@ -1,0 +1,29 @@
+"""A canonical post -> tokens, counting terms, topics and anchors (pure; the job maps it over batches)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from pipelines.anchors import AnchorIndex, find_topics
+from pipelines.config import SeedConfig
+from pipelines.scoring import lexicon_terms
+from pipelines.text import tokenize
+
+
+class PostPreparer:
+    """Tokenizes posts and finds their anchors for one seed configuration.
+
+    ``with_bigrams``: count adjacent content-word pairs too (supervised lexicons use them).
+    """
+
+    def __init__(self, seeds: SeedConfig, with_bigrams: bool = False):
+        self.seeds = seeds
+        self.with_bigrams = with_bigrams
+        self._anchors = AnchorIndex(seeds)
+
+    def __call__(self, post: dict, labels: Iterable[str] = ()) -> dict:
+        tokens = tokenize(post["text"])
+        terms = lexicon_terms(tokens, self.with_bigrams)
+        topics = find_topics(tokens, self.seeds)
+        return {**post, "tokens": tokens, "terms": terms, "topics": topics,
+                "anchors": self._anchors.anchors(terms, topics, labels)}

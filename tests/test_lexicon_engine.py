@@ -1,0 +1,242 @@
+"""The lexicon engine on hand-computed counts: corpus adaptation, shrinkage, distant labels,
+supervised PMI differences; determinism; Beam equals the pure build; the lexicon file."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.anchors import half_anchor, half_of
+from pipelines.config import EMOTIONS, load_seeds
+from pipelines.counting import CountPresence
+from pipelines.induce import (
+    ALL, BuildLexicon, BuildLexicons, Evidence, LexiconSpec, Scales, TermMath, class_pmi_difference, fit_scales, general_entry,
+    may_carry_sentiment, shrink, supervised_entry, term_evidence,
+)
+from pipelines.lexicon import GENERAL, Lexicon, LexiconEntry, LexiconFileError, read_lexicon
+from pipelines.lexicon_local import build_local
+from pipelines.prepare import PostPreparer
+
+SEEDS = load_seeds()
+SPEC = LexiconSpec()
+
+
+def npmi_by_hand(c_xy, c_x, c_y, n):
+    if c_xy == 0:
+        return -1.0
+    p_xy = c_xy / n
+    return math.log2(p_xy / ((c_x / n) * (c_y / n))) / -math.log2(p_xy)
+
+
+# ---- corpus adaptation ------------------------------------------------------------------
+
+def test_new_term_association_with_the_prior_classes():
+    # 100 posts: 10 with a positive prior word, 10 with a negative one; 'thriving' in 8 posts,
+    # 6 of them with a positive word, 1 with a negative one.
+    anchors = {"sentiment:positive": 10, "sentiment:negative": 10}
+    pairs = {"sentiment:positive": 6, "sentiment:negative": 1}
+    ev = term_evidence("thriving", 8, pairs, anchors, 100, None, frozenset(), SPEC)
+    assert ev.adapted == pytest.approx(npmi_by_hand(6, 8, 10, 100) - npmi_by_hand(1, 8, 10, 100))
+    assert ev.adapted_support == 7
+
+
+def test_a_prior_word_is_measured_against_the_other_half_of_each_class():
+    other = 1 - half_of("good")
+    anchors = {"sentiment:positive": 30, "sentiment:negative": 20,
+               half_anchor("sentiment:positive", other): 12, half_anchor("sentiment:negative", other): 9}
+    # with the whole positive class 'good' co-occurs always (it is in it); with the other half 5 times
+    pairs = {"sentiment:positive": 15, half_anchor("sentiment:positive", other): 5,
+             half_anchor("sentiment:negative", other): 2}
+    ev = term_evidence("good", 15, pairs, anchors, 200, 0.475, frozenset(), SPEC)
+    assert ev.adapted == pytest.approx(npmi_by_hand(5, 15, 12, 200) - npmi_by_hand(2, 15, 9, 200))
+    assert ev.adapted_support == 7
+
+
+def test_emotion_association_is_centered_against_the_other_emotions():
+    anchors = {f"emotion:{e}": 10 for e in EMOTIONS}
+    pairs = {"emotion:fear": 4}
+    ev = term_evidence("dread", 5, pairs, anchors, 80, None, frozenset(), SPEC)
+    fear, never = npmi_by_hand(4, 5, 10, 80), -1.0
+    scores = dict(zip(EMOTIONS, ev.emotions))
+    assert scores["fear"] == pytest.approx(fear - never)
+    assert scores["joy"] == pytest.approx(never - (fear + 6 * never) / 7)
+    assert dict(zip(EMOTIONS, ev.emotion_support))["fear"] == 4
+
+
+def test_shrinkage_by_support():
+    spec = LexiconSpec(shrink_new=20, shrink_prior=200)
+    assert shrink(None, 0.8, 2, spec) == pytest.approx(0.8 * 2 / 22)  # seen with a seed twice: near 0
+    assert shrink(None, 0.8, 380, spec) == pytest.approx(0.8 * 380 / 400)
+    assert shrink(0.5, -0.5, 200, spec) == pytest.approx(0.0)  # a prior moves half way at M posts
+    assert shrink(0.5, -0.5, 0, spec) == 0.5
+
+
+def test_scales_are_exact_least_squares():
+    # base = a * association over prior words: (0.2 -> 0.5), (-0.4 -> -0.5): a = (0.1 + 0.2) / (0.04 + 0.16)
+    scales = fit_scales({"adapted": [(0.2 * 0.5, 0.04), (-0.4 * -0.5, 0.16)]})
+    assert scales.adapted == pytest.approx(1.5)
+    assert scales.distant == 0.0  # no evidence: the source adds nothing
+
+
+def test_general_entry_of_a_new_term_and_of_a_prior_word():
+    scales = Scales(adapted=2.0)
+    ev = Evidence("solar", 40, adapted=0.3, adapted_support=20)
+    entry = general_entry(ev, None, frozenset(), scales, True, SPEC)
+    assert entry.sentiment == pytest.approx(0.6 * 20 / (20 + SPEC.shrink_new))
+    assert entry.source == "corpus" and entry.support == 20
+    weak = general_entry(Evidence("rare", 6, adapted=0.3, adapted_support=1), None, frozenset(), scales, True, SPEC)
+    assert weak is None  # 0.6 / 21 < min_value
+    prior = general_entry(Evidence("great", 90, adapted=-0.2, adapted_support=50), 0.775, frozenset({"joy"}),
+                          scales, True, SPEC)
+    assert prior.sentiment == pytest.approx(0.775 + (-0.4 - 0.775) * 50 / 250)
+    assert dict(zip(EMOTIONS, prior.emotions))["joy"] == 1.0 and prior.source == "prior+corpus"
+
+
+@pytest.mark.parametrize("term", ["97", "2015", "rt", "amp", "climate", "#climatechange", "good_NEG", "<url>", "x"])
+def test_numbers_markup_and_query_terms_carry_no_corpus_sentiment(term):
+    query = TermMath(SEEDS, SPEC).query_terms
+    assert not may_carry_sentiment(term, 50, 1000, SPEC, query)
+
+
+def test_a_term_in_most_posts_is_a_query_term():
+    assert may_carry_sentiment("storm", 50, 1000, SPEC, frozenset())
+    assert not may_carry_sentiment("storm", 500, 1000, SPEC, frozenset())
+
+
+# ---- distant labels ---------------------------------------------------------------------
+
+def test_emoji_are_distant_labels_for_the_words_beside_them():
+    posts = ([{"text": f"sunny afternoon walk {i} happy 😊"} for i in range(12)]
+             + [{"text": f"gloomy afternoon queue {i} sad 😞"} for i in range(12)]
+             + [{"text": f"ordinary note {i}"} for i in range(250)])  # no term in over 10 % of posts
+    spec = LexiconSpec(sources=("distant",), min_df=3, shrink_new=0, min_value=0.0)
+    lexicon, _ = build_local(posts, SEEDS, spec)
+    general = lexicon.general
+    assert general["sunny"].sentiment > 0 > general["gloomy"].sentiment
+    assert "afternoon" not in general or general["afternoon"].sentiment == pytest.approx(0.0)
+    assert "😊" not in general  # a marker is no evidence about itself (and priors are off)
+
+
+# ---- supervised ---------------------------------------------------------------------------
+
+def test_class_pmi_difference_by_hand():
+    # 10 posts, 4 in c; the term in 3 posts, 2 of them in c; k = 1:
+    # p(t|c) = (2+1)/(4+2) = 1/2, p(t|not c) = (1+1)/(6+2) = 1/4 -> log2 2 = 1
+    assert class_pmi_difference(2, 3, 4, 10, 1.0) == pytest.approx(1.0)
+    assert class_pmi_difference(2, 4, 5, 10, 0.5) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="inconsistent"):
+        class_pmi_difference(5, 3, 4, 10, 1.0)
+
+
+def test_supervised_sentiment_entry_is_positive_minus_negative():
+    spec = LexiconSpec(sources=("supervised",), classes=("negative", "neutral", "positive"), supervised_k=1.0,
+                       supervised_min_df=3, supervised_min_class_df=2)
+    anchors = {"label:positive": 4, "label:negative": 3, "label:neutral": 3}
+    entry = supervised_entry("win", 3, {"label:positive": 2, "label:negative": 1}, anchors, 10, spec)
+    pos = math.log2(((2 + 1) / (4 + 2)) / ((1 + 1) / (6 + 2)))
+    neg = math.log2(((1 + 1) / (3 + 2)) / ((2 + 1) / (7 + 2)))
+    neutral = math.log2(((0 + 1) / (3 + 2)) / ((3 + 1) / (7 + 2)))
+    assert entry.sentiment == pytest.approx(pos - neg)
+    assert entry.neutral == pytest.approx(neutral)
+    assert supervised_entry("win", 2, {"label:positive": 2}, anchors, 10, spec) is None  # below min_df
+    assert supervised_entry("win", 3, {"label:positive": 1, "label:negative": 1}, anchors, 10, spec) is None
+
+
+def test_negated_forms_get_their_own_supervised_entries():
+    posts = [{"text": f"not good at all {i}"} for i in range(6)] + [{"text": f"good fun {i}"} for i in range(6)]
+    labels = [("negative",)] * 6 + [("positive",)] * 6
+    spec = LexiconSpec(sources=("supervised",), classes=("negative", "positive"), supervised_min_df=3)
+    lexicon, _ = build_local(posts, SEEDS, spec, labels)
+    assert lexicon.supervised["good_NEG"].sentiment < 0 < lexicon.supervised["good"].sentiment
+
+
+# ---- determinism, Beam == pure ------------------------------------------------------------
+
+WORDS = ["good", "bad", "storm", "solar", "happy", "sad", "river", "plastic", "😊", "#angry", "great", "awful"]
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6), min_size=5, max_size=40),
+       st.randoms(use_true_random=False))
+def test_a_lexicon_built_twice_or_in_another_order_is_identical(texts, rng):
+    posts = [{"text": " ".join(words)} for words in texts]
+    spec = LexiconSpec(min_df=1)
+    first, _ = build_local(posts, SEEDS, spec)
+    again, _ = build_local(posts, SEEDS, spec)
+    shuffled = list(posts)
+    rng.shuffle(shuffled)
+    other, _ = build_local(shuffled, SEEDS, spec)
+    assert first.version == again.version == other.version
+    assert first.rows() == other.rows()
+
+
+def test_beam_build_equals_the_pure_build():
+    rng = random.Random(5)
+    posts = [{"text": " ".join(rng.choice(WORDS) for _ in range(5)), "month": f"2020-0{1 + i % 3}",
+              "platform": "twitter"} for i in range(300)]
+    spec = LexiconSpec(min_df=2)
+    expected, _ = build_local(posts, SEEDS, spec)
+    prepare = PostPreparer(SEEDS)
+    with TestPipeline(runner="FnApiRunner") as p:
+        lexicon = (p | beam.Create([posts[:150], posts[150:]])
+                   | beam.Map(lambda batch: [prepare(post) for post in batch])
+                   | CountPresence()
+                   | BuildLexicon(SEEDS, spec))
+        assert_that(lexicon | beam.Map(lambda lex: lex.rows()), equal_to([expected.rows()]))
+
+
+def test_a_lexicon_that_leaves_a_group_out_equals_one_built_without_it():
+    rng = random.Random(8)
+    posts = [{"text": " ".join(rng.choice(WORDS) for _ in range(4)), "month": f"fold-{i % 3}", "platform": "x"}
+             for i in range(240)]
+    spec = LexiconSpec(min_df=2)
+    expected = {ALL: build_local(posts, SEEDS, spec)[0].rows(),
+                "fold-1": build_local([p for p in posts if p["month"] != "fold-1"], SEEDS, spec)[0].rows()}
+    prepare = PostPreparer(SEEDS)
+    with TestPipeline(runner="FnApiRunner") as p:
+        lexicons = (p | beam.Create([posts[:120], posts[120:]])
+                    | beam.Map(lambda batch: [prepare(post) for post in batch])
+                    | CountPresence()
+                    | BuildLexicons(SEEDS, spec, group_of=lambda partition: partition[0], leave_out=["fold-1"]))
+        assert_that(lexicons | beam.MapTuple(lambda name, lex: (name, lex.rows())),
+                    equal_to(list(expected.items())))
+
+
+# ---- the lexicon file ---------------------------------------------------------------------
+
+def test_lexicon_file_round_trip_and_edits_change_the_version(tmp_path):
+    lexicon = Lexicon({GENERAL: {"good": LexiconEntry("good", 0.5, source="prior"),
+                                 "grim": LexiconEntry("grim", -0.3, (0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0),
+                                                      df=12, support=7, source="corpus")}},
+                      {"kind": "test"}, {"sentiment": {"neutral_band": 0.2}})
+    path = str(tmp_path / "lex.parquet")
+    version = lexicon.write(path)
+    again = read_lexicon(path)
+    assert again.version == version and again.rows() == lexicon.rows()
+    assert again.calibration == {"sentiment": {"neutral_band": 0.2}}
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    rows[0]["sentiment"] = 0.9  # a user edits a value and saves with the metadata kept
+    import pyarrow as pa
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    assert read_lexicon(path).version != version
+
+
+def test_bad_lexicon_files_are_refused_with_the_reason(tmp_path):
+    with pytest.raises(LexiconFileError, match="not found"):
+        read_lexicon(str(tmp_path / "missing.parquet"))
+    (tmp_path / "junk.parquet").write_text("not parquet")
+    with pytest.raises(LexiconFileError, match="not a Parquet"):
+        read_lexicon(str(tmp_path / "junk.parquet"))
+    import pyarrow as pa
+    pq.write_table(pa.table({"term": ["a"]}), tmp_path / "plain.parquet")
+    with pytest.raises(LexiconFileError, match="no mipulse lexicon metadata"):
+        read_lexicon(str(tmp_path / "plain.parquet"))

@@ -1,0 +1,87 @@
+"""The one scoring function: VADER-grade rules, calibration, emotions, explanations."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.combiner import LinearModel
+from pipelines.config import EMOTIONS
+from pipelines.lexicon import GENERAL, Lexicon, LexiconEntry
+from pipelines.priors import booster_weights, negation_factor
+from pipelines.scoring import BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, score_post, sentiment_hits
+from pipelines.text import tokenize
+
+
+def emotions(**weights) -> tuple[float, ...]:
+    return tuple(weights.get(e, 0.0) for e in EMOTIONS)
+
+
+GENERAL_LAYER = {
+    "good": LexiconEntry("good", 0.5, emotions(joy=1.0)),
+    "bad": LexiconEntry("bad", -0.6, emotions(anger=1.0, sadness=1.0)),
+    "storm": LexiconEntry("storm", -0.1, emotions(fear=1.0)),
+    "win": LexiconEntry("win", 0.4, emotions(anticipation=1.0, joy=1.0)),
+    "table": LexiconEntry("table", 0.0),
+}
+BANDED = Lexicon({GENERAL: GENERAL_LAYER}, {}, {"sentiment": {"neutral_band": 0.3}})
+
+
+def values(text: str) -> list[tuple[str, float]]:
+    return [(h.token, h.value) for h in sentiment_hits(tokenize(text), GENERAL_LAYER)]
+
+
+def test_negation_scope_ends_at_commas_and_clause_punctuation():
+    assert tokenize("not good, good") == ["not", "good_NEG", ",", "good"]
+    assert tokenize("never good. good") == ["never", "good_NEG", ".", "good"]
+    assert values("not good, good") == [("good_NEG", pytest.approx(0.5 * negation_factor())), ("good", 0.5)]
+
+
+def test_boosters_and_but():
+    very = booster_weights()["very"]
+    assert values("very good") == [("good", pytest.approx(0.5 + very))]
+    assert values("very bad") == [("bad", pytest.approx(-0.6 - very))]
+    assert values("good but bad") == [("good", pytest.approx(0.5 * BUT_BEFORE)), ("bad", pytest.approx(-0.6 * BUT_AFTER))]
+    assert score_post(tokenize("good but bad"), BANDED)["sentiment_label"] == "negative"
+
+
+def test_band_label_edges():
+    assert [band_label(s, 0.3) for s in (0.31, 0.3, -0.3, -0.31)] == ["positive", "neutral", "neutral", "negative"]
+
+
+def test_explanation_names_each_driver_once_and_never_a_zero():
+    scored = score_post(tokenize("good good table good storm"), BANDED)
+    assert scored["explanation"] == ["good:+0.500", "storm:-0.100"]
+
+
+def test_no_emotion_evidence_means_no_dominant_emotion():
+    scored = score_post(tokenize("the table and the chair"), BANDED)
+    assert scored["dominant_emotion"] is None and scored["emotion_labels"] == []
+    assert sum(scored[e] for e in EMOTIONS) == 0
+
+
+def test_emotions_are_gated_by_the_posts_polarity():
+    # 'bad' (anger, sadness) outweighs 'win' (anticipation, joy): a negative post
+    scored = score_post(tokenize("bad bad win"), BANDED)
+    assert scored["sentiment_label"] == "negative"
+    assert scored["dominant_emotion"] in {"anger", "sadness"}
+    assert scored["joy"] == 0.0 and scored["anticipation"] > 0  # joy is gated out, anticipation is not
+    positive = score_post(tokenize("good win"), BANDED)
+    assert positive["dominant_emotion"] == "joy" and positive["anger"] == 0.0
+
+
+def test_a_calibrated_model_decides_the_label():
+    features = ("positive_sum", "negative_sum")
+    model = LinearModel(features, ("negative", "neutral", "positive"), (0.0, 0.0), (1.0, 1.0),
+                        ((0.0, 10.0), (0.0, 0.0), (10.0, 0.0)), (0.0, 2.0, 0.0))
+    lexicon = Lexicon({GENERAL: GENERAL_LAYER}, {}, {"sentiment": {"model": model.as_dict()}})
+    assert score_post(tokenize("good"), lexicon)["sentiment_label"] == "positive"   # 5 > 2
+    assert score_post(tokenize("storm"), lexicon)["sentiment_label"] == "neutral"  # -1 vs 2
+    scored = score_post(tokenize("bad"), lexicon)  # logits (-6, 2, 0)
+    assert scored["sentiment_label"] == "neutral"
+    assert scored["sentiment_score"] == pytest.approx(model.probabilities([0.0, -0.6])["positive"]
+                                                      - model.probabilities([0.0, -0.6])["negative"])
+
+
+def test_features_name_their_values():
+    evidence = PostEvidence(tokenize("good bad bad!"), BANDED)
+    assert evidence.features(("positive_hits", "negative_hits", "exclamations")) == [1.0, 2.0, 1.0]
