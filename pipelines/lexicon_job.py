@@ -22,6 +22,7 @@ import apache_beam as beam
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
+import lexicons
 from pipelines.calibrate import (
     emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
 )
@@ -167,7 +168,8 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         features = emotion_feature_names_for(supervised=True)
         x = [PostEvidence(t, fold_lexicons[r["fold"]]).features(features) for t, r in zip(tokens, rows)]
         calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features)}
-    lexicon = Lexicon(full.layers, full.metadata, calibration)
+    # the task it was not trained for is scored as the default lexicon scores it
+    lexicon = Lexicon(full.layers, full.metadata, {**lexicons.default_calibration(), **calibration})
     version = write_lexicon_file(lexicon, settings.out)
     return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes),
             "terms": {layer: len(entries) for layer, entries in lexicon.layers.items()}, "out": settings.out}

@@ -229,9 +229,7 @@ def emotions_of(evidence: PostEvidence, calibration: Calibration,
     models: the polarity-gated emotion mass, its largest share dominant and expressed.
     """
     mass = evidence.emotion_mass(gated_by=sentiment_label)
-    if sum(mass) <= 0 and not evidence.supervised_hits:
-        return [0.0] * len(EMOTIONS), None, []
-    if calibration.emotions:
+    if calibration.emotions and (sum(mass) > 0 or evidence.supervised_hits):
         probabilities = {label: model.probabilities(evidence.features(model.features))[label]
                          for label, model in calibration.emotions.items()}
         total = sum(probabilities.values())
@@ -240,6 +238,8 @@ def emotions_of(evidence: PostEvidence, calibration: Calibration,
         expressed = [k for k in ranked if probabilities[k] >= calibration.thresholds[k]]
         return shares, ranked[0], expressed
     total = sum(mass)
+    if total <= 0:
+        return [0.0] * len(EMOTIONS), None, []
     shares = [m / total for m in mass]
     dominant = EMOTIONS[max(range(len(EMOTIONS)), key=shares.__getitem__)]
     return shares, dominant, [dominant]
