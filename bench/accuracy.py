@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO))
 
 import duckdb  # noqa: E402
 
-from flows.evaluate import matches  # noqa: E402
-from pipelines.baselines import emolex_counts, vader_label  # noqa: E402
+from flows.evaluate import single_emotion_reports  # noqa: E402
+from pipelines.baselines import vader_label  # noqa: E402
 from pipelines.config import EMOTIONS  # noqa: E402
 from pipelines.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels  # noqa: E402
 from pipelines.metrics import multi_label_report, single_label_report  # noqa: E402
@@ -118,20 +118,11 @@ def emotion_default(data: Path, work: Path) -> dict:
                         "--platform", "twitter")
     gold = gold_by_id(data / EMOTION_VAL)
     ids = sorted(scores)
-    truth = [gold[i].labels[0] for i in ids]
-    classes = tuple(sorted(set(truth)))
-    ours = [g if matches(g, scores[i]) else (scores[i]["dominant_emotion"] or "none") for g, i in zip(truth, ids)]
-    base = []
-    for g, i in zip(truth, ids):
-        counts = emolex_counts(gold[i].text)
-        found = None
-        if counts:
-            best = max(EMOTIONS, key=lambda e: counts.get(e, 0))
-            found = {"dominant_emotion": best, **{e: float(counts.get(e, 0)) for e in EMOTIONS}}
-        base.append(g if found and matches(g, found) else (found or {}).get("dominant_emotion") or "none")
-    report, emolex = single_label_report(truth, ours, classes), single_label_report(truth, base, classes)
+    report, emolex = single_emotion_reports([gold[i].text for i in ids], [gold[i].labels[0] for i in ids],
+                                            [scores[i] for i in ids])
     no_evidence = sum(1 for i in ids if scores[i]["dominant_emotion"] is None)
-    return {"run": headline(report), "emolex_argmax": headline(emolex), "classes_with_support": list(classes),
+    return {"run": headline(report), "emolex_argmax": headline(emolex),
+            "classes_with_support": report["classes_with_support"],
             "posts_without_emotion_evidence": no_evidence,
             "mapping": "gold optimism = anticipation, or joy / trust with anticipation present (Plutchik's dyads)",
             "target": "run accuracy >= EmoLex argmax + 0.05",
@@ -187,8 +178,8 @@ def climate(data: Path, work: Path) -> dict:
     with duckdb.connect(str(work / "climate.duckdb"), read_only=True) as con:
         shares = con.execute("SELECT year, sentiment_label, round(100 * sum(n) / sum(sum(n)) OVER (PARTITION BY year), 1) "
                              "FROM yearly_sentiment_share GROUP BY year, sentiment_label ORDER BY 1, 2").fetchall()
-        emotions = con.execute("SELECT year, dominant_emotion, count(*) FROM post_scores JOIN posts USING "
-                               "(platform, post_id) GROUP BY ALL ORDER BY 1, 2").fetchall()
+        emotions = con.execute("SELECT left(month, 4) AS year, dominant_emotion, count(*) FROM post_scores "
+                               "GROUP BY ALL ORDER BY 1, 2").fetchall()
         df = dict(con.execute("SELECT term, sum(df) FROM term_counts GROUP BY term").fetchall())
         lexicon = con.execute(f"SELECT term, sentiment, {', '.join(EMOTIONS)}, source FROM lexicon "
                               "WHERE layer = 'general'").fetchall()
@@ -275,8 +266,9 @@ def main(argv: list[str] | None = None) -> int:
             results[name]["seconds"] = round(time.perf_counter() - started, 1)
             print(name, json.dumps({k: v for k, v in results[name].items() if k in (
                 "run", "evaluate", "evaluate_all_2000", "target_met", "sentiment_kappa", "seconds")}), flush=True)
-    out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    write_section(REPO / "bench" / "README.md", markdown(results))
+            # written after every run, so a failure later keeps what was measured
+            out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+            write_section(REPO / "bench" / "README.md", markdown(results))
     return 0
 
 

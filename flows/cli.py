@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import os
+import signal
 import sys
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Sequence
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
 
-# Prefect without a server starts a temporary local one; no analytics from it.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-# Its default 20 s start-up limit fails runs on a busy 2-core machine; waiting longer costs nothing.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+from flows.retention import DEFAULT_KEEP_RUNS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,17 +36,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 4
 
 
-def _parser() -> argparse.ArgumentParser:
-    from pipelines.job import add_job_arguments
+class _Parser(argparse.ArgumentParser):
+    """argparse that shows defaults in --help and reports a mistake in one line, without the usage block.
 
-    parser = argparse.ArgumentParser(prog="mipulse", description="Sentiment and emotion of social posts, "
-                                     "year by year, with PMI lexicons.")
+    Subcommands are parsers of the same class, so every subcommand gets both.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Shows an option's default after its help, unless the help already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        help_text = action.help or ""
+        shown = action.default is not None and action.default is not False and action.default != argparse.SUPPRESS
+        if action.option_strings and shown and "default" not in help_text:
+            help_text += " (default: %(default)s)"
+        return help_text
+
+
+def _parser() -> argparse.ArgumentParser:
+    from pipelines.arguments import add_job_arguments
+
+    parser = _Parser(prog="mipulse", description="Sentiment and emotion of social posts, "
+                     "year by year, with PMI lexicons.")
+    parser.add_argument("--version", action="version", version=f"mipulse {version('mipulse')}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sample = sub.add_parser("sample", help="write a synthetic corpus with planted structure")
-    sample.add_argument("--posts", type=int, default=20_000)
+    sample.add_argument("--posts", type=int, default=20_000, help="number of posts over all platforms")
     sample.add_argument("--out", required=True, help="folder for twitter/reddit/youtube .jsonl")
-    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--seed", type=int, default=0, help="random seed (the same seed writes the same posts)")
     sample.set_defaults(handler=_sample)
 
     run = sub.add_parser("run", help="posts -> Beam -> DuckDB -> charts, as one Prefect flow",
@@ -55,7 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     add_job_arguments(run)
     run.add_argument("--db", required=True, help="DuckDB file (created if missing)")
     run.add_argument("--out", default=None, help="folder for Parquet runs and the report "
-                     "(default: mipulse-out beside the DB)")
+                     "(default: <DB name>-out beside the DB, e.g. pulse-out/ for pulse.duckdb)")
+    run.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
+                     help="keep the Parquet folders of the last N loaded runs under OUT/runs; older ones are "
+                     "deleted after a load (the data is in the DB)")
     run.add_argument("--runner", default=None, help="Beam runner (default: FnApiRunner, in-process)")
     run.add_argument("--no-report", action="store_true", help="skip the charts")
     run.add_argument("--rebuild-lexicon", action="store_true",
@@ -65,26 +94,39 @@ def _parser() -> argparse.ArgumentParser:
                      help="skip input files already loaded unchanged (size and mtime) for this window")
     run.add_argument("--wait-for-writer", action="store_true",
                      help="if another load into --db is running, wait for it (default: fail at once)")
-    run.set_defaults(handler=_run)
+    run.set_defaults(handler=_run, own_options=_option_names(run))
 
     query = sub.add_parser("query", help="run SQL on a read-only connection")
-    query.add_argument("--db", required=True)
-    query.add_argument("--format", default="table", choices=("table", "csv", "json"))
-    query.add_argument("sql", help="one SQL statement")
+    query.add_argument("--db", required=True, help="DuckDB file written by mipulse run")
+    query.add_argument("--format", default="table", choices=("table", "csv", "json"), help="output format")
+    query.add_argument("sql", help="SQL to run; several statements separated by ';' print one result each "
+                       "(line breaks in texts are shown as \\n in the table format)")
     query.set_defaults(handler=_query)
 
     report = sub.add_parser("report", help="write the yearly charts as PNG and one self-contained HTML report")
-    report.add_argument("--db", required=True)
-    report.add_argument("--out", required=True)
-    report.add_argument("--from", dest="from_year", type=int, default=None)
-    report.add_argument("--to", dest="to_year", type=int, default=None)
-    report.add_argument("--platform", default=None)
+    report.add_argument("--db", required=True, help="DuckDB file written by mipulse run")
+    report.add_argument("--out", required=True, help="folder for the PNG charts and report.html")
+    report.add_argument("--from", dest="from_year", type=int, default=None, metavar="YEAR",
+                        help="first year to chart (default: the first year with posts)")
+    report.add_argument("--to", dest="to_year", type=int, default=None, metavar="YEAR",
+                        help="last year to chart (default: the last year with posts)")
+    report.add_argument("--platform", default=None, help="chart one platform only (default: all platforms)")
     report.set_defaults(handler=_report)
 
-    schedule = sub.add_parser("schedule", help="serve the deployments of prefect.yaml from this process "
-                              "(cron schedules; no work pool needed)")
+    schedule = sub.add_parser(
+        "schedule", help="run the cron schedules of prefect.yaml on this machine (no work pool needed)",
+        description="Serves the deployments of prefect.yaml from this process: their scheduled runs (and runs "
+        "triggered with `prefect deployment run`) execute here, as child processes. Without PREFECT_API_URL "
+        "it first starts a local Prefect server with its scheduler on 127.0.0.1:PORT, state in PREFECT_HOME "
+        "(SQLite), and stops it on exit; with PREFECT_API_URL it uses that server. See docs/scheduling.md.")
     schedule.add_argument("--prefect-yaml", default="prefect.yaml", help="deployments file")
-    schedule.add_argument("--deployment", nargs="+", default=None, help="serve only these deployments")
+    schedule.add_argument("--deployment", nargs="+", default=None,
+                          help="serve only these deployments (default: all of them)")
+    schedule.add_argument("--prefect-home", default=os.environ.get("PREFECT_HOME", "~/.prefect"),
+                          help="local server: folder of its SQLite database and logs "
+                          "(default: $PREFECT_HOME, else ~/.prefect)")
+    schedule.add_argument("--port", type=int, default=4200,
+                          help="local server: port on 127.0.0.1 (0: any free port)")
     schedule.set_defaults(handler=_schedule)
 
     evaluate = sub.add_parser("evaluate", help="score labelled posts as `run` would; compare with VADER / EmoLex")
@@ -93,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--train", default=None, help="labelled JSONL: build a supervised lexicon from it "
                         "(test posts left out); default: the default lexicon of the test posts' own texts")
     source.add_argument("--lexicon", default=None, help="score with this lexicon file")
-    evaluate.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"))
+    evaluate.add_argument("--task", default="sentiment", choices=("sentiment", "emotion"),
+                          help="what the gold labels are")
     evaluate.add_argument("--emotions", default="plutchik", choices=("ekman", "plutchik"),
                           help="emotion label set of the gold labels (GoEmotions maps to Ekman's six)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -120,11 +163,16 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
     build.set_defaults(handler=_lexicon_build)
     export = lexicon_sub.add_parser("export", help="write a lexicon stored in a database to a file")
-    export.add_argument("--db", required=True)
+    export.add_argument("--db", required=True, help="DuckDB file written by mipulse run")
     export.add_argument("--version", default=None, help="lexicon version (default: the one in force)")
     export.add_argument("--out", required=True, help="lexicon file to write (Parquet)")
     export.set_defaults(handler=_lexicon_export)
     return parser
+
+
+def _option_names(parser: argparse.ArgumentParser) -> list[str]:
+    """Every option string of a parser, for "did you mean" hints (argparse has no public list)."""
+    return sorted(s for action in parser._actions for s in action.option_strings)
 
 
 def _sample(args: argparse.Namespace, _: list[str]) -> int:
@@ -136,15 +184,22 @@ def _sample(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from flows.preflight import check_run
+
+    inputs = check_run(args, beam_args, args.own_options)  # every command-line mistake, before Prefect starts
+    if inputs.skipped:
+        print(f"mipulse run: {inputs.describe_skipped()}", file=sys.stderr)
+    _show_progress()
     from flows.run_flow import run_flow
 
     summary = run_flow(
-        inputs=args.input, db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
+        inputs=list(inputs.files), db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
         input_format=args.format, default_platform=args.platform,
         columns=args.columns, undated_as=args.undated_as,
-        lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df, report=not args.no_report, runner=args.runner,
+        lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df,
+        report=not args.no_report, runner=args.runner,
         from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
-        incremental=args.incremental, wait_for_writer=args.wait_for_writer,
+        incremental=args.incremental, wait_for_writer=args.wait_for_writer, keep_runs=args.keep_runs,
     )
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
@@ -153,7 +208,21 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
           f"({summary.posts_per_second:.0f} posts/s) -> {summary.db}")
     for chart in summary.report:
         print(f"chart: {chart}")
+    records = sum(row["records_read"] for row in summary.accounting)
+    if records and not summary.posts:
+        print(f"mipulse run: none of the {records} records read was accepted (reasons above)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _show_progress() -> None:
+    """Progress lines of the Beam job (`pipelines.progress`) on stderr, timed like Prefect's lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d | INFO    | %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("mipulse")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def _print_rejects_by_reason(db: str, run_id: str) -> None:
@@ -166,9 +235,22 @@ def _print_rejects_by_reason(db: str, run_id: str) -> None:
 
 
 def _schedule(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.schedule import serve_deployments
+    from flows.schedule import read_deployments, serve_deployments
 
-    serve_deployments(args.prefect_yaml, args.deployment)
+    read_deployments(args.prefect_yaml)  # a broken file fails before a server starts
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: the local server stops too
+    if os.environ.get("PREFECT_API_URL"):
+        print(f"mipulse schedule: serving on the Prefect server at {os.environ['PREFECT_API_URL']}", file=sys.stderr)
+        serve_deployments(args.prefect_yaml, args.deployment)
+        return 0
+    from flows.local_server import prefect_server
+
+    home = Path(args.prefect_home).expanduser()
+    with prefect_server(home, port=args.port or None) as server:
+        os.environ["PREFECT_API_URL"] = server.api_url  # for this process and the flow runs it starts
+        print(f"mipulse schedule: Prefect server with scheduler at {server.api_url} (state in {home}); "
+              f"to trigger a run from another shell: export PREFECT_API_URL={server.api_url}", file=sys.stderr)
+        serve_deployments(args.prefect_yaml, args.deployment, api_url=server.api_url)
     return 0
 
 
@@ -178,25 +260,43 @@ def _query(args: argparse.Namespace, _: list[str]) -> int:
     import duckdb
 
     try:
-        columns, rows = query(args.db, args.sql)
-    except ReadOnlyQueryError as exc:
-        print(f"mipulse query: {exc}", file=sys.stderr)
-        return 3
-    except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
+        statements = [s.query for s in duckdb.extract_statements(args.sql)]
+    except duckdb.Error as exc:
         print(f"mipulse query: {exc}", file=sys.stderr)
         return 1
-    if args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif args.format == "json":
-        print(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_value, ensure_ascii=False))
-    else:
-        print(_table(columns, rows))
+    if not statements:
+        print("mipulse query: no SQL statement given", file=sys.stderr)
+        return 2
+    for number, statement in enumerate(statements):
+        try:
+            columns, rows = query(args.db, statement)
+        except ReadOnlyQueryError as exc:
+            print(f"mipulse query: {exc}", file=sys.stderr)
+            return 3
+        except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
+            print(f"mipulse query: {exc}", file=sys.stderr)
+            return 1
+        if number:
+            print()
+        _print_result(args.format, columns, rows)
     return 0
 
 
+def _print_result(output_format: str, columns: list[str], rows: list[tuple]) -> None:
+    if output_format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output_format == "json":
+        print(json.dumps([dict(zip(columns, r)) for r in rows], default=_json_value, ensure_ascii=False))
+    else:
+        print(_table(columns, rows))
+
+
 def _report(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.preflight import check_report
+
+    check_report(args.db, args.platform)
     from flows.report import render_report
 
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
@@ -266,11 +366,12 @@ def _table(columns: list[str], rows: list[tuple]) -> str:
 
 
 def _cell(value: Any) -> str:
+    """One table cell on one line: line breaks and tabs inside texts are shown escaped."""
     if value is None:
         return "NULL"
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    return str(value).replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def _emotion_reports(test, gold, scores, emotion_set: str) -> tuple[dict, dict]:
     macro figures over the gold classes. Multi-label gold: per-label report over the set."""
     classes = EMOTION_SETS[emotion_set]
     if all(len(g) == 1 for g in gold) and any(g[0] in GOLD_MAPPINGS or g[0] not in EMOTIONS for g in gold):
-        return _single_emotion(test, [g[0] for g in gold], scores)
+        return single_emotion_reports([p.text for p in test], [g[0] for g in gold], scores)
     predicted = [tuple(e for e in s["emotion_labels"] if e in classes) for s in scores]
     report = multi_label_report(gold, predicted, classes)
     baseline = multi_label_report(gold, [emolex_emotions(p.text, classes) for p in test], classes)
@@ -104,22 +104,34 @@ def _emotion_reports(test, gold, scores, emotion_set: str) -> tuple[dict, dict]:
             {"name": "emolex-any-term", **baseline})
 
 
-def _single_emotion(test, gold: list[str], scores: list[dict]) -> tuple[dict, dict]:
+OTHER = "(other)"  # a predicted emotion that is no gold class: always wrong
+
+
+def supported_report(gold: list[str], predicted: list[str], classes: tuple[str, ...]) -> dict:
+    """Single-label report in which predictions outside `classes` count as wrong, and macro
+    figures average over `classes` (the classes with gold support) only."""
+    report = single_label_report(gold, [p if p in classes else OTHER for p in predicted], (*classes, OTHER))
+    per_class = {c: report["per_class"][c] for c in classes}
+    return {**report, "per_class": per_class, "classes_with_support": list(classes),
+            "macro_f1": sum(v["f1"] for v in per_class.values()) / len(classes),
+            "macro_recall": sum(v["recall"] for v in per_class.values()) / len(classes)}
+
+
+def single_emotion_reports(texts: list[str], gold: list[str], scores: list[dict]) -> tuple[dict, dict]:
+    """(ours, EmoLex argmax) on one-emotion-per-post gold labels, with GOLD_MAPPINGS."""
     gold_classes = tuple(sorted(set(gold)))
     unmapped = sorted({g for g in gold if g not in EMOTIONS and g not in GOLD_MAPPINGS})
     if unmapped:
         raise ValueError(f"gold emotion labels {unmapped} are neither Plutchik's eight nor mapped "
                          f"({sorted(GOLD_MAPPINGS)})")
-    predicted = [g if matches(g, s) else (s["dominant_emotion"] or "none") for g, s in zip(gold, scores)]
-    report = single_label_report(gold, predicted, gold_classes)
-    baseline_predicted = []
-    for g, p in zip(gold, test):
-        found = emolex_argmax(p.text)
-        baseline_predicted.append(g if found and matches(g, found) else (found or {}).get("dominant_emotion") or "none")
-    baseline = single_label_report(gold, baseline_predicted, gold_classes)
+
+    def predicted(g: str, found: dict | None) -> str:
+        return g if found and matches(g, found) else ((found or {}).get("dominant_emotion") or "none")
+
     mapping = {k: f"{v[0]}, or {' / '.join(v[1])} with {v[0]} present" for k, v in GOLD_MAPPINGS.items()}
-    return ({**report, "classes_with_support": list(gold_classes), "mappings": mapping},
-            {"name": "emolex-argmax", **baseline})
+    ours = supported_report(gold, [predicted(g, s) for g, s in zip(gold, scores)], gold_classes)
+    emolex = supported_report(gold, [predicted(g, emolex_argmax(t)) for g, t in zip(gold, texts)], gold_classes)
+    return {**ours, "mappings": mapping}, {"name": "emolex-argmax", **emolex}
 
 
 def emolex_argmax(text: str) -> dict | None:

@@ -1,4 +1,7 @@
-"""A throw-away Prefect server on 127.0.0.1 (SQLite in its own PREFECT_HOME), for tests and benchmarks."""
+"""A Prefect server on 127.0.0.1 (SQLite in its own PREFECT_HOME), with its services (the scheduler).
+
+`mipulse schedule` runs one for as long as it serves; tests and benchmarks run throw-away ones.
+"""
 
 from __future__ import annotations
 
@@ -52,10 +55,10 @@ def _healthy(api_url: str) -> bool:
 
 
 @contextmanager
-def prefect_server(home: Path, python: str = sys.executable) -> Iterator[PrefectServer]:
-    """Start `prefect server start` on a free port; stop it by PID on exit, whatever happens."""
+def prefect_server(home: Path, python: str = sys.executable, port: int | None = None) -> Iterator[PrefectServer]:
+    """Start `prefect server start` on `port` (default: a free one); stop it by PID on exit, whatever happens."""
     home.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     prefect = str(Path(python).parent / "prefect")
     started = time.perf_counter()
     with open(home / "server.log", "wb") as log:

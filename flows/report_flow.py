@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
 from flows.report import render_report
+from flows.retention import default_out_dir
 
 
 def previous_year(today: date | None = None) -> int:
@@ -16,7 +17,7 @@ def previous_year(today: date | None = None) -> int:
     return (today or date.today()).year - 1
 
 
-@task(retries=1, retry_delay_seconds=[2])
+@task(name="render the year's report", retries=1, retry_delay_seconds=[2])
 def render_year(db: str, out_dir: str, year: int, platform: str | None) -> list[str]:
     return [str(p) for p in render_report(db, out_dir, from_year=year, to_year=year, platform=platform)]
 
@@ -25,7 +26,7 @@ def render_year(db: str, out_dir: str, year: int, platform: str | None) -> list[
 def report_flow(db: str, out: str | None = None, year: int | None = None, platform: str | None = None) -> list[str]:
     """Render the charts of `year` (default: the previous calendar year) into `<out>/<year>/`."""
     year = year or previous_year()
-    out_dir = Path(out or Path(db).parent / "mipulse-out" / "report").resolve() / str(year)
+    out_dir = Path(out or default_out_dir(db) / "report").resolve() / str(year)
     charts = render_year(db, str(out_dir), year, platform)
     links = "\n".join(f"- [{Path(c).name}]({Path(c).resolve().as_uri()})" for c in charts)
     create_markdown_artifact(markdown=f"# mipulse report {year}\n\n{links}\n", key="mipulse-report",

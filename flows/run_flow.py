@@ -6,7 +6,6 @@ Retries are on I/O edges only: the Beam job and the load are not retried blindly
 
 from __future__ import annotations
 
-import glob
 import os
 import time
 import uuid
@@ -29,7 +28,9 @@ from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_
 from flows.keys import FINGERPRINT_OPTION, secret_for
 from flows.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
 from flows.report import render_report
+from flows.retention import DEFAULT_KEEP_RUNS, default_out_dir, remove_folders, stale_run_folders
 from pipelines.config import load_seeds
+from pipelines.inputs import find_inputs
 from pipelines.job import JobSettings, run_job
 from pipelines.induce import LexiconSpec
 from pipelines.sources import SourceOptions
@@ -71,20 +72,19 @@ def _run_name() -> str:
     return f"mipulse-{Path(params.get('db', 'db')).stem}-{kind}-{window}"
 
 
-@task(**IO_RETRIES)
+@task(name="find input files")
 def discover_inputs(patterns: list[str]) -> list[str]:
-    """Expand globs to the input files; fail with the pattern that matched nothing."""
-    files: list[str] = []
-    for pattern in patterns:
-        matched = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
-        matched = [f for f in matched if os.path.isfile(f)]
-        if not matched:
-            raise FileNotFoundError(f"no input file matches {pattern!r}")
-        files += [os.path.abspath(f) for f in matched]
-    return sorted(set(files))
+    """Files, folders and globs -> the input files; the argument that names none fails the run.
+
+    Not retried: a missing input is the user's mistake, not a passing I/O error.
+    """
+    inputs = find_inputs(patterns)
+    if inputs.skipped:
+        get_run_logger().info(inputs.describe_skipped())
+    return list(inputs.files)
 
 
-@task(**IO_RETRIES)
+@task(name="select files to read", **IO_RETRIES)
 def select_inputs(db_path: str, files: list[str], window: PostWindow, incremental: bool) -> list[InputFile]:
     """The files to read now: all of them, or (incremental) those not yet loaded for this window."""
     current = [InputFile.stat(f) for f in files]
@@ -94,7 +94,7 @@ def select_inputs(db_path: str, files: list[str], window: PostWindow, incrementa
     return [f for f in current if needs_loading(f, loaded.get(f.path), window)]
 
 
-@task(**IO_RETRIES)
+@task(name="find loaded files sharing the months", **IO_RETRIES)
 def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: PostWindow) -> list[str]:
     """Loaded files outside this run with posts in the partitions the run will replace."""
     extra = files_sharing_partitions(run_partitions(run_dir), loaded_file_partitions(db_path), files, window)
@@ -105,7 +105,7 @@ def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: Post
     return sorted(extra)
 
 
-@task(**IO_RETRIES)
+@task(name="lexicon to score with", **IO_RETRIES)
 def lexicon_for_run(db_path: str, given: str | None, rebuild: bool, path: str) -> str | None:
     """The lexicon file the run scores with: the one given; else (unless `rebuild`) the lexicon
     already in force in the database, written to `path`; else None (build one from the run's posts)."""
@@ -119,7 +119,8 @@ def lexicon_for_run(db_path: str, given: str | None, rebuild: bool, path: str) -
     return path
 
 
-@task(persist_result=False, cache_policy=NO_CACHE)  # its input holds the author-key secret
+@task(name="Beam job: read, count, build lexicon, score",
+      persist_result=False, cache_policy=NO_CACHE)  # its input holds the author-key secret
 def run_beam_job(settings: JobSettings, beam_args: list[str]) -> str:
     """Run the Beam job into a fresh run folder (not retried: a re-run starts a new folder).
 
@@ -147,7 +148,7 @@ def _lock_or_io_error(task, task_run, state) -> bool:
     return False
 
 
-@task(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_lock_or_io_error)
+@task(name="load into DuckDB", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_lock_or_io_error)
 def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | None = None,
                      wait_for_writer: bool = False) -> list[dict]:
     """Load the run in one transaction (all or nothing, so a retry cannot double-load); return accounting.
@@ -160,14 +161,23 @@ def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | Non
     return [dict(zip(columns, row)) for row in rows]
 
 
-@task(**IO_RETRIES)
+@task(name="publish run artifact", **IO_RETRIES)
 def publish_artifact(markdown: str) -> None:
     create_markdown_artifact(markdown=markdown, key="mipulse-run", description="accounting and headline numbers")
 
 
-@task(retries=1, retry_delay_seconds=[1])
+@task(name="render report", retries=1, retry_delay_seconds=[1])
 def render_report_task(db_path: str, out_dir: str) -> list[str]:
     return [str(p) for p in render_report(db_path, out_dir)]
+
+
+@task(name="prune old run folders", **IO_RETRIES)
+def prune_run_folders(db_path: str, runs_dir: str, keep: int) -> int:
+    """Delete the Parquet folders of loaded runs beyond the newest `keep`; return how many."""
+    _, rows = query(db_path, sql.read("loaded_run_ids.sql"))
+    stale = stale_run_folders(Path(runs_dir), {row[0] for row in rows}, keep)
+    remove_folders(stale)
+    return len(stale)
 
 
 def _publish_failure(flow, flow_run, state) -> None:
@@ -202,6 +212,7 @@ def run_flow(
     runner: str | None = None,
     incremental: bool = False,
     wait_for_writer: bool = False,
+    keep_runs: int = DEFAULT_KEEP_RUNS,
 ) -> RunSummary:
     """Read posts, run the Beam job, load DuckDB and render the yearly charts.
 
@@ -211,11 +222,13 @@ def run_flow(
     with `lexicon` (a file) if given; else with the lexicon already in force in `db`, so that
     backfills and incremental runs stay comparable with the history; else (a new database, or
     `rebuild_lexicon`) with the default lexicon built from this run's own posts.
+    Only the Parquet folders (and lexicon files) of the last `keep_runs` loaded runs stay under
+    `out/runs`.
     """
     logger = get_run_logger()
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    out_dir = Path(out or Path(db).parent / "mipulse-out").resolve()
+    out_dir = Path(out or default_out_dir(db)).resolve()
     run_id = new_run_id()
     run_dir = out_dir / "runs" / run_id
     window = PostWindow(from_month, to_month, tuple(platforms or ()))
@@ -245,6 +258,7 @@ def run_flow(
     )
     logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
                 window.describe(), run_dir)
+    logger.info("stage 1/3: Beam job (reading, tokenizing and counting, lexicon, scoring)")
     run_beam_job(settings, list(beam_args or []))
     if incremental:
         extra = loaded_neighbours(db, str(run_dir), files, window)
@@ -266,10 +280,17 @@ def run_flow(
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
                   for f in selected]
+    logger.info("stage 2/3: loading into %s", db)
     accounting = load_into_duckdb(db, record, remembered, wait_for_writer)
     versions = versions_by_partition(db)
     if len(versions) > 1:
         logger.warning("%s", lexicon_warning(versions))
+    pruned = prune_run_folders(db, str(out_dir / "runs"), keep_runs)
+    if pruned:
+        logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",
+                    pruned, out_dir / "runs", keep_runs)
+    if report:
+        logger.info("stage 3/3: charts -> %s", out_dir / "report")
     charts = render_report_task(db, str(out_dir / "report")) if report else []
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)

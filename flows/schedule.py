@@ -73,11 +73,15 @@ def read_deployments(path: str | Path) -> list[DeploymentSpec]:
     return specs
 
 
-def serve_deployments(path: str | Path, names: list[str] | None = None) -> None:
-    """Register the deployments (with their cron schedules) and run them from this process."""
+def serve_deployments(path: str | Path, names: list[str] | None = None, api_url: str | None = None) -> None:
+    """Register the deployments (with their cron schedules) and run them from this process.
+
+    `api_url`: the Prefect server to serve on (default: the configured one).
+    """
     from prefect import serve
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     specs = read_deployments(path)
     unknown = sorted(set(names or ()) - {s.name for s in specs})
@@ -93,4 +97,5 @@ def serve_deployments(path: str | Path, names: list[str] | None = None) -> None:
             spec.name, schedules=[Cron(s.cron, timezone=s.timezone) for s in spec.schedules],
             parameters=spec.parameters, concurrency_limit=spec.concurrency_limit, tags=list(spec.tags),
             description=spec.description, entrypoint_type=EntrypointType.MODULE_PATH))
-    serve(*deployments)
+    with temporary_settings(updates={PREFECT_API_URL: api_url} if api_url else {}):
+        serve(*deployments)

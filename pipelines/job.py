@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipelines import progress
+from pipelines.arguments import add_job_arguments
 from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
@@ -23,12 +25,13 @@ from pipelines.counting import CountPresence
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon, LexiconSpec
 from pipelines.lexicon import Lexicon, read_lexicon
+from pipelines.inputs import find_inputs
 from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import score_post
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
-from pipelines.sources import FILE_READS, FORMATS, REJECTS, ReadPosts, SourceOptions
+from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
 import lexicons
@@ -58,6 +61,17 @@ def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
     return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
              **score_post(p["tokens"], lexicon), "topics": p["topics"],
              "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
+
+
+def prepare_batch(batch: list[dict], prepare: PostPreparer) -> list[dict]:
+    """`prepare` over a batch of posts, with a progress line now and then."""
+    progress.add("tokenizing and counting", "posts", len(batch))
+    return [prepare(post) for post in batch]
+
+
+def _score_batch(batch: list[dict], lexicon: Lexicon) -> list[dict]:
+    progress.add("scoring", "posts", len(batch))
+    return score_rows(batch, lexicon)
 
 
 def with_default_calibration(lexicon: Lexicon) -> Lexicon:
@@ -100,8 +114,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates()
-    prepared = batches | "Tokenize" >> beam.Map(
-        lambda batch, prepare: [prepare(post) for post in batch], prepare=PostPreparer(settings.seeds))
+    prepared = batches | "Tokenize" >> beam.Map(prepare_batch, prepare=PostPreparer(settings.seeds))
     # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
     to_score = prepared | "ScoreInputs" >> beam.Map(
         lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
@@ -115,7 +128,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     write("posts", batches | "PostTables" >> beam.Map(
         lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])))
     write("post_scores", to_score | "Score" >> beam.Map(
-        lambda batch, lexicon: rows_to_arrow("post_scores", score_rows(batch, lexicon)), lexicon=lexicon_side))
+        lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)), lexicon=lexicon_side))
     for count_table, table in COUNT_TABLES.items():
         write(table, counts[count_table] | f"{table}Tables" >> beam.MapTuple(
             lambda partition, counter, name=count_table: counts_to_arrow(name, partition, counter)))
@@ -149,42 +162,10 @@ def lexicon_header(lexicon: Lexicon) -> dict:
             "calibration": json.dumps(dict(lexicon.calibration), sort_keys=True)}
 
 
-class _RefuseSecretFlag(argparse.Action):
-    """The author key was once a flag: refuse it (flags show in `ps` and in stored flow
-    parameters) rather than pass it on to Beam as an unknown option."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        parser.error(f"{option_string} is not accepted (a flag shows in ps and in Prefect's stored "
-                     "parameters): set MIPULSE_AUTHOR_SALT or use the key file, see docs/privacy.md")
-
-
-def add_job_arguments(parser: argparse.ArgumentParser) -> None:
-    """The job's own flags (shared by `python -m pipelines.job` and the CLI)."""
-    parser.add_argument("--input", nargs="+", required=True, help="input files or globs")
-    parser.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
-    parser.add_argument("--format", default="auto", choices=FORMATS,
-                        help="input format (default: by extension, then by the first record's shape)")
-    parser.add_argument("--columns", default=None,
-                        help="CSV/JSONL/Parquet column mapping, e.g. text=body,created_at=ts,author=user.id")
-    parser.add_argument("--undated-as", default=None, metavar="YYYY-MM",
-                        help="month given to records without any created_at (default: reject them)")
-    parser.add_argument("--platform", default=None, help="platform for records that lack one")
-    parser.add_argument("--author-salt", action=_RefuseSecretFlag, help=argparse.SUPPRESS)
-    parser.add_argument("--lexicon", default=None, metavar="PATH",
-                        help="score with this lexicon file (from `mipulse lexicon build` or `export`); default: "
-                             "the lexicon in force in --db, or (new database) one built from the run's own posts")
-    parser.add_argument("--min-df", type=int, default=LexiconSpec.min_df,
-                        help="posts a term needs before the corpus gives it a value")
-    parser.add_argument("--from-month", default=None, help="first month to load, YYYY-MM (posts before "
-                        "it become 'outside date range' rejects)")
-    parser.add_argument("--to-month", default=None, help="last month to load, YYYY-MM (inclusive)")
-    parser.add_argument("--platforms", nargs="+", default=None, help="load only these platforms")
-
-
 def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
     """JobSettings from parsed job flags."""
     return JobSettings(
-        inputs=tuple(args.input),
+        inputs=find_inputs(args.input).files,
         output=output,
         seeds=load_seeds(args.seeds),
         source=SourceOptions(args.format, args.platform, read_secret(), args.columns, args.undated_as),
@@ -207,6 +188,7 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
 
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
+    progress.reset()
     with beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written

@@ -99,6 +99,9 @@ def canonical_post(
     """
     if not isinstance(record, Mapping):
         raise RecordError("record is not an object")
+    missing = missing_fields(record, default_platform, undated is not None)
+    if missing:
+        raise RecordError(f"missing {', '.join(missing)}")
     platform = str(record.get("platform") or default_platform or "").strip().lower()
     if platform not in PLATFORMS:
         raise RecordError("missing platform" if not platform else "unknown platform")
@@ -126,6 +129,21 @@ def canonical_post(
         "parent_id": _optional_str(record.get("parent_id")),
         "source_file": source_file,
     }
+
+
+def missing_fields(record: Mapping[str, Any], default_platform: str | None = None,
+                   undated_allowed: bool = False) -> list[str]:
+    """Every required field the record lacks, in canonical order (so one reject names them all)."""
+    missing = []
+    if not str(record.get("platform") or default_platform or "").strip():
+        missing.append("platform")
+    if all(record.get(f) in (None, "") for f in _ID_FIELDS):
+        missing.append("post_id")
+    if record.get("created_at") in (None, "") and not undated_allowed:
+        missing.append("created_at")
+    if record.get("text") is None:
+        missing.append("text")
+    return missing
 
 
 def _optional_str(value: Any) -> str | None:

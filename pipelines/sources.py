@@ -14,9 +14,11 @@ from typing import IO, Iterator
 
 import apache_beam as beam
 from apache_beam.io import fileio
-from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystem import CompressionTypes, FileMetadata
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from pipelines import progress
 from pipelines.batches import PostBatch
 from pipelines.posts import Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
 from pipelines.readers import FORMATS, Unreadable, parse_columns, read_flat_records
@@ -24,7 +26,8 @@ from pipelines.readers import FORMATS, Unreadable, parse_columns, read_flat_reco
 REJECTS = "rejects"
 FILE_READS = "file_reads"
 
-__all__ = ["FORMATS", "REJECTS", "FILE_READS", "SourceOptions", "ReadPosts", "read_records", "undated_month"]
+__all__ = ["FORMATS", "REJECTS", "FILE_READS", "SourceOptions", "ReadPosts", "match_literally", "read_records",
+           "undated_month"]
 
 
 @dataclass(frozen=True)
@@ -86,14 +89,15 @@ def _excerpt(record: dict) -> str:
 class _ParseFile(beam.DoFn):
     """One readable file -> batches of posts; rejects and the file's record count on tagged outputs."""
 
-    def __init__(self, options: SourceOptions):
+    def __init__(self, options: SourceOptions, files: int):
         self._options = options
+        self._files = files  # how many the job reads: the last one read logs the stage's final line
         self._rejected = Metrics.counter("sources", "records_rejected")
         self._accepted = Metrics.counter("sources", "records_accepted")
 
     def process(self, readable: fileio.ReadableFile):
         path = readable.metadata.path
-        read, batch = 0, []
+        read, batch, unreported = 0, [], 0
         for item in self._records(readable, path):
             read += 1
             if isinstance(item, Reject):
@@ -103,8 +107,12 @@ class _ParseFile(beam.DoFn):
                 self._accepted.inc()
                 batch.append(item)
                 if len(batch) >= self._options.batch_size:
+                    progress.add("reading", "records", read - unreported, accepted=len(batch))
+                    unreported = read
                     yield batch
                     batch = []
+        progress.add("reading", "records", read - unreported, done_at=("files read", self._files),
+                     accepted=len(batch), **{"files read": 1})
         if batch:
             yield batch
         yield beam.pvalue.TaggedOutput(FILE_READS, (path, read))
@@ -123,6 +131,16 @@ class _ParseFile(beam.DoFn):
             yield Reject(path, record_no + 1, f"unreadable file: {type(exc).__name__} ({exc.strerror or 'I/O error'})", "")
 
 
+def match_literally(pattern: str) -> list[FileMetadata]:
+    """An existing path as itself (`x[1].jsonl` is a file name, not a pattern), else the glob's matches.
+
+    Beam's MatchAll would glob every path a second time: `x[1].jsonl` would match `x1.jsonl`.
+    """
+    if FileSystems.exists(pattern):
+        return [FileSystems.get_filesystem(pattern).metadata(pattern)]
+    return FileSystems.match([pattern])[0].metadata_list
+
+
 class ReadPosts(beam.PTransform):
     """File patterns -> batches of canonical posts (main), reject rows and (file, records read)."""
 
@@ -135,9 +153,10 @@ class ReadPosts(beam.PTransform):
         return (
             pbegin
             | "Patterns" >> beam.Create(self._patterns)
-            | "MatchFiles" >> fileio.MatchAll()
+            | "MatchFiles" >> beam.FlatMap(match_literally)
             | "ReadMatches" >> fileio.ReadMatches()
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ParseRecords" >> beam.ParDo(_ParseFile(self._options)).with_output_types(PostBatch)
+            | "ParseRecords" >> beam.ParDo(_ParseFile(self._options, len(self._patterns)))
+                                 .with_output_types(PostBatch)
                                  .with_outputs(REJECTS, FILE_READS, main="posts")
         )

@@ -4,20 +4,23 @@
 and explanations); `counting_terms(tokens)` returns the set of terms a post contributes
 to document-frequency counts (stop words, punctuation and placeholders dropped).
 
-What the rules do, in order: curly apostrophes become straight; every emoji (with its
-skin tone, keycap, flag pair, tag sequence or ZWJ sequence) becomes its own token with
-variation selectors stripped, even when glued to words or other emoji; emoticons stay
-whole and keep their case; URLs and @mentions become placeholders; hashtags stay as
-`#tag` followed by their words; elongations are cut to two letters; contraction parts
-become words (`n't` -> not, `ca n't` -> can not); negation marks words with `_NEG` up to
-the next clause punctuation (commas included) or 'but' (Das & Chen 2001, as in nltk's
-mark_negation, which stops at commas too).
+What the rules do, in order: HTML entities are decoded (`&amp;` -> `&`); curly apostrophes
+become straight; every emoji (with its skin tone, keycap, flag pair, tag sequence or ZWJ
+sequence) becomes its own token with variation selectors stripped, even when glued to
+words or other emoji; emoticons stay whole and keep their case; URLs and @mentions become
+placeholders; hashtags stay as `#tag` followed by their words; elongations are cut to two
+letters; contraction parts become words (`n't` -> not, `ca n't` -> can not); negation
+marks words with `_NEG` up to the next clause punctuation (commas included) or 'but'
+(Das & Chen 2001, as in nltk's mark_negation, which stops at commas too).
 """
 
 from __future__ import annotations
 
+import html
 import re
+import string
 from functools import lru_cache
+from itertools import chain
 
 import regex
 import spacy
@@ -26,7 +29,7 @@ from spacy.tokenizer import Tokenizer
 
 from pipelines.hashtags import split_hashtag
 
-TOKENIZER_VERSION = "mipulse-tok-3"
+TOKENIZER_VERSION = "mipulse-tok-4"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
 
 URL = "<url>"
@@ -34,7 +37,7 @@ USER = "<user>"
 NEG_SUFFIX = "_NEG"
 PLACEHOLDERS = frozenset({URL, USER})
 
-_CLEANUP = {ord("\ufe0e"): None, ord("\ufe0f"): None, ord("\u2019"): "'", ord("\u2018"): "'"}
+_CLEANUP = (("\ufe0e", ""), ("\ufe0f", ""), ("\u2019", "'"), ("\u2018", "'"))
 # One emoji: a flag pair, a keycap, or a pictograph with modifiers/tags, ZWJ-joined.
 _EMOJI_PART = r"\p{Extended_Pictographic}[\p{Emoji_Modifier}\U000E0020-\U000E007F]*"
 EMOJI_RE = regex.compile(
@@ -69,67 +72,207 @@ def _spacy_tokenizer() -> Tokenizer:
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     whole = regex.compile(rf"(?:{EMOJI_RE.pattern}|{EMOTICON_RE.pattern})")
     nlp.tokenizer.token_match = whole.fullmatch
+    # Only token texts are read: skip the lexical attributes (shape, like_num, ...) spaCy
+    # would compute for every new string it adds to the vocabulary.
+    nlp.vocab.lex_attr_getters = {}
     return nlp.tokenizer
 
 
 def tokenize(text: str) -> list[str]:
     """Normalize and tokenize one post; negated tokens carry the `_NEG` suffix."""
-    text = _MENTION_IN_TEXT_RE.sub(f" {USER} ", _URL_IN_TEXT_RE.sub(f" {URL} ", text.translate(_CLEANUP)))
-    chunks = text.split()
-    missing = [c for c in chunks if c not in _CHUNKS]
-    if missing:
-        _CHUNKS.update(normalize_chunks(list(dict.fromkeys(missing))))
-    tokens: list[str] = []
-    for chunk in chunks:
-        tokens.extend(_CHUNKS[chunk])
-    return mark_negation(tokens)
+    if len(_CHUNKS) > CHUNK_CACHE_SIZE:  # between posts: the post's chunks stay consistent
+        clear_caches()
+    chunks = _placeholders(text).split()
+    tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
+    return tokens if _CUE_CHUNKS.isdisjoint(chunks) else mark_negation(tokens)
 
 
-#: chunk -> its normalized tokens. spaCy splits at whitespace first and handles each chunk
-#: on its own, so chunk by chunk gives the same tokens as the whole text; social text
-#: repeats chunks (Zipf), so most are looked up rather than tokenized again.
+def _placeholders(text: str) -> str:
+    """HTML entities decoded, curly apostrophes and variation selectors cleaned, URLs and
+    mentions replaced.
+
+    Each step first checks, in C, whether it has anything to do: most posts are ASCII
+    and most have no entity, link or mention.
+    """
+    if "&" in text:
+        text = decode_html_entities(text)
+    if not text.isascii():
+        for old, new in _CLEANUP:
+            if old in text:
+                text = text.replace(old, new)
+    if "://" in text or "ww." in text.lower():
+        text = _URL_IN_TEXT_RE.sub(f" {URL} ", text)
+    if "@" in text:
+        text = _MENTION_IN_TEXT_RE.sub(f" {USER} ", text)
+    return text
+
+
+def decode_html_entities(text: str) -> str:
+    """`&amp;` -> `&`, `&gt;` -> `>`, `&#39;` -> `'`: the escapes platform APIs leave in post
+    texts. Scraped posts are often escaped twice (`&amp;#039;`), so decoding repeats until
+    nothing is left (at most three rounds). Only complete entities (with their `;`) are
+    decoded, so a word after a bare `&` stays as written ('&notice', which `html.unescape`
+    would make '¬ice')."""
+    for _ in range(3):
+        decoded = _HTML_ENTITY_RE.sub(lambda m: html.unescape(m[0]), text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+class _ChunkCache(dict):
+    """chunk -> its normalized tokens; a chunk not seen yet is normalized on lookup.
+
+    spaCy splits at whitespace first and handles each chunk on its own, so chunk by chunk
+    gives the same tokens as the whole text; social text repeats chunks (Zipf), so most
+    are looked up rather than tokenized again.
+    """
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        tokens = normalize_chunks([chunk])[chunk]
+        self[chunk] = tokens
+        return tokens
+
+
 _PLACEHOLDER_CHUNKS = {URL: (URL,), USER: (USER,)}
-_CHUNKS: dict[str, tuple[str, ...]] = dict(_PLACEHOLDER_CHUNKS)
+_CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
+#: the cached chunks with a negation cue among their tokens: posts without one skip
+#: `mark_negation`, which would change nothing.
+_CUE_CHUNKS: set[str] = set()
+_HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# Every negation cue token contains one of these, in any case (hashtag words included).
+_CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
 _CHUNK_BREAK = " \n "
-# A word of two or more letters with one trailing comma, '!' or '?' (or a stop after a
-# lower-case letter): spaCy splits off the mark and nothing else (checked against spaCy by
-# a property test; 'PhD.' stays whole for spaCy).
-_WORD_AND_STOP_RE = re.compile(r"^([A-Za-z]+[a-z])(\.)$|^([A-Za-z]{2,})([,!?])$")
+# A chunk spaCy splits only at its ends and hyphens: quotes or brackets, one word, hashtag
+# or number (letters, then digits) or words joined by hyphens, then closing punctuation,
+# possibly after 's. How spaCy splits such ends depends only on the ends and on the first
+# and last two characters of the word (its affix patterns look no further), so one spaCy
+# call on a stand-in word with the same ends and character kinds gives the pieces for all
+# words alike (`_affix_template`).
+_AFFIXED_WORD_RE = re.compile(
+    r"([\"'(\[*\-\u201c]*)(#?)([A-Za-z]+[0-9]*|[0-9]+|[A-Za-z]+(?:-[A-Za-z]+)+)"
+    r"((?:'[sS])?[)\]\"'.,!?:;*\-\u201d\u2026]*)")
+_CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + string.digits,
+                           "q" * 26 + "Q" * 26 + "7" * 10)
+_X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
+_AFFIX_TEMPLATES: dict[tuple[str, str, str, str], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
 # URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
 # unique, so they would only fill the caches. Trailing punctuation stays outside.
-_URL_IN_TEXT_RE = re.compile(r"(?:https?://|www\.)\S+?(?=[.,;:!?)\]\"']*(?:\s|$))", re.IGNORECASE)
-_MENTION_IN_TEXT_RE = re.compile(r"(?<![\w@])@\w{1,30}")
+# (Spelled so that the regex engine can skip ahead to a literal first character: the
+# same matches as `(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]"']*(?:\s|$))` and
+# `(?<![\w@])@\w{1,30}`, several times faster.)
+_URL_IN_TEXT_RE = re.compile(r"(?:[hH][tT][tT][pP][sS\u017f]?://|[wW][wW][wW]\.)(?:\S*[^\s.,;:!?)\]\"']|\S)")
+_MENTION_IN_TEXT_RE = re.compile(r"@(?<![\w@]@)\w{1,30}")
 
 
 def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
-    """Normalized tokens of whitespace-free chunks, with one spaCy call for all of them.
+    """Normalized tokens of whitespace-free chunks; spaCy is called once for those that need it.
 
-    A plain ASCII word that is no tokenizer special case ('dont', 'gonna' are) is one
-    token for spaCy whatever its affix rules say, so it skips the call.
+    Most chunks are a word with at most some punctuation at its ends (`_affixed_pieces`);
+    their pieces are spaCy's without asking spaCy for each one.
     """
-    if len(_CHUNKS) > CHUNK_CACHE_SIZE:
-        _CHUNKS.clear()
-        _CHUNKS.update(_PLACEHOLDER_CHUNKS)
-        _spacy_tokenizer.cache_clear()  # a fresh vocab: spaCy keeps a lexeme per new string
     special_cases = _spacy_tokenizer().rules
     normalized: dict[str, tuple[str, ...]] = {}
+    rest = []
     for chunk in chunks:
-        if chunk.isascii() and chunk.isalpha() and chunk not in special_cases:
-            normalized[chunk] = _normalize_pieces([chunk])
-        elif (match := _WORD_AND_STOP_RE.match(chunk)) and chunk not in special_cases \
-                and (match[1] or match[3]) not in special_cases:
-            normalized[chunk] = _normalize_pieces([p for p in match.groups() if p])
-    rest = [c for c in chunks if c not in normalized]
+        pieces = _pieces_without_spacy(chunk, special_cases)
+        if pieces is None:
+            rest.append(chunk)
+        else:
+            normalized[chunk] = _normalize_pieces(pieces)
     if rest:
         normalized.update(_spacy_chunks(rest))
+    _CUE_CHUNKS.update(chunk for chunk, tokens in normalized.items()
+                       if _CUE_HINT_RE.search(chunk) and any(_negation_role(t) is _CUE for t in tokens))
     return normalized
+
+
+def clear_caches() -> None:
+    """Forget every normalized chunk and start a fresh spaCy vocabulary (it keeps a lexeme
+    per new string): memory stays bounded, and the next post is tokenized as the first."""
+    _CHUNKS.clear()
+    _CHUNKS.update(_PLACEHOLDER_CHUNKS)
+    _CUE_CHUNKS.clear()
+    _AFFIX_TEMPLATES.clear()
+    _spacy_tokenizer.cache_clear()
+    _special_case_words.cache_clear()
+    is_content_term.cache_clear()
+    _negation_role.cache_clear()
+
+
+def _pieces_without_spacy(chunk: str, special_cases: dict) -> list[str] | None:
+    """spaCy's pieces of a chunk of words, emoji and end punctuation; None for anything else."""
+    if chunk.isascii():
+        return _affixed_pieces(chunk, special_cases)
+    pieces = []
+    for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():  # as `_spacy_chunks` does
+        if EMOJI_RE.fullmatch(part):
+            pieces.append(part)
+        elif (part_pieces := _affixed_pieces(part, special_cases)) is not None:
+            pieces.extend(part_pieces)
+        else:
+            return None
+    return pieces
+
+
+def _affixed_pieces(chunk: str, special_cases: dict) -> list[str] | None:
+    if chunk.isalpha() and chunk.isascii():  # a plain word: one token unless a special case ('dont')
+        return None if chunk in special_cases else [chunk]
+    match = _AFFIXED_WORD_RE.fullmatch(chunk)
+    if not match:
+        return None
+    prefix, hash_mark, word, suffix = match.groups()
+    core = _hyphen_pieces(hash_mark + word)
+    # Where spaCy's token_match (emoticons) or a special case could see the word, ask spaCy.
+    if _X_EMOTICON_RE.fullmatch(word) or word in ("o", "O", "T", "t") \
+            or (hash_mark and len(core) > 1) or _may_meet_special_case(core):
+        return None
+    kinds = word.translate(_CHAR_KIND)
+    key = (prefix, hash_mark, kinds if len(kinds) <= 3 else kinds[0] + kinds[-2:], suffix)
+    if key not in _AFFIX_TEMPLATES:
+        _AFFIX_TEMPLATES[key] = _affix_template(*key)
+    template = _AFFIX_TEMPLATES[key]
+    return None if template is None else [*template[0], *core, *template[1]]
+
+
+def _hyphen_pieces(word: str) -> list[str]:
+    """spaCy's infix pieces of words joined by hyphens: 'long-term' -> ['long', '-', 'term']."""
+    return word.replace("-", " - ").split() if "-" in word else [word]
+
+
+def _may_meet_special_case(core: list[str]) -> bool:
+    """True if a special case could match while spaCy strips the ends of the core pieces, or
+    as a run of pieces afterwards (its special-case matcher): one of its words is a word of
+    a special case ('it' of "it's", 'etc' of 'etc.'). Conservative: such chunks go to spaCy."""
+    words = _special_case_words()
+    return any(part.lstrip("#") in words for part in core[::2])
+
+
+@lru_cache(maxsize=1)
+def _special_case_words() -> frozenset[str]:
+    return frozenset(word for case in _spacy_tokenizer().rules for word in re.findall(r"[^\W_]+", case))
+
+
+def _affix_template(prefix: str, hash_mark: str, stand_in: str,
+                    suffix: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """spaCy's pieces before and after the word for these ends, from one stand-in word."""
+    core = _hyphen_pieces(hash_mark + stand_in)
+    if _may_meet_special_case(core):
+        return None
+    pieces = [t.text for t in _spacy_tokenizer()(prefix + "".join(core) + suffix)]
+    for i in range(len(pieces)):
+        before, after = pieces[:i], pieces[i + len(core):]
+        if pieces[i:i + len(core)] == core and "".join(before) == prefix and "".join(after) == suffix:
+            return tuple(before), tuple(after)
+    return None
 
 
 def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
     text = _CHUNK_BREAK.join(c if c.isascii() else EMOJI_RE.sub(r" \g<0> ", c) for c in chunks)
     pieces: list[list[str]] = [[]]
     for token in _spacy_tokenizer()(text):
-        if token.is_space:
+        if token.text.isspace():
             if "\n" in token.text:
                 pieces.append([])
         else:
@@ -138,6 +281,8 @@ def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _normalize_pieces(raw: list[str]) -> tuple[str, ...]:
+    if len(raw) == 1:
+        return tuple(_normalize(raw[0], ""))
     tokens: list[str] = []
     for i, piece in enumerate(raw):
         following = raw[i + 1].lower() if i + 1 < len(raw) else ""
@@ -170,7 +315,7 @@ def base_form(token: str) -> str:
 
 def reduce_elongation(word: str) -> str:
     """Cap runs of one character at two: 'soooo' -> 'soo', 'goooood' -> 'good'."""
-    return _ELONGATION_RE.sub(r"\1\1", word)
+    return _ELONGATION_RE.sub(r"\1\1", word) if _ELONGATION_RE.search(word) else word
 
 
 def mark_negation(tokens: list[str]) -> list[str]:

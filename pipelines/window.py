@@ -8,19 +8,16 @@ so accepted + rejected + duplicates still equals records read for every input fi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import apache_beam as beam
 
 from pipelines.batches import PostBatch
-from pipelines.posts import PLATFORMS
+from pipelines.months import check_window
 
 OUTSIDE_DATE_RANGE = "outside date range"
 PLATFORM_NOT_SELECTED = "platform not selected"
 OUTSIDE = "outside"
-
-_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -32,15 +29,7 @@ class PostWindow:
     platforms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("from_month", "to_month"):
-            value = getattr(self, name)
-            if value is not None and not _MONTH_RE.match(value):
-                raise ValueError(f"{name.replace('_', '-')} must be YYYY-MM, got {value!r}")
-        if self.from_month and self.to_month and self.from_month > self.to_month:
-            raise ValueError(f"from-month {self.from_month} is after to-month {self.to_month}")
-        unknown = sorted(set(self.platforms) - set(PLATFORMS))
-        if unknown:
-            raise ValueError(f"unknown platform(s) {', '.join(unknown)}; choose from {', '.join(PLATFORMS)}")
+        check_window(self.from_month, self.to_month, self.platforms)
         object.__setattr__(self, "platforms", tuple(sorted(set(self.platforms))))
 
     def holds(self, platform: str, month: str) -> bool:
@@ -63,7 +52,13 @@ class PostWindow:
         return lower_ok and upper_ok and platforms_ok
 
     def describe(self) -> str:
-        months = f"{self.from_month or '…'} to {self.to_month or '…'}"
+        """'2019-01 to 2019-12, twitter' or 'all months, all platforms'."""
+        if self.from_month and self.to_month:
+            months = f"{self.from_month} to {self.to_month}"
+        elif self.from_month or self.to_month:
+            months = f"from {self.from_month}" if self.from_month else f"until {self.to_month}"
+        else:
+            months = "all months"
         return f"{months}, {', '.join(self.platforms) if self.platforms else 'all platforms'}"
 
 

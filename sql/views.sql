@@ -58,6 +58,15 @@ CROSS JOIN labels AS l
 LEFT JOIN counts AS c USING (month, platform, sentiment_label);
 
 COMMENT ON VIEW monthly_sentiment_share IS 'Per month (YYYY-MM) × platform × sentiment_label: n posts, total posts of the month × platform, share = n/total, Wilson 95% interval (ci_low, ci_high).';
+COMMENT ON COLUMN monthly_sentiment_share.month IS 'Month of the posts, YYYY-MM (UTC).';
+COMMENT ON COLUMN monthly_sentiment_share.year IS 'Calendar year of the posts'' month (UTC).';
+COMMENT ON COLUMN monthly_sentiment_share.platform IS 'Platform: twitter, reddit or youtube.';
+COMMENT ON COLUMN monthly_sentiment_share.sentiment_label IS 'Sentiment label of the posts: positive, neutral or negative (post_scores.sentiment_label).';
+COMMENT ON COLUMN monthly_sentiment_share.n IS 'Posts of the month × platform with this label.';
+COMMENT ON COLUMN monthly_sentiment_share.total IS 'All scored posts of the month × platform.';
+COMMENT ON COLUMN monthly_sentiment_share.share IS 'n / total.';
+COMMENT ON COLUMN monthly_sentiment_share.ci_low IS 'Lower bound of the 95% Wilson score interval of share.';
+COMMENT ON COLUMN monthly_sentiment_share.ci_high IS 'Upper bound of the 95% Wilson score interval of share.';
 
 -- The yearly shares sum the monthly counts (every label has a row, n = 0 included).
 CREATE OR REPLACE VIEW yearly_sentiment_share AS
@@ -70,6 +79,14 @@ FROM monthly_sentiment_share
 GROUP BY year, platform, sentiment_label;
 
 COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high).';
+COMMENT ON COLUMN yearly_sentiment_share.year IS 'Calendar year of the posts'' month (UTC).';
+COMMENT ON COLUMN yearly_sentiment_share.platform IS 'Platform: twitter, reddit or youtube.';
+COMMENT ON COLUMN yearly_sentiment_share.sentiment_label IS 'Sentiment label of the posts: positive, neutral or negative (post_scores.sentiment_label).';
+COMMENT ON COLUMN yearly_sentiment_share.n IS 'Posts of the year × platform with this label.';
+COMMENT ON COLUMN yearly_sentiment_share.total IS 'All scored posts of the year × platform.';
+COMMENT ON COLUMN yearly_sentiment_share.share IS 'n / total.';
+COMMENT ON COLUMN yearly_sentiment_share.ci_low IS 'Lower bound of the 95% Wilson score interval of share.';
+COMMENT ON COLUMN yearly_sentiment_share.ci_high IS 'Upper bound of the 95% Wilson score interval of share.';
 
 
 -- Emotion shares: one row per year × platform × each of Plutchik's eight emotions.
@@ -126,6 +143,16 @@ SELECT
 FROM counts;
 
 COMMENT ON VIEW yearly_emotion_share IS 'Per year × platform × Plutchik emotion: n posts whose dominant_emotion it is, total posts with any dominant emotion, posts (all), share = n/total with Wilson 95% interval, mean_intensity = mean of the emotion column over all posts (NULL as 0).';
+COMMENT ON COLUMN yearly_emotion_share.year IS 'Calendar year of the posts'' month (UTC).';
+COMMENT ON COLUMN yearly_emotion_share.platform IS 'Platform: twitter, reddit or youtube.';
+COMMENT ON COLUMN yearly_emotion_share.emotion IS 'One of Plutchik''s eight emotions.';
+COMMENT ON COLUMN yearly_emotion_share.n IS 'Posts whose dominant_emotion is this emotion.';
+COMMENT ON COLUMN yearly_emotion_share.total IS 'Posts of the year × platform with any dominant emotion (the denominator of share).';
+COMMENT ON COLUMN yearly_emotion_share.posts IS 'All scored posts of the year × platform, with or without an emotion.';
+COMMENT ON COLUMN yearly_emotion_share.share IS 'n / total (NULL when no post has an emotion).';
+COMMENT ON COLUMN yearly_emotion_share.ci_low IS 'Lower bound of the 95% Wilson score interval of share.';
+COMMENT ON COLUMN yearly_emotion_share.ci_high IS 'Upper bound of the 95% Wilson score interval of share.';
+COMMENT ON COLUMN yearly_emotion_share.mean_intensity IS 'Mean of this emotion''s score over all posts of the year × platform (NULL counted as 0).';
 
 
 -- Topic volume: a post counts once per topic it carries (topics de-duplicated per post);
@@ -157,6 +184,13 @@ WHERE t.topic IS NOT NULL
 GROUP BY t.year, t.platform, t.topic;
 
 COMMENT ON VIEW yearly_topic_volume IS 'Per year × platform × topic: posts carrying the topic, total posts of the year × platform, share = posts/total, mean_sentiment = mean sentiment_score of those posts.';
+COMMENT ON COLUMN yearly_topic_volume.year IS 'Calendar year of the posts'' month (UTC).';
+COMMENT ON COLUMN yearly_topic_volume.platform IS 'Platform: twitter, reddit or youtube.';
+COMMENT ON COLUMN yearly_topic_volume.topic IS 'Topic name from lexicons/seeds.toml (a post can carry several).';
+COMMENT ON COLUMN yearly_topic_volume.posts IS 'Posts of the year × platform carrying the topic.';
+COMMENT ON COLUMN yearly_topic_volume.total IS 'All scored posts of the year × platform.';
+COMMENT ON COLUMN yearly_topic_volume.share IS 'posts / total.';
+COMMENT ON COLUMN yearly_topic_volume.mean_sentiment IS 'Mean sentiment_score of the posts carrying the topic.';
 
 
 -- Sentiment label shares per topic: the posts of a year (month) × platform that carry the
@@ -193,6 +227,16 @@ CROSS JOIN labels AS l
 LEFT JOIN counts AS c USING (month, platform, topic, sentiment_label);
 
 COMMENT ON VIEW monthly_topic_sentiment_share IS 'Per month (YYYY-MM) × platform × topic × sentiment_label: n posts, total posts of the month × platform carrying the topic, share = n/total, Wilson 95% interval.';
+COMMENT ON COLUMN monthly_topic_sentiment_share.month IS 'Month of the posts, YYYY-MM (UTC).';
+COMMENT ON COLUMN monthly_topic_sentiment_share.year IS 'Calendar year of the posts'' month (UTC).';
+COMMENT ON COLUMN monthly_topic_sentiment_share.platform IS 'Platform: twitter, reddit or youtube.';
+COMMENT ON COLUMN monthly_topic_sentiment_share.topic IS 'Topic name from lexicons/seeds.toml (a post can carry several).';
+COMMENT ON COLUMN monthly_topic_sentiment_share.sentiment_label IS 'Sentiment label of the posts: positive, neutral or negative (post_scores.sentiment_label).';
+COMMENT ON COLUMN monthly_topic_sentiment_share.n IS 'Posts of the month × platform × topic with this label.';
+COMMENT ON COLUMN monthly_topic_sentiment_share.total IS 'Posts of the month × platform carrying the topic.';
+COMMENT ON COLUMN monthly_topic_sentiment_share.share IS 'n / total.';
+COMMENT ON COLUMN monthly_topic_sentiment_share.ci_low IS 'Lower bound of the 95% Wilson score interval of share.';
+COMMENT ON COLUMN monthly_topic_sentiment_share.ci_high IS 'Upper bound of the 95% Wilson score interval of share.';
 
 CREATE OR REPLACE VIEW yearly_topic_sentiment_share AS
 SELECT
@@ -204,6 +248,15 @@ FROM monthly_topic_sentiment_share
 GROUP BY year, platform, topic, sentiment_label;
 
 COMMENT ON VIEW yearly_topic_sentiment_share IS 'Per year × platform × topic × sentiment_label: n posts, total posts of the year × platform carrying the topic, share = n/total, Wilson 95% interval.';
+COMMENT ON COLUMN yearly_topic_sentiment_share.year IS 'Calendar year of the posts'' month (UTC).';
+COMMENT ON COLUMN yearly_topic_sentiment_share.platform IS 'Platform: twitter, reddit or youtube.';
+COMMENT ON COLUMN yearly_topic_sentiment_share.topic IS 'Topic name from lexicons/seeds.toml (a post can carry several).';
+COMMENT ON COLUMN yearly_topic_sentiment_share.sentiment_label IS 'Sentiment label of the posts: positive, neutral or negative (post_scores.sentiment_label).';
+COMMENT ON COLUMN yearly_topic_sentiment_share.n IS 'Posts of the year × platform × topic with this label.';
+COMMENT ON COLUMN yearly_topic_sentiment_share.total IS 'Posts of the year × platform carrying the topic.';
+COMMENT ON COLUMN yearly_topic_sentiment_share.share IS 'n / total.';
+COMMENT ON COLUMN yearly_topic_sentiment_share.ci_low IS 'Lower bound of the 95% Wilson score interval of share.';
+COMMENT ON COLUMN yearly_topic_sentiment_share.ci_high IS 'Upper bound of the 95% Wilson score interval of share.';
 
 
 -- The terms most associated with each topic in each year, all platforms pooled: nPMI(term,
@@ -246,3 +299,12 @@ FROM scored
 QUALIFY rank <= 10;
 
 COMMENT ON VIEW yearly_topic_top_terms IS 'Per year × topic: the 10 terms with the highest nPMI(term, topic) of the year (all platforms, pairs in >= 3 posts, seed words and keywords left out), with the counts behind it.';
+COMMENT ON COLUMN yearly_topic_top_terms.year IS 'Calendar year of the posts'' month (UTC).';
+COMMENT ON COLUMN yearly_topic_top_terms.topic IS 'Topic name from lexicons/seeds.toml (a post can carry several).';
+COMMENT ON COLUMN yearly_topic_top_terms.rank IS '1 = the highest nPMI of the year and topic; ties broken by term.';
+COMMENT ON COLUMN yearly_topic_top_terms.term IS 'A counted term (seed words and topic keywords left out).';
+COMMENT ON COLUMN yearly_topic_top_terms.npmi IS 'nPMI(term, topic) of the year over all platforms, in [-1, 1].';
+COMMENT ON COLUMN yearly_topic_top_terms.c_xy IS 'Posts of the year holding both the term and the topic (at least 3).';
+COMMENT ON COLUMN yearly_topic_top_terms.c_x IS 'Posts of the year holding the term.';
+COMMENT ON COLUMN yearly_topic_top_terms.c_y IS 'Posts of the year carrying the topic.';
+COMMENT ON COLUMN yearly_topic_top_terms.n IS 'All posts of the year (all platforms).';

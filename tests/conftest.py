@@ -7,3 +7,24 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # Flow runs create an author-key file when none exists: keep it out of the user's ~/.config.
 os.environ.setdefault("MIPULSE_AUTHOR_KEY_FILE", os.path.join(tempfile.mkdtemp(prefix="mipulse-test-key-"), "author.key"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Flush Prefect's log and event workers, then stop its temporary server, while pytest still owns stderr.
+
+    Left to their atexit hooks (as `prefect_test_harness` does on exit), they log to pytest's
+    already closed capture stream: a `--- Logging error ---` traceback after the summary.
+    """
+    import logging
+    import sys
+
+    if "prefect.server.api.server" in sys.modules:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+        from prefect.server.api.server import SubprocessASGIServer
+
+        # After the summary, "Still processing items" and "Stopping temporary server" are noise.
+        logging.disable(logging.WARNING)
+        APILogWorker.drain_all()
+        EventsWorker.drain_all()
+        SubprocessASGIServer().stop()

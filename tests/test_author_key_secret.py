@@ -86,7 +86,7 @@ def test_a_database_with_posts_of_unknown_keys_is_refused(tmp_path):
         load_with(db, tmp_path, "r2", "aaaa")
 
 
-def test_the_secret_is_never_a_flag_or_a_flow_parameter(key_file, monkeypatch):
+def test_the_secret_is_never_a_flag_or_a_flow_parameter(key_file, monkeypatch, tmp_path):
     from flows.run_flow import run_flow
     from pipelines.job import add_job_arguments, settings_from_args
 
@@ -95,7 +95,8 @@ def test_the_secret_is_never_a_flag_or_a_flow_parameter(key_file, monkeypatch):
     with pytest.raises(SystemExit):
         parser.parse_args(["--input", "x.jsonl", "--author-salt", "visible-in-ps"])
     assert not any("salt" in name or "secret" in name for name in inspect.signature(run_flow.fn).parameters)
-    args = parser.parse_args(["--input", "x.jsonl"])
+    (tmp_path / "x.jsonl").write_text("{}\n")
+    args = parser.parse_args(["--input", str(tmp_path / "x.jsonl")])
     with pytest.raises(AuthorKeyError, match="no author key"):  # python -m pipelines.job: no silent ""
         settings_from_args(args, "out")
     monkeypatch.setenv(SECRET_ENV, "from the environment")

@@ -106,3 +106,14 @@ def test_evaluate_cli_end_to_end_and_run_gives_the_same_labels(tmp_path, capsys)
     assert run_labels == {pid: s["sentiment_label"] for pid, s in evaluated["scores"].items()}
     with pytest.raises(SystemExit):  # --train or --lexicon, not both
         main(["evaluate", "--test", test, "--train", train, "--lexicon", lexicon])
+
+
+def test_predictions_outside_the_gold_classes_count_as_wrong_and_macro_runs_over_gold_classes():
+    from flows.evaluate import supported_report
+
+    report = supported_report(["anger", "joy", "joy", "optimism"], ["anger", "fear", "joy", "optimism"],
+                              ("anger", "joy", "optimism"))
+    assert report["accuracy"] == pytest.approx(3 / 4)
+    assert set(report["per_class"]) == {"anger", "joy", "optimism"}
+    assert report["macro_recall"] == pytest.approx((1 + 0.5 + 1) / 3)
+    assert report["macro_f1"] == pytest.approx((1 + 2 / 3 + 1) / 3)

@@ -147,7 +147,7 @@ class _UnopenableFile:
 
 
 def test_an_unopenable_file_becomes_one_reject_and_its_accounting():
-    out = list(_ParseFile(SourceOptions(author_salt=SECRET)).process(_UnopenableFile("/data/locked.jsonl")))
+    out = list(_ParseFile(SourceOptions(author_salt=SECRET), files=1).process(_UnopenableFile("/data/locked.jsonl")))
     assert [o.tag for o in out] == [REJECTS, FILE_READS]
     assert out[0].value["reason"] == "unreadable file: PermissionError (Permission denied)"
     assert out[1].value == ("/data/locked.jsonl", 1)

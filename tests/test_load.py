@@ -47,6 +47,17 @@ def test_every_table_and_column_has_a_comment(tmp_path, january):
     assert columns == []
 
 
+def test_every_view_column_has_a_comment():
+    with duckdb.connect() as con:
+        flows.db.ensure_schema(con)
+        views = con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()[0]
+        bare = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                           "WHERE NOT internal AND (comment IS NULL OR comment = '') "
+                           "AND table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal)").fetchall()
+    assert views == 7
+    assert bare == []
+
+
 def test_rerunning_the_same_input_gives_identical_tables(tmp_path, january):
     db = tmp_path / "m.duckdb"
     load_run(db, record(january, "run-1"))

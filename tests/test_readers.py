@@ -262,7 +262,8 @@ def test_undated_records_get_the_given_month_only_when_time_is_absent():
 
 def test_format_override_and_bad_column_spec():
     status = ndjson(v1_status("11"))
-    assert summary(read("x.jsonl", status, format="reddit")) == [(1, "reject", "missing post_id")]
+    # every missing field at once
+    assert summary(read("x.jsonl", status, format="reddit")) == [(1, "reject", "missing post_id, created_at, text")]
     assert summary(read("x.jsonl", status, format="jsonl")) == [(1, "reject", "missing platform")]
     with pytest.raises(ValueError):
         SourceOptions(columns="txt=body")

@@ -14,6 +14,7 @@ from pipelines.text import (
     TOKENIZER_VERSION,
     _spacy_chunks,
     counting_terms,
+    decode_html_entities,
     mark_negation,
     normalize_chunks,
     reduce_elongation,
@@ -52,7 +53,14 @@ def test_counting_terms_drop_stop_words_placeholders_and_punctuation():
 
 
 def test_version_was_bumped_for_the_new_rules():
-    assert TOKENIZER_VERSION == "mipulse-tok-3"
+    assert TOKENIZER_VERSION == "mipulse-tok-4"
+
+
+def test_html_entities_are_decoded_before_tokenizing():
+    assert tokenize("Floods &amp; fires &gt; drought &lt;3 &quot;real&quot; it&#39;s bad") == \
+        ["floods", "&", "fires", ">", "drought", "<3", '"', "real", '"', "it", "'s", "bad"]
+    assert "amp" not in counting_terms(tokenize("wind &amp; solar &amp;amp; more"))
+    assert decode_html_entities("&amp;#039;s &#8217; &#x27; R&D &notice &bogus;") == "'s \u2019 ' R&D &notice &bogus;"
 
 
 @pytest.mark.parametrize("tag,words", [
@@ -99,3 +107,28 @@ def test_tokenize_never_crashes_and_counts_only_what_it_tokenized(text):
 def test_plain_words_that_skip_spacy_get_the_tokens_spacy_gives(words):
     words = list(dict.fromkeys(words))
     assert normalize_chunks(words) == _spacy_chunks(words)
+
+
+_WORDS = st.one_of(st.text(alphabet=string.ascii_letters, min_size=1, max_size=8),
+                   st.from_regex(r"[A-Za-z]{1,6}[0-9]{1,3}|[0-9]{1,4}|[A-Za-z]{1,5}(-[A-Za-z]{1,5}){1,3}", fullmatch=True),
+                   st.sampled_from(["it", "do", "etc", "Mr", "e", "g", "cause", "xD", "o", "T", "em", "s", "ll",
+                                    "Cause", "bout", "Jan", "U", "S", "PhD", "GOOD", "nEwS"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.builds(lambda pre, tag, word, suf: pre + tag + word + suf,
+                          st.text(alphabet="\"'([*-\u201c", max_size=3), st.sampled_from(["", "", "#"]), _WORDS,
+                          st.text(alphabet=")]\"'.,!?:;*-\u201d\u2026s", max_size=4)),
+                min_size=1, max_size=20))
+def test_words_with_punctuated_ends_that_skip_spacy_get_the_tokens_spacy_gives(chunks):
+    chunks = list(dict.fromkeys(chunks))
+    assert normalize_chunks(chunks) == _spacy_chunks(chunks)
+
+
+def test_a_full_chunk_cache_is_emptied_between_posts_never_inside_one(monkeypatch):
+    import pipelines.text as text_module
+
+    monkeypatch.setattr(text_module, "CHUNK_CACHE_SIZE", 2)
+    tokenize("warm the cache with several chunks")
+    assert tokenize("I do not like rain") == ["i", "do", "not", "like_NEG", "rain_NEG"]
+    assert tokenize("I do not like rain") == ["i", "do", "not", "like_NEG", "rain_NEG"]

@@ -1,0 +1,79 @@
+"""Token-for-token equality of mipulse's tokenizer with spaCy's path and with an older revision.
+
+    PYTHONPATH=. python bench/tokenizer_equality.py [--data 'GLOB'] [--against REV]
+
+On every text of the data files: (1) `tokenize` against the same post tokenized with
+every chunk sent through spaCy (`_spacy_chunks`), so the paths that skip spaCy are
+checked; (2) against `tokenize` of `pipelines/text.py` at git revision REV (default
+`main`), loaded from `git show` into a module of its own, given the text with its HTML
+entities decoded (older revisions did not decode them). Prints the counts and the first
+differences; exits 1 on any difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import subprocess
+import sys
+import types
+
+from pipelines import text as current
+
+DEFAULT_DATA = "../shared/data/*/*.jsonl"
+
+
+def load_texts(pattern: str) -> list[str]:
+    texts = []
+    for path in sorted(glob.glob(pattern)):
+        with open(path, encoding="utf-8") as f:
+            texts.extend(json.loads(line)["text"] for line in f if line.strip())
+    return texts
+
+
+def module_at(revision: str) -> types.ModuleType:
+    """`pipelines/text.py` as it was at `revision`, as a module."""
+    source = subprocess.run(["git", "show", f"{revision}:pipelines/text.py"], check=True,
+                            capture_output=True, text=True).stdout
+    module = types.ModuleType(f"text_at_{revision}")
+    exec(compile(source, f"{revision}:pipelines/text.py", "exec"), module.__dict__)
+    return module
+
+
+def spacy_path_tokens(texts: list[str]) -> list[list[str]]:
+    """Each text tokenized with all of its chunks through spaCy (one call for all chunks)."""
+    chunked = [current._placeholders(t).split() for t in texts]
+    distinct = list(dict.fromkeys(c for chunks in chunked for c in chunks if c not in current._PLACEHOLDER_CHUNKS))
+    pieces = {**current._spacy_chunks(distinct), **current._PLACEHOLDER_CHUNKS}  # as `tokenize` has them
+    return [current.mark_negation([tok for c in chunks for tok in pieces[c]]) for chunks in chunked]
+
+
+def compare(name: str, texts: list[str], expected: list[list[str]], actual: list[list[str]]) -> int:
+    differences = [(t, e, a) for t, e, a in zip(texts, expected, actual, strict=True) if e != a]
+    tokens = sum(map(len, actual))
+    print(f"{name}: {len(texts)} texts, {tokens} tokens, {len(differences)} texts differ")
+    for text, e, a in differences[:10]:
+        print(f"  {text!r}\n    expected {e}\n    actual   {a}")
+    return len(differences)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=DEFAULT_DATA)
+    parser.add_argument("--against", default="main", help="git revision of the tokenizer to compare with")
+    args = parser.parse_args()
+    texts = load_texts(args.data)
+    if not texts:
+        sys.exit(f"no texts in {args.data}")
+    actual = [current.tokenize(t) for t in texts]
+    older = module_at(args.against)
+    differences = compare("fast path vs spaCy path", texts, spacy_path_tokens(texts), actual)
+    # Texts are decoded first: the older tokenizer may predate HTML entity decoding.
+    differences += compare(f"tokenize vs {args.against}:pipelines/text.py on entity-decoded texts", texts,
+                           [older.tokenize(current.decode_html_entities(t)) for t in texts], actual)
+    sys.exit(1 if differences else 0)
+
+
+if __name__ == "__main__":
+    main()

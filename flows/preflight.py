@@ -1,0 +1,191 @@
+"""Checks of a command line before Prefect or Beam start.
+
+Every mistake a user can make on the command line fails here, in about a second, as one
+`UsageError` line — not minutes later inside a flow run, after retries and tracebacks.
+Nothing here imports Prefect; Beam is imported only to learn its own option names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import logging
+import os
+from pathlib import Path
+from typing import Iterable
+
+from pipelines.inputs import Inputs, NoInputFiles, find_inputs
+from pipelines.months import check_window
+from pipelines.posts import PLATFORMS, missing_fields
+
+FIRST_RECORDS = 20  # records per input file looked at for missing fields
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+# Column names that usually hold a canonical field, for the --columns suggestion.
+LIKELY_COLUMNS = {
+    "post_id": ("id", "tweet_id", "status_id", "comment_id", "post_id", "uid"),
+    "text": ("text", "body", "content", "message", "tweet", "full_text", "comment", "selftext"),
+    "created_at": ("created_at", "date", "time", "timestamp", "ts", "created", "created_utc", "when",
+                   "datetime", "published_at"),
+}
+
+
+class UsageError(ValueError):
+    """A command-line mistake; the message is the one line the user sees."""
+
+
+def check_run(args: argparse.Namespace, beam_args: list[str], own_options: Iterable[str]) -> Inputs:
+    """Validate a `mipulse run` command line; return the input files it names.
+
+    Checks that need no Beam come first (importing Beam alone takes about a second).
+    """
+    from pipelines.config import SeedConfigError, load_seeds
+    from pipelines.readers import parse_columns
+
+    try:
+        inputs = find_inputs(args.input)
+        check_window(args.from_month, args.to_month, tuple(args.platforms or ()))
+        columns = parse_columns(args.columns)
+        load_seeds(args.seeds)
+    except (NoInputFiles, ValueError, SeedConfigError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.platform and args.platform.strip().lower() not in PLATFORMS:
+        raise UsageError(f"--platform {args.platform!r} is not one of {', '.join(PLATFORMS)}")
+    check_database(args.db)
+    for path in inputs.files:
+        check_required_fields(path, args.format, columns, args.platform, args.undated_as is not None)
+    check_beam_args(beam_args, own_options)
+    if args.undated_as is not None:
+        from pipelines.sources import undated_month
+
+        try:
+            undated_month(args.undated_as)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return inputs
+
+
+def check_beam_args(beam_args: list[str], own_options: Iterable[str]) -> None:
+    """Options mipulse does not know pass to Beam only if Beam knows them; anything else is a mistake."""
+    if not beam_args:
+        return
+    for token in beam_args:
+        name = token.split("=", 1)[0]
+        if name.startswith("--") and "-" in name[2:]:  # Beam spells every option with underscores
+            raise UsageError(_unknown_option(name, own_options))
+    strays = _values_without_option(beam_args)
+    if strays:
+        raise UsageError(f"unexpected argument {strays[0]!r}; put several inputs after one --input")
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    options = PipelineOptions(beam_args)
+    # Beam's own parser with and without the options it does not know: the difference is the unknown ones.
+    beam_logger = logging.getLogger("apache_beam.options.pipeline_options")
+    level = beam_logger.level
+    beam_logger.setLevel(logging.ERROR)  # its "Discarding unparseable args" warning: the error below says it
+    try:
+        unknown = set(options.get_all_options(retain_unknown_options=True)) - set(options.get_all_options())
+    finally:
+        beam_logger.setLevel(level)
+    for token in beam_args:
+        if not token.startswith("-"):
+            continue
+        name = token.split("=", 1)[0]
+        if name.lstrip("-") in unknown:
+            raise UsageError(_unknown_option(name, own_options))
+
+
+def _unknown_option(name: str, own_options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(own_options), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown option {name}{hint}; see mipulse run --help (only Beam's own pipeline options pass through)"
+
+
+def _values_without_option(beam_args: list[str]) -> list[str]:
+    strays, previous = [], None
+    for token in beam_args:
+        if not token.startswith("-") and not (previous and previous.startswith("-") and "=" not in previous):
+            strays.append(token)
+        previous = token
+    return strays
+
+
+def check_database(db: str) -> None:
+    """--db must be a DuckDB file, or a path where one can be created."""
+    path = Path(db)
+    if path.is_dir():
+        raise UsageError(f"--db {db} is a folder; give a file name such as {path / 'mipulse.duckdb'}")
+    if path.exists():
+        with open(path, "rb") as handle:
+            header = handle.read(12)
+        if header[8:12] != DUCKDB_MAGIC:
+            raise UsageError(f"--db {db} is not a DuckDB database file (nothing was written to it)")
+        return
+    parent = path.parent if str(path.parent) else Path(".")
+    existing = next(p for p in (parent, *parent.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise UsageError(f"--db {db}: cannot create it, {existing} is not a writable folder")
+
+
+def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str, str], ...],
+                          default_platform: str | None, undated: bool) -> None:
+    """The first records of a file must carry every required field; else name them all and a mapping."""
+    from pipelines.readers import Unreadable, read_flat_records
+
+    seen, lacking, columns = 0, None, []
+    with open(path, "rb") as stream:
+        for _, record in read_flat_records(path, stream, input_format, mapping):
+            if seen >= FIRST_RECORDS:
+                break
+            if isinstance(record, Unreadable):
+                continue
+            seen += 1
+            missing = set(missing_fields(record, default_platform, undated))
+            lacking = missing if lacking is None else lacking & missing
+            columns = columns or list(record)
+    if lacking:
+        ordered = [f for f in ("platform", "post_id", "created_at", "text") if f in lacking]
+        raise UsageError(f"{path}: records have no {', '.join(ordered)} (columns: {', '.join(columns)}); "
+                         f"{suggest_mapping(ordered, columns)}")
+
+
+def suggest_mapping(missing: list[str], columns: list[str]) -> str:
+    """'try --columns post_id=tweet_id,text=body --platform twitter|reddit|youtube' for the fields missing."""
+    pairs = [f"{field}={_likely_column(field, columns)}" for field in missing if field != "platform"]
+    parts = [f"--columns {','.join(pairs)}"] if pairs else []
+    if "platform" in missing:
+        parts.append(f"--platform {'|'.join(PLATFORMS)}")
+    hint = " (or --undated-as YYYY-MM for an undated corpus)" if "created_at" in missing else ""
+    return f"map them, e.g. {' '.join(parts)}{hint}"
+
+
+def _likely_column(field: str, columns: list[str]) -> str:
+    lowered = {c.lower(): c for c in columns}
+    for name in LIKELY_COLUMNS.get(field, ()):
+        if name in lowered:
+            return lowered[name]
+    close = difflib.get_close_matches(field, columns, n=1, cutoff=0.5)
+    return close[0] if close else "COLUMN"
+
+
+def check_report(db: str, platform: str | None) -> None:
+    """`mipulse report`: the DB must exist and hold posts of the platform asked for."""
+    import sql
+    from flows.db import query
+
+    if not Path(db).is_file():
+        raise UsageError(f"--db {db}: no such database file")
+    check_database(db)
+    if platform is None:
+        return
+    import duckdb
+
+    try:
+        _, rows = query(db, sql.read("report_platforms.sql"))
+    except duckdb.CatalogException:
+        raise UsageError(f"--db {db} holds no mipulse data yet; load some with mipulse run") from None
+    present = [r[0] for r in rows]
+    if platform not in present:
+        close = difflib.get_close_matches(platform.lower(), present, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise UsageError(f"--platform {platform!r}: no posts of that platform in {db}; {hint}"
+                         f"platforms with posts: {', '.join(present) or 'none'}")

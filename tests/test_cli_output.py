@@ -1,0 +1,162 @@
+"""What the CLI prints: help with defaults, --version, query tables, quiet imports, progress lines."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import pipelines.progress as progress
+from flows.cli import _parser, main
+from flows.retention import default_out_dir, stale_run_folders
+from pipelines.posts import RecordError, canonical_post
+from pipelines.window import PostWindow
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def commands(parser: argparse.ArgumentParser, prefix: str = "mipulse") -> dict[str, argparse.ArgumentParser]:
+    """Every (sub)command's parser, nested ones included ('mipulse lexicon build')."""
+    found = {prefix: parser}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.update(commands(sub, f"{prefix} {name}"))
+    return found
+
+
+def test_every_option_of_every_command_has_help():
+    every = commands(_parser())
+    assert {"mipulse run", "mipulse query", "mipulse schedule", "mipulse lexicon build"} <= set(every)
+    bare = [(name, a.dest) for name, parser in every.items() for a in parser._actions
+            if not isinstance(a, argparse._SubParsersAction) and not (a.help or "").strip()]
+    assert bare == []
+
+
+def test_min_df_default_shown_by_help_is_the_lexicon_spec_default():
+    from pipelines.arguments import MIN_DF_DEFAULT
+    from pipelines.induce import LexiconSpec
+
+    assert MIN_DF_DEFAULT == LexiconSpec.min_df
+
+
+def test_help_shows_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for expected in ("--min-df MIN_DF posts a term needs before the corpus gives it a value (default: 5)",
+                     "--keep-runs N keep the Parquet folders of the last N loaded runs", "(default: 5)",
+                     "--format {auto,jsonl,csv,parquet,twitter-v2,youtube,reddit,twitter-v1} input format "
+                     "(default: by extension"):
+        assert expected in text
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert re.fullmatch(r"mipulse \d+\.\d+\.\d+\n", capsys.readouterr().out)
+
+
+def test_importing_mipulse_prints_no_warning():
+    """Beam's "apitools not found" warning appeared on every command, including --help."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONWARN")}
+    done = subprocess.run([sys.executable, "-c", "import flows.cli, pipelines.job"], cwd=REPO, env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stderr == ""
+
+
+def test_flows_turn_prefect_telemetry_off_wherever_they_are_imported():
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_SERVER_ANALYTICS_ENABLED", "DO_NOT_TRACK")}
+    done = subprocess.run([sys.executable, "-c", "import flows.run_flow\n"
+                           "from prefect.settings import get_current_settings\n"
+                           "print(get_current_settings().server.analytics_enabled)"],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = tmp_path / "m.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE posts AS SELECT 'twitter' AS platform")
+    return str(path)
+
+
+def test_query_keeps_multi_line_texts_on_one_table_row(db, capsys):
+    assert main(["query", "--db", db, "SELECT 'first line' || chr(10) || 'second' || chr(9) || 'tab' AS t"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2:] == ["first line\\nsecond\\ttab", "(1 row)"]
+    assert len(lines) == 4
+
+
+def test_query_prints_every_statement(db, capsys):
+    assert main(["query", "--db", db, "SELECT 1 AS a; SELECT 2 AS b"]) == 0
+    assert capsys.readouterr().out == "a\n-\n1\n(1 row)\n\nb\n-\n2\n(1 row)\n"
+
+
+@pytest.mark.parametrize("sql", ["", "   ", "-- only a comment"])
+def test_query_without_sql_is_one_line(db, capsys, sql):
+    assert main(["query", "--db", db, sql]) == 2
+    assert capsys.readouterr().err == "mipulse query: no SQL statement given\n"
+
+
+def test_a_reject_names_every_missing_field():
+    with pytest.raises(RecordError, match=r"^missing platform, post_id, created_at, text$"):
+        canonical_post({"tweet_id": "1", "body": "hi"}, "x.csv", "salt")
+    with pytest.raises(RecordError, match=r"^missing post_id$"):
+        canonical_post({"platform": "twitter", "text": "hi", "created_at": "2020-01-01"}, "x.csv", "salt")
+
+
+@pytest.mark.parametrize("window, text", [
+    (PostWindow(), "all months, all platforms"),
+    (PostWindow("2019-01", "2019-12", ("twitter",)), "2019-01 to 2019-12, twitter"),
+    (PostWindow("2019-01"), "from 2019-01, all platforms"),
+    (PostWindow(None, "2019-12"), "until 2019-12, all platforms"),
+])
+def test_window_is_described_in_words(window, text):
+    assert window.describe() == text
+
+
+def test_progress_lines_first_at_once_then_every_interval(monkeypatch, caplog):
+    clock = iter([100.0, 101.0, 103.0, 106.0, 107.0])
+    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock))
+    progress.reset()
+    with caplog.at_level(logging.INFO, logger="mipulse.progress"):
+        progress.add("reading", "records", 1000, accepted=990)
+        progress.add("reading", "records", 1000, accepted=1000)
+        progress.add("reading", "records", 500, accepted=500, **{"files read": 1})
+        progress.add("reading", "records", 500, accepted=400)
+        progress.add("reading", "records", 500, done_at=("files read", 2), accepted=500, **{"files read": 1})
+    assert [r.getMessage() for r in caplog.records] == [
+        "reading: 1,000 records, 990 accepted, started",
+        "reading: 3,000 records, 2,890 accepted, 1 files read, 500 records/s",  # 3,000 in 6 s (100 -> 106)
+        "reading: 3,500 records, 3,390 accepted, 2 files read, 500 records/s",  # the last file: at once
+    ]
+
+
+def test_default_output_folder_is_named_after_the_db():
+    assert default_out_dir("data/pulse.duckdb") == Path("data/pulse-out")
+    assert default_out_dir("other.duckdb") != default_out_dir("pulse.duckdb")
+
+
+def test_only_the_newest_loaded_run_folders_are_pruned(tmp_path):
+    runs = tmp_path / "runs"
+    names = ["20240101T000000Z-a", "20240102T000000Z-b", "20240102T000000Z-b-widened", "20240103T000000Z-c",
+             "20240104T000000Z-d", "20240105T000000Z-unloaded"]
+    for name in names:
+        (runs / name).mkdir(parents=True)
+    (runs / "20240102T000000Z-b.lexicon.parquet").write_bytes(b"PAR1")
+    loaded = {"20240101T000000Z-a", "20240102T000000Z-b", "20240103T000000Z-c", "20240104T000000Z-d"}
+    assert stale_run_folders(runs, loaded, keep=2) == [runs / "20240101T000000Z-a", runs / "20240102T000000Z-b",
+                                                       runs / "20240102T000000Z-b-widened",
+                                                       runs / "20240102T000000Z-b.lexicon.parquet"]
+    assert stale_run_folders(runs, loaded, keep=10) == []
+    assert runs / "20240105T000000Z-unloaded" not in stale_run_folders(runs, loaded, keep=0)

@@ -1,0 +1,56 @@
+"""A newcomer's runs, end to end: a folder as --input, progress lines, named tasks, run folders kept,
+a run that accepts nothing fails, and pytest ends quietly after a flow ran."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import flows.run_flow
+from flows.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def test_every_task_of_the_run_flow_has_a_readable_name():
+    tasks = [v for v in vars(flows.run_flow).values() if type(v).__name__ == "Task"]
+    assert len(tasks) == 9
+    assert [t.name for t in tasks if t.name == t.fn.__name__] == []
+    assert flows.run_flow.discover_inputs.retries == 0  # a missing input is a mistake, not a passing I/O error
+
+
+def test_sample_folder_as_input_runs_with_progress_and_keeps_the_last_runs(tmp_path, capsys):
+    assert main(["sample", "--posts", "300", "--out", str(tmp_path / "sample")]) == 0
+    (tmp_path / "sample" / "README.txt").write_text("not posts")
+    db = str(tmp_path / "pulse.duckdb")
+    for _ in range(2):
+        assert main(["run", "--input", str(tmp_path / "sample"), "--db", db, "--no-report", "--keep-runs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "mipulse run: skipped 1 file in input folders: " in err and "README.txt (not a supported extension)" in err
+    for stage in ("reading: ", "tokenizing and counting: ", "scoring: "):
+        assert f"| INFO    | {stage}" in err, stage
+    runs = sorted(p.name for p in (tmp_path / "pulse-out" / "runs").iterdir())
+    # only the second run's folder (and the lexicon file it scored with) is left
+    assert len({name.split(".")[0] for name in runs}) == 1 and any("." not in name for name in runs), runs
+
+
+def test_a_run_that_accepts_nothing_exits_non_zero(tmp_path, capsys):
+    export = tmp_path / "posts.jsonl"
+    export.write_text("".join(json.dumps({"platform": "twitter", "id": str(i), "text": "hi",
+                                          "created_at": "yesterday"}) + "\n" for i in range(3)))
+    assert main(["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert "mipulse run: none of the 3 records read was accepted (reasons above)" in err
+
+
+def test_pytest_ends_without_a_logging_error_after_a_flow_ran():
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/prefect_exit_check.py"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Logging error" not in done.stdout + done.stderr
+    assert "I/O operation on closed file" not in done.stdout + done.stderr

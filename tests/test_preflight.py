@@ -1,0 +1,137 @@
+"""Every command-line mistake fails before the flow starts: exit 2, one line, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import flows.run_flow
+from flows.cli import main
+from flows.preflight import UsageError, check_beam_args, suggest_mapping
+
+
+@pytest.fixture
+def no_flow(monkeypatch):
+    """Fail the test if the flow is ever started."""
+    def started(**_):
+        raise AssertionError("the flow started although the command line was wrong")
+    monkeypatch.setattr(flows.run_flow, "run_flow", started)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    (folder / "twitter.jsonl").write_text(json.dumps({"platform": "twitter", "id": "1", "text": "clean air",
+                                                      "created_at": "2020-01-02T00:00:00Z"}) + "\n")
+    return folder
+
+
+def one_line_error(capsys, argv: list[str]) -> str:
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+    return err.strip()
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (["--from-month", "2019-13"], "mipulse run: from-month must be YYYY-MM, got '2019-13'"),
+    (["--to-month", "2019-01", "--from-month", "2020-01"], "mipulse run: from-month 2020-01 is after to-month 2019-01"),
+    (["--columns", "txt=body"], "mipulse run: --columns: unknown field 'txt'"),
+    (["--undated-as", "2019"], "mipulse run: undated month must be YYYY-MM, got '2019'"),
+    (["--platforms", "Reddit"], "mipulse run: unknown platform(s) Reddit"),
+    (["--platform", "mastodon"], "mipulse run: --platform 'mastodon' is not one of twitter, reddit, youtube"),
+    (["--seeds", "nope.toml"], "mipulse run: nope.toml: seed file not found"),
+    (["--from-mnth", "2019-01"], "mipulse run: unknown option --from-mnth (did you mean --from-month?)"),
+    (["--direct_num_workerz=2"], "mipulse run: unknown option --direct_num_workerz"),
+    (["more.jsonl"], "mipulse run: unexpected argument 'more.jsonl'"),
+])
+def test_option_mistakes(tmp_path, sample, capsys, no_flow, extra, expected):
+    db = tmp_path / "m.duckdb"
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), *extra])
+    assert line.startswith(expected)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sample"]  # no DB, no .salt, no run folder
+
+
+@pytest.mark.parametrize("argument, expected", [
+    ("nope.jsonl", "mipulse run: input file 'nope.jsonl' does not exist"),
+    ("nothing/*.jsonl", "mipulse run: no input file matches 'nothing/*.jsonl'"),
+])
+def test_missing_input(tmp_path, capsys, no_flow, monkeypatch, argument, expected):
+    monkeypatch.chdir(tmp_path)
+    assert one_line_error(capsys, ["run", "--input", argument, "--db", "m.duckdb"]) == expected
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_db_that_is_not_duckdb_is_refused_untouched(tmp_path, sample, capsys, no_flow):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list\n")
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(notes)])
+    assert line == f"mipulse run: --db {notes} is not a DuckDB database file (nothing was written to it)"
+    assert notes.read_text() == "shopping list\n"
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(sample)])
+    assert line.startswith(f"mipulse run: --db {sample} is a folder")
+
+
+def test_csv_with_other_column_names_names_every_missing_field_and_a_mapping(tmp_path, capsys, no_flow):
+    export = tmp_path / "other.csv"
+    export.write_text("tweet_id,body,when,user\n1,Love this clean air,2019-05-01T10:00:00Z,a\n")
+    line = one_line_error(capsys, ["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb")])
+    assert line == (f"mipulse run: {export}: records have no platform, post_id, created_at, text "
+                    "(columns: tweet_id, body, when, user); map them, e.g. "
+                    "--columns post_id=tweet_id,created_at=when,text=body --platform twitter|reddit|youtube "
+                    "(or --undated-as YYYY-MM for an undated corpus)")
+
+
+class FlowStarted(Exception):
+    pass
+
+
+def test_the_suggested_mapping_is_accepted(tmp_path, monkeypatch):
+    export = tmp_path / "other.csv"
+    export.write_text("tweet_id,body,when,user\n1,Love this clean air,2019-05-01T10:00:00Z,a\n")
+
+    def started(**parameters):
+        raise FlowStarted(parameters)
+    monkeypatch.setattr(flows.run_flow, "run_flow", started)
+    with pytest.raises(FlowStarted) as flow:
+        main(["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--platform", "twitter",
+              "--columns", "post_id=tweet_id,created_at=when,text=body"])
+    assert flow.value.args[0]["inputs"] == [str(export)]
+
+
+def test_mapping_suggestion_without_a_likely_column():
+    assert suggest_mapping(["text"], ["a", "b"]) == "map them, e.g. --columns text=COLUMN"
+
+
+def test_beam_options_pass_and_others_do_not():
+    check_beam_args(["--direct_num_workers=2", "--direct_running_mode", "multi_processing",
+                     "--runner=FnApiRunner"], ["--from-month"])
+    with pytest.raises(UsageError, match="unknown option --no-such-option"):
+        check_beam_args(["--no-such-option", "1"], [])
+
+
+def test_report_platform_that_has_no_posts(tmp_path, capsys):
+    db = tmp_path / "m.duckdb"
+    with duckdb.connect(str(db)) as con:  # what the check reads: the platforms of the posts table
+        con.execute("CREATE TABLE posts AS SELECT 'reddit' AS platform, 'r1' AS post_id")
+    line = one_line_error(capsys, ["report", "--db", str(db), "--out", str(tmp_path / "charts"),
+                                   "--platform", "Reddit"])
+    assert line == (f"mipulse report: --platform 'Reddit': no posts of that platform in {db}; "
+                    "did you mean reddit? platforms with posts: reddit")
+    line = one_line_error(capsys, ["report", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "c")])
+    assert line == f"mipulse report: --db {tmp_path / 'none.duckdb'}: no such database file"
+    assert not (tmp_path / "charts").exists() and not (tmp_path / "c").exists()
+
+
+def test_argparse_mistakes_are_one_line_too(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--db", "m.duckdb"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == ("mipulse run: the following arguments are required: --input "
+                                       "(see mipulse run --help)\n")
