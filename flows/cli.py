@@ -194,7 +194,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
 
     summary = run_flow(
         inputs=list(inputs.files), db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
-        input_format=args.format, default_platform=args.platform, author_salt=args.author_salt,
+        input_format=args.format, default_platform=args.platform,
         columns=args.columns, undated_as=args.undated_as,
         lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df,
         report=not args.no_report, runner=args.runner,

@@ -33,6 +33,7 @@ from typing import Any, Sequence
 import duckdb
 
 import sql
+from flows.keys import FINGERPRINT_OPTION, check_author_key
 from flows.views import create_views
 
 _PARAM_RE = re.compile(r"\$([a-z_]+)")
@@ -128,6 +129,7 @@ def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, An
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         try:
+            check_author_key(con, run.run_id, run.options.get(FINGERPRINT_OPTION))
             execute_file(con, "load.sql", {
                 "run_dir": run.run_dir, "run_id": run.run_id, "started_at": run.started_at,
                 "inputs": run.inputs, "options": json.dumps(run.options, sort_keys=True),

@@ -7,7 +7,6 @@ Retries are on I/O edges only: the Beam job and the load are not retried blindly
 from __future__ import annotations
 
 import os
-import secrets
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from pathlib import Path
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 import sql
@@ -25,6 +25,7 @@ from flows.report_html import lexicon_warning
 from flows.db import RunRecord, load_run, query
 from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
                                needs_loading, run_partitions)
+from flows.keys import FINGERPRINT_OPTION, secret_for
 from flows.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
 from flows.report import render_report
 from flows.retention import DEFAULT_KEEP_RUNS, default_out_dir, remove_folders, stale_run_folders
@@ -36,7 +37,6 @@ from pipelines.sources import SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import PostWindow
 
-SALT_ENV = "MIPULSE_AUTHOR_SALT"
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 
 
@@ -60,18 +60,6 @@ class RunSummary:
 def new_run_id() -> str:
     """Sortable and unique: UTC time plus a random suffix."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-
-
-def salt_for(db_path: str) -> str:
-    """The salt for author hashes: $MIPULSE_AUTHOR_SALT, else a random one kept beside the DB."""
-    if os.environ.get(SALT_ENV):
-        return os.environ[SALT_ENV]
-    salt_file = Path(f"{db_path}.salt")
-    if not salt_file.exists():
-        salt_file.parent.mkdir(parents=True, exist_ok=True)
-        salt_file.write_text(secrets.token_hex(16))
-        salt_file.chmod(0o600)
-    return salt_file.read_text().strip()
 
 
 def _run_name() -> str:
@@ -131,10 +119,21 @@ def lexicon_for_run(db_path: str, given: str | None, rebuild: bool, path: str) -
     return path
 
 
-@task(name="Beam job: read, count, build lexicon, score")
+@task(name="Beam job: read, count, build lexicon, score",
+      persist_result=False, cache_policy=NO_CACHE)  # its input holds the author-key secret
 def run_beam_job(settings: JobSettings, beam_args: list[str]) -> str:
-    """Run the Beam job into a fresh run folder (not retried: a re-run starts a new folder)."""
-    run_job(settings, beam_args)
+    """Run the Beam job into a fresh run folder (not retried: a re-run starts a new folder).
+
+    Prefect logs and pickles a failed flow's exception (always, whatever persist_result
+    says), so an error whose text holds the author-key secret is raised without it.
+    """
+    try:
+        run_job(settings, beam_args)
+    except Exception as exc:
+        secret = settings.source.author_salt
+        if secret and (secret in str(exc) or secret in repr(exc)):
+            raise RuntimeError(f"{type(exc).__name__}: {str(exc).replace(secret, '<author key>')}") from None
+        raise
     return settings.output
 
 
@@ -201,7 +200,6 @@ def run_flow(
     seeds: str | None = None,
     input_format: str = "auto",
     default_platform: str | None = None,
-    author_salt: str | None = None,
     columns: str | None = None,
     undated_as: str | None = None,
     lexicon: str | None = None,
@@ -236,6 +234,7 @@ def run_flow(
     window = PostWindow(from_month, to_month, tuple(platforms or ()))
     if runner:
         beam_args = [f"--runner={runner}", *(beam_args or [])]
+    secret, key_fingerprint = secret_for(db)  # never a parameter: those are stored and shown
     found = discover_inputs(inputs)
     selected = select_inputs(db, found, window, incremental)
     if not selected:
@@ -252,7 +251,7 @@ def run_flow(
         inputs=tuple(files),
         output=str(run_dir),
         seeds=load_seeds(seeds),
-        source=SourceOptions(input_format, default_platform, author_salt or salt_for(db), columns, undated_as),
+        source=SourceOptions(input_format, default_platform, secret, columns, undated_as),
         lexicon=LexiconSpec(min_df=min_df),
         window=window,
         lexicon_file=lexicon_file,
@@ -276,7 +275,7 @@ def run_flow(
                "columns": columns, "undated_as": undated_as,
                "lexicon": lexicon, "rebuild_lexicon": rebuild_lexicon, "lexicon_file": lexicon_file, "min_df": min_df,
                "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms),
-               "incremental": incremental}
+               "incremental": incremental, FINGERPRINT_OPTION: key_fingerprint}
     record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION)
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}

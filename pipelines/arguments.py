@@ -14,6 +14,15 @@ from pipelines.readers import FORMATS
 MIN_DF_DEFAULT = 5
 
 
+class _RefuseSecretFlag(argparse.Action):
+    """The author key was once a flag: refuse it (flags show in `ps` and in stored flow
+    parameters) rather than pass it on to Beam as an unknown option."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error(f"{option_string} is not accepted (a flag shows in ps and in Prefect's stored "
+                     "parameters): set MIPULSE_AUTHOR_SALT or use the key file, see docs/privacy.md")
+
+
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     """The job's own flags (shared by `python -m pipelines.job` and the CLI)."""
     parser.add_argument("--input", nargs="+", required=True,
@@ -26,7 +35,7 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--undated-as", default=None, metavar="YYYY-MM",
                         help="month given to records without any created_at (default: reject them)")
     parser.add_argument("--platform", default=None, help="platform for records that lack one")
-    parser.add_argument("--author-salt", default=None, help="salt for hashing author handles")
+    parser.add_argument("--author-salt", action=_RefuseSecretFlag, help=argparse.SUPPRESS)
     parser.add_argument("--lexicon", default=None, metavar="PATH",
                         help="score with this lexicon file (from `mipulse lexicon build` or `export`); default: "
                              "the lexicon in force in --db, or (new database) one built from the run's own posts")

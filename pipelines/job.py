@@ -18,6 +18,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines import progress
 from pipelines.arguments import add_job_arguments
+from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
 from pipelines.counting import CountPresence
@@ -25,6 +26,7 @@ from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon, LexiconSpec
 from pipelines.lexicon import Lexicon, read_lexicon
 from pipelines.inputs import find_inputs
+from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import score_post
@@ -166,7 +168,7 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
         inputs=find_inputs(args.input).files,
         output=output,
         seeds=load_seeds(args.seeds),
-        source=SourceOptions(args.format, args.platform, args.author_salt or "", args.columns, args.undated_as),
+        source=SourceOptions(args.format, args.platform, read_secret(), args.columns, args.undated_as),
         lexicon=LexiconSpec(min_df=args.min_df),
         window=PostWindow(args.from_month, args.to_month, tuple(args.platforms or ())),
         lexicon_file=args.lexicon,
@@ -174,7 +176,11 @@ def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
 
 
 def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    """Beam options from leftover flags, with the in-process runner unless one is named."""
+    """Beam options from leftover flags, with the in-process runner unless one is named.
+
+    Also keeps the in-process runner's worker servers (multi_processing mode) on loopback.
+    """
+    bind_beam_servers_to_loopback()
     if not any(a == "--runner" or a.startswith("--runner=") for a in beam_args):
         beam_args = [f"--runner={DEFAULT_RUNNER}", *beam_args]
     return PipelineOptions(beam_args, save_main_session=False)

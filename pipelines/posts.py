@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
+
+from pipelines.authors import author_key
+from pipelines.excerpts import allowed_values
 
 PLATFORMS = ("twitter", "reddit", "youtube")
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
@@ -14,12 +16,11 @@ LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 EXCERPT_CHARS = 200
 MAX_TEXT_CHARS = 100_000
 
-_MENTION_RE = re.compile(r"(?<![\w@])@\w{1,30}")
-# JSON string values of fields that hold handles or display names, scrubbed from excerpts;
-# also a value cut short by a truncated record (no closing quote).
-_HANDLE_FIELD_RE = re.compile(
-    r'("(?:author\w*|user\w*|screen_name|name|username|channel\w*|authorDisplayName)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?\Z)',
-    re.IGNORECASE)
+# @handle (not an e-mail address), also right after a retweet's "RT" and with a fullwidth
+# at sign; Reddit's u/handle and /u/handle.
+_MENTION_RE = re.compile(r"(?P<rt>(?<=\bRT)|(?<=\brt))?(?(rt)|(?<![\w@＠]))[@＠]\w{1,30}"
+                         r"|(?<![\w/])/?[uU]/[A-Za-z0-9_-]{3,30}")
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 _ID_FIELDS = ("post_id", "id", "id_str")
 _AUTHOR_FIELDS = ("author", "author_id", "user", "username", "author_name")
@@ -36,7 +37,7 @@ class Reject:
 
     def as_row(self) -> dict:
         return {"source_file": self.source_file, "record_no": self.record_no,
-                "reason": self.reason, "excerpt": self.excerpt[:EXCERPT_CHARS]}
+                "reason": repair_text(self.reason), "excerpt": repair_text(self.excerpt[:EXCERPT_CHARS])}
 
 
 class RecordError(ValueError):
@@ -44,21 +45,21 @@ class RecordError(ValueError):
 
 
 def redact_mentions(text: str) -> str:
-    """Replace every @handle with '@user' so raw handles never reach disk."""
-    return _MENTION_RE.sub("@user", text)
+    """Replace every mention (@handle, RT@handle, ＠handle, u/handle) with '@user' so raw
+    handles never reach disk."""
+    return _MENTION_RE.sub(lambda m: " @user" if m.group("rt") is not None else "@user", text)
+
+
+def repair_text(text: str) -> str:
+    """Lone UTF-16 surrogates (a truncated emoji's escape, valid JSON) become U+FFFD: they
+    cannot be encoded as UTF-8, so Parquet and DuckDB could not store the text."""
+    return _LONE_SURROGATE_RE.sub("\ufffd", text)
 
 
 def safe_excerpt(raw: str) -> str:
-    """A short excerpt of a raw record for a reject row, without handles or names."""
-    scrubbed = _HANDLE_FIELD_RE.sub(r'\1"<redacted>"', raw[: EXCERPT_CHARS * 4])
-    return redact_mentions(scrubbed)[:EXCERPT_CHARS]
-
-
-def author_key(platform: str, author: str | None, salt: str) -> str | None:
-    """Salted SHA-256 of the author handle: stable per salt, never the handle itself."""
-    if not author:
-        return None
-    return hashlib.sha256(f"{salt}\x00{platform}\x00{author}".encode()).hexdigest()[:24]
+    """A short excerpt of a raw record for a reject row: only allow-listed values (see
+    `pipelines.excerpts`), mentions redacted."""
+    return redact_mentions(allowed_values(raw[: EXCERPT_CHARS * 4]))[:EXCERPT_CHARS]
 
 
 def parse_timestamp(value: Any) -> datetime:
@@ -119,11 +120,11 @@ def canonical_post(
     author = next((record[f] for f in _AUTHOR_FIELDS if record.get(f)), None)
     return {
         "platform": platform,
-        "post_id": str(post_id),
+        "post_id": repair_text(str(post_id)),
         "month": created_at.strftime("%Y-%m"),
         "created_at": created_at.replace(tzinfo=None),
         "author_key": author_key(platform, str(author) if author is not None else None, salt),
-        "text": redact_mentions(text),
+        "text": redact_mentions(repair_text(text)),
         "lang": _optional_str(record.get("lang")),
         "parent_id": _optional_str(record.get("parent_id")),
         "source_file": source_file,
@@ -146,4 +147,4 @@ def missing_fields(record: Mapping[str, Any], default_platform: str | None = Non
 
 
 def _optional_str(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)
+    return None if value in (None, "") else repair_text(str(value))

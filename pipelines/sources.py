@@ -98,26 +98,37 @@ class _ParseFile(beam.DoFn):
     def process(self, readable: fileio.ReadableFile):
         path = readable.metadata.path
         read, batch, unreported = 0, [], 0
-        # Raw bytes: the readers decompress themselves (Reddit dumps need a 2 GiB zstd window).
-        with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-            for item in read_records(path, stream, self._options):
-                read += 1
-                if isinstance(item, Reject):
-                    self._rejected.inc()
-                    yield beam.pvalue.TaggedOutput(REJECTS, item.as_row())
-                else:
-                    self._accepted.inc()
-                    batch.append(item)
-                    if len(batch) >= self._options.batch_size:
-                        progress.add("reading", "records", read - unreported, accepted=len(batch))
-                        unreported = read
-                        yield batch
-                        batch = []
+        for item in self._records(readable, path):
+            read += 1
+            if isinstance(item, Reject):
+                self._rejected.inc()
+                yield beam.pvalue.TaggedOutput(REJECTS, item.as_row())
+            else:
+                self._accepted.inc()
+                batch.append(item)
+                if len(batch) >= self._options.batch_size:
+                    progress.add("reading", "records", read - unreported, accepted=len(batch))
+                    unreported = read
+                    yield batch
+                    batch = []
         progress.add("reading", "records", read - unreported, done_at=("files read", self._files),
                      accepted=len(batch), **{"files read": 1})
         if batch:
             yield batch
         yield beam.pvalue.TaggedOutput(FILE_READS, (path, read))
+
+    def _records(self, readable: fileio.ReadableFile, path: str) -> Iterator[dict | Reject]:
+        """The file's records; a file that cannot be opened or read further ends with one reject
+        (the other files still load)."""
+        record_no = 0
+        try:
+            # Raw bytes: the readers decompress themselves (Reddit dumps need a 2 GiB zstd window).
+            with readable.open(compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+                for item in read_records(path, stream, self._options):
+                    record_no = item.record_no if isinstance(item, Reject) else item["record_no"]
+                    yield item
+        except OSError as exc:
+            yield Reject(path, record_no + 1, f"unreadable file: {type(exc).__name__} ({exc.strerror or 'I/O error'})", "")
 
 
 def match_literally(pattern: str) -> list[FileMetadata]:

@@ -152,7 +152,7 @@ COMMENT ON COLUMN posts.platform IS 'twitter, reddit, youtube, or the platform g
 COMMENT ON COLUMN posts.post_id IS 'The platform''s id of the post (unique within the platform).';
 COMMENT ON COLUMN posts.month IS 'Partition month YYYY-MM of created_at (UTC).';
 COMMENT ON COLUMN posts.created_at IS 'Creation time, UTC.';
-COMMENT ON COLUMN posts.author_key IS 'Salted SHA-256 of the author handle (salt kept beside the database); never the handle itself.';
+COMMENT ON COLUMN posts.author_key IS 'Keyed, slow hash of (platform, author handle): scrypt of HMAC-SHA256 with the author key, which is kept outside the database (see author_key_scheme, docs/privacy.md); never the handle itself.';
 COMMENT ON COLUMN posts.text IS 'Post text as published.';
 COMMENT ON COLUMN posts.lang IS 'Language code when the source gives one.';
 COMMENT ON COLUMN posts.parent_id IS 'Id of the post replied to or commented on, when any.';
@@ -260,3 +260,15 @@ COMMENT ON COLUMN input_files.to_month IS 'Last month (YYYY-MM) of that window; 
 COMMENT ON COLUMN input_files.platforms IS 'Platforms of that window; empty = all.';
 COMMENT ON COLUMN input_files.run_id IS 'Run that last loaded the file.';
 COMMENT ON COLUMN input_files.loaded_at IS 'When that load committed (UTC).';
+
+CREATE TABLE IF NOT EXISTS author_key_scheme (
+    fingerprint VARCHAR NOT NULL,
+    scheme      VARCHAR NOT NULL,
+    run_id      VARCHAR NOT NULL,
+    loaded_at   TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE author_key_scheme IS 'The one author-key secret (by fingerprint) every posts.author_key of this database was made with; loads made with another or an empty secret are refused. At most one row.';
+COMMENT ON COLUMN author_key_scheme.fingerprint IS 'scrypt fingerprint of the secret and scheme (pipelines.authors.fingerprint); names the secret without revealing it.';
+COMMENT ON COLUMN author_key_scheme.scheme IS 'How author keys are computed, e.g. hmac-sha256+scrypt(n=256,r=8,p=1).';
+COMMENT ON COLUMN author_key_scheme.run_id IS 'Run that first stored the fingerprint.';
+COMMENT ON COLUMN author_key_scheme.loaded_at IS 'When that run loaded (UTC).';

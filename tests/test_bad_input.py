@@ -120,7 +120,7 @@ def test_no_raw_handle_reaches_disk(bad):
         assert HANDLE not in text and MENTION not in text, table
     with duckdb.connect(str(bad["db"]), read_only=True) as con:
         for (table,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
-            # (not just '%zz%': the lexicon's prior words include 'buzz' and 'dizzy')
+            # the fixture's handles and mentions, not any 'zz' (lexicon priors hold words like 'puzzled')
             leaks = con.execute(f"SELECT count(*) FROM {table} AS t WHERE t::VARCHAR LIKE '%{HANDLE}%' "
                                 f"OR t::VARCHAR LIKE '%{MENTION}%'").fetchone()
             assert leaks == (0,), table

@@ -43,7 +43,7 @@ def test_every_table_and_column_has_a_comment(tmp_path, january):
         columns = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
                               "WHERE schema_name = 'main' AND NOT internal AND (comment IS NULL OR comment = '') "
                               "AND table_name IN (SELECT table_name FROM duckdb_tables())").fetchall()
-    assert len(tables) == 12 and all(comment for _, comment in tables)
+    assert len(tables) == 13 and all(comment for _, comment in tables)
     assert columns == []
 
 

@@ -41,12 +41,18 @@ def decompressed(path: str, raw: IO[bytes]) -> IO[bytes]:
 
 class _ZstdFrames(io.RawIOBase):
     """Decompress concatenated zstd frames as a stream; a truncated last frame is an error
-    (zstandard's own stream_reader silently stops there, which would lose records)."""
+    (zstandard's own stream_reader silently stops there, which would lose records).
 
-    def __init__(self, raw: IO[bytes], chunk: int = 1 << 20):
-        self._raw, self._chunk = raw, chunk
+    Corrupt data (garbage after a frame, a damaged block) raises only after everything
+    decoded before it has been returned, so those records are still read. Input is fed in
+    small pieces because a failing `decompress` call returns none of its output.
+    """
+
+    def __init__(self, raw: IO[bytes], chunk: int = 1 << 20, piece: int = 1 << 14):
+        self._raw, self._chunk, self._piece = raw, chunk, piece
         self._new_frame()
         self._pending = memoryview(b"")
+        self._error: zstandard.ZstdError | None = None
 
     def _new_frame(self) -> None:
         self._frame = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW).decompressobj()
@@ -57,6 +63,8 @@ class _ZstdFrames(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         while not self._pending:
+            if self._error is not None:
+                raise self._error
             compressed = self._raw.read(self._chunk)
             if not compressed:
                 if self._fed and not self._frame.eof:
@@ -70,12 +78,18 @@ class _ZstdFrames(io.RawIOBase):
 
     def _decompress(self, compressed: bytes) -> bytes:
         out = []
-        while compressed:
-            self._fed = True
-            out.append(self._frame.decompress(compressed))
-            compressed = self._frame.unused_data if self._frame.eof else b""
-            if self._frame.eof:
-                self._new_frame()
+        for start in range(0, len(compressed), self._piece):
+            data = compressed[start:start + self._piece]
+            try:
+                while data:
+                    self._fed = True
+                    out.append(self._frame.decompress(data))
+                    data = self._frame.unused_data if self._frame.eof else b""
+                    if self._frame.eof:
+                        self._new_frame()
+            except zstandard.ZstdError as exc:
+                self._error = exc  # raised once what came before has been read
+                break
         return b"".join(out)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import sys
 from typing import IO, Any, Iterator, Mapping
@@ -59,15 +60,23 @@ def jsonl_format(columns: tuple[tuple[str, str], ...]) -> JsonFormat:
 
 
 def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unreadable]]:
-    """(row_no, row) per CSV data row (the header is row 0); bad rows are Unreadable."""
+    """(row_no, row) per CSV record (the header is row 0); bad records are Unreadable.
+
+    A record whose quotes do not balance (one stray `"` opens a field that swallows the
+    following lines, to the file's end or for more than MAX_RECORD_LINES lines) is rejected
+    as its first line alone; the lines after it are read again as records of their own.
+    """
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.DictReader(text)
-    row_no = 0
+    lines = _PhysicalLines(text)
+    reader, header, row_no = csv.reader(lines), None, 0
     while True:
+        lines.record = []
         try:
-            row = next(reader)
+            values = next(reader)
         except StopIteration:
             return
+        except _RunawayRecord:
+            values = None
         except csv.Error as exc:
             row_no += 1
             yield row_no, Unreadable(f"unreadable CSV row: {exc}")
@@ -75,19 +84,67 @@ def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unrea
         except STREAM_ERRORS as exc:
             yield row_no + 1, Unreadable(f"corrupt compressed stream: {type(exc).__name__}")
             return
-        row_no += 1
-        if None in row or any(v is None for v in row.values()):
-            yield row_no, Unreadable("wrong number of CSV fields", _row_excerpt(row))
-        else:
-            yield row_no, row
+        if values is None or _unbalanced(lines.record):
+            row_no += 1
+            yield row_no, Unreadable("unbalanced quote in CSV record", _first_line_excerpt(header, lines.record[0]))
+            lines.push_back(lines.record[1:])
+            reader = csv.reader(lines)  # a fresh parser: the old one is inside the stray field
+        elif header is None:
+            header = values
+        elif values:  # blank lines are no records
+            row_no += 1
+            if len(values) != len(header):
+                yield row_no, Unreadable("wrong number of CSV fields", _row_excerpt(header, values))
+            else:
+                yield row_no, dict(zip(header, values))
 
 
-def _row_excerpt(row: dict) -> str:
+MAX_RECORD_LINES = 1000  # a CSV record spanning more physical lines is taken for a stray quote
+
+
+class _RunawayRecord(Exception):
+    pass
+
+
+class _PhysicalLines:
+    """The lines a csv.reader parses, keeping those of the record being parsed (`record`)
+    so that a bad record can be split back into its lines."""
+
+    def __init__(self, text: Iterator[str]):
+        self._text, self._again, self.record = text, [], []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.pop() if self._again else next(self._text)
+        self.record.append(line)
+        if len(self.record) > MAX_RECORD_LINES:
+            raise _RunawayRecord
+        return line
+
+    def push_back(self, lines: list[str]) -> None:
+        self._again.extend(reversed(lines))
+
+
+def _unbalanced(record_lines: list[str]) -> bool:
+    """A record over several lines with an odd number of quote characters: its last quoted
+    field never closed (it ran to the end of the file)."""
+    return len(record_lines) > 1 and sum(line.count('"') for line in record_lines) % 2 == 1
+
+
+def _first_line_excerpt(header: list[str] | None, line: str) -> str:
+    if header is None:
+        return ""
+    return _row_excerpt(header, next(csv.reader([line]), []))
+
+
+def _row_excerpt(header: list[str], values: list[str]) -> str:
     """A misshapen CSV row as JSON (so handle columns get scrubbed), extra values only counted:
     they sit under no column name, so nothing tells whether they hold a handle."""
-    named = {k: v for k, v in row.items() if k is not None}
-    if None in row:
-        named["(extra fields)"] = len(row[None])
+    named = dict(itertools.zip_longest(header, values[:len(header)]))
+    if len(values) > len(header):
+        named["(extra fields)"] = len(values) - len(header)
     return json.dumps(named, ensure_ascii=False)
 
 
