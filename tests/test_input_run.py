@@ -3,7 +3,6 @@ nothing secret reaches the run folder, and the two-worker mode listens on loopba
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import socket
