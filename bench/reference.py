@@ -8,6 +8,7 @@ what Beam costs or gains. Not part of the product; used by bench/throughput.py.
 from __future__ import annotations
 
 import glob
+from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +19,7 @@ from pipelines.counting import (
     ANCHORS,
     PAIRS,
     TERMS,
+    FILE_PARTITION,
     TOTALS,
     count_post,
     merge_counters,
@@ -58,13 +60,16 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
     prepared = [prepare_post(p, seeds) for p in posts.values()]
     counters = new_counters()
     for post in prepared:
-        count_post(counters, post)
+        count_post(counters, post, FILE_PARTITION)
 
     n = sum(c[None] for c in counters[TOTALS].values())
     anchor_df = merge_counters(counters[ANCHORS].values())
     entries = shard_entries(merge_counters(counters[TERMS].values()), merge_counters(counters[PAIRS].values()),
                             n, anchor_df, seeds, lexicon)
-    version = lexicon_version(seeds, lexicon, [(m, p, c[None]) for (m, p), c in counters[TOTALS].items()])
+    posts_per_partition: Counter = Counter()
+    for (month, platform, _), counter in counters[TOTALS].items():
+        posts_per_partition[(month, platform)] += counter[None]
+    version = lexicon_version(seeds, lexicon, [(m, p, n) for (m, p), n in posts_per_partition.items()])
 
     tables = {
         "posts": rows_to_arrow("posts", [{k: p[k] for k in POST_FIELDS} for p in posts.values()]),

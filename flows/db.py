@@ -34,6 +34,7 @@ import duckdb
 
 import sql
 from flows.views import create_views
+from pipelines.window import PostWindow
 
 _PARAM_RE = re.compile(r"\$([a-z_]+)")
 
@@ -62,7 +63,10 @@ def _pause_point(name: str) -> None:
 
 @dataclass(frozen=True)
 class RunRecord:
-    """What the runs table remembers of a run besides its accounting."""
+    """What the runs table remembers of a run besides its accounting.
+
+    The load replaces the data of the `inputs` inside `window` (the posts the run kept).
+    """
 
     run_id: str
     run_dir: str
@@ -70,6 +74,7 @@ class RunRecord:
     inputs: list[str]
     options: dict[str, Any]
     tokenizer_version: str
+    window: PostWindow = PostWindow()
 
 
 def execute_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> None:
@@ -83,11 +88,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)create the views; safe to call on every connect."""
     con.execute(sql.read("schema.sql"))
     create_views(con)
+    if con.execute("SELECT count(*) FROM totals WHERE source_file IS NULL").fetchone()[0]:
+        execute_file(con, "migrate_file_counts.sql", {})
 
 
 def load_run(db_path: str | Path, run: RunRecord, input_files: Sequence[dict[str, Any]] = (), *,
              swap: bool = True, wait: bool = False) -> None:
-    """Load a finished run's Parquet tables in one transaction, replacing the partitions it covered.
+    """Load a finished run's Parquet tables in one transaction, replacing the data of its input files.
 
     With ``swap`` (the default) the load runs on a copy that atomically replaces the file
     once committed: a failure leaves the file untouched and readers never wait.
@@ -131,7 +138,7 @@ def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, An
             execute_file(con, "load.sql", {
                 "run_dir": run.run_dir, "run_id": run.run_id, "started_at": run.started_at,
                 "inputs": run.inputs, "options": json.dumps(run.options, sort_keys=True),
-                "tokenizer_version": run.tokenizer_version,
+                "tokenizer_version": run.tokenizer_version, **window_params(run.window),
             })
             for params in input_files:
                 execute_file(con, "input_files_record.sql", {**params, "run_id": run.run_id})
@@ -143,6 +150,35 @@ def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, An
         con.execute("CHECKPOINT")  # everything in the main file: no WAL to carry along
     finally:
         con.close()
+
+
+def window_params(window: PostWindow) -> dict[str, Any]:
+    """A window as the parameters of `in_window` (NULL = open, no platforms = all)."""
+    return {"from_month": window.from_month, "to_month": window.to_month,
+            "platforms": list(window.platforms) or None}
+
+
+def write_kept_posts(db_path: str | Path, inputs: Sequence[str], window: PostWindow, dest: str | Path) -> bool:
+    """Write (platform, post_id) of the loaded posts a run over `inputs` in `window` keeps, as Parquet.
+
+    The job drops its copies of these (`pipelines.dedupe`), so `posts` keeps one row per id.
+    Returns False, writing nothing, when there is no database yet.
+    """
+    import pyarrow.parquet as pq  # Arrow comes with Beam; only runs need it
+
+    if not Path(db_path).exists():
+        return False
+    con = connect_read_only(db_path)
+    try:
+        reader = con.execute(sql.read("kept_posts.sql"), {"inputs": list(inputs), **window_params(window)}
+                             ).fetch_record_batch()
+        Path(dest).parent.mkdir(parents=True, exist_ok=True)
+        with pq.ParquetWriter(str(dest), reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+    finally:
+        con.close()
+    return True
 
 
 @contextmanager

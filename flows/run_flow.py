@@ -11,7 +11,7 @@ import os
 import secrets
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,9 +22,8 @@ from prefect.tasks import exponential_backoff
 
 import sql
 from flows.artifacts import failure_markdown, run_markdown
-from flows.db import RunRecord, load_run, query
-from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
-                               needs_loading, run_partitions)
+from flows.db import RunRecord, load_run, query, write_kept_posts
+from flows.incremental import InputFile, loaded_inputs, needs_loading
 from flows.report import render_report
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
@@ -107,14 +106,9 @@ def select_inputs(db_path: str, files: list[str], window: PostWindow, incrementa
 
 
 @task(**IO_RETRIES)
-def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: PostWindow) -> list[str]:
-    """Loaded files outside this run with posts in the partitions the run will replace."""
-    extra = files_sharing_partitions(run_partitions(run_dir), loaded_file_partitions(db_path), files, window)
-    missing = sorted(p for p in extra if not os.path.isfile(p))
-    if missing:
-        raise FileNotFoundError(f"partitions this run replaces also hold posts of {', '.join(missing)}, "
-                                "which can no longer be read; restore them or load those months in a full run")
-    return sorted(extra)
+def loaded_posts_kept(db_path: str, files: list[str], window: PostWindow, dest: str) -> str | None:
+    """The ids of loaded posts this run keeps (its copies of them are duplicates), as Parquet."""
+    return dest if write_kept_posts(db_path, files, window, dest) else None
 
 
 @task
@@ -197,7 +191,7 @@ def run_flow(
     """Read posts, run the Beam job, load DuckDB and render the yearly charts.
 
     A backfill is a run with `from_month`/`to_month`; `incremental` skips input files
-    already loaded unchanged (and re-reads loaded files sharing the months it replaces).
+    already loaded unchanged. The load replaces only the data of the files read.
     `wait_for_writer` queues the load behind another one instead of failing.
     """
     logger = get_run_logger()
@@ -226,28 +220,18 @@ def run_flow(
         lexicon=LexiconOptions(aggregation, min_df, Smoothing(smoothing_k, context_alpha)),
         scoring=ScoringOptions(neutral_band),
         window=window,
+        loaded_posts=loaded_posts_kept(db, files, window, str(run_dir / "loaded_posts.parquet")),
     )
     logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
                 window.describe(), run_dir)
     run_beam_job(settings, list(beam_args or []))
-    if incremental:
-        extra = loaded_neighbours(db, str(run_dir), files, window)
-        if extra:
-            # The months this run replaces also hold posts of loaded files: read those too,
-            # into a fresh folder (the first one is left as it is, never half-reused).
-            logger.info("run %s: re-reading %d loaded files that share its months", run_id, len(extra))
-            selected += [InputFile.stat(f) for f in extra]
-            files = sorted(files + extra)
-            run_dir = out_dir / "runs" / f"{run_id}-widened"
-            settings = replace(settings, inputs=tuple(files), output=str(run_dir))
-            run_beam_job(settings, list(beam_args or []))
     options = {"beam_args": beam_args or [], "seeds": settings.seeds.source, "format": input_format,
                "columns": columns, "undated_as": undated_as,
                "aggregation": aggregation, "min_df": min_df, "smoothing_k": smoothing_k,
                "context_alpha": context_alpha, "neutral_band": neutral_band,
                "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms),
                "incremental": incremental}
-    record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION)
+    record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION, window)
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
                   for f in selected]

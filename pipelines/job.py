@@ -18,7 +18,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipelines.anchors import anchors_in_post, find_topics
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
-from pipelines.counting import CountPresence
+from pipelines.counting import FILE_PARTITION, CountPresence, PerPartition
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon
 from pipelines.lexicon import SEED_AGGREGATIONS, LexiconEntry, LexiconOptions
@@ -47,6 +47,8 @@ class JobSettings:
     lexicon: LexiconOptions = field(default_factory=LexiconOptions)
     scoring: ScoringOptions = field(default_factory=ScoringOptions)
     window: PostWindow = field(default_factory=PostWindow)
+    #: Parquet of (platform, post_id) loaded from other files: this run's copies are duplicates
+    loaded_posts: str | None = None
 
 
 def prepare_post(post: dict, seeds: SeedConfig) -> dict:
@@ -79,14 +81,16 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     read = p | "ReadPosts" >> ReadPosts(list(settings.inputs), settings.source)
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
-    batches, dropped = in_window | "DropDuplicates" >> DropDuplicates()
+    batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
     prepared = batches | "Tokenize" >> beam.Map(
         lambda batch, seeds: [prepare_post(post, seeds) for post in batch], seeds=settings.seeds)
     # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
     to_score = prepared | "ScoreInputs" >> beam.Map(
         lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
-    counts = prepared | "CountPresence" >> CountPresence()
-    entries, version = counts | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon)
+    # Per input file, so a load replaces exactly the counts of the files it read.
+    counts = prepared | "CountPresence" >> CountPresence(FILE_PARTITION)
+    entries, version = (counts | "PerPartition" >> PerPartition()
+                        | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon))
     lexicon = entries | "LexiconAsDict" >> beam.combiners.ToList() | "Merge" >> beam.Map(_lexicon_dict)
     version_side = beam.pvalue.AsSingleton(version)
 
