@@ -170,8 +170,8 @@ def write_kept_posts(db_path: str | Path, inputs: Sequence[str], window: PostWin
         return False
     con = connect_read_only(db_path)
     try:
-        reader = con.execute(sql.read("kept_posts.sql"), {"inputs": list(inputs), **window_params(window)}
-                             ).fetch_record_batch()
+        reader = con.sql(sql.read("kept_posts.sql"),
+                         params={"inputs": list(inputs), **window_params(window)}).to_arrow_reader()
         Path(dest).parent.mkdir(parents=True, exist_ok=True)
         with pq.ParquetWriter(str(dest), reader.schema) as writer:
             for batch in reader:
