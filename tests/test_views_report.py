@@ -216,6 +216,41 @@ def test_render_report_on_an_empty_database(tmp_path):
     _assert_pngs(render_report(path, out), out, min_bytes=1_000)
 
 
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_failed_render_leaves_the_previous_report_whole(db, tmp_path, monkeypatch):
+    """Issue 16.14: `mipulse report` wrote in place, so a kill left corrupt or mixed outputs."""
+    import flows.report
+
+    out = tmp_path / "report"
+    render_report(db, out)
+    out.chmod(0o750)
+    before = _contents(out)
+
+    def killed(*args, **kwargs):  # the render dies after three new charts were drawn
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(flows.report.report_lexicon, "plot_drift", killed)
+    with pytest.raises(KeyboardInterrupt):
+        render_report(db, out, from_year=2021, platform="reddit")  # other charts than before
+    assert _contents(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report", db.name])  # no staging left
+    monkeypatch.undo()
+    paths = render_report(db, out, from_year=2021, platform="reddit")
+    _assert_pngs(paths, out, 5_000)
+    assert _contents(out) != before and out.stat().st_mode & 0o777 == 0o750
+
+
+def test_a_render_into_a_shared_folder_keeps_the_other_files(db, tmp_path):
+    out = tmp_path / "desktop"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    _assert_pngs(render_report(db, out), out, 5_000)
+    assert (out / "notes.txt").read_text() == "mine"
+
+
 def test_render_report_explains_missing_views(tmp_path):
     path = tmp_path / "bare.duckdb"
     with duckdb.connect(str(path)) as con:
