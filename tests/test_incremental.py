@@ -46,14 +46,20 @@ def _run_and_load(tmp: Path, db: str, files: list[str], name: str) -> None:
     load_run(db, RunRecord(name, str(tmp / name), datetime(2024, 1, 1), files, {}, "t"), stats)
 
 
+def _load_one_then_the_other(tmp: Path, a_posts: list, b_posts: list) -> tuple[str, str, str]:
+    """Run and load a.jsonl, then b.jsonl alone; returns (db, a, b)."""
+    db = str(tmp / "m.duckdb")
+    a, b = _write_posts(tmp / "a.jsonl", a_posts), _write_posts(tmp / "b.jsonl", b_posts)
+    _run_and_load(tmp, db, [a], "r1")
+    _run_and_load(tmp, db, [b], "r2")
+    return db, a, b
+
+
 @pytest.mark.slow
 def test_a_new_file_in_a_loaded_month_keeps_the_loaded_files_posts(tmp_path):
     """Issue 16.1: a run over b alone replaced the months it shares with a, losing a's posts."""
-    db = str(tmp_path / "m.duckdb")
-    a = _write_posts(tmp_path / "a.jsonl", [("1", "2019-01", "good day"), ("2", "2019-02", "bad day")])
-    b = _write_posts(tmp_path / "b.jsonl", [("3", "2019-02", "great news"), ("4", "2019-03", "sad news")])
-    _run_and_load(tmp_path, db, [a], "r1")
-    _run_and_load(tmp_path, db, [b], "r2")
+    db, a, b = _load_one_then_the_other(tmp_path, [("1", "2019-01", "good day"), ("2", "2019-02", "bad day")],
+                                        [("3", "2019-02", "great news"), ("4", "2019-03", "sad news")])
     assert query(db, "SELECT source_file, post_id FROM posts ORDER BY post_id")[1] == [(a, "1"), (a, "2"), (b, "3"), (b, "4")]
     assert query(db, "SELECT sum(posts) FROM totals WHERE month = '2019-02'")[1] == [(2,)]
     assert set(loaded_inputs(db, [a, b])) == {a, b}
@@ -62,11 +68,8 @@ def test_a_new_file_in_a_loaded_month_keeps_the_loaded_files_posts(tmp_path):
 @pytest.mark.slow
 def test_a_post_moved_to_another_month_by_a_second_file_is_kept_once(tmp_path):
     """Issue 16.13: two exports placing one post id in different months stored it twice."""
-    db = str(tmp_path / "m.duckdb")
-    a = _write_posts(tmp_path / "a.jsonl", [("1", "2019-01", "good day"), ("2", "2019-01", "bad day")])
-    b = _write_posts(tmp_path / "b.jsonl", [("1", "2019-02", "good day"), ("5", "2019-02", "new day")])
-    _run_and_load(tmp_path, db, [a], "r1")
-    _run_and_load(tmp_path, db, [b], "r2")
+    db, a, b = _load_one_then_the_other(tmp_path, [("1", "2019-01", "good day"), ("2", "2019-01", "bad day")],
+                                        [("1", "2019-02", "good day"), ("5", "2019-02", "new day")])
     assert query(db, "SELECT post_id, month, source_file FROM posts ORDER BY post_id")[1] == [
         ("1", "2019-01", a), ("2", "2019-01", a), ("5", "2019-02", b)]
     # the counts hold exactly the posts kept: b's copy of 1 is a duplicate, not counted
