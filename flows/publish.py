@@ -19,7 +19,7 @@ from pathlib import Path
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-_STAGING = ".{name}.rendering-{pid}-"
+_STAGING = ".{name}.rendering-{pid}-"  # + mkdtemp's random suffix (letters, digits, _)
 
 
 def staging_folder(out_dir: Path) -> Path:
@@ -28,7 +28,7 @@ def staging_folder(out_dir: Path) -> Path:
     Folders left by killed renders (their process is gone) are removed first.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.parent.glob(_STAGING.format(name=out_dir.name, pid="*")):
+    for stale in out_dir.parent.glob(_STAGING.format(name=out_dir.name, pid="*") + "*"):
         pid = stale.name.rsplit("-", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import duckdb
@@ -241,6 +242,21 @@ def test_a_failed_render_leaves_the_previous_report_whole(db, tmp_path, monkeypa
     paths = render_report(db, out, from_year=2021, platform="reddit")
     _assert_pngs(paths, out, 5_000)
     assert _contents(out) != before and out.stat().st_mode & 0o777 == 0o750
+
+
+def test_a_render_removes_the_staging_folders_of_killed_renders_only(db, tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    killed = tmp_path / f".report.rendering-{dead}-ab_12cd"
+    running = tmp_path / f".report.rendering-{os.getpid()}-ef_34gh"  # a render still going on
+    for folder in (killed, running):
+        folder.mkdir()
+        (folder / "sentiment_share_by_platform.png").write_bytes(b"half")
+    render_report(db, tmp_path / "report")
+    assert not killed.exists() and running.exists()
 
 
 def test_a_render_into_a_shared_folder_keeps_the_other_files(db, tmp_path):
