@@ -41,6 +41,8 @@ from flows.views import create_views
 from pipelines.window import PostWindow
 
 _PARAM_RE = re.compile(r"\$([a-z_]+)")
+#: words of sql/load.sql's error when another run loaded one of the run's post ids meanwhile
+LOADED_MEANWHILE = "loaded by a run that finished while this one ran"
 
 
 class ReadOnlyQueryError(RuntimeError):
@@ -49,6 +51,10 @@ class ReadOnlyQueryError(RuntimeError):
 
 class LoadAlreadyRunning(RuntimeError):
     """Another process holds the writer lock of the database."""
+
+
+class PostsLoadedMeanwhile(RuntimeError):
+    """Another run loaded some of this run's post ids after its job listed the loaded ones."""
 
 
 class UnsafeLockFile(RuntimeError):
@@ -144,7 +150,7 @@ def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, An
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         try:
-            execute_file(con, "load.sql", {
+            _execute_load(con, {
                 "run_dir": run.run_dir, "run_id": run.run_id, "started_at": run.started_at,
                 "inputs": run.inputs, "options": json.dumps(run.options, sort_keys=True),
                 "tokenizer_version": run.tokenizer_version, **window_params(run.window),
@@ -159,6 +165,15 @@ def _load_into(db_path: Path, run: RunRecord, input_files: Sequence[dict[str, An
         con.execute("CHECKPOINT")  # everything in the main file: no WAL to carry along
     finally:
         con.close()
+
+
+def _execute_load(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    try:
+        execute_file(con, "load.sql", params)
+    except duckdb.InvalidInputException as exc:
+        if LOADED_MEANWHILE in str(exc):  # the message of the check in sql/load.sql
+            raise PostsLoadedMeanwhile(str(exc)) from exc
+        raise
 
 
 def window_params(window: PostWindow) -> dict[str, Any]:

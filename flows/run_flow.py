@@ -11,7 +11,7 @@ import os
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from prefect.tasks import exponential_backoff
 
 import sql
 from flows.artifacts import failure_markdown, run_markdown
-from flows.db import RunRecord, load_run, query, write_kept_posts
+from flows.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
 from flows.incremental import InputFile, loaded_inputs, needs_loading
 from flows.report import render_report
 from pipelines.config import load_seeds
@@ -142,6 +142,27 @@ def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | Non
     return [dict(zip(columns, row)) for row in rows]
 
 
+#: how often a run whose list of loaded post ids went stale runs its job again
+STALE_ID_ATTEMPTS = 3
+
+
+def _load_with_fresh_post_ids(db: str, settings: JobSettings, record: RunRecord, remembered: list[dict],
+                              beam_args: list[str], wait_for_writer: bool) -> tuple[list[dict], Path]:
+    """Load the run; if another run loaded some of the same post ids while this one ran (say,
+    it waited for the writer), run the job again with a fresh list of loaded ids, into a new
+    folder, so the copy loaded first still wins and the counts match the posts kept."""
+    for attempt in range(2, STALE_ID_ATTEMPTS + 1):
+        try:
+            return load_into_duckdb(db, record, remembered, wait_for_writer), Path(record.run_dir)
+        except PostsLoadedMeanwhile:
+            run_dir = str(Path(settings.output).parent / f"{record.run_id}~{attempt}")
+            settings = replace(settings, output=run_dir, loaded_posts=loaded_posts_kept(
+                db, list(settings.inputs), settings.window, f"{run_dir}/loaded_posts.parquet"))
+            record = replace(record, run_dir=run_dir)
+            run_beam_job(settings, beam_args)
+    return load_into_duckdb(db, record, remembered, wait_for_writer), Path(record.run_dir)
+
+
 @task(**IO_RETRIES)
 def publish_artifact(markdown: str) -> None:
     create_markdown_artifact(markdown=markdown, key="mipulse-run", description="accounting and headline numbers")
@@ -235,7 +256,8 @@ def run_flow(
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
                   for f in selected]
-    accounting = load_into_duckdb(db, record, remembered, wait_for_writer)
+    accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, list(beam_args or []),
+                                                    wait_for_writer)
     charts = render_report_task(db, str(out_dir / "report")) if report else []
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)

@@ -15,7 +15,7 @@ import pytest
 
 import flows.db
 from flows.checksum import checksums_of, database_checksum
-from flows.db import connect_read_only, load_run
+from flows.db import PostsLoadedMeanwhile, connect_read_only, load_run
 from pipelines.window import PostWindow
 from tests.run_folders import record, write_run
 
@@ -168,7 +168,7 @@ def test_a_post_already_loaded_from_another_file_is_refused_not_stored_twice(tmp
     load_run(db, record(january, "run-1"))
     before = checksums_of(db)
     moved = [("twitter", "t1", "2019-12", "positive", ["sun"], ["good", POS])]  # t1, a month earlier
-    with pytest.raises(duckdb.InvalidInputException, match="twitter t1 of b.jsonl is already loaded from in.jsonl"):
+    with pytest.raises(PostsLoadedMeanwhile, match="twitter t1 of b.jsonl is already loaded from in.jsonl"):
         load_run(db, record(write_run(tmp_path / "run-2", moved, source_file="b.jsonl"), "run-2"))
     assert checksums_of(db) == before
 
