@@ -18,6 +18,7 @@ from pipelines.counting import (
     ANCHORS,
     PAIRS,
     TERMS,
+    FILE_PARTITION,
     TOTALS,
     count_post,
     merge_counters,
@@ -58,7 +59,7 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
     prepared = [prepare(p) for p in posts.values()]
     counters = new_counters()
     for post in prepared:
-        count_post(counters, post)
+        count_post(counters, post, FILE_PARTITION)
 
     n = sum(c[None] for c in counters[TOTALS].values())
     anchor_df = merge_counters(counters[ANCHORS].values())

@@ -9,6 +9,7 @@ nothing to draw (it then says "no data"), so a report run never fails on an empt
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 import sql  # noqa: E402
 from flows import report_html, report_lexicon  # noqa: E402
 from flows.db import connect_read_only  # noqa: E402
+from flows.publish import publish_folder, staging_folder  # noqa: E402
 from flows.views import TABLE_MACROS, VIEWS  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
@@ -55,12 +57,24 @@ def render_report(
     """Write the charts (PNG) and ``report.html`` (charts embedded) for ``db_path`` into ``out_dir``.
 
     Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
-    Returns the written paths in a fixed order: the PNGs, then the HTML report.
+    Returns the written paths in a fixed order: the PNGs, then the HTML report. Everything is
+    rendered into a private folder first and published at once (`flows.publish`): a failed or
+    killed render leaves the previous report as it was.
     """
     db_path, out_dir = Path(db_path), Path(out_dir)
     if not db_path.is_file():
         raise FileNotFoundError(f"{db_path}: no such DuckDB database")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = staging_folder(out_dir)  # written there, then published all at once
+    try:
+        written = _render_into(db_path, staging, from_year, to_year, platform)
+        publish_folder(staging, out_dir, [path.name for path in written])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / path.name for path in written]
+
+
+def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: int | None,
+                 platform: str | None) -> list[Path]:
     params = {"from_year": from_year, "to_year": to_year, "platform": platform}
     with connect_read_only(db_path) as con:
         _require_views(con, db_path)

@@ -6,7 +6,6 @@ Retries are on I/O edges only: the Beam job and the load are not retried blindly
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -22,9 +21,8 @@ from prefect.tasks import exponential_backoff
 import sql
 from flows.artifacts import failure_markdown, run_markdown
 from flows.report_html import lexicon_warning
-from flows.db import RunRecord, load_run, query
-from flows.incremental import (InputFile, files_sharing_partitions, loaded_file_partitions, loaded_inputs,
-                               needs_loading, run_partitions)
+from flows.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
+from flows.incremental import InputFile, loaded_inputs, needs_loading
 from flows.keys import FINGERPRINT_OPTION, secret_for
 from flows.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
 from flows.report import render_report
@@ -94,15 +92,10 @@ def select_inputs(db_path: str, files: list[str], window: PostWindow, incrementa
     return [f for f in current if needs_loading(f, loaded.get(f.path), window)]
 
 
-@task(name="find loaded files sharing the months", **IO_RETRIES)
-def loaded_neighbours(db_path: str, run_dir: str, files: list[str], window: PostWindow) -> list[str]:
-    """Loaded files outside this run with posts in the partitions the run will replace."""
-    extra = files_sharing_partitions(run_partitions(run_dir), loaded_file_partitions(db_path), files, window)
-    missing = sorted(p for p in extra if not os.path.isfile(p))
-    if missing:
-        raise FileNotFoundError(f"partitions this run replaces also hold posts of {', '.join(missing)}, "
-                                "which can no longer be read; restore them or load those months in a full run")
-    return sorted(extra)
+@task(name="list loaded posts this run keeps", **IO_RETRIES)
+def loaded_posts_kept(db_path: str, files: list[str], window: PostWindow, dest: str) -> str | None:
+    """The ids of loaded posts this run keeps (its copies of them are duplicates), as Parquet."""
+    return dest if write_kept_posts(db_path, files, window, dest) else None
 
 
 @task(name="lexicon to score with", **IO_RETRIES)
@@ -161,6 +154,27 @@ def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | Non
     return [dict(zip(columns, row)) for row in rows]
 
 
+#: how often a run whose list of loaded post ids went stale runs its job again
+STALE_ID_ATTEMPTS = 3
+
+
+def _load_with_fresh_post_ids(db: str, settings: JobSettings, record: RunRecord, remembered: list[dict],
+                              beam_args: list[str], wait_for_writer: bool) -> tuple[list[dict], Path]:
+    """Load the run; if another run loaded some of the same post ids while this one ran (say,
+    it waited for the writer), run the job again with a fresh list of loaded ids, into a new
+    folder, so the copy loaded first still wins and the counts match the posts kept."""
+    for attempt in range(2, STALE_ID_ATTEMPTS + 1):
+        try:
+            return load_into_duckdb(db, record, remembered, wait_for_writer), Path(record.run_dir)
+        except PostsLoadedMeanwhile:
+            run_dir = str(Path(settings.output).parent / f"{record.run_id}~{attempt}")
+            settings = replace(settings, output=run_dir, loaded_posts=loaded_posts_kept(
+                db, list(settings.inputs), settings.window, f"{run_dir}/loaded_posts.parquet"))
+            record = replace(record, run_dir=run_dir)
+            run_beam_job(settings, beam_args)
+    return load_into_duckdb(db, record, remembered, wait_for_writer), Path(record.run_dir)
+
+
 @task(name="publish run artifact", **IO_RETRIES)
 def publish_artifact(markdown: str) -> None:
     create_markdown_artifact(markdown=markdown, key="mipulse-run", description="accounting and headline numbers")
@@ -217,7 +231,7 @@ def run_flow(
     """Read posts, run the Beam job, load DuckDB and render the yearly charts.
 
     A backfill is a run with `from_month`/`to_month`; `incremental` skips input files
-    already loaded unchanged (and re-reads loaded files sharing the months it replaces).
+    already loaded unchanged. The load replaces only the data of the files read.
     `wait_for_writer` queues the load behind another one instead of failing. Posts are scored
     with `lexicon` (a file) if given; else with the lexicon already in force in `db`, so that
     backfills and incremental runs stay comparable with the history; else (a new database, or
@@ -255,33 +269,24 @@ def run_flow(
         lexicon=LexiconSpec(min_df=min_df),
         window=window,
         lexicon_file=lexicon_file,
+        loaded_posts=loaded_posts_kept(db, files, window, str(run_dir / "loaded_posts.parquet")),
     )
     logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
                 window.describe(), run_dir)
     logger.info("stage 1/3: Beam job (reading, tokenizing and counting, lexicon, scoring)")
     run_beam_job(settings, list(beam_args or []))
-    if incremental:
-        extra = loaded_neighbours(db, str(run_dir), files, window)
-        if extra:
-            # The months this run replaces also hold posts of loaded files: read those too,
-            # into a fresh folder (the first one is left as it is, never half-reused).
-            logger.info("run %s: re-reading %d loaded files that share its months", run_id, len(extra))
-            selected += [InputFile.stat(f) for f in extra]
-            files = sorted(files + extra)
-            run_dir = out_dir / "runs" / f"{run_id}-widened"
-            settings = replace(settings, inputs=tuple(files), output=str(run_dir))
-            run_beam_job(settings, list(beam_args or []))
     options = {"beam_args": beam_args or [], "seeds": settings.seeds.source, "format": input_format,
                "columns": columns, "undated_as": undated_as,
                "lexicon": lexicon, "rebuild_lexicon": rebuild_lexicon, "lexicon_file": lexicon_file, "min_df": min_df,
                "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms),
                "incremental": incremental, FINGERPRINT_OPTION: key_fingerprint}
-    record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION)
+    record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION, window)
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
                    "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
                   for f in selected]
     logger.info("stage 2/3: loading into %s", db)
-    accounting = load_into_duckdb(db, record, remembered, wait_for_writer)
+    accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, list(beam_args or []),
+                                                    wait_for_writer)
     versions = versions_by_partition(db)
     if len(versions) > 1:
         logger.warning("%s", lexicon_warning(versions))

@@ -3,7 +3,9 @@
 Counts are additive: any window's PMI is a sum of its (month, platform) parts. Only
 term x anchor pairs are counted, never all pairs of terms. Elements are batches of posts
 in, and one Counter per partition and table out, so Beam's per-element cost is paid per
-batch, not per post or per pair.
+batch, not per post or per pair. The job keys its counts by (month, platform, source_file)
+(`FILE_PARTITION`), so a load can replace exactly the counts of the files a run read while
+the other files' counts of the same months stay; the lexicon sums over every partition anyway.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ TABLES = (TOTALS, TERMS, ANCHORS, PAIRS)
 #: flush a bundle's counters once they hold this many pair entries (bounds memory)
 FLUSH_PAIR_ENTRIES = 2_000_000
 
-Partition = tuple[str, str]  # (month, platform)
+#: the post fields a count is keyed by: per (month, platform), or also per input file
+PARTITION = ("month", "platform")
+FILE_PARTITION = ("month", "platform", "source_file")
+
+Partition = tuple[str, ...]  # the values of PARTITION or FILE_PARTITION
 Counters = dict[str, dict[Partition, Counter]]
 
 
@@ -33,9 +39,9 @@ def new_counters() -> Counters:
     return {table: defaultdict(Counter) for table in TABLES}
 
 
-def count_post(counters: Counters, post: dict) -> None:
-    """Add one post's presence counts; the post carries month, platform, terms, anchors."""
-    partition = (post["month"], post["platform"])
+def count_post(counters: Counters, post: dict, key: tuple[str, ...] = PARTITION) -> None:
+    """Add one post's presence counts; the post carries the `key` fields, terms and anchors."""
+    partition = tuple(post[field] for field in key)
     terms, anchors = post["terms"], post["anchors"]
     counters[TOTALS][partition][None] += 1
     counters[TERMS][partition].update(terms)
@@ -73,13 +79,17 @@ class _CountInBundle(beam.DoFn):
     """Sums counts of every post in a bundle; emits (partition, Counter) per table at the
     bundle's end, or earlier when the pair counters grow past FLUSH_PAIR_ENTRIES."""
 
+    def __init__(self, key: tuple[str, ...]):
+        super().__init__()
+        self._key = key
+
     def start_bundle(self):
         self._counters = new_counters()
         self._since_check = 0
 
     def process(self, batch: list[dict]):
         for post in batch:
-            count_post(self._counters, post)
+            count_post(self._counters, post, self._key)
         self._since_check += len(batch)
         if self._since_check >= 10_000:
             self._since_check = 0
@@ -101,9 +111,14 @@ class _CountInBundle(beam.DoFn):
 class CountPresence(beam.PTransform):
     """Batches of posts with `terms` and `anchors` -> per table a PCollection of
     (partition, Counter): totals {None: posts}, terms {term: df}, anchors {anchor: df},
-    pairs {(term, anchor): df}; summed over the whole input."""
+    pairs {(term, anchor): df}; summed over the whole input. A partition is the tuple of
+    the post's `key` fields (PARTITION or FILE_PARTITION)."""
+
+    def __init__(self, key: tuple[str, ...] = PARTITION):
+        super().__init__()
+        self._key = key
 
     def expand(self, batches):
-        partial = batches | "CountInBundles" >> beam.ParDo(_CountInBundle()).with_outputs(*TABLES)
+        partial = batches | "CountInBundles" >> beam.ParDo(_CountInBundle(self._key)).with_outputs(*TABLES)
         return {table: partial[table] | f"Sum{table.title()}" >> beam.CombinePerKey(SumCounters())
                 for table in TABLES}

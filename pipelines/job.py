@@ -21,7 +21,7 @@ from pipelines.arguments import add_job_arguments
 from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
-from pipelines.counting import CountPresence
+from pipelines.counting import FILE_PARTITION, CountPresence
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon, LexiconSpec
 from pipelines.lexicon import Lexicon, read_lexicon
@@ -53,6 +53,8 @@ class JobSettings:
     lexicon: LexiconSpec = field(default_factory=LexiconSpec)
     window: PostWindow = field(default_factory=PostWindow)
     lexicon_file: str | None = None  # score with this lexicon instead of building one
+    #: Parquet of (platform, post_id) loaded from other files: this run's copies are duplicates
+    loaded_posts: str | None = None
 
 
 def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
@@ -113,12 +115,14 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     read = p | "ReadPosts" >> ReadPosts(list(settings.inputs), settings.source)
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
-    batches, dropped = in_window | "DropDuplicates" >> DropDuplicates()
+    batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
     prepared = batches | "Tokenize" >> beam.Map(prepare_batch, prepare=PostPreparer(settings.seeds))
     # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
     to_score = prepared | "ScoreInputs" >> beam.Map(
         lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
-    counts = prepared | "CountPresence" >> CountPresence()
+    # Per input file, so a load replaces exactly the counts of the files it read; the lexicon
+    # sums over every partition whatever its key.
+    counts = prepared | "CountPresence" >> CountPresence(FILE_PARTITION)
     lexicon = counts | "LexiconInForce" >> LexiconInForce(settings)
     lexicon_side = beam.pvalue.AsSingleton(lexicon)
 

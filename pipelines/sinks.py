@@ -27,16 +27,20 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("explanation", pa.list_(pa.string())), ("n_terms", pa.int32()), ("n_lexicon_hits", pa.int32()),
         ("lexicon_version", pa.string()), ("tokenizer_version", pa.string()),
     ]),
-    "totals": pa.schema([("month", pa.string()), ("platform", pa.string()), ("posts", pa.int64())]),
+    # count tables: keyed by (month, platform, source_file), pipelines.counting.FILE_PARTITION
+    "totals": pa.schema([("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
+                         ("posts", pa.int64())]),
     "term_counts": pa.schema([
-        ("month", pa.string()), ("platform", pa.string()), ("term", pa.string()), ("df", pa.int64()),
+        ("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
+        ("term", pa.string()), ("df", pa.int64()),
     ]),
     "anchor_counts": pa.schema([
-        ("month", pa.string()), ("platform", pa.string()), ("anchor", pa.string()), ("df", pa.int64()),
+        ("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
+        ("anchor", pa.string()), ("df", pa.int64()),
     ]),
     "anchor_pair_counts": pa.schema([
-        ("month", pa.string()), ("platform", pa.string()), ("term", pa.string()),
-        ("anchor", pa.string()), ("df", pa.int64()),
+        ("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
+        ("term", pa.string()), ("anchor", pa.string()), ("df", pa.int64()),
     ]),
     "lexicon": pa.schema([("lexicon_version", pa.string()), *ROW_SCHEMA]),
     "lexicons": pa.schema([
@@ -62,13 +66,13 @@ def rows_to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
 
 
-def counts_to_arrow(count_table: str, partition: tuple[str, str], counter: dict) -> pa.Table:
-    """One partition's Counter of a count table -> Arrow rows (month, platform, key..., df)."""
+def counts_to_arrow(count_table: str, partition: tuple[str, str, str], counter: dict) -> pa.Table:
+    """One (month, platform, source_file) partition's Counter of a count table -> Arrow rows
+    (month, platform, source_file, key..., df)."""
     table = COUNT_TABLES[count_table]
     schema = SCHEMAS[table]
     n = len(counter)
-    month, platform = partition
-    columns: list = [[month] * n, [platform] * n]
+    columns: list = [[value] * n for value in partition]
     if count_table == "pairs":
         columns += [[k[0] for k in counter], [k[1] for k in counter]]
     elif count_table != "totals":

@@ -1,7 +1,8 @@
 """Which posts a run covers: a month range and a set of platforms.
 
-Month granularity is deliberate: the load replaces whole (platform, month) partitions, so a
-window that cut a month in half would replace a full month with half of its posts.
+Month granularity is deliberate: the load replaces an input file's data month by month
+(platform, month), so a window that cut a month in half would replace the file's full month
+with half of its posts.
 Posts outside the window are not dropped silently: each becomes a reject row with a reason,
 so accepted + rejected + duplicates still equals records read for every input file.
 """

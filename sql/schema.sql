@@ -1,5 +1,6 @@
 -- mipulse DuckDB schema: the system of record. Partition key of post-level and count
--- tables is (platform, month), month as 'YYYY-MM' (UTC). Every row carries its run_id.
+-- tables is (platform, month), month as 'YYYY-MM' (UTC); a load replaces the rows of the
+-- input files it read (source_file), never those of other files. Every row carries its run_id.
 
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY,
@@ -132,6 +133,14 @@ CREATE TABLE IF NOT EXISTS input_files (
     loaded_at TIMESTAMP NOT NULL
 );
 
+-- Counts per input file (added later), so a load replaces exactly the counts of the files
+-- it read; sums over any window still add the files up. sql/migrate_file_counts.sql fills
+-- the column for older files.
+ALTER TABLE totals ADD COLUMN IF NOT EXISTS source_file VARCHAR;
+ALTER TABLE term_counts ADD COLUMN IF NOT EXISTS source_file VARCHAR;
+ALTER TABLE anchor_counts ADD COLUMN IF NOT EXISTS source_file VARCHAR;
+ALTER TABLE anchor_pair_counts ADD COLUMN IF NOT EXISTS source_file VARCHAR;
+
 -- Documentation that travels with the file: `SELECT * FROM duckdb_columns()` shows it.
 COMMENT ON TABLE runs IS 'One row per load: what was read, with which options and versions, and the record accounting. An append-only log (a re-run adds a row).';
 COMMENT ON COLUMN runs.run_id IS 'Sortable unique run id: UTC start time plus a random suffix; every loaded row carries the run_id that wrote it.';
@@ -145,9 +154,9 @@ COMMENT ON COLUMN runs.records_read IS 'Input records read, over all input files
 COMMENT ON COLUMN runs.accepted IS 'Records that became a post (records_read = accepted + rejected + duplicates).';
 COMMENT ON COLUMN runs.rejected IS 'Records rejected with a reason (see the rejects table).';
 COMMENT ON COLUMN runs.duplicates IS 'Records dropped as a repeat of an accepted (platform, post_id).';
-COMMENT ON COLUMN runs.partitions IS 'The platform/YYYY-MM partitions the run covered and replaced.';
+COMMENT ON COLUMN runs.partitions IS 'The platform/YYYY-MM partitions the run wrote to (it replaced only the rows of its own input files there).';
 
-COMMENT ON TABLE posts IS 'Canonical accepted posts, one per (platform, post_id); partitioned by (platform, month). No raw author handles.';
+COMMENT ON TABLE posts IS 'Canonical accepted posts, one per (platform, post_id): the copy loaded first stays, a later file''s copy counts as a duplicate of it; partitioned by (platform, month). No raw author handles.';
 COMMENT ON COLUMN posts.platform IS 'twitter, reddit, youtube, or the platform given for generic files.';
 COMMENT ON COLUMN posts.post_id IS 'The platform''s id of the post (unique within the platform).';
 COMMENT ON COLUMN posts.month IS 'Partition month YYYY-MM of created_at (UTC).';
@@ -184,33 +193,37 @@ COMMENT ON COLUMN post_scores.lexicon_version IS 'Lexicon the post was scored wi
 COMMENT ON COLUMN post_scores.tokenizer_version IS 'Tokenizer version the post was tokenized with.';
 COMMENT ON COLUMN post_scores.run_id IS 'Run that loaded the row.';
 
-COMMENT ON TABLE totals IS 'Additive count: posts per (month, platform), the n of every PMI. Sum over any window.';
+COMMENT ON TABLE totals IS 'Additive count: posts per (month, platform, source_file), the n of every PMI. Sum over any window.';
 COMMENT ON COLUMN totals.month IS 'Partition month YYYY-MM (UTC).';
 COMMENT ON COLUMN totals.platform IS 'Partition platform.';
 COMMENT ON COLUMN totals.posts IS 'Accepted posts of the partition.';
 COMMENT ON COLUMN totals.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN totals.source_file IS 'Input file the counted posts came from (NULL: counted before per-file counts, together with other files of the month).';
 
-COMMENT ON TABLE term_counts IS 'Additive count: document frequency of each counting term per (month, platform), c(x) of PMI.';
+COMMENT ON TABLE term_counts IS 'Additive count: document frequency of each counting term per (month, platform, source_file), c(x) of PMI.';
 COMMENT ON COLUMN term_counts.month IS 'Partition month YYYY-MM (UTC).';
 COMMENT ON COLUMN term_counts.platform IS 'Partition platform.';
 COMMENT ON COLUMN term_counts.term IS 'Normalized counting term (stop words dropped, negated terms end in _NEG).';
 COMMENT ON COLUMN term_counts.df IS 'Posts of the partition that contain the term.';
 COMMENT ON COLUMN term_counts.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN term_counts.source_file IS 'Input file the counted posts came from (NULL: counted before per-file counts, together with other files of the month).';
 
-COMMENT ON TABLE anchor_counts IS 'Additive count: posts holding each anchor per (month, platform), c(y) of PMI. Anchors are seed words (good), seed classes (sentiment:positive, emotion:fear) and topics (topic:plastic).';
+COMMENT ON TABLE anchor_counts IS 'Additive count: posts holding each anchor per (month, platform, source_file), c(y) of PMI. Anchors are seed words (good), seed classes (sentiment:positive, emotion:fear) and topics (topic:plastic).';
 COMMENT ON COLUMN anchor_counts.month IS 'Partition month YYYY-MM (UTC).';
 COMMENT ON COLUMN anchor_counts.platform IS 'Partition platform.';
 COMMENT ON COLUMN anchor_counts.anchor IS 'Seed word, or class sentiment:<polarity> / emotion:<emotion> / topic:<topic> (a post holds a class when it holds any of its words).';
 COMMENT ON COLUMN anchor_counts.df IS 'Posts of the partition that hold the anchor.';
 COMMENT ON COLUMN anchor_counts.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN anchor_counts.source_file IS 'Input file the counted posts came from (NULL: counted before per-file counts, together with other files of the month).';
 
-COMMENT ON TABLE anchor_pair_counts IS 'Additive count: posts holding both a term and an anchor per (month, platform), c(x,y) of PMI. Only term x anchor pairs, never all term pairs.';
+COMMENT ON TABLE anchor_pair_counts IS 'Additive count: posts holding both a term and an anchor per (month, platform, source_file), c(x,y) of PMI. Only term x anchor pairs, never all term pairs.';
 COMMENT ON COLUMN anchor_pair_counts.month IS 'Partition month YYYY-MM (UTC).';
 COMMENT ON COLUMN anchor_pair_counts.platform IS 'Partition platform.';
 COMMENT ON COLUMN anchor_pair_counts.term IS 'Counting term (as in term_counts).';
 COMMENT ON COLUMN anchor_pair_counts.anchor IS 'Anchor (as in anchor_counts).';
 COMMENT ON COLUMN anchor_pair_counts.df IS 'Posts of the partition holding both the term and the anchor (> 0; absent pairs have 0).';
 COMMENT ON COLUMN anchor_pair_counts.run_id IS 'Run that loaded the row.';
+COMMENT ON COLUMN anchor_pair_counts.source_file IS 'Input file the counted posts came from (NULL: counted before per-file counts, together with other files of the month).';
 
 COMMENT ON TABLE lexicon IS 'The lexicons posts were scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score_post used.';
 COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<content hash of entries, metadata and calibration> (post_scores.lexicon_version).';

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from flows.db import RunRecord
 from pipelines.config import EMOTIONS
-from pipelines.counting import count_post, new_counters
+from pipelines.counting import FILE_PARTITION, count_post, new_counters
 from pipelines.manifest import write_manifest
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
 
@@ -26,8 +26,8 @@ def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None
     """Write every table of one run into `run_dir` (one shard each); returns run_dir."""
     counters = new_counters()
     for platform, post_id, month, _, terms, anchors in posts:
-        count_post(counters, {"month": month, "platform": platform, "terms": set(terms),
-                              "anchors": set(anchors)})
+        count_post(counters, {"month": month, "platform": platform, "source_file": source_file,
+                              "terms": set(terms), "anchors": set(anchors)}, FILE_PARTITION)
     tables = {
         "posts": [{"platform": p, "post_id": i, "month": m, "created_at": datetime.fromisoformat(f"{m}-15T12:00:00"),
                    "author_key": "k" + i, "text": " ".join(t), "lang": "en", "parent_id": None,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import flows.run_flow
+from flows.artifacts import escape_markdown
 from flows.db import query
 from flows.run_flow import run_flow
 
@@ -73,5 +74,5 @@ def test_transient_then_permanent_load_failures(tmp_path, monkeypatch):
     logs, artifacts = run_details(state)
     reason = f"PermissionError: [Errno 13] Permission denied: '{db}'"
     assert any(f"mipulse run failed: {reason}" in m for m in logs)
-    assert len(artifacts) == 1 and f"- reason: {reason}" in artifacts[0] and "failed" in artifacts[0]
+    assert len(artifacts) == 1 and f"- reason: {escape_markdown(reason)}" in artifacts[0] and "failed" in artifacts[0]
     assert query(db, "SELECT count(*) FROM runs")[1] == [(1,)]  # the failed run changed nothing

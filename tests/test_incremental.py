@@ -1,17 +1,14 @@
-"""Incremental runs: which files need loading, which loaded files a run must re-read."""
+"""Incremental runs: which files need loading; a run over some files keeps the others' data."""
 
 import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from flows.db import RunRecord, load_run
+from flows.db import RunRecord, load_run, query, write_kept_posts
 from flows.fingerprints import table_fingerprints
-from flows.incremental import (InputFile, LoadedFile, files_sharing_partitions, loaded_file_partitions,
-                               loaded_inputs, needs_loading, run_partitions)
+from flows.incremental import InputFile, LoadedFile, loaded_inputs, needs_loading
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
 from pipelines.sources import SourceOptions
@@ -31,32 +28,6 @@ def test_needs_loading_by_hand():
     assert not needs_loading(now, loaded_2019, PostWindow("2019-06", "2019-06", ("reddit",)))
 
 
-def test_files_sharing_partitions_follows_chains():
-    loaded = [("/a", "twitter", "2019-01"), ("/b", "twitter", "2019-01"), ("/b", "twitter", "2019-02"),
-              ("/c", "twitter", "2019-02"), ("/d", "reddit", "2019-01"), ("/e", "twitter", "2020-01")]
-    # new file /n covers twitter/2019-01: /a and /b share it, /b drags in 2019-02 and so /c.
-    assert files_sharing_partitions([("twitter", "2019-01")], loaded, ["/n"], ALL) == {"/a", "/b", "/c"}
-    # a file of the run itself is never "extra"
-    assert files_sharing_partitions([("twitter", "2019-01")], loaded, ["/n", "/a"], ALL) == {"/b", "/c"}
-    # partitions outside the window are not replaced, so they pull nothing in
-    january = PostWindow("2019-01", "2019-01")
-    assert files_sharing_partitions([("twitter", "2019-01")], loaded, ["/n"], january) == {"/a", "/b"}
-
-
-file_rows = st.lists(st.tuples(st.sampled_from(["/a", "/b", "/c", "/d"]), st.sampled_from(["twitter", "reddit"]),
-                               st.sampled_from(["2019-01", "2019-02", "2019-03"])), max_size=12)
-
-
-@given(file_rows, st.lists(st.tuples(st.sampled_from(["twitter", "reddit"]),
-                                     st.sampled_from(["2019-01", "2019-02", "2019-03"])), max_size=4))
-def test_no_replaced_partition_keeps_posts_of_a_file_left_out(rows, new_partitions):
-    extra = files_sharing_partitions(new_partitions, rows, ["/a"], ALL)
-    assert "/a" not in extra
-    replaced = set(new_partitions) | {(p, m) for f, p, m in rows if f in extra}
-    left_out = {f for f, p, m in rows if (p, m) in replaced} - extra - {"/a"}
-    assert left_out == set()
-
-
 def _write_posts(path: Path, posts: list[tuple[str, str, str]]) -> str:
     lines = [json.dumps({"platform": "twitter", "id": pid, "created_at": f"{month}-15T12:00:00Z", "text": text})
              for pid, month, text in posts]
@@ -65,28 +36,49 @@ def _write_posts(path: Path, posts: list[tuple[str, str, str]]) -> str:
 
 
 def _run_and_load(tmp: Path, db: str, files: list[str], name: str) -> None:
-    settings = JobSettings(tuple(files), str(tmp / name), load_seeds(None), SourceOptions("auto", None, "salt"))
+    """Run the job and load it as the flow does: copies of posts loaded from other files are duplicates."""
+    kept = tmp / f"{name}-loaded.parquet"
+    settings = JobSettings(tuple(files), str(tmp / name), load_seeds(None), SourceOptions("auto", None, "salt"),
+                           loaded_posts=str(kept) if write_kept_posts(db, files, ALL, kept) else None)
     run_job(settings)
     stats = [{"source_file": f, "size_bytes": 1, "mtime_ns": 1, "from_month": None, "to_month": None,
               "platforms": []} for f in files]
     load_run(db, RunRecord(name, str(tmp / name), datetime(2024, 1, 1), files, {}, "t"), stats)
 
 
+def _load_one_then_the_other(tmp: Path, a_posts: list, b_posts: list) -> tuple[str, str, str]:
+    """Run and load a.jsonl, then b.jsonl alone; returns (db, a, b)."""
+    db = str(tmp / "m.duckdb")
+    a, b = _write_posts(tmp / "a.jsonl", a_posts), _write_posts(tmp / "b.jsonl", b_posts)
+    _run_and_load(tmp, db, [a], "r1")
+    _run_and_load(tmp, db, [b], "r2")
+    return db, a, b
+
+
 @pytest.mark.slow
-def test_new_file_in_a_loaded_month_brings_the_loaded_file_along(tmp_path):
-    db = str(tmp_path / "m.duckdb")
-    a = _write_posts(tmp_path / "a.jsonl", [("1", "2019-01", "good day"), ("2", "2019-02", "bad day")])
-    b = _write_posts(tmp_path / "b.jsonl", [("3", "2019-02", "great news"), ("4", "2019-03", "sad news")])
-    _run_and_load(tmp_path, db, [a], "r1")
-    assert set(loaded_inputs(db, [a, b])) == {a}
-    # b alone would replace twitter/2019-02 and lose post 2 of a: a must come along.
-    run_job(JobSettings((b,), str(tmp_path / "probe"), load_seeds(None), SourceOptions("auto", None, "salt")))
-    assert run_partitions(str(tmp_path / "probe")) == [("twitter", "2019-02"), ("twitter", "2019-03")]
-    assert files_sharing_partitions(run_partitions(str(tmp_path / "probe")), loaded_file_partitions(db),
-                                    [b], ALL) == {a}
-    _run_and_load(tmp_path, db, [a, b], "r2")
-    assert table_fingerprints(db)["posts"][0] == 4
+def test_a_new_file_in_a_loaded_month_keeps_the_loaded_files_posts(tmp_path):
+    """Issue 16.1: a run over b alone replaced the months it shares with a, losing a's posts."""
+    db, a, b = _load_one_then_the_other(tmp_path, [("1", "2019-01", "good day"), ("2", "2019-02", "bad day")],
+                                        [("3", "2019-02", "great news"), ("4", "2019-03", "sad news")])
+    assert query(db, "SELECT source_file, post_id FROM posts ORDER BY post_id")[1] == [(a, "1"), (a, "2"), (b, "3"), (b, "4")]
+    assert query(db, "SELECT sum(posts) FROM totals WHERE month = '2019-02'")[1] == [(2,)]
     assert set(loaded_inputs(db, [a, b])) == {a, b}
+
+
+@pytest.mark.slow
+def test_a_post_moved_to_another_month_by_a_second_file_is_kept_once(tmp_path):
+    """Issue 16.13: two exports placing one post id in different months stored it twice."""
+    db, a, b = _load_one_then_the_other(tmp_path, [("1", "2019-01", "good day"), ("2", "2019-01", "bad day")],
+                                        [("1", "2019-02", "good day"), ("5", "2019-02", "new day")])
+    assert query(db, "SELECT post_id, month, source_file FROM posts ORDER BY post_id")[1] == [
+        ("1", "2019-01", a), ("2", "2019-01", a), ("5", "2019-02", b)]
+    # the counts hold exactly the posts kept: b's copy of 1 is a duplicate, not counted
+    assert query(db, "SELECT month, source_file, posts FROM totals ORDER BY month")[1] == [
+        ("2019-01", a, 2), ("2019-02", b, 1)]
+    assert query(db, "SELECT source_file, accepted, duplicates FROM file_accounting ORDER BY 1")[1] == [
+        (a, 2, 0), (b, 1, 1)]
+    _run_and_load(tmp_path, db, [b], "r3")  # re-reading b changes nothing
+    assert query(db, "SELECT count(*), count(DISTINCT post_id) FROM posts")[1] == [(3, 3)]
 
 
 @pytest.mark.slow

@@ -3,6 +3,8 @@
 import json
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
@@ -34,6 +36,22 @@ def test_drop_duplicates_transform():
         ids = kept | beam.FlatMap(lambda b: [(x["post_id"], x["source_file"], x["record_no"]) for x in b])
         assert_that(ids, equal_to([("1", "a", 1), ("2", "a", 2), ("3", "b", 2)]), label="kept")
         assert_that(dropped, equal_to([("b", 1), ("b", 3)]), label="dropped")
+
+
+def test_drop_duplicates_drops_copies_of_posts_loaded_from_other_files(tmp_path):
+    """Issue 16.13: the loaded copy of a post id wins; the run's copy is a duplicate."""
+    loaded = tmp_path / "loaded.parquet"
+    pq.write_table(pa.table({"platform": ["twitter", "reddit"], "post_id": ["1", "3"]}), loaded)
+
+    def post(pid, src, rec):
+        return {"platform": "twitter", "post_id": pid, "source_file": src, "record_no": rec}
+
+    batches = [[post("1", "a", 1), post("2", "a", 2)], [post("1", "b", 1), post("3", "b", 2)]]
+    with TestPipeline(runner="FnApiRunner") as p:
+        kept, dropped = p | beam.Create(batches) | DropDuplicates(str(loaded))
+        ids = kept | beam.FlatMap(lambda b: [(x["post_id"], x["source_file"]) for x in b])
+        assert_that(ids, equal_to([("2", "a"), ("3", "b")]), label="kept")  # reddit 3 is another post
+        assert_that(dropped, equal_to([("a", 1), ("b", 1)]), label="dropped")
 
 
 @pytest.fixture(scope="module")

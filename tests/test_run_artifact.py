@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
-from flows.artifacts import run_markdown
+from flows.artifacts import failure_markdown, run_markdown
 from flows.report_flow import previous_year
 from flows.schedule import DeploymentFileError, read_deployments
 
@@ -23,6 +24,31 @@ def test_markdown_has_accounting_totals_and_report_link(tmp_path):
     assert "unchanged files skipped: 3" in text
     assert f"[report.html]({html.as_uri()})" in text
     assert "| /in/a\\|b.jsonl | 10 | 7 | 2 | 1 | True |" in text
+
+
+HOSTILE_NAME = "/in/x](javascript:alert(1))<img src=x onerror=alert(1)>\n# big | <b>&amp;</b> `c` *e*.jsonl"
+
+
+def render(markdown: str) -> str:
+    """HTML as a Markdown viewer renders it, every link scheme allowed (so none can hide)."""
+    md = MarkdownIt("commonmark").enable("table")
+    md.validateLink = lambda url: True
+    return md.render(markdown)
+
+
+def test_file_names_cannot_inject_markup_into_the_artifact(tmp_path):
+    """Issue 16.16: input file names went unescaped into the Prefect Markdown artifact."""
+    rows = [{"source_file": HOSTILE_NAME, "records_read": 1, "accepted": 1, "rejected": 0, "duplicates": 0,
+             "balanced": True}]
+    report = tmp_path / "r(1)<x>" / "report.html"
+    success = render(run_markdown("r1", "all", rows, 1.0, [str(report)]))
+    failure = render(failure_markdown("mipulse-<b>x</b>", f"FileNotFoundError: {HOSTILE_NAME}"))
+    for html in (success, failure):
+        for markup in ("<img", "<b>", "<h1>big", "<code>", "<em>", "javascript:alert(1)\""):
+            assert markup not in html
+    assert success.count("<a href") == 1 and f'<a href="{report.as_uri()}"'.replace("(", "%28").replace(")", "%29") in success
+    assert failure.count("<a href") == 0
+    assert success.count("<td>") == 6  # the name stays in its one cell
 
 
 def test_markdown_without_charts_says_so():

@@ -91,12 +91,12 @@ def window_db(tmp_path_factory):
     con = duckdb.connect(str(tmp_path_factory.mktemp("window") / "w.duckdb"))
     ensure_schema(con)
     for (month, platform), (posts, terms, anchors, pairs) in PARTS.items():
-        con.execute("INSERT INTO totals VALUES (?, ?, ?, 'r')", [month, platform, posts])
-        con.executemany("INSERT INTO term_counts VALUES (?, ?, ?, ?, 'r')",
+        con.execute("INSERT INTO totals VALUES (?, ?, ?, 'r', 'f.jsonl')", [month, platform, posts])
+        con.executemany("INSERT INTO term_counts VALUES (?, ?, ?, ?, 'r', 'f.jsonl')",
                         [[month, platform, t, df] for t, df in terms.items()])
-        con.executemany("INSERT INTO anchor_counts VALUES (?, ?, ?, ?, 'r')",
+        con.executemany("INSERT INTO anchor_counts VALUES (?, ?, ?, ?, 'r', 'f.jsonl')",
                         [[month, platform, a, df] for a, df in anchors.items()])
-        con.executemany("INSERT INTO anchor_pair_counts VALUES (?, ?, ?, ?, ?, 'r')",
+        con.executemany("INSERT INTO anchor_pair_counts VALUES (?, ?, ?, ?, ?, 'r', 'f.jsonl')",
                         [[month, platform, t, a, df] for (t, a), df in pairs.items()])
     yield con
     con.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import duckdb
@@ -214,6 +215,56 @@ def test_render_report_on_an_empty_database(tmp_path):
     _new_db(path).close()
     out = tmp_path / "report"
     _assert_pngs(render_report(path, out), out, min_bytes=1_000)
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_failed_render_leaves_the_previous_report_whole(db, tmp_path, monkeypatch):
+    """Issue 16.14: `mipulse report` wrote in place, so a kill left corrupt or mixed outputs."""
+    import flows.report
+
+    out = tmp_path / "report"
+    render_report(db, out)
+    out.chmod(0o750)
+    before = _contents(out)
+
+    def killed(*args, **kwargs):  # the render dies after three new charts were drawn
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(flows.report.report_lexicon, "plot_drift", killed)
+    with pytest.raises(KeyboardInterrupt):
+        render_report(db, out, from_year=2021, platform="reddit")  # other charts than before
+    assert _contents(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report", db.name])  # no staging left
+    monkeypatch.undo()
+    paths = render_report(db, out, from_year=2021, platform="reddit")
+    _assert_pngs(paths, out, 5_000)
+    assert _contents(out) != before and out.stat().st_mode & 0o777 == 0o750
+
+
+def test_a_render_removes_the_staging_folders_of_killed_renders_only(db, tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    killed = tmp_path / f".report.rendering-{dead}-ab_12cd"
+    running = tmp_path / f".report.rendering-{os.getpid()}-ef_34gh"  # a render still going on
+    for folder in (killed, running):
+        folder.mkdir()
+        (folder / "sentiment_share_by_platform.png").write_bytes(b"half")
+    render_report(db, tmp_path / "report")
+    assert not killed.exists() and running.exists()
+
+
+def test_a_render_into_a_shared_folder_keeps_the_other_files(db, tmp_path):
+    out = tmp_path / "desktop"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    _assert_pngs(render_report(db, out), out, 5_000)
+    assert (out / "notes.txt").read_text() == "mine"
 
 
 def test_render_report_explains_missing_views(tmp_path):

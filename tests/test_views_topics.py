@@ -39,13 +39,13 @@ def test_topic_sentiment_shares_with_wilson(con):
 
 
 def add_counts(con, month, posts, terms, anchors, pairs, platform="twitter"):
-    con.execute("INSERT INTO totals VALUES (?, ?, ?, 'r')", [month, platform, posts])
+    con.execute("INSERT INTO totals VALUES (?, ?, ?, 'r', 'f.jsonl')", [month, platform, posts])
     for t, df in terms.items():
-        con.execute("INSERT INTO term_counts VALUES (?, ?, ?, ?, 'r')", [month, platform, t, df])
+        con.execute("INSERT INTO term_counts VALUES (?, ?, ?, ?, 'r', 'f.jsonl')", [month, platform, t, df])
     for a, df in anchors.items():
-        con.execute("INSERT INTO anchor_counts VALUES (?, ?, ?, ?, 'r')", [month, platform, a, df])
+        con.execute("INSERT INTO anchor_counts VALUES (?, ?, ?, ?, 'r', 'f.jsonl')", [month, platform, a, df])
     for (t, a), df in pairs.items():
-        con.execute("INSERT INTO anchor_pair_counts VALUES (?, ?, ?, ?, ?, 'r')", [month, platform, t, a, df])
+        con.execute("INSERT INTO anchor_pair_counts VALUES (?, ?, ?, ?, ?, 'r', 'f.jsonl')", [month, platform, t, a, df])
 
 
 def test_top_terms_rank_by_npmi_and_leave_out_keywords(con):
