@@ -39,7 +39,7 @@ from pipelines.config import EMOTIONS, SeedConfig
 from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
 from pipelines.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
 from pipelines.pmi import npmi
-from pipelines.priors import emotion_priors, polarity_of, sentiment_priors
+from pipelines.priors import emotion_priors, polarity_of, query_terms, sentiment_priors
 from pipelines.text import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
 
 TERM_SHARDS = 16
@@ -283,11 +283,6 @@ def supervised_entry(term: str, df: int, pairs: Mapping[str, int], anchor_df: Ma
 
 # ---- the whole lexicon from global counts (pure; Beam distributes the same functions) ----
 
-def query_terms_of(seeds: SeedConfig) -> frozenset[str]:
-    """The corpus's own query terms: every word and hashtag of the topic keywords."""
-    return frozenset(word for phrases in seeds.topics.values() for phrase in phrases for word in phrase)
-
-
 def pairs_by_term(pair_df: Mapping[tuple[str, str], int]) -> dict[str, dict[str, int]]:
     """{(term, anchor): df} -> {term: {anchor: df}}."""
     grouped: dict[str, dict[str, int]] = defaultdict(dict)
@@ -305,7 +300,7 @@ class TermMath:
         self.spec = spec
         self.valences = sentiment_priors(seeds) if spec.general else {}
         self.emotions = emotion_priors(seeds) if spec.general else {}
-        self.query_terms = query_terms_of(seeds)
+        self.query_terms = query_terms(seeds)
         self.distant_markers = frozenset(t for t, v in self.valences.items() if polarity_of(v) and (
             EMOJI_RE.fullmatch(t) or EMOTICON_RE.fullmatch(t))) | {t for ts in seeds.distant.values() for t in ts}
 

@@ -7,7 +7,9 @@
 * EmoLex (the NRC Emotion Lexicon as bundled by ``nrclex``): word -> Plutchik emotions.
 
 Valences are put on [-1, 1] (divided by VADER's 4). Words of the seed file's sentiment and
-emotion lists join the priors, so a user's seeds always count.
+emotion lists join the priors, so a user's seeds always count; the words of its topic keywords
+(the corpus's own query terms: 'change' of 'climate change' is an EmoLex fear word) leave them,
+so a corpus's subject never carries its sentiment or emotion.
 """
 
 from __future__ import annotations
@@ -89,8 +91,13 @@ def emotion_priors(seeds: SeedConfig) -> dict[str, frozenset[str]]:
 _BY_SEEDS: dict[tuple[str, str], dict] = {}  # seed configs are not hashable; their fingerprints are
 
 
+def query_terms(seeds: SeedConfig) -> frozenset[str]:
+    """The corpus's own query terms: every word and hashtag of the seed file's topic keywords."""
+    return frozenset(word for phrases in seeds.topics.values() for phrase in phrases for word in phrase)
+
+
 def _sentiment_priors(seeds: SeedConfig) -> dict[str, float]:
-    priors = dict(vader_valences())
+    priors = {t: v for t, v in vader_valences().items() if t not in query_terms(seeds)}
     for polarity, sign in (("positive", 1.0), ("negative", -1.0)):
         for word in seeds.sentiment.get(polarity, ()):
             if abs(priors.get(word, 0.0)) < SEED_STRENGTH:
@@ -99,7 +106,7 @@ def _sentiment_priors(seeds: SeedConfig) -> dict[str, float]:
 
 
 def _emotion_priors(seeds: SeedConfig) -> dict[str, frozenset[str]]:
-    priors = dict(emolex_emotions())
+    priors = {t: e for t, e in emolex_emotions().items() if t not in query_terms(seeds)}
     for emotion, words in seeds.emotions.items():
         for word in words:
             priors[word] = priors.get(word, frozenset()) | {emotion}

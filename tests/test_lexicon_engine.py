@@ -106,6 +106,16 @@ def test_numbers_markup_and_query_terms_carry_no_corpus_sentiment(term):
     assert not may_carry_sentiment(term, 50, 1000, SPEC, query)
 
 
+def test_topic_keywords_are_no_priors_either():
+    # 'change' (of 'climate change') is an EmoLex fear word, 'clean' (not a keyword) stays one
+    from pipelines.priors import emotion_priors, sentiment_priors
+
+    assert "change" not in emotion_priors(SEEDS) and "solar" not in sentiment_priors(SEEDS)
+    assert "fear" in emotion_priors(SEEDS)["terrified"]
+    lexicon, _ = build_local([{"text": f"climate change is here {i}"} for i in range(5)], SEEDS, SPEC)
+    assert "change" not in lexicon.general
+
+
 def test_a_term_in_most_posts_is_a_query_term():
     assert may_carry_sentiment("storm", 50, 1000, SPEC, frozenset())
     assert not may_carry_sentiment("storm", 500, 1000, SPEC, frozenset())
