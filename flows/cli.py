@@ -215,12 +215,26 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     return 0
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a line is logged, not the one of the first call
+    (`main` may run many times in one process, each time with another stderr, as in tests)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def _show_progress() -> None:
     """Progress lines of the Beam job (`pipelines.progress`) on stderr, timed like Prefect's lines."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d | INFO    | %(message)s", "%H:%M:%S"))
     logger = logging.getLogger("mipulse")
-    logger.addHandler(handler)
+    if not any(isinstance(h, _CurrentStderr) for h in logger.handlers):
+        handler = _CurrentStderr()
+        handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d | INFO    | %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
 
