@@ -7,13 +7,11 @@ GoEmotions' 27 emotions map to Ekman's six with the mapping published with GoEmo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 
 from pipelines.config import EMOTIONS as PLUTCHIK
-from pipelines.text import counting_terms, is_content_term
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
 EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise")
@@ -117,24 +115,3 @@ def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tu
     if emotion_set == "plutchik":
         return tuple(e for e in PLUTCHIK if e in post.labels)
     raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
-
-
-def in_calibration_split(text: str, share: float) -> bool:
-    """Deterministic split of the training posts by a hash of the text (so duplicates
-    of one text never straddle the split)."""
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64 < share
-
-
-def bigrams(tokens: list[str]) -> list[str]:
-    """Adjacent pairs of content tokens ('not_NEG good_NEG' style kept), joined by a space."""
-    content = [t for t in tokens if is_content_term(t)]
-    return [f"{a} {b}" for a, b in zip(content, content[1:])]
-
-
-def post_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
-    """The terms a labelled post counts: content unigrams, plus bigrams when asked."""
-    terms = counting_terms(tokens)
-    if with_bigrams:
-        terms.update(bigrams(tokens))
-    return terms
