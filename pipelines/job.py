@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+import lexicons
 from pipelines import progress
 from pipelines.arguments import add_job_arguments
 from pipelines.authors import read_secret
@@ -34,7 +35,6 @@ from pipelines.sinks import COUNT_TABLES, SCHEMAS, WriteRows, WriteTable, counts
 from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
-import lexicons
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
