@@ -154,19 +154,26 @@ class PostEvidence:
         values["supervised_hits"] = float(len(self.supervised_hits))
         return values
 
-    def emotion_mass(self, gated_by: str | None) -> list[float]:
-        """Summed emotion weight of the post's un-negated general-layer terms, optionally gated by polarity."""
+    @cached_property
+    def _emotion_mass(self) -> list[float]:
+        """Summed emotion weight of the post's un-negated general-layer terms (computed once:
+        the features and the emotion decision both need it)."""
         mass = [0.0] * len(EMOTIONS)
         general = self.lexicon.general
         for term in sorted(self.terms):  # a fixed order: float sums then agree across processes
             entry = general.get(term)
             if entry is not None:
                 mass = [m + v for m, v in zip(mass, entry.emotion_evidence)]
+        return mass
+
+    def emotion_mass(self, gated_by: str | None) -> list[float]:
+        """The post's emotion mass, optionally gated by polarity (kept whole when the gate leaves nothing)."""
+        mass = self._emotion_mass
         allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(gated_by or "")
         if allowed is None:
-            return mass
+            return list(mass)
         gated = [m if e in allowed else 0.0 for e, m in zip(EMOTIONS, mass)]
-        return gated if sum(gated) > 0 else mass
+        return gated if sum(gated) > 0 else list(mass)
 
 
 @dataclass(frozen=True)
