@@ -4,7 +4,7 @@
 
 The default lexicon is built by each run on its own unlabelled corpus, so the calibration
 imitates that: the SemEval 2013-2016 training tweets (minus every tweet that is also in the
-TweetEval validation file) are cut into corpora of CHUNK posts, each corpus gets its own
+TweetEval validation file) are cut into as many corpora of CHUNK posts as they fill, each gets its own
 default lexicon (the engine's pure functions, the same ones the Beam job distributes), and
 the linear model is fitted on the features of all of them. Emotions likewise on the
 SemEval-2018 E-c training tweets (Plutchik's eight among its labels; tweets also in the
@@ -40,7 +40,6 @@ EMOTION_TRAIN = "semeval2018_ec/train.jsonl"
 EMOTION_LEAVE_OUT = ("tweeteval_emotion/validation.jsonl", "semeval2018_ec/validation.jsonl")
 EMOTION_CHUNK = 3500
 CHUNK = 4000
-CHUNKS = 6
 OUT = REPO / "lexicons" / "default_calibration.json"
 
 
@@ -69,9 +68,10 @@ def main() -> None:
     train, left_out = without(read_labelled(str(args.data / TRAIN))[0], args.data, [LEAVE_OUT])
     random.Random(0).shuffle(train)
     names = sentiment_feature_names(supervised=False)
-    x = features_by_corpus(train, CHUNK, CHUNKS, names)
+    chunks = len(train) // CHUNK
+    x = features_by_corpus(train, CHUNK, chunks, names)
     sentiment = fit_sentiment_calibration(x, [p.labels[0] for p in train[:len(x)]], names)
-    sentiment["fitted_on"] = (f"{TRAIN}: {len(x)} tweets in {CHUNKS} corpora of {CHUNK}, each with its own "
+    sentiment["fitted_on"] = (f"{TRAIN}: {len(x)} tweets in {chunks} corpora of {CHUNK}, each with its own "
                               f"default lexicon; {left_out} tweets also in {LEAVE_OUT} left out")
     emotion_train, left_out = without(read_labelled(str(args.data / EMOTION_TRAIN))[0], args.data, EMOTION_LEAVE_OUT)
     names = emotion_feature_names_for(supervised=False)
