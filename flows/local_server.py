@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pipelines.local_portable import free_port, stop_process
+from pipelines.local_portable import die_with_parent, free_port, stop_process
 
 STARTUP_TIMEOUT_S = 120.0
 
@@ -64,7 +64,7 @@ def prefect_server(home: Path, python: str = sys.executable, port: int | None = 
     with open(home / "server.log", "wb") as log:
         process = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                                    env=server_environment(home), stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+                                   stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent)
     try:
         api_url = f"http://127.0.0.1:{port}/api"
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
