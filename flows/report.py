@@ -9,6 +9,7 @@ nothing to draw (it then says "no data"), so a report run never fails on an empt
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,10 +24,14 @@ from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 import sql  # noqa: E402
-from flows import report_html, report_lexicon  # noqa: E402
+from flows import report_html, report_lexicon, report_shifts  # noqa: E402
+from flows.intervals import (  # noqa: E402
+    EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
+)
 from flows.db import connect_read_only  # noqa: E402
 from flows.publish import publish_folder, staging_folder  # noqa: E402
 from flows.views import TABLE_MACROS, VIEWS  # noqa: E402
+from pipelines.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DPI = 120
@@ -37,10 +42,15 @@ TOPIC_FILE = "topic_volume.png"
 
 SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
 SENTIMENT_ORDER = ("positive", "negative", "neutral")
-# Plutchik's wheel colours, darkened where the pale originals vanish on white.
+# Okabe & Ito's eight colours (told apart with every common colour-vision deficiency; yellow
+# darkened to show on white), each with its own marker so that print in grey still works.
 EMOTION_COLORS = {
-    "joy": "#e6b800", "trust": "#7cb342", "fear": "#1b7f3b", "surprise": "#17a2b8",
-    "sadness": "#1f5fbf", "disgust": "#8e44ad", "anger": "#d62728", "anticipation": "#f28e2b",
+    "anger": "#D55E00", "anticipation": "#E69F00", "disgust": "#CC79A7", "fear": "#000000",
+    "joy": "#B8A200", "sadness": "#0072B2", "surprise": "#56B4E9", "trust": "#009E73",
+}
+EMOTION_MARKERS = {
+    "anger": "o", "anticipation": "s", "disgust": "^", "fear": "D",
+    "joy": "v", "sadness": "P", "surprise": "X", "trust": "*",
 }
 
 Row = dict[str, Any]
@@ -53,10 +63,13 @@ def render_report(
     from_year: int | None = None,
     to_year: int | None = None,
     platform: str | None = None,
+    interval_replicates: int | None = DEFAULT_REPLICATES,
 ) -> list[Path]:
     """Write the charts (PNG) and ``report.html`` (charts embedded) for ``db_path`` into ``out_dir``.
 
     Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
+    ``interval_replicates``: bootstrap replicates of the lexicon-aware intervals
+    (`flows.intervals`; 0 draws the Wilson intervals only).
     Returns the written paths in a fixed order: the PNGs, then the HTML report. Everything is
     rendered into a private folder first and published at once (`flows.publish`): a failed or
     killed render leaves the previous report as it was.
@@ -66,7 +79,8 @@ def render_report(
         raise FileNotFoundError(f"{db_path}: no such DuckDB database")
     staging = staging_folder(out_dir)  # written there, then published all at once
     try:
-        written = _render_into(db_path, staging, from_year, to_year, platform)
+        replicates = DEFAULT_REPLICATES if interval_replicates is None else interval_replicates
+        written = _render_into(db_path, staging, from_year, to_year, platform, replicates)
         publish_folder(staging, out_dir, [path.name for path in written])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -74,27 +88,36 @@ def render_report(
 
 
 def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: int | None,
-                 platform: str | None) -> list[Path]:
+                 platform: str | None, interval_replicates: int) -> list[Path]:
     params = {"from_year": from_year, "to_year": to_year, "platform": platform}
     with connect_read_only(db_path) as con:
         _require_views(con, db_path)
-        sentiment = _query(con, "report_sentiment_share.sql", params)
-        emotions = _query(con, "report_emotion_share.sql", params)
+        intervals = lexicon_intervals(con, interval_replicates)
+        sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
+                                         SENTIMENT, "sentiment_label")
+        monthly = with_share_intervals(_query(con, "report_monthly_sentiment_share.sql", params), intervals,
+                                       SENTIMENT, "sentiment_label", period="month")
+        emotions = with_share_intervals(_query(con, "report_emotion_share.sql", params), intervals,
+                                        EMOTION, "emotion")
+        means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
         topics = _query(con, "report_topic_volume.sql", params)
         years = [r["year"] for r in _query(con, "report_years.sql", params)]
         top_terms = report_lexicon.top_terms_by_year(con, years, platform)
         periods = report_lexicon.halves(years)
         drift = report_lexicon.drift(con, periods, platform) if periods else []
+        shifts = report_shifts.consecutive_shifts(con, years, platform)
         topic_terms = _query(con, "report_topic_terms.sql",
                              {"from_year": from_year, "to_year": to_year, "per_topic": 3})
         runs = con.execute("SELECT run_id, lexicon_version, accepted FROM runs ORDER BY run_id DESC").fetchall()
         versions = _query(con, "lexicon_versions_by_partition.sql", {})
     window = _window_label(from_year, to_year, platform)
+    how = _interval_note(intervals)
     charts = [
         (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window),
-         "Share of posts per sentiment label, per year and platform; bars are 95% Wilson intervals."),
+         f"Share of posts per sentiment label, per year and platform. {how}"),
         (_plot_emotions(emotions, out_dir / EMOTION_FILE, window),
-         "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence."),
+         "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
+         f"{how}"),
         (_plot_topics(topics, out_dir / TOPIC_FILE, window), "Posts carrying each topic's keywords, per year."),
         (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window, _no_data),
          "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's posts)."),
@@ -102,11 +125,18 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
          "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
          "(grey: earlier; arrow head: later)."),
     ]
+    charts += [(report_shifts.plot_shift(rows, pair, out_dir / report_shifts.shift_file(*pair), window, _no_data),
+                f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
+                "(each lexicon word weighted by the posts that hold it), from the counts and the lexicon in force. "
+                "Green bars pushed it up, red bars down; the bars of all terms add up to the total change.")
+               for pair, rows in shifts.items()]
     tables = [
-        ("Yearly sentiment shares", report_html.sentiment_table(sentiment)),
+        ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
+        ("Yearly mean sentiment score", report_html.mean_score_table(means)),
         ("Yearly dominant-emotion shares (%)", report_html.emotion_table(emotions)),
         ("Top nPMI terms per topic and year (all platforms)", report_html.topic_terms_table(topic_terms)),
         ("Emotion drift: largest changes per emotion", report_html.emotion_drift_table(drift)),
+        ("Monthly sentiment shares (%)", report_html.sentiment_table(monthly, period="month")),
     ]
     html = report_html.write_html(out_dir, f"mipulse report{window}", report_html.generated_line(db_path, runs, versions),
                                   charts, tables)
@@ -154,20 +184,21 @@ def _plot_sentiment(rows: list[Row], path: Path, window: str) -> Path:
         for i, label in enumerate(labels):
             series = [r for r in mine if r["sentiment_label"] == label]
             years, share, low, high = _columns(series, "year", "share", "ci_low", "ci_high")
+            lex_low, lex_high = _columns(series, "lex_low", "lex_high")
             dodge = (i - (len(labels) - 1) / 2) * step  # keep the labels' error bars apart
-            ax.errorbar(
-                [y + dodge for y in years], share, yerr=_yerr(share, low, high), label=label, marker="o",
-                markersize=4, capsize=3, linewidth=1.8 if label != "neutral" else 1.0,
-                linestyle="-" if label != "neutral" else "--",
-                color=SENTIMENT_COLORS.get(label, f"C{i}"),
-            )
+            xs = [y + dodge for y in years]
+            color = SENTIMENT_COLORS.get(label, f"C{i}")
+            ax.errorbar(xs, share, yerr=_yerr(share, *_widest(low, high, lex_low, lex_high)), label=label,
+                        marker="o", markersize=4, capsize=3, linewidth=1.8 if label != "neutral" else 1.0,
+                        linestyle="-" if label != "neutral" else "--", color=color)
+            ax.vlines(xs, low, high, colors=color, linewidth=4, alpha=0.35)  # the Wilson (posts only) part
         total = sum({r["year"]: r["total"] for r in mine}.values())
         ax.set_title(f"{platform} (n = {total:,})")
         _year_axis(ax)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.grid(alpha=0.3)
     axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
-    axes[0].set_ylabel("Share of posts (95% Wilson interval)")
+    axes[0].set_ylabel("Share of posts (95% intervals)")
     fig.supxlabel("Year")
     fig.suptitle(title)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Label")
@@ -181,19 +212,24 @@ def _plot_emotions(rows: list[Row], path: Path, window: str) -> Path:
         return _no_data(path, title)
     platforms = _ordered({r["platform"] for r in rows})
     emotions = _ordered({r["emotion"] for r in rows})
+    years_shown = {r["year"] for r in rows}
+    step = DODGE * max(1, max(years_shown) - min(years_shown))
     fig, axes = _panels(len(platforms))
     for ax, platform in zip(axes, platforms):
         mine = [r for r in rows if r["platform"] == platform]
-        for emotion in emotions:
-            years, share = _columns([r for r in mine if r["emotion"] == emotion], "year", "share")
-            ax.plot(years, share, marker="o", markersize=3, linewidth=1.6,
-                    color=EMOTION_COLORS.get(emotion), label=emotion)
+        for i, emotion in enumerate(emotions):
+            years, share, low, high, lex_low, lex_high = _columns(
+                [r for r in mine if r["emotion"] == emotion], "year", "share", "ci_low", "ci_high", "lex_low", "lex_high")
+            dodge = (i - (len(emotions) - 1) / 2) * step / 2
+            ax.errorbar([y + dodge for y in years], share, yerr=_yerr(share, *_widest(low, high, lex_low, lex_high)),
+                        marker=EMOTION_MARKERS.get(emotion, "o"), markersize=4, linewidth=1.4, capsize=2,
+                        elinewidth=0.9, color=EMOTION_COLORS.get(emotion), label=emotion)
         ax.set_title(platform)
         _year_axis(ax)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.grid(alpha=0.3)
     axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
-    axes[0].set_ylabel("Share of posts with a dominant emotion")
+    axes[0].set_ylabel("Share of posts with a dominant emotion (95% intervals)")
     fig.supxlabel("Year")
     fig.suptitle(title)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Emotion")
@@ -252,6 +288,25 @@ def _columns(rows: list[Row], *names: str) -> tuple[list[float], ...]:
 def _yerr(share: list[float], low: list[float], high: list[float]) -> list[list[float]]:
     # max(0, ·): rounding can put a bound a hair past the share; errorbar rejects negatives
     return [[max(0.0, s - lo) for s, lo in zip(share, low)], [max(0.0, hi - s) for s, hi in zip(share, high)]]
+
+
+def _widest(*bounds: list[float]) -> tuple[list[float], list[float]]:
+    """(low, high) of each point: the lexicon-aware bounds where there are some, else Wilson's."""
+    low, high, lex_low, lex_high = bounds
+    pick = [not math.isnan(v) for v in lex_low]
+    return ([lx if p else w for lx, w, p in zip(lex_low, low, pick)],
+            [hx if p else w for hx, w, p in zip(lex_high, high, pick)])
+
+
+def _interval_note(intervals: LexiconIntervals | None) -> str:
+    if intervals is None:
+        return "Bars are 95% Wilson intervals (posts only; no lexicon to resample)."
+    if not intervals.lexicon_resampled:
+        return ("Bars are 95% Wilson intervals: the lexicon in force was not induced from these posts "
+                "(a lexicon file or other seeds), so its uncertainty is not resampled.")
+    return (f"Thin bars: 95% intervals that include the lexicon's uncertainty ({intervals.replicates} bootstrap "
+            f"lexicons re-induced from resampled posts, {intervals.rescored:,} of {intervals.posts:,} posts "
+            "re-scored; docs/intervals.md); thick pale bars: the Wilson part (which posts were drawn).")
 
 
 def _year_axis(ax: Any) -> None:
