@@ -196,3 +196,20 @@ def mean_interval(mean: float, sd_posts: float, n: int, sd: float, z: float = Z9
     """A mean score's normal interval (sd of the posts' scores over sqrt n) widened like a share's."""
     half = z * sd_posts / math.sqrt(n) if n else math.nan
     return combined_interval(mean, (mean - half, mean + half), sd, z, bounds=(-1.0, 1.0))
+
+
+def poisson_counts(counts: Counts, rng: np.random.Generator) -> Counts:
+    """A parametric replicate of a window's counts when only the counts are at hand: each cell
+    drawn from Poisson(its count), as the Poisson bootstrap over posts gives every count a
+    variance equal to itself (cells drawn independently, a pair clipped to its marginals)."""
+    term_df, anchor_df, pair_df, n = counts
+
+    def draw(table: Mapping) -> dict:
+        keys = list(table)
+        values = rng.poisson(np.array([table[k] for k in keys], dtype=float))
+        return {k: int(v) for k, v in zip(keys, values) if v}
+
+    terms, anchors = draw(term_df), draw(anchor_df)
+    pairs = {(t, a): min(v, terms.get(t, 0), anchors.get(a, 0)) for (t, a), v in draw(pair_df).items()}
+    n_drawn = int(rng.poisson(n))
+    return terms, anchors, {k: v for k, v in pairs.items() if v}, max(n_drawn, *terms.values(), 1)
