@@ -21,7 +21,7 @@ import matplotlib
 matplotlib.use("Agg")  # headless: Prefect workers and CI have no display
 
 from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
-from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter  # noqa: E402
 
 import sql  # noqa: E402
 from flows import report_html, report_lexicon, report_shifts  # noqa: E402
@@ -32,6 +32,8 @@ from flows.db import connect_read_only  # noqa: E402
 from flows.publish import publish_folder, staging_folder  # noqa: E402
 from flows.views import TABLE_MACROS, VIEWS  # noqa: E402
 from pipelines.bootstrap import DEFAULT_REPLICATES  # noqa: E402
+from pipelines.config import load_seeds  # noqa: E402
+from pipelines.priors import query_terms  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DPI = 120
@@ -39,14 +41,17 @@ DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of t
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 EMOTION_FILE = "emotion_shares.png"
 TOPIC_FILE = "topic_volume.png"
+TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
+TOPIC_TERMS_QUERIED = 10  # ... picked from this many, once topic keywords are left out
 
 SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
 SENTIMENT_ORDER = ("positive", "negative", "neutral")
-# Okabe & Ito's eight colours (told apart with every common colour-vision deficiency; yellow
-# darkened to show on white), each with its own marker so that print in grey still works.
+# Okabe & Ito's eight colours, told apart with the common colour-vision deficiencies too (the
+# former Plutchik colours were not: sadness / disgust, trust / anticipation under protanopia),
+# each with its own marker so that print in grey still works.
 EMOTION_COLORS = {
     "anger": "#D55E00", "anticipation": "#E69F00", "disgust": "#CC79A7", "fear": "#000000",
-    "joy": "#B8A200", "sadness": "#0072B2", "surprise": "#56B4E9", "trust": "#009E73",
+    "joy": "#F0E442", "sadness": "#0072B2", "surprise": "#56B4E9", "trust": "#009E73",
 }
 EMOTION_MARKERS = {
     "anger": "o", "anticipation": "s", "disgust": "^", "fear": "D",
@@ -101,24 +106,29 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                         EMOTION, "emotion")
         means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
         topics = _query(con, "report_topic_volume.sql", params)
-        years = [r["year"] for r in _query(con, "report_years.sql", params)]
+        year_months = _query(con, "report_years.sql", params)
+        years = [r["year"] for r in year_months]
         top_terms = report_lexicon.top_terms_by_year(con, years, platform)
         periods = report_lexicon.halves(years)
         drift = report_lexicon.drift(con, periods, platform) if periods else []
         shifts = report_shifts.consecutive_shifts(con, years, platform)
         topic_terms = _query(con, "report_topic_terms.sql",
-                             {"from_year": from_year, "to_year": to_year, "per_topic": 3})
+                             {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
         runs = con.execute("SELECT run_id, lexicon_version, accepted FROM runs ORDER BY run_id DESC").fetchall()
         versions = _query(con, "lexicon_versions_by_partition.sql", {})
     window = _window_label(from_year, to_year, platform)
+    partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
+    topic_terms = _without_topic_keywords(topic_terms)
     how = _interval_note(intervals)
     charts = [
-        (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window),
+        (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
          f"Share of posts per sentiment label, per year and platform. {how}"),
-        (_plot_emotions(emotions, out_dir / EMOTION_FILE, window),
+        (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
          "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
          f"{how}"),
-        (_plot_topics(topics, out_dir / TOPIC_FILE, window), "Posts carrying each topic's keywords, per year."),
+        (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
+         "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
+         "the posts per day, so counts say nothing about volume)."),
         (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window, _no_data),
          "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's posts)."),
         (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window, _no_data),
@@ -165,12 +175,11 @@ def _window_label(from_year: int | None, to_year: int | None, platform: str | No
     parts = []
     if from_year is not None or to_year is not None:
         parts.append(f"{from_year if from_year is not None else '…'}–{to_year if to_year is not None else '…'}")
-    if platform:
-        parts.append(platform)
-    return f" ({', '.join(parts)})" if parts else ""
+    parts.append(f"platform: {platform}" if platform else "all platforms")
+    return f" ({', '.join(parts)})"
 
 
-def _plot_sentiment(rows: list[Row], path: Path, window: str) -> Path:
+def _plot_sentiment(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
     title = f"Sentiment share by platform, per year{window}"
     if not rows:
         return _no_data(path, title)
@@ -194,18 +203,18 @@ def _plot_sentiment(rows: list[Row], path: Path, window: str) -> Path:
             ax.vlines(xs, low, high, colors=color, linewidth=4, alpha=0.35)  # the Wilson (posts only) part
         total = sum({r["year"]: r["total"] for r in mine}.values())
         ax.set_title(f"{platform} (n = {total:,})")
-        _year_axis(ax)
+        _year_axis(ax, partial)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.grid(alpha=0.3)
     axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
     axes[0].set_ylabel("Share of posts (95% intervals)")
-    fig.supxlabel("Year")
+    fig.supxlabel(_year_label(partial))
     fig.suptitle(title)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Label")
     return _save(fig, path)
 
 
-def _plot_emotions(rows: list[Row], path: Path, window: str) -> Path:
+def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
     title = f"Dominant-emotion shares by platform, per year{window}"
     rows = [r for r in rows if r["share"] is not None]  # years with no emotion evidence
     if not rows:
@@ -225,33 +234,33 @@ def _plot_emotions(rows: list[Row], path: Path, window: str) -> Path:
                         marker=EMOTION_MARKERS.get(emotion, "o"), markersize=4, linewidth=1.4, capsize=2,
                         elinewidth=0.9, color=EMOTION_COLORS.get(emotion), label=emotion)
         ax.set_title(platform)
-        _year_axis(ax)
+        _year_axis(ax, partial)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.grid(alpha=0.3)
     axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
     axes[0].set_ylabel("Share of posts with a dominant emotion (95% intervals)")
-    fig.supxlabel("Year")
+    fig.supxlabel(_year_label(partial))
     fig.suptitle(title)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Emotion")
     return _save(fig, path)
 
 
-def _plot_topics(rows: list[Row], path: Path, window: str) -> Path:
-    title = f"Posts per topic, per year, all platforms{window}"
+def _plot_topics(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
+    title = f"Share of posts per topic, per year{window}"
     if not rows:
         return _no_data(path, title)
     topics = list(dict.fromkeys(r["topic"] for r in rows))  # the query orders busiest first
     colors = matplotlib.colormaps["tab10" if len(topics) <= 10 else "tab20"]
     fig, (ax,) = _panels(1)
     for i, topic in enumerate(topics):
-        years, posts = _columns([r for r in rows if r["topic"] == topic], "year", "posts")
-        ax.plot(years, posts, marker="o", markersize=4, linewidth=1.8,
+        years, share = _columns([r for r in rows if r["topic"] == topic], "year", "share")
+        ax.plot(years, share, marker="o", markersize=4, linewidth=1.8,
                 color=colors(i % colors.N), label=topic.replace("_", " "))
-    _year_axis(ax)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _year_axis(ax, partial)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     ax.set_ylim(bottom=0)
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Posts")
+    ax.set_xlabel(_year_label(partial))
+    ax.set_ylabel("Share of the year's posts")
     ax.grid(alpha=0.3)
     fig.suptitle(title)
     fig.legend(loc="outside right upper", title="Topic")
@@ -309,9 +318,37 @@ def _interval_note(intervals: LexiconIntervals | None) -> str:
             "re-scored; docs/intervals.md); thick pale bars: the Wilson part (which posts were drawn).")
 
 
-def _year_axis(ax: Any) -> None:
+def _year_axis(ax: Any, partial: Mapping[int, str]) -> None:
+    """Whole years as plain numbers (never an offset like '+2.016e3'), partial ones starred;
+    one year alone gets a year of room either side."""
     # "auto": as many whole-year ticks as fit the panel's width, so narrow panels stay legible
     ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _: f"{int(x)}{'*' if int(x) in partial else ''}" if float(x).is_integer() else ""))
+    low, high = ax.dataLim.intervalx
+    if high - low < 1:  # one year: matplotlib would widen it by 5 % of 2016, i.e. a century
+        middle = round((low + high) / 2)
+        ax.set_xlim(middle - 1, middle + 1)
+
+
+def _year_label(partial: Mapping[int, str]) -> str:
+    if not partial:
+        return "Year"
+    spans = ", ".join(f"{year}: {span}" for year, span in sorted(partial.items()))
+    return f"Year (* partial year, months with posts {spans})"
+
+
+def _without_topic_keywords(rows: list[Row]) -> list[Row]:
+    """The first TOPIC_TERMS of each topic and year that are no topic keyword or part of one."""
+    keywords = query_terms(load_seeds())
+    kept: dict[tuple, int] = {}
+    out = []
+    for r in rows:
+        key = (r["topic"], r["year"])
+        if r["term"] not in keywords and kept.get(key, 0) < TOPIC_TERMS:
+            kept[key] = kept.get(key, 0) + 1
+            out.append(r)
+    return out
 
 
 def _ordered(values: Iterable[str], first: tuple[str, ...] = ()) -> list[str]:

@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy.stats import t as student_t
 
+from flows.chart_text import drawable
 from flows.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
 from pipelines.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
 from pipelines.config import load_seeds
@@ -129,7 +130,7 @@ def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_da
         terms = sorted(by_year[year], key=lambda r: r["sentiment"])
         ax.barh(range(len(terms)), [r["sentiment"] for r in terms],
                 color=[POSITIVE if r["sentiment"] > 0 else NEGATIVE for r in terms])
-        ax.set_yticks(range(len(terms)), [f"{r['term']} (s = {r['support']:,})" for r in terms], fontsize=10)
+        ax.set_yticks(range(len(terms)), [drawable(f"{r['term']} (s = {r['support']:,})") for r in terms], fontsize=10)
         ax.axvline(0, color="#444", linewidth=0.8)
         ax.set_title(str(year), fontsize=12, fontweight="bold")
         ax.grid(axis="x", alpha=0.3)
@@ -160,7 +161,7 @@ def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Pa
                s=40, zorder=3, label=f"{label_b} (green: rose, red: fell)")
     ax.errorbar([r["value_b"] for r in rows], ys, xerr=[r["band"] for r in rows], fmt="none", ecolor="#555",
                 elinewidth=1, capsize=3, zorder=2, label="95% band of the change")
-    ax.set_yticks(list(ys), [f"{r['term']}  (s = {r['support_a']:,} → {r['support_b']:,})" for r in rows],
+    ax.set_yticks(list(ys), [drawable(f"{r['term']}  (s = {r['support_a']:,} → {r['support_b']:,})") for r in rows],
                   fontsize=11)
     ax.axvline(0, color="#444", linewidth=0.8)
     ax.set_xlabel(f"valence in each period's lexicon; s = posts where the term meets a seed or label "

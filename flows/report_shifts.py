@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 import sql
+from flows.chart_text import drawable
 
 SHIFT_TERMS = 15
 MAX_PAIRS = 7
@@ -55,7 +56,8 @@ def plot_shift(rows: list[Row], years: tuple[int, int], path: Path, window: str,
         return no_data(path, title)
     top, rest = rows[:SHIFT_TERMS], rows[SHIFT_TERMS:]
     change = rows[0]["change"]
-    labels = [f"{r['term']} {ARROWS[r['usage']]}{r['relative']}  ({r['df_a']:,} → {r['df_b']:,} posts)" for r in top]
+    labels = [drawable(f"{r['term']} {ARROWS[r['usage']]}{r['relative']}  ({r['df_a']:,} → {r['df_b']:,} posts)")
+              for r in top]
     values = [r["contribution"] for r in top]
     colors = [KINDS[(r["usage"], r["relative"])][0] for r in top]
     labels += [f"all other {len(rest):,} terms", "total change"]
