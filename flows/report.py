@@ -43,6 +43,7 @@ EMOTION_FILE = "emotion_shares.png"
 TOPIC_FILE = "topic_volume.png"
 TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
 TOPIC_TERMS_QUERIED = 10  # ... picked from this many, once topic keywords are left out
+LOG_SCALE_RATIO = 20  # topic shares further apart than this are drawn on a log scale
 
 SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
 SENTIMENT_ORDER = ("positive", "negative", "neutral")
@@ -130,10 +131,12 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
          "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
          "the posts per day, so counts say nothing about volume)."),
         (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window, _no_data),
-         "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's posts)."),
+         "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's "
+         "posts); s: the posts where the term meets a seed or label, the evidence behind its value."),
         (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window, _no_data),
          "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
-         "(grey: earlier; arrow head: later)."),
+         "(grey: earlier; arrow head: later; bar: the 95% band of the change, from replicate lexicons; only changes "
+         "outside their band, on terms with enough support s, are shown)."),
     ]
     charts += [(report_shifts.plot_shift(rows, pair, out_dir / report_shifts.shift_file(*pair), window, _no_data),
                 f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
@@ -227,8 +230,9 @@ def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[in
     for ax, platform in zip(axes, platforms):
         mine = [r for r in rows if r["platform"] == platform]
         for i, emotion in enumerate(emotions):
+            series = [r for r in mine if r["emotion"] == emotion]
             years, share, low, high, lex_low, lex_high = _columns(
-                [r for r in mine if r["emotion"] == emotion], "year", "share", "ci_low", "ci_high", "lex_low", "lex_high")
+                series, "year", "share", "ci_low", "ci_high", "lex_low", "lex_high")
             dodge = (i - (len(emotions) - 1) / 2) * step / 2
             ax.errorbar([y + dodge for y in years], share, yerr=_yerr(share, *_widest(low, high, lex_low, lex_high)),
                         marker=EMOTION_MARKERS.get(emotion, "o"), markersize=4, linewidth=1.4, capsize=2,
@@ -257,10 +261,14 @@ def _plot_topics(rows: list[Row], path: Path, window: str, partial: Mapping[int,
         ax.plot(years, share, marker="o", markersize=4, linewidth=1.8,
                 color=colors(i % colors.N), label=topic.replace("_", " "))
     _year_axis(ax, partial)
+    shares = sorted(r["share"] for r in rows if r["share"])
+    if shares and shares[-1] > LOG_SCALE_RATIO * shares[0]:  # e.g. the scrape's own query topic on every post
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-    ax.set_ylim(bottom=0)
     ax.set_xlabel(_year_label(partial))
-    ax.set_ylabel("Share of the year's posts")
+    ax.set_ylabel("Share of the year's posts" + (" (log scale)" if ax.get_yscale() == "log" else ""))
     ax.grid(alpha=0.3)
     fig.suptitle(title)
     fig.legend(loc="outside right upper", title="Topic")

@@ -99,7 +99,8 @@ def emotion_table(rows: list[Row]) -> str:
     grouped: dict[tuple, dict[str, Row]] = defaultdict(dict)
     for r in rows:
         grouped[(r["platform"], r["year"])][r["emotion"]] = r
-    body = [[platform, year, *(_share(by.get(e)) for e in EMOTIONS)] for (platform, year), by in sorted(grouped.items())]
+    body = [[platform, year, *(_share(by.get(e)) for e in EMOTIONS)]
+            for (platform, year), by in sorted(grouped.items())]
     return table(["platform", "year", *EMOTIONS], body, left=1)
 
 

@@ -73,8 +73,8 @@ def plot_shift(rows: list[Row], years: tuple[int, int], path: Path, window: str,
     ax.set_xlabel(f"contribution to the change of the average valence ({rows[0]['average_a']:+.4f} in {a} → "
                   f"{rows[0]['average_b']:+.4f} in {b}); bars sum to the total")
     fig.legend(handles=[Patch(color=c, label=text) for c, text in KINDS.values()], loc="outside lower center",
-               ncol=2, fontsize=9, title="↑ / ↓: used more / less in the later year; + / −: valence above / below "
-                                         "the earlier year's average")
+               ncol=2, fontsize=9,
+               title="↑ / ↓: used more / less in the later year; + / −: valence above / below the earlier year's average")
     fig.suptitle(title, fontsize=13)
     fig.savefig(path, dpi=120, format="png")
     return path

@@ -96,8 +96,8 @@ def replicate_counts(matrix: CountMatrix, weights: np.ndarray) -> Counts:
 Sums = dict[Hashable, dict]  # group -> {"scored": posts, "score_sum": sum of scores, (dimension, label): posts}
 
 
-def lexicon_replicates(posts: Sequence[Mapping], induce: Callable[[Counts], object], replicates: int = DEFAULT_REPLICATES,
-                       seed: int = DEFAULT_SEED) -> Iterator[object]:
+def lexicon_replicates(posts: Sequence[Mapping], induce: Callable[[Counts], object],
+                       replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Iterator[object]:
     """The lexicons induced from `replicates` Poisson-weighted copies of the posts' counts."""
     matrix = count_matrix(posts)
     for weights in poisson_weights(len(posts), replicates, seed):

@@ -1,5 +1,6 @@
 """End to end: `mipulse sample` -> `mipulse run` (Prefect + Beam + DuckDB) -> report -> query."""
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -102,3 +103,12 @@ def test_query_reads_but_cannot_write(demo, capsys):
         assert main(["query", "--db", db, statement]) == 3, statement
     assert rows(demo / "m.duckdb", "SELECT count(*) FROM posts") == [(POSTS,)]
     assert not (demo / "leak.csv").exists() and not (demo / "other.duckdb").exists()
+
+
+def test_doc_examples_are_not_stale(demo):
+    """docs/sql.md and docs/case-study.md show outputs of a climate run; their queries on this
+    demo run must print what they printed when the documents were last regenerated."""
+    from bench.sql_docs import DIGEST, example_digests
+
+    assert example_digests(str(demo / "m.duckdb"), str(demo)) == json.loads(DIGEST.read_text(encoding="utf-8")), (
+        "the documents' example outputs are stale: regenerate them with `.venv/bin/python bench/sql_docs.py`")

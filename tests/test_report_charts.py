@@ -61,7 +61,8 @@ def test_partial_years_are_starred_and_explained():
     ax.plot([2019, 2020, 2021], [0.1, 0.2, 0.3])
     report._year_axis(ax, {2021: "2021-01..2021-11"})
     assert "2021*" in tick_labels(ax) and "2020" in tick_labels(ax)
-    assert report._year_label({2021: "2021-01..2021-11"}) == "Year (* partial year, months with posts 2021: 2021-01..2021-11)"
+    assert (report._year_label({2021: "2021-01..2021-11"})
+            == "Year (* partial year, months with posts 2021: 2021-01..2021-11)")
     assert report._year_label({}) == "Year"
 
 

@@ -16,12 +16,13 @@ def con(tmp_path):
     con = duckdb.connect(str(tmp_path / "shift.duckdb"))
     con.execute(sql.read("schema.sql"))
     create_views(con)
-    con.execute("INSERT INTO runs (run_id, finished_at, lexicon_version) VALUES ('r1', TIMESTAMP '2022-01-01', 'lex-a')")
+    con.execute("INSERT INTO runs (run_id, finished_at, lexicon_version) "
+                "VALUES ('r1', TIMESTAMP '2022-01-01', 'lex-a')")
     con.execute("INSERT INTO lexicons VALUES ('lex-a', '{}', '{}', 'r1'), ('lex-old', '{}', '{}', 'r0')")
     for version, term, valence in [("lex-a", "good", 0.5), ("lex-a", "bad", -0.5), ("lex-a", "ok", 0.1),
                                    ("lex-a", "flat", 0.0), ("lex-old", "the", 0.9)]:
-        con.execute("INSERT INTO lexicon (lexicon_version, layer, term, sentiment, run_id) VALUES (?, 'general', ?, ?, 'r1')",
-                    [version, term, valence])
+        con.execute("INSERT INTO lexicon (lexicon_version, layer, term, sentiment, run_id) "
+                    "VALUES (?, 'general', ?, ?, 'r1')", [version, term, valence])
     # 2020: good 2, bad 1, ok 1 (the, flat: not valenced in the lexicon in force)
     # 2021: good 1, bad 2, ok 1, on two platforms; reddit 2021 alone: bad 1
     counts = [("2020-03", "twitter", "good", 2), ("2020-03", "twitter", "bad", 1), ("2020-05", "twitter", "ok", 1),
