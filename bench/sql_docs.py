@@ -73,11 +73,13 @@ def regenerate(text: str, blocks: dict[str, str]) -> str:
 
 def example_digests(db: str, root: str) -> dict[str, str]:
     """{document: sha256 of its ```sql examples' outputs on db}, run ids, times and the
-    folder ``root`` the database's inputs sat in left out (they differ between two runs)."""
+    folder ``root`` the database's inputs sat in left out (they differ between two runs), and
+    each output's lines sorted (rows tied in an example's ORDER BY come in any order)."""
     digests = {}
     for doc in DOCS:
-        outputs = [query(db, m["sql"]) for m in EXAMPLE.finditer(doc.read_text(encoding="utf-8"))]
-        normalized = TIMESTAMP.sub("<time>", RUN_ID.sub("<run>", "\n".join(outputs).replace(root, "<root>")))
+        outputs = ["\n".join(sorted(query(db, m["sql"]).splitlines()))
+                   for m in EXAMPLE.finditer(doc.read_text(encoding="utf-8"))]
+        normalized = TIMESTAMP.sub("<time>", RUN_ID.sub("<run>", "\n\n".join(outputs).replace(root, "<root>")))
         digests[doc.name] = hashlib.sha256(normalized.encode()).hexdigest()
     return digests
 

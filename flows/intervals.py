@@ -49,7 +49,11 @@ class LexiconIntervals:
     lexicon_resampled: bool
 
     def sd(self, key: tuple) -> float:
-        return lexicon_sd(self.values.get(key, ())) if self.lexicon_resampled else 0.0
+        """The replicates' standard deviation; 0 when the lexicon was not resampled or the
+        label never came up among the re-scored posts (no replicate moved it there)."""
+        if not self.lexicon_resampled or key not in self.values:
+            return 0.0
+        return lexicon_sd(self.values[key])
 
 
 def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
