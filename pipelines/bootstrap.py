@@ -205,7 +205,7 @@ def poisson_counts(counts: Counts, rng: np.random.Generator) -> Counts:
     term_df, anchor_df, pair_df, n = counts
 
     def draw(table: Mapping) -> dict:
-        keys = list(table)
+        keys = sorted(table)  # the same draw for the same cell, whatever order the counts came in
         values = rng.poisson(np.array([table[k] for k in keys], dtype=float))
         return {k: int(v) for k, v in zip(keys, values) if v}
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from pipelines.bootstrap import (
-    combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, replicate_counts,
-    replicate_values, subsample, wilson,
+    combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, poisson_counts,
+    replicate_counts, replicate_values, subsample, wilson,
 )
 from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
 
@@ -145,3 +145,13 @@ def test_subsample_takes_at_most_k_per_group_reproducibly():
 def test_lexicon_sd_needs_two_replicates():
     assert math.isnan(lexicon_sd([0.3]))
     assert lexicon_sd([0.1, 0.3]) == pytest.approx(math.sqrt(0.02))
+
+
+def test_poisson_counts_draw_the_same_for_a_cell_whatever_the_order_of_the_counts():
+    counts = ({"a": 5, "b": 9}, {"seed:pos": 7}, {("a", "seed:pos"): 3, ("b", "seed:pos"): 4}, 20)
+    reordered = ({"b": 9, "a": 5}, {"seed:pos": 7}, {("b", "seed:pos"): 4, ("a", "seed:pos"): 3}, 20)
+    one, two = (poisson_counts(c, np.random.default_rng(1)) for c in (counts, reordered))
+    assert one == two
+    terms, anchors, pairs, n = one
+    assert all(v <= min(terms[t], anchors[a]) for (t, a), v in pairs.items())
+    assert n >= max(terms.values())
