@@ -111,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="to_year", type=int, default=None, metavar="YEAR",
                         help="last year to chart (default: the last year with posts)")
     report.add_argument("--platform", default=None, help="chart one platform only (default: all platforms)")
+    report.add_argument("--interval-replicates", type=int, default=None, metavar="N",
+                        help="bootstrap lexicons behind the lexicon-aware intervals (default: "
+                             "pipelines.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only)")
     report.set_defaults(handler=_report)
 
     schedule = sub.add_parser(
@@ -314,7 +317,7 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
     from flows.report import render_report
 
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
-                              platform=args.platform):
+                              platform=args.platform, interval_replicates=args.interval_replicates):
         print(f"chart: {path}")
     return 0
 

@@ -75,23 +75,31 @@ def table(headers: list[str], rows: list[list[Any]], left: int = 1) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def sentiment_table(rows: list[Row]) -> str:
+def sentiment_table(rows: list[Row], period: str = "year") -> str:
     grouped: dict[tuple, dict[str, Row]] = defaultdict(dict)
     for r in rows:
-        grouped[(r["platform"], r["year"])][r["sentiment_label"]] = r
+        grouped[(r["platform"], r[period])][r["sentiment_label"]] = r
     labels = ("positive", "negative", "neutral")
     body = []
-    for (platform, year), by_label in sorted(grouped.items()):
+    for (platform, when), by_label in sorted(grouped.items()):
         total = next(iter(by_label.values()))["total"]
-        body.append([platform, year, f"{total:,}", *(_share(by_label.get(label)) for label in labels)])
-    return table(["platform", "year", "posts", *(f"{label} % [95% CI]" for label in labels)], body, left=1)
+        body.append([platform, when, f"{total:,}", *(_share(by_label.get(label)) for label in labels)])
+    return table(["platform", period, "posts", *(f"{label} [lexicon-aware 95%] (Wilson)" for label in labels)],
+                 body, left=1)
+
+
+def mean_score_table(rows: list[Row]) -> str:
+    body = [[r["platform"], r["year"], f"{r['n']:,}", f"{r['mean_score']:+.3f}",
+             _bounds(r["lex_low"], r["lex_high"], "{:+.3f}"), _bounds(r["ci_low"], r["ci_high"], "{:+.3f}")]
+            for r in rows]
+    return table(["platform", "year", "posts", "mean score", "lexicon-aware 95%", "posts-only 95%"], body, left=1)
 
 
 def emotion_table(rows: list[Row]) -> str:
     grouped: dict[tuple, dict[str, Row]] = defaultdict(dict)
     for r in rows:
         grouped[(r["platform"], r["year"])][r["emotion"]] = r
-    body = [[platform, year, *(_pct(by.get(e, {}).get("share")) for e in EMOTIONS)]
+    body = [[platform, year, *(_share(by.get(e)) for e in EMOTIONS)]
             for (platform, year), by in sorted(grouped.items())]
     return table(["platform", "year", *EMOTIONS], body, left=1)
 
@@ -115,9 +123,15 @@ def emotion_drift_table(rows: list[Row], top: int = 3) -> str:
 
 
 def _share(r: Row | None) -> str:
-    if r is None:
+    """'12.3 [10.1–14.6] (11.2–13.5)': the share, its lexicon-aware interval, its Wilson interval."""
+    if r is None or r.get("share") is None:
         return "–"
-    return f"{_pct(r['share'])} [{_pct(r['ci_low'])}–{_pct(r['ci_high'])}]"
+    lexicon_aware = f" [{_pct(r['lex_low'])}–{_pct(r['lex_high'])}]" if r.get("lex_low") is not None else ""
+    return f"{_pct(r['share'])}{lexicon_aware} ({_pct(r['ci_low'])}–{_pct(r['ci_high'])})"
+
+
+def _bounds(low: float | None, high: float | None, fmt: str) -> str:
+    return "–" if low is None or high is None else f"{fmt.format(low)} … {fmt.format(high)}"
 
 
 def _pct(value: float | None) -> str:

@@ -3,6 +3,12 @@ terms whose sentiment drifted most between the first and the second half of the 
 
 Both come from the additive counts of the window (`flows.window_lexicon`), turned into a
 lexicon by the same engine that scored the posts, so any window of years and platform works.
+A value counts only with enough evidence behind it: its support (the posts where the term
+meets a seed or distant-label anchor) must reach a minimum, and is shown beside it. A drift
+carries a band: each period's lexicon is rebuilt from `DRIFT_REPLICATES` Poisson replicates
+of its counts (`pipelines.bootstrap.poisson_counts`), and a change inside
+t(0.975, replicates - 1) x sqrt(sd_a^2 + sd_b^2), or smaller than the smallest value a lexicon
+keeps (`LexiconSpec.min_value`), is not called a drift.
 """
 
 from __future__ import annotations
@@ -12,16 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 from matplotlib.figure import Figure
+from scipy.stats import t as student_t
 
-from flows.window_lexicon import window_lexicon
+from flows.chart_text import drawable
+from flows.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
+from pipelines.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
 from pipelines.config import load_seeds
+from pipelines.induce import LexiconSpec
 
 TOP_TERMS_FILE = "top_terms_by_year.png"
 DRIFT_FILE = "sentiment_drift.png"
 WIDE_FIGSIZE: tuple[float, float] = (13.33, 7.5)  # inches; a full 16:9 slide
 YEAR_MIN_DF = 10  # a term needs this many posts in a year to rank in that year
-DRIFT_MIN_DF = 20  # ... and this many in each half of the window to show a drift
+YEAR_MIN_SUPPORT = 10  # ... and this many posts where it meets an anchor (its value's evidence)
+DRIFT_MIN_DF = 20  # ... and this many posts in each half of the window to show a drift
+DRIFT_MIN_SUPPORT = 10  # ... with this much support in each half
+DRIFT_REPLICATES = 5  # Poisson replicates of each period's counts behind the drift band
 TERMS_PER_SIDE = 5
 DRIFT_TERMS = 15
 MAX_YEAR_PANELS = 8
@@ -30,10 +44,13 @@ POSITIVE, NEGATIVE, BEFORE = "#2a9d4b", "#d1495b", "#8d99ae"
 Row = dict[str, Any]
 
 
-def _ranked(lexicon, min_df: int) -> list[Row]:
-    """General-layer terms of a window lexicon with their df and sentiment, carriers only."""
-    return [{"term": e.term, "df": e.df, "sentiment": e.sentiment} for e in lexicon.general.values()
-            if e.df >= min_df and e.sentiment and (any(ch.isalpha() for ch in e.term) or not e.term.isascii())]
+def _ranked(lexicon, min_df: int, min_support: int) -> list[Row]:
+    """General-layer terms of a window lexicon with their df, support and sentiment, carriers
+    only, each with at least `min_df` posts and `min_support` posts of evidence."""
+    return [{"term": e.term, "df": e.df, "support": e.support, "sentiment": e.sentiment}
+            for e in lexicon.general.values()
+            if e.df >= min_df and e.support >= min_support and e.sentiment
+            and (any(ch.isalpha() for ch in e.term) or not e.term.isascii())]
 
 
 def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform: str | None) -> dict[int, list[Row]]:
@@ -43,7 +60,7 @@ def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform
     out = {}
     for year in years[-MAX_YEAR_PANELS:]:
         lexicon = window_lexicon(con, seeds, f"{year:04d}-01", f"{year:04d}-12", platform)
-        rows = _ranked(lexicon, YEAR_MIN_DF) if lexicon else []
+        rows = _ranked(lexicon, YEAR_MIN_DF, YEAR_MIN_SUPPORT) if lexicon else []
         up = sorted((r for r in rows if r["sentiment"] > 0), key=lambda r: (-r["sentiment"], r["term"]))
         down = sorted((r for r in rows if r["sentiment"] < 0), key=lambda r: (r["sentiment"], r["term"]))
         out[year] = ([{**r, "side": "positive"} for r in up[:TERMS_PER_SIDE]]
@@ -61,21 +78,41 @@ def halves(years: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 
 def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[int, int]],
-          platform: str | None) -> list[Row]:
-    """The DRIFT_TERMS terms whose sentiment changed most between the two periods' lexicons."""
+          platform: str | None, replicates: int = DRIFT_REPLICATES, seed: int = DEFAULT_SEED) -> list[Row]:
+    """The DRIFT_TERMS terms whose sentiment changed most between the two periods' lexicons,
+    among those whose change is larger than its band (see the module docstring)."""
     seeds = load_seeds()
-    (from_a, to_a), (from_b, to_b) = periods
-    lex_a = window_lexicon(con, seeds, f"{from_a:04d}-01", f"{to_a:04d}-12", platform)
-    lex_b = window_lexicon(con, seeds, f"{from_b:04d}-01", f"{to_b:04d}-12", platform)
-    if lex_a is None or lex_b is None:
+    counts = [window_counts(con, f"{first:04d}-01", f"{last:04d}-12", platform) for first, last in periods]
+    if any(c is None for c in counts):
         return []
-    a = {r["term"]: r for r in _ranked(lex_a, DRIFT_MIN_DF)}
-    b = {r["term"]: r for r in _ranked(lex_b, DRIFT_MIN_DF)}
-    rows = [{"dimension": "sentiment", "term": t, "df_a": a[t]["df"], "df_b": b[t]["df"],
-             "value_a": a[t]["sentiment"], "value_b": b[t]["sentiment"],
-             "delta": b[t]["sentiment"] - a[t]["sentiment"]} for t in a.keys() & b.keys()]
+    a, b = ({r["term"]: r for r in _ranked(lexicon_of_counts(c, seeds), DRIFT_MIN_DF, DRIFT_MIN_SUPPORT)}
+            for c in counts)
+    common = sorted(a.keys() & b.keys())
+    sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed) for c in counts)
+    quantile = float(student_t.ppf(0.975, replicates - 1))
+    rows = []
+    for term in common:
+        delta = b[term]["sentiment"] - a[term]["sentiment"]
+        band = quantile * math.hypot(sd_a[term], sd_b[term])
+        rows.append({"dimension": "sentiment", "term": term, "df_a": a[term]["df"], "df_b": b[term]["df"],
+                     "support_a": a[term]["support"], "support_b": b[term]["support"],
+                     "value_a": a[term]["sentiment"], "value_b": b[term]["sentiment"], "delta": delta, "band": band})
+    rows = [r for r in rows if abs(r["delta"]) > max(r["band"], LexiconSpec().min_value)]
     rows.sort(key=lambda r: (-abs(r["delta"]), r["term"]))
-    return [r for r in rows[:DRIFT_TERMS] if r["delta"]]
+    return rows[:DRIFT_TERMS]
+
+
+def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int) -> dict[str, float]:
+    """Each term's standard deviation over lexicons built from Poisson replicates of the counts
+    (a term a replicate leaves out of its lexicon counts as 0 there)."""
+    rng = np.random.default_rng(seed)
+    values: dict[str, list[float]] = {term: [] for term in terms}
+    for _ in range(replicates):
+        general = lexicon_of_counts(poisson_counts(counts, rng), seeds).general
+        for term in terms:
+            entry = general.get(term)
+            values[term].append(entry.sentiment if entry else 0.0)
+    return {term: lexicon_sd(v) for term, v in values.items()}
 
 
 def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_data) -> Path:
@@ -93,14 +130,15 @@ def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_da
         terms = sorted(by_year[year], key=lambda r: r["sentiment"])
         ax.barh(range(len(terms)), [r["sentiment"] for r in terms],
                 color=[POSITIVE if r["sentiment"] > 0 else NEGATIVE for r in terms])
-        ax.set_yticks(range(len(terms)), [r["term"] for r in terms], fontsize=10)
+        ax.set_yticks(range(len(terms)), [drawable(f"{r['term']} (s = {r['support']:,})") for r in terms], fontsize=10)
         ax.axvline(0, color="#444", linewidth=0.8)
         ax.set_title(str(year), fontsize=12, fontweight="bold")
         ax.grid(axis="x", alpha=0.3)
     for ax in axes[len(years):]:
         ax.set_axis_off()
     fig.supxlabel(f"valence in the year's lexicon (VADER prior moved by the year's posts, or learned from them); "
-                  f"terms in ≥ {YEAR_MIN_DF} posts of the year")
+                  f"terms in ≥ {YEAR_MIN_DF} posts of the year, s = posts where the term meets a seed or label "
+                  f"(≥ {YEAR_MIN_SUPPORT})")
     fig.suptitle(title, fontsize=14)
     return _save(fig, path)
 
@@ -121,11 +159,15 @@ def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Pa
     ax.scatter([r["value_a"] for r in rows], ys, color=BEFORE, s=40, zorder=3, label=label_a)
     ax.scatter([r["value_b"] for r in rows], ys, color=[POSITIVE if r["delta"] > 0 else NEGATIVE for r in rows],
                s=40, zorder=3, label=f"{label_b} (green: rose, red: fell)")
-    ax.set_yticks(list(ys), [f"{r['term']}  (n = {r['df_a']} → {r['df_b']})" for r in rows], fontsize=11)
+    ax.errorbar([r["value_b"] for r in rows], ys, xerr=[r["band"] for r in rows], fmt="none", ecolor="#555",
+                elinewidth=1, capsize=3, zorder=2, label="95% band of the change")
+    ax.set_yticks(list(ys), [drawable(f"{r['term']}  (s = {r['support_a']:,} → {r['support_b']:,})") for r in rows],
+                  fontsize=11)
     ax.axvline(0, color="#444", linewidth=0.8)
-    ax.set_xlabel(f"valence in each period's lexicon; terms in ≥ {DRIFT_MIN_DF} posts of each period")
+    ax.set_xlabel(f"valence in each period's lexicon; s = posts where the term meets a seed or label "
+                  f"(≥ {DRIFT_MIN_SUPPORT} per period); only changes larger than their band are shown")
     ax.grid(axis="x", alpha=0.3)
-    fig.legend(title="Period", loc="outside lower center", ncol=2)
+    fig.legend(title="Period", loc="outside lower center", ncol=3)
     fig.suptitle(title, fontsize=14)
     return _save(fig, path)
 

@@ -21,8 +21,8 @@ VIEWS: tuple[str, ...] = (
     "yearly_topic_top_terms",
 )
 #: Table macros over the additive counts (``sql/pmi.sql``), for any window of months.
-TABLE_MACROS: tuple[str, ...] = ("pmi_window",)
-SQL_FILES: tuple[str, ...] = ("pmi.sql", "views.sql")  # pmi.sql first: views use its macros
+TABLE_MACROS: tuple[str, ...] = ("pmi_window", "word_shift")
+SQL_FILES: tuple[str, ...] = ("pmi.sql", "views.sql", "word_shift.sql")  # pmi.sql first: the others use its macros
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,5 +1,6 @@
--- Yearly posts per topic, summed over platforms, for the report chart; the busiest
--- topics (over the whole selected window) first.
+-- Yearly share of posts carrying each topic, platforms pooled (posts per topic over all posts
+-- of the year): shares, not counts, since sampled exports often cap the posts per day. The
+-- busiest topics (over the whole selected window) first.
 -- Bind parameters (NULL = no filter): $from_year, $to_year (inclusive), $platform.
 WITH selected AS (
     SELECT year, topic, sum(posts) AS posts
@@ -8,7 +9,13 @@ WITH selected AS (
       AND ($to_year IS NULL OR year <= $to_year)
       AND ($platform IS NULL OR platform = $platform)
     GROUP BY year, topic
+),
+totals AS (
+    SELECT CAST(left(month, 4) AS INTEGER) AS year, count(*) AS total
+    FROM post_scores
+    WHERE ($platform IS NULL OR platform = $platform)
+    GROUP BY year
 )
-SELECT year, topic, posts
-FROM selected
-ORDER BY sum(posts) OVER (PARTITION BY topic) DESC, topic, year;
+SELECT s.year, s.topic, s.posts, t.total, s.posts / t.total AS share
+FROM selected AS s JOIN totals AS t USING (year)
+ORDER BY sum(s.posts) OVER (PARTITION BY s.topic) DESC, s.topic, s.year;

@@ -1,5 +1,6 @@
 """End to end: `mipulse sample` -> `mipulse run` (Prefect + Beam + DuckDB) -> report -> query."""
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -102,3 +103,30 @@ def test_query_reads_but_cannot_write(demo, capsys):
         assert main(["query", "--db", db, statement]) == 3, statement
     assert rows(demo / "m.duckdb", "SELECT count(*) FROM posts") == [(POSTS,)]
     assert not (demo / "leak.csv").exists() and not (demo / "other.duckdb").exists()
+
+
+def test_doc_examples_are_not_stale(demo):
+    """docs/sql.md and docs/case-study.md show outputs of a climate run; their queries on this
+    demo run must print what they printed when the documents were last regenerated."""
+    from bench.sql_docs import DIGEST, example_digests
+
+    assert example_digests(str(demo / "m.duckdb"), str(demo)) == json.loads(DIGEST.read_text(encoding="utf-8")), (
+        "the documents' example outputs are stale: regenerate them with `.venv/bin/python bench/sql_docs.py`")
+
+
+def test_report_intervals_resample_the_lexicon_of_the_run(demo):
+    """The run's lexicon is re-induced from bootstrap replicates (not held fixed), and every
+    lexicon-aware interval of the yearly shares holds its Wilson interval."""
+    from flows.db import connect_read_only
+    from flows.intervals import SENTIMENT, lexicon_intervals, with_share_intervals
+
+    html = (demo / "out" / "report" / "report.html").read_text(encoding="utf-8")
+    assert "bootstrap lexicons re-induced from resampled posts" in html
+    with connect_read_only(demo / "m.duckdb") as con:
+        intervals = lexicon_intervals(con, replicates=3)
+        cursor = con.execute("SELECT * FROM yearly_sentiment_share")
+        shares = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
+    assert intervals.lexicon_resampled and intervals.replicates == 3
+    rows = with_share_intervals(shares, intervals, SENTIMENT, "sentiment_label")
+    assert rows and all(r["lex_low"] <= r["ci_low"] + 1e-12 and r["ci_high"] <= r["lex_high"] + 1e-12 for r in rows)
+    assert any(r["lex_high"] - r["lex_low"] > r["ci_high"] - r["ci_low"] + 1e-6 for r in rows)

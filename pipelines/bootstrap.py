@@ -1,0 +1,215 @@
+"""Lexicon-aware intervals: the lexicon's own uncertainty, by a Poisson bootstrap over posts
+that re-induces the lexicon, added to the sampling (Wilson) part.
+
+A Wilson interval counts posts and treats the lexicon as known, but the lexicon is itself an
+estimate from the posts' counts: another sample of the same scrape gives other term values,
+other labels, other shares. One bootstrap replicate
+
+1. draws a weight w_i ~ Poisson(1) for every post (the Poisson bootstrap: in the limit the
+   same as resampling the n posts with replacement, and it keeps every count additive);
+2. re-sums the presence counts with those weights (a count is a sum over posts, so its
+   replicate is the weighted sum: one sparse matrix product per table);
+3. re-induces the lexicon from the replicate counts with the caller's engine;
+4. re-scores a fixed set of posts with it (all posts, or a random subsample of each group
+   to bound the cost) and sums, per group, the posts of each label and their scores.
+
+The spread of a group's share over the replicates, the posts held fixed, is the part of its
+error that comes from the lexicon; the Wilson interval is the part that comes from which
+posts were drawn. `combined_interval` adds the two half-widths in quadrature (independent
+errors), so with a lexicon that does not move it is the Wilson interval itself. Scoring a
+subsample instead of every post adds the subsample's own flip noise to the lexicon part: it
+makes the interval wider, never narrower. Groups are summed before a share is taken, each
+weighted by its posts over its scored posts, so a year's interval uses the same replicates
+as its months'. Pure functions (numpy / scipy only): `flows.intervals` feeds them DuckDB posts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+
+Z95 = 1.959964  # two-sided 95 % normal quantile
+DEFAULT_REPLICATES = 10
+DEFAULT_SEED = 20140101
+
+Counts = tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float], float]
+#: one post under one lexicon -> ((dimension, label or None), ...) and its score (or None)
+Outcome = tuple[tuple[tuple[str, str | None], ...], float | None]
+
+
+@dataclass(frozen=True)
+class CountMatrix:
+    """The presence of terms and anchors in a set of posts as 0/1 sparse matrices (posts x
+    cells). A pair count is a product of the two: df(t, a) = sum_i x_it x_ia."""
+
+    terms: tuple[str, ...]
+    anchors: tuple[str, ...]
+    x_terms: sparse.csr_matrix
+    x_anchors: sparse.csr_matrix
+
+    @property
+    def n_posts(self) -> int:
+        return self.x_terms.shape[0]
+
+
+def count_matrix(posts: Sequence[Mapping]) -> CountMatrix:
+    """Posts with ``terms`` and ``anchors`` (as `pipelines.prepare` makes them) -> CountMatrix;
+    the pairs are every term x anchor of a post, as `pipelines.counting.count_post` counts them."""
+    tables = {"terms": ({}, [], []), "anchors": ({}, [], [])}
+    for row, post in enumerate(posts):
+        for table in tables:
+            index, rows, columns = tables[table]
+            for key in set(post[table]):
+                rows.append(row)
+                columns.append(index.setdefault(key, len(index)))
+
+    def matrix(table: str) -> sparse.csr_matrix:
+        index, rows, columns = tables[table]
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(posts), len(index)))
+
+    return CountMatrix(tuple(tables["terms"][0]), tuple(tables["anchors"][0]), matrix("terms"), matrix("anchors"))
+
+
+def poisson_weights(n_posts: int, replicates: int, seed: int) -> np.ndarray:
+    """(replicates x n_posts) Poisson(1) weights, reproducible from the seed."""
+    if replicates < 2:
+        raise ValueError(f"a bootstrap needs at least 2 replicates, got {replicates}")
+    return np.random.default_rng(seed).poisson(1.0, size=(replicates, n_posts)).astype(float)
+
+
+def replicate_counts(matrix: CountMatrix, weights: np.ndarray) -> Counts:
+    """(term_df, anchor_df, pair_df, n) of one replicate: the weighted presence counts."""
+    term_values, anchor_values = matrix.x_terms.T @ weights, matrix.x_anchors.T @ weights
+    pairs = (matrix.x_terms.T.multiply(weights) @ matrix.x_anchors).tocoo()
+    terms, anchors = matrix.terms, matrix.anchors
+    return ({terms[i]: float(term_values[i]) for i in np.flatnonzero(term_values)},
+            {anchors[i]: float(anchor_values[i]) for i in np.flatnonzero(anchor_values)},
+            {(terms[t], anchors[a]): float(v) for t, a, v in zip(pairs.row, pairs.col, pairs.data) if v},
+            float(weights.sum()))
+
+
+Sums = dict[Hashable, dict]  # group -> {"scored": posts, "score_sum": sum of scores, (dimension, label): posts}
+
+
+def lexicon_replicates(posts: Sequence[Mapping], induce: Callable[[Counts], object],
+                       replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Iterator[object]:
+    """The lexicons induced from `replicates` Poisson-weighted copies of the posts' counts."""
+    matrix = count_matrix(posts)
+    for weights in poisson_weights(len(posts), replicates, seed):
+        yield induce(replicate_counts(matrix, weights))
+
+
+def subsample(groups: Sequence[Hashable], per_group: int | None, seed: int = DEFAULT_SEED) -> list[int]:
+    """Indices of at most `per_group` posts of each group, drawn at random (all when None)."""
+    if per_group is None:
+        return list(range(len(groups)))
+    order = np.random.default_rng(seed).permutation(len(groups))
+    taken: dict[Hashable, int] = defaultdict(int)
+    chosen = []
+    for i in order:
+        if taken[groups[i]] < per_group:
+            taken[groups[i]] += 1
+            chosen.append(int(i))
+    return sorted(chosen)
+
+
+def label_sums(posts: Iterable[Mapping], groups: Iterable[Hashable], lexicon: object,
+               outcome: Callable[[Mapping, object], Outcome]) -> Sums:
+    """Per group: posts scored, their summed score, and the posts of each (dimension, label)."""
+    sums: Sums = defaultdict(lambda: defaultdict(float))
+    for post, group in zip(posts, groups):
+        labels, score = outcome(post, lexicon)
+        mine = sums[group]
+        mine["scored"] += 1
+        mine["score_sum"] += score or 0.0
+        for dimension, label in labels:
+            mine[(dimension, label)] += 1
+    return sums
+
+
+def replicate_values(replicates: Sequence[Sums], posts_per_group: Mapping[Hashable, int],
+                     key_of: Callable[[Hashable], Hashable]) -> dict[tuple, list[float]]:
+    """Per aggregated key (``key_of(group)``, e.g. a month's year), each replicate's shares and
+    mean score, its groups summed with weight posts / scored. A share's denominator is the
+    posts with a label of that dimension (a post without a dominant emotion is in no emotion
+    share); a label absent from a replicate has share 0 there.
+    Keys: (key, dimension, label) and (key, "mean_score")."""
+    merged = []
+    for sums in replicates:
+        by_key: dict[Hashable, dict] = defaultdict(lambda: defaultdict(float))
+        for group, values in sums.items():
+            weight = posts_per_group[group] / values["scored"]
+            by_key[key_of(group)]["posts"] += posts_per_group[group]
+            for name, value in values.items():
+                if name != "scored":
+                    by_key[key_of(group)][name] += weight * value
+        merged.append(by_key)
+    labels = sorted({(key, name) for by_key in merged for key, values in by_key.items()
+                     for name in values if isinstance(name, tuple) and name[1] is not None}, key=repr)
+    out: dict[tuple, list[float]] = defaultdict(list)
+    for by_key in merged:
+        for key, (dimension, label) in labels:
+            values = by_key.get(key, {})
+            labelled = sum(v for name, v in values.items()
+                           if isinstance(name, tuple) and name[0] == dimension and name[1] is not None)
+            out[(key, dimension, label)].append(values.get((dimension, label), 0.0) / labelled
+                                                if labelled else math.nan)
+        for key in sorted({key for key, _ in labels}, key=repr):
+            values = by_key.get(key, {})
+            out[(key, "mean_score")].append(values["score_sum"] / values["posts"] if values.get("posts") else math.nan)
+    return dict(out)
+
+
+def lexicon_sd(replicate_values_: Iterable[float]) -> float:
+    """The sample standard deviation of the replicates' values (NaN with fewer than two)."""
+    values = [v for v in replicate_values_ if v is not None and not math.isnan(v)]
+    return float(np.std(values, ddof=1)) if len(values) >= 2 else math.nan
+
+
+def combined_interval(estimate: float, sampling: tuple[float, float], sd: float, z: float = Z95,
+                      bounds: tuple[float, float] = (0.0, 1.0)) -> tuple[float, float]:
+    """The sampling interval (e.g. Wilson) widened by the lexicon's z·sd, each side in quadrature."""
+    if math.isnan(sd):
+        return math.nan, math.nan
+    low, high = sampling
+    spread = z * sd
+    return (max(bounds[0], estimate - math.hypot(estimate - low, spread)),
+            min(bounds[1], estimate + math.hypot(high - estimate, spread)))
+
+
+def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of k successes in n (as sql/views.sql's wilson_low / wilson_high)."""
+    if n <= 0:
+        return math.nan, math.nan
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (0.0 if k == 0 else centre - half), (1.0 if k == n else centre + half)
+
+
+def mean_interval(mean: float, sd_posts: float, n: int, sd: float, z: float = Z95) -> tuple[float, float]:
+    """A mean score's normal interval (sd of the posts' scores over sqrt n) widened like a share's."""
+    half = z * sd_posts / math.sqrt(n) if n else math.nan
+    return combined_interval(mean, (mean - half, mean + half), sd, z, bounds=(-1.0, 1.0))
+
+
+def poisson_counts(counts: Counts, rng: np.random.Generator) -> Counts:
+    """A parametric replicate of a window's counts when only the counts are at hand: each cell
+    drawn from Poisson(its count), as the Poisson bootstrap over posts gives every count a
+    variance equal to itself (cells drawn independently, a pair clipped to its marginals)."""
+    term_df, anchor_df, pair_df, n = counts
+
+    def draw(table: Mapping) -> dict:
+        keys = sorted(table)  # the same draw for the same cell, whatever order the counts came in
+        values = rng.poisson(np.array([table[k] for k in keys], dtype=float))
+        return {k: int(v) for k, v in zip(keys, values) if v}
+
+    terms, anchors = draw(term_df), draw(anchor_df)
+    pairs = {(t, a): min(v, terms.get(t, 0), anchors.get(a, 0)) for (t, a), v in draw(pair_df).items()}
+    n_drawn = int(rng.poisson(n))
+    return terms, anchors, {k: v for k, v in pairs.items() if v}, max(n_drawn, *terms.values(), 1)

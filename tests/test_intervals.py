@@ -1,0 +1,157 @@
+"""Lexicon-aware intervals (pipelines.bootstrap): coverage on synthetic corpora with a planted
+truth, and the pieces against hand-computed numbers."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from pipelines.bootstrap import (
+    combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, poisson_counts,
+    replicate_counts, replicate_values, subsample, wilson,
+)
+from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+
+# A planted world: a post holds one carrier term and one seed class; term t co-occurs with
+# the positive seed with probability Q[t]. The lexicon is the share of a term's posts with
+# the positive seed minus the share with the negative one; a post is positive when its term
+# is. The population lexicon is 2 Q - 1, so the true positive share is the mass of the terms
+# with Q > 0.5. Terms near 0.5 flip sign from sample to sample: the lexicon's uncertainty.
+Q = {"a": 0.85, "b": 0.75, "c": 0.62, "d": 0.58, "e": 0.42, "f": 0.38, "g": 0.25, "h": 0.15}
+P = {"a": 0.10, "b": 0.15, "c": 0.20, "d": 0.05, "e": 0.10, "f": 0.15, "g": 0.15, "h": 0.10}
+TRUTH = 0.50  # P[a] + P[b] + P[c] + P[d]
+
+
+def planted_corpus(n: int, rng: np.random.Generator) -> list[dict]:
+    terms = rng.choice(list(P), size=n, p=list(P.values()))
+    return [{"terms": [t], "anchors": ["seed:pos" if rng.random() < Q[t] else "seed:neg"]} for t in terms]
+
+
+def induce(counts) -> dict[str, float]:
+    term_df, _, pairs, _ = counts
+    return {t: (pairs.get((t, "seed:pos"), 0) - pairs.get((t, "seed:neg"), 0)) / df for t, df in term_df.items()}
+
+
+def outcome(post, lexicon):
+    value = lexicon.get(post["terms"][0], 0.0)
+    return (("sentiment", "positive" if value > 0 else "negative"),), value
+
+
+def intervals_of_one_corpus(seed: int, n: int = 400, per_group: int | None = None):
+    rng = np.random.default_rng(seed)
+    posts = planted_corpus(n, rng)
+    groups = ["all"] * n
+    lexicon = induce(replicate_counts(count_matrix(posts), np.ones(n)))
+    positive = sum(outcome(p, lexicon)[0][0][1] == "positive" for p in posts)
+    keep = subsample(groups, per_group, seed)
+    sums = [label_sums([posts[i] for i in keep], [groups[i] for i in keep], replica, outcome)
+            for replica in lexicon_replicates(posts, induce, replicates=10, seed=seed)]
+    values = replicate_values(sums, {"all": n}, lambda g: g)[("all", "sentiment", "positive")]
+    sampling = wilson(positive, n)
+    return combined_interval(positive / n, sampling, lexicon_sd(values)), sampling
+
+
+def test_the_lexicon_aware_interval_covers_the_planted_share_where_wilson_does_not():
+    covered = wilson_covered = 0
+    for seed in range(100):
+        (low, high), (w_low, w_high) = intervals_of_one_corpus(seed)
+        covered += low <= TRUTH <= high
+        wilson_covered += w_low <= TRUTH <= w_high
+    assert covered >= 90
+    assert wilson_covered < 80  # posts-only intervals miss the lexicon's flips (68 of 100 here)
+
+
+def test_rescoring_a_subsample_keeps_the_coverage():
+    covered = sum(low <= TRUTH <= high for (low, high), _ in
+                  (intervals_of_one_corpus(seed, per_group=100) for seed in range(100)))
+    assert covered >= 90
+
+
+def test_replicate_counts_with_unit_weights_are_the_job_counts_and_scale_with_weights():
+    posts = [{"month": "m", "platform": "p", "terms": {"a", "b"}, "anchors": {"seed:pos"}},
+             {"month": "m", "platform": "p", "terms": {"a"}, "anchors": {"seed:neg", "seed:pos"}},
+             {"month": "m", "platform": "p", "terms": {"c"}, "anchors": set()}]
+    counters = new_counters()
+    for p in posts:
+        count_post(counters, p)
+    matrix = count_matrix(posts)
+    term_df, anchor_df, pair_df, n = replicate_counts(matrix, np.ones(3))
+    assert term_df == dict(counters[TERMS][("m", "p")])
+    assert anchor_df == dict(counters[ANCHORS][("m", "p")])
+    assert pair_df == dict(counters[PAIRS][("m", "p")])
+    assert n == counters[TOTALS][("m", "p")][None] == 3
+    term_df, anchor_df, pair_df, n = replicate_counts(matrix, np.array([2.0, 0.0, 1.0]))
+    assert term_df == {"a": 2, "b": 2, "c": 1}
+    assert anchor_df == {"seed:pos": 2}
+    assert pair_df == {("a", "seed:pos"): 2, ("b", "seed:pos"): 2}
+    assert n == 3
+
+
+def test_replicate_values_weight_each_group_by_its_posts_over_its_scored_posts():
+    # month 1: 100 posts, 2 scored (1 positive); month 2: 10 posts, 1 scored (positive).
+    sums = {("2020-01", "x"): {"scored": 2, "score_sum": 0.4, ("sentiment", "positive"): 1,
+                               ("sentiment", "negative"): 1, ("emotion", None): 2},
+            ("2020-02", "x"): {"scored": 1, "score_sum": 0.5, ("sentiment", "positive"): 1,
+                               ("emotion", "joy"): 1}}
+    values = replicate_values([sums], {("2020-01", "x"): 100, ("2020-02", "x"): 10}, lambda g: (g[0][:4], g[1]))
+    assert values[(("2020", "x"), "sentiment", "positive")] == [pytest.approx((50 + 10) / 110)]
+    assert values[(("2020", "x"), "sentiment", "negative")] == [pytest.approx(50 / 110)]
+    assert values[(("2020", "x"), "emotion", "joy")] == [pytest.approx(1.0)]  # no-emotion posts left out
+    assert values[(("2020", "x"), "mean_score")] == [pytest.approx((100 * 0.2 + 10 * 0.5) / 110)]
+
+
+def test_a_label_missing_from_a_replicate_counts_as_zero_there():
+    one = {"g": {"scored": 1, "score_sum": 0.0, ("sentiment", "positive"): 1}}
+    two = {"g": {"scored": 1, "score_sum": 0.0, ("sentiment", "negative"): 1}}
+    values = replicate_values([one, two], {"g": 1}, lambda g: g)
+    assert values[("g", "sentiment", "positive")] == [1.0, 0.0]
+    assert values[("g", "sentiment", "negative")] == [0.0, 1.0]
+
+
+def test_combined_interval_adds_the_half_widths_in_quadrature():
+    assert combined_interval(0.5, (0.4, 0.6), 0.0) == (0.4, 0.6)
+    low, high = combined_interval(0.5, (0.47, 0.54), 0.02, z=2.0)  # lexicon half-width 0.04
+    assert low == pytest.approx(0.5 - 0.05) and high == pytest.approx(0.5 + math.hypot(0.04, 0.04))
+    assert combined_interval(0.01, (0.0, 0.03), 0.1) [0] == 0.0  # clipped at the bound
+    assert all(math.isnan(v) for v in combined_interval(0.5, (0.4, 0.6), math.nan))
+
+
+def test_mean_interval_is_the_normal_interval_widened():
+    assert mean_interval(0.1, 0.5, 100, 0.0, z=2.0) == (pytest.approx(0.0), pytest.approx(0.2))
+    low, high = mean_interval(0.1, 0.5, 100, 0.05, z=2.0)
+    assert high - 0.1 == pytest.approx(math.hypot(0.1, 0.1))
+
+
+def test_wilson_matches_the_roots_of_its_defining_equation():
+    k, n, z = 7, 40, 1.96
+    p = k / n
+    a, b, c = 1 + z * z / n, -(2 * p + z * z / n), p * p
+    root = math.sqrt(b * b - 4 * a * c)
+    assert wilson(k, n, z) == (pytest.approx((-b - root) / (2 * a)), pytest.approx((-b + root) / (2 * a)))
+    assert wilson(0, 5)[0] == 0.0 and wilson(5, 5)[1] == 1.0
+
+
+def test_subsample_takes_at_most_k_per_group_reproducibly():
+    groups = ["a"] * 10 + ["b"] * 2
+    chosen = subsample(groups, 3, seed=7)
+    assert Counter(groups[i] for i in chosen) == {"a": 3, "b": 2}
+    assert chosen == subsample(groups, 3, seed=7) == sorted(chosen)
+    assert subsample(groups, None) == list(range(12))
+
+
+def test_lexicon_sd_needs_two_replicates():
+    assert math.isnan(lexicon_sd([0.3]))
+    assert lexicon_sd([0.1, 0.3]) == pytest.approx(math.sqrt(0.02))
+
+
+def test_poisson_counts_draw_the_same_for_a_cell_whatever_the_order_of_the_counts():
+    counts = ({"a": 5, "b": 9}, {"seed:pos": 7}, {("a", "seed:pos"): 3, ("b", "seed:pos"): 4}, 20)
+    reordered = ({"b": 9, "a": 5}, {"seed:pos": 7}, {("b", "seed:pos"): 4, ("a", "seed:pos"): 3}, 20)
+    one, two = (poisson_counts(c, np.random.default_rng(1)) for c in (counts, reordered))
+    assert one == two
+    terms, anchors, pairs, n = one
+    assert all(v <= min(terms[t], anchors[a]) for (t, a), v in pairs.items())
+    assert n >= max(terms.values())
