@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -36,7 +37,8 @@ sys.path.insert(0, str(REPO))
 
 DOCS = (REPO / "docs" / "sql.md", REPO / "docs" / "case-study.md")
 DIGEST = REPO / "docs" / "examples.digest"
-CLIMATE = REPO.parent.parent / "shared" / "data" / "climate_tweets_2014_2021" / "sample.jsonl"
+DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))  # ../shared/data beside the clone
+CLIMATE = DATA / "climate_tweets_2014_2021" / "sample.jsonl"
 DEMO_POSTS, DEMO_SEED = 4000, 3  # as tests/test_end_to_end.py
 EXAMPLE = re.compile(r"```sql\n(?P<sql>.*?)\n```\n\n```text\n(?P<out>.*?)```", re.DOTALL)
 GENERATED = re.compile(r"(<!-- begin: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end: (?P=name) -->)", re.DOTALL)
