@@ -190,7 +190,12 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     if inputs.skipped:
         print(f"mipulse run: {inputs.describe_skipped()}", file=sys.stderr)
     _show_progress()
+    from flows.local_server import start_temporary_server_early
+
+    wait_for_server = start_temporary_server_early()
     from flows.run_flow import run_flow
+
+    wait_for_server()
 
     summary = run_flow(
         inputs=list(inputs.files), db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,

@@ -5,15 +5,17 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from pipelines.local_portable import free_port, stop_process
 
@@ -75,3 +77,38 @@ def prefect_server(home: Path, python: str = sys.executable, port: int | None = 
         yield PrefectServer(api_url, home, process.pid, time.perf_counter() - started)
     finally:
         stop_process(process)
+
+
+def start_temporary_server_early() -> Callable[[], None]:
+    """Start Prefect's own temporary server now, in a thread; return a function that waits for it.
+
+    Without a Prefect API (`PREFECT_API_URL`) a flow's first API call starts this server (one
+    per process) and waits for it, 8-13 s here. Started before the run imports Beam, spaCy and
+    the report's libraries, it comes up in its own process while they load; the flow then finds
+    it running and uses it. With `PREFECT_API_URL` set, that server is used and none is started.
+    If the start fails, the flow's own first call starts it again and reports why.
+    """
+    context = contextvars.copy_context()  # Prefect's settings of the caller (a settings context, a profile)
+    thread = threading.Thread(target=context.run, args=(_start_temporary_server,), name="prefect-temporary-server",
+                              daemon=True)
+    thread.start()
+    return thread.join
+
+
+def needs_temporary_server() -> bool:
+    """Whether a flow run here would start Prefect's temporary server (no Prefect API is configured)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    return not PREFECT_API_URL.value() and bool(PREFECT_SERVER_EPHEMERAL_ENABLED.value())
+
+
+def _start_temporary_server() -> None:
+    """Prefect's temporary server of this process (the instance Prefect's client would start), if needed."""
+    if not needs_temporary_server():
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    try:
+        SubprocessASGIServer().start()
+    except Exception:  # noqa: BLE001 - the flow's own first call starts it again and reports why
+        pass
