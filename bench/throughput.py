@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     parser.add_argument("--no-fixed-cost", action="store_true", help="skip the 1,000-post runs")
     parser.add_argument("--data", default=str(BENCH / "data"), help="where corpora are built (never committed)")
+    parser.add_argument("--texts", default=str(SHARED_DATA), help="folders of labelled JSONL whose texts the real corpus draws")
     parser.add_argument("--out", default=str(BENCH / "results" / "throughput.json"))
     args = parser.parse_args(argv)
 
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
     if sizes:
         run_all([("synthetic", sizes[0], synthetic_corpus(sizes[0], data))], args.modes, out, results)
     if args.real:
-        run_all([("real", args.real, real_corpus(args.real, data))], args.modes, out, results)
+        run_all([("real", args.real, real_corpus(args.real, data, Path(args.texts)))], args.modes, out, results)
     run_all([("synthetic", n, synthetic_corpus(n, data)) for n in sizes[1:]], args.modes, out, results)
     print(summary(results["runs"]))
 
