@@ -211,6 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", default=str(BENCH / "data"), help="where corpora are built (never committed)")
     parser.add_argument("--texts", default=str(SHARED_DATA), help="folders of labelled JSONL whose texts the real corpus draws")
     parser.add_argument("--out", default=str(BENCH / "results" / "throughput.json"))
+    parser.add_argument("--append", action="store_true", help="add to the runs already in --out")
     args = parser.parse_args(argv)
 
     data, out = Path(args.data), Path(args.out)
@@ -218,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "memory_gb": round(psutil.virtual_memory().total / 2**30)},
                "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "runs": []}
+    if args.append and out.exists():
+        results = json.loads(out.read_text())
     if not args.no_fixed_cost:
         run_all([("synthetic", FIXED_COST_POSTS, synthetic_corpus(FIXED_COST_POSTS, data))], args.modes, out, results)
     sizes = sorted(args.sizes)

@@ -5,17 +5,16 @@
 
 from __future__ import annotations
 
-import contextvars
+import atexit
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, ContextManager, Iterator
 
 from pipelines.local_portable import free_port, stop_process
 
@@ -79,36 +78,80 @@ def prefect_server(home: Path, python: str = sys.executable, port: int | None = 
         stop_process(process)
 
 
-def start_temporary_server_early() -> Callable[[], None]:
-    """Start Prefect's own temporary server now, in a thread; return a function that waits for it.
+class EarlyServer:
+    """Prefect's temporary API server for the flow runs of this process, launched before the run
+    imports Prefect, Beam, spaCy and the report's libraries, so it comes up meanwhile.
 
-    Without a Prefect API (`PREFECT_API_URL`) a flow's first API call starts this server (one
-    per process) and waits for it, 8-13 s here. Started before the run imports Beam, spaCy and
-    the report's libraries, it comes up in its own process while they load; the flow then finds
-    it running and uses it. With `PREFECT_API_URL` set, that server is used and none is started.
-    If the start fails, the flow's own first call starts it again and reports why.
+    Without a Prefect API (`PREFECT_API_URL`), Prefect starts the very same server (uvicorn on
+    `prefect.server.api.server:create_app` in ephemeral mode, as `SubprocessASGIServer` in the
+    pinned Prefect) at a flow's first API call, after importing its server modules (~5 s CPU)
+    in the run's own process, and the flow waits 8-13 s for it. One server serves every run of
+    the process and stops when it exits.
     """
-    context = contextvars.copy_context()  # Prefect's settings of the caller (a settings context, a profile)
-    thread = threading.Thread(target=context.run, args=(_start_temporary_server,), name="prefect-temporary-server",
-                              daemon=True)
-    thread.start()
-    return thread.join
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
+
+    def wait(self, timeout_s: float) -> bool:
+        """Whether the server answers within `timeout_s` (False: it died or is too slow; it is stopped)."""
+        deadline = time.monotonic() + timeout_s
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if _healthy(self.api_url):
+                return True
+            time.sleep(0.1)
+        self.stop()
+        return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Flow runs inside use this server; if a Prefect API is configured after all (a Prefect
+        profile) or the server did not come up, they go on as Prefect decides without it."""
+        from prefect.settings import (
+            PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+            PREFECT_UI_URL, temporary_settings,
+        )
+
+        if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+            self.stop()
+            yield
+        elif not self.wait(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()):
+            yield  # Prefect starts its own temporary server and reports why if that fails too
+        else:
+            # no UI is served: no "View at <url>" lines pointing at nothing (as with Prefect's own)
+            with temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_UI_URL: ""}):
+                yield
 
 
-def needs_temporary_server() -> bool:
-    """Whether a flow run here would start Prefect's temporary server (no Prefect API is configured)."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-    return not PREFECT_API_URL.value() and bool(PREFECT_SERVER_EPHEMERAL_ENABLED.value())
+_EARLY: EarlyServer | None = None
 
 
-def _start_temporary_server() -> None:
-    """Prefect's temporary server of this process (the instance Prefect's client would start), if needed."""
-    if not needs_temporary_server():
-        return
-    from prefect.server.api.server import SubprocessASGIServer
+@contextmanager
+def _configured_api() -> Iterator[None]:
+    yield
 
-    try:
-        SubprocessASGIServer().start()
-    except Exception:  # noqa: BLE001 - the flow's own first call starts it again and reports why
-        pass
+
+def start_temporary_server_early() -> Callable[[], ContextManager[None]]:
+    """Launch (once per process) the temporary Prefect server the runs of this process use, unless
+    PREFECT_API_URL names a server; return the context manager that flow runs run inside."""
+    global _EARLY
+    if os.environ.get("PREFECT_API_URL"):
+        return _configured_api
+    if _EARLY is None or _EARLY.process.poll() is not None:
+        _EARLY = EarlyServer()
+    return _EARLY.in_use

@@ -1,34 +1,44 @@
-"""The temporary Prefect server a run starts early (no real server: its start is recorded)."""
+"""The temporary Prefect server `mipulse run` launches before it imports the flow's modules."""
 
-import pytest
-from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+import httpx
+from prefect import flow
+from prefect.events.worker import EventsWorker
+from prefect.logging.handlers import APILogWorker
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.local_server import start_temporary_server_early
-
-
-@pytest.fixture
-def starts(monkeypatch):
-    """The SubprocessASGIServer instances whose start() was called."""
-    started = []
-    monkeypatch.setattr(SubprocessASGIServer, "start", lambda self, timeout=None: started.append(self))
-    return started
+import flows.local_server as local_server
+from flows.local_server import EarlyServer, start_temporary_server_early
 
 
-def test_starts_the_temporary_server_prefect_would_use_when_no_api_is_configured(starts):
-    with temporary_settings(restore_defaults={PREFECT_API_URL}, updates={PREFECT_SERVER_EPHEMERAL_ENABLED: True}):
-        start_temporary_server_early()()
-    assert len(starts) == 1
-    assert starts[0] is SubprocessASGIServer()  # the one instance Prefect's client starts and reuses
+@flow
+def tiny() -> int:
+    return 1
 
 
-def test_reuses_the_configured_server(starts):
-    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
-        start_temporary_server_early()()
-    assert starts == []
+def test_flow_runs_inside_use_the_early_server_and_it_stops():
+    server = EarlyServer()
+    try:
+        with temporary_settings(restore_defaults={PREFECT_API_URL}), server.in_use():
+            assert PREFECT_API_URL.value() == server.api_url
+            state = tiny(return_state=True)
+            APILogWorker.drain_all()
+            EventsWorker.drain_all()
+        recorded = httpx.get(f"{server.api_url}/flow_runs/{state.state_details.flow_run_id}").json()
+        assert recorded["state"]["type"] == "COMPLETED"  # the run went to that server
+    finally:
+        server.stop()
+    assert server.process.poll() is not None
 
 
-def test_starts_nothing_when_temporary_servers_are_disabled(starts):
-    with temporary_settings(restore_defaults={PREFECT_API_URL}, updates={PREFECT_SERVER_EPHEMERAL_ENABLED: False}):
-        start_temporary_server_early()()
-    assert starts == []
+def test_a_server_that_did_not_come_up_leaves_prefect_to_start_its_own():
+    server = EarlyServer()
+    server.stop()
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), server.in_use():
+        assert not PREFECT_API_URL.value()
+
+
+def test_none_is_launched_when_prefect_api_url_names_a_server(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    monkeypatch.setattr(local_server, "EarlyServer", lambda: (_ for _ in ()).throw(AssertionError("launched")))
+    with start_temporary_server_early()():
+        pass
