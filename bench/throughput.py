@@ -109,53 +109,56 @@ def command_for(mode: str, corpus: Path, work: Path) -> list[str]:
 
 
 def measure(command: list[str]) -> dict:
-    """Run a command to its end: wall and CPU seconds, peak summed RSS of its process tree, its log."""
+    """Run a command to its end: wall and CPU seconds, peak summed RSS of its process tree, and
+    its output lines with the second each arrived (its own log format differs between runners)."""
     load = os.getloadavg()[0]
     peak = 0
-    launched = datetime.now()
     start = time.perf_counter()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
-        done = threading.Event()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    done = threading.Event()
+    lines: list[tuple[float, str]] = []
 
-        def sample() -> None:
-            nonlocal peak
-            root = psutil.Process(proc.pid)
-            while not done.wait(0.2):
-                try:
-                    procs = [root, *root.children(recursive=True)]
-                    peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
-                except psutil.Error:
-                    pass
+    def sample() -> None:
+        nonlocal peak
+        root = psutil.Process(proc.pid)
+        while not done.wait(0.2):
+            try:
+                procs = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except psutil.Error:
+                pass
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        done.set()
-        sampler.join()
-        log.seek(0)
-        text = log.read()
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append((time.perf_counter() - start, line))
+
+    threads = [threading.Thread(target=sample, daemon=True), threading.Thread(target=read, daemon=True)]
+    for thread in threads:
+        thread.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    for thread in threads:
+        thread.join()
     if proc.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed with {proc.returncode}:\n{text[-3000:]}")
+        raise RuntimeError(f"{' '.join(command)} failed with {proc.returncode}:\n"
+                           + "".join(line for _, line in lines[-40:]))
     return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": peak / 2**20,
-            "load_average": load, "stages": stages_of(text, launched, seconds)}
+            "load_average": load, "stages": stages_of(lines, seconds)}
 
 
-def stages_of(log: str, launched: datetime, seconds: float) -> dict[str, float]:
-    """Wall seconds per stage: from mipulse's timed log lines, or the reference's CPU lines."""
-    reference = dict(re.findall(r"^(\w+)\s+([0-9.]+) s CPU", log, re.MULTILINE))
+def stages_of(lines: list[tuple[float, str]], seconds: float) -> dict[str, float]:
+    """Wall seconds per stage, from when mipulse's stage lines arrived; or the reference's CPU lines."""
+    reference = {m.group(1): float(m.group(2)) for _, line in lines
+                 if (m := re.match(r"(\w+)\s+([0-9.]+) s CPU", line))}
     if reference:
-        return {f"{name} (CPU)": float(value) for name, value in reference.items() if name != "total"}
+        return {f"{name} (CPU)": value for name, value in reference.items() if name != "total"}
     starts = [(STAGE_MARKS[0][0], 0.0)]
     for name, pattern in STAGE_MARKS[1:]:
-        line = next((ln for ln in log.splitlines() if re.search(pattern, ln)), None)
-        if line and re.match(r"\d\d:\d\d:\d\d\.\d{3}", line):
-            stamp = datetime.combine(launched.date(), datetime.strptime(line[:12], "%H:%M:%S.%f").time())
-            if stamp < launched - timedelta(seconds=1):  # past midnight
-                stamp += timedelta(days=1)
-            starts.append((name, (stamp - launched).total_seconds()))
+        arrived = next((t for t, line in lines if re.search(pattern, line)), None)
+        if arrived is not None:
+            starts.append((name, arrived))
     ends = [t for _, t in starts[1:]] + [seconds]
     return {name: end - t for (name, t), end in zip(starts, ends)}
 
