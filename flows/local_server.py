@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ContextManager, Iterator
@@ -133,6 +134,9 @@ class EarlyServer:
         elif not self.wait(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()):
             yield  # Prefect starts its own temporary server and reports why if that fails too
         else:
+            logging.getLogger("mipulse").info(
+                "Prefect temporary server on %s for this run (export PREFECT_API_URL to use a running server)",
+                self.api_url)
             # no UI is served: no "View at <url>" lines pointing at nothing (as with Prefect's own)
             with temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_UI_URL: ""}):
                 yield
@@ -141,17 +145,12 @@ class EarlyServer:
 _EARLY: EarlyServer | None = None
 
 
-@contextmanager
-def _configured_api() -> Iterator[None]:
-    yield
-
-
 def start_temporary_server_early() -> Callable[[], ContextManager[None]]:
     """Launch (once per process) the temporary Prefect server the runs of this process use, unless
     PREFECT_API_URL names a server; return the context manager that flow runs run inside."""
     global _EARLY
     if os.environ.get("PREFECT_API_URL"):
-        return _configured_api
+        return nullcontext
     if _EARLY is None or _EARLY.process.poll() is not None:
         _EARLY = EarlyServer()
     return _EARLY.in_use
