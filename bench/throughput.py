@@ -14,8 +14,8 @@ process timed from launch to exit (report included):
 
 For each run: wall and CPU seconds (user + sys of the run and every process it waited for),
 the peak RSS summed over the process tree (sampled every 0.2 s), the load average before it,
-and the stages read from the run's own log lines (start-up to the flow's first line, Beam job,
-load, report, flow end to exit) or the reference's per-stage CPU. Then ratios (reference
+and the stages, timed by when the run's stage lines arrive (start-up to the flow's first line,
+Beam job, load, report, flow end to exit), or the reference's per-stage CPU. Then ratios (reference
 seconds / mipulse seconds: >= 1 means mipulse is faster), the fixed cost (1,000 posts) and the
 scaling from the smallest to the largest synthetic size. Results go to --out as JSON after
 every run, so a partial run keeps what it measured.
