@@ -193,17 +193,21 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     if inputs.skipped:
         print(f"mipulse run: {inputs.describe_skipped()}", file=sys.stderr)
     _show_progress()
+    from flows.local_server import start_temporary_server_early
+
+    prefect_api = start_temporary_server_early()  # comes up while the flow's modules import
     from flows.run_flow import run_flow
 
-    summary = run_flow(
-        inputs=list(inputs.files), db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
-        input_format=args.format, default_platform=args.platform,
-        columns=args.columns, undated_as=args.undated_as,
-        lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df,
-        report=not args.no_report, runner=args.runner,
-        from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
-        incremental=args.incremental, wait_for_writer=args.wait_for_writer, keep_runs=args.keep_runs,
-    )
+    with prefect_api():
+        summary = run_flow(
+            inputs=list(inputs.files), db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
+            input_format=args.format, default_platform=args.platform,
+            columns=args.columns, undated_as=args.undated_as,
+            lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df,
+            report=not args.no_report, runner=args.runner,
+            from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
+            incremental=args.incremental, wait_for_writer=args.wait_for_writer, keep_runs=args.keep_runs,
+        )
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
     _print_rejects_by_reason(summary.db, summary.run_id)

@@ -5,15 +5,17 @@
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, ContextManager, Iterator
 
 from pipelines.local_portable import die_with_parent, free_port, stop_process
 
@@ -75,3 +77,80 @@ def prefect_server(home: Path, python: str = sys.executable, port: int | None = 
         yield PrefectServer(api_url, home, process.pid, time.perf_counter() - started)
     finally:
         stop_process(process)
+
+
+class EarlyServer:
+    """Prefect's temporary API server for the flow runs of this process, launched before the run
+    imports Prefect, Beam, spaCy and the report's libraries, so it comes up meanwhile.
+
+    Without a Prefect API (`PREFECT_API_URL`), Prefect starts the very same server (uvicorn on
+    `prefect.server.api.server:create_app` in ephemeral mode, as `SubprocessASGIServer` in the
+    pinned Prefect) at a flow's first API call, after importing its server modules (~5 s CPU)
+    in the run's own process, and the flow waits 8-13 s for it. One server serves every run of
+    the process and stops when it exits.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
+
+    def wait(self, timeout_s: float) -> bool:
+        """Whether the server answers within `timeout_s` (False: it died or is too slow; it is stopped)."""
+        deadline = time.monotonic() + timeout_s
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if _healthy(self.api_url):
+                return True
+            time.sleep(0.1)
+        self.stop()
+        return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Flow runs inside use this server; if a Prefect API is configured after all (a Prefect
+        profile) or the server did not come up, they go on as Prefect decides without it."""
+        from prefect.settings import (
+            PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+            PREFECT_UI_URL, temporary_settings,
+        )
+
+        if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+            self.stop()
+            yield
+        elif not self.wait(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()):
+            yield  # Prefect starts its own temporary server and reports why if that fails too
+        else:
+            logging.getLogger("mipulse").info(
+                "Prefect temporary server on %s for this run (export PREFECT_API_URL to use a running server)",
+                self.api_url)
+            # no UI is served: no "View at <url>" lines pointing at nothing (as with Prefect's own)
+            with temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_UI_URL: ""}):
+                yield
+
+
+_EARLY: EarlyServer | None = None
+
+
+def start_temporary_server_early() -> Callable[[], ContextManager[None]]:
+    """Launch (once per process) the temporary Prefect server the runs of this process use, unless
+    PREFECT_API_URL names a server; return the context manager that flow runs run inside."""
+    global _EARLY
+    if os.environ.get("PREFECT_API_URL"):
+        return nullcontext
+    if _EARLY is None or _EARLY.process.poll() is not None:
+        _EARLY = EarlyServer()
+    return _EARLY.in_use

@@ -3,16 +3,19 @@
 All-lowercase tags (`#savetheplanet`) are split by the most probable sequence of known
 words (Viterbi over unigram log-probabilities, as in Norvig's `segment`). The word list
 is spaCy's English lexeme probability table from `spacy-lookups-data`, an installed
-dependency, so nothing is downloaded; it is loaded once per process (~1 s), on the
-first tag that needs it.
+dependency, so nothing is downloaded; it is loaded once per process, on the first tag
+that needs it (from a cache of the words kept after the first time).
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
+import os
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,12 +67,37 @@ def segment(run: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def word_costs() -> dict[str, float]:
-    """Lowercase ASCII word -> -log probability, from spaCy's English lexeme table."""
+    """Lowercase ASCII word -> -log probability, from spaCy's English lexeme table.
+
+    Parsing the whole table takes 1-3 s; the 36k words kept are cached as JSON under the user's
+    cache folder (`cached_costs_path`), which every later process (and every Beam worker) reads
+    in a few milliseconds. A missing, stale or unreadable cache is rebuilt from the table.
+    """
     from spacy_lookups_data import en
 
     path = Path(en["lexeme_prob"])
     if not path.exists():
         path = path.with_name(path.name + ".gz")
+    cache = cached_costs_path(path)
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    costs = _costs_from_table(path)
+    _write_atomically(cache, json.dumps(costs))
+    return costs
+
+
+def cached_costs_path(table: Path) -> Path:
+    """Where the word costs of `table` are cached: named by the table's path, size and time and by
+    the rules that pick the words, so a new table or new rules never read an old cache."""
+    stat = table.stat()
+    key = repr((str(table), stat.st_size, stat.st_mtime_ns, MIN_LOG_PROB, sorted(SHORT_WORDS)))
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "mipulse" / f"hashtag-word-costs-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+
+
+def _costs_from_table(path: Path) -> dict[str, float]:
     with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8") as f:
         table = json.load(f)
     costs: dict[str, float] = {}
@@ -81,3 +109,19 @@ def word_costs() -> dict[str, float]:
             continue
         costs[lower] = min(costs.get(lower, math.inf), -log_prob)
     return costs
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename (concurrent workers never read half a file);
+    a cache that cannot be written is only a slower next start."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)

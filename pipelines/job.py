@@ -22,7 +22,7 @@ from pipelines.arguments import add_job_arguments
 from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig, load_seeds
-from pipelines.counting import FILE_PARTITION, CountPresence
+from pipelines.counting import FILE_PARTITION, CountPresence, SumCounters
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon, LexiconSpec
 from pipelines.lexicon import Lexicon, read_lexicon
@@ -31,7 +31,7 @@ from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import score_post
-from pipelines.sinks import COUNT_TABLES, SCHEMAS, WriteRows, WriteTable, counts_to_arrow, rows_to_arrow
+from pipelines.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
 from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
@@ -126,20 +126,18 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     lexicon = counts | "LexiconInForce" >> LexiconInForce(settings)
     lexicon_side = beam.pvalue.AsSingleton(lexicon)
 
-    def write(table: str, arrow_tables) -> None:
-        arrow_tables | f"Write {table}" >> WriteTable(out, table)
-
-    write("posts", batches | "PostTables" >> beam.Map(
-        lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])))
-    write("post_scores", to_score | "Score" >> beam.Map(
-        lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)), lexicon=lexicon_side))
-    for count_table, table in COUNT_TABLES.items():
-        write(table, counts[count_table] | f"{table}Tables" >> beam.MapTuple(
-            lambda partition, counter, name=count_table: counts_to_arrow(name, partition, counter)))
-    write("lexicon", lexicon | "LexiconTables" >> beam.Map(lambda lex: rows_to_arrow("lexicon", lexicon_rows(lex))))
-    write("lexicons", lexicon | "LexiconHeader" >> beam.Map(lambda lex: rows_to_arrow("lexicons", [lexicon_header(lex)])))
-    rejects | "Write rejects" >> WriteRows(out, "rejects")
-
+    tables = {  # table -> Arrow tables of its rows
+        "posts": batches | "PostTables" >> beam.Map(
+            lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])),
+        "post_scores": to_score | "Score" >> beam.Map(
+            lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)), lexicon=lexicon_side),
+        **{table: counts[count_table] | f"{table}Tables" >> beam.MapTuple(
+            lambda partition, counter, name=count_table: counts_to_arrow(name, partition, counter))
+           for count_table, table in COUNT_TABLES.items()},
+        "lexicon": lexicon | "LexiconTables" >> beam.Map(lambda lex: rows_to_arrow("lexicon", lexicon_rows(lex))),
+        "lexicons": lexicon | "LexiconHeader" >> beam.Map(lambda lex: rows_to_arrow("lexicons", [lexicon_header(lex)])),
+        "rejects": rejects | "RejectTables" >> RowsToArrow("rejects"),
+    }
     per_file = {
         "records_read": read[FILE_READS],
         "rejected": rejects | "RejectFile" >> beam.Map(lambda r: (r["source_file"], 1)),
@@ -147,17 +145,21 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
             lambda batch: Counter(post["source_file"] for post in batch).items()),
         "duplicates": dropped | "DupFile" >> beam.Map(lambda loc: (loc[0], 1)),
     }
-    per_file | "AccountPerFile" >> AccountPerFile() | "Write file_accounting" >> WriteRows(out, "file_accounting")
+    tables["file_accounting"] = (per_file | "AccountPerFile" >> AccountPerFile()
+                                 | "AccountingTables" >> RowsToArrow("file_accounting"))
+    tables | "WriteTables" >> WriteTables(out)
 
 
 class AccountPerFile(beam.PTransform):
     """{column: (source_file, n)} -> one file_accounting row per input file."""
 
     def expand(self, per_file: dict):
-        return ({column: pcoll | f"Sum {column}" >> beam.CombinePerKey(sum) for column, pcoll in per_file.items()}
-                | "JoinColumns" >> beam.CoGroupByKey()
-                | "Rows" >> beam.MapTuple(lambda path, parts: {
-                    "source_file": path, **{column: sum(parts[column]) for column in ACCOUNTING}}))
+        columns = [pcoll | f"Tag {column}" >> beam.MapTuple(lambda path, n, column=column: (path, Counter({column: n})))
+                   for column, pcoll in per_file.items()]
+        return (columns | "AllColumns" >> beam.Flatten()
+                | "SumPerFile" >> beam.CombinePerKey(SumCounters())
+                | "Rows" >> beam.MapTuple(lambda path, sums: {
+                    "source_file": path, **{column: sums[column] for column in ACCOUNTING}}))
 
 
 def lexicon_header(lexicon: Lexicon) -> dict:

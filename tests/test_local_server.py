@@ -1,0 +1,44 @@
+"""The temporary Prefect server `mipulse run` launches before it imports the flow's modules."""
+
+import httpx
+from prefect import flow
+from prefect.events.worker import EventsWorker
+from prefect.logging.handlers import APILogWorker
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+import flows.local_server as local_server
+from flows.local_server import EarlyServer, start_temporary_server_early
+
+
+@flow
+def tiny() -> int:
+    return 1
+
+
+def test_flow_runs_inside_use_the_early_server_and_it_stops():
+    server = EarlyServer()
+    try:
+        with temporary_settings(restore_defaults={PREFECT_API_URL}), server.in_use():
+            assert PREFECT_API_URL.value() == server.api_url
+            state = tiny(return_state=True)
+            APILogWorker.drain_all()
+            EventsWorker.drain_all()
+        recorded = httpx.get(f"{server.api_url}/flow_runs/{state.state_details.flow_run_id}").json()
+        assert recorded["state"]["type"] == "COMPLETED"  # the run went to that server
+    finally:
+        server.stop()
+    assert server.process.poll() is not None
+
+
+def test_a_server_that_did_not_come_up_leaves_prefect_to_start_its_own():
+    server = EarlyServer()
+    server.stop()
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), server.in_use():
+        assert not PREFECT_API_URL.value()
+
+
+def test_none_is_launched_when_prefect_api_url_names_a_server(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    monkeypatch.setattr(local_server, "EarlyServer", lambda: (_ for _ in ()).throw(AssertionError("launched")))
+    with start_temporary_server_early()():
+        pass

@@ -1,0 +1,41 @@
+"""The Parquet sink of the job: every table's rows land, an empty table still gets a shard,
+and only files of completed bundles are moved into the table folders."""
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+from apache_beam.testing.test_pipeline import TestPipeline
+
+from pipelines.sinks import SCHEMAS, WriteTables, commit_shards, rows_to_arrow
+
+REJECTS = [{"source_file": "a.jsonl", "record_no": i, "reason": "bad JSON", "excerpt": f"x{i}"} for i in range(5)]
+
+
+def _rows(folder):
+    return sorted((row for shard in sorted(folder.glob("*.parquet")) for row in pq.read_table(shard).to_pylist()),
+                  key=lambda r: r["record_no"])
+
+
+def test_every_table_lands_and_an_empty_one_gets_an_empty_shard(tmp_path):
+    with TestPipeline(runner="FnApiRunner") as p:
+        {"rejects": p | "Rejects" >> beam.Create([REJECTS[:2], REJECTS[2:]])
+                    | beam.Map(lambda rows: rows_to_arrow("rejects", rows)),
+         "file_accounting": p | "Nothing" >> beam.Create([]).with_output_types(object),
+         } | WriteTables(str(tmp_path))
+    assert _rows(tmp_path / "rejects") == REJECTS
+    shards = list((tmp_path / "file_accounting").iterdir())
+    assert [s.name for s in shards] == ["part-00000-of-00001.parquet"]
+    empty = pq.read_table(shards[0])
+    assert empty.num_rows == 0 and empty.schema.equals(SCHEMAS["file_accounting"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file_accounting", "rejects"]  # no temporary folder left
+
+
+def test_only_files_of_completed_bundles_are_moved(tmp_path):
+    temp = tmp_path / ".temp-x"
+    (temp / "rejects").mkdir(parents=True)
+    kept, retried = temp / "rejects" / "b.parquet", temp / "rejects" / "a.parquet"
+    pq.write_table(rows_to_arrow("rejects", REJECTS[:3]), kept)
+    pq.write_table(rows_to_arrow("rejects", REJECTS[3:]), retried)  # a bundle the runner ran again
+    commit_shards(str(tmp_path), str(temp), ["rejects"], [("rejects", str(kept))])
+    assert [s.name for s in (tmp_path / "rejects").iterdir()] == ["part-00000-of-00001.parquet"]
+    assert _rows(tmp_path / "rejects") == REJECTS[:3]
+    assert not temp.exists()
