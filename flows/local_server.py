@@ -97,7 +97,7 @@ class EarlyServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env=env, stdin=subprocess.DEVNULL)
+            env=env, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)  # gone with a killed run too
         atexit.register(self.stop)
 
     def wait(self, timeout_s: float) -> bool:
