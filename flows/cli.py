@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
                      "deleted after a load (the data is in the DB)")
     run.add_argument("--runner", default=None, help="Beam runner (default: FnApiRunner, in-process)")
     run.add_argument("--no-report", action="store_true", help="skip the charts")
+    _add_interval_option(run)
     run.add_argument("--rebuild-lexicon", action="store_true",
                      help="build a new default lexicon from this run's posts even if --db has one in force "
                           "(the report then warns that partitions carry different lexicons)")
@@ -111,9 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="to_year", type=int, default=None, metavar="YEAR",
                         help="last year to chart (default: the last year with posts)")
     report.add_argument("--platform", default=None, help="chart one platform only (default: all platforms)")
-    report.add_argument("--interval-replicates", type=int, default=None, metavar="N",
-                        help="bootstrap lexicons behind the lexicon-aware intervals (default: "
-                             "pipelines.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only)")
+    _add_interval_option(report)
     report.set_defaults(handler=_report)
 
     schedule = sub.add_parser(
@@ -173,6 +172,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interval_replicates(text: str) -> int:
+    """--interval-replicates: 0 (Wilson intervals only) or a bootstrap of at least 2 lexicons."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0 or value == 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 0 (Wilson intervals only) or 2 or more replicates")
+    return value
+
+
+def _add_interval_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--interval-replicates", type=_interval_replicates, default=None, metavar="N",
+                        help="bootstrap lexicons behind the report's lexicon-aware intervals (default: "
+                             "pipelines.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only, "
+                             "the cheapest report)")
+
+
 def _option_names(parser: argparse.ArgumentParser) -> list[str]:
     """Every option string of a parser, for "did you mean" hints (argparse has no public list)."""
     return sorted(s for action in parser._actions for s in action.option_strings)
@@ -204,7 +221,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
             input_format=args.format, default_platform=args.platform,
             columns=args.columns, undated_as=args.undated_as,
             lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df,
-            report=not args.no_report, runner=args.runner,
+            report=not args.no_report, interval_replicates=args.interval_replicates, runner=args.runner,
             from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
             incremental=args.incremental, wait_for_writer=args.wait_for_writer, keep_runs=args.keep_runs,
         )

@@ -120,7 +120,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
     window = _window_label(from_year, to_year, platform)
     partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
     topic_terms = _without_topic_keywords(topic_terms)
-    how = _interval_note(intervals)
+    how = _interval_note(intervals, interval_replicates)
     charts = [
         (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
          f"Share of posts per sentiment label, per year and platform. {how}"),
@@ -315,7 +315,10 @@ def _widest(*bounds: list[float]) -> tuple[list[float], list[float]]:
             [hx if p else w for hx, w, p in zip(lex_high, high, pick)])
 
 
-def _interval_note(intervals: LexiconIntervals | None) -> str:
+def _interval_note(intervals: LexiconIntervals | None, replicates: int) -> str:
+    if intervals is None and not replicates:
+        return ("Bars are 95% Wilson intervals (posts only): lexicon-aware intervals were not asked for "
+                "(--interval-replicates 0).")
     if intervals is None:
         return "Bars are 95% Wilson intervals (posts only; no lexicon to resample)."
     if not intervals.lexicon_resampled:

@@ -181,8 +181,8 @@ def publish_artifact(markdown: str) -> None:
 
 
 @task(name="render report", retries=1, retry_delay_seconds=[1])
-def render_report_task(db_path: str, out_dir: str) -> list[str]:
-    return [str(p) for p in render_report(db_path, out_dir)]
+def render_report_task(db_path: str, out_dir: str, interval_replicates: int | None = None) -> list[str]:
+    return [str(p) for p in render_report(db_path, out_dir, interval_replicates=interval_replicates)]
 
 
 @task(name="prune old run folders", **IO_RETRIES)
@@ -220,6 +220,7 @@ def run_flow(
     rebuild_lexicon: bool = False,
     min_df: int = LexiconSpec.min_df,
     report: bool = True,
+    interval_replicates: int | None = None,
     from_month: str | None = None,
     to_month: str | None = None,
     platforms: list[str] | None = None,
@@ -236,6 +237,7 @@ def run_flow(
     with `lexicon` (a file) if given; else with the lexicon already in force in `db`, so that
     backfills and incremental runs stay comparable with the history; else (a new database, or
     `rebuild_lexicon`) with the default lexicon built from this run's own posts.
+    `interval_replicates` sets the report's bootstrap lexicons (None: its default; 0: Wilson only).
     Only the Parquet folders (and lexicon files) of the last `keep_runs` loaded runs stay under
     `out/runs`.
     """
@@ -296,7 +298,7 @@ def run_flow(
                     pruned, out_dir / "runs", keep_runs)
     if report:
         logger.info("stage 3/3: charts -> %s", out_dir / "report")
-    charts = render_report_task(db, str(out_dir / "report")) if report else []
+    charts = render_report_task(db, str(out_dir / "report"), interval_replicates) if report else []
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)
     logger.info("run %s: %d posts in %.1f s (%.0f posts/s)", run_id, posts, summary.seconds,

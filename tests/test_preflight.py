@@ -135,3 +135,23 @@ def test_argparse_mistakes_are_one_line_too(capsys):
     assert exit_.value.code == 2
     assert capsys.readouterr().err == ("mipulse run: the following arguments are required: --input "
                                        "(see mipulse run --help)\n")
+
+
+def test_interval_replicates_reach_the_flow_and_one_is_refused(tmp_path, monkeypatch, capsys):
+    export = tmp_path / "posts.jsonl"
+    export.write_text('{"id": "1", "created_at": "2019-05-01T10:00:00Z", "text": "Love this clean air"}\n')
+
+    def started(**parameters):
+        raise FlowStarted(parameters)
+    monkeypatch.setattr(flows.run_flow, "run_flow", started)
+    run = ["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--platform", "twitter"]
+    with pytest.raises(FlowStarted) as flow:
+        main([*run, "--interval-replicates", "0"])
+    assert flow.value.args[0]["interval_replicates"] == 0
+    with pytest.raises(FlowStarted) as flow:
+        main(run)
+    assert flow.value.args[0]["interval_replicates"] is None  # the report's default
+    with pytest.raises(SystemExit) as exit_:
+        main([*run, "--interval-replicates", "1"])
+    assert exit_.value.code == 2
+    assert "--interval-replicates: '1': give 0 (Wilson intervals only) or 2 or more replicates" in capsys.readouterr().err
