@@ -10,7 +10,6 @@ posts (a `--lexicon` file, other seeds) is held fixed: its intervals are then Wi
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -19,13 +18,14 @@ from typing import Any, Mapping
 import duckdb
 
 import sql
+from flows.lexicon_store import lexicon_from_tables
 from pipelines.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
     replicate_values, subsample,
 )
 from pipelines.config import load_seeds
 from pipelines.induce import LexiconSpec, build_lexicon_from_counts
-from pipelines.lexicon import SUPERVISED, Lexicon, lexicon_from_rows
+from pipelines.lexicon import SUPERVISED, Lexicon
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import score_post
 
@@ -59,13 +59,7 @@ class LexiconIntervals:
 def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
     """The lexicon the latest run scored with, from the lexicon tables (None: no run)."""
     found = con.execute(sql.read("lexicon_in_force.sql")).fetchall()
-    if not found:
-        return None
-    version, metadata, calibration = found[0]
-    cursor = con.execute(sql.read("lexicon_entries.sql"), {"version": version})
-    columns = [d[0] for d in cursor.description]
-    return lexicon_from_rows([dict(zip(columns, r)) for r in cursor.fetchall()], json.loads(metadata),
-                             json.loads(calibration))
+    return lexicon_from_tables(con, found[0][0]) if found else None
 
 
 def _inducer(lexicon: Lexicon):

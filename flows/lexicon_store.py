@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from flows.db import query
+from flows.db import connect_read_only, query
 from pipelines.lexicon import Lexicon, lexicon_from_rows
 
 
@@ -34,15 +34,23 @@ def lexicon_in_force(db_path: str) -> str | None:
 
 def stored_lexicon(db_path: str, version: str) -> Lexicon:
     """The lexicon of one version, rebuilt from the lexicon and lexicons tables."""
-    columns, rows = query(db_path, sql.read("lexicon_entries.sql"), {"version": version})
-    _, headers = query(db_path, sql.read("lexicon_header.sql"), {"version": version})
-    if not rows or not headers:
+    with connect_read_only(db_path) as con:
+        lexicon = lexicon_from_tables(con, version)
+    if lexicon is None:
         raise LexiconNotFound(f"{db_path}: no lexicon {version!r}")
-    lexicon = lexicon_from_rows([dict(zip(columns, r)) for r in rows], json.loads(headers[0][0]),
-                                json.loads(headers[0][1]))
     if lexicon.version != version:
         raise LexiconNotFound(f"{db_path}: lexicon {version!r} reads back as {lexicon.version!r} (edited in place?)")
     return lexicon
+
+
+def lexicon_from_tables(con: duckdb.DuckDBPyConnection, version: str) -> Lexicon | None:
+    """The lexicon of one version on an open connection, or None when the tables lack it."""
+    cursor = con.execute(sql.read("lexicon_entries.sql"), {"version": version})
+    columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+    headers = con.execute(sql.read("lexicon_header.sql"), {"version": version}).fetchall()
+    if not rows or not headers:
+        return None
+    return lexicon_from_rows([dict(zip(columns, r)) for r in rows], json.loads(headers[0][0]), json.loads(headers[0][1]))
 
 
 def export_lexicon(db_path: str, version: str, path: str) -> str:

@@ -69,13 +69,13 @@ def render_report(
     from_year: int | None = None,
     to_year: int | None = None,
     platform: str | None = None,
-    interval_replicates: int | None = DEFAULT_REPLICATES,
+    interval_replicates: int | None = None,
 ) -> list[Path]:
     """Write the charts (PNG) and ``report.html`` (charts embedded) for ``db_path`` into ``out_dir``.
 
     Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
     ``interval_replicates``: bootstrap replicates of the lexicon-aware intervals
-    (`flows.intervals`; 0 draws the Wilson intervals only).
+    (`flows.intervals`; None: `DEFAULT_REPLICATES`; 0 draws the Wilson intervals only).
     Returns the written paths in a fixed order: the PNGs, then the HTML report. Everything is
     rendered into a private folder first and published at once (`flows.publish`): a failed or
     killed render leaves the previous report as it was.
