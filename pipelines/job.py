@@ -14,21 +14,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 import lexicons
 from pipelines import progress
-from pipelines.arguments import add_job_arguments
-from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
-from pipelines.config import SeedConfig, load_seeds
+from pipelines.config import SeedConfig
 from pipelines.counting import FILE_PARTITION, CountPresence, SumCounters
 from pipelines.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon, LexiconSpec
 from pipelines.lexicon import Lexicon, read_lexicon
-from pipelines.inputs import find_inputs
 from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
+from pipelines.options import DEFAULT_RUNNER, HelpFormatter, JobOptions, add_job_arguments, from_namespace
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import score_post
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
@@ -36,7 +34,6 @@ from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
 
-DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
                "parent_id", "source_file", "record_no")
@@ -55,6 +52,8 @@ class JobSettings:
     lexicon_file: str | None = None  # score with this lexicon instead of building one
     #: Parquet of (platform, post_id) loaded from other files: this run's copies are duplicates
     loaded_posts: str | None = None
+    #: the Beam runner; None: the one the Beam arguments name, else DEFAULT_RUNNER
+    runner: str | None = None
 
 
 def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
@@ -168,44 +167,36 @@ def lexicon_header(lexicon: Lexicon) -> dict:
             "calibration": json.dumps(dict(lexicon.calibration), sort_keys=True)}
 
 
-def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
-    """JobSettings from parsed job flags."""
-    return JobSettings(
-        inputs=find_inputs(args.input).files,
-        output=output,
-        seeds=load_seeds(args.seeds),
-        source=SourceOptions(args.format, args.platform, read_secret(), args.columns, args.undated_as),
-        lexicon=LexiconSpec(min_df=args.min_df),
-        window=PostWindow(args.from_month, args.to_month, tuple(args.platforms or ())),
-        lexicon_file=args.lexicon,
-    )
-
-
-def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    """Beam options from leftover flags, with the in-process runner unless one is named.
+def pipeline_options(beam_args: list[str], runner: str | None = None) -> PipelineOptions:
+    """Beam options from leftover flags, with `runner` if given, else the one they name, else the in-process one.
 
     Also keeps the in-process runner's worker servers (multi_processing mode) on loopback.
     """
     bind_beam_servers_to_loopback()
-    if not any(a == "--runner" or a.startswith("--runner=") for a in beam_args):
-        beam_args = [f"--runner={DEFAULT_RUNNER}", *beam_args]
-    return PipelineOptions(beam_args, save_main_session=False)
+    options = PipelineOptions(beam_args, save_main_session=False)
+    standard = options.view_as(StandardOptions)
+    standard.runner = runner or standard.runner or DEFAULT_RUNNER
+    return options
 
 
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
     progress.reset()
-    with beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
+    with beam.Pipeline(options=pipeline_options(beam_args or [], settings.runner)) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written
 
 
 def run(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter)
     add_job_arguments(parser)
     parser.add_argument("--output", required=True, help="folder for the Parquet tables")
     args, beam_args = parser.parse_known_args(argv)
-    run_job(settings_from_args(args, args.output), beam_args)
+    try:
+        options = from_namespace(JobOptions, args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    run_job(options.job_settings(args.output), beam_args)
 
 
 if __name__ == "__main__":

@@ -88,7 +88,10 @@ def test_a_database_with_posts_of_unknown_keys_is_refused(tmp_path):
 
 def test_the_secret_is_never_a_flag_or_a_flow_parameter(key_file, monkeypatch, tmp_path):
     from flows.run_flow import run_flow
-    from pipelines.job import add_job_arguments, settings_from_args
+    from pipelines.options import JobOptions, add_job_arguments, from_namespace
+
+    def settings_from_args(args, output):
+        return from_namespace(JobOptions, args).job_settings(output)
 
     parser = argparse.ArgumentParser()
     add_job_arguments(parser)

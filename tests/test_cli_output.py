@@ -41,7 +41,7 @@ def test_every_option_of_every_command_has_help():
 
 
 def test_min_df_default_shown_by_help_is_the_lexicon_spec_default():
-    from pipelines.arguments import MIN_DF_DEFAULT
+    from pipelines.options import MIN_DF_DEFAULT
     from pipelines.induce import LexiconSpec
 
     assert MIN_DF_DEFAULT == LexiconSpec.min_df
