@@ -1,4 +1,5 @@
-"""Content checksums of a mipulse database, to prove a re-load changed nothing.
+"""Content checksums of a mipulse database, to prove a re-load changed nothing (or that two runs,
+say on two Beam runners, landed the same data).
 
 ``python -m flows.checksum DB`` prints one line per table (rows, digest) and a total digest.
 The SQL is ``sql/checksum.sql``: an order-independent hash of every row without the columns
@@ -20,9 +21,8 @@ from flows.db import connect_read_only
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
     """{table: (row count, 16-hex digest)} for every table but ``runs``."""
     con.execute(sql.read("checksum.sql"))
-    tables = [name for (name,) in con.execute("SELECT table_name FROM checksum_tables()").fetchall()]
-    return {name: con.execute("SELECT row_count, digest FROM table_checksum(?)", [name]).fetchone()
-            for name in tables}
+    tables = [name for (name,) in con.execute(sql.read("checksum_table_names.sql")).fetchall()]
+    return {name: con.execute(sql.read("checksum_of_table.sql"), {"name": name}).fetchone() for name in tables}
 
 
 def database_checksum(checksums: dict[str, tuple[int, str]]) -> str:

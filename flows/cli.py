@@ -21,17 +21,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from flows.db import LoadAlreadyRunning
-    from pipelines.manifest import IncompleteRunError
+    from pipelines.errors import MipulseError
 
     try:
         return args.handler(args, extra)
-    except (FileNotFoundError, ValueError) as exc:
+    except MipulseError as exc:  # each says what to do in one line, and has its exit code
+        print(f"mipulse {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (FileNotFoundError, ValueError) as exc:  # from the standard library: a bad argument
         print(f"mipulse {args.command}: {exc}", file=sys.stderr)
         return 2
-    except (LoadAlreadyRunning, IncompleteRunError) as exc:
-        print(f"mipulse {args.command}: {exc}", file=sys.stderr)
-        return 4
 
 
 class _Parser(argparse.ArgumentParser):

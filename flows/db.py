@@ -40,17 +40,18 @@ import sql
 from flows.keys import FINGERPRINT_OPTION, check_author_key
 from flows.views import create_views
 from pipelines.window import PostWindow
+from pipelines.errors import NotNow, Refused
 
 _PARAM_RE = re.compile(r"\$([a-z_]+)")
 #: words of sql/load.sql's error when another run loaded one of the run's post ids meanwhile
 LOADED_MEANWHILE = "loaded by a run that finished while this one ran"
 
 
-class ReadOnlyQueryError(RuntimeError):
+class ReadOnlyQueryError(Refused, RuntimeError):
     """A query that tried to write, attach or touch files through the read-only connection."""
 
 
-class LoadAlreadyRunning(RuntimeError):
+class LoadAlreadyRunning(NotNow, RuntimeError):
     """Another process holds the writer lock of the database."""
 
 
@@ -103,7 +104,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)create the views; safe to call on every connect."""
     con.execute(sql.read("schema.sql"))
     create_views(con)
-    if con.execute("SELECT count(*) FROM totals WHERE source_file IS NULL").fetchone()[0]:
+    if con.execute(sql.read("totals_without_file.sql")).fetchone()[0]:
         execute_file(con, "migrate_file_counts.sql", {})
 
 

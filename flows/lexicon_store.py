@@ -15,9 +15,10 @@ import duckdb
 import sql
 from flows.db import connect_read_only, query
 from pipelines.lexicon import Lexicon, lexicon_from_rows
+from pipelines.errors import BadInput
 
 
-class LexiconNotFound(ValueError):
+class LexiconNotFound(BadInput, ValueError):
     """No lexicon of that version (or none at all) in the database."""
 
 

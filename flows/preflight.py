@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from pipelines.errors import BadInput
 from pipelines.inputs import Inputs, NoInputFiles, find_inputs
 from pipelines.posts import PLATFORMS, missing_fields
 
@@ -30,7 +31,7 @@ LIKELY_COLUMNS = {
 }
 
 
-class UsageError(ValueError):
+class UsageError(BadInput, ValueError):
     """A command-line mistake; the message is the one line the user sees."""
 
 

@@ -33,6 +33,7 @@ from flows.publish import publish_folder, staging_folder  # noqa: E402
 from flows.views import TABLE_MACROS, VIEWS  # noqa: E402
 from pipelines.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
+from pipelines.errors import BadInput  # noqa: E402
 from pipelines.priors import query_terms  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
@@ -115,7 +116,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
         shifts = report_shifts.consecutive_shifts(con, years, platform)
         topic_terms = _query(con, "report_topic_terms.sql",
                              {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
-        runs = con.execute("SELECT run_id, lexicon_version, accepted FROM runs ORDER BY run_id DESC").fetchall()
+        runs = con.execute(sql.read("report_runs.sql")).fetchall()
         versions = _query(con, "lexicon_versions_by_partition.sql", {})
     window = _window_label(from_year, to_year, platform)
     partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
@@ -156,13 +157,15 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
     return [path for path, _ in charts] + [html]
 
 
+class ReportViewsMissing(BadInput, RuntimeError):
+    """The database lacks the views the report reads (not a mipulse database, or made by another version)."""
+
+
 def _require_views(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    found = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
-    found |= {name for (name,) in con.execute("SELECT function_name FROM duckdb_functions() "
-                                              "WHERE function_type = 'table_macro'").fetchall()}
+    found = {name for (name,) in con.execute(sql.read("report_objects.sql")).fetchall()}
     missing = [v for v in (*VIEWS, *TABLE_MACROS) if v not in found]
     if missing:
-        raise RuntimeError(
+        raise ReportViewsMissing(
             f"{db_path}: report views missing ({', '.join(missing)}); create them on a "
             "writable connection with flows.views.create_views (the loader does this)"
         )

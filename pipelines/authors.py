@@ -23,6 +23,7 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from pipelines.errors import BadInput
 
 SECRET_ENV = "MIPULSE_AUTHOR_SALT"
 KEY_FILE_ENV = "MIPULSE_AUTHOR_KEY_FILE"
@@ -36,7 +37,7 @@ _FINGERPRINT_SALT = f"mipulse author-key fingerprint; {SCHEME}".encode()
 _KEY_SALT = b"mipulse author key"
 
 
-class AuthorKeyError(ValueError):
+class AuthorKeyError(BadInput, ValueError):
     """No usable author-key secret (missing, empty or unreadable); the message says how to fix it."""
 
 

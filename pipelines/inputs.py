@@ -12,13 +12,14 @@ from __future__ import annotations
 import glob
 import os
 from dataclasses import dataclass
+from pipelines.errors import BadInput
 
 # Extensions read from folders; compressed files (.zst, .gz) are read whatever their inner name
 # (Reddit dumps are `RC_2019-01.zst`).
 SUPPORTED_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet", ".pq", ".zst", ".zstd", ".gz")
 
 
-class NoInputFiles(FileNotFoundError):
+class NoInputFiles(BadInput, FileNotFoundError):
     """An --input argument that names no readable file; the message says which and why."""
 
 

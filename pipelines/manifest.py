@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from typing import Iterable
+from pipelines.errors import NotNow
 
 # Beam and pyarrow are imported where used: the CLI imports this module for its error type only.
 
@@ -18,7 +19,7 @@ MARKER = "_SUCCESS"
 MANIFEST_VERSION = 1
 
 
-class IncompleteRunError(RuntimeError):
+class IncompleteRunError(NotNow, RuntimeError):
     """A run folder that is not a complete, untouched output of a finished job."""
 
 
