@@ -30,7 +30,7 @@ from flows.intervals import (  # noqa: E402
 )
 from flows.db import connect_read_only  # noqa: E402
 from flows.publish import publish_folder, staging_folder  # noqa: E402
-from flows.views import TABLE_MACROS, VIEWS  # noqa: E402
+from flows.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
 from pipelines.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.errors import BadInput  # noqa: E402
@@ -99,6 +99,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
     params = {"from_year": from_year, "to_year": to_year, "platform": platform}
     with connect_read_only(db_path) as con:
         _require_views(con, db_path)
+        add_report_window(con)
         intervals = lexicon_intervals(con, interval_replicates)
         sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
                                          SENTIMENT, "sentiment_label")

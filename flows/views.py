@@ -22,7 +22,8 @@ VIEWS: tuple[str, ...] = (
 )
 #: Table macros over the additive counts (``sql/pmi.sql``), for any window of months.
 TABLE_MACROS: tuple[str, ...] = ("pmi_window", "word_shift")
-SQL_FILES: tuple[str, ...] = ("pmi.sql", "views.sql", "word_shift.sql")  # pmi.sql first: the others use its macros
+SQL_FILES: tuple[str, ...] = ("pmi.sql", "views.sql", "word_shift.sql",  # pmi.sql first: the others use its macros
+                              "report_window.sql")
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -30,3 +31,10 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     macros); idempotent."""
     for name in SQL_FILES:
         con.execute(sql.read(name))
+
+
+def add_report_window(con: duckdb.DuckDBPyConnection) -> None:
+    """The report-window macro on a connection to a database made before it (read-only, so
+    created as a TEMP macro there); a no-op where `create_views` made it."""
+    if not con.execute(sql.read("report_window_present.sql")).fetchone()[0]:
+        con.execute(sql.read("report_window.sql").replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO"))

@@ -35,8 +35,7 @@ from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
 
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
-POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
-               "parent_id", "source_file", "record_no")
+POST_FIELDS = tuple(SCHEMAS["posts"].names)  # what of a prepared post the posts table keeps
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def lexicon_rows(lexicon: Lexicon) -> list[dict]:
     return [{"lexicon_version": version, **row} for row in lexicon.rows()]
 
 
-ACCOUNTING = ("records_read", "accepted", "rejected", "duplicates")
+ACCOUNTING = tuple(SCHEMAS["file_accounting"].names[1:])  # after source_file: the per-file counts
 
 
 class LexiconInForce(beam.PTransform):
