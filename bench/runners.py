@@ -27,7 +27,7 @@ from flows.checksum import checksums_of  # noqa: E402
 from flows.local_server import prefect_server  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.job import JobSettings, run_job  # noqa: E402
-from pipelines.local_portable import local_portable_services  # noqa: E402
+from harness.portable import local_portable_services  # noqa: E402
 from pipelines.sources import SourceOptions  # noqa: E402
 from pipelines.synthetic import write_sample  # noqa: E402
 

@@ -12,7 +12,7 @@ import pytest
 from flows.db import load_run
 from flows.keys import FINGERPRINT_OPTION, AuthorKeyMismatch, secret_for, stored_fingerprint
 from pipelines.authors import KEY_FILE_ENV, SECRET_ENV, AuthorKeyError, create_key_file, fingerprint
-from tests.run_folders import record, write_run
+from harness.run_folders import record, write_run
 
 POSTS = [("twitter", "1", "2020-01", "positive", ["sun"], [])]
 

@@ -21,7 +21,7 @@ from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
 from pipelines.sinks import SCHEMAS
 from pipelines.sources import SourceOptions
-from tests.malformed import DUPLICATE, HANDLE, MENTION, REASONS, VALID, Corpus, write_corpus
+from harness.malformed import DUPLICATE, HANDLE, MENTION, REASONS, VALID, Corpus, write_corpus
 
 pytestmark = pytest.mark.slow
 BEAM_ARGS = ["--runner=FnApiRunner"]

@@ -10,7 +10,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 import apache_beam as beam
 
-from bench.reference import run_reference
+from harness.reference import run_reference
 from pipelines.config import load_seeds
 from pipelines.dedupe import DropDuplicates, dropped_copies
 from pipelines.job import JobSettings, run_job

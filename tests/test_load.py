@@ -17,7 +17,7 @@ import flows.db
 from flows.checksum import checksums_of, database_checksum
 from flows.db import PostsLoadedMeanwhile, connect_read_only, load_run
 from pipelines.window import PostWindow
-from tests.run_folders import record, write_run
+from harness.run_folders import record, write_run
 
 POS, NEG = "sentiment:positive", "sentiment:negative"
 JANUARY = [

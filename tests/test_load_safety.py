@@ -12,7 +12,7 @@ import pytest
 
 from flows.checksum import checksums_of
 from flows.db import ReadOnlyQueryError, UnsafeLockFile, load_run, query
-from tests.run_folders import record, write_run
+from harness.run_folders import record, write_run
 
 POSTS = [("twitter", "t1", "2020-01", "positive", ["sun"], ["good", "sentiment:positive"])]
 

@@ -10,7 +10,7 @@ from flows.db import RunRecord, load_run
 from flows.checksum import checksums_of
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
-from pipelines.local_portable import local_portable_services
+from harness.portable import local_portable_services
 from pipelines.sources import SourceOptions
 from pipelines.synthetic import write_sample
 

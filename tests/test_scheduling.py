@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from flows.local_server import prefect_server
-from pipelines.local_portable import free_port, stop_process
+from flows.processes import free_port, stop_process
 from pipelines.synthetic import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
