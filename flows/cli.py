@@ -24,6 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and args.command != "run":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from flows.db import LoadAlreadyRunning
+    from flows.interrupts import Interrupted
     from pipelines.manifest import IncompleteRunError
 
     try:
@@ -34,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (LoadAlreadyRunning, IncompleteRunError) as exc:
         print(f"mipulse {args.command}: {exc}", file=sys.stderr)
         return 4
+    except KeyboardInterrupt as exc:
+        print(f"mipulse {args.command}: interrupted"
+              + (" (the database has this run only if its load had finished: a load is all or nothing)"
+                 if args.command == "run" else ""), file=sys.stderr)
+        return exc.exit_code if isinstance(exc, Interrupted) else 128 + signal.SIGINT
 
 
 class _Parser(argparse.ArgumentParser):
