@@ -33,7 +33,7 @@ demo: $(STAMP)
 # Every test runs: the HTML report test needs a headless Chromium, installed here (Debian, as root)
 # or the run stops with the reason instead of skipping that test.
 test: $(STAMP) browser
-	MIPULSE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+	MIPULSE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \

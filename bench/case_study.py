@@ -71,9 +71,9 @@ def top_terms_block(by_year: dict[int, list[Row]]) -> str:
 
 def drift_block(drift: list[Row], periods) -> str:
     (a, b) = (f"{p[0]}–{p[1]}" for p in periods)
-    body = [[r["term"], f"{r['value_a']:+.3f}", f"{r['value_b']:+.3f}", f"{r['delta']:+.3f} ± {r['band']:.3f}",
+    body = [[r["dimension"], r["term"], f"{r['value_a']:+.3f}", f"{r['value_b']:+.3f}", f"{r['delta']:+.3f} ± {r['band']:.3f}",
              f"{r['support_a']} → {r['support_b']}"] for r in drift]
-    return table(["term", a, b, "change ± band", "support"], body) if body else "(no term changed beyond its band)"
+    return table(["dimension", "term", a, b, "change ± band", "support"], body) if body else "(no term changed beyond its band)"
 
 
 def shift_block(shifts: dict[tuple[int, int], list[Row]]) -> str:

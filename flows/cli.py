@@ -21,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from flows.interrupts import Interrupted
     from pipelines.errors import MipulseError
 
     try:
@@ -31,6 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:  # from the standard library: a bad argument
         print(f"mipulse {args.command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:
+        print(f"mipulse {args.command}: interrupted"
+              + (" (the database has this run only if its load had finished: a load is all or nothing)"
+                 if args.command == "run" else ""), file=sys.stderr)
+        return exc.exit_code if isinstance(exc, Interrupted) else 128 + signal.SIGINT
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,5 +1,6 @@
 """Lexicon charts of the report: the most positive / negative terms of each year and the
-terms whose sentiment drifted most between the first and the second half of the window.
+terms whose sentiment (chart) or emotions (table) drifted most between the first and the
+second half of the window.
 
 Both come from the additive counts of the window (`flows.window_lexicon`), turned into a
 lexicon by the same engine that scored the posts, so any window of years and platform works.
@@ -25,8 +26,9 @@ from scipy.stats import t as student_t
 from flows.chart_text import drawable
 from flows.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
 from pipelines.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
-from pipelines.config import load_seeds
+from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induce import LexiconSpec
+from pipelines.lexicon import LexiconEntry
 
 TOP_TERMS_FILE = "top_terms_by_year.png"
 DRIFT_FILE = "sentiment_drift.png"
@@ -39,18 +41,24 @@ DRIFT_REPLICATES = 5  # Poisson replicates of each period's counts behind the dr
 TERMS_PER_SIDE = 5
 DRIFT_TERMS = 15
 MAX_YEAR_PANELS = 8
+DIMENSIONS: tuple[str, ...] = ("sentiment", *EMOTIONS)  # what a drift is measured on
 POSITIVE, NEGATIVE, BEFORE = "#2a9d4b", "#d1495b", "#8d99ae"
 
 Row = dict[str, Any]
 
 
-def _ranked(lexicon, min_df: int, min_support: int) -> list[Row]:
-    """General-layer terms of a window lexicon with their df, support and sentiment, carriers
-    only, each with at least `min_df` posts and `min_support` posts of evidence."""
-    return [{"term": e.term, "df": e.df, "support": e.support, "sentiment": e.sentiment}
-            for e in lexicon.general.values()
-            if e.df >= min_df and e.support >= min_support and e.sentiment
+def _supported(lexicon, min_df: int, min_support: int) -> list[LexiconEntry]:
+    """General-layer entries of a window lexicon with at least `min_df` posts and `min_support`
+    posts of evidence, words only (no bare numbers or punctuation)."""
+    return [e for e in lexicon.general.values()
+            if e.df >= min_df and e.support >= min_support
             and (any(ch.isalpha() for ch in e.term) or not e.term.isascii())]
+
+
+def _ranked(lexicon, min_df: int, min_support: int) -> list[Row]:
+    """The supported sentiment carriers of a window lexicon with their df, support and sentiment."""
+    return [{"term": e.term, "df": e.df, "support": e.support, "sentiment": e.sentiment}
+            for e in _supported(lexicon, min_df, min_support) if e.sentiment]
 
 
 def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform: str | None) -> dict[int, list[Row]]:
@@ -79,40 +87,51 @@ def halves(years: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[int, int]],
           platform: str | None, replicates: int = DRIFT_REPLICATES, seed: int = DEFAULT_SEED) -> list[Row]:
-    """The DRIFT_TERMS terms whose sentiment changed most between the two periods' lexicons,
-    among those whose change is larger than its band (see the module docstring)."""
+    """Per dimension (sentiment, then each emotion), the DRIFT_TERMS terms whose value changed
+    most between the two periods' lexicons, among those whose change is larger than its band
+    (see the module docstring)."""
     seeds = load_seeds()
     counts = [window_counts(con, f"{first:04d}-01", f"{last:04d}-12", platform) for first, last in periods]
     if any(c is None for c in counts):
         return []
-    a, b = ({r["term"]: r for r in _ranked(lexicon_of_counts(c, seeds), DRIFT_MIN_DF, DRIFT_MIN_SUPPORT)}
+    a, b = ({e.term: e for e in _supported(lexicon_of_counts(c, seeds), DRIFT_MIN_DF, DRIFT_MIN_SUPPORT)}
             for c in counts)
     common = sorted(a.keys() & b.keys())
     sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed) for c in counts)
     quantile = float(student_t.ppf(0.975, replicates - 1))
     rows = []
-    for term in common:
-        delta = b[term]["sentiment"] - a[term]["sentiment"]
-        band = quantile * math.hypot(sd_a[term], sd_b[term])
-        rows.append({"dimension": "sentiment", "term": term, "df_a": a[term]["df"], "df_b": b[term]["df"],
-                     "support_a": a[term]["support"], "support_b": b[term]["support"],
-                     "value_a": a[term]["sentiment"], "value_b": b[term]["sentiment"], "delta": delta, "band": band})
-    rows = [r for r in rows if abs(r["delta"]) > max(r["band"], LexiconSpec().min_value)]
-    rows.sort(key=lambda r: (-abs(r["delta"]), r["term"]))
-    return rows[:DRIFT_TERMS]
+    for dimension in DIMENSIONS:
+        changed = []
+        for term in common:
+            value_a, value_b = dimension_values(a[term])[dimension], dimension_values(b[term])[dimension]
+            band = quantile * math.hypot(sd_a[term][dimension], sd_b[term][dimension])
+            if abs(value_b - value_a) > max(band, LexiconSpec().min_value):
+                changed.append({"dimension": dimension, "term": term, "df_a": a[term].df, "df_b": b[term].df,
+                                "support_a": a[term].support, "support_b": b[term].support,
+                                "value_a": value_a, "value_b": value_b, "delta": value_b - value_a, "band": band})
+        changed.sort(key=lambda r: (-abs(r["delta"]), r["term"]))
+        rows += changed[:DRIFT_TERMS]
+    return rows
 
 
-def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int) -> dict[str, float]:
-    """Each term's standard deviation over lexicons built from Poisson replicates of the counts
-    (a term a replicate leaves out of its lexicon counts as 0 there)."""
+def dimension_values(entry: LexiconEntry | None) -> dict[str, float]:
+    """{dimension: value} of a general-layer entry (a term a lexicon leaves out is 0 everywhere)."""
+    if entry is None:
+        return dict.fromkeys(DIMENSIONS, 0.0)
+    return {"sentiment": entry.sentiment, **dict(zip(EMOTIONS, entry.emotions))}
+
+
+def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int) -> dict[str, dict[str, float]]:
+    """{term: {dimension: standard deviation}} over lexicons built from Poisson replicates of the
+    counts (a term a replicate leaves out of its lexicon counts as 0 there)."""
     rng = np.random.default_rng(seed)
-    values: dict[str, list[float]] = {term: [] for term in terms}
+    values: dict[str, list[dict[str, float]]] = {term: [] for term in terms}
     for _ in range(replicates):
         general = lexicon_of_counts(poisson_counts(counts, rng), seeds).general
         for term in terms:
-            entry = general.get(term)
-            values[term].append(entry.sentiment if entry else 0.0)
-    return {term: lexicon_sd(v) for term, v in values.items()}
+            values[term].append(dimension_values(general.get(term)))
+    return {term: {d: lexicon_sd([v[d] for v in replicate]) for d in DIMENSIONS}
+            for term, replicate in values.items()}
 
 
 def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_data) -> Path:

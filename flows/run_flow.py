@@ -23,6 +23,7 @@ from flows.artifacts import failure_markdown, run_markdown
 from flows.report_html import lexicon_warning
 from flows.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
 from flows.incremental import InputFile, loaded_inputs, needs_loading
+from flows.interrupts import stop_cleanly_on_signals
 from flows.keys import secret_for
 from flows.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
 from flows.options import RunOptions
@@ -120,7 +121,8 @@ def run_beam_job(settings: JobSettings, beam_args: list[str]) -> str:
     says), so an error whose text holds the author-key secret is raised without it.
     """
     try:
-        run_job(settings, beam_args)
+        with stop_cleanly_on_signals():
+            run_job(settings, beam_args)
     except Exception as exc:
         secret = settings.source.author_salt
         if secret and (secret in str(exc) or secret in repr(exc)):

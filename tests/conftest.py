@@ -28,3 +28,9 @@ def pytest_sessionfinish(session, exitstatus):
         APILogWorker.drain_all()
         EventsWorker.drain_all()
         SubprocessASGIServer().stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first (a stable sort): under `make test`'s two processes the long end-to-end and
+    server files start early instead of leaving one process busy alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

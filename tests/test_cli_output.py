@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -160,3 +161,29 @@ def test_only_the_newest_loaded_run_folders_are_pruned(tmp_path):
                                                        runs / "20240102T000000Z-b.lexicon.parquet"]
     assert stale_run_folders(runs, loaded, keep=10) == []
     assert runs / "20240105T000000Z-unloaded" not in stale_run_folders(runs, loaded, keep=0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_run_stopped_by_ctrl_c_or_sigterm_says_so_in_one_line_and_loads_nothing(tmp_path, stop):
+    """Ctrl-C in the middle of the Beam job printed a 130-line traceback after Prefect's crash
+    lines; SIGTERM 447 lines with seven tracebacks and a "Failed" run."""
+    assert main(["sample", "--posts", "20000", "--out", str(tmp_path / "s"), "--seed", "5"]) == 0
+    db = tmp_path / "m.duckdb"
+    run = subprocess.Popen([sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())",
+                            "run", "--input", str(tmp_path / "s"), "--db", str(db), "--no-report"],
+                           cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
+    lines = []
+    for line in run.stdout:  # interrupt once the job is reading posts
+        lines.append(line)
+        if "reading: " in line:
+            run.send_signal(stop)
+            break
+    lines += run.stdout.readlines()
+    assert run.wait() == 128 + stop, "".join(lines)
+    assert lines[-1] == ("mipulse run: interrupted (the database has this run only if its load had finished: "
+                         "a load is all or nothing)\n")
+    assert not any("Traceback" in line for line in lines), "".join(lines)
+    assert not db.exists()  # stopped before its load: the database was never even created
+    assert "Finished in state Crashed('Execution was aborted by an interrupt signal.')" in "".join(lines)

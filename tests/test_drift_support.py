@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 import sql
-from flows import report_lexicon
+from flows import report_html, report_lexicon
 from flows.views import create_views
 from flows.window_lexicon import window_lexicon
 from pipelines.config import load_seeds
@@ -63,7 +63,7 @@ def test_only_a_change_with_support_and_outside_its_band_is_a_drift(con, monkeyp
     fox_a, fox_b = yearly(con, "fox")
     assert fox_a.support == fox_b.support == 6 < report_lexicon.DRIFT_MIN_SUPPORT
     assert fox_a.sentiment > 0.05 and fox_b.sentiment < -0.05  # it did flip, on 6 co-occurrences
-    rows = report_lexicon.drift(con, ((2014, 2014), (2015, 2015)), None)
+    rows = [r for r in report_lexicon.drift(con, ((2014, 2014), (2015, 2015)), None) if r["dimension"] == "sentiment"]
     assert [r["term"] for r in rows] == ["weather"]
     weather = rows[0]
     assert (weather["support_a"], weather["support_b"]) == (40, 40)
@@ -85,3 +85,20 @@ def test_top_terms_of_a_year_need_support_and_carry_it(con, monkeypatch):
     assert "fox" not in terms  # its value rests on 6 co-occurrences
     assert terms["weather"]["support"] == 40
     assert all(r["support"] >= report_lexicon.YEAR_MIN_SUPPORT for r in terms.values())
+
+
+def test_emotions_drift_too_with_the_same_support_and_band_rules(con, monkeypatch):
+    """'weather' meets joy words (great, happy, wonderful) in 2014 and fear / anger words (awful,
+    terrible, horrible) in 2015: its joy falls, its fear rises; 'fox' (support 6) and 'garden'
+    (the same moods both years) drift in no emotion. The report's emotion table lists them."""
+    monkeypatch.setattr(report_lexicon, "DRIFT_MIN_DF", 5)
+    rows = report_lexicon.drift(con, ((2014, 2014), (2015, 2015)), None)
+    emotions = {(r["dimension"], r["term"]): r for r in rows if r["dimension"] != "sentiment"}
+    assert {term for _, term in emotions} == {"weather"}
+    joy, fear = emotions["joy", "weather"], emotions["fear", "weather"]
+    assert joy["value_a"] > 0 == joy["value_b"] and fear["value_a"] == 0 < fear["value_b"]
+    assert all(0 < r["band"] < abs(r["delta"]) for r in emotions.values())
+    html = report_html.emotion_drift_table(rows)
+    for r in (joy, fear):
+        assert (f'<td class="l">{r["dimension"]}</td><td class="l">weather</td><td>{r["value_a"]:+.3f}</td>'
+                f'<td>{r["value_b"]:+.3f}</td>') in html
