@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 import sql
-from flows import report_lexicon, report_shifts
-from flows.db import connect_read_only
-from flows.views import add_report_window
-from flows.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_mean_intervals, with_share_intervals
+from flows.reporting import report_lexicon, report_shifts
+from flows.store.db import connect_read_only
+from flows.store.views import add_report_window
+from flows.reporting.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_mean_intervals, with_share_intervals
 from pipelines.bootstrap import DEFAULT_REPLICATES
 
 Row = dict[str, Any]

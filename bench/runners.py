@@ -22,14 +22,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from flows.db import RunRecord, load_run  # noqa: E402
-from flows.checksum import checksums_of  # noqa: E402
+from flows.store.db import RunRecord, load_run  # noqa: E402
+from flows.store.checksum import checksums_of  # noqa: E402
 from flows.local_server import prefect_server  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.job import JobSettings, run_job  # noqa: E402
 from harness.portable import local_portable_services  # noqa: E402
-from pipelines.sources import SourceOptions  # noqa: E402
-from pipelines.synthetic import write_sample  # noqa: E402
+from pipelines.reading.sources import SourceOptions  # noqa: E402
+from pipelines.evaluation.synthetic import write_sample  # noqa: E402
 
 MULTI = ["--runner=FnApiRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"]
 RUNNERS = ("in_process", "multi_processing_2", "portable_external")

@@ -22,9 +22,9 @@ sys.path.insert(0, str(REPO))
 from bench.accuracy import split_by_day  # noqa: E402
 from bench.case_study import rows  # noqa: E402
 from bench.sql_docs import CLIMATE, mipulse  # noqa: E402
-from flows.db import connect_read_only  # noqa: E402
-from flows.views import add_report_window  # noqa: E402
-from flows.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_share_intervals  # noqa: E402
+from flows.store.db import connect_read_only  # noqa: E402
+from flows.store.views import add_report_window  # noqa: E402
+from flows.reporting.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_share_intervals  # noqa: E402
 
 RESULT = REPO / "bench" / "results" / "split_half_intervals.json"
 

@@ -157,7 +157,7 @@ def _option_names(parser: argparse.ArgumentParser) -> list[str]:
 
 
 def _sample(args: argparse.Namespace, _: list[str]) -> int:
-    from pipelines.synthetic import write_sample
+    from pipelines.evaluation.synthetic import write_sample
 
     paths = write_sample(args.out, args.posts, args.seed)
     print(f"wrote {args.posts} posts to {', '.join(map(str, paths))}")
@@ -224,7 +224,7 @@ def _show_progress() -> None:
 
 def _print_rejects_by_reason(db: str, run_id: str) -> None:
     import sql
-    from flows.db import query
+    from flows.store.db import query
 
     columns, rows = query(db, sql.read("run_rejects_by_reason.sql"), {"run_id": run_id})
     if rows:
@@ -252,7 +252,7 @@ def _schedule(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _query(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.db import ReadOnlyQueryError, query
+    from flows.store.db import ReadOnlyQueryError, query
 
     import duckdb
 
@@ -294,7 +294,7 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
     from flows.preflight import check_report
 
     check_report(args.db, args.platform)
-    from flows.report import render_report
+    from flows.reporting.report import render_report
 
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
                               platform=args.platform, interval_replicates=args.interval_replicates):
@@ -303,7 +303,7 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.evaluate import EvaluateOptions, evaluate, format_report, report_json
+    from pipelines.evaluation.evaluate import EvaluateOptions, evaluate, format_report, report_json
 
     report = evaluate(EvaluateOptions(test=args.test, train=args.train, lexicon=args.lexicon, task=args.task,
                                       emotion_set=args.emotions))
@@ -315,7 +315,7 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.config import load_seeds
     from pipelines.induce import LexiconSpec
     from pipelines.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
-    from pipelines.sources import SourceOptions
+    from pipelines.reading.sources import SourceOptions
 
     seeds = load_seeds(args.seeds)
     if args.train:
@@ -334,7 +334,7 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _lexicon_export(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.lexicon_store import export_lexicon, lexicon_in_force
+    from flows.store.lexicon_store import export_lexicon, lexicon_in_force
 
     version = args.version or lexicon_in_force(args.db)
     if version is None:

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 from pydantic import Field
 
-from flows.retention import DEFAULT_KEEP_RUNS, default_out_dir
+from flows.store.retention import DEFAULT_KEEP_RUNS, default_out_dir
 from pipelines.options import Flag, JobOptions, ReplicateCount, parse_replicate_count
 
 
@@ -46,7 +46,7 @@ class RunOptions(JobOptions):
     def run_record(self, seeds_source: str, lexicon_file: str | None, key_fingerprint: str) -> dict:
         """The runs table's `options`: every option, plus what the run resolved (seed file, lexicon
         file, author-key fingerprint — never the key)."""
-        from flows.keys import FINGERPRINT_OPTION
+        from flows.store.keys import FINGERPRINT_OPTION
 
         return {**self.model_dump(mode="json"), "seeds": seeds_source, "lexicon_file": lexicon_file,
                 "platforms": list(self.window().platforms), FINGERPRINT_OPTION: key_fingerprint}

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from pipelines.errors import BadInput
-from pipelines.inputs import Inputs, NoInputFiles, find_inputs
-from pipelines.posts import PLATFORMS, missing_fields
+from pipelines.reading.inputs import Inputs, NoInputFiles, find_inputs
+from pipelines.reading.posts import PLATFORMS, missing_fields
 
 if TYPE_CHECKING:
     from flows.options import RunOptions
@@ -42,7 +42,7 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
     Checks that need no Beam come first (importing Beam alone takes about a second).
     """
     from pipelines.config import SeedConfigError, load_seeds
-    from pipelines.readers import parse_columns
+    from pipelines.reading.readers import parse_columns
 
     try:
         inputs = find_inputs(options.inputs)
@@ -58,7 +58,7 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
         check_required_fields(path, options.input_format, columns, platform, options.undated_as is not None)
     check_beam_args(options.beam_args, own_options)
     if options.undated_as is not None:
-        from pipelines.sources import undated_month
+        from pipelines.reading.sources import undated_month
 
         try:
             undated_month(options.undated_as)
@@ -132,7 +132,7 @@ def check_database(db: str) -> None:
 def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str, str], ...],
                           default_platform: str | None, undated: bool) -> None:
     """The first records of a file must carry every required field; else name them all and a mapping."""
-    from pipelines.readers import Unreadable, read_flat_records
+    from pipelines.reading.readers import Unreadable, read_flat_records
 
     seen, lacking, columns = 0, None, []
     with open(path, "rb") as stream:
@@ -173,7 +173,7 @@ def _likely_column(field: str, columns: list[str]) -> str:
 def check_report(db: str, platform: str | None) -> None:
     """`mipulse report`: the DB must exist and hold posts of the platform asked for."""
     import sql
-    from flows.db import query
+    from flows.store.db import query
 
     if not Path(db).is_file():
         raise UsageError(f"--db {db}: no such database file")

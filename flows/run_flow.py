@@ -1,6 +1,6 @@
 """The Prefect flow of one mipulse run: Beam job -> DuckDB load -> report.
 
-Flows only orchestrate; the work is in `pipelines` (Beam), `flows.db` and `flows.report`.
+Flows only orchestrate; the work is in `pipelines` (Beam), `flows.store.db` and `flows.reporting.report`.
 Retries are on I/O edges only: the Beam job and the load are not retried blindly.
 """
 
@@ -20,19 +20,19 @@ from prefect.tasks import exponential_backoff
 
 import sql
 from flows.artifacts import failure_markdown, run_markdown
-from flows.report_html import lexicon_warning
-from flows.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
-from flows.incremental import InputFile, loaded_inputs, needs_loading
+from flows.reporting.report_html import lexicon_warning
+from flows.store.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
+from flows.store.incremental import InputFile, loaded_inputs, needs_loading
 from flows.interrupts import stop_cleanly_on_signals
-from flows.keys import secret_for
-from flows.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
+from flows.store.keys import secret_for
+from flows.store.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
 from flows.options import RunOptions
-from flows.report import render_report
-from flows.retention import remove_folders, stale_run_folders
-from pipelines.inputs import find_inputs
+from flows.reporting.report import render_report
+from flows.store.retention import remove_folders, stale_run_folders
+from pipelines.reading.inputs import find_inputs
 from pipelines.job import JobSettings, run_job
 from pipelines.text import TOKENIZER_VERSION
-from pipelines.window import PostWindow
+from pipelines.reading.window import PostWindow
 
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 

@@ -18,7 +18,7 @@ FEBRUARY = [("twitter", "t2", "2020-02", "positive", ["wind"], ["good"]),
 
 LOADER = """
 import sys
-from flows.db import load_run
+from flows.store.db import load_run
 from harness.run_folders import record
 from pathlib import Path
 load_run(sys.argv[1], record(Path(sys.argv[2]), sys.argv[3]), swap=sys.argv[4] == "swap", wait=sys.argv[5] == "wait")
@@ -51,7 +51,7 @@ def kill(process: subprocess.Popen) -> None:
 
 READER_LOOP = """
 import json, sys, time
-from flows.db import query
+from flows.store.db import query
 seen, errors, end = [], [], time.monotonic() + float(sys.argv[2])
 while time.monotonic() < end:
     try:

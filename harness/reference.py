@@ -26,12 +26,12 @@ from pipelines.counting import (
 )
 from pipelines.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_rows, with_default_calibration
-from pipelines.manifest import write_manifest
-from pipelines.posts import Reject
+from pipelines.writing.manifest import write_manifest
+from pipelines.reading.posts import Reject
 from pipelines.prepare import PostPreparer
 from pipelines.text import TOKENIZER_VERSION
-from pipelines.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow, rows_to_arrow
-from pipelines.sources import SourceOptions, read_records
+from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow, rows_to_arrow
+from pipelines.reading.sources import SourceOptions, read_records
 
 
 def run_reference(patterns: list[str], output: str, seeds: SeedConfig,

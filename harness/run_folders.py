@@ -12,11 +12,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.db import RunRecord
+from flows.store.db import RunRecord
 from pipelines.config import EMOTIONS
 from pipelines.counting import FILE_PARTITION, count_post, new_counters
-from pipelines.manifest import write_manifest
-from pipelines.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
+from pipelines.writing.manifest import write_manifest
+from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
 
 Post = tuple[str, str, str, str, list[str], list[str]]
 

@@ -21,18 +21,18 @@ from pipelines import progress
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig
 from pipelines.counting import FILE_PARTITION, CountPresence, SumCounters
-from pipelines.dedupe import DropDuplicates
+from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon, LexiconSpec
 from pipelines.lexicon import Lexicon, read_lexicon
 from pipelines.loopback import bind_beam_servers_to_loopback
-from pipelines.manifest import write_manifest
+from pipelines.writing.manifest import write_manifest
 from pipelines.options import DEFAULT_RUNNER, HelpFormatter, JobOptions, add_job_arguments, from_namespace
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import score_post
-from pipelines.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
-from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
+from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
+from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
-from pipelines.window import KeepWindow, PostWindow
+from pipelines.reading.window import KeepWindow, PostWindow
 
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = tuple(SCHEMAS["posts"].names)  # what of a prepared post the posts table keeps

@@ -6,7 +6,7 @@ run's own fields), `from_namespace` turns parsed flags back into the model, and
 `JobOptions.job_settings` into the job's `JobSettings`. Adding a job option means adding a
 field here and using it in `job_settings`.
 
-Building a parser imports neither Beam nor spaCy (`pipelines.readers` and `pipelines.months`
+Building a parser imports neither Beam nor spaCy (`pipelines.reading.readers` and `pipelines.reading.months`
 are light): `mipulse` parses and checks a command line in about a second, before they load.
 """
 
@@ -20,8 +20,8 @@ from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipelines.months import check_window
-from pipelines.readers import FORMATS
+from pipelines.reading.months import check_window
+from pipelines.reading.readers import FORMATS
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
 # LexiconSpec.min_df (pipelines.induce imports Beam and spaCy); tests/test_cli_output.py keeps them equal.
@@ -100,7 +100,7 @@ class JobOptions(BaseModel):
 
     def window(self):
         """The months and platforms the run keeps (`PostWindow`)."""
-        from pipelines.window import PostWindow
+        from pipelines.reading.window import PostWindow
 
         return PostWindow(self.from_month, self.to_month, tuple(self.platforms or ()))
 
@@ -109,15 +109,15 @@ class JobOptions(BaseModel):
         """The job's `JobSettings`: `files` default to what `inputs` names, `lexicon_file` to `lexicon`.
 
         The author-key secret is resolved here and only here: the one given (`mipulse run`
-        checks it against the database first, `flows.keys.secret_for`), else
+        checks it against the database first, `flows.store.keys.secret_for`), else
         `$MIPULSE_AUTHOR_SALT` or the key file; never an empty one.
         """
-        from pipelines.authors import read_secret
+        from pipelines.reading.authors import read_secret
         from pipelines.config import load_seeds
         from pipelines.induce import LexiconSpec
-        from pipelines.inputs import find_inputs
+        from pipelines.reading.inputs import find_inputs
         from pipelines.job import JobSettings
-        from pipelines.sources import SourceOptions
+        from pipelines.reading.sources import SourceOptions
 
         return JobSettings(
             inputs=tuple(find_inputs(self.inputs).files if files is None else files),

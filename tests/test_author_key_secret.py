@@ -9,9 +9,9 @@ import inspect
 import duckdb
 import pytest
 
-from flows.db import load_run
-from flows.keys import FINGERPRINT_OPTION, AuthorKeyMismatch, secret_for, stored_fingerprint
-from pipelines.authors import KEY_FILE_ENV, SECRET_ENV, AuthorKeyError, create_key_file, fingerprint
+from flows.store.db import load_run
+from flows.store.keys import FINGERPRINT_OPTION, AuthorKeyMismatch, secret_for, stored_fingerprint
+from pipelines.reading.authors import KEY_FILE_ENV, SECRET_ENV, AuthorKeyError, create_key_file, fingerprint
 from harness.run_folders import record, write_run
 
 POSTS = [("twitter", "1", "2020-01", "positive", ["sun"], [])]
@@ -112,7 +112,7 @@ def test_a_failed_beam_task_raises_no_secret_for_prefect_to_log_or_pickle(monkey
     import flows.run_flow
     from pipelines.config import load_seeds
     from pipelines.job import JobSettings
-    from pipelines.sources import SourceOptions
+    from pipelines.reading.sources import SourceOptions
 
     secret = "the-secret-of-this-test"
 

@@ -16,9 +16,9 @@ import pytest
 
 import pipelines.progress as progress
 from flows.cli import _parser, main
-from flows.retention import default_out_dir, stale_run_folders
-from pipelines.posts import RecordError, canonical_post
-from pipelines.window import PostWindow
+from flows.store.retention import default_out_dir, stale_run_folders
+from pipelines.reading.posts import RecordError, canonical_post
+from pipelines.reading.window import PostWindow
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,7 +11,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.job import AccountPerFile
-from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
+from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 
 
 def test_account_per_file_sums_every_column_per_file_and_fills_zeros():

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.checksum import checksums_of
-from flows.db import PAUSE_ENV, PAUSE_POINTS, LoadAlreadyRunning, load_run, query
-from pipelines.manifest import MARKER, IncompleteRunError
+from flows.store.checksum import checksums_of
+from flows.store.db import PAUSE_ENV, PAUSE_POINTS, LoadAlreadyRunning, load_run, query
+from pipelines.writing.manifest import MARKER, IncompleteRunError
 from harness.crash import FEBRUARY, JANUARY, READER_LOOP, env, kill, start_loader, wait_for
 from harness.run_folders import record, write_run
 
@@ -94,7 +94,7 @@ def test_a_second_writer_gets_already_running_not_a_queue(tmp_path, runs, refere
 @pytest.mark.slow
 def test_cli_prints_already_running(tmp_path, runs, capsys):
     from flows.cli import main
-    from flows.db import writer_lock
+    from flows.store.db import writer_lock
 
     db = tmp_path / "m.duckdb"
     sample = tmp_path / "in.jsonl"
@@ -160,7 +160,7 @@ JOB = [sys.executable, "-m", "pipelines.job", "--runner=FnApiRunner"]
 
 @pytest.mark.slow
 def test_a_killed_beam_job_leaves_a_folder_that_is_never_loaded(tmp_path):
-    from pipelines.synthetic import write_sample
+    from pipelines.evaluation.synthetic import write_sample
 
     inputs = write_sample(tmp_path / "in", 3000, 1)
     out = tmp_path / "run"

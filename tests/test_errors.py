@@ -10,10 +10,10 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from flows.db import LoadAlreadyRunning, ReadOnlyQueryError
+from flows.store.db import LoadAlreadyRunning, ReadOnlyQueryError
 from flows.preflight import UsageError
 from pipelines.errors import MipulseError
-from pipelines.manifest import IncompleteRunError
+from pipelines.writing.manifest import IncompleteRunError
 
 
 def test_a_database_without_the_report_views_ends_report_in_one_line(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 
 import flows.run_flow
 from flows.artifacts import escape_markdown
-from flows.db import query
+from flows.store.db import query
 from flows.options import RunOptions
 from flows.run_flow import run_flow
 

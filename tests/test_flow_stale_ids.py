@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import flows.run_flow
-from flows.db import query
+from flows.store.db import query
 from flows.options import RunOptions
 from flows.run_flow import run_flow
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.db import RunRecord, load_run, query, write_kept_posts
-from flows.checksum import checksums_of
-from flows.incremental import InputFile, LoadedFile, loaded_inputs, needs_loading
+from flows.store.db import RunRecord, load_run, query, write_kept_posts
+from flows.store.checksum import checksums_of
+from flows.store.incremental import InputFile, LoadedFile, loaded_inputs, needs_loading
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
-from pipelines.sources import SourceOptions
-from pipelines.window import PostWindow
+from pipelines.reading.sources import SourceOptions
+from pipelines.reading.window import PostWindow
 
 ALL = PostWindow()
 

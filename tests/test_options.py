@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from flows.options import RunOptions
-from pipelines.authors import KEY_FILE_ENV, SECRET_ENV, AuthorKeyError
+from pipelines.reading.authors import KEY_FILE_ENV, SECRET_ENV, AuthorKeyError
 from pipelines.options import JobOptions, add_arguments, add_job_arguments, from_namespace
 
 # The flags users have today (docs/command-line.md); the model must keep every spelling.

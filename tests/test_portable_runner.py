@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.db import RunRecord, load_run
-from flows.checksum import checksums_of
+from flows.store.db import RunRecord, load_run
+from flows.store.checksum import checksums_of
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
 from harness.portable import local_portable_services
-from pipelines.sources import SourceOptions
-from pipelines.synthetic import write_sample
+from pipelines.reading.sources import SourceOptions
+from pipelines.evaluation.synthetic import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 import sql
-from flows.report import render_report
-from flows.db import ensure_schema
-from flows.views import add_report_window
+from flows.reporting.report import render_report
+from flows.store.db import ensure_schema
+from flows.store.views import add_report_window
 
 ROWS = [  # (year, platform)
     (2019, "twitter"), (2020, "twitter"), (2020, "reddit"), (2021, "reddit"),

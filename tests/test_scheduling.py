@@ -17,7 +17,7 @@ import yaml
 
 from flows.local_server import prefect_server
 from flows.processes import free_port, stop_process
-from pipelines.synthetic import write_sample
+from pipelines.evaluation.synthetic import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}

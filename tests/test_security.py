@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from flows.db import load_run
+from flows.store.db import load_run
 from flows.schedule import DeploymentFileError, read_deployments
 from pipelines.config import SeedConfigError, load_seeds
-from pipelines.posts import safe_excerpt
-from pipelines.readers.tabular import csv_rows
+from pipelines.reading.posts import safe_excerpt
+from pipelines.reading.readers.tabular import csv_rows
 from harness.run_folders import record, write_run
 
 REPO = Path(__file__).resolve().parents[1]

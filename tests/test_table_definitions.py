@@ -1,4 +1,4 @@
-"""Issue 13 item 3: each table the job writes is declared once (pipelines.sinks.SCHEMAS); the DuckDB DDL
+"""Issue 13 item 3: each table the job writes is declared once (pipelines.writing.sinks.SCHEMAS); the DuckDB DDL
 (sql/schema.sql) and the load (sql/load.sql) are checked against it column by column."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import sql
-from flows.db import ensure_schema
-from pipelines.sinks import SCHEMAS
+from flows.store.db import ensure_schema
+from pipelines.writing.sinks import SCHEMAS
 
 # Columns the load adds to every row of a run's tables.
 ADDED_BY_LOAD = ("run_id",)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.posts import PLATFORMS
+from pipelines.reading.posts import PLATFORMS
 
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

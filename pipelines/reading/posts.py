@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from pipelines.authors import author_key
-from pipelines.excerpts import allowed_values
+from pipelines.reading.authors import author_key
+from pipelines.reading.excerpts import allowed_values
 
 PLATFORMS = ("twitter", "reddit", "youtube")
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
@@ -58,7 +58,7 @@ def repair_text(text: str) -> str:
 
 def safe_excerpt(raw: str) -> str:
     """A short excerpt of a raw record for a reject row: only allow-listed values (see
-    `pipelines.excerpts`), mentions redacted."""
+    `pipelines.reading.excerpts`), mentions redacted."""
     return redact_mentions(allowed_values(raw[: EXCERPT_CHARS * 4]))[:EXCERPT_CHARS]
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from pipelines.posts import RecordError
-from pipelines.readers.base import JsonFormat, get_path, list_field, require_object, rfc2822_to_iso, text_of
+from pipelines.reading.posts import RecordError
+from pipelines.reading.readers.base import JsonFormat, get_path, list_field, require_object, rfc2822_to_iso, text_of
 
 _V1_TEXT_HINTS = ("full_text", "extended_tweet", "retweeted_status", "id_str")
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Mapping
 
-from pipelines.posts import RecordError
+from pipelines.reading.posts import RecordError
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 import sql
-from flows.chart_text import drawable
+from flows.reporting.chart_text import drawable
 
 SHIFT_TERMS = 15
 MAX_PAIRS = 7

@@ -3,7 +3,7 @@
 `read_flat_records(path, stream, format, columns)` yields `(record_no, record)` where the
 record is a flat dict with the canonical field names (`platform, post_id, created_at,
 author, text, lang, parent_id`) or an `Unreadable` with the reason it cannot be a post.
-`pipelines.sources` turns flat records into canonical posts.
+`pipelines.reading.sources` turns flat records into canonical posts.
 
 Record numbers: the line (or CSV/Parquet row) for one-record-per-line files; the 1-based
 position of the record in the file for API responses and JSON documents holding many
@@ -16,13 +16,13 @@ import itertools
 import json
 from typing import IO, Any, Iterator
 
-from pipelines.posts import RecordError
-from pipelines.readers.base import JsonFormat
-from pipelines.readers.reddit import REDDIT
-from pipelines.readers.streams import Unreadable, decompressed, json_documents
-from pipelines.readers.tabular import apply_columns, csv_rows, jsonl_format, parquet_rows, parse_columns
-from pipelines.readers.twitter import TWITTER_V1, TWITTER_V2
-from pipelines.readers.youtube import YOUTUBE
+from pipelines.reading.posts import RecordError
+from pipelines.reading.readers.base import JsonFormat
+from pipelines.reading.readers.reddit import REDDIT
+from pipelines.reading.readers.streams import Unreadable, decompressed, json_documents
+from pipelines.reading.readers.tabular import apply_columns, csv_rows, jsonl_format, parquet_rows, parse_columns
+from pipelines.reading.readers.twitter import TWITTER_V1, TWITTER_V2
+from pipelines.reading.readers.youtube import YOUTUBE
 
 __all__ = ["FORMATS", "Unreadable", "detect_by_name", "read_flat_records", "parse_columns"]
 

@@ -10,7 +10,7 @@ fails at once with `LoadAlreadyRunning` (or waits, with ``wait=True``). A symlin
 path is resolved once, so its target keeps receiving the loads, and the new file gets the old
 one's mode and owner; where the owner cannot be kept (another user's file) the load runs in
 place instead. A run folder is loaded only if its
-`_SUCCESS` manifest matches its shards (`pipelines.manifest`). Staging copies left by a
+`_SUCCESS` manifest matches its shards (`pipelines.writing.manifest`). Staging copies left by a
 killed loader are removed by the next load. The price is one file copy per load (measured in
 ``bench/load_swap.py``) and twice the disk space during a load. ``swap=False`` loads in
 place instead; readers then wait (``connect_read_only`` retries with backoff).
@@ -37,9 +37,9 @@ from typing import Any, Sequence
 import duckdb
 
 import sql
-from flows.keys import FINGERPRINT_OPTION, check_author_key
-from flows.views import create_views
-from pipelines.window import PostWindow
+from flows.store.keys import FINGERPRINT_OPTION, check_author_key
+from flows.store.views import create_views
+from pipelines.reading.window import PostWindow
 from pipelines.errors import NotNow, Refused
 
 _PARAM_RE = re.compile(r"\$([a-z_]+)")
@@ -119,8 +119,8 @@ def load_run(db_path: str | Path, run: RunRecord, input_files: Sequence[dict[str
     The run folder must carry a `_SUCCESS` manifest matching its shards. Another load in
     progress raises `LoadAlreadyRunning`, unless ``wait`` (then this one queues behind it).
     """
-    from pipelines.manifest import verify_run_folder  # Beam's file systems: only loads need them
-    from pipelines.sinks import SCHEMAS
+    from pipelines.writing.manifest import verify_run_folder  # Beam's file systems: only loads need them
+    from pipelines.writing.sinks import SCHEMAS
 
     db_path = Path(os.path.realpath(db_path))  # a symlink's target is the database
     verify_run_folder(run.run_dir, SCHEMAS)
@@ -188,7 +188,7 @@ def window_params(window: PostWindow) -> dict[str, Any]:
 def write_kept_posts(db_path: str | Path, inputs: Sequence[str], window: PostWindow, dest: str | Path) -> bool:
     """Write (platform, post_id) of the loaded posts a run over `inputs` in `window` keeps, as Parquet.
 
-    The job drops its copies of these (`pipelines.dedupe`), so `posts` keeps one row per id.
+    The job drops its copies of these (`pipelines.reading.dedupe`), so `posts` keeps one row per id.
     Returns False, writing nothing, when there is no database yet.
     """
     import pyarrow.parquet as pq  # Arrow comes with Beam; only runs need it

@@ -12,7 +12,7 @@ The secret comes from `$MIPULSE_AUTHOR_SALT` or a key file, never from the comma
 `$MIPULSE_AUTHOR_KEY_FILE`, by default `~/.config/mipulse/author.key` (`$XDG_CONFIG_HOME`
 respected): not beside the database, so a copy of the database alone re-identifies no one.
 An empty secret is refused. `fingerprint(secret)` names a secret without revealing it; the
-database stores it and refuses loads made with another one (`flows.keys`).
+database stores it and refuses loads made with another one (`flows.store.keys`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ database: sentiment shares with 95% intervals, emotion shares, topic volume, the
 terms of each year and the sentiment drift between the two halves of the window.
 
 The database is opened read-only, so the views must already exist: the loader creates
-them with :func:`flows.views.create_views`. Every chart is written even when there is
+them with :func:`flows.store.views.create_views`. Every chart is written even when there is
 nothing to draw (it then says "no data"), so a report run never fails on an empty window.
 """
 
@@ -24,13 +24,13 @@ from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter  # noqa: E402
 
 import sql  # noqa: E402
-from flows import report_html, report_lexicon, report_shifts  # noqa: E402
-from flows.intervals import (  # noqa: E402
+from flows.reporting import report_html, report_lexicon, report_shifts  # noqa: E402
+from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
-from flows.db import connect_read_only  # noqa: E402
-from flows.publish import publish_folder, staging_folder  # noqa: E402
-from flows.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
+from flows.store.db import connect_read_only  # noqa: E402
+from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
+from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
 from pipelines.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.errors import BadInput  # noqa: E402
@@ -76,9 +76,9 @@ def render_report(
 
     Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
     ``interval_replicates``: bootstrap replicates of the lexicon-aware intervals
-    (`flows.intervals`; None: `DEFAULT_REPLICATES`; 0 draws the Wilson intervals only).
+    (`flows.reporting.intervals`; None: `DEFAULT_REPLICATES`; 0 draws the Wilson intervals only).
     Returns the written paths in a fixed order: the PNGs, then the HTML report. Everything is
-    rendered into a private folder first and published at once (`flows.publish`): a failed or
+    rendered into a private folder first and published at once (`flows.reporting.publish`): a failed or
     killed render leaves the previous report as it was.
     """
     db_path, out_dir = Path(db_path), Path(out_dir)
@@ -168,7 +168,7 @@ def _require_views(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     if missing:
         raise ReportViewsMissing(
             f"{db_path}: report views missing ({', '.join(missing)}); create them on a "
-            "writable connection with flows.views.create_views (the loader does this)"
+            "writable connection with flows.store.views.create_views (the loader does this)"
         )
 
 

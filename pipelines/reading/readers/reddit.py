@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from pipelines.posts import RecordError
-from pipelines.readers.base import JsonFormat, require_object
+from pipelines.reading.posts import RecordError
+from pipelines.reading.readers.base import JsonFormat, require_object
 
 GONE = ("[deleted]", "[removed]")
 

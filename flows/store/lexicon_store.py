@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from flows.db import connect_read_only, query
+from flows.store.db import connect_read_only, query
 from pipelines.lexicon import Lexicon, lexicon_from_rows
 from pipelines.errors import BadInput
 

@@ -14,7 +14,7 @@ import os
 import duckdb
 
 import sql
-from pipelines.authors import (SCHEME, SECRET_ENV, AuthorKeyError, create_key_file, default_key_file,
+from pipelines.reading.authors import (SCHEME, SECRET_ENV, AuthorKeyError, create_key_file, default_key_file,
                                fingerprint, read_secret)
 
 FINGERPRINT_OPTION = "author_key_fingerprint"  # key of RunRecord.options that carries it to the load
@@ -41,7 +41,7 @@ def secret_for(db_path: str) -> tuple[str, str]:
 
 def stored_fingerprint(db_path: str) -> str | None:
     """The fingerprint a database holds, None for a new database (or one made before fingerprints)."""
-    from flows.db import query
+    from flows.store.db import query
 
     if not os.path.exists(db_path):
         return None
@@ -57,7 +57,7 @@ def check_author_key(con: duckdb.DuckDBPyConnection, run_id: str, found: str | N
 
     `found` None (a caller that does not know the run's key) skips the check.
     """
-    from flows.db import execute_file
+    from flows.store.db import execute_file
 
     if found is None:
         return

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import apache_beam as beam
 
 from pipelines.batches import PostBatch
-from pipelines.months import check_window
+from pipelines.reading.months import check_window
 
 OUTSIDE_DATE_RANGE = "outside date range"
 PLATFORM_NOT_SELECTED = "platform not selected"

@@ -1,7 +1,7 @@
 """Content checksums of a mipulse database, to prove a re-load changed nothing (or that two runs,
 say on two Beam runners, landed the same data).
 
-``python -m flows.checksum DB`` prints one line per table (rows, digest) and a total digest.
+``python -m flows.store.checksum DB`` prints one line per table (rows, digest) and a total digest.
 The SQL is ``sql/checksum.sql``: an order-independent hash of every row without the columns
 that name a run or a time, over every table but the ``runs`` log.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from flows.db import connect_read_only
+from flows.store.db import connect_read_only
 
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
@@ -43,7 +43,7 @@ def checksums_of(db_path: str | Path) -> dict[str, tuple[int, str]]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m flows.checksum DB", file=sys.stderr)
+        print("usage: python -m flows.store.checksum DB", file=sys.stderr)
         return 2
     checksums = checksums_of(args[0])
     for name, (rows, digest) in sorted(checksums.items()):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from pipelines.posts import RecordError
-from pipelines.readers.base import JsonFormat, get_path, list_field, require_object
+from pipelines.reading.posts import RecordError
+from pipelines.reading.readers.base import JsonFormat, get_path, list_field, require_object
 
 
 def _matches(document: object) -> bool:

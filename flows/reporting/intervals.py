@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import duckdb
 
 import sql
-from flows.lexicon_store import lexicon_from_tables
+from flows.store.lexicon_store import lexicon_from_tables
 from pipelines.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
     replicate_values, subsample,

@@ -17,14 +17,14 @@ import os
 import tempfile
 from dataclasses import dataclass
 
-from pipelines.baselines import emolex_emotions, vader_label
+from pipelines.evaluation.baselines import emolex_emotions, vader_label
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels
+from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels
 from pipelines.lexicon import Lexicon, read_lexicon
 from pipelines.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
-from pipelines.metrics import multi_label_report, single_label_report
+from pipelines.evaluation.metrics import multi_label_report, single_label_report
 from pipelines.scoring import score_post
-from pipelines.sources import SourceOptions
+from pipelines.reading.sources import SourceOptions
 from pipelines.text import tokenize
 
 #: Gold labels that are not one of Plutchik's eight, as the emotions (dyads) that stand for
@@ -136,7 +136,7 @@ def single_emotion_reports(texts: list[str], gold: list[str], scores: list[dict]
 
 def emolex_argmax(text: str) -> dict | None:
     """EmoLex's most frequent emotion in a text (ties: Plutchik order), with its counts."""
-    from pipelines.baselines import emolex_counts
+    from pipelines.evaluation.baselines import emolex_counts
 
     counts = emolex_counts(text)
     if not counts:

@@ -2,7 +2,7 @@
 terms whose sentiment (chart) or emotions (table) drifted most between the first and the
 second half of the window.
 
-Both come from the additive counts of the window (`flows.window_lexicon`), turned into a
+Both come from the additive counts of the window (`flows.reporting.window_lexicon`), turned into a
 lexicon by the same engine that scored the posts, so any window of years and platform works.
 A value counts only with enough evidence behind it: its support (the posts where the term
 meets a seed or distant-label anchor) must reach a minimum, and is shown beside it. A drift
@@ -23,8 +23,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy.stats import t as student_t
 
-from flows.chart_text import drawable
-from flows.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
+from flows.reporting.chart_text import drawable
+from flows.reporting.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
 from pipelines.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induce import LexiconSpec

@@ -17,8 +17,8 @@ from typing import IO, Any, Iterator, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.readers.base import JsonFormat, get_path, require_object
-from pipelines.readers.streams import STREAM_ERRORS, Unreadable
+from pipelines.reading.readers.base import JsonFormat, get_path, require_object
+from pipelines.reading.readers.streams import STREAM_ERRORS, Unreadable
 
 MAPPABLE = ("platform", "post_id", "created_at", "author", "text", "lang", "parent_id")
 PARQUET_BATCH_ROWS = 4096

@@ -1,6 +1,6 @@
 """Readers: input files to canonical posts plus reject rows, with per-file accounting.
 
-Each file is streamed record by record (`pipelines.readers` knows the formats); every
+Each file is streamed record by record (`pipelines.reading.readers` knows the formats); every
 record ends as exactly one post or one reject. `ReadPosts` wraps this for Beam: posts on
 the main output, rejects and the per-file counts of records read on tagged outputs.
 """
@@ -20,8 +20,8 @@ from apache_beam.metrics import Metrics
 
 from pipelines import progress
 from pipelines.batches import PostBatch
-from pipelines.posts import Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
-from pipelines.readers import FORMATS, Unreadable, parse_columns, read_flat_records
+from pipelines.reading.posts import Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
+from pipelines.reading.readers import FORMATS, Unreadable, parse_columns, read_flat_records
 
 REJECTS = "rejects"
 FILE_READS = "file_reads"

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 
 import sql
-from flows.db import query
-from pipelines.window import PostWindow
+from flows.store.db import query
+from pipelines.reading.window import PostWindow
 
 
 @dataclass(frozen=True)
