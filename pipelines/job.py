@@ -107,6 +107,34 @@ class LexiconInForce(beam.PTransform):
                 | "Calibrate" >> beam.Map(with_default_calibration))
 
 
+class Prepare(beam.PTransform):
+    """Batches of posts -> batches of prepared posts (tokens, terms, anchors, topics) for one seed set."""
+
+    def __init__(self, seeds: SeedConfig):
+        super().__init__()
+        self._seeds = seeds
+
+    def expand(self, batches):
+        return batches | "Tokenize" >> beam.Map(prepare_batch, prepare=PostPreparer(self._seeds))
+
+
+class ScorePosts(beam.PTransform):
+    """Batches of prepared posts -> Arrow tables of their post_scores rows, scored with the lexicon
+    of `lexicon` (a one-element PCollection)."""
+
+    def __init__(self, lexicon: beam.PCollection):
+        super().__init__()
+        self._lexicon = lexicon
+
+    def expand(self, prepared):
+        # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
+        to_score = prepared | "ScoreInputs" >> beam.Map(
+            lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
+        return to_score | "Score" >> beam.Map(
+            lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)),
+            lexicon=beam.pvalue.AsSingleton(self._lexicon))
+
+
 def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     """Add the whole job to pipeline `p`. Elements are batches of posts until the sinks."""
     out = settings.output
@@ -114,21 +142,16 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
-    prepared = batches | "Tokenize" >> beam.Map(prepare_batch, prepare=PostPreparer(settings.seeds))
-    # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
-    to_score = prepared | "ScoreInputs" >> beam.Map(
-        lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
+    prepared = batches | "Prepare" >> Prepare(settings.seeds)
     # Per input file, so a load replaces exactly the counts of the files it read; the lexicon
     # sums over every partition whatever its key.
     counts = prepared | "CountPresence" >> CountPresence(FILE_PARTITION)
     lexicon = counts | "LexiconInForce" >> LexiconInForce(settings)
-    lexicon_side = beam.pvalue.AsSingleton(lexicon)
 
     tables = {  # table -> Arrow tables of its rows
         "posts": batches | "PostTables" >> beam.Map(
             lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])),
-        "post_scores": to_score | "Score" >> beam.Map(
-            lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)), lexicon=lexicon_side),
+        "post_scores": prepared | "ScorePosts" >> ScorePosts(lexicon),
         **{table: counts[count_table] | f"{table}Tables" >> beam.MapTuple(
             lambda partition, counter, name=count_table: counts_to_arrow(name, partition, counter))
            for count_table, table in COUNT_TABLES.items()},

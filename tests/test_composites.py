@@ -43,3 +43,41 @@ def test_read_posts_gives_posts_rejects_with_reasons_and_records_read(tmp_path: 
         assert_that(rejects, equal_to(["posts.jsonl 2: missing created_at", "posts.jsonl 3: invalid JSON"]), label="rejects")
         assert_that(read[FILE_READS] | beam.MapTuple(lambda f, n: (Path(f).name, n)),
                     equal_to([("posts.jsonl", 3)]), label="records read")
+
+
+def _posts():
+    return [{"platform": "twitter", "post_id": str(i), "month": "2020-01", "source_file": "a.jsonl", "record_no": i,
+             "text": text} for i, text in enumerate(["I love clean air", "smog is awful, not good", "plastic in the sea"])]
+
+
+def test_prepare_applies_the_post_preparer_to_every_post_of_every_batch():
+    from pipelines.config import load_seeds
+    from pipelines.job import Prepare
+    from pipelines.prepare import PostPreparer
+
+    seeds = load_seeds(None)
+    posts = _posts()
+    expected = [PostPreparer(seeds)(post) for post in posts]  # the pure function, one post at a time
+    with TestPipeline(runner="FnApiRunner") as p:
+        prepared = p | beam.Create([posts[:2], posts[2:]]) | Prepare(seeds)
+        assert_that(prepared | beam.FlatMap(lambda batch: [repr(sorted(post.items())) for post in batch]),
+                    equal_to([repr(sorted(post.items())) for post in expected]))
+
+
+def test_score_posts_scores_each_post_with_the_one_lexicon():
+    from pipelines.config import load_seeds
+    from pipelines.induce import LexiconSpec
+    from pipelines.job import Prepare, ScorePosts, score_rows
+    from pipelines.lexicon_local import build_local
+    from pipelines.prepare import PostPreparer
+
+    seeds = load_seeds(None)
+    posts = _posts()
+    lexicon, _ = build_local([{"text": p["text"]} for p in posts] * 3, seeds, LexiconSpec(min_df=1))
+    expected = score_rows([PostPreparer(seeds)(post) for post in posts], lexicon)  # pure function
+    with TestPipeline(runner="FnApiRunner") as p:
+        the_lexicon = p | "Lexicon" >> beam.Create([lexicon])
+        tables = p | "Posts" >> beam.Create([posts]) | Prepare(seeds) | ScorePosts(the_lexicon)
+        rows = tables | beam.FlatMap(lambda table: [(r["post_id"], r["sentiment_label"], r["lexicon_version"])
+                                                    for r in table.to_pylist()])
+        assert_that(rows, equal_to([(r["post_id"], r["sentiment_label"], r["lexicon_version"]) for r in expected]))
