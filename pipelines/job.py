@@ -30,7 +30,7 @@ from pipelines.inputs import find_inputs
 from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
 from pipelines.prepare import PostPreparer
-from pipelines.scoring import score_post
+from pipelines.scoring import score_posts
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
 from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
@@ -60,9 +60,10 @@ class JobSettings:
 def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
     """A batch of prepared posts -> post_scores rows."""
     version = lexicon.version
+    scores = score_posts([p["tokens"] for p in batch], lexicon)
     return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
-             **score_post(p["tokens"], lexicon), "topics": p["topics"],
-             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
+             **scored, "topics": p["topics"],
+             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p, scored in zip(batch, scores)]
 
 
 def prepare_batch(batch: list[dict], prepare: PostPreparer) -> list[dict]:
