@@ -30,5 +30,6 @@ class PostPreparer:
         tokens = tokenize(post["text"])
         terms = lexicon_terms(tokens, self.with_bigrams)
         topics = find_topics(tokens, self.seeds)
-        return {**post, "tokens": tokens, "terms": terms, "topics": topics,
-                "anchors": self._anchors.anchors(terms, topics, labels)}
+        anchors = self._anchors.anchors(terms, topics, labels)
+        return {**post, "tokens": tokens, "terms": terms, "topics": topics, "anchors": anchors.all,
+                "paired_anchors": anchors.paired, "half_pairs": anchors.half_pairs}
