@@ -103,9 +103,9 @@ class AnchorIndex:
         for emotion, tags in seeds.distant.items():
             for tag in tags:
                 index.setdefault(tag, set()).add(distant_anchor(emotion))
-        self._index: Mapping[str, tuple[frozenset[str], frozenset[str], tuple[str, ...]]] = {
-            t: (frozenset(index.get(t, ())), frozenset(halves.get(t, ())), tuple(sorted(measured_against.get(t, ()))))
-            for t in set(index) | set(halves)}
+        self._index: Mapping[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
+            t: (frozenset(index.get(t, ())), frozenset(halves.get(t, ())), frozenset(measured_against.get(t, ())))
+            for t in index.keys() | halves.keys()}
 
     def anchors(self, terms: Iterable[str], topics: Iterable[str] = (), labels: Iterable[str] = ()) -> PostAnchors:
         """Anchors of a post with these counting terms (negated terms carry `_NEG` and seed nothing)."""
@@ -123,3 +123,15 @@ class AnchorIndex:
         paired.update(label_anchor(label) for label in labels)
         half_pairs = [(term, anchor) for term, against in priors for anchor in against if anchor in halves]
         return PostAnchors(paired | halves, paired, half_pairs)
+
+
+_INDEXES: dict[str, AnchorIndex] = {}
+
+
+def anchor_index(seeds: SeedConfig) -> AnchorIndex:
+    """The AnchorIndex of a seed configuration, built once per process (Beam unpickles a
+    step's functions, and with them the preparer that builds this index, at every bundle set-up)."""
+    found = _INDEXES.get(seeds.fingerprint)
+    if found is None:
+        found = _INDEXES[seeds.fingerprint] = AnchorIndex(seeds)
+    return found

@@ -306,9 +306,10 @@ class TermMath:
             EMOJI_RE.fullmatch(t) or EMOTICON_RE.fullmatch(t))) | {t for ts in seeds.distant.values() for t in ts}
 
     def __reduce__(self):
-        # Beam pickles (and bz2-compresses) every step's functions each time it sets up a stage:
-        # the seed settings and spec are a few KB, the priors built from them ~300 KB.
-        return type(self), (self.seeds, self.spec)
+        # Beam pickles (and bz2-compresses) every step's functions each time it sets up a stage,
+        # and unpickles them at every bundle set-up: the seed settings and spec are a few KB, the
+        # priors built from them ~300 KB; unpickled, they are built once per process.
+        return term_math, (self.seeds, self.spec)
 
     def evidence(self, term_df: Mapping[str, int], pair_df: Mapping, anchor_df: Mapping[str, int],
                  n: int) -> list[Evidence]:
@@ -354,6 +355,17 @@ class TermMath:
             if entry is not None:
                 out.append(entry)
         return out
+
+
+_TERM_MATH: dict[tuple[str, LexiconSpec], TermMath] = {}
+
+
+def term_math(seeds: SeedConfig, spec: LexiconSpec) -> TermMath:
+    """The TermMath of a seed configuration and spec, built once per process."""
+    key = (seeds.fingerprint, spec)
+    if key not in _TERM_MATH:
+        _TERM_MATH[key] = TermMath(seeds, spec)
+    return _TERM_MATH[key]
 
 
 def assemble(math_: TermMath, general: Iterable[LexiconEntry], supervised: Iterable[LexiconEntry],

@@ -286,6 +286,7 @@ def test_term_math_pickles_as_its_settings_and_builds_the_same_lexicon():
     # the seed settings and the spec, not the priors built from them (~300 KB)
     assert len(shipped) < len(pickle.dumps(SEEDS)) + len(pickle.dumps(SPEC)) + 1_000
     again = pickle.loads(shipped)
+    assert pickle.loads(shipped) is again  # built once per process, however often Beam unpickles it
     assert (again.valences, again.emotions, again.query_terms, again.distant_markers, again.spec) == (
         math_.valences, math_.emotions, math_.query_terms, math_.distant_markers, math_.spec)
 
