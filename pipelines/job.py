@@ -8,9 +8,11 @@ PipelineOptions unchanged, so any runner (in-process, portable, Flink, Dataflow)
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import apache_beam as beam
@@ -37,6 +39,11 @@ from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
+#: Python's garbage collector passes while the job runs (default 700, 10, 10). The job allocates
+#: millions of short-lived tuples, dicts and Counters that reference counting frees anyway; at
+#: the default every 700 allocations start a pass, and the full passes they lead to walk the
+#: whole heap: ~25 % of the in-process job's CPU (20,000 posts: 17.5 -> 13.0 s CPU, same peak RSS).
+JOB_GC_THRESHOLDS = (50_000, 20, 20)
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
                "parent_id", "source_file", "record_no")
@@ -193,10 +200,21 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     return PipelineOptions(beam_args, save_main_session=False)
 
 
+@contextmanager
+def fewer_gc_passes(thresholds: tuple[int, int, int] = JOB_GC_THRESHOLDS):
+    """The garbage collector's thresholds set for the block and restored after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(*thresholds)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
     progress.reset()
-    with beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
+    with fewer_gc_passes(), beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written
 
