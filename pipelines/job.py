@@ -79,6 +79,22 @@ def prepare_batch(batch: list[dict], prepare: PostPreparer) -> list[dict]:
     return [prepare(post) for post in batch]
 
 
+class PrepareBatches(beam.DoFn):
+    """`prepare_batch` as a step; sets JOB_GC_THRESHOLDS in every process that runs it: Beam's
+    worker processes (multi_processing) serve this job alone, the job's own process is
+    restored by `run_job` when the job ends."""
+
+    def __init__(self, prepare: PostPreparer):
+        super().__init__()
+        self._prepare = prepare
+
+    def setup(self):
+        gc.set_threshold(*JOB_GC_THRESHOLDS)
+
+    def process(self, batch: list[dict]):
+        yield prepare_batch(batch, self._prepare)
+
+
 def _score_batch(batch: list[dict], lexicon: Lexicon) -> list[dict]:
     progress.add("scoring", "posts", len(batch))
     return score_rows(batch, lexicon)
@@ -124,7 +140,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
-    prepared = batches | "Tokenize" >> beam.Map(prepare_batch, prepare=PostPreparer(settings.seeds))
+    prepared = batches | "Tokenize" >> beam.ParDo(PrepareBatches(PostPreparer(settings.seeds)))
     # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
     to_score = prepared | "ScoreInputs" >> beam.Map(
         lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)

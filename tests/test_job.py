@@ -98,3 +98,17 @@ def test_the_job_sets_the_garbage_collector_for_its_run_only():
             assert gc.get_threshold() == JOB_GC_THRESHOLDS
             raise RuntimeError("a failed job")
     assert gc.get_threshold() == before
+
+
+def test_the_tokenize_step_sets_the_garbage_collector_of_the_process_it_runs_in():
+    import gc
+
+    from pipelines.job import JOB_GC_THRESHOLDS, PrepareBatches
+    from pipelines.prepare import PostPreparer
+
+    before = gc.get_threshold()
+    try:
+        PrepareBatches(PostPreparer(load_seeds())).setup()  # as Beam sets a step up in a worker
+        assert gc.get_threshold() == JOB_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
