@@ -70,14 +70,12 @@ class LinearModel:
     def probability_matrix(self, x: np.ndarray) -> np.ndarray:
         """Rows of features (in `features` order) -> rows of class probabilities (in `classes` order).
 
-        Logits are summed feature by feature, so a post's probabilities do not depend on
-        the batch it is scored in (a BLAS product may round differently for one row and many).
+        Each logit is the running sum of its products in feature order (a cumulative sum; a
+        BLAS product or `sum` may round differently for one row and many), so a post's
+        probabilities do not depend on the batch it is scored in.
         """
-        z = (x - self._mean) / self._scale
-        logits = np.zeros((len(z), len(self._intercept)))
-        for j in range(z.shape[1]):
-            logits += np.outer(z[:, j], self._coef[:, j])
-        logits += self._intercept
+        products = ((x - self._mean) / self._scale)[:, None, :] * self._coef  # (rows, classes, features)
+        logits = (np.cumsum(products, axis=2)[:, :, -1] if products.shape[2] else 0.0) + self._intercept
         if len(self.classes) == 2 and logits.shape[1] == 1:  # binary: one logit for classes[1]
             with np.errstate(over="ignore"):  # exp overflows to inf: p = 0, as it should
                 p = 1.0 / (1.0 + np.exp(-logits[:, 0]))

@@ -49,6 +49,8 @@ POSITIVE_EMOTIONS = frozenset({"joy", "trust", "anticipation", "surprise"})
 EXPLANATION_TERMS = 3
 
 _BOOSTERS = booster_weights()
+#: booster weight by token, negated forms included: what `_BOOSTERS.get(base_form(token))` gives
+_BOOSTER_TOKENS = {**_BOOSTERS, **{word + NEG_SUFFIX: weight for word, weight in _BOOSTERS.items()}}
 _NEGATION = negation_factor()
 
 
@@ -76,11 +78,10 @@ def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
         if entry is None or not entry.sentiment:
             continue
         value = entry.sentiment
-        for distance, decay in enumerate(BOOSTER_DECAY, start=1):
-            if i >= distance:
-                boost = _BOOSTERS.get(base_form(tokens[i - distance]))
-                if boost:
-                    value += math.copysign(boost * decay, value)
+        for distance, decay in enumerate(BOOSTER_DECAY[:i], start=1):
+            boost = _BOOSTER_TOKENS.get(tokens[i - distance])
+            if boost:
+                value += math.copysign(boost * decay, value)
         if negated:
             value *= _NEGATION
         hits.append(Hit(i, token, value))
@@ -94,9 +95,14 @@ def compound(hits: list[Hit], tokens: list[str]) -> float:
     """VADER's normalized sum in (-1, 1), exclamation marks included."""
     total = sum(h.value for h in hits)
     if total:
-        exclamations = min(sum(t.count("!") for t in tokens), MAX_EXCLAMATIONS)
+        exclamations = min(_characters(tokens, "!"), MAX_EXCLAMATIONS)
         total += math.copysign(exclamations * EXCLAMATION_BOOST, total)
     return total / math.sqrt(total * total + COMPOUND_ALPHA)
+
+
+def _characters(tokens: list[str], character: str) -> int:
+    """How often one character occurs in the tokens."""
+    return "".join(tokens).count(character)
 
 
 def bigrams(tokens: list[str]) -> list[str]:
@@ -114,7 +120,7 @@ def lexicon_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
 
 
 def surface_features(tokens: list[str], n_terms: int) -> list[float]:
-    return [float(min(sum(t.count("!") for t in tokens), MAX_EXCLAMATIONS)), float(sum(t.count("?") for t in tokens)),
+    return [float(min(_characters(tokens, "!"), MAX_EXCLAMATIONS)), float(_characters(tokens, "?")),
             float(sum(t.endswith(NEG_SUFFIX) for t in tokens)), math.log1p(n_terms),
             float(tokens.count(URL)), float(tokens.count(USER))]
 
