@@ -385,7 +385,7 @@ def build_lexicon_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str
                               pair_df: Mapping[tuple[str, str], int], n: int, seeds: SeedConfig,
                               spec: LexiconSpec, metadata: Mapping | None = None) -> Lexicon:
     """The whole lexicon from global counts in one process: what `BuildLexicon` computes."""
-    math_ = TermMath(seeds, spec)
+    math_ = term_math(seeds, spec)
     evidence = math_.evidence(term_df, pair_df, anchor_df, n)
     scales = fit_scales(math_.scale_sums(evidence))
     return assemble(math_, math_.general_entries(evidence, scales, n),
