@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from operator import add
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -162,7 +163,7 @@ class PostEvidence:
         for term in sorted(self.terms):  # a fixed order: float sums then agree across processes
             entry = general.get(term)
             if entry is not None:
-                mass = [m + v for m, v in zip(mass, entry.emotion_evidence)]
+                mass = list(map(add, mass, entry.emotion_evidence))
         return mass
 
     def emotion_mass(self, gated_by: str | None) -> list[float]:
@@ -193,15 +194,20 @@ class Calibration:
                    dict(emotion.get("thresholds", {})))
 
 
-_CALIBRATIONS: dict[str, Calibration] = {}
+_CALIBRATIONS: dict[int, tuple[Mapping, Calibration]] = {}  # id of a calibration -> it, parsed
+_CALIBRATIONS_KEPT = 64
 
 
 def calibration_of(lexicon: Lexicon) -> Calibration:
-    """The parsed calibration of a lexicon, cached by its content version."""
-    found = _CALIBRATIONS.get(lexicon.version)
-    if found is None:
-        found = _CALIBRATIONS[lexicon.version] = Calibration.of(lexicon.calibration)
-    return found
+    """The parsed calibration of a lexicon, cached by the calibration mapping it holds (held
+    here, so its id stays its own; the report's replicate lexicons share their original's):
+    no content hash of every entry (`Lexicon.version`) just to find it."""
+    found = _CALIBRATIONS.get(id(lexicon.calibration))
+    if found is None or found[0] is not lexicon.calibration:
+        if len(_CALIBRATIONS) >= _CALIBRATIONS_KEPT:
+            _CALIBRATIONS.clear()
+        found = _CALIBRATIONS[id(lexicon.calibration)] = (lexicon.calibration, Calibration.of(lexicon.calibration))
+    return found[1]
 
 
 def sentiments_of(evidence: Sequence[PostEvidence], features: np.ndarray | None,
