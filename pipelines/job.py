@@ -8,9 +8,11 @@ PipelineOptions unchanged, so any runner (in-process, portable, Flink, Dataflow)
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import apache_beam as beam
@@ -30,13 +32,18 @@ from pipelines.inputs import find_inputs
 from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.manifest import write_manifest
 from pipelines.prepare import PostPreparer
-from pipelines.scoring import score_post
+from pipelines.scoring import score_posts
 from pipelines.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
 from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.window import KeepWindow, PostWindow
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
+#: Python's garbage collector passes while the job runs (default 700, 10, 10). The job allocates
+#: millions of short-lived tuples, dicts and Counters that reference counting frees anyway; at
+#: the default every 700 allocations start a pass, and the full passes they lead to walk the
+#: whole heap: ~25 % of the in-process job's CPU (20,000 posts: 17.5 -> 13.0 s CPU, same peak RSS).
+JOB_GC_THRESHOLDS = (50_000, 20, 20)
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
                "parent_id", "source_file", "record_no")
@@ -60,15 +67,32 @@ class JobSettings:
 def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
     """A batch of prepared posts -> post_scores rows."""
     version = lexicon.version
+    scores = score_posts([p["tokens"] for p in batch], lexicon)
     return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
-             **score_post(p["tokens"], lexicon), "topics": p["topics"],
-             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
+             **scored, "topics": p["topics"],
+             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p, scored in zip(batch, scores)]
 
 
 def prepare_batch(batch: list[dict], prepare: PostPreparer) -> list[dict]:
     """`prepare` over a batch of posts, with a progress line now and then."""
     progress.add("tokenizing and counting", "posts", len(batch))
     return [prepare(post) for post in batch]
+
+
+class PrepareBatches(beam.DoFn):
+    """`prepare_batch` as a step; sets JOB_GC_THRESHOLDS in every process that runs it: Beam's
+    worker processes (multi_processing) serve this job alone, the job's own process is
+    restored by `run_job` when the job ends."""
+
+    def __init__(self, prepare: PostPreparer):
+        super().__init__()
+        self._prepare = prepare
+
+    def setup(self):
+        gc.set_threshold(*JOB_GC_THRESHOLDS)
+
+    def process(self, batch: list[dict]):
+        yield prepare_batch(batch, self._prepare)
 
 
 def _score_batch(batch: list[dict], lexicon: Lexicon) -> list[dict]:
@@ -116,7 +140,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
-    prepared = batches | "Tokenize" >> beam.Map(prepare_batch, prepare=PostPreparer(settings.seeds))
+    prepared = batches | "Tokenize" >> beam.ParDo(PrepareBatches(PostPreparer(settings.seeds)))
     # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
     to_score = prepared | "ScoreInputs" >> beam.Map(
         lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
@@ -192,10 +216,21 @@ def pipeline_options(beam_args: list[str]) -> PipelineOptions:
     return PipelineOptions(beam_args, save_main_session=False)
 
 
+@contextmanager
+def fewer_gc_passes(thresholds: tuple[int, int, int] = JOB_GC_THRESHOLDS):
+    """The garbage collector's thresholds set for the block and restored after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(*thresholds)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
     progress.reset()
-    with beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
+    with fewer_gc_passes(), beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written
 
