@@ -6,7 +6,10 @@ Anchors are what terms are counted against (only term x anchor pairs, never all 
   word of that class (un-negated), plus the same class split in two halves of its words
   (``sentiment:positive#0``, ``#1``, by a hash of the word) so that a prior word's own
   association is measured against the half it is not in (cross-fitting: a word is never
-  its own evidence).
+  its own evidence). Only those pairs are counted with a half anchor: (t, class#k) for a
+  prior word t with k the half it is not in, for both sentiment classes when t has a
+  polarity and for each of its own emotions (what `pipelines.induce` reads); every other
+  anchor is paired with every term of the post.
 * ``distant:positive`` / ``distant:negative``: an emoji or emoticon of that polarity;
   ``distant:<e>``: an emotion hashtag of the seed file (noisy labels, NRC Hashtag style).
 * ``label:<class>``: a gold label (supervised lexicons).
@@ -16,6 +19,7 @@ Anchors are what terms are counted against (only term x anchor pairs, never all 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from pipelines.config import SeedConfig
@@ -34,6 +38,11 @@ def half_of(term: str) -> int:
 
 def half_anchor(anchor: str, half: int) -> str:
     return f"{anchor}#{half}"
+
+
+def other_half(anchor: str, term: str) -> str:
+    """The half of a class a prior word is measured against: the one it is not in."""
+    return half_anchor(anchor, 1 - half_of(term))
 
 
 def distant_anchor(label: str) -> str:
@@ -58,34 +67,71 @@ def find_topics(tokens: list[str], seeds: SeedConfig) -> list[str]:
     return [topic for topic in seeds.topics if topic in found]
 
 
+@dataclass(frozen=True)
+class PostAnchors:
+    """A post's anchors: ``all`` of them (each counted once per post), those ``paired`` with
+    every term, and the (term, half anchor) pairs cross-fitting reads (``half_pairs``)."""
+
+    all: set[str]
+    paired: set[str]
+    half_pairs: list[tuple[str, str]]
+
+
 class AnchorIndex:
     """term -> the anchors it gives a post, precomputed from the priors and the seed file."""
 
     def __init__(self, seeds: SeedConfig):
         index: dict[str, set[str]] = {}
+        halves: dict[str, set[str]] = {}
+        measured_against: dict[str, set[str]] = {}  # a prior word -> the half anchors it is read with
         for term, valence in sentiment_priors(seeds).items():
             polarity = polarity_of(valence)
             if polarity:
                 anchor = sentiment_anchor(polarity)
-                index.setdefault(term, set()).update({anchor, half_anchor(anchor, half_of(term))})
+                index.setdefault(term, set()).add(anchor)
+                halves.setdefault(term, set()).add(half_anchor(anchor, half_of(term)))
+                measured_against.setdefault(term, set()).update(
+                    other_half(sentiment_anchor(p), term) for p in ("positive", "negative"))
                 if EMOJI_RE.fullmatch(term) or EMOTICON_RE.fullmatch(term):
                     index[term].add(distant_anchor(polarity))
         for term, emotions in emotion_priors(seeds).items():
             for emotion in emotions:
                 anchor = emotion_anchor(emotion)
-                index.setdefault(term, set()).update({anchor, half_anchor(anchor, half_of(term))})
+                index.setdefault(term, set()).add(anchor)
+                halves.setdefault(term, set()).add(half_anchor(anchor, half_of(term)))
+                measured_against.setdefault(term, set()).add(other_half(anchor, term))
         for emotion, tags in seeds.distant.items():
             for tag in tags:
                 index.setdefault(tag, set()).add(distant_anchor(emotion))
-        self._index: Mapping[str, frozenset[str]] = {t: frozenset(a) for t, a in index.items()}
+        self._index: Mapping[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
+            t: (frozenset(index.get(t, ())), frozenset(halves.get(t, ())), frozenset(measured_against.get(t, ())))
+            for t in index.keys() | halves.keys()}
 
-    def anchors(self, terms: Iterable[str], topics: Iterable[str] = (), labels: Iterable[str] = ()) -> set[str]:
+    def anchors(self, terms: Iterable[str], topics: Iterable[str] = (), labels: Iterable[str] = ()) -> PostAnchors:
         """Anchors of a post with these counting terms (negated terms carry `_NEG` and seed nothing)."""
-        found: set[str] = set()
+        paired: set[str] = set()
+        halves: set[str] = set()
+        priors = []
         for term in terms:
-            anchors = self._index.get(term)
-            if anchors:
-                found |= anchors
-        found.update(topic_anchor(t) for t in topics)
-        found.update(label_anchor(label) for label in labels)
-        return found
+            found = self._index.get(term)
+            if found:
+                paired |= found[0]
+                if found[1]:
+                    halves |= found[1]
+                    priors.append((term, found[2]))
+        paired.update(topic_anchor(t) for t in topics)
+        paired.update(label_anchor(label) for label in labels)
+        half_pairs = [(term, anchor) for term, against in priors for anchor in against if anchor in halves]
+        return PostAnchors(paired | halves, paired, half_pairs)
+
+
+_INDEXES: dict[str, AnchorIndex] = {}
+
+
+def anchor_index(seeds: SeedConfig) -> AnchorIndex:
+    """The AnchorIndex of a seed configuration, built once per process (Beam unpickles a
+    step's functions, and with them the preparer that builds this index, at every bundle set-up)."""
+    found = _INDEXES.get(seeds.fingerprint)
+    if found is None:
+        found = _INDEXES[seeds.fingerprint] = AnchorIndex(seeds)
+    return found

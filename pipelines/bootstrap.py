@@ -44,13 +44,19 @@ Outcome = tuple[tuple[tuple[str, str | None], ...], float | None]
 
 @dataclass(frozen=True)
 class CountMatrix:
-    """The presence of terms and anchors in a set of posts as 0/1 sparse matrices (posts x
-    cells). A pair count is a product of the two: df(t, a) = sum_i x_it x_ia."""
+    """The presence of terms, anchors and pair cells in a set of posts as 0/1 sparse matrices
+    (posts x cells). A pair with an anchor paired with every term is a product of the two:
+    df(t, a) = sum_i x_it x_ia; a (term, half anchor) pair is a cell of its own, present in
+    the posts that count it (`pipelines.anchors.PostAnchors`)."""
 
     terms: tuple[str, ...]
     anchors: tuple[str, ...]
     x_terms: sparse.csr_matrix
     x_anchors: sparse.csr_matrix
+    paired: tuple[str, ...]
+    x_paired: sparse.csr_matrix
+    half_pairs: tuple[tuple[str, str], ...]
+    x_half_pairs: sparse.csr_matrix
 
     @property
     def n_posts(self) -> int:
@@ -59,12 +65,15 @@ class CountMatrix:
 
 def count_matrix(posts: Sequence[Mapping]) -> CountMatrix:
     """Posts with ``terms`` and ``anchors`` (as `pipelines.prepare` makes them) -> CountMatrix;
-    the pairs are every term x anchor of a post, as `pipelines.counting.count_post` counts them."""
-    tables = {"terms": ({}, [], []), "anchors": ({}, [], [])}
+    the pairs are those `pipelines.counting.count_post` counts (every term with every anchor
+    for a post without ``paired_anchors`` and ``half_pairs``)."""
+    tables = {table: ({}, [], []) for table in ("terms", "anchors", "paired", "half_pairs")}
     for row, post in enumerate(posts):
-        for table in tables:
+        cells = {"terms": post["terms"], "anchors": post["anchors"],
+                 "paired": post.get("paired_anchors", post["anchors"]), "half_pairs": post.get("half_pairs", ())}
+        for table, keys in cells.items():
             index, rows, columns = tables[table]
-            for key in set(post[table]):
+            for key in set(keys):
                 rows.append(row)
                 columns.append(index.setdefault(key, len(index)))
 
@@ -72,7 +81,9 @@ def count_matrix(posts: Sequence[Mapping]) -> CountMatrix:
         index, rows, columns = tables[table]
         return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(posts), len(index)))
 
-    return CountMatrix(tuple(tables["terms"][0]), tuple(tables["anchors"][0]), matrix("terms"), matrix("anchors"))
+    return CountMatrix(tuple(tables["terms"][0]), tuple(tables["anchors"][0]), matrix("terms"), matrix("anchors"),
+                       tuple(tables["paired"][0]), matrix("paired"), tuple(tables["half_pairs"][0]),
+                       matrix("half_pairs"))
 
 
 def poisson_weights(n_posts: int, replicates: int, seed: int) -> np.ndarray:
@@ -85,12 +96,14 @@ def poisson_weights(n_posts: int, replicates: int, seed: int) -> np.ndarray:
 def replicate_counts(matrix: CountMatrix, weights: np.ndarray) -> Counts:
     """(term_df, anchor_df, pair_df, n) of one replicate: the weighted presence counts."""
     term_values, anchor_values = matrix.x_terms.T @ weights, matrix.x_anchors.T @ weights
-    pairs = (matrix.x_terms.T.multiply(weights) @ matrix.x_anchors).tocoo()
-    terms, anchors = matrix.terms, matrix.anchors
+    pairs = (matrix.x_terms.T.multiply(weights) @ matrix.x_paired).tocoo()
+    half_values = matrix.x_half_pairs.T @ weights
+    terms, anchors, paired = matrix.terms, matrix.anchors, matrix.paired
+    pair_df = {(terms[t], paired[a]): float(v) for t, a, v in zip(pairs.row, pairs.col, pairs.data) if v}
+    pair_df.update((matrix.half_pairs[i], float(half_values[i])) for i in np.flatnonzero(half_values))
     return ({terms[i]: float(term_values[i]) for i in np.flatnonzero(term_values)},
             {anchors[i]: float(anchor_values[i]) for i in np.flatnonzero(anchor_values)},
-            {(terms[t], anchors[a]): float(v) for t, a, v in zip(pairs.row, pairs.col, pairs.data) if v},
-            float(weights.sum()))
+            pair_df, float(weights.sum()))
 
 
 Sums = dict[Hashable, dict]  # group -> {"scored": posts, "score_sum": sum of scores, (dimension, label): posts}

@@ -8,8 +8,8 @@ needs only numpy and a lexicon file carries everything it is scored with.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -30,11 +30,26 @@ def emotion_feature_names() -> tuple[str, ...]:
     return tuple(f"general_{e}" for e in EMOTIONS)
 
 
+#: the supervised layer's values summarized per post (each by `value_stats`)
+SUPERVISED_DIMS = ("sentiment", "neutral", *EMOTIONS)
+#: every feature a model may use, in the order of a post's feature vector (`PostEvidence.vector`)
+FEATURES = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names() + supervised_feature_names(SUPERVISED_DIMS)
+FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+
 def value_stats(values: Sequence[float]) -> list[float]:
     """sum, max, min, mean and the count of positive values (zeros when there are none)."""
     if not values:
         return [0.0] * len(_STATS)
     return [sum(values), max(values), min(values), sum(values) / len(values), float(sum(1 for v in values if v > 0))]
+
+
+def supervised_features(entries: Sequence) -> list[float]:
+    """`value_stats` of each of SUPERVISED_DIMS over a post's supervised entries, then their count."""
+    if not entries:
+        return [0.0] * (len(SUPERVISED_DIMS) * len(_STATS) + 1)
+    dims = [[e.sentiment for e in entries], [e.neutral for e in entries], *zip(*(e.emotions for e in entries))]
+    return [value for dim in dims for value in value_stats(dim)] + [float(len(entries))]
 
 
 @dataclass(frozen=True)
@@ -49,14 +64,48 @@ class LinearModel:
     intercept: tuple[float, ...]
 
     def probabilities(self, x: Sequence[float]) -> dict[str, float]:
-        z = (np.asarray(x, dtype=float) - np.asarray(self.mean)) / np.asarray(self.scale)
-        logits = np.asarray(self.coef) @ z + np.asarray(self.intercept)
-        if len(self.classes) == 2 and len(logits) == 1:  # binary: one logit for classes[1]
-            p = 1.0 / (1.0 + math.exp(-float(logits[0])))
-            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
-        shifted = np.exp(logits - logits.max())
-        probs = shifted / shifted.sum()
-        return dict(zip(self.classes, probs.tolist()))
+        """The class probabilities of one feature vector (in `features` order)."""
+        return dict(zip(self.classes, self.probability_matrix(np.asarray([x], dtype=float))[0].tolist()))
+
+    def probability_matrix(self, x: np.ndarray) -> np.ndarray:
+        """Rows of features (in `features` order) -> rows of class probabilities (in `classes` order).
+
+        Each logit is the running sum of its products in feature order (a cumulative sum; a
+        BLAS product or `sum` may round differently for one row and many), so a post's
+        probabilities do not depend on the batch it is scored in.
+        """
+        products = ((x - self._mean) / self._scale)[:, None, :] * self._coef  # (rows, classes, features)
+        logits = (np.cumsum(products, axis=2)[:, :, -1] if products.shape[2] else 0.0) + self._intercept
+        if len(self.classes) == 2 and logits.shape[1] == 1:  # binary: one logit for classes[1]
+            with np.errstate(over="ignore"):  # exp overflows to inf: p = 0, as it should
+                p = 1.0 / (1.0 + np.exp(-logits[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    @cached_property
+    def columns(self) -> np.ndarray:
+        """Where this model's features are in a `FEATURES` vector."""
+        unknown = [name for name in self.features if name not in FEATURE_INDEX]
+        if unknown:
+            raise ValueError(f"a calibration model names unknown features: {', '.join(unknown)}")
+        return np.array([FEATURE_INDEX[name] for name in self.features], dtype=np.intp)
+
+    @cached_property
+    def _mean(self) -> np.ndarray:
+        return np.asarray(self.mean, dtype=float)
+
+    @cached_property
+    def _scale(self) -> np.ndarray:
+        return np.asarray(self.scale, dtype=float)
+
+    @cached_property
+    def _coef(self) -> np.ndarray:
+        return np.asarray(self.coef, dtype=float).reshape(len(self.intercept), len(self.features))
+
+    @cached_property
+    def _intercept(self) -> np.ndarray:
+        return np.asarray(self.intercept, dtype=float)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -41,14 +41,21 @@ def new_counters() -> Counters:
 
 
 def count_post(counters: Counters, post: dict, key: tuple[str, ...] = PARTITION) -> None:
-    """Add one post's presence counts; the post carries the `key` fields, terms and anchors."""
+    """Add one post's presence counts; the post carries the `key` fields, terms and anchors.
+
+    Pairs: every term with each of ``paired_anchors``, plus the post's ``half_pairs``
+    (`pipelines.anchors.PostAnchors`); a post without those fields (made by hand) pairs
+    every term with every anchor.
+    """
     partition = tuple(post[field] for field in key)
     terms, anchors = post["terms"], post["anchors"]
     counters[TOTALS][partition][None] += 1
     counters[TERMS][partition].update(terms)
     if anchors:
         counters[ANCHORS][partition].update(anchors)
-        counters[PAIRS][partition].update(product(terms, anchors))  # (term, anchor) tuples made in C
+        pairs = counters[PAIRS][partition]
+        pairs.update(product(terms, post.get("paired_anchors", anchors)))  # (term, anchor) tuples made in C
+        pairs.update(post.get("half_pairs", ()))
 
 
 def merge_counters(parts: Iterable[Counter]) -> Counter:

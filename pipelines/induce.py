@@ -34,7 +34,7 @@ from typing import Iterable, Mapping, Sequence
 
 import apache_beam as beam
 
-from pipelines.anchors import distant_anchor, half_anchor, half_of, label_anchor
+from pipelines.anchors import distant_anchor, label_anchor, other_half
 from pipelines.config import EMOTIONS, SeedConfig
 from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
 from pipelines.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
@@ -113,7 +113,7 @@ def may_carry_sentiment(term: str, df: int, n: int, spec: LexiconSpec, query_ter
 def _association(term: str, member: bool, anchor: str, df: int, pairs: Mapping[str, int],
                  anchor_df: Mapping[str, int], n: int) -> tuple[float, int] | None:
     """nPMI of a term with a class (the other half of it for a member) and the joint count."""
-    key = half_anchor(anchor, 1 - half_of(term)) if member else anchor
+    key = other_half(anchor, term) if member else anchor
     c_y = anchor_df.get(key, 0)
     if not c_y:
         return None
@@ -297,12 +297,19 @@ class TermMath:
     def __init__(self, seeds: SeedConfig, spec: LexiconSpec):
         if "supervised" in spec.sources and len(spec.classes) < 2:
             raise ValueError("a supervised lexicon needs at least two label classes")
+        self.seeds = seeds
         self.spec = spec
         self.valences = sentiment_priors(seeds) if spec.general else {}
         self.emotions = emotion_priors(seeds) if spec.general else {}
         self.query_terms = query_terms(seeds)
         self.distant_markers = frozenset(t for t, v in self.valences.items() if polarity_of(v) and (
             EMOJI_RE.fullmatch(t) or EMOTICON_RE.fullmatch(t))) | {t for ts in seeds.distant.values() for t in ts}
+
+    def __reduce__(self):
+        # Beam pickles (and bz2-compresses) every step's functions each time it sets up a stage,
+        # and unpickles them at every bundle set-up: the seed settings and spec are a few KB, the
+        # priors built from them ~300 KB; unpickled, they are built once per process.
+        return term_math, (self.seeds, self.spec)
 
     def evidence(self, term_df: Mapping[str, int], pair_df: Mapping, anchor_df: Mapping[str, int],
                  n: int) -> list[Evidence]:
@@ -350,6 +357,17 @@ class TermMath:
         return out
 
 
+_TERM_MATH: dict[tuple[str, LexiconSpec], TermMath] = {}
+
+
+def term_math(seeds: SeedConfig, spec: LexiconSpec) -> TermMath:
+    """The TermMath of a seed configuration and spec, built once per process."""
+    key = (seeds.fingerprint, spec)
+    if key not in _TERM_MATH:
+        _TERM_MATH[key] = TermMath(seeds, spec)
+    return _TERM_MATH[key]
+
+
 def assemble(math_: TermMath, general: Iterable[LexiconEntry], supervised: Iterable[LexiconEntry],
              metadata: Mapping) -> Lexicon:
     """The lexicon: priors the corpus never showed, overlaid by the corpus entries."""
@@ -367,7 +385,7 @@ def build_lexicon_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str
                               pair_df: Mapping[tuple[str, str], int], n: int, seeds: SeedConfig,
                               spec: LexiconSpec, metadata: Mapping | None = None) -> Lexicon:
     """The whole lexicon from global counts in one process: what `BuildLexicon` computes."""
-    math_ = TermMath(seeds, spec)
+    math_ = term_math(seeds, spec)
     evidence = math_.evidence(term_df, pair_df, anchor_df, n)
     scales = fit_scales(math_.scale_sums(evidence))
     return assemble(math_, math_.general_entries(evidence, scales, n),
@@ -418,11 +436,19 @@ class _SumGroups(beam.CombineFn):
 
     def add_input(self, acc, part):
         for group, counter in part.items():
-            acc.setdefault(group, Counter()).update(counter)
+            total = acc.get(group)
+            if total is None:
+                acc[group] = Counter(counter)  # a copy: the input may be shared with other steps
+            else:
+                total.update(counter)
         return acc
 
     def merge_accumulators(self, accumulators):
-        return _sum_groups(accumulators)
+        accumulators = iter(accumulators)
+        merged = next(accumulators)  # Beam lets the first accumulator be updated in place
+        for acc in accumulators:
+            self.add_input(merged, acc)
+        return merged
 
     def extract_output(self, acc):
         return acc

@@ -8,9 +8,11 @@ PipelineOptions unchanged, so any runner (in-process, portable, Flink, Dataflow)
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import apache_beam as beam
@@ -28,12 +30,17 @@ from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.writing.manifest import write_manifest
 from pipelines.options import DEFAULT_RUNNER, HelpFormatter, JobOptions, add_job_arguments, from_namespace
 from pipelines.prepare import PostPreparer
-from pipelines.scoring import score_post
+from pipelines.scoring import score_posts
 from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
 from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
 from pipelines.reading.window import KeepWindow, PostWindow
 
+#: Python's garbage collector passes while the job runs (default 700, 10, 10). The job allocates
+#: millions of short-lived tuples, dicts and Counters that reference counting frees anyway; at
+#: the default every 700 allocations start a pass, and the full passes they lead to walk the
+#: whole heap: ~25 % of the in-process job's CPU (20,000 posts: 17.5 -> 13.0 s CPU, same peak RSS).
+JOB_GC_THRESHOLDS = (50_000, 20, 20)
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = tuple(SCHEMAS["posts"].names)  # what of a prepared post the posts table keeps
 
@@ -58,15 +65,32 @@ class JobSettings:
 def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
     """A batch of prepared posts -> post_scores rows."""
     version = lexicon.version
+    scores = score_posts([p["tokens"] for p in batch], lexicon)
     return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
-             **score_post(p["tokens"], lexicon), "topics": p["topics"],
-             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p in batch]
+             **scored, "topics": p["topics"],
+             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p, scored in zip(batch, scores)]
 
 
 def prepare_batch(batch: list[dict], prepare: PostPreparer) -> list[dict]:
     """`prepare` over a batch of posts, with a progress line now and then."""
     progress.add("tokenizing and counting", "posts", len(batch))
     return [prepare(post) for post in batch]
+
+
+class PrepareBatches(beam.DoFn):
+    """`prepare_batch` as a step; sets JOB_GC_THRESHOLDS in every process that runs it: Beam's
+    worker processes (multi_processing) serve this job alone, the job's own process is
+    restored by `run_job` when the job ends."""
+
+    def __init__(self, prepare: PostPreparer):
+        super().__init__()
+        self._prepare = prepare
+
+    def setup(self):
+        gc.set_threshold(*JOB_GC_THRESHOLDS)
+
+    def process(self, batch: list[dict]):
+        yield prepare_batch(batch, self._prepare)
 
 
 def _score_batch(batch: list[dict], lexicon: Lexicon) -> list[dict]:
@@ -115,7 +139,7 @@ class Prepare(beam.PTransform):
         self._seeds = seeds
 
     def expand(self, batches):
-        return batches | "Tokenize" >> beam.Map(prepare_batch, prepare=PostPreparer(self._seeds))
+        return batches | "Tokenize" >> beam.ParDo(PrepareBatches(PostPreparer(self._seeds)))
 
 
 class ScorePosts(beam.PTransform):
@@ -201,10 +225,21 @@ def pipeline_options(beam_args: list[str], runner: str | None = None) -> Pipelin
     return options
 
 
+@contextmanager
+def fewer_gc_passes(thresholds: tuple[int, int, int] = JOB_GC_THRESHOLDS):
+    """The garbage collector's thresholds set for the block and restored after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(*thresholds)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
     progress.reset()
-    with beam.Pipeline(options=pipeline_options(beam_args or [], settings.runner)) as p:
+    with fewer_gc_passes(), beam.Pipeline(options=pipeline_options(beam_args or [], settings.runner)) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written
 

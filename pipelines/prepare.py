@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from pipelines.anchors import AnchorIndex, find_topics
+from pipelines.anchors import anchor_index, find_topics
 from pipelines.config import SeedConfig
 from pipelines.scoring import lexicon_terms
 from pipelines.text import tokenize
@@ -19,7 +19,7 @@ class PostPreparer:
     def __init__(self, seeds: SeedConfig, with_bigrams: bool = False):
         self.seeds = seeds
         self.with_bigrams = with_bigrams
-        self._anchors = AnchorIndex(seeds)
+        self._anchors = anchor_index(seeds)
 
     def __reduce__(self):
         # Beam pickles (and bz2-compresses) a DoFn's arguments each time it sets up a stage: the
@@ -30,5 +30,6 @@ class PostPreparer:
         tokens = tokenize(post["text"])
         terms = lexicon_terms(tokens, self.with_bigrams)
         topics = find_topics(tokens, self.seeds)
-        return {**post, "tokens": tokens, "terms": terms, "topics": topics,
-                "anchors": self._anchors.anchors(terms, topics, labels)}
+        anchors = self._anchors.anchors(terms, topics, labels)
+        return {**post, "tokens": tokens, "terms": terms, "topics": topics, "anchors": anchors.all,
+                "paired_anchors": anchors.paired, "half_pairs": anchors.half_pairs}

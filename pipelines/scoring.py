@@ -1,7 +1,8 @@
 """Score one post with a lexicon: sentiment, emotions, topics' evidence, the terms that moved it.
 
-`score_post(tokens, lexicon)` is the one scoring function (`mipulse run`, `evaluate` and the
-calibration all call it). VADER-grade rules (Hutto & Gilbert 2014) over the general layer:
+`score_posts(token_lists, lexicon)` is the one scoring function (`mipulse run` scores its
+batches with it; `score_post` is one post of it, for `evaluate` and the calibration). Each
+post's features are one row of a matrix that every calibrated model scores at once. VADER-grade rules (Hutto & Gilbert 2014) over the general layer:
 
 * negation: a word in a negation scope (`_NEG`, up to clause punctuation, commas included,
   or 'but') takes VADER's N_SCALAR (-0.74) times its valence, unless the lexicon has the
@@ -26,11 +27,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Mapping
+from operator import add
+from typing import Mapping, Sequence
 
-from pipelines.combiner import (
-    GENERAL_FEATURES, SURFACE_FEATURES, LinearModel, emotion_feature_names, supervised_feature_names, value_stats,
-)
+import numpy as np
+
+from pipelines.combiner import FEATURE_INDEX, LinearModel, supervised_features
 from pipelines.config import EMOTIONS
 from pipelines.lexicon import Lexicon
 from pipelines.priors import booster_weights, negation_factor
@@ -48,6 +50,8 @@ POSITIVE_EMOTIONS = frozenset({"joy", "trust", "anticipation", "surprise"})
 EXPLANATION_TERMS = 3
 
 _BOOSTERS = booster_weights()
+#: booster weight by token, negated forms included: what `_BOOSTERS.get(base_form(token))` gives
+_BOOSTER_TOKENS = {**_BOOSTERS, **{word + NEG_SUFFIX: weight for word, weight in _BOOSTERS.items()}}
 _NEGATION = negation_factor()
 
 
@@ -75,11 +79,10 @@ def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
         if entry is None or not entry.sentiment:
             continue
         value = entry.sentiment
-        for distance, decay in enumerate(BOOSTER_DECAY, start=1):
-            if i >= distance:
-                boost = _BOOSTERS.get(base_form(tokens[i - distance]))
-                if boost:
-                    value += math.copysign(boost * decay, value)
+        for distance, decay in enumerate(BOOSTER_DECAY[:i], start=1):
+            boost = _BOOSTER_TOKENS.get(tokens[i - distance])
+            if boost:
+                value += math.copysign(boost * decay, value)
         if negated:
             value *= _NEGATION
         hits.append(Hit(i, token, value))
@@ -93,9 +96,14 @@ def compound(hits: list[Hit], tokens: list[str]) -> float:
     """VADER's normalized sum in (-1, 1), exclamation marks included."""
     total = sum(h.value for h in hits)
     if total:
-        exclamations = min(sum(t.count("!") for t in tokens), MAX_EXCLAMATIONS)
+        exclamations = min(_characters(tokens, "!"), MAX_EXCLAMATIONS)
         total += math.copysign(exclamations * EXCLAMATION_BOOST, total)
     return total / math.sqrt(total * total + COMPOUND_ALPHA)
+
+
+def _characters(tokens: list[str], character: str) -> int:
+    """How often one character occurs in the tokens."""
+    return "".join(tokens).count(character)
 
 
 def bigrams(tokens: list[str]) -> list[str]:
@@ -113,7 +121,7 @@ def lexicon_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
 
 
 def surface_features(tokens: list[str], n_terms: int) -> list[float]:
-    return [float(min(sum(t.count("!") for t in tokens), MAX_EXCLAMATIONS)), float(sum(t.count("?") for t in tokens)),
+    return [float(min(_characters(tokens, "!"), MAX_EXCLAMATIONS)), float(_characters(tokens, "?")),
             float(sum(t.endswith(NEG_SUFFIX) for t in tokens)), math.log1p(n_terms),
             float(tokens.count(URL)), float(tokens.count(USER))]
 
@@ -138,21 +146,13 @@ class PostEvidence:
                                 if supervised else [])
 
     def features(self, names: tuple[str, ...]) -> list[float]:
-        return [self._feature_values[name] for name in names]
+        return [self.vector[FEATURE_INDEX[name]] for name in names]
 
     @cached_property
-    def _feature_values(self) -> dict[str, float]:
-        """Every feature of `pipelines.combiner`, computed once per post."""
-        values = dict(zip(GENERAL_FEATURES, general_features(self.hits, self.tokens)))
-        values.update(zip(SURFACE_FEATURES, surface_features(self.tokens, len(self.terms))))
-        values.update(zip(emotion_feature_names(), self.emotion_mass(gated_by=None)))
-        dims = {"sentiment": [e.sentiment for e in self.supervised_hits],
-                "neutral": [e.neutral for e in self.supervised_hits],
-                **{e: [h.emotions[i] for h in self.supervised_hits] for i, e in enumerate(EMOTIONS)}}
-        for dim, dim_values in dims.items():
-            values.update(zip(supervised_feature_names((dim,))[:-1], value_stats(dim_values)))
-        values["supervised_hits"] = float(len(self.supervised_hits))
-        return values
+    def vector(self) -> list[float]:
+        """Every feature of `pipelines.combiner.FEATURES`, in that order, computed once per post."""
+        return [*general_features(self.hits, self.tokens), *surface_features(self.tokens, len(self.terms)),
+                *self._emotion_mass, *supervised_features(self.supervised_hits)]
 
     @cached_property
     def _emotion_mass(self) -> list[float]:
@@ -163,7 +163,7 @@ class PostEvidence:
         for term in sorted(self.terms):  # a fixed order: float sums then agree across processes
             entry = general.get(term)
             if entry is not None:
-                mass = [m + v for m, v in zip(mass, entry.emotion_evidence)]
+                mass = list(map(add, mass, entry.emotion_evidence))
         return mass
 
     def emotion_mass(self, gated_by: str | None) -> list[float]:
@@ -194,26 +194,40 @@ class Calibration:
                    dict(emotion.get("thresholds", {})))
 
 
-_CALIBRATIONS: dict[str, Calibration] = {}
+_CALIBRATIONS: dict[int, tuple[Mapping, Calibration]] = {}  # id of a calibration -> it, parsed
+_CALIBRATIONS_KEPT = 64
 
 
 def calibration_of(lexicon: Lexicon) -> Calibration:
-    """The parsed calibration of a lexicon, cached by its content version."""
-    found = _CALIBRATIONS.get(lexicon.version)
-    if found is None:
-        found = _CALIBRATIONS[lexicon.version] = Calibration.of(lexicon.calibration)
-    return found
+    """The parsed calibration of a lexicon, cached by the calibration mapping it holds (held
+    here, so its id stays its own; the report's replicate lexicons share their original's):
+    no content hash of every entry (`Lexicon.version`) just to find it."""
+    found = _CALIBRATIONS.get(id(lexicon.calibration))
+    if found is None or found[0] is not lexicon.calibration:
+        if len(_CALIBRATIONS) >= _CALIBRATIONS_KEPT:
+            _CALIBRATIONS.clear()
+        found = _CALIBRATIONS[id(lexicon.calibration)] = (lexicon.calibration, Calibration.of(lexicon.calibration))
+    return found[1]
 
 
-def sentiment_of(evidence: PostEvidence, calibration: Calibration) -> tuple[float, str]:
-    """(score in [-1, 1], label) by the lexicon's calibration."""
+def sentiments_of(evidence: Sequence[PostEvidence], features: np.ndarray | None,
+                  calibration: Calibration) -> list[tuple[float, str]]:
+    """(score in [-1, 1], label) of each post by the lexicon's calibration."""
     model = calibration.sentiment
     if model:
-        probabilities = model.probabilities(evidence.features(model.features))
-        score = probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)
-        return score, max(probabilities, key=probabilities.get)
-    score = compound(evidence.hits, evidence.tokens)
-    return score, band_label(score, calibration.neutral_band)
+        probabilities = model.probability_matrix(features[:, model.columns])
+        score = _column(probabilities, model, "positive") - _column(probabilities, model, "negative")
+        labels = [model.classes[i] for i in probabilities.argmax(axis=1)]  # the first of equals, as max()
+        return list(zip(score.tolist(), labels))
+    scores = [compound(ev.hits, ev.tokens) for ev in evidence]
+    return [(score, band_label(score, calibration.neutral_band)) for score in scores]
+
+
+def _column(probabilities: np.ndarray, model: LinearModel, label: str) -> np.ndarray:
+    """One class's probabilities (zeros for a class the model does not have)."""
+    if label not in model.classes:
+        return np.zeros(len(probabilities))
+    return probabilities[:, model.classes.index(label)]
 
 
 def band_label(score: float, band: float) -> str:
@@ -225,9 +239,12 @@ def band_label(score: float, band: float) -> str:
     return "neutral"
 
 
-def emotions_of(evidence: PostEvidence, calibration: Calibration,
-                sentiment_label: str) -> tuple[list[float], str | None, list[str]]:
-    """(shares over Plutchik's eight, dominant emotion or None, the emotions the post expresses).
+Emotions = tuple[list[float], "str | None", list[str]]
+
+
+def emotions_of(evidence: Sequence[PostEvidence], features: np.ndarray | None, calibration: Calibration,
+                sentiment_labels: Sequence[str]) -> list[Emotions]:
+    """Per post: (shares over Plutchik's eight, dominant emotion or None, the emotions it expresses).
 
     Without emotion evidence (no emotion weight among its general-layer terms and no
     supervised hit) a post has no emotions. With calibrated models (one binary model per
@@ -235,15 +252,29 @@ def emotions_of(evidence: PostEvidence, calibration: Calibration,
     one, the expressed emotions those whose probability passes their threshold. Without
     models: the polarity-gated emotion mass, its largest share dominant and expressed.
     """
-    mass = evidence.emotion_mass(gated_by=sentiment_label)
-    if calibration.emotions and (sum(mass) > 0 or evidence.supervised_hits):
-        probabilities = {label: model.probabilities(evidence.features(model.features))[label]
-                         for label, model in calibration.emotions.items()}
-        total = sum(probabilities.values())
-        shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
-        ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
-        expressed = [k for k in ranked if probabilities[k] >= calibration.thresholds[k]]
-        return shares, ranked[0], expressed
+    masses = [ev.emotion_mass(gated_by=label) for ev, label in zip(evidence, sentiment_labels)]
+    modelled = [i for i, (ev, mass) in enumerate(zip(evidence, masses))
+                if calibration.emotions and (sum(mass) > 0 or ev.supervised_hits)]
+    out: list[Emotions] = [_emotions_by_mass(mass) for mass in masses]
+    if modelled:
+        rows = features[modelled]
+        columns = {label: _column(model.probability_matrix(rows[:, model.columns]), model, label).tolist()
+                   for label, model in calibration.emotions.items()}
+        for j, i in enumerate(modelled):
+            out[i] = _emotions_by_models({label: column[j] for label, column in columns.items()},
+                                         calibration.thresholds)
+    return out
+
+
+def _emotions_by_models(probabilities: Mapping[str, float], thresholds: Mapping[str, float]) -> Emotions:
+    total = sum(probabilities.values())
+    shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
+    ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
+    expressed = [k for k in ranked if probabilities[k] >= thresholds[k]]
+    return shares, ranked[0], expressed
+
+
+def _emotions_by_mass(mass: list[float]) -> Emotions:
     total = sum(mass)
     if total <= 0:
         return [0.0] * len(EMOTIONS), None, []
@@ -265,19 +296,28 @@ def explanation(evidence: PostEvidence, limit: int = EXPLANATION_TERMS) -> list[
     return [f"{term}:{value:+.3f}" for term, value in ranked]
 
 
-def score_post(tokens: list[str], lexicon: Lexicon) -> dict:
-    """The post_scores fields of one tokenized post."""
-    evidence = PostEvidence(tokens, lexicon)
+def score_posts(token_lists: Sequence[list[str]], lexicon: Lexicon) -> list[dict]:
+    """The post_scores fields of each tokenized post."""
+    if not token_lists:
+        return []
     calibration = calibration_of(lexicon)
-    score, label = sentiment_of(evidence, calibration)
-    shares, dominant, expressed = emotions_of(evidence, calibration, label)
-    return {
+    evidence = [PostEvidence(tokens, lexicon) for tokens in token_lists]
+    features = (np.array([ev.vector for ev in evidence], dtype=float)
+                if calibration.sentiment or calibration.emotions else None)
+    sentiments = sentiments_of(evidence, features, calibration)
+    emotions = emotions_of(evidence, features, calibration, [label for _, label in sentiments])
+    return [{
         "sentiment_score": score,
         "sentiment_label": label,
         **dict(zip(EMOTIONS, shares)),
         "dominant_emotion": dominant,
         "emotion_labels": expressed,
-        "explanation": explanation(evidence),
-        "n_terms": len(evidence.terms),
-        "n_lexicon_hits": len(evidence.hits) + len(evidence.supervised_hits),
-    }
+        "explanation": explanation(ev),
+        "n_terms": len(ev.terms),
+        "n_lexicon_hits": len(ev.hits) + len(ev.supervised_hits),
+    } for ev, (score, label), (shares, dominant, expressed) in zip(evidence, sentiments, emotions)]
+
+
+def score_post(tokens: list[str], lexicon: Lexicon) -> dict:
+    """The post_scores fields of one tokenized post (`score_posts` of a batch of one)."""
+    return score_posts([tokens], lexicon)[0]

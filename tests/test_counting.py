@@ -53,3 +53,20 @@ def test_counts_split_over_bundles_add_up():
     for table in whole:
         for partition in whole[table]:
             assert first[table][partition] + second[table][partition] == whole[table][partition]
+
+
+def test_a_half_anchor_is_paired_only_with_the_prior_words_measured_against_it():
+    from pipelines.config import load_seeds
+    from pipelines.prepare import PostPreparer
+
+    # 'good' (positive; anticipation, joy, surprise, trust) is in half 0 of its classes,
+    # 'great' (positive, no emotion) in half 1; 'forest' is no prior word
+    counters = new_counters()
+    count_post(counters, {**PostPreparer(load_seeds())({"text": "good great forest"}), "month": M1, "platform": "x"})
+    pairs = counters[PAIRS][(M1, "x")]
+    assert {pair for pair in pairs if "#" in pair[1]} == {("good", "sentiment:positive#1"),
+                                                          ("great", "sentiment:positive#0")}
+    whole = {"sentiment:positive", "emotion:anticipation", "emotion:joy", "emotion:surprise", "emotion:trust"}
+    assert {pair for pair in pairs if "#" not in pair[1]} == {(t, a) for t in ("good", "great", "forest") for a in whole}
+    assert set(counters[ANCHORS][(M1, "x")]) == whole | {"sentiment:positive#0", "sentiment:positive#1",
+                                                          *(f"{a}#0" for a in whole - {"sentiment:positive"})}

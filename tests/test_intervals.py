@@ -90,6 +90,22 @@ def test_replicate_counts_with_unit_weights_are_the_job_counts_and_scale_with_we
     assert n == 3
 
 
+def test_replicate_counts_of_prepared_posts_are_the_job_counts_half_anchor_pairs_included():
+    from pipelines.config import load_seeds
+    from pipelines.prepare import PostPreparer
+
+    prepare = PostPreparer(load_seeds())
+    posts = [{**prepare({"text": text}), "month": "m", "platform": "p"}
+             for text in ("good great forest", "great bad storm", "sad happy good", "forest")]
+    counters = new_counters()
+    for p in posts:
+        count_post(counters, p)
+    term_df, anchor_df, pair_df, n = replicate_counts(count_matrix(posts), np.ones(len(posts)))
+    assert any("#" in anchor for _, anchor in pair_df)  # half-anchor pairs are there...
+    assert pair_df == dict(counters[PAIRS][("m", "p")])  # ...exactly those the job counts
+    assert (term_df, anchor_df, n) == (dict(counters[TERMS][("m", "p")]), dict(counters[ANCHORS][("m", "p")]), 4)
+
+
 def test_replicate_values_weight_each_group_by_its_posts_over_its_scored_posts():
     # month 1: 100 posts, 2 scored (1 positive); month 2: 10 posts, 1 scored (positive).
     sums = {("2020-01", "x"): {"scored": 2, "score_sum": 0.4, ("sentiment", "positive"): 1,

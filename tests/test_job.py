@@ -85,3 +85,30 @@ def test_beam_job_equals_reference(inputs, tmp_path):
         f"SELECT source_file, records_read, accepted, rejected, duplicates "
         f"FROM read_parquet('{tmp_path / 'beam' / 'file_accounting'}/*.parquet') ORDER BY 1").fetchall()
     assert [row[1:] for row in accounting] == [(1002, 1000, 2, 0), (600, 500, 0, 100)]
+
+
+def test_the_job_sets_the_garbage_collector_for_its_run_only():
+    import gc
+
+    from pipelines.job import JOB_GC_THRESHOLDS, fewer_gc_passes
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError):
+        with fewer_gc_passes():
+            assert gc.get_threshold() == JOB_GC_THRESHOLDS
+            raise RuntimeError("a failed job")
+    assert gc.get_threshold() == before
+
+
+def test_the_tokenize_step_sets_the_garbage_collector_of_the_process_it_runs_in():
+    import gc
+
+    from pipelines.job import JOB_GC_THRESHOLDS, PrepareBatches
+    from pipelines.prepare import PostPreparer
+
+    before = gc.get_threshold()
+    try:
+        PrepareBatches(PostPreparer(load_seeds())).setup()  # as Beam sets a step up in a worker
+        assert gc.get_threshold() == JOB_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)

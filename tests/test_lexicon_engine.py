@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 
 import apache_beam as beam
 import pyarrow.parquet as pq
@@ -18,7 +19,8 @@ from pipelines.anchors import half_anchor, half_of
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.counting import CountPresence
 from pipelines.induce import (
-    ALL, BuildLexicon, BuildLexicons, Evidence, LexiconSpec, Scales, TermMath, class_pmi_difference, fit_scales, general_entry,
+    ALL, BuildLexicon, BuildLexicons, Evidence, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
+    fit_scales, general_entry,
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
 from pipelines.lexicon import GENERAL, Lexicon, LexiconEntry, LexiconFileError, read_lexicon
@@ -188,6 +190,30 @@ def test_a_lexicon_built_twice_or_in_another_order_is_identical(texts, rng):
     assert first.rows() == other.rows()
 
 
+def test_counting_only_the_half_anchor_pairs_cross_fitting_reads_leaves_the_lexicon_unchanged():
+    from itertools import product
+
+    from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+
+    rng = random.Random(11)
+    prepare = PostPreparer(SEEDS)
+    posts = [prepare({"text": " ".join(rng.choice(WORDS) for _ in range(5))}) for _ in range(400)]
+    counters = new_counters()
+    every_pair = Counter()  # every term with every anchor of its post, as counted before
+    for post in posts:
+        count_post(counters, {**post, "month": "m", "platform": "x"})
+        every_pair.update(product(post["terms"], post["anchors"]))
+    tables = {table: counters[table][("m", "x")] for table in (TOTALS, TERMS, ANCHORS, PAIRS)}
+    assert len(tables[PAIRS]) < len(every_pair) and set(tables[PAIRS]) < set(every_pair)
+    assert all(every_pair[pair] == df for pair, df in tables[PAIRS].items())
+    for spec in (LexiconSpec(min_df=2), LexiconSpec(sources=("corpus",), min_df=2)):
+        halved = build_lexicon_from_counts(tables[TERMS], tables[ANCHORS], tables[PAIRS], tables[TOTALS][None],
+                                           SEEDS, spec)
+        whole = build_lexicon_from_counts(tables[TERMS], tables[ANCHORS], every_pair, tables[TOTALS][None],
+                                          SEEDS, spec)
+        assert halved.rows() == whole.rows() and halved.version == whole.version
+
+
 def test_beam_build_equals_the_pure_build():
     rng = random.Random(5)
     posts = [{"text": " ".join(rng.choice(WORDS) for _ in range(5)), "month": f"2020-0{1 + i % 3}",
@@ -250,3 +276,28 @@ def test_bad_lexicon_files_are_refused_with_the_reason(tmp_path):
     pq.write_table(pa.table({"term": ["a"]}), tmp_path / "plain.parquet")
     with pytest.raises(LexiconFileError, match="no mipulse lexicon metadata"):
         read_lexicon(str(tmp_path / "plain.parquet"))
+
+
+def test_term_math_pickles_as_its_settings_and_builds_the_same_lexicon():
+    import pickle
+
+    math_ = TermMath(SEEDS, SPEC)
+    shipped = pickle.dumps(math_)
+    # the seed settings and the spec, not the priors built from them (~300 KB)
+    assert len(shipped) < len(pickle.dumps(SEEDS)) + len(pickle.dumps(SPEC)) + 1_000
+    again = pickle.loads(shipped)
+    assert pickle.loads(shipped) is again  # built once per process, however often Beam unpickles it
+    assert (again.valences, again.emotions, again.query_terms, again.distant_markers, again.spec) == (
+        math_.valences, math_.emotions, math_.query_terms, math_.distant_markers, math_.spec)
+
+
+def test_group_sums_leave_their_inputs_as_they_were():
+    from pipelines.induce import _SumGroups
+
+    sums = _SumGroups()
+    part = {"a": Counter(x=1), "b": Counter(y=2)}
+    acc = sums.add_input(sums.add_input(sums.create_accumulator(), part), part)
+    other = sums.add_input(sums.create_accumulator(), {"a": Counter(z=5)})
+    merged = sums.merge_accumulators([acc, other, sums.create_accumulator()])
+    assert merged == {"a": Counter(x=2, z=5), "b": Counter(y=4)}
+    assert part == {"a": Counter(x=1), "b": Counter(y=2)} and other == {"a": Counter(z=5)}

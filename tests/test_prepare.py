@@ -17,3 +17,9 @@ def test_a_pickled_preparer_prepares_posts_alike_and_ships_only_its_settings():
         copy = pickle.loads(shipped)
         assert copy.with_bigrams is with_bigrams
         assert copy(POST, ["positive"]) == preparer(POST, ["positive"])
+
+
+def test_the_anchor_index_is_built_once_per_process_for_a_seed_configuration():
+    from pipelines.anchors import anchor_index
+
+    assert anchor_index(load_seeds()) is anchor_index(load_seeds())

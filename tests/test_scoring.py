@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.combiner import LinearModel
 from pipelines.config import EMOTIONS
 from pipelines.lexicon import GENERAL, Lexicon, LexiconEntry
 from pipelines.priors import booster_weights, negation_factor
-from pipelines.scoring import BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, score_post, sentiment_hits
+from pipelines.scoring import BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, score_post, score_posts, sentiment_hits
 from pipelines.text import tokenize
 
 
@@ -85,3 +90,37 @@ def test_a_calibrated_model_decides_the_label():
 def test_features_name_their_values():
     evidence = PostEvidence(tokenize("good bad bad!"), BANDED)
     assert evidence.features(("positive_hits", "negative_hits", "exclamations")) == [1.0, 2.0, 1.0]
+
+
+CALIBRATED = Lexicon({GENERAL: GENERAL_LAYER}, {}, __import__("lexicons").default_calibration())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["good", "bad", "storm", "win", "table", "not", "very", "but", "!", "?"]),
+                         max_size=8), min_size=1, max_size=12))
+def test_a_batch_scores_each_post_as_it_scores_it_alone(texts):
+    token_lists = [tokenize(" ".join(words)) for words in texts]
+    assert score_posts(token_lists, CALIBRATED) == [score_post(tokens, CALIBRATED) for tokens in token_lists]
+    assert score_posts(token_lists, BANDED) == [score_post(tokens, BANDED) for tokens in token_lists]
+
+
+def test_probabilities_of_a_batch_by_hand():
+    model = LinearModel(("a", "b"), ("negative", "neutral", "positive"), (1.0, 0.0), (2.0, 1.0),
+                        ((1.0, 0.0), (0.0, 0.0), (0.0, 1.0)), (0.0, 0.0, 0.0))
+    rows = model.probability_matrix(np.array([[1.0, 0.0], [3.0, 1.0]]))  # z = (0, 0) and (1, 1)
+    assert rows[0].tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    e = math.e
+    assert rows[1].tolist() == pytest.approx([e / (2 * e + 1), 1 / (2 * e + 1), e / (2 * e + 1)])
+
+
+def test_a_binary_model_far_from_its_class_gives_zero_not_an_overflow():
+    model = LinearModel(("compound",), ("no", "joy"), (0.0,), (1.0,), ((1000.0,),), (0.0,))
+    assert model.probabilities([-1.0]) == {"no": 1.0, "joy": 0.0}
+
+
+def test_a_model_with_an_unknown_feature_is_refused_by_name():
+    model = LinearModel(("compound", "shouting"), ("no", "joy"), (0.0, 0.0), (1.0, 1.0), ((1.0, 1.0),), (0.0,))
+    lexicon = Lexicon({GENERAL: GENERAL_LAYER}, {}, {"emotion": {"models": {"joy": model.as_dict()},
+                                                                 "thresholds": {"joy": 0.5}}})
+    with pytest.raises(ValueError, match="unknown features: shouting"):
+        score_post(tokenize("good"), lexicon)

@@ -27,7 +27,7 @@ from pipelines.config import load_seeds
 from pipelines.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.lexicon import SUPERVISED, Lexicon
 from pipelines.prepare import PostPreparer
-from pipelines.scoring import score_post
+from pipelines.scoring import score_posts
 
 SENTIMENT, EMOTION = "sentiment", "emotion"
 PER_GROUP = 30  # posts re-scored per (month, platform) and replicate: bounds the cost
@@ -78,10 +78,11 @@ def _inducer(lexicon: Lexicon):
     return induce
 
 
-def outcome(post: Mapping, lexicon: Lexicon):
-    """A post's labels (sentiment, dominant emotion) and score, by the one scoring function."""
-    scored = score_post(post["tokens"], lexicon)
-    return ((SENTIMENT, scored["sentiment_label"]), (EMOTION, scored["dominant_emotion"])), scored["sentiment_score"]
+def outcomes(posts: list[Mapping], lexicon: Lexicon) -> list:
+    """Each post's labels (sentiment, dominant emotion) and score, by the one scoring function
+    (the posts scored as one batch)."""
+    return [(((SENTIMENT, scored["sentiment_label"]), (EMOTION, scored["dominant_emotion"])), scored["sentiment_score"])
+            for scored in score_posts([post["tokens"] for post in posts], lexicon)]
 
 
 def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_REPLICATES,
@@ -104,7 +105,8 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     counted = set(subsample(["all"] * len(rows), MAX_POSTS, seed)) | set(rescored)
     prepared = {i: prepare({"text": rows[i][2] or ""}) for i in sorted(counted)}
     kept_posts, kept_groups = [prepared[i] for i in rescored], [groups[i] for i in rescored]
-    sums = [label_sums(kept_posts, kept_groups, replica, outcome)
+    # each replicate scores the kept posts as one batch; label_sums reads them by position
+    sums = [label_sums(range(len(kept_posts)), kept_groups, outcomes(kept_posts, replica), lambda i, scored: scored[i])
             for replica in lexicon_replicates(list(prepared.values()), induce, replicates, seed)]
     values = {**replicate_values(sums, posts_per_group, lambda g: ("month", g[0], g[1])),
               **replicate_values(sums, posts_per_group, lambda g: ("year", int(g[0][:4]), g[1]))}
