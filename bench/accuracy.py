@@ -29,11 +29,11 @@ sys.path.insert(0, str(REPO))
 
 import duckdb  # noqa: E402
 
-from flows.evaluate import single_emotion_reports  # noqa: E402
-from pipelines.baselines import vader_label  # noqa: E402
+from pipelines.evaluation.evaluate import single_emotion_reports  # noqa: E402
+from pipelines.evaluation.baselines import vader_label  # noqa: E402
 from pipelines.config import EMOTIONS  # noqa: E402
-from pipelines.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels  # noqa: E402
-from pipelines.metrics import multi_label_report, single_label_report  # noqa: E402
+from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels  # noqa: E402
+from pipelines.evaluation.metrics import multi_label_report, single_label_report  # noqa: E402
 
 DEFAULT_DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))
 MIPULSE = str(Path(sys.executable).with_name("mipulse"))

@@ -14,8 +14,8 @@ import argparse
 import hashlib
 import time
 
-from pipelines.authors import _slow_keyed_hash, author_key
-from pipelines.synthetic import generate_posts
+from pipelines.reading.authors import _slow_keyed_hash, author_key
+from pipelines.evaluation.synthetic import generate_posts
 
 GUESSES = 600_000  # the re-identification attempt: a 600,000-handle guess list
 

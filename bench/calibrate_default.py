@@ -24,12 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines.calibrate import (  # noqa: E402
+from pipelines.evaluation.calibrate import (  # noqa: E402
     emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
 )
 from pipelines.config import EMOTIONS, load_seeds  # noqa: E402
 from pipelines.induce import LexiconSpec  # noqa: E402
-from pipelines.labelled import read_labelled, task_labels  # noqa: E402
+from pipelines.evaluation.labelled import read_labelled, task_labels  # noqa: E402
 from pipelines.lexicon_local import build_local  # noqa: E402
 from pipelines.scoring import PostEvidence  # noqa: E402
 

@@ -7,9 +7,10 @@ import time
 from typing import Any
 
 import sql
-from flows import report_lexicon, report_shifts
-from flows.db import connect_read_only
-from flows.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_mean_intervals, with_share_intervals
+from flows.reporting import report_lexicon, report_shifts
+from flows.store.db import connect_read_only
+from flows.store.views import add_report_window
+from flows.reporting.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_mean_intervals, with_share_intervals
 from pipelines.bootstrap import DEFAULT_REPLICATES
 
 Row = dict[str, Any]
@@ -89,6 +90,7 @@ def shift_block(shifts: dict[tuple[int, int], list[Row]]) -> str:
 
 def generated_blocks(db: str, replicates: int = DEFAULT_REPLICATES) -> dict[str, str]:
     with connect_read_only(db) as con:
+        add_report_window(con)  # a database made before the macro
         started = time.perf_counter()
         intervals = lexicon_intervals(con, replicates)
         seconds = time.perf_counter() - started

@@ -23,8 +23,8 @@ from nltk.metrics.association import BigramAssocMeasures
 from pipelines.config import load_seeds
 from pipelines.counting import count_post, new_counters
 from pipelines.job import prepare_post
-from pipelines.posts import canonical_post
-from pipelines.synthetic import generate_posts
+from pipelines.reading.posts import canonical_post
+from pipelines.evaluation.synthetic import generate_posts
 
 
 def timed(fn) -> tuple[float, object]:

@@ -179,10 +179,10 @@ def unreadable(work: Path) -> None:
     for that one file (what Beam's open does for a user without read permission)."""
     from apache_beam.io import fileio
 
-    from flows.db import RunRecord, load_run
+    from flows.store.db import RunRecord, load_run
     from pipelines.config import load_seeds
     from pipelines.job import JobSettings, run_job
-    from pipelines.sources import SourceOptions
+    from pipelines.reading.sources import SourceOptions
 
     good = jsonl(work / "good.jsonl", [{"id": str(i), "platform": "reddit", "created_at": "2020-03-01",
                                         "author": "w", "text": f"nice day {i}"} for i in range(5)])

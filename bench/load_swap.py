@@ -20,13 +20,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from flows.checksum import checksums_of, database_checksum
-from flows.db import RunRecord, load_run
-from flows.report import render_report
+from flows.store.checksum import checksums_of, database_checksum
+from flows.store.db import RunRecord, load_run
+from flows.reporting.report import render_report
 
 READER = """
 import sys, time
-from flows.db import connect_read_only
+from flows.store.db import connect_read_only
 t = time.perf_counter()
 with connect_read_only(sys.argv[1]) as con:
     n = con.execute("SELECT count(*) FROM posts").fetchone()[0]

@@ -21,14 +21,14 @@ from pathlib import Path
 
 import duckdb
 
-from flows.checksum import checksums_of
-from flows.db import PAUSE_ENV, PAUSE_POINTS, RunRecord, load_run
+from flows.store.checksum import checksums_of
+from flows.store.db import PAUSE_ENV, PAUSE_POINTS, RunRecord, load_run
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
-from pipelines.sources import SourceOptions
-from tests.malformed import DUPLICATE, VALID, write_corpus
-from tests.run_folders import record, write_run
-from tests.test_crash_safety import FEBRUARY, JANUARY, READER_LOOP, env, kill, start_loader, wait_for
+from pipelines.reading.sources import SourceOptions
+from harness.malformed import DUPLICATE, VALID, write_corpus
+from harness.run_folders import record, write_run
+from harness.crash import FEBRUARY, JANUARY, READER_LOOP, env, kill, start_loader, wait_for
 
 
 def bad_input(work: Path) -> dict:

@@ -22,14 +22,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from flows.db import RunRecord, load_run  # noqa: E402
-from flows.fingerprints import table_fingerprints  # noqa: E402
+from flows.store.db import RunRecord, load_run  # noqa: E402
+from flows.store.checksum import checksums_of  # noqa: E402
 from flows.local_server import prefect_server  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.job import JobSettings, run_job  # noqa: E402
-from pipelines.local_portable import local_portable_services  # noqa: E402
-from pipelines.sources import SourceOptions  # noqa: E402
-from pipelines.synthetic import write_sample  # noqa: E402
+from harness.portable import local_portable_services  # noqa: E402
+from pipelines.reading.sources import SourceOptions  # noqa: E402
+from pipelines.evaluation.synthetic import write_sample  # noqa: E402
 
 MULTI = ["--runner=FnApiRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"]
 RUNNERS = ("in_process", "multi_processing_2", "portable_external")
@@ -65,7 +65,7 @@ def main() -> None:
         db.unlink(missing_ok=True)
         load_run(db, RunRecord(name, str(run_dir), datetime.now(), list(files), {}, "bench"))
         results[name] = {"seconds": round(seconds, 1), "posts_per_s": round(args.posts / seconds),
-                         "fingerprints": table_fingerprints(db), "beam_args": beam_args, **extra}
+                         "fingerprints": checksums_of(db), "beam_args": beam_args, **extra}
         print(f"{name}: {seconds:.1f} s ({args.posts / seconds:,.0f} posts/s)", flush=True)
 
     if "in_process" in args.runners:
@@ -80,7 +80,7 @@ def main() -> None:
             # sdk_worker_parallelism is for real job servers (Flink, Spark).
             measure("portable_external", services.beam_args,
                     services_startup_s=round(services.startup_seconds, 1))
-    reference = table_fingerprints(out / "in_process.duckdb") if (out / "in_process.duckdb").exists() else None
+    reference = checksums_of(out / "in_process.duckdb") if (out / "in_process.duckdb").exists() else None
     for result in results.values():
         result["same_tables_as_in_process"] = result.pop("fingerprints") == reference
     if not args.skip_server:

@@ -22,14 +22,16 @@ sys.path.insert(0, str(REPO))
 from bench.accuracy import split_by_day  # noqa: E402
 from bench.case_study import rows  # noqa: E402
 from bench.sql_docs import CLIMATE, mipulse  # noqa: E402
-from flows.db import connect_read_only  # noqa: E402
-from flows.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_share_intervals  # noqa: E402
+from flows.store.db import connect_read_only  # noqa: E402
+from flows.store.views import add_report_window  # noqa: E402
+from flows.reporting.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_share_intervals  # noqa: E402
 
 RESULT = REPO / "bench" / "results" / "split_half_intervals.json"
 
 
 def shares(db: Path) -> dict[tuple, dict]:
     with connect_read_only(db) as con:
+        add_report_window(con)  # a database made before the macro
         intervals = lexicon_intervals(con)
         sentiment = with_share_intervals(rows(con, "report_sentiment_share.sql"), intervals, SENTIMENT,
                                          "sentiment_label")

@@ -59,7 +59,7 @@ STAGE_MARKS = (("start-up: imports, Prefect server", None),
 
 def synthetic_corpus(size: int, data_dir: Path) -> Path:
     """`mipulse sample --posts size --seed 5`, cached."""
-    from pipelines.synthetic import write_sample
+    from pipelines.evaluation.synthetic import write_sample
 
     folder = data_dir / f"synthetic-{size}"
     if not (folder / ".complete").exists():

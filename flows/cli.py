@@ -15,26 +15,23 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
-from flows.retention import DEFAULT_KEEP_RUNS
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from flows.db import LoadAlreadyRunning
     from flows.interrupts import Interrupted
-    from pipelines.manifest import IncompleteRunError
+    from pipelines.errors import MipulseError
 
     try:
         return args.handler(args, extra)
-    except (FileNotFoundError, ValueError) as exc:
+    except MipulseError as exc:  # each says what to do in one line, and has its exit code
+        print(f"mipulse {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (FileNotFoundError, ValueError) as exc:  # from the standard library: a bad argument
         print(f"mipulse {args.command}: {exc}", file=sys.stderr)
         return 2
-    except (LoadAlreadyRunning, IncompleteRunError) as exc:
-        print(f"mipulse {args.command}: {exc}", file=sys.stderr)
-        return 4
     except KeyboardInterrupt as exc:
         print(f"mipulse {args.command}: interrupted"
               + (" (the database has this run only if its load had finished: a load is all or nothing)"
@@ -49,26 +46,18 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _HelpFormatter)
+        from pipelines.options import HelpFormatter
+
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """Shows an option's default after its help, unless the help already says it."""
-
-    def _get_help_string(self, action: argparse.Action) -> str:
-        help_text = action.help or ""
-        shown = action.default is not None and action.default is not False and action.default != argparse.SUPPRESS
-        if action.option_strings and shown and "default" not in help_text:
-            help_text += " (default: %(default)s)"
-        return help_text
-
-
 def _parser() -> argparse.ArgumentParser:
-    from pipelines.arguments import add_job_arguments
+    from flows.options import RunOptions
+    from pipelines.options import add_arguments
 
     parser = _Parser(prog="mipulse", description="Sentiment and emotion of social posts, "
                      "year by year, with PMI lexicons.")
@@ -84,23 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="posts -> Beam -> DuckDB -> charts, as one Prefect flow",
                          epilog="Any other --flag is passed to Beam (e.g. --runner, "
                                 "--direct_num_workers=2 --direct_running_mode=multi_processing).")
-    add_job_arguments(run)
-    run.add_argument("--db", required=True, help="DuckDB file (created if missing)")
-    run.add_argument("--out", default=None, help="folder for Parquet runs and the report "
-                     "(default: <DB name>-out beside the DB, e.g. pulse-out/ for pulse.duckdb)")
-    run.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
-                     help="keep the Parquet folders of the last N loaded runs under OUT/runs; older ones are "
-                     "deleted after a load (the data is in the DB)")
-    run.add_argument("--runner", default=None, help="Beam runner (default: FnApiRunner, in-process)")
-    run.add_argument("--no-report", action="store_true", help="skip the charts")
-    _add_interval_option(run)
-    run.add_argument("--rebuild-lexicon", action="store_true",
-                     help="build a new default lexicon from this run's posts even if --db has one in force "
-                          "(the report then warns that partitions carry different lexicons)")
-    run.add_argument("--incremental", action="store_true",
-                     help="skip input files already loaded unchanged (size and mtime) for this window")
-    run.add_argument("--wait-for-writer", action="store_true",
-                     help="if another load into --db is running, wait for it (default: fail at once)")
+    add_arguments(run, RunOptions)
     run.set_defaults(handler=_run, own_options=_option_names(run))
 
     query = sub.add_parser("query", help="run SQL on a read-only connection")
@@ -118,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="to_year", type=int, default=None, metavar="YEAR",
                         help="last year to chart (default: the last year with posts)")
     report.add_argument("--platform", default=None, help="chart one platform only (default: all platforms)")
-    _add_interval_option(report)
+    add_arguments(report, RunOptions, only=("interval_replicates",))
     report.set_defaults(handler=_report)
 
     schedule = sub.add_parser(
@@ -178,31 +151,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _interval_replicates(text: str) -> int:
-    """--interval-replicates: 0 (Wilson intervals only) or a bootstrap of at least 2 lexicons."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0 or value == 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give 0 (Wilson intervals only) or 2 or more replicates")
-    return value
-
-
-def _add_interval_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--interval-replicates", type=_interval_replicates, default=None, metavar="N",
-                        help="bootstrap lexicons behind the report's lexicon-aware intervals (default: "
-                             "pipelines.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only, "
-                             "the cheapest report)")
-
-
 def _option_names(parser: argparse.ArgumentParser) -> list[str]:
     """Every option string of a parser, for "did you mean" hints (argparse has no public list)."""
     return sorted(s for action in parser._actions for s in action.option_strings)
 
 
 def _sample(args: argparse.Namespace, _: list[str]) -> int:
-    from pipelines.synthetic import write_sample
+    from pipelines.evaluation.synthetic import write_sample
 
     paths = write_sample(args.out, args.posts, args.seed)
     print(f"wrote {args.posts} posts to {', '.join(map(str, paths))}")
@@ -210,9 +165,15 @@ def _sample(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
-    from flows.preflight import check_run
+    from flows.options import RunOptions
+    from flows.preflight import UsageError, check_run
+    from pipelines.options import from_namespace
 
-    inputs = check_run(args, beam_args, args.own_options)  # every command-line mistake, before Prefect starts
+    try:
+        options = from_namespace(RunOptions, args).model_copy(update={"beam_args": beam_args})
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    inputs = check_run(options, args.own_options)  # every command-line mistake, before Prefect starts
     if inputs.skipped:
         print(f"mipulse run: {inputs.describe_skipped()}", file=sys.stderr)
     _show_progress()
@@ -222,15 +183,7 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     from flows.run_flow import run_flow
 
     with prefect_api():
-        summary = run_flow(
-            inputs=list(inputs.files), db=args.db, out=args.out, beam_args=beam_args, seeds=args.seeds,
-            input_format=args.format, default_platform=args.platform,
-            columns=args.columns, undated_as=args.undated_as,
-            lexicon=args.lexicon, rebuild_lexicon=args.rebuild_lexicon, min_df=args.min_df,
-            report=not args.no_report, interval_replicates=args.interval_replicates, runner=args.runner,
-            from_month=args.from_month, to_month=args.to_month, platforms=args.platforms,
-            incremental=args.incremental, wait_for_writer=args.wait_for_writer, keep_runs=args.keep_runs,
-        )
+        summary = run_flow(options=options.model_copy(update={"inputs": list(inputs.files)}))
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
     _print_rejects_by_reason(summary.db, summary.run_id)
@@ -271,7 +224,7 @@ def _show_progress() -> None:
 
 def _print_rejects_by_reason(db: str, run_id: str) -> None:
     import sql
-    from flows.db import query
+    from flows.store.db import query
 
     columns, rows = query(db, sql.read("run_rejects_by_reason.sql"), {"run_id": run_id})
     if rows:
@@ -299,7 +252,7 @@ def _schedule(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _query(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.db import ReadOnlyQueryError, query
+    from flows.store.db import ReadOnlyQueryError, query
 
     import duckdb
 
@@ -341,7 +294,7 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
     from flows.preflight import check_report
 
     check_report(args.db, args.platform)
-    from flows.report import render_report
+    from flows.reporting.report import render_report
 
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
                               platform=args.platform, interval_replicates=args.interval_replicates):
@@ -350,7 +303,7 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.evaluate import EvaluateOptions, evaluate, format_report, report_json
+    from pipelines.evaluation.evaluate import EvaluateOptions, evaluate, format_report, report_json
 
     report = evaluate(EvaluateOptions(test=args.test, train=args.train, lexicon=args.lexicon, task=args.task,
                                       emotion_set=args.emotions))
@@ -362,7 +315,7 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.config import load_seeds
     from pipelines.induce import LexiconSpec
     from pipelines.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
-    from pipelines.sources import SourceOptions
+    from pipelines.reading.sources import SourceOptions
 
     seeds = load_seeds(args.seeds)
     if args.train:
@@ -381,7 +334,7 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _lexicon_export(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.lexicon_store import export_lexicon, lexicon_in_force
+    from flows.store.lexicon_store import export_lexicon, lexicon_in_force
 
     version = args.version or lexicon_in_force(args.db)
     if version is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ContextManager, Iterator
 
-from pipelines.local_portable import die_with_parent, free_port, stop_process
+from flows.processes import die_with_parent, free_port, stop_process
 
 STARTUP_TIMEOUT_S = 120.0
 

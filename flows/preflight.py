@@ -7,16 +7,18 @@ Nothing here imports Prefect; Beam is imported only to learn its own option name
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import logging
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from pipelines.inputs import Inputs, NoInputFiles, find_inputs
-from pipelines.months import check_window
-from pipelines.posts import PLATFORMS, missing_fields
+from pipelines.errors import BadInput
+from pipelines.reading.inputs import Inputs, NoInputFiles, find_inputs
+from pipelines.reading.posts import PLATFORMS, missing_fields
+
+if TYPE_CHECKING:
+    from flows.options import RunOptions
 
 FIRST_RECORDS = 20  # records per input file looked at for missing fields
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -29,36 +31,37 @@ LIKELY_COLUMNS = {
 }
 
 
-class UsageError(ValueError):
+class UsageError(BadInput, ValueError):
     """A command-line mistake; the message is the one line the user sees."""
 
 
-def check_run(args: argparse.Namespace, beam_args: list[str], own_options: Iterable[str]) -> Inputs:
-    """Validate a `mipulse run` command line; return the input files it names.
+def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
+    """Validate the options of a `mipulse run` (the model has checked each value alone); return the input
+    files they name.
 
     Checks that need no Beam come first (importing Beam alone takes about a second).
     """
     from pipelines.config import SeedConfigError, load_seeds
-    from pipelines.readers import parse_columns
+    from pipelines.reading.readers import parse_columns
 
     try:
-        inputs = find_inputs(args.input)
-        check_window(args.from_month, args.to_month, tuple(args.platforms or ()))
-        columns = parse_columns(args.columns)
-        load_seeds(args.seeds)
+        inputs = find_inputs(options.inputs)
+        columns = parse_columns(options.columns)
+        load_seeds(options.seeds)
     except (NoInputFiles, ValueError, SeedConfigError) as exc:
         raise UsageError(str(exc)) from None
-    if args.platform and args.platform.strip().lower() not in PLATFORMS:
-        raise UsageError(f"--platform {args.platform!r} is not one of {', '.join(PLATFORMS)}")
-    check_database(args.db)
+    platform = options.default_platform
+    if platform and platform.strip().lower() not in PLATFORMS:
+        raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
+    check_database(options.db)
     for path in inputs.files:
-        check_required_fields(path, args.format, columns, args.platform, args.undated_as is not None)
-    check_beam_args(beam_args, own_options)
-    if args.undated_as is not None:
-        from pipelines.sources import undated_month
+        check_required_fields(path, options.input_format, columns, platform, options.undated_as is not None)
+    check_beam_args(options.beam_args, own_options)
+    if options.undated_as is not None:
+        from pipelines.reading.sources import undated_month
 
         try:
-            undated_month(args.undated_as)
+            undated_month(options.undated_as)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     return inputs
@@ -129,7 +132,7 @@ def check_database(db: str) -> None:
 def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str, str], ...],
                           default_platform: str | None, undated: bool) -> None:
     """The first records of a file must carry every required field; else name them all and a mapping."""
-    from pipelines.readers import Unreadable, read_flat_records
+    from pipelines.reading.readers import Unreadable, read_flat_records
 
     seen, lacking, columns = 0, None, []
     with open(path, "rb") as stream:
@@ -170,7 +173,7 @@ def _likely_column(field: str, columns: list[str]) -> str:
 def check_report(db: str, platform: str | None) -> None:
     """`mipulse report`: the DB must exist and hold posts of the platform asked for."""
     import sql
-    from flows.db import query
+    from flows.store.db import query
 
     if not Path(db).is_file():
         raise UsageError(f"--db {db}: no such database file")

@@ -8,8 +8,8 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
-from flows.report import render_report
-from flows.retention import default_out_dir
+from flows.reporting.report import render_report
+from flows.store.retention import default_out_dir
 
 
 def previous_year(today: date | None = None) -> int:

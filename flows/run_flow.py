@@ -1,6 +1,6 @@
 """The Prefect flow of one mipulse run: Beam job -> DuckDB load -> report.
 
-Flows only orchestrate; the work is in `pipelines` (Beam), `flows.db` and `flows.report`.
+Flows only orchestrate; the work is in `pipelines` (Beam), `flows.store.db` and `flows.reporting.report`.
 Retries are on I/O edges only: the Beam job and the load are not retried blindly.
 """
 
@@ -20,21 +20,19 @@ from prefect.tasks import exponential_backoff
 
 import sql
 from flows.artifacts import failure_markdown, run_markdown
-from flows.report_html import lexicon_warning
-from flows.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
-from flows.incremental import InputFile, loaded_inputs, needs_loading
+from flows.reporting.report_html import lexicon_warning
+from flows.store.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
+from flows.store.incremental import InputFile, loaded_inputs, needs_loading
 from flows.interrupts import stop_cleanly_on_signals
-from flows.keys import FINGERPRINT_OPTION, secret_for
-from flows.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
-from flows.report import render_report
-from flows.retention import DEFAULT_KEEP_RUNS, default_out_dir, remove_folders, stale_run_folders
-from pipelines.config import load_seeds
-from pipelines.inputs import find_inputs
+from flows.store.keys import secret_for
+from flows.store.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
+from flows.options import RunOptions
+from flows.reporting.report import render_report
+from flows.store.retention import remove_folders, stale_run_folders
+from pipelines.reading.inputs import find_inputs
 from pipelines.job import JobSettings, run_job
-from pipelines.induce import LexiconSpec
-from pipelines.sources import SourceOptions
 from pipelines.text import TOKENIZER_VERSION
-from pipelines.window import PostWindow
+from pipelines.reading.window import PostWindow
 
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 
@@ -65,7 +63,8 @@ def _run_name() -> str:
     """Self-describing flow run names: mipulse-<db file>-<window>."""
     from prefect.runtime import flow_run
 
-    params = flow_run.parameters
+    options = flow_run.parameters.get("options") or {}
+    params = options.model_dump() if isinstance(options, RunOptions) else options
     window = f"{params.get('from_month') or 'start'}..{params.get('to_month') or 'now'}"
     kind = "incremental" if params.get("incremental") else "full"
     return f"mipulse-{Path(params.get('db', 'db')).stem}-{kind}-{window}"
@@ -161,20 +160,20 @@ STALE_ID_ATTEMPTS = 3
 
 
 def _load_with_fresh_post_ids(db: str, settings: JobSettings, record: RunRecord, remembered: list[dict],
-                              beam_args: list[str], wait_for_writer: bool) -> tuple[list[dict], Path]:
+                              options: RunOptions) -> tuple[list[dict], Path]:
     """Load the run; if another run loaded some of the same post ids while this one ran (say,
     it waited for the writer), run the job again with a fresh list of loaded ids, into a new
     folder, so the copy loaded first still wins and the counts match the posts kept."""
     for attempt in range(2, STALE_ID_ATTEMPTS + 1):
         try:
-            return load_into_duckdb(db, record, remembered, wait_for_writer), Path(record.run_dir)
+            return load_into_duckdb(db, record, remembered, options.wait_for_writer), Path(record.run_dir)
         except PostsLoadedMeanwhile:
             run_dir = str(Path(settings.output).parent / f"{record.run_id}~{attempt}")
             settings = replace(settings, output=run_dir, loaded_posts=loaded_posts_kept(
                 db, list(settings.inputs), settings.window, f"{run_dir}/loaded_posts.parquet"))
             record = replace(record, run_dir=run_dir)
-            run_beam_job(settings, beam_args)
-    return load_into_duckdb(db, record, remembered, wait_for_writer), Path(record.run_dir)
+            run_beam_job(settings, options.beam_args)
+    return load_into_duckdb(db, record, remembered, options.wait_for_writer), Path(record.run_dir)
 
 
 @task(name="publish run artifact", **IO_RETRIES)
@@ -208,29 +207,7 @@ def _publish_failure(flow, flow_run, state) -> None:
 
 
 @flow(name="mipulse-run", flow_run_name=_run_name, log_prints=True, on_failure=[_publish_failure])
-def run_flow(
-    inputs: list[str],
-    db: str,
-    out: str | None = None,
-    beam_args: list[str] | None = None,
-    seeds: str | None = None,
-    input_format: str = "auto",
-    default_platform: str | None = None,
-    columns: str | None = None,
-    undated_as: str | None = None,
-    lexicon: str | None = None,
-    rebuild_lexicon: bool = False,
-    min_df: int = LexiconSpec.min_df,
-    report: bool = True,
-    interval_replicates: int | None = None,
-    from_month: str | None = None,
-    to_month: str | None = None,
-    platforms: list[str] | None = None,
-    runner: str | None = None,
-    incremental: bool = False,
-    wait_for_writer: bool = False,
-    keep_runs: int = DEFAULT_KEEP_RUNS,
-) -> RunSummary:
+def run_flow(options: RunOptions) -> RunSummary:
     """Read posts, run the Beam job, load DuckDB and render the yearly charts.
 
     A backfill is a run with `from_month`/`to_month`; `incremental` skips input files
@@ -246,15 +223,12 @@ def run_flow(
     logger = get_run_logger()
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    out_dir = Path(out or default_out_dir(db)).resolve()
-    run_id = new_run_id()
+    db, out_dir, run_id = options.db, options.out_dir(), new_run_id()
     run_dir = out_dir / "runs" / run_id
-    window = PostWindow(from_month, to_month, tuple(platforms or ()))
-    if runner:
-        beam_args = [f"--runner={runner}", *(beam_args or [])]
+    window = options.window()
     secret, key_fingerprint = secret_for(db)  # never a parameter: those are stored and shown
-    found = discover_inputs(inputs)
-    selected = select_inputs(db, found, window, incremental)
+    found = discover_inputs(options.inputs)
+    selected = select_inputs(db, found, window, options.incremental)
     if not selected:
         logger.info("run %s: all %d input files already loaded for %s; nothing to do",
                     run_id, len(found), window.describe())
@@ -262,45 +236,35 @@ def run_flow(
         return RunSummary(run_id, db, "", 0, time.perf_counter() - started, [], [])
     files = [f.path for f in selected]
     skipped = len(found) - len(files)
-    lexicon_file = lexicon_for_run(db, lexicon, rebuild_lexicon, str(out_dir / "runs" / f"{run_id}.lexicon.parquet"))
-    if lexicon_file and not lexicon:
+    lexicon_file = lexicon_for_run(db, options.lexicon, options.rebuild_lexicon,
+                                   str(out_dir / "runs" / f"{run_id}.lexicon.parquet"))
+    if lexicon_file and not options.lexicon:
         logger.info("run %s: scoring with the lexicon in force in %s (--rebuild-lexicon builds a new one)", run_id, db)
-    settings = JobSettings(
-        inputs=tuple(files),
-        output=str(run_dir),
-        seeds=load_seeds(seeds),
-        source=SourceOptions(input_format, default_platform, secret, columns, undated_as),
-        lexicon=LexiconSpec(min_df=min_df),
-        window=window,
-        lexicon_file=lexicon_file,
-        loaded_posts=loaded_posts_kept(db, files, window, str(run_dir / "loaded_posts.parquet")),
-    )
+    settings = options.job_settings(str(run_dir), tuple(files), secret, lexicon_file, loaded_posts_kept(
+        db, files, window, str(run_dir / "loaded_posts.parquet")))
     logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
                 window.describe(), run_dir)
     logger.info("stage 1/3: Beam job (reading, tokenizing and counting, lexicon, scoring)")
-    run_beam_job(settings, list(beam_args or []))
-    options = {"beam_args": beam_args or [], "seeds": settings.seeds.source, "format": input_format,
-               "columns": columns, "undated_as": undated_as,
-               "lexicon": lexicon, "rebuild_lexicon": rebuild_lexicon, "lexicon_file": lexicon_file, "min_df": min_df,
-               "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms),
-               "incremental": incremental, FINGERPRINT_OPTION: key_fingerprint}
-    record = RunRecord(run_id, str(run_dir), started_at, files, options, TOKENIZER_VERSION, window)
+    run_beam_job(settings, options.beam_args)
+    record = RunRecord(run_id, str(run_dir), started_at, files,
+                       options.run_record(settings.seeds.source, lexicon_file, key_fingerprint), TOKENIZER_VERSION,
+                       window)
     remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
-                   "from_month": from_month, "to_month": to_month, "platforms": list(window.platforms)}
-                  for f in selected]
+                   "from_month": options.from_month, "to_month": options.to_month,
+                   "platforms": list(window.platforms)} for f in selected]
     logger.info("stage 2/3: loading into %s", db)
-    accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, list(beam_args or []),
-                                                    wait_for_writer)
+    accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, options)
     versions = versions_by_partition(db)
     if len(versions) > 1:
         logger.warning("%s", lexicon_warning(versions))
-    pruned = prune_run_folders(db, str(out_dir / "runs"), keep_runs)
+    pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
     if pruned:
         logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",
-                    pruned, out_dir / "runs", keep_runs)
-    if report:
+                    pruned, out_dir / "runs", options.keep_runs)
+    if options.report:
         logger.info("stage 3/3: charts -> %s", out_dir / "report")
-    charts = render_report_task(db, str(out_dir / "report"), interval_replicates) if report else []
+    charts = (render_report_task(db, str(out_dir / "report"), options.interval_replicates)
+              if options.report else [])
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)
     logger.info("run %s: %d posts in %.1f s (%.0f posts/s)", run_id, posts, summary.seconds,

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pipelines.errors import BadInput
 
 
-class DeploymentFileError(ValueError):
+class DeploymentFileError(BadInput, ValueError):
     """A prefect.yaml entry mipulse cannot serve; the message names the entry and the problem."""
 
 

@@ -20,7 +20,7 @@ errors), so with a lexicon that does not move it is the Wilson interval itself. 
 subsample instead of every post adds the subsample's own flip noise to the lexicon part: it
 makes the interval wider, never narrower. Groups are summed before a share is taken, each
 weighted by its posts over its scored posts, so a year's interval uses the same replicates
-as its months'. Pure functions (numpy / scipy only): `flows.intervals` feeds them DuckDB posts.
+as its months'. Pure functions (numpy / scipy only): `flows.reporting.intervals` feeds them DuckDB posts.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 import lexicons
+from pipelines.errors import BadInput
 
 EMOTIONS: tuple[str, ...] = (
     "anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust",
@@ -17,7 +18,7 @@ EMOTIONS: tuple[str, ...] = (
 POLARITIES: tuple[str, ...] = ("positive", "negative")
 
 
-class SeedConfigError(ValueError):
+class SeedConfigError(BadInput, ValueError):
     """A seed file that cannot be used; the message names the file and the problem."""
 
 

@@ -16,37 +16,33 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 import lexicons
 from pipelines import progress
-from pipelines.arguments import add_job_arguments
-from pipelines.authors import read_secret
 from pipelines.batches import PostBatch
-from pipelines.config import SeedConfig, load_seeds
+from pipelines.config import SeedConfig
 from pipelines.counting import FILE_PARTITION, CountPresence, SumCounters
-from pipelines.dedupe import DropDuplicates
+from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induce import BuildLexicon, LexiconSpec
 from pipelines.lexicon import Lexicon, read_lexicon
-from pipelines.inputs import find_inputs
 from pipelines.loopback import bind_beam_servers_to_loopback
-from pipelines.manifest import write_manifest
+from pipelines.writing.manifest import write_manifest
+from pipelines.options import DEFAULT_RUNNER, HelpFormatter, JobOptions, add_job_arguments, from_namespace
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import score_posts
-from pipelines.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
-from pipelines.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
+from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
+from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION
-from pipelines.window import KeepWindow, PostWindow
+from pipelines.reading.window import KeepWindow, PostWindow
 
-DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
 #: Python's garbage collector passes while the job runs (default 700, 10, 10). The job allocates
 #: millions of short-lived tuples, dicts and Counters that reference counting frees anyway; at
 #: the default every 700 allocations start a pass, and the full passes they lead to walk the
 #: whole heap: ~25 % of the in-process job's CPU (20,000 posts: 17.5 -> 13.0 s CPU, same peak RSS).
 JOB_GC_THRESHOLDS = (50_000, 20, 20)
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
-POST_FIELDS = ("platform", "post_id", "month", "created_at", "author_key", "text", "lang",
-               "parent_id", "source_file", "record_no")
+POST_FIELDS = tuple(SCHEMAS["posts"].names)  # what of a prepared post the posts table keeps
 
 
 @dataclass(frozen=True)
@@ -62,6 +58,8 @@ class JobSettings:
     lexicon_file: str | None = None  # score with this lexicon instead of building one
     #: Parquet of (platform, post_id) loaded from other files: this run's copies are duplicates
     loaded_posts: str | None = None
+    #: the Beam runner; None: the one the Beam arguments name, else DEFAULT_RUNNER
+    runner: str | None = None
 
 
 def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
@@ -110,7 +108,7 @@ def lexicon_rows(lexicon: Lexicon) -> list[dict]:
     return [{"lexicon_version": version, **row} for row in lexicon.rows()]
 
 
-ACCOUNTING = ("records_read", "accepted", "rejected", "duplicates")
+ACCOUNTING = tuple(SCHEMAS["file_accounting"].names[1:])  # after source_file: the per-file counts
 
 
 class LexiconInForce(beam.PTransform):
@@ -133,6 +131,34 @@ class LexiconInForce(beam.PTransform):
                 | "Calibrate" >> beam.Map(with_default_calibration))
 
 
+class Prepare(beam.PTransform):
+    """Batches of posts -> batches of prepared posts (tokens, terms, anchors, topics) for one seed set."""
+
+    def __init__(self, seeds: SeedConfig):
+        super().__init__()
+        self._seeds = seeds
+
+    def expand(self, batches):
+        return batches | "Tokenize" >> beam.ParDo(PrepareBatches(PostPreparer(self._seeds)))
+
+
+class ScorePosts(beam.PTransform):
+    """Batches of prepared posts -> Arrow tables of their post_scores rows, scored with the lexicon
+    of `lexicon` (a one-element PCollection)."""
+
+    def __init__(self, lexicon: beam.PCollection):
+        super().__init__()
+        self._lexicon = lexicon
+
+    def expand(self, prepared):
+        # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
+        to_score = prepared | "ScoreInputs" >> beam.Map(
+            lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
+        return to_score | "Score" >> beam.Map(
+            lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)),
+            lexicon=beam.pvalue.AsSingleton(self._lexicon))
+
+
 def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     """Add the whole job to pipeline `p`. Elements are batches of posts until the sinks."""
     out = settings.output
@@ -140,21 +166,16 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
-    prepared = batches | "Tokenize" >> beam.ParDo(PrepareBatches(PostPreparer(settings.seeds)))
-    # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
-    to_score = prepared | "ScoreInputs" >> beam.Map(
-        lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
+    prepared = batches | "Prepare" >> Prepare(settings.seeds)
     # Per input file, so a load replaces exactly the counts of the files it read; the lexicon
     # sums over every partition whatever its key.
     counts = prepared | "CountPresence" >> CountPresence(FILE_PARTITION)
     lexicon = counts | "LexiconInForce" >> LexiconInForce(settings)
-    lexicon_side = beam.pvalue.AsSingleton(lexicon)
 
     tables = {  # table -> Arrow tables of its rows
         "posts": batches | "PostTables" >> beam.Map(
             lambda batch: rows_to_arrow("posts", [{k: post[k] for k in POST_FIELDS} for post in batch])),
-        "post_scores": to_score | "Score" >> beam.Map(
-            lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)), lexicon=lexicon_side),
+        "post_scores": prepared | "ScorePosts" >> ScorePosts(lexicon),
         **{table: counts[count_table] | f"{table}Tables" >> beam.MapTuple(
             lambda partition, counter, name=count_table: counts_to_arrow(name, partition, counter))
            for count_table, table in COUNT_TABLES.items()},
@@ -192,28 +213,16 @@ def lexicon_header(lexicon: Lexicon) -> dict:
             "calibration": json.dumps(dict(lexicon.calibration), sort_keys=True)}
 
 
-def settings_from_args(args: argparse.Namespace, output: str) -> JobSettings:
-    """JobSettings from parsed job flags."""
-    return JobSettings(
-        inputs=find_inputs(args.input).files,
-        output=output,
-        seeds=load_seeds(args.seeds),
-        source=SourceOptions(args.format, args.platform, read_secret(), args.columns, args.undated_as),
-        lexicon=LexiconSpec(min_df=args.min_df),
-        window=PostWindow(args.from_month, args.to_month, tuple(args.platforms or ())),
-        lexicon_file=args.lexicon,
-    )
-
-
-def pipeline_options(beam_args: list[str]) -> PipelineOptions:
-    """Beam options from leftover flags, with the in-process runner unless one is named.
+def pipeline_options(beam_args: list[str], runner: str | None = None) -> PipelineOptions:
+    """Beam options from leftover flags, with `runner` if given, else the one they name, else the in-process one.
 
     Also keeps the in-process runner's worker servers (multi_processing mode) on loopback.
     """
     bind_beam_servers_to_loopback()
-    if not any(a == "--runner" or a.startswith("--runner=") for a in beam_args):
-        beam_args = [f"--runner={DEFAULT_RUNNER}", *beam_args]
-    return PipelineOptions(beam_args, save_main_session=False)
+    options = PipelineOptions(beam_args, save_main_session=False)
+    standard = options.view_as(StandardOptions)
+    standard.runner = runner or standard.runner or DEFAULT_RUNNER
+    return options
 
 
 @contextmanager
@@ -230,17 +239,21 @@ def fewer_gc_passes(thresholds: tuple[int, int, int] = JOB_GC_THRESHOLDS):
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
     progress.reset()
-    with fewer_gc_passes(), beam.Pipeline(options=pipeline_options(beam_args or [])) as p:
+    with fewer_gc_passes(), beam.Pipeline(options=pipeline_options(beam_args or [], settings.runner)) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written
 
 
 def run(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter)
     add_job_arguments(parser)
     parser.add_argument("--output", required=True, help="folder for the Parquet tables")
     args, beam_args = parser.parse_known_args(argv)
-    run_job(settings_from_args(args, args.output), beam_args)
+    try:
+        options = from_namespace(JobOptions, args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    run_job(options.job_settings(args.output), beam_args)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.config import EMOTIONS
+from pipelines.errors import BadInput
 
 GENERAL, SUPERVISED = "general", "supervised"
 LAYERS = (GENERAL, SUPERVISED)
@@ -81,7 +82,7 @@ ROW_SCHEMA = pa.schema([
 ])
 
 
-class LexiconFileError(ValueError):
+class LexiconFileError(BadInput, ValueError):
     """A lexicon file that cannot be used; the message names the file and the problem."""
 
 

@@ -6,7 +6,7 @@ exactly as `mipulse run` builds it from its own posts: the same readers, the sam
 as ``label:<class>`` anchors in FOLDS partitions (a hash of the text), so one Beam pass gives
 the lexicon of all posts and, by leaving one partition out, the lexicon each post's
 calibration features come from without the post itself (cross-fitting). The calibration
-model is then fitted on those out-of-fold features (`pipelines.calibrate`).
+model is then fitted on those out-of-fold features (`pipelines.evaluation.calibrate`).
 """
 
 from __future__ import annotations
@@ -23,21 +23,21 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 import lexicons
-from pipelines.calibrate import (
+from pipelines.evaluation.calibrate import (
     emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
 )
 from pipelines.config import SeedConfig
 from pipelines.counting import CountPresence
-from pipelines.dedupe import DropDuplicates
+from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induce import ALL, BuildLexicons, LexiconSpec
 from pipelines.job import JobSettings, LexiconInForce, pipeline_options
-from pipelines.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
+from pipelines.evaluation.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
 from pipelines.lexicon import Lexicon, read_lexicon
 from pipelines.prepare import PostPreparer
 from pipelines.scoring import PostEvidence
-from pipelines.sources import ReadPosts, SourceOptions
+from pipelines.reading.sources import ReadPosts, SourceOptions
 from pipelines.text import TOKENIZER_VERSION, tokenize
-from pipelines.window import KeepWindow, PostWindow
+from pipelines.reading.window import KeepWindow, PostWindow
 
 FOLDS = 5
 TASKS = ("sentiment", "emotion")

@@ -2,7 +2,7 @@
 -- run or a time (run_id, started_at, finished_at, loaded_at): two loads of the same input give the same
 -- digest. digest = sum of the row hashes mod 2^64, in hex (a multiset hash: duplicate rows
 -- count, unlike XOR). Stable for one DuckDB version; compare digests made by the same one.
--- A TEMP macro, so it works on read-only connections: flows.checksum creates it per connection.
+-- A TEMP macro, so it works on read-only connections: flows.store.checksum creates it per connection.
 CREATE OR REPLACE TEMP MACRO table_checksum(name, volatile := ['run_id', 'started_at', 'finished_at', 'loaded_at']) AS TABLE
 SELECT
     name AS table_name,

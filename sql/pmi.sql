@@ -1,5 +1,5 @@
 -- PMI of any window, from the additive count tables. Created with the views
--- (flows.views.create_views), so read-only connections (`mipulse query`) can call them.
+-- (flows.store.views.create_views), so read-only connections (`mipulse query`) can call them.
 --
 -- Same formulas and smoothing as pipelines/pmi.py (Smoothing(k, alpha)):
 --   p(x,y) = (c_xy + k) / (n + k)    p(x) = (c_x + k) / (n + k)

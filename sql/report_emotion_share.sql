@@ -2,7 +2,5 @@
 -- Bind parameters (NULL = no filter): $from_year, $to_year (inclusive), $platform.
 SELECT year, platform, emotion, n, total, share, ci_low, ci_high, mean_intensity
 FROM yearly_emotion_share
-WHERE ($from_year IS NULL OR year >= $from_year)
-  AND ($to_year IS NULL OR year <= $to_year)
-  AND ($platform IS NULL OR platform = $platform)
+WHERE in_report_window(year, platform, $from_year, $to_year, $platform)
 ORDER BY platform, emotion, year;

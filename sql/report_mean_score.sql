@@ -3,9 +3,7 @@
 SELECT CAST(left(month, 4) AS INTEGER) AS year, platform, count(sentiment_score) AS n,
        avg(sentiment_score) AS mean_score, stddev_samp(sentiment_score) AS sd_score
 FROM post_scores
-WHERE ($from_year IS NULL OR CAST(left(month, 4) AS INTEGER) >= $from_year)
-  AND ($to_year IS NULL OR CAST(left(month, 4) AS INTEGER) <= $to_year)
-  AND ($platform IS NULL OR platform = $platform)
+WHERE in_report_window(CAST(left(month, 4) AS INTEGER), platform, $from_year, $to_year, $platform)
 GROUP BY ALL
 HAVING count(sentiment_score) > 0
 ORDER BY platform, year;

@@ -2,7 +2,5 @@
 -- Bind parameters (NULL = no filter): $from_year, $to_year (inclusive), $platform.
 SELECT year, platform, sentiment_label, n, total, share, ci_low, ci_high
 FROM yearly_sentiment_share
-WHERE ($from_year IS NULL OR year >= $from_year)
-  AND ($to_year IS NULL OR year <= $to_year)
-  AND ($platform IS NULL OR platform = $platform)
+WHERE in_report_window(year, platform, $from_year, $to_year, $platform)
 ORDER BY platform, sentiment_label, year;

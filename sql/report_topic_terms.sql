@@ -2,7 +2,6 @@
 -- first $per_topic of each. Bind: $from_year, $to_year (NULL = no bound), $per_topic.
 SELECT year, topic, rank, term, npmi, c_xy
 FROM yearly_topic_top_terms
-WHERE ($from_year IS NULL OR year >= $from_year)
-  AND ($to_year IS NULL OR year <= $to_year)
+WHERE in_report_window(year, NULL, $from_year, $to_year, NULL)
   AND rank <= $per_topic
 ORDER BY topic, year, rank;

@@ -5,9 +5,7 @@
 WITH selected AS (
     SELECT year, topic, sum(posts) AS posts
     FROM yearly_topic_volume
-    WHERE ($from_year IS NULL OR year >= $from_year)
-      AND ($to_year IS NULL OR year <= $to_year)
-      AND ($platform IS NULL OR platform = $platform)
+    WHERE in_report_window(year, platform, $from_year, $to_year, $platform)
     GROUP BY year, topic
 ),
 totals AS (

@@ -3,8 +3,6 @@
 SELECT CAST(left(month, 4) AS INTEGER) AS year, count(DISTINCT month) AS months,
        min(month) AS first_month, max(month) AS last_month
 FROM totals
-WHERE ($from_year IS NULL OR CAST(left(month, 4) AS INTEGER) >= $from_year)
-  AND ($to_year IS NULL OR CAST(left(month, 4) AS INTEGER) <= $to_year)
-  AND ($platform IS NULL OR platform = $platform)
+WHERE in_report_window(CAST(left(month, 4) AS INTEGER), platform, $from_year, $to_year, $platform)
 GROUP BY ALL
 ORDER BY year;

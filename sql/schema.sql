@@ -281,7 +281,7 @@ CREATE TABLE IF NOT EXISTS author_key_scheme (
     loaded_at   TIMESTAMP NOT NULL
 );
 COMMENT ON TABLE author_key_scheme IS 'The one author-key secret (by fingerprint) every posts.author_key of this database was made with; loads made with another or an empty secret are refused. At most one row.';
-COMMENT ON COLUMN author_key_scheme.fingerprint IS 'scrypt fingerprint of the secret and scheme (pipelines.authors.fingerprint); names the secret without revealing it.';
+COMMENT ON COLUMN author_key_scheme.fingerprint IS 'scrypt fingerprint of the secret and scheme (pipelines.reading.authors.fingerprint); names the secret without revealing it.';
 COMMENT ON COLUMN author_key_scheme.scheme IS 'How author keys are computed, e.g. hmac-sha256+scrypt(n=256,r=8,p=1).';
 COMMENT ON COLUMN author_key_scheme.run_id IS 'Run that first stored the fingerprint.';
 COMMENT ON COLUMN author_key_scheme.loaded_at IS 'When that run loaded (UTC).';

@@ -1,5 +1,5 @@
 -- mipulse report views: yearly / monthly sentiment and emotion shares, topic volume.
--- Created (and re-created) by flows.views.create_views after the schema, so a read-only
+-- Created (and re-created) by flows.store.views.create_views after the schema, so a read-only
 -- report connection finds them. Every statement is idempotent; all views work on empty
 -- tables. Years are derived from post_scores.month ('YYYY-MM', UTC).
 

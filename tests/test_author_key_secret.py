@@ -9,10 +9,10 @@ import inspect
 import duckdb
 import pytest
 
-from flows.db import load_run
-from flows.keys import FINGERPRINT_OPTION, AuthorKeyMismatch, secret_for, stored_fingerprint
-from pipelines.authors import KEY_FILE_ENV, SECRET_ENV, AuthorKeyError, create_key_file, fingerprint
-from tests.run_folders import record, write_run
+from flows.store.db import load_run
+from flows.store.keys import FINGERPRINT_OPTION, AuthorKeyMismatch, secret_for, stored_fingerprint
+from pipelines.reading.authors import KEY_FILE_ENV, SECRET_ENV, AuthorKeyError, create_key_file, fingerprint
+from harness.run_folders import record, write_run
 
 POSTS = [("twitter", "1", "2020-01", "positive", ["sun"], [])]
 
@@ -88,7 +88,10 @@ def test_a_database_with_posts_of_unknown_keys_is_refused(tmp_path):
 
 def test_the_secret_is_never_a_flag_or_a_flow_parameter(key_file, monkeypatch, tmp_path):
     from flows.run_flow import run_flow
-    from pipelines.job import add_job_arguments, settings_from_args
+    from pipelines.options import JobOptions, add_job_arguments, from_namespace
+
+    def settings_from_args(args, output):
+        return from_namespace(JobOptions, args).job_settings(output)
 
     parser = argparse.ArgumentParser()
     add_job_arguments(parser)
@@ -109,7 +112,7 @@ def test_a_failed_beam_task_raises_no_secret_for_prefect_to_log_or_pickle(monkey
     import flows.run_flow
     from pipelines.config import load_seeds
     from pipelines.job import JobSettings
-    from pipelines.sources import SourceOptions
+    from pipelines.reading.sources import SourceOptions
 
     secret = "the-secret-of-this-test"
 

@@ -15,13 +15,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from flows.checksum import checksums_of
-from flows.db import RunRecord, load_run
+from flows.store.checksum import checksums_of
+from flows.store.db import RunRecord, load_run
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
-from pipelines.sinks import SCHEMAS
-from pipelines.sources import SourceOptions
-from tests.malformed import DUPLICATE, HANDLE, MENTION, REASONS, VALID, Corpus, write_corpus
+from pipelines.writing.sinks import SCHEMAS
+from pipelines.reading.sources import SourceOptions
+from harness.malformed import DUPLICATE, HANDLE, MENTION, REASONS, VALID, Corpus, write_corpus
 
 pytestmark = pytest.mark.slow
 BEAM_ARGS = ["--runner=FnApiRunner"]

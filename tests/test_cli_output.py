@@ -16,9 +16,9 @@ import pytest
 
 import pipelines.progress as progress
 from flows.cli import _parser, main
-from flows.retention import default_out_dir, stale_run_folders
-from pipelines.posts import RecordError, canonical_post
-from pipelines.window import PostWindow
+from flows.store.retention import default_out_dir, stale_run_folders
+from pipelines.reading.posts import RecordError, canonical_post
+from pipelines.reading.window import PostWindow
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,7 +42,7 @@ def test_every_option_of_every_command_has_help():
 
 
 def test_min_df_default_shown_by_help_is_the_lexicon_spec_default():
-    from pipelines.arguments import MIN_DF_DEFAULT
+    from pipelines.options import MIN_DF_DEFAULT
     from pipelines.induce import LexiconSpec
 
     assert MIN_DF_DEFAULT == LexiconSpec.min_df

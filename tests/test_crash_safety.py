@@ -15,49 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.checksum import checksums_of
-from flows.db import PAUSE_ENV, PAUSE_POINTS, LoadAlreadyRunning, load_run, query
-from pipelines.manifest import MARKER, IncompleteRunError
-from tests.run_folders import record, write_run
-
-REPO = Path(__file__).resolve().parents[1]
-JANUARY = [("twitter", "t1", "2020-01", "positive", ["sun", "wind"], ["good"]),
-           ("reddit", "r1", "2020-01", "negative", ["smog"], ["bad"])]
-FEBRUARY = [("twitter", "t2", "2020-02", "positive", ["wind"], ["good"]),
-            ("twitter", "t3", "2020-02", "negative", ["smog", "tide"], ["bad"])]
-
-LOADER = """
-import sys
-from flows.db import load_run
-from tests.run_folders import record
-from pathlib import Path
-load_run(sys.argv[1], record(Path(sys.argv[2]), sys.argv[3]), swap=sys.argv[4] == "swap", wait=sys.argv[5] == "wait")
-"""
-
-
-def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), **extra}
-
-
-def start_loader(db: Path, run_dir: Path, run_id: str, swap: bool = True, wait: bool = False,
-                 **extra_env: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", LOADER, str(db), str(run_dir), run_id,
-                             "swap" if swap else "in-place", "wait" if wait else "fail"],
-                            env=env(**extra_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def wait_for(path: Path, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.02)
-
-
-def kill(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.wait(30)
-
+from flows.store.checksum import checksums_of
+from flows.store.db import PAUSE_ENV, PAUSE_POINTS, LoadAlreadyRunning, load_run, query
+from pipelines.writing.manifest import MARKER, IncompleteRunError
+from harness.crash import FEBRUARY, JANUARY, READER_LOOP, env, kill, start_loader, wait_for
+from harness.run_folders import record, write_run
 
 @pytest.fixture
 def runs(tmp_path: Path) -> dict[str, Path]:
@@ -132,7 +94,7 @@ def test_a_second_writer_gets_already_running_not_a_queue(tmp_path, runs, refere
 @pytest.mark.slow
 def test_cli_prints_already_running(tmp_path, runs, capsys):
     from flows.cli import main
-    from flows.db import writer_lock
+    from flows.store.db import writer_lock
 
     db = tmp_path / "m.duckdb"
     sample = tmp_path / "in.jsonl"
@@ -145,19 +107,6 @@ def test_cli_prints_already_running(tmp_path, runs, capsys):
     assert f"mipulse run: {db}: another load is already running (pid {os.getpid()})" in err
 
 
-READER_LOOP = """
-import json, sys, time
-from flows.db import query
-seen, errors, end = [], [], time.monotonic() + float(sys.argv[2])
-while time.monotonic() < end:
-    try:
-        runs = query(sys.argv[1], "SELECT count(*) FROM runs")[1][0][0]
-        posts = query(sys.argv[1], "SELECT (SELECT count(*) FROM runs), sum(posts) FROM totals")[1][0]
-        seen.append([runs, *posts])
-    except Exception as exc:
-        errors.append(repr(exc))
-print(json.dumps({"seen": seen, "errors": errors}))
-"""
 
 
 def test_readers_in_a_loop_during_loads_never_fail_nor_see_partial_states(tmp_path):
@@ -211,7 +160,7 @@ JOB = [sys.executable, "-m", "pipelines.job", "--runner=FnApiRunner"]
 
 @pytest.mark.slow
 def test_a_killed_beam_job_leaves_a_folder_that_is_never_loaded(tmp_path):
-    from pipelines.synthetic import write_sample
+    from pipelines.evaluation.synthetic import write_sample
 
     inputs = write_sample(tmp_path / "in", 3000, 1)
     out = tmp_path / "run"

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 
 import sql
-from flows import report_html, report_lexicon
-from flows.views import create_views
-from flows.window_lexicon import window_lexicon
+from flows.reporting import report_html, report_lexicon
+from flows.store.views import create_views
+from flows.reporting.window_lexicon import window_lexicon
 from pipelines.config import load_seeds
 from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
 from pipelines.prepare import PostPreparer

@@ -9,7 +9,7 @@ import pytest
 from flows.cli import main
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.priors import emotion_priors
-from pipelines.synthetic import PLANTED_EMOTION, PLANTED_NEGATIVE, PLANTED_POSITIVE
+from pipelines.evaluation.synthetic import PLANTED_EMOTION, PLANTED_NEGATIVE, PLANTED_POSITIVE
 
 POSTS = 4000
 pytestmark = pytest.mark.slow
@@ -117,8 +117,8 @@ def test_doc_examples_are_not_stale(demo):
 def test_report_intervals_resample_the_lexicon_of_the_run(demo):
     """The run's lexicon is re-induced from bootstrap replicates (not held fixed), and every
     lexicon-aware interval of the yearly shares holds its Wilson interval."""
-    from flows.db import connect_read_only
-    from flows.intervals import SENTIMENT, lexicon_intervals, with_share_intervals
+    from flows.store.db import connect_read_only
+    from flows.reporting.intervals import SENTIMENT, lexicon_intervals, with_share_intervals
 
     html = (demo / "out" / "report" / "report.html").read_text(encoding="utf-8")
     assert "bootstrap lexicons re-induced from resampled posts" in html

@@ -9,9 +9,9 @@ import random
 import pytest
 
 from flows.cli import main
-from flows.evaluate import matches
+from pipelines.evaluation.evaluate import matches
 from pipelines.combiner import best_threshold
-from pipelines.labelled import (
+from pipelines.evaluation.labelled import (
     LabelledRecordError, parse_labelled, task_labels, text_key, to_ekman,
 )
 
@@ -103,7 +103,7 @@ def test_evaluate_cli_end_to_end_and_run_gives_the_same_labels(tmp_path, capsys)
     import duckdb
     with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as con:
         run_labels = dict(con.execute("SELECT post_id, sentiment_label FROM post_scores").fetchall())
-    from flows.evaluate import EvaluateOptions, evaluate
+    from pipelines.evaluation.evaluate import EvaluateOptions, evaluate
     evaluated = evaluate(EvaluateOptions(test=test, lexicon=lexicon))
     assert run_labels == {pid: s["sentiment_label"] for pid, s in evaluated["scores"].items()}
     with pytest.raises(SystemExit):  # --train or --lexicon, not both
@@ -111,7 +111,7 @@ def test_evaluate_cli_end_to_end_and_run_gives_the_same_labels(tmp_path, capsys)
 
 
 def test_predictions_outside_the_gold_classes_count_as_wrong_and_macro_runs_over_gold_classes():
-    from flows.evaluate import supported_report
+    from pipelines.evaluation.evaluate import supported_report
 
     report = supported_report(["anger", "joy", "joy", "optimism"], ["anger", "fear", "joy", "optimism"],
                               ("anger", "joy", "optimism"))

@@ -11,7 +11,8 @@ import pytest
 
 import flows.run_flow
 from flows.artifacts import escape_markdown
-from flows.db import query
+from flows.store.db import query
+from flows.options import RunOptions
 from flows.run_flow import run_flow
 
 pytestmark = pytest.mark.slow
@@ -61,7 +62,7 @@ def test_transient_then_permanent_load_failures(tmp_path, monkeypatch):
     db = tmp_path / "m.duckdb"
 
     calls = failing_load(monkeypatch, 1, OSError("disk hiccup"))
-    state = run_flow(inputs=[str(source)], db=str(db), report=False, return_state=True)
+    state = run_flow(RunOptions(inputs=[str(source)], db=str(db), report=False), return_state=True)
     assert state.is_completed() and len(calls) == 2  # failed once, retried, loaded
     assert query(db, "SELECT count(*) FROM posts")[1] == [(20,)]
     logs, artifacts = run_details(state)
@@ -69,7 +70,7 @@ def test_transient_then_permanent_load_failures(tmp_path, monkeypatch):
     assert any("records read: 20; accepted: 20" in a for a in artifacts)
 
     calls = failing_load(monkeypatch, 99, PermissionError(13, "Permission denied", str(db)))
-    state = run_flow(inputs=[str(source)], db=str(db), report=False, return_state=True)
+    state = run_flow(RunOptions(inputs=[str(source)], db=str(db), report=False), return_state=True)
     assert state.is_failed() and len(calls) == 3  # the first try and two retries
     logs, artifacts = run_details(state)
     reason = f"PermissionError: [Errno 13] Permission denied: '{db}'"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import flows.run_flow
-from flows.db import query
+from flows.store.db import query
+from flows.options import RunOptions
 from flows.run_flow import run_flow
 
 pytestmark = pytest.mark.slow
@@ -24,7 +25,7 @@ def posts_file(path: Path, ids: range) -> str:
 def test_a_run_whose_list_of_loaded_ids_went_stale_runs_again(tmp_path, monkeypatch):
     db = str(tmp_path / "m.duckdb")
     first, second = posts_file(tmp_path / "a.jsonl", range(0, 10)), posts_file(tmp_path / "b.jsonl", range(5, 15))
-    run_flow(inputs=[first], db=db, report=False)
+    run_flow(RunOptions(inputs=[first], db=db, report=False))
     lists: list[str | None] = []
     real = flows.run_flow.loaded_posts_kept
 
@@ -33,7 +34,7 @@ def test_a_run_whose_list_of_loaded_ids_went_stale_runs_again(tmp_path, monkeypa
         return lists[-1]
 
     monkeypatch.setattr(flows.run_flow, "loaded_posts_kept", stale_first)
-    summary = run_flow(inputs=[second], db=db, report=False)
+    summary = run_flow(RunOptions(inputs=[second], db=db, report=False))
     assert len(lists) == 2 and lists[1] and summary.run_dir.endswith("~2")
     assert query(db, "SELECT source_file, count(*) FROM posts GROUP BY 1 ORDER BY 1")[1] == [(first, 10), (second, 5)]
     assert query(db, "SELECT sum(posts) FROM totals")[1] == [(15,)]

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.db import RunRecord, load_run, query, write_kept_posts
-from flows.fingerprints import table_fingerprints
-from flows.incremental import InputFile, LoadedFile, loaded_inputs, needs_loading
+from flows.store.db import RunRecord, load_run, query, write_kept_posts
+from flows.store.checksum import checksums_of
+from flows.store.incremental import InputFile, LoadedFile, loaded_inputs, needs_loading
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
-from pipelines.sources import SourceOptions
-from pipelines.window import PostWindow
+from pipelines.reading.sources import SourceOptions
+from pipelines.reading.window import PostWindow
 
 ALL = PostWindow()
 
@@ -86,9 +86,9 @@ def test_fingerprints_ignore_run_ids_but_see_content(tmp_path):
     a = _write_posts(tmp_path / "a.jsonl", [("1", "2019-01", "good day"), ("2", "2019-02", "bad day")])
     _run_and_load(tmp_path, str(tmp_path / "one.duckdb"), [a], "r1")
     _run_and_load(tmp_path, str(tmp_path / "two.duckdb"), [a], "r2")
-    one, two = table_fingerprints(tmp_path / "one.duckdb"), table_fingerprints(tmp_path / "two.duckdb")
+    one, two = checksums_of(tmp_path / "one.duckdb"), checksums_of(tmp_path / "two.duckdb")
     assert one == two and one["posts"][0] == 2 and "input_files" in one
     _write_posts(tmp_path / "a.jsonl", [("1", "2019-01", "good day"), ("2", "2019-02", "bad night")])
     _run_and_load(tmp_path, str(tmp_path / "three.duckdb"), [a], "r3")
-    three = table_fingerprints(tmp_path / "three.duckdb")
+    three = checksums_of(tmp_path / "three.duckdb")
     assert three["posts"][0] == 2 and three["posts"][1] != one["posts"][1]

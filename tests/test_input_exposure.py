@@ -13,11 +13,11 @@ import pyarrow as pa
 import pytest
 import zstandard
 
-from pipelines.authors import author_key
-from pipelines.posts import Reject, redact_mentions, safe_excerpt
-from pipelines.readers.tabular import csv_rows
-from pipelines.sinks import SCHEMAS
-from pipelines.sources import FILE_READS, REJECTS, SourceOptions, _ParseFile, read_records
+from pipelines.reading.authors import author_key
+from pipelines.reading.posts import Reject, redact_mentions, safe_excerpt
+from pipelines.reading.readers.tabular import csv_rows
+from pipelines.writing.sinks import SCHEMAS
+from pipelines.reading.sources import FILE_READS, REJECTS, SourceOptions, _ParseFile, read_records
 from pipelines.text import tokenize
 
 SECRET = "issue16-secret-key"

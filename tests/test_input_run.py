@@ -16,7 +16,7 @@ from apache_beam.io import fileio
 
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, pipeline_options, run_job
-from pipelines.sources import SourceOptions
+from pipelines.reading.sources import SourceOptions
 from tests.test_input_exposure import SURROGATE_LINES, csv_with_stray_quote, ndjson, reddit_comments
 
 pytestmark = pytest.mark.slow

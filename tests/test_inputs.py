@@ -10,8 +10,8 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.inputs import NoInputFiles, find_inputs
-from pipelines.sources import FILE_READS, ReadPosts, SourceOptions
+from pipelines.reading.inputs import NoInputFiles, find_inputs
+from pipelines.reading.sources import FILE_READS, ReadPosts, SourceOptions
 
 
 def post(post_id: str) -> str:

@@ -10,14 +10,14 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 import apache_beam as beam
 
-from bench.reference import run_reference
+from harness.reference import run_reference
 from pipelines.config import load_seeds
-from pipelines.dedupe import DropDuplicates, dropped_copies
+from pipelines.reading.dedupe import DropDuplicates, dropped_copies
 from pipelines.job import JobSettings, run_job
 from pipelines.induce import LexiconSpec
-from pipelines.sinks import SCHEMAS
-from pipelines.sources import SourceOptions
-from pipelines.synthetic import generate_posts
+from pipelines.writing.sinks import SCHEMAS
+from pipelines.reading.sources import SourceOptions
+from pipelines.evaluation.synthetic import generate_posts
 
 
 def test_dropped_copies_keeps_first_by_file_and_position():

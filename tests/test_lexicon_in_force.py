@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from flows.lexicon_store import lexicon_in_force, stored_lexicon
+from flows.store.lexicon_store import lexicon_in_force, stored_lexicon
 
 pytestmark = pytest.mark.slow
 

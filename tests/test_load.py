@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import flows.db
-from flows.checksum import checksums_of, database_checksum
-from flows.db import PostsLoadedMeanwhile, connect_read_only, load_run
-from pipelines.window import PostWindow
-from tests.run_folders import record, write_run
+import flows.store.db
+from flows.store.checksum import checksums_of, database_checksum
+from flows.store.db import PostsLoadedMeanwhile, connect_read_only, load_run
+from pipelines.reading.window import PostWindow
+from harness.run_folders import record, write_run
 
 POS, NEG = "sentiment:positive", "sentiment:negative"
 JANUARY = [
@@ -52,7 +52,7 @@ def test_every_table_and_column_has_a_comment(tmp_path, january):
 
 def test_every_view_column_has_a_comment():
     with duckdb.connect() as con:
-        flows.db.ensure_schema(con)
+        flows.store.db.ensure_schema(con)
         views = con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()[0]
         bare = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
                            "WHERE NOT internal AND (comment IS NULL OR comment = '') "
@@ -216,8 +216,8 @@ def test_a_lexicon_version_is_stored_once_with_its_header(tmp_path, january):
 
 def skip_manifest_check(monkeypatch) -> None:
     """Let a corrupt shard through the `_SUCCESS` check, to reach a failure inside the transaction."""
-    import pipelines.manifest
-    monkeypatch.setattr(pipelines.manifest, "verify_run_folder", lambda *args, **kwargs: {})
+    import pipelines.writing.manifest
+    monkeypatch.setattr(pipelines.writing.manifest, "verify_run_folder", lambda *args, **kwargs: {})
 
 
 def test_a_failed_load_leaves_the_previous_state_intact(tmp_path, january, monkeypatch):
@@ -266,14 +266,14 @@ def test_readers_see_the_old_state_during_a_load_and_never_wait(tmp_path, januar
     db = tmp_path / "m.duckdb"
     load_run(db, record(january, "run-1"))
     mid_load, release = threading.Event(), threading.Event()
-    real_execute_file = flows.db.execute_file
+    real_execute_file = flows.store.db.execute_file
 
     def paused(con, name, params):  # everything written, not yet committed or published
         real_execute_file(con, name, params)
         mid_load.set()
         assert release.wait(30)
 
-    monkeypatch.setattr(flows.db, "execute_file", paused)
+    monkeypatch.setattr(flows.store.db, "execute_file", paused)
     loader = threading.Thread(target=load_run, args=(db, record(
         write_run(tmp_path / "run-feb", FEBRUARY, source_file="feb.jsonl"), "run-2")))
     loader.start()

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.checksum import checksums_of
-from flows.db import ReadOnlyQueryError, UnsafeLockFile, load_run, query
-from tests.run_folders import record, write_run
+from flows.store.checksum import checksums_of
+from flows.store.db import ReadOnlyQueryError, UnsafeLockFile, load_run, query
+from harness.run_folders import record, write_run
 
 POSTS = [("twitter", "t1", "2020-01", "positive", ["sun"], ["good", "sentiment:positive"])]
 

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 # A parent that starts a long-sleeping child (with or without die_with_parent), prints its pid, waits.
 PARENT = """
 import subprocess, sys, time
-from pipelines.local_portable import die_with_parent
+from flows.processes import die_with_parent
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
                          preexec_fn=die_with_parent if sys.argv[1] == "yes" else None)
 print(child.pid, flush=True)

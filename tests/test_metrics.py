@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.metrics import confusion_matrix, f1_from_counts, multi_label_report, single_label_report
+from pipelines.evaluation.metrics import confusion_matrix, f1_from_counts, multi_label_report, single_label_report
 
 CLASSES = ("a", "b", "c")
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.db import RunRecord, load_run
-from flows.fingerprints import table_fingerprints
+from flows.store.db import RunRecord, load_run
+from flows.store.checksum import checksums_of
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
-from pipelines.local_portable import local_portable_services
-from pipelines.sources import SourceOptions
-from pipelines.synthetic import write_sample
+from harness.portable import local_portable_services
+from pipelines.reading.sources import SourceOptions
+from pipelines.evaluation.synthetic import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -21,7 +21,7 @@ def _load(db: Path, run_dir: Path, files: list[str]) -> dict:
     load_run(db, RunRecord(run_dir.name, str(run_dir), datetime(2024, 1, 1), files, {}, "t"),
              [{"source_file": f, "size_bytes": 1, "mtime_ns": 1, "from_month": None, "to_month": None,
                "platforms": []} for f in files])
-    return table_fingerprints(db)
+    return checksums_of(db)
 
 
 @pytest.mark.slow

@@ -102,7 +102,7 @@ def test_the_suggested_mapping_is_accepted(tmp_path, monkeypatch):
     with pytest.raises(FlowStarted) as flow:
         main(["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--platform", "twitter",
               "--columns", "post_id=tweet_id,created_at=when,text=body"])
-    assert flow.value.args[0]["inputs"] == [str(export)]
+    assert flow.value.args[0]["options"].inputs == [str(export)]
 
 
 def test_mapping_suggestion_without_a_likely_column():
@@ -147,10 +147,10 @@ def test_interval_replicates_reach_the_flow_and_one_is_refused(tmp_path, monkeyp
     run = ["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--platform", "twitter"]
     with pytest.raises(FlowStarted) as flow:
         main([*run, "--interval-replicates", "0"])
-    assert flow.value.args[0]["interval_replicates"] == 0
+    assert flow.value.args[0]["options"].interval_replicates == 0
     with pytest.raises(FlowStarted) as flow:
         main(run)
-    assert flow.value.args[0]["interval_replicates"] is None  # the report's default
+    assert flow.value.args[0]["options"].interval_replicates is None  # the report's default
     with pytest.raises(SystemExit) as exit_:
         main([*run, "--interval-replicates", "1"])
     assert exit_.value.code == 2

@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from pipelines.posts import Reject, author_key
-from pipelines.sources import SourceOptions, read_records
+from pipelines.reading.posts import Reject, author_key
+from pipelines.reading.sources import SourceOptions, read_records
 
 SALT = "pepper"
 

@@ -13,8 +13,8 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.posts import Reject
-from pipelines.sources import SourceOptions, read_records
+from pipelines.reading.posts import Reject
+from pipelines.reading.sources import SourceOptions, read_records
 
 NAMES = ["x.jsonl", "x.json", "x.csv", "x.parquet", "x.zst", "RC_x.ndjson"]
 FORMATS = ["auto", "jsonl", "twitter-v1", "twitter-v2", "reddit", "youtube"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 import sql
-from flows.db import ensure_schema, query
+from flows.store.db import ensure_schema, query
 
 
 def test_rejects_by_reason_counts_per_file_for_one_run(tmp_path):

@@ -13,8 +13,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 import sql
-from flows import report, report_lexicon
-from flows.chart_text import drawable
+from flows.reporting import report, report_lexicon
+from flows.reporting.chart_text import drawable
 from tests.test_views_report import POSTS, _new_db
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.db import load_run
-from flows.report import render_report
-from tests.run_folders import record, write_run
+from flows.store.db import load_run
+from flows.reporting.report import render_report
+from harness.run_folders import record, write_run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

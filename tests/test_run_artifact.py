@@ -65,7 +65,7 @@ def test_shipped_deployments_have_cron_time_zone_and_one_writer():
     nightly, yearly = specs["nightly-incremental"], specs["yearly-report"]
     assert [(s.cron, s.timezone) for s in nightly.schedules] == [("30 2 * * *", "Europe/Berlin")]
     assert [(s.cron, s.timezone) for s in yearly.schedules] == [("0 6 2 1 *", "Europe/Berlin")]
-    assert nightly.parameters["incremental"] is True
+    assert nightly.parameters["options"]["incremental"] is True
     assert nightly.concurrency_limit == yearly.concurrency_limit == 1
     assert nightly.module_and_function == ("flows.run_flow", "run_flow")
     assert yearly.module_and_function == ("flows.report_flow", "report_flow")

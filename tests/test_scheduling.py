@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from flows.local_server import prefect_server
-from pipelines.local_portable import free_port, stop_process
-from pipelines.synthetic import write_sample
+from flows.processes import free_port, stop_process
+from pipelines.evaluation.synthetic import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
@@ -79,8 +79,8 @@ def test_schedule_alone_runs_a_one_minute_cron_and_a_manual_deployment_run(tmp_p
     deployments = yaml.safe_load((REPO / "prefect.yaml").read_text())
     nightly = next(d for d in deployments["deployments"] if d["name"] == "nightly-incremental")
     nightly["schedules"] = [{"cron": "* * * * *", "timezone": "UTC", "active": True}]
-    nightly["parameters"] = {"inputs": inputs, "db": str(tmp_path / "m.duckdb"), "incremental": True,
-                             "report": False}
+    nightly["parameters"] = {"options": {"inputs": inputs, "db": str(tmp_path / "m.duckdb"), "incremental": True,
+                                         "report": False}}
     (tmp_path / "prefect.yaml").write_text(yaml.safe_dump(deployments))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}

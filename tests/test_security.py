@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from flows.db import load_run
+from flows.store.db import load_run
 from flows.schedule import DeploymentFileError, read_deployments
 from pipelines.config import SeedConfigError, load_seeds
-from pipelines.posts import safe_excerpt
-from pipelines.readers.tabular import csv_rows
-from tests.run_folders import record, write_run
+from pipelines.reading.posts import safe_excerpt
+from pipelines.reading.readers.tabular import csv_rows
+from harness.run_folders import record, write_run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -171,7 +171,7 @@ LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 
 @pytest.mark.slow
 def test_portable_job_service_listens_on_loopback_only(tmp_path):
-    from pipelines.local_portable import local_portable_services
+    from harness.portable import local_portable_services
 
     with local_portable_services(REPO, log_dir=tmp_path) as services:
         assert listening_addresses(services.job_port) and listening_addresses(services.job_port) <= LOOPBACK

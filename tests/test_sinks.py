@@ -5,7 +5,7 @@ import apache_beam as beam
 import pyarrow.parquet as pq
 from apache_beam.testing.test_pipeline import TestPipeline
 
-from pipelines.sinks import SCHEMAS, WriteTables, commit_shards, rows_to_arrow
+from pipelines.writing.sinks import SCHEMAS, WriteTables, commit_shards, rows_to_arrow
 
 REJECTS = [{"source_file": "a.jsonl", "record_no": i, "reason": "bad JSON", "excerpt": f"x{i}"} for i in range(5)]
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.db import ensure_schema
+from flows.store.db import ensure_schema
 from pipelines import pmi as py
 from pipelines.pmi import Smoothing
 

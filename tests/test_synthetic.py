@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.synthetic import (
+from pipelines.evaluation.synthetic import (
     PLANTED_EMOTION,
     PLANTED_NEGATIVE,
     PLANTED_POSITIVE,

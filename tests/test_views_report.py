@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 import sql
-from flows.report import render_report
-from flows.views import VIEWS, create_views
+from flows.reporting.report import render_report
+from flows.store.views import VIEWS, create_views
 
 EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -232,7 +232,7 @@ def _contents(folder: Path) -> dict[str, bytes]:
 
 def test_a_failed_render_leaves_the_previous_report_whole(db, tmp_path, monkeypatch):
     """Issue 16.14: `mipulse report` wrote in place, so a kill left corrupt or mixed outputs."""
-    import flows.report
+    import flows.reporting.report
 
     out = tmp_path / "report"
     render_report(db, out)
@@ -242,7 +242,7 @@ def test_a_failed_render_leaves_the_previous_report_whole(db, tmp_path, monkeypa
     def killed(*args, **kwargs):  # the render dies after three new charts were drawn
         raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(flows.report.report_lexicon, "plot_drift", killed)
+    monkeypatch.setattr(flows.reporting.report.report_lexicon, "plot_drift", killed)
     with pytest.raises(KeyboardInterrupt):
         render_report(db, out, from_year=2021, platform="reddit")  # other charts than before
     assert _contents(out) == before

@@ -7,7 +7,7 @@ import math
 import duckdb
 import pytest
 
-from flows.db import ensure_schema
+from flows.store.db import ensure_schema
 
 
 @pytest.fixture

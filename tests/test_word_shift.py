@@ -7,8 +7,8 @@ import duckdb
 import pytest
 
 import sql
-from flows.report_shifts import word_shift
-from flows.views import create_views
+from flows.reporting.report_shifts import word_shift
+from flows.store.views import create_views
 
 
 @pytest.fixture

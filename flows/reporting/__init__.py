@@ -1,0 +1,1 @@
+"""The report: queries, intervals, charts (PNG) and the HTML page, published all at once."""

@@ -1,0 +1,144 @@
+"""Lexicon-aware intervals of the report's shares and mean scores (`pipelines.bootstrap`).
+
+The replicate lexicons are re-induced from Poisson-weighted counts of every post of the
+database (the lexicon in force was induced from all of them) with the engine and the options
+that lexicon records, and keep its calibration; each re-scores the same random subsample of
+at most `PER_GROUP` posts per (month, platform). A lexicon that was not induced from these
+posts (a `--lexicon` file, other seeds) is held fixed: its intervals are then Wilson's, and
+`LexiconIntervals.lexicon_resampled` says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import duckdb
+
+import sql
+from flows.store.lexicon_store import lexicon_from_tables
+from pipelines.bootstrap import (
+    DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
+    replicate_values, subsample,
+)
+from pipelines.config import load_seeds
+from pipelines.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.lexicon import SUPERVISED, Lexicon
+from pipelines.prepare import PostPreparer
+from pipelines.scoring import score_posts
+
+SENTIMENT, EMOTION = "sentiment", "emotion"
+PER_GROUP = 30  # posts re-scored per (month, platform) and replicate: bounds the cost
+#: above this many posts the replicate lexicons are induced from a uniform sample of this size:
+#: a smaller corpus gives a less stable lexicon, so the interval errs on the wide side
+MAX_POSTS = 100_000
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LexiconIntervals:
+    """Replicate values per (period, value, platform) key, and how they were made."""
+
+    values: Mapping[tuple, list[float]]
+    replicates: int
+    posts: int
+    rescored: int
+    lexicon_resampled: bool
+
+    def sd(self, key: tuple) -> float:
+        """The replicates' standard deviation; 0 when the lexicon was not resampled or the
+        label never came up among the re-scored posts (no replicate moved it there)."""
+        if not self.lexicon_resampled or key not in self.values:
+            return 0.0
+        return lexicon_sd(self.values[key])
+
+
+def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
+    """The lexicon the latest run scored with, from the lexicon tables (None: no run)."""
+    found = con.execute(sql.read("lexicon_in_force.sql")).fetchall()
+    return lexicon_from_tables(con, found[0][0]) if found else None
+
+
+def _inducer(lexicon: Lexicon):
+    """Replicate counts -> a lexicon like the one in force, or None when it cannot be re-induced."""
+    seeds = load_seeds()
+    meta = lexicon.metadata
+    if meta.get("kind") != "default" or meta.get("seeds") != seeds.fingerprint or "options" not in meta:
+        return None
+    spec = LexiconSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta["options"].items()})
+    fixed = {SUPERVISED: lexicon.supervised} if lexicon.supervised else {}
+
+    def induce(counts):
+        term_df, anchor_df, pair_df, n = counts
+        built = build_lexicon_from_counts(term_df, anchor_df, pair_df, n, seeds, spec, meta)
+        return Lexicon({**built.layers, **fixed}, lexicon.metadata, lexicon.calibration)
+    return induce
+
+
+def outcomes(posts: list[Mapping], lexicon: Lexicon) -> list:
+    """Each post's labels (sentiment, dominant emotion) and score, by the one scoring function
+    (the posts scored as one batch)."""
+    return [(((SENTIMENT, scored["sentiment_label"]), (EMOTION, scored["dominant_emotion"])), scored["sentiment_score"])
+            for scored in score_posts([post["tokens"] for post in posts], lexicon)]
+
+
+def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_REPLICATES,
+                      seed: int = DEFAULT_SEED) -> LexiconIntervals | None:
+    """The replicates of every (year | month, platform); None without a lexicon or posts, or
+    with ``replicates`` 0 (Wilson intervals only)."""
+    lexicon = in_force(con) if replicates else None
+    if lexicon is None:
+        return None
+    rows = con.execute(sql.read("bootstrap_posts.sql")).fetchall()
+    if not rows:
+        return None
+    induce = _inducer(lexicon)
+    if induce is None:
+        return LexiconIntervals({}, 0, len(rows), 0, False)
+    prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
+    groups = [(month, platform) for month, platform, _ in rows]
+    posts_per_group = Counter(groups)
+    rescored = subsample(groups, PER_GROUP, seed)
+    counted = set(subsample(["all"] * len(rows), MAX_POSTS, seed)) | set(rescored)
+    prepared = {i: prepare({"text": rows[i][2] or ""}) for i in sorted(counted)}
+    kept_posts, kept_groups = [prepared[i] for i in rescored], [groups[i] for i in rescored]
+    # each replicate scores the kept posts as one batch; label_sums reads them by position
+    sums = [label_sums(range(len(kept_posts)), kept_groups, outcomes(kept_posts, replica), lambda i, scored: scored[i])
+            for replica in lexicon_replicates(list(prepared.values()), induce, replicates, seed)]
+    values = {**replicate_values(sums, posts_per_group, lambda g: ("month", g[0], g[1])),
+              **replicate_values(sums, posts_per_group, lambda g: ("year", int(g[0][:4]), g[1]))}
+    return LexiconIntervals(values, replicates, len(prepared), len(rescored), True)
+
+
+def with_share_intervals(rows: list[Row], intervals: LexiconIntervals | None, dimension: str, label_column: str,
+                         period: str = "year") -> list[Row]:
+    """Share rows (with share, ci_low, ci_high: Wilson) plus lex_low / lex_high: the interval
+    that includes the lexicon's uncertainty (None when there is no bootstrap)."""
+    out = []
+    for r in rows:
+        low = high = None
+        if intervals is not None and r["share"] is not None:
+            sd = intervals.sd(((period, r[period], r["platform"]), dimension, r[label_column]))
+            low, high = combined_interval(r["share"], (r["ci_low"], r["ci_high"]), sd)
+        out.append({**r, "lex_low": _finite(low), "lex_high": _finite(high)})
+    return out
+
+
+def with_mean_intervals(rows: list[Row], intervals: LexiconIntervals | None, period: str = "year") -> list[Row]:
+    """Mean-score rows (mean_score, sd_score, n) plus ci_low / ci_high (posts only) and
+    lex_low / lex_high (posts and lexicon)."""
+    out = []
+    for r in rows:
+        ci = mean_interval(r["mean_score"], r["sd_score"] or 0.0, r["n"], 0.0)
+        lex = (mean_interval(r["mean_score"], r["sd_score"] or 0.0, r["n"],
+                             intervals.sd(((period, r[period], r["platform"]), "mean_score")))
+               if intervals is not None else (None, None))
+        out.append({**r, "ci_low": ci[0], "ci_high": ci[1], "lex_low": _finite(lex[0]), "lex_high": _finite(lex[1])})
+    return out
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else value

@@ -1,0 +1,372 @@
+"""Render mipulse's yearly charts (PNG) and one self-contained HTML report from a DuckDB
+database: sentiment shares with 95% intervals, emotion shares, topic volume, the top
+terms of each year and the sentiment drift between the two halves of the window.
+
+The database is opened read-only, so the views must already exist: the loader creates
+them with :func:`flows.store.views.create_views`. Every chart is written even when there is
+nothing to draw (it then says "no data"), so a report run never fails on an empty window.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")  # headless: Prefect workers and CI have no display
+
+from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter  # noqa: E402
+
+import sql  # noqa: E402
+from flows.reporting import report_html, report_lexicon, report_shifts  # noqa: E402
+from flows.reporting.intervals import (  # noqa: E402
+    EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
+)
+from flows.store.db import connect_read_only  # noqa: E402
+from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
+from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
+from pipelines.bootstrap import DEFAULT_REPLICATES  # noqa: E402
+from pipelines.config import load_seeds  # noqa: E402
+from pipelines.errors import BadInput  # noqa: E402
+from pipelines.priors import query_terms  # noqa: E402
+
+FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
+DPI = 120
+DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of the years shown
+SENTIMENT_FILE = "sentiment_share_by_platform.png"
+EMOTION_FILE = "emotion_shares.png"
+TOPIC_FILE = "topic_volume.png"
+TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
+TOPIC_TERMS_QUERIED = 10  # ... picked from this many, once topic keywords are left out
+LOG_SCALE_RATIO = 20  # topic shares further apart than this are drawn on a log scale
+
+SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
+SENTIMENT_ORDER = ("positive", "negative", "neutral")
+# Okabe & Ito's eight colours, told apart with the common colour-vision deficiencies too (the
+# former Plutchik colours were not: sadness / disgust, trust / anticipation under protanopia),
+# each with its own marker so that print in grey still works.
+EMOTION_COLORS = {
+    "anger": "#D55E00", "anticipation": "#E69F00", "disgust": "#CC79A7", "fear": "#000000",
+    "joy": "#F0E442", "sadness": "#0072B2", "surprise": "#56B4E9", "trust": "#009E73",
+}
+EMOTION_MARKERS = {
+    "anger": "o", "anticipation": "s", "disgust": "^", "fear": "D",
+    "joy": "v", "sadness": "P", "surprise": "X", "trust": "*",
+}
+
+Row = dict[str, Any]
+
+
+def render_report(
+    db_path: str | Path,
+    out_dir: str | Path,
+    *,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    platform: str | None = None,
+    interval_replicates: int | None = None,
+) -> list[Path]:
+    """Write the charts (PNG) and ``report.html`` (charts embedded) for ``db_path`` into ``out_dir``.
+
+    Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
+    ``interval_replicates``: bootstrap replicates of the lexicon-aware intervals
+    (`flows.reporting.intervals`; None: `DEFAULT_REPLICATES`; 0 draws the Wilson intervals only).
+    Returns the written paths in a fixed order: the PNGs, then the HTML report. Everything is
+    rendered into a private folder first and published at once (`flows.reporting.publish`): a failed or
+    killed render leaves the previous report as it was.
+    """
+    db_path, out_dir = Path(db_path), Path(out_dir)
+    if not db_path.is_file():
+        raise FileNotFoundError(f"{db_path}: no such DuckDB database")
+    staging = staging_folder(out_dir)  # written there, then published all at once
+    try:
+        replicates = DEFAULT_REPLICATES if interval_replicates is None else interval_replicates
+        written = _render_into(db_path, staging, from_year, to_year, platform, replicates)
+        publish_folder(staging, out_dir, [path.name for path in written])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / path.name for path in written]
+
+
+def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: int | None,
+                 platform: str | None, interval_replicates: int) -> list[Path]:
+    params = {"from_year": from_year, "to_year": to_year, "platform": platform}
+    with connect_read_only(db_path) as con:
+        _require_views(con, db_path)
+        add_report_window(con)
+        intervals = lexicon_intervals(con, interval_replicates)
+        sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
+                                         SENTIMENT, "sentiment_label")
+        monthly = with_share_intervals(_query(con, "report_monthly_sentiment_share.sql", params), intervals,
+                                       SENTIMENT, "sentiment_label", period="month")
+        emotions = with_share_intervals(_query(con, "report_emotion_share.sql", params), intervals,
+                                        EMOTION, "emotion")
+        means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
+        topics = _query(con, "report_topic_volume.sql", params)
+        year_months = _query(con, "report_years.sql", params)
+        years = [r["year"] for r in year_months]
+        top_terms = report_lexicon.top_terms_by_year(con, years, platform)
+        periods = report_lexicon.halves(years)
+        drift = report_lexicon.drift(con, periods, platform) if periods else []
+        shifts = report_shifts.consecutive_shifts(con, years, platform)
+        topic_terms = _query(con, "report_topic_terms.sql",
+                             {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
+        runs = con.execute(sql.read("report_runs.sql")).fetchall()
+        versions = _query(con, "lexicon_versions_by_partition.sql", {})
+    window = _window_label(from_year, to_year, platform)
+    partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
+    topic_terms = _without_topic_keywords(topic_terms)
+    how = _interval_note(intervals, interval_replicates)
+    charts = [
+        (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
+         f"Share of posts per sentiment label, per year and platform. {how}"),
+        (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
+         "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
+         f"{how}"),
+        (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
+         "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
+         "the posts per day, so counts say nothing about volume)."),
+        (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window, _no_data),
+         "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's "
+         "posts); s: the posts where the term meets a seed or label, the evidence behind its value."),
+        (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window, _no_data),
+         "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
+         "(grey: earlier; arrow head: later; bar: the 95% band of the change, from replicate lexicons; only changes "
+         "outside their band, on terms with enough support s, are shown)."),
+    ]
+    charts += [(report_shifts.plot_shift(rows, pair, out_dir / report_shifts.shift_file(*pair), window, _no_data),
+                f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
+                "(each lexicon word weighted by the posts that hold it), from the counts and the lexicon in force. "
+                "Green bars pushed it up, red bars down; the bars of all terms add up to the total change.")
+               for pair, rows in shifts.items()]
+    tables = [
+        ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
+        ("Yearly mean sentiment score", report_html.mean_score_table(means)),
+        ("Yearly dominant-emotion shares (%)", report_html.emotion_table(emotions)),
+        ("Top nPMI terms per topic and year (all platforms)", report_html.topic_terms_table(topic_terms)),
+        ("Emotion drift: largest changes per emotion", report_html.emotion_drift_table(drift)),
+        ("Monthly sentiment shares (%)", report_html.sentiment_table(monthly, period="month")),
+    ]
+    html = report_html.write_html(out_dir, f"mipulse report{window}", report_html.generated_line(db_path, runs, versions),
+                                  charts, tables)
+    return [path for path, _ in charts] + [html]
+
+
+class ReportViewsMissing(BadInput, RuntimeError):
+    """The database lacks the views the report reads (not a mipulse database, or made by another version)."""
+
+
+def _require_views(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    found = {name for (name,) in con.execute(sql.read("report_objects.sql")).fetchall()}
+    missing = [v for v in (*VIEWS, *TABLE_MACROS) if v not in found]
+    if missing:
+        raise ReportViewsMissing(
+            f"{db_path}: report views missing ({', '.join(missing)}); create them on a "
+            "writable connection with flows.store.views.create_views (the loader does this)"
+        )
+
+
+def _query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> list[Row]:
+    cursor = con.execute(sql.read(name), dict(params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+
+
+def _window_label(from_year: int | None, to_year: int | None, platform: str | None) -> str:
+    parts = []
+    if from_year is not None or to_year is not None:
+        parts.append(f"{from_year if from_year is not None else '…'}–{to_year if to_year is not None else '…'}")
+    parts.append(f"platform: {platform}" if platform else "all platforms")
+    return f" ({', '.join(parts)})"
+
+
+def _plot_sentiment(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
+    title = f"Sentiment share by platform, per year{window}"
+    if not rows:
+        return _no_data(path, title)
+    platforms = _ordered({r["platform"] for r in rows})
+    labels = _ordered({r["sentiment_label"] for r in rows}, first=SENTIMENT_ORDER)
+    years_shown = {r["year"] for r in rows}
+    step = DODGE * max(1, max(years_shown) - min(years_shown))
+    fig, axes = _panels(len(platforms))
+    for ax, platform in zip(axes, platforms):
+        mine = [r for r in rows if r["platform"] == platform]
+        for i, label in enumerate(labels):
+            series = [r for r in mine if r["sentiment_label"] == label]
+            years, share, low, high = _columns(series, "year", "share", "ci_low", "ci_high")
+            lex_low, lex_high = _columns(series, "lex_low", "lex_high")
+            dodge = (i - (len(labels) - 1) / 2) * step  # keep the labels' error bars apart
+            xs = [y + dodge for y in years]
+            color = SENTIMENT_COLORS.get(label, f"C{i}")
+            ax.errorbar(xs, share, yerr=_yerr(share, *_widest(low, high, lex_low, lex_high)), label=label,
+                        marker="o", markersize=4, capsize=3, linewidth=1.8 if label != "neutral" else 1.0,
+                        linestyle="-" if label != "neutral" else "--", color=color)
+            ax.vlines(xs, low, high, colors=color, linewidth=4, alpha=0.35)  # the Wilson (posts only) part
+        total = sum({r["year"]: r["total"] for r in mine}.values())
+        ax.set_title(f"{platform} (n = {total:,})")
+        _year_axis(ax, partial)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.grid(alpha=0.3)
+    axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
+    axes[0].set_ylabel("Share of posts (95% intervals)")
+    fig.supxlabel(_year_label(partial))
+    fig.suptitle(title)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Label")
+    return _save(fig, path)
+
+
+def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
+    title = f"Dominant-emotion shares by platform, per year{window}"
+    rows = [r for r in rows if r["share"] is not None]  # years with no emotion evidence
+    if not rows:
+        return _no_data(path, title)
+    platforms = _ordered({r["platform"] for r in rows})
+    emotions = _ordered({r["emotion"] for r in rows})
+    years_shown = {r["year"] for r in rows}
+    step = DODGE * max(1, max(years_shown) - min(years_shown))
+    fig, axes = _panels(len(platforms))
+    for ax, platform in zip(axes, platforms):
+        mine = [r for r in rows if r["platform"] == platform]
+        for i, emotion in enumerate(emotions):
+            series = [r for r in mine if r["emotion"] == emotion]
+            years, share, low, high, lex_low, lex_high = _columns(
+                series, "year", "share", "ci_low", "ci_high", "lex_low", "lex_high")
+            dodge = (i - (len(emotions) - 1) / 2) * step / 2
+            ax.errorbar([y + dodge for y in years], share, yerr=_yerr(share, *_widest(low, high, lex_low, lex_high)),
+                        marker=EMOTION_MARKERS.get(emotion, "o"), markersize=4, linewidth=1.4, capsize=2,
+                        elinewidth=0.9, color=EMOTION_COLORS.get(emotion), label=emotion)
+        ax.set_title(platform)
+        _year_axis(ax, partial)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.grid(alpha=0.3)
+    axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
+    axes[0].set_ylabel("Share of posts with a dominant emotion (95% intervals)")
+    fig.supxlabel(_year_label(partial))
+    fig.suptitle(title)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Emotion")
+    return _save(fig, path)
+
+
+def _plot_topics(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
+    title = f"Share of posts per topic, per year{window}"
+    if not rows:
+        return _no_data(path, title)
+    topics = list(dict.fromkeys(r["topic"] for r in rows))  # the query orders busiest first
+    colors = matplotlib.colormaps["tab10" if len(topics) <= 10 else "tab20"]
+    fig, (ax,) = _panels(1)
+    for i, topic in enumerate(topics):
+        years, share = _columns([r for r in rows if r["topic"] == topic], "year", "share")
+        ax.plot(years, share, marker="o", markersize=4, linewidth=1.8,
+                color=colors(i % colors.N), label=topic.replace("_", " "))
+    _year_axis(ax, partial)
+    shares = sorted(r["share"] for r in rows if r["share"])
+    if shares and shares[-1] > LOG_SCALE_RATIO * shares[0]:  # e.g. the scrape's own query topic on every post
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+    ax.set_xlabel(_year_label(partial))
+    ax.set_ylabel("Share of the year's posts" + (" (log scale)" if ax.get_yscale() == "log" else ""))
+    ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.legend(loc="outside right upper", title="Topic")
+    return _save(fig, path)
+
+
+def _panels(n: int) -> tuple[Figure, list[Any]]:
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    axes = fig.subplots(1, n, sharey=True, squeeze=False)[0]
+    return fig, list(axes)
+
+
+def _no_data(path: Path, title: str) -> Path:
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "no data", ha="center", va="center", fontsize=28, color="#8d99ae")
+    ax.text(0.5, 0.38, "no scored posts in the selected window", ha="center", va="center",
+            fontsize=12, color="#8d99ae")
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fig.savefig(path, dpi=DPI, format="png")
+    return path
+
+
+def _columns(rows: list[Row], *names: str) -> tuple[list[float], ...]:
+    """Column lists from rows; SQL NULL becomes NaN so matplotlib leaves a gap."""
+    return tuple([float("nan") if r[n] is None else r[n] for r in rows] for n in names)
+
+
+def _yerr(share: list[float], low: list[float], high: list[float]) -> list[list[float]]:
+    # max(0, ·): rounding can put a bound a hair past the share; errorbar rejects negatives
+    return [[max(0.0, s - lo) for s, lo in zip(share, low)], [max(0.0, hi - s) for s, hi in zip(share, high)]]
+
+
+def _widest(*bounds: list[float]) -> tuple[list[float], list[float]]:
+    """(low, high) of each point: the lexicon-aware bounds where there are some, else Wilson's."""
+    low, high, lex_low, lex_high = bounds
+    pick = [not math.isnan(v) for v in lex_low]
+    return ([lx if p else w for lx, w, p in zip(lex_low, low, pick)],
+            [hx if p else w for hx, w, p in zip(lex_high, high, pick)])
+
+
+def _interval_note(intervals: LexiconIntervals | None, replicates: int) -> str:
+    if intervals is None and not replicates:
+        return ("Bars are 95% Wilson intervals (posts only): lexicon-aware intervals were not asked for "
+                "(--interval-replicates 0).")
+    if intervals is None:
+        return "Bars are 95% Wilson intervals (posts only; no lexicon to resample)."
+    if not intervals.lexicon_resampled:
+        return ("Bars are 95% Wilson intervals: the lexicon in force was not induced from these posts "
+                "(a lexicon file or other seeds), so its uncertainty is not resampled.")
+    return (f"Thin bars: 95% intervals that include the lexicon's uncertainty ({intervals.replicates} bootstrap "
+            f"lexicons re-induced from resampled posts, {intervals.rescored:,} of {intervals.posts:,} posts "
+            "re-scored; docs/intervals.md); thick pale bars: the Wilson part (which posts were drawn).")
+
+
+def _year_axis(ax: Any, partial: Mapping[int, str]) -> None:
+    """Whole years as plain numbers (never an offset like '+2.016e3'), partial ones starred;
+    one year alone gets a year of room either side."""
+    # "auto": as many whole-year ticks as fit the panel's width, so narrow panels stay legible
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _: f"{int(x)}{'*' if int(x) in partial else ''}" if float(x).is_integer() else ""))
+    low, high = ax.dataLim.intervalx
+    if high - low < 1:  # one year: matplotlib would widen it by 5 % of 2016, i.e. a century
+        middle = round((low + high) / 2)
+        ax.set_xlim(middle - 1, middle + 1)
+
+
+def _year_label(partial: Mapping[int, str]) -> str:
+    if not partial:
+        return "Year"
+    spans = ", ".join(f"{year}: {span}" for year, span in sorted(partial.items()))
+    return f"Year (* partial year, months with posts {spans})"
+
+
+def _without_topic_keywords(rows: list[Row]) -> list[Row]:
+    """The first TOPIC_TERMS of each topic and year that are no topic keyword or part of one."""
+    keywords = query_terms(load_seeds())
+    kept: dict[tuple, int] = {}
+    out = []
+    for r in rows:
+        key = (r["topic"], r["year"])
+        if r["term"] not in keywords and kept.get(key, 0) < TOPIC_TERMS:
+            kept[key] = kept.get(key, 0) + 1
+            out.append(r)
+    return out
+
+
+def _ordered(values: Iterable[str], first: tuple[str, ...] = ()) -> list[str]:
+    """`first` (those present) in its order, then the rest alphabetically."""
+    values = set(values)
+    return [v for v in first if v in values] + sorted(values - set(first))

@@ -1,0 +1,200 @@
+"""Lexicon charts of the report: the most positive / negative terms of each year and the
+terms whose sentiment (chart) or emotions (table) drifted most between the first and the
+second half of the window.
+
+Both come from the additive counts of the window (`flows.reporting.window_lexicon`), turned into a
+lexicon by the same engine that scored the posts, so any window of years and platform works.
+A value counts only with enough evidence behind it: its support (the posts where the term
+meets a seed or distant-label anchor) must reach a minimum, and is shown beside it. A drift
+carries a band: each period's lexicon is rebuilt from `DRIFT_REPLICATES` Poisson replicates
+of its counts (`pipelines.bootstrap.poisson_counts`), and a change inside
+t(0.975, replicates - 1) x sqrt(sd_a^2 + sd_b^2), or smaller than the smallest value a lexicon
+keeps (`LexiconSpec.min_value`), is not called a drift.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+from matplotlib.figure import Figure
+from scipy.stats import t as student_t
+
+from flows.reporting.chart_text import drawable
+from flows.reporting.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
+from pipelines.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
+from pipelines.config import EMOTIONS, load_seeds
+from pipelines.induce import LexiconSpec
+from pipelines.lexicon import LexiconEntry
+
+TOP_TERMS_FILE = "top_terms_by_year.png"
+DRIFT_FILE = "sentiment_drift.png"
+WIDE_FIGSIZE: tuple[float, float] = (13.33, 7.5)  # inches; a full 16:9 slide
+YEAR_MIN_DF = 10  # a term needs this many posts in a year to rank in that year
+YEAR_MIN_SUPPORT = 10  # ... and this many posts where it meets an anchor (its value's evidence)
+DRIFT_MIN_DF = 20  # ... and this many posts in each half of the window to show a drift
+DRIFT_MIN_SUPPORT = 10  # ... with this much support in each half
+DRIFT_REPLICATES = 5  # Poisson replicates of each period's counts behind the drift band
+TERMS_PER_SIDE = 5
+DRIFT_TERMS = 15
+MAX_YEAR_PANELS = 8
+DIMENSIONS: tuple[str, ...] = ("sentiment", *EMOTIONS)  # what a drift is measured on
+POSITIVE, NEGATIVE, BEFORE = "#2a9d4b", "#d1495b", "#8d99ae"
+
+Row = dict[str, Any]
+
+
+def _supported(lexicon, min_df: int, min_support: int) -> list[LexiconEntry]:
+    """General-layer entries of a window lexicon with at least `min_df` posts and `min_support`
+    posts of evidence, words only (no bare numbers or punctuation)."""
+    return [e for e in lexicon.general.values()
+            if e.df >= min_df and e.support >= min_support
+            and (any(ch.isalpha() for ch in e.term) or not e.term.isascii())]
+
+
+def _ranked(lexicon, min_df: int, min_support: int) -> list[Row]:
+    """The supported sentiment carriers of a window lexicon with their df, support and sentiment."""
+    return [{"term": e.term, "df": e.df, "support": e.support, "sentiment": e.sentiment}
+            for e in _supported(lexicon, min_df, min_support) if e.sentiment]
+
+
+def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform: str | None) -> dict[int, list[Row]]:
+    """{year: rows (term, df, sentiment, side)} for the last MAX_YEAR_PANELS years: the year's
+    own lexicon (the engine on that year's counts), TERMS_PER_SIDE each way."""
+    seeds = load_seeds()
+    out = {}
+    for year in years[-MAX_YEAR_PANELS:]:
+        lexicon = window_lexicon(con, seeds, f"{year:04d}-01", f"{year:04d}-12", platform)
+        rows = _ranked(lexicon, YEAR_MIN_DF, YEAR_MIN_SUPPORT) if lexicon else []
+        up = sorted((r for r in rows if r["sentiment"] > 0), key=lambda r: (-r["sentiment"], r["term"]))
+        down = sorted((r for r in rows if r["sentiment"] < 0), key=lambda r: (r["sentiment"], r["term"]))
+        out[year] = ([{**r, "side": "positive"} for r in up[:TERMS_PER_SIDE]]
+                     + [{**r, "side": "negative"} for r in down[:TERMS_PER_SIDE]])
+    return out
+
+
+def halves(years: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The window split into two periods of whole years (earlier half, later half)."""
+    if len(years) < 2:
+        return None
+    first, last = years[0], years[-1]
+    middle = first + (last - first + 1) // 2 - 1
+    return (first, middle), (middle + 1, last)
+
+
+def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[int, int]],
+          platform: str | None, replicates: int = DRIFT_REPLICATES, seed: int = DEFAULT_SEED) -> list[Row]:
+    """Per dimension (sentiment, then each emotion), the DRIFT_TERMS terms whose value changed
+    most between the two periods' lexicons, among those whose change is larger than its band
+    (see the module docstring)."""
+    seeds = load_seeds()
+    counts = [window_counts(con, f"{first:04d}-01", f"{last:04d}-12", platform) for first, last in periods]
+    if any(c is None for c in counts):
+        return []
+    a, b = ({e.term: e for e in _supported(lexicon_of_counts(c, seeds), DRIFT_MIN_DF, DRIFT_MIN_SUPPORT)}
+            for c in counts)
+    common = sorted(a.keys() & b.keys())
+    sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed) for c in counts)
+    quantile = float(student_t.ppf(0.975, replicates - 1))
+    rows = []
+    for dimension in DIMENSIONS:
+        changed = []
+        for term in common:
+            value_a, value_b = dimension_values(a[term])[dimension], dimension_values(b[term])[dimension]
+            band = quantile * math.hypot(sd_a[term][dimension], sd_b[term][dimension])
+            if abs(value_b - value_a) > max(band, LexiconSpec().min_value):
+                changed.append({"dimension": dimension, "term": term, "df_a": a[term].df, "df_b": b[term].df,
+                                "support_a": a[term].support, "support_b": b[term].support,
+                                "value_a": value_a, "value_b": value_b, "delta": value_b - value_a, "band": band})
+        changed.sort(key=lambda r: (-abs(r["delta"]), r["term"]))
+        rows += changed[:DRIFT_TERMS]
+    return rows
+
+
+def dimension_values(entry: LexiconEntry | None) -> dict[str, float]:
+    """{dimension: value} of a general-layer entry (a term a lexicon leaves out is 0 everywhere)."""
+    if entry is None:
+        return dict.fromkeys(DIMENSIONS, 0.0)
+    return {"sentiment": entry.sentiment, **dict(zip(EMOTIONS, entry.emotions))}
+
+
+def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int) -> dict[str, dict[str, float]]:
+    """{term: {dimension: standard deviation}} over lexicons built from Poisson replicates of the
+    counts (a term a replicate leaves out of its lexicon counts as 0 there)."""
+    rng = np.random.default_rng(seed)
+    values: dict[str, list[dict[str, float]]] = {term: [] for term in terms}
+    for _ in range(replicates):
+        general = lexicon_of_counts(poisson_counts(counts, rng), seeds).general
+        for term in terms:
+            values[term].append(dimension_values(general.get(term)))
+    return {term: {d: lexicon_sd([v[d] for v in replicate]) for d in DIMENSIONS}
+            for term, replicate in values.items()}
+
+
+def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_data) -> Path:
+    title = f"Most positive and most negative terms of each year (the year's own lexicon){window}"
+    years = [y for y, rows in by_year.items() if rows]
+    if not years:
+        return no_data(path, title)
+    if len(by_year) == MAX_YEAR_PANELS:
+        title = title.replace(" of each year", f" of each year (last {MAX_YEAR_PANELS} at most)")
+    cols = min(4, len(years))
+    rows_n = math.ceil(len(years) / cols)
+    fig = Figure(figsize=WIDE_FIGSIZE, layout="constrained")
+    axes = fig.subplots(rows_n, cols, sharex=True, squeeze=False).ravel()
+    for ax, year in zip(axes, years):
+        terms = sorted(by_year[year], key=lambda r: r["sentiment"])
+        ax.barh(range(len(terms)), [r["sentiment"] for r in terms],
+                color=[POSITIVE if r["sentiment"] > 0 else NEGATIVE for r in terms])
+        ax.set_yticks(range(len(terms)), [drawable(f"{r['term']} (s = {r['support']:,})") for r in terms], fontsize=10)
+        ax.axvline(0, color="#444", linewidth=0.8)
+        ax.set_title(str(year), fontsize=12, fontweight="bold")
+        ax.grid(axis="x", alpha=0.3)
+    for ax in axes[len(years):]:
+        ax.set_axis_off()
+    fig.supxlabel(f"valence in the year's lexicon (VADER prior moved by the year's posts, or learned from them); "
+                  f"terms in ≥ {YEAR_MIN_DF} posts of the year, s = posts where the term meets a seed or label "
+                  f"(≥ {YEAR_MIN_SUPPORT})")
+    fig.suptitle(title, fontsize=14)
+    return _save(fig, path)
+
+
+def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Path:
+    label_a, label_b = (_period(p) for p in periods) if periods else ("", "")
+    title = f"Sentiment drift: terms whose valence changed most, {label_a} → {label_b}{window}"
+    rows = sorted((r for r in rows if r["dimension"] == "sentiment"), key=lambda r: r["delta"])
+    if not rows:
+        return no_data(path, title if periods else f"Sentiment drift{window}")
+    fig = Figure(figsize=WIDE_FIGSIZE, layout="constrained")
+    ax = fig.add_subplot()
+    ys = range(len(rows))
+    for y, r in zip(ys, rows):
+        color = POSITIVE if r["delta"] > 0 else NEGATIVE
+        ax.annotate("", xy=(r["value_b"], y), xytext=(r["value_a"], y),
+                    arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 2})
+    ax.scatter([r["value_a"] for r in rows], ys, color=BEFORE, s=40, zorder=3, label=label_a)
+    ax.scatter([r["value_b"] for r in rows], ys, color=[POSITIVE if r["delta"] > 0 else NEGATIVE for r in rows],
+               s=40, zorder=3, label=f"{label_b} (green: rose, red: fell)")
+    ax.errorbar([r["value_b"] for r in rows], ys, xerr=[r["band"] for r in rows], fmt="none", ecolor="#555",
+                elinewidth=1, capsize=3, zorder=2, label="95% band of the change")
+    ax.set_yticks(list(ys), [drawable(f"{r['term']}  (s = {r['support_a']:,} → {r['support_b']:,})") for r in rows],
+                  fontsize=11)
+    ax.axvline(0, color="#444", linewidth=0.8)
+    ax.set_xlabel(f"valence in each period's lexicon; s = posts where the term meets a seed or label "
+                  f"(≥ {DRIFT_MIN_SUPPORT} per period); only changes larger than their band are shown")
+    ax.grid(axis="x", alpha=0.3)
+    fig.legend(title="Period", loc="outside lower center", ncol=3)
+    fig.suptitle(title, fontsize=14)
+    return _save(fig, path)
+
+
+def _period(p: tuple[int, int]) -> str:
+    return str(p[0]) if p[0] == p[1] else f"{p[0]}–{p[1]}"
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fig.savefig(path, dpi=120, format="png")
+    return path

@@ -1,0 +1,89 @@
+"""Single-process pure-Python reference: the same work as the Beam job, with plain dicts.
+
+read -> parse -> dedupe -> tokenize -> count -> PMI lexicon -> score -> Parquet -> DuckDB,
+using the very functions the pipeline wraps, so the ratio pipeline / reference measures
+what Beam costs or gains. Not part of the product; used by bench/throughput.py.
+"""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.config import SeedConfig
+from pipelines.counting import (
+    ANCHORS,
+    PAIRS,
+    TERMS,
+    FILE_PARTITION,
+    TOTALS,
+    count_post,
+    merge_counters,
+    new_counters,
+)
+from pipelines.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_rows, with_default_calibration
+from pipelines.writing.manifest import write_manifest
+from pipelines.reading.posts import Reject
+from pipelines.prepare import PostPreparer
+from pipelines.text import TOKENIZER_VERSION
+from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow, rows_to_arrow
+from pipelines.reading.sources import SourceOptions, read_records
+
+
+def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
+                  source: SourceOptions = SourceOptions(), spec: LexiconSpec = LexiconSpec()) -> int:
+    """Write the same Parquet tables as the Beam job into `output`; returns posts kept."""
+    files = sorted({f for p in patterns for f in glob.glob(p)})
+    posts: dict[tuple[str, str], dict] = {}
+    rejects, accounting = [], {}
+    for path in files:
+        row = accounting[path] = {"source_file": path, "records_read": 0, "accepted": 0,
+                                  "rejected": 0, "duplicates": 0}
+        with open(path, "rb") as stream:
+            for item in read_records(path, stream, source):
+                row["records_read"] += 1
+                if isinstance(item, Reject):
+                    row["rejected"] += 1
+                    rejects.append(item.as_row())
+                elif (item["platform"], item["post_id"]) in posts:
+                    row["duplicates"] += 1
+                else:
+                    row["accepted"] += 1
+                    posts[(item["platform"], item["post_id"])] = item
+
+    prepare = PostPreparer(seeds)
+    prepared = [prepare(p) for p in posts.values()]
+    counters = new_counters()
+    for post in prepared:
+        count_post(counters, post, FILE_PARTITION)
+
+    n = sum(c[None] for c in counters[TOTALS].values())
+    anchor_df = merge_counters(counters[ANCHORS].values())
+    metadata = {"kind": "default", "sources": list(spec.sources), "options": spec.as_dict(),
+                "seeds": seeds.fingerprint, "tokenizer": TOKENIZER_VERSION}
+    lexicon = with_default_calibration(build_lexicon_from_counts(
+        merge_counters(counters[TERMS].values()), anchor_df, merge_counters(counters[PAIRS].values()), n, seeds,
+        spec, metadata))
+
+    tables = {
+        "posts": rows_to_arrow("posts", [{k: p[k] for k in POST_FIELDS} for p in posts.values()]),
+        "post_scores": rows_to_arrow("post_scores", score_rows(prepared, lexicon)),
+        **{table: pa.concat_tables([counts_to_arrow(name, partition, counter)
+                                    for partition, counter in counters[name].items()]
+                                   or [rows_to_arrow(table, [])])
+           for name, table in COUNT_TABLES.items()},
+        "lexicon": rows_to_arrow("lexicon", lexicon_rows(lexicon)),
+        "lexicons": rows_to_arrow("lexicons", [lexicon_header(lexicon)]),
+        "rejects": rows_to_arrow("rejects", rejects),
+        "file_accounting": rows_to_arrow("file_accounting", list(accounting.values())),
+    }
+    for table, arrow_table in tables.items():
+        folder = Path(output) / table
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(arrow_table, folder / "part-00000.parquet")
+    write_manifest(output, SCHEMAS)
+    return len(posts)

@@ -1,0 +1,166 @@
+"""`mipulse evaluate`: build a lexicon, score the labelled test posts exactly as `mipulse run`
+would (`pipelines.scoring.score_post`), compare with the gold labels and with VADER / EmoLex.
+
+The lexicon: ``--lexicon PATH`` as it is; ``--train FILE`` a supervised one built by
+`mipulse lexicon build --train FILE` with the test posts left out; otherwise the default
+lexicon built from the test posts' own texts, as a run builds it from its corpus.
+
+Label sets: sentiment is negative / neutral / positive. Emotion output is Plutchik's eight;
+gold labels outside them are mapped explicitly (`GOLD_MAPPINGS`) and reported, never
+dropped silently; macro averages run over the classes with gold support only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+
+from pipelines.evaluation.baselines import emolex_emotions, vader_label
+from pipelines.config import EMOTIONS, load_seeds
+from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels
+from pipelines.lexicon import Lexicon, read_lexicon
+from pipelines.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
+from pipelines.evaluation.metrics import multi_label_report, single_label_report
+from pipelines.scoring import score_post
+from pipelines.reading.sources import SourceOptions
+from pipelines.text import tokenize
+
+#: Gold labels that are not one of Plutchik's eight, as the emotions (dyads) that stand for
+#: them: Plutchik's optimism = anticipation + joy; hope = anticipation + trust.
+GOLD_MAPPINGS = {"optimism": ("anticipation", ("joy", "trust"))}
+EMOTION_SETS = {"ekman": EKMAN, "plutchik": EMOTIONS}
+UNDATED_MONTH = "2000-01"  # evaluation files are often undated; dates play no part in a score
+
+
+@dataclass(frozen=True)
+class EvaluateOptions:
+    test: str
+    train: str | None = None
+    lexicon: str | None = None
+    task: str = "sentiment"
+    emotion_set: str = "plutchik"
+    beam_args: tuple[str, ...] = ()
+
+
+def evaluate(opts: EvaluateOptions) -> dict:
+    """Run one evaluation and return the report (see `mipulse evaluate --json`)."""
+    test, rejects = read_labelled(opts.test)
+    if not test:
+        raise ValueError(f"{opts.test}: no labelled posts")
+    with tempfile.TemporaryDirectory() as work:
+        lexicon, built = _lexicon(opts, os.path.join(work, "lexicon.parquet"))
+    scores = [score_post(tokenize(p.text), lexicon) for p in test]
+    if opts.task == "sentiment":
+        gold = [p.labels[0] for p in test]
+        report = single_label_report(gold, [s["sentiment_label"] for s in scores], SENTIMENT_CLASSES)
+        baseline = {"name": "vader", **single_label_report(gold, [vader_label(p.text) for p in test],
+                                                           SENTIMENT_CLASSES)}
+    else:
+        gold = [task_labels(p, "emotion", opts.emotion_set) for p in test]
+        report, baseline = _emotion_reports(test, gold, scores, opts.emotion_set)
+    return {**report, "baseline": baseline, "task": opts.task, "test": opts.test, "test_rejects": len(rejects),
+            "lexicon_version": lexicon.version, "lexicon": built,
+            "scores": {p.id: s for p, s in zip(test, scores)}}
+
+
+def _lexicon(opts: EvaluateOptions, path: str) -> tuple[Lexicon, dict]:
+    if opts.lexicon:
+        lexicon = read_lexicon(opts.lexicon)
+        return lexicon, {"file": opts.lexicon}
+    seeds = load_seeds()
+    if opts.train:
+        summary = build_supervised_lexicon(
+            SupervisedSettings(opts.train, path, opts.task, opts.emotion_set, leave_out=opts.test), seeds,
+            opts.beam_args)
+        return read_lexicon(path), summary
+    version = build_default_lexicon([opts.test], path, seeds, SourceOptions(format="jsonl", default_platform="twitter",
+                                                                              undated_as=UNDATED_MONTH),
+                                    beam_args=opts.beam_args)
+    return read_lexicon(path), {"kind": "default", "corpus": opts.test, "version": version}
+
+
+def matches(gold_label: str, score: dict) -> bool:
+    """Whether a post's predicted emotions express a gold label (mapped by GOLD_MAPPINGS)."""
+    if gold_label not in GOLD_MAPPINGS:
+        return gold_label == score["dominant_emotion"]
+    core, partners = GOLD_MAPPINGS[gold_label]
+    dominant = score["dominant_emotion"]
+    return dominant == core or (dominant in partners and score.get(core, 0.0) > 0)
+
+
+def _emotion_reports(test, gold, scores, emotion_set: str) -> tuple[dict, dict]:
+    """Single-label gold (one emotion per post): dominant-emotion accuracy with the mappings,
+    macro figures over the gold classes. Multi-label gold: per-label report over the set."""
+    classes = EMOTION_SETS[emotion_set]
+    if all(len(g) == 1 for g in gold) and any(g[0] in GOLD_MAPPINGS or g[0] not in EMOTIONS for g in gold):
+        return single_emotion_reports([p.text for p in test], [g[0] for g in gold], scores)
+    predicted = [tuple(e for e in s["emotion_labels"] if e in classes) for s in scores]
+    report = multi_label_report(gold, predicted, classes)
+    baseline = multi_label_report(gold, [emolex_emotions(p.text, classes) for p in test], classes)
+    supported = sorted({c for g in gold for c in g})
+    return ({**report, "classes_with_support": supported},
+            {"name": "emolex-any-term", **baseline})
+
+
+OTHER = "(other)"  # a predicted emotion that is no gold class: always wrong
+
+
+def supported_report(gold: list[str], predicted: list[str], classes: tuple[str, ...]) -> dict:
+    """Single-label report in which predictions outside `classes` count as wrong, and macro
+    figures average over `classes` (the classes with gold support) only."""
+    report = single_label_report(gold, [p if p in classes else OTHER for p in predicted], (*classes, OTHER))
+    per_class = {c: report["per_class"][c] for c in classes}
+    return {**report, "per_class": per_class, "classes_with_support": list(classes),
+            "macro_f1": sum(v["f1"] for v in per_class.values()) / len(classes),
+            "macro_recall": sum(v["recall"] for v in per_class.values()) / len(classes)}
+
+
+def single_emotion_reports(texts: list[str], gold: list[str], scores: list[dict]) -> tuple[dict, dict]:
+    """(ours, EmoLex argmax) on one-emotion-per-post gold labels, with GOLD_MAPPINGS."""
+    gold_classes = tuple(sorted(set(gold)))
+    unmapped = sorted({g for g in gold if g not in EMOTIONS and g not in GOLD_MAPPINGS})
+    if unmapped:
+        raise ValueError(f"gold emotion labels {unmapped} are neither Plutchik's eight nor mapped "
+                         f"({sorted(GOLD_MAPPINGS)})")
+
+    def predicted(g: str, found: dict | None) -> str:
+        return g if found and matches(g, found) else ((found or {}).get("dominant_emotion") or "none")
+
+    mapping = {k: f"{v[0]}, or {' / '.join(v[1])} with {v[0]} present" for k, v in GOLD_MAPPINGS.items()}
+    ours = supported_report(gold, [predicted(g, s) for g, s in zip(gold, scores)], gold_classes)
+    emolex = supported_report(gold, [predicted(g, emolex_argmax(t)) for g, t in zip(gold, texts)], gold_classes)
+    return {**ours, "mappings": mapping}, {"name": "emolex-argmax", **emolex}
+
+
+def emolex_argmax(text: str) -> dict | None:
+    """EmoLex's most frequent emotion in a text (ties: Plutchik order), with its counts."""
+    from pipelines.evaluation.baselines import emolex_counts
+
+    counts = emolex_counts(text)
+    if not counts:
+        return None
+    best = max(EMOTIONS, key=lambda e: counts.get(e, 0))
+    return {"dominant_emotion": best, **{e: float(counts.get(e, 0)) for e in EMOTIONS}}
+
+
+def format_report(report: dict) -> str:
+    """Human-readable summary: headline metrics, per class, confusion, baseline side by side."""
+    lines = [f"task={report['task']} test={report['test']} n={report['n']} lexicon={report['lexicon_version']}"]
+    base = report.get("baseline") or {}
+    lines.append(f"{'metric':<14}{'mipulse':>10}" + (f"{base['name']:>18}" if base else ""))
+    for key in ("accuracy", "macro_f1", "macro_recall"):
+        lines.append(f"{key:<14}{report[key]:>10.3f}" + (f"{base[key]:>18.3f}" if base else ""))
+    lines.append("per class (precision / recall / f1 / support):")
+    for c, s in report["per_class"].items():
+        lines.append(f"  {c:<12}{s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f} / {s['support']}")
+    for gold, meaning in report.get("mappings", {}).items():
+        lines.append(f"gold '{gold}' counts as {meaning}")
+    return "\n".join(lines)
+
+
+def report_json(report: dict) -> str:
+    keys = ("task", "n", "accuracy", "macro_f1", "macro_recall", "per_class", "baseline", "lexicon_version",
+            "classes_with_support", "mappings")
+    return json.dumps({k: report[k] for k in keys if k in report}, default=str)

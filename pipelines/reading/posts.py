@@ -1,0 +1,150 @@
+"""The canonical post and the pure parsing of one input record into a post or a reject."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from pipelines.reading.authors import author_key
+from pipelines.reading.excerpts import allowed_values
+
+PLATFORMS = ("twitter", "reddit", "youtube")
+EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EXCERPT_CHARS = 200
+MAX_TEXT_CHARS = 100_000
+
+# @handle (not an e-mail address), also right after a retweet's "RT" and with a fullwidth
+# at sign; Reddit's u/handle and /u/handle.
+_MENTION_RE = re.compile(r"(?P<rt>(?<=\bRT)|(?<=\brt))?(?(rt)|(?<![\w@＠]))[@＠]\w{1,30}"
+                         r"|(?<![\w/])/?[uU]/[A-Za-z0-9_-]{3,30}")
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
+_ID_FIELDS = ("post_id", "id", "id_str")
+_AUTHOR_FIELDS = ("author", "author_id", "user", "username", "author_name")
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input record that did not become a post, and why."""
+
+    source_file: str
+    record_no: int
+    reason: str
+    excerpt: str
+
+    def as_row(self) -> dict:
+        return {"source_file": self.source_file, "record_no": self.record_no,
+                "reason": repair_text(self.reason), "excerpt": repair_text(self.excerpt[:EXCERPT_CHARS])}
+
+
+class RecordError(ValueError):
+    """A record that cannot be a post; the message is the reject reason."""
+
+
+def redact_mentions(text: str) -> str:
+    """Replace every mention (@handle, RT@handle, ＠handle, u/handle) with '@user' so raw
+    handles never reach disk."""
+    return _MENTION_RE.sub(lambda m: " @user" if m.group("rt") is not None else "@user", text)
+
+
+def repair_text(text: str) -> str:
+    """Lone UTF-16 surrogates (a truncated emoji's escape, valid JSON) become U+FFFD: they
+    cannot be encoded as UTF-8, so Parquet and DuckDB could not store the text."""
+    return _LONE_SURROGATE_RE.sub("\ufffd", text)
+
+
+def safe_excerpt(raw: str) -> str:
+    """A short excerpt of a raw record for a reject row: only allow-listed values (see
+    `pipelines.reading.excerpts`), mentions redacted."""
+    return redact_mentions(allowed_values(raw[: EXCERPT_CHARS * 4]))[:EXCERPT_CHARS]
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """ISO 8601 text or epoch seconds to an aware UTC datetime; RecordError if invalid."""
+    if value is None or value == "":
+        raise RecordError("missing created_at")
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH_RE.match(value)):
+            moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
+        elif isinstance(value, str):
+            moment = datetime.fromisoformat(value.strip().replace(" +0000", "+00:00"))
+        else:
+            raise TypeError
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise RecordError("unparseable created_at") from None
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    if not EARLIEST <= moment < LATEST:
+        raise RecordError("created_at out of range")
+    return moment
+
+
+def canonical_post(
+    record: Mapping[str, Any],
+    source_file: str,
+    salt: str,
+    default_platform: str | None = None,
+    undated: datetime | None = None,
+) -> dict:
+    """Map a flat record (JSONL/CSV row) to the canonical post dict; RecordError if unusable.
+
+    `undated`, when given, is the time used for records with no created_at at all (an
+    undated corpus assigned to one period); unparseable or out-of-range times still reject.
+    """
+    if not isinstance(record, Mapping):
+        raise RecordError("record is not an object")
+    missing = missing_fields(record, default_platform, undated is not None)
+    if missing:
+        raise RecordError(f"missing {', '.join(missing)}")
+    platform = str(record.get("platform") or default_platform or "").strip().lower()
+    if platform not in PLATFORMS:
+        raise RecordError("missing platform" if not platform else "unknown platform")
+    post_id = next((record[f] for f in _ID_FIELDS if record.get(f) not in (None, "")), None)
+    if post_id is None or isinstance(post_id, (dict, list, bool)):
+        raise RecordError("missing post_id")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise RecordError("missing text" if text is None else "text is not a string")
+    if not text.strip():
+        raise RecordError("empty text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise RecordError("text too long")
+    raw_time = record.get("created_at")
+    created_at = parse_timestamp(undated if undated is not None and raw_time in (None, "") else raw_time)
+    author = next((record[f] for f in _AUTHOR_FIELDS if record.get(f)), None)
+    return {
+        "platform": platform,
+        "post_id": repair_text(str(post_id)),
+        "month": created_at.strftime("%Y-%m"),
+        "created_at": created_at.replace(tzinfo=None),
+        "author_key": author_key(platform, str(author) if author is not None else None, salt),
+        "text": redact_mentions(repair_text(text)),
+        "lang": _optional_str(record.get("lang")),
+        "parent_id": _optional_str(record.get("parent_id")),
+        "source_file": source_file,
+    }
+
+
+def missing_fields(record: Mapping[str, Any], default_platform: str | None = None,
+                   undated_allowed: bool = False) -> list[str]:
+    """Every required field the record lacks, in canonical order (so one reject names them all)."""
+    missing = []
+    if not str(record.get("platform") or default_platform or "").strip():
+        missing.append("platform")
+    if all(record.get(f) in (None, "") for f in _ID_FIELDS):
+        missing.append("post_id")
+    if record.get("created_at") in (None, "") and not undated_allowed:
+        missing.append("created_at")
+    if record.get("text") is None:
+        missing.append("text")
+    return missing
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value in (None, "") else repair_text(str(value))

@@ -1,0 +1,45 @@
+"""Issue 13: who may import what (docs/architecture.md). Read from the source with `ast`, so a rule
+broken anywhere (also inside a function) fails here, not on a cluster."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def imports_of(folder: str) -> dict[str, set[str]]:
+    """{file: top-level packages and modules it imports} for every .py file under `folder`."""
+    found = {}
+    for path in sorted((REPO / folder).rglob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+        found[str(path.relative_to(REPO))] = names
+    return found
+
+
+def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [f"{path} imports {name}" for path, names in imports_of(folder).items() for name in sorted(names)
+            if name.split(".")[0] in forbidden or name in forbidden]
+
+
+@pytest.mark.parametrize("folder, forbidden", [
+    ("pipelines", ("flows", "prefect", "duckdb", "harness", "tests", "bench")),  # Beam code knows no orchestration or store
+    ("flows", ("harness", "tests", "bench")),  # the product never imports its test support
+    ("sql", ("flows", "pipelines", "prefect", "duckdb")),
+    ("harness", ("tests", "bench")),
+    ("bench", ("tests",)),  # a benchmark imports no test module (shared helpers live in harness)
+])
+def test_imports_go_one_way(folder, forbidden):
+    assert offenders(folder, forbidden) == []
+
+
+def test_no_test_imports_a_benchmark_for_its_yardstick():
+    assert [line for line in offenders("tests", ("bench",)) if "test_job.py" in line] == []
