@@ -28,10 +28,10 @@ from pipelines.evaluation.calibrate import (  # noqa: E402
     emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
 )
 from pipelines.config import EMOTIONS, load_seeds  # noqa: E402
-from pipelines.induce import LexiconSpec  # noqa: E402
+from pipelines.induction.induce import LexiconSpec  # noqa: E402
 from pipelines.evaluation.labelled import read_labelled, task_labels  # noqa: E402
-from pipelines.lexicon_local import build_local  # noqa: E402
-from pipelines.scoring import PostEvidence  # noqa: E402
+from pipelines.induction.lexicon_local import build_local  # noqa: E402
+from pipelines.scoring.score import PostEvidence  # noqa: E402
 
 DEFAULT_DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))
 TRAIN = "semeval2017_task4a/train_2013_2016.jsonl"

@@ -11,7 +11,7 @@ from flows.reporting import report_lexicon, report_shifts
 from flows.store.db import connect_read_only
 from flows.store.views import add_report_window
 from flows.reporting.intervals import EMOTION, SENTIMENT, lexicon_intervals, with_mean_intervals, with_share_intervals
-from pipelines.bootstrap import DEFAULT_REPLICATES
+from pipelines.induction.bootstrap import DEFAULT_REPLICATES
 
 Row = dict[str, Any]
 PARAMS = {"from_year": None, "to_year": None, "platform": None}

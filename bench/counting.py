@@ -21,7 +21,7 @@ from nltk.collocations import BigramCollocationFinder
 from nltk.metrics.association import BigramAssocMeasures
 
 from pipelines.config import load_seeds
-from pipelines.counting import count_post, new_counters
+from pipelines.induction.counting import count_post, new_counters
 from pipelines.job import prepare_post
 from pipelines.reading.posts import canonical_post
 from pipelines.evaluation.synthetic import generate_posts

@@ -2,7 +2,7 @@
 
     PYTHONPATH=. python -m bench.input_probe [--work /tmp/mipulse-input-probe]
 
-Every case runs `python -m flows.cli run` in a fresh process with a private PREFECT_HOME and
+Every case runs `python -m flows.cli.commands run` in a fresh process with a private PREFECT_HOME and
 author-key file, then checks the DuckDB file, stderr and Prefect's storage. Prints one
 Markdown table: case, what was checked, held or broke. The same properties are asserted by
 tests/test_input_exposure.py, tests/test_input_run.py and tests/test_author_key_secret.py.
@@ -31,7 +31,7 @@ def run(work: Path, inputs: list[Path], db: Path, env: dict | None = None, extra
     base = {k: v for k, v in os.environ.items() if not k.startswith("MIPULSE_AUTHOR")}
     base.update({"PREFECT_HOME": str(work / "prefect"), "MIPULSE_AUTHOR_KEY_FILE": str(work / "key" / "author.key"),
                  "PYTHONPATH": str(Path.cwd()), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"})
-    return subprocess.run([sys.executable, "-m", "flows.cli", "run", "--no-report", "--db", str(db),
+    return subprocess.run([sys.executable, "-m", "flows.cli.commands", "run", "--no-report", "--db", str(db),
                            "--input", *map(str, inputs), *extra], env={**base, **(env or {})},
                           capture_output=True, text=True, timeout=900)
 

@@ -48,7 +48,7 @@ TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?")
 
 def query(db: str, statement: str) -> str:
     """What `mipulse query --db DB STATEMENT` prints (run in this process)."""
-    from flows.cli import main
+    from flows.cli.commands import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

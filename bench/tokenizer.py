@@ -8,7 +8,7 @@ shared, and CPU time does not count the moments another process has the core. Ea
 tokenizer's own token count is reported; tokens/s divides it by the best CPU time.
 The hashtag word table is loaded (and timed) before the runs: it is a one-off cost per
 process, not per post. mipulse caches the normalized tokens of every whitespace-separated
-chunk: "cold" rows clear every cache of `pipelines.text` before each pass and build a
+chunk: "cold" rows clear every cache of `pipelines.text.tokenizer` before each pass and build a
 fresh spaCy tokenizer (outside the timing), so every chunk is new to mipulse and to spaCy,
 as at the start of a corpus in a new worker; the "warm" row measures a pass over chunks
 already seen (as deep into a large corpus, where most chunks repeat).
@@ -25,9 +25,9 @@ from typing import Callable
 import spacy
 from nltk.tokenize import TweetTokenizer
 
-from pipelines.hashtags import word_costs
-import pipelines.text as text_module
-from pipelines.text import TOKENIZER_VERSION, counting_terms, tokenize
+from pipelines.text.hashtags import word_costs
+import pipelines.text.tokenizer as text_module
+from pipelines.text.tokenizer import TOKENIZER_VERSION, counting_terms, tokenize
 
 from bench.tokenizer_equality import module_at
 
@@ -66,7 +66,7 @@ def measure(tokenizers: dict[str, Callable[[str], list]], texts: list[str], repe
 
 
 def emptied(module: types.ModuleType) -> Callable[[], None]:
-    """A function that empties a `pipelines.text` module's caches and builds a fresh spaCy
+    """A function that empties a `pipelines.text.tokenizer` module's caches and builds a fresh spaCy
     tokenizer (outside the timing); older revisions had only the chunk cache to clear."""
     def clear() -> None:
         if hasattr(module, "clear_caches"):
@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--input", default=DEFAULT_INPUT)
     parser.add_argument("--limit", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--against", help="also time pipelines/text.py at this git revision (e.g. main)")
+    parser.add_argument("--against", help="also time pipelines/text/tokenizer.py at this git revision (e.g. main)")
     args = parser.parse_args()
     texts = load_texts(args.input, args.limit)
 
@@ -112,9 +112,9 @@ def main() -> None:
     cold = {name: emptied(text_module) for name in tokenizers if name.endswith("cold")}
     if args.against:
         older = module_at(args.against)
-        tokenizers[f"{args.against}:pipelines/text.py tokenize, cold"] = older.tokenize
-        tokenizers[f"{args.against}:pipelines/text.py tokenize, warm"] = older.tokenize
-        cold[f"{args.against}:pipelines/text.py tokenize, cold"] = emptied(older)
+        tokenizers[f"{args.against}:pipelines/text/tokenizer.py tokenize, cold"] = older.tokenize
+        tokenizers[f"{args.against}:pipelines/text/tokenizer.py tokenize, warm"] = older.tokenize
+        cold[f"{args.against}:pipelines/text/tokenizer.py tokenize, cold"] = emptied(older)
     rows = measure(tokenizers, texts, args.repeats, cold)
     header = ["tokenizer", "posts", "tokens", "cpu_seconds", "tokens_per_s", "posts_per_s"]
     print("| " + " | ".join(header) + " |")

@@ -4,7 +4,7 @@
 
 On every text of the data files: (1) `tokenize` against the same post tokenized with
 every chunk sent through spaCy (`_spacy_chunks`), so the paths that skip spaCy are
-checked; (2) against `tokenize` of `pipelines/text.py` at git revision REV (default
+checked; (2) against `tokenize` of `pipelines/text/tokenizer.py` at git revision REV (default
 `main`), loaded from `git show` into a module of its own, given the text with its HTML
 entities decoded (older revisions did not decode them). Prints the counts and the first
 differences; exits 1 on any difference.
@@ -33,12 +33,15 @@ def load_texts(pattern: str) -> list[str]:
 
 
 def module_at(revision: str) -> types.ModuleType:
-    """`pipelines/text.py` as it was at `revision`, as a module."""
-    source = subprocess.run(["git", "show", f"{revision}:pipelines/text.py"], check=True,
-                            capture_output=True, text=True).stdout
-    module = types.ModuleType(f"text_at_{revision}")
-    exec(compile(source, f"{revision}:pipelines/text.py", "exec"), module.__dict__)
-    return module
+    """The tokenizer module as it was at `revision` (`pipelines/text.py` before the folders by
+    role), as a module."""
+    for path in ("pipelines/text/tokenizer.py", "pipelines/text.py"):
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, text=True)
+        if shown.returncode == 0:
+            module = types.ModuleType(f"text_at_{revision}")
+            exec(compile(shown.stdout, f"{revision}:{path}", "exec"), module.__dict__)
+            return module
+    raise SystemExit(f"no tokenizer module at {revision}")
 
 
 def spacy_path_tokens(texts: list[str]) -> list[list[str]]:
@@ -70,7 +73,7 @@ def main() -> None:
     older = module_at(args.against)
     differences = compare("fast path vs spaCy path", texts, spacy_path_tokens(texts), actual)
     # Texts are decoded first: the older tokenizer may predate HTML entity decoding.
-    differences += compare(f"tokenize vs {args.against}:pipelines/text.py on entity-decoded texts", texts,
+    differences += compare(f"tokenize vs {args.against}:pipelines/text/tokenizer.py on entity-decoded texts", texts,
                            [older.tokenize(current.decode_html_entities(t)) for t in texts], actual)
     sys.exit(1 if differences else 0)
 

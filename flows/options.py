@@ -29,7 +29,7 @@ class RunOptions(JobOptions):
     report: Annotated[bool, Flag(name="--no-report", negated=True)] = Field(True, description="skip the charts")
     interval_replicates: Annotated[Optional[ReplicateCount], Flag(metavar="N", parse=parse_replicate_count)] = Field(
         None, description="bootstrap lexicons behind the report's lexicon-aware intervals (default: "
-                          "pipelines.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only, the cheapest report)")
+                          "pipelines.induction.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only, the cheapest report)")
     rebuild_lexicon: bool = Field(False, description="build a new default lexicon from this run's posts even if --db "
                                   "has one in force (the report then warns that partitions carry different lexicons)")
     incremental: bool = Field(False, description="skip input files already loaded unchanged (size and mtime) "

@@ -31,7 +31,7 @@ from flows.reporting.report import render_report
 from flows.store.retention import remove_folders, stale_run_folders
 from pipelines.reading.inputs import find_inputs
 from pipelines.job import JobSettings, run_job
-from pipelines.text import TOKENIZER_VERSION
+from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.reading.window import PostWindow
 
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.config import SeedConfig
-from pipelines.counting import (
+from pipelines.induction.counting import (
     ANCHORS,
     PAIRS,
     TERMS,
@@ -24,12 +24,12 @@ from pipelines.counting import (
     merge_counters,
     new_counters,
 )
-from pipelines.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_rows, with_default_calibration
 from pipelines.writing.manifest import write_manifest
 from pipelines.reading.posts import Reject
-from pipelines.prepare import PostPreparer
-from pipelines.text import TOKENIZER_VERSION
+from pipelines.text.prepare import PostPreparer
+from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow, rows_to_arrow
 from pipelines.reading.sources import SourceOptions, read_records
 

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from flows.store.db import RunRecord
 from pipelines.config import EMOTIONS
-from pipelines.counting import FILE_PARTITION, count_post, new_counters
+from pipelines.induction.counting import FILE_PARTITION, count_post, new_counters
 from pipelines.writing.manifest import write_manifest
 from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
 

@@ -22,18 +22,18 @@ import lexicons
 from pipelines import progress
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig
-from pipelines.counting import FILE_PARTITION, CountPresence, SumCounters
+from pipelines.induction.counting import FILE_PARTITION, CountPresence, SumCounters
 from pipelines.reading.dedupe import DropDuplicates
-from pipelines.induce import BuildLexicon, LexiconSpec
-from pipelines.lexicon import Lexicon, read_lexicon
+from pipelines.induction.induce import BuildLexicon, LexiconSpec
+from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.writing.manifest import write_manifest
 from pipelines.options import DEFAULT_RUNNER, HelpFormatter, JobOptions, add_job_arguments, from_namespace
-from pipelines.prepare import PostPreparer
-from pipelines.scoring import score_posts
+from pipelines.text.prepare import PostPreparer
+from pipelines.scoring.score import score_posts
 from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
 from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
-from pipelines.text import TOKENIZER_VERSION
+from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.reading.window import KeepWindow, PostWindow
 
 #: Python's garbage collector passes while the job runs (default 700, 10, 10). The job allocates

@@ -24,7 +24,7 @@ from pipelines.reading.months import check_window
 from pipelines.reading.readers import FORMATS
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
-# LexiconSpec.min_df (pipelines.induce imports Beam and spaCy); tests/test_cli_output.py keeps them equal.
+# LexiconSpec.min_df (pipelines.induction.induce imports Beam and spaCy); tests/test_cli_output.py keeps them equal.
 MIN_DF_DEFAULT = 5
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -114,7 +114,7 @@ class JobOptions(BaseModel):
         """
         from pipelines.reading.authors import read_secret
         from pipelines.config import load_seeds
-        from pipelines.induce import LexiconSpec
+        from pipelines.induction.induce import LexiconSpec
         from pipelines.reading.inputs import find_inputs
         from pipelines.job import JobSettings
         from pipelines.reading.sources import SourceOptions

@@ -1,4 +1,4 @@
--- Every entry of one lexicon version, as pipelines.lexicon rows. Bind: $version.
+-- Every entry of one lexicon version, as pipelines.induction.lexicon rows. Bind: $version.
 SELECT layer, term, sentiment, neutral, anger, anticipation, disgust, fear, joy, sadness, surprise, trust,
        df, support, source
 FROM lexicon WHERE lexicon_version = $version

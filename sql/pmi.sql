@@ -1,7 +1,7 @@
 -- PMI of any window, from the additive count tables. Created with the views
 -- (flows.store.views.create_views), so read-only connections (`mipulse query`) can call them.
 --
--- Same formulas and smoothing as pipelines/pmi.py (Smoothing(k, alpha)):
+-- Same formulas and smoothing as pipelines/induction/pmi.py (Smoothing(k, alpha)):
 --   p(x,y) = (c_xy + k) / (n + k)    p(x) = (c_x + k) / (n + k)
 --   p(y)   = ((c_y + k) / (n + k)) ^ alpha      (y is the anchor, the context)
 --   PMI  = log2 p(x,y) / (p(x) p(y))                        (Church & Hanks 1990)
@@ -10,7 +10,7 @@
 -- A pair that never co-occurs (c_xy + k = 0) has PMI -inf and nPMI -1; p(x,y) = 1 gives nPMI 1.
 
 -- Counts that cannot come from one corpus, or bad smoothing options, raise an error
--- (as pipelines.pmi raises CountError / ValueError) instead of returning a number.
+-- (as pipelines.induction.pmi raises CountError / ValueError) instead of returning a number.
 CREATE OR REPLACE MACRO pmi_checked_p_xy(c_xy, c_x, c_y, n, k, alpha) AS
     CASE
         WHEN k < 0 OR NOT isfinite(k) THEN error('add-k smoothing k must be a finite number >= 0')
@@ -43,9 +43,9 @@ CREATE OR REPLACE MACRO in_window(month, platform, from_month, to_month, platfor
     AND (to_month IS NULL OR month <= to_month)
     AND (platforms IS NULL OR list_contains(platforms, platform));
 
-COMMENT ON MACRO pmi_value IS 'PMI = log2 p(x,y)/(p(x)p(y)) from counts c_xy, c_x, c_y, n with add-k and context-alpha smoothing (as pipelines.pmi.pmi); -inf when never together.';
-COMMENT ON MACRO npmi_value IS 'nPMI = PMI / -log2 p(x,y), in [-1, 1] (as pipelines.pmi.npmi); -1 when never together.';
-COMMENT ON MACRO ppmi_value IS 'PPMI = max(PMI, 0) (as pipelines.pmi.ppmi).';
+COMMENT ON MACRO pmi_value IS 'PMI = log2 p(x,y)/(p(x)p(y)) from counts c_xy, c_x, c_y, n with add-k and context-alpha smoothing (as pipelines.induction.pmi.pmi); -inf when never together.';
+COMMENT ON MACRO npmi_value IS 'nPMI = PMI / -log2 p(x,y), in [-1, 1] (as pipelines.induction.pmi.npmi); -1 when never together.';
+COMMENT ON MACRO ppmi_value IS 'PPMI = max(PMI, 0) (as pipelines.induction.pmi.ppmi).';
 
 
 -- PMI, nPMI and PPMI of every (term, anchor) pair that co-occurs in the window: months

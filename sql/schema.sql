@@ -148,7 +148,7 @@ COMMENT ON COLUMN runs.started_at IS 'When the run started (UTC).';
 COMMENT ON COLUMN runs.finished_at IS 'When the load transaction ran (UTC).';
 COMMENT ON COLUMN runs.inputs IS 'Absolute paths of the input files read.';
 COMMENT ON COLUMN runs.options IS 'Run options as JSON: Beam arguments, seed file, input format, lexicon and scoring settings.';
-COMMENT ON COLUMN runs.tokenizer_version IS 'Version string of the tokenizer (pipelines.text.TOKENIZER_VERSION).';
+COMMENT ON COLUMN runs.tokenizer_version IS 'Version string of the tokenizer (pipelines.text.tokenizer.TOKENIZER_VERSION).';
 COMMENT ON COLUMN runs.lexicon_version IS 'Content version of the lexicon the run induced and scored with (see lexicon.lexicon_version).';
 COMMENT ON COLUMN runs.records_read IS 'Input records read, over all input files.';
 COMMENT ON COLUMN runs.accepted IS 'Records that became a post (records_read = accepted + rejected + duplicates).';
@@ -225,7 +225,7 @@ COMMENT ON COLUMN anchor_pair_counts.df IS 'Posts of the partition holding both 
 COMMENT ON COLUMN anchor_pair_counts.run_id IS 'Run that loaded the row.';
 COMMENT ON COLUMN anchor_pair_counts.source_file IS 'Input file the counted posts came from (NULL: counted before per-file counts, together with other files of the month).';
 
-COMMENT ON TABLE lexicon IS 'The lexicons posts were scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score_post used.';
+COMMENT ON TABLE lexicon IS 'The lexicons posts were scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score.score_post used.';
 COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<content hash of entries, metadata and calibration> (post_scores.lexicon_version).';
 COMMENT ON COLUMN lexicon.layer IS 'general (priors moved or extended by the corpus) or supervised (class-vs-rest PMI from labelled posts).';
 COMMENT ON COLUMN lexicon.term IS 'Counting term (a word, hashtag, emoji, emoticon, negated form x_NEG, or a bigram in supervised lexicons).';
@@ -246,7 +246,7 @@ COMMENT ON COLUMN lexicon.run_id IS 'Run that loaded the row.';
 COMMENT ON TABLE lexicons IS 'One row per lexicon version: its metadata (kind, sources, options, seeds, training-data hash) and calibration (how lexicon evidence becomes a label).';
 COMMENT ON COLUMN lexicons.lexicon_version IS 'As lexicon.lexicon_version.';
 COMMENT ON COLUMN lexicons.metadata IS 'JSON: kind (default / supervised), sources, options, seed fingerprint, tokenizer, scales, training data hash.';
-COMMENT ON COLUMN lexicons.calibration IS 'JSON: the linear model(s) over pipelines.combiner features, or a neutral band.';
+COMMENT ON COLUMN lexicons.calibration IS 'JSON: the linear model(s) over pipelines.scoring.combiner features, or a neutral band.';
 COMMENT ON COLUMN lexicons.run_id IS 'Run that first loaded this lexicon.';
 
 COMMENT ON TABLE rejects IS 'Input records that did not become a post, each with a reason; replaced per source_file on re-load.';

@@ -1,5 +1,5 @@
 -- The additive counts of one window, summed over its (month, platform) partitions: what
--- flows.reporting.window_lexicon hands to the lexicon engine (pipelines.induce) to build that window's
+-- flows.reporting.window_lexicon hands to the lexicon engine (pipelines.induction.induce) to build that window's
 -- lexicon with exactly the definition the scores use. One statement per table, each
 -- returning (key..., df); bind $from_month, $to_month ('YYYY-MM', NULL = open) and $platform (NULL = all).
 SELECT sum(posts) AS n FROM totals

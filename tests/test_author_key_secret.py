@@ -128,7 +128,7 @@ def test_a_failed_beam_task_raises_no_secret_for_prefect_to_log_or_pickle(monkey
 
 
 def test_the_old_secret_flag_is_refused_not_passed_on_to_beam(capsys):
-    from flows.cli import main
+    from flows.cli.commands import main
 
     with pytest.raises(SystemExit):
         main(["run", "--input", "x.jsonl", "--db", "m.duckdb", "--author-salt", "visible-in-ps"])

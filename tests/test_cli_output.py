@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 import pipelines.progress as progress
-from flows.cli import _parser, main
+from flows.cli.commands import _parser, main
 from flows.store.retention import default_out_dir, stale_run_folders
 from pipelines.reading.posts import RecordError, canonical_post
 from pipelines.reading.window import PostWindow
@@ -43,7 +43,7 @@ def test_every_option_of_every_command_has_help():
 
 def test_min_df_default_shown_by_help_is_the_lexicon_spec_default():
     from pipelines.options import MIN_DF_DEFAULT
-    from pipelines.induce import LexiconSpec
+    from pipelines.induction.induce import LexiconSpec
 
     assert MIN_DF_DEFAULT == LexiconSpec.min_df
 
@@ -69,7 +69,7 @@ def test_version(capsys):
 def test_importing_mipulse_prints_no_warning():
     """Beam's "apitools not found" warning appeared on every command, including --help."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONWARN")}
-    done = subprocess.run([sys.executable, "-c", "import flows.cli, pipelines.job"], cwd=REPO, env=env,
+    done = subprocess.run([sys.executable, "-c", "import flows.cli.commands, pipelines.job"], cwd=REPO, env=env,
                           capture_output=True, text=True, check=True)
     assert done.stderr == ""
 
@@ -170,7 +170,7 @@ def test_a_run_stopped_by_ctrl_c_or_sigterm_says_so_in_one_line_and_loads_nothin
     lines; SIGTERM 447 lines with seven tracebacks and a "Failed" run."""
     assert main(["sample", "--posts", "20000", "--out", str(tmp_path / "s"), "--seed", "5"]) == 0
     db = tmp_path / "m.duckdb"
-    run = subprocess.Popen([sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())",
+    run = subprocess.Popen([sys.executable, "-c", "import sys; from flows.cli.commands import main; sys.exit(main())",
                             "run", "--input", str(tmp_path / "s"), "--db", str(db), "--no-report"],
                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal

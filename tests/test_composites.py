@@ -53,7 +53,7 @@ def _posts():
 def test_prepare_applies_the_post_preparer_to_every_post_of_every_batch():
     from pipelines.config import load_seeds
     from pipelines.job import Prepare
-    from pipelines.prepare import PostPreparer
+    from pipelines.text.prepare import PostPreparer
 
     seeds = load_seeds(None)
     posts = _posts()
@@ -66,10 +66,10 @@ def test_prepare_applies_the_post_preparer_to_every_post_of_every_batch():
 
 def test_score_posts_scores_each_post_with_the_one_lexicon():
     from pipelines.config import load_seeds
-    from pipelines.induce import LexiconSpec
+    from pipelines.induction.induce import LexiconSpec
     from pipelines.job import Prepare, ScorePosts, score_rows
-    from pipelines.lexicon_local import build_local
-    from pipelines.prepare import PostPreparer
+    from pipelines.induction.lexicon_local import build_local
+    from pipelines.text.prepare import PostPreparer
 
     seeds = load_seeds(None)
     posts = _posts()

@@ -6,7 +6,7 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, CountPresence, count_post, new_counters
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, CountPresence, count_post, new_counters
 
 M1, M2 = "2019-01", "2019-02"
 POSTS = [
@@ -57,7 +57,7 @@ def test_counts_split_over_bundles_add_up():
 
 def test_a_half_anchor_is_paired_only_with_the_prior_words_measured_against_it():
     from pipelines.config import load_seeds
-    from pipelines.prepare import PostPreparer
+    from pipelines.text.prepare import PostPreparer
 
     # 'good' (positive; anticipation, joy, surprise, trust) is in half 0 of its classes,
     # 'great' (positive, no emotion) in half 1; 'forest' is no prior word

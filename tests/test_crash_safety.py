@@ -93,7 +93,7 @@ def test_a_second_writer_gets_already_running_not_a_queue(tmp_path, runs, refere
 
 @pytest.mark.slow
 def test_cli_prints_already_running(tmp_path, runs, capsys):
-    from flows.cli import main
+    from flows.cli.commands import main
     from flows.store.db import writer_lock
 
     db = tmp_path / "m.duckdb"

@@ -10,8 +10,8 @@ from flows.reporting import report_html, report_lexicon
 from flows.store.views import create_views
 from flows.reporting.window_lexicon import window_lexicon
 from pipelines.config import load_seeds
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
-from pipelines.prepare import PostPreparer
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+from pipelines.text.prepare import PostPreparer
 
 MOODS = {2014: "great happy wonderful", 2015: "awful terrible horrible"}
 

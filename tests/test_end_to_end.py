@@ -6,9 +6,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import main
+from flows.cli.commands import main
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.priors import emotion_priors
+from pipelines.induction.priors import emotion_priors
 from pipelines.evaluation.synthetic import PLANTED_EMOTION, PLANTED_NEGATIVE, PLANTED_POSITIVE
 
 POSTS = 4000

@@ -9,9 +9,9 @@ import sys
 import duckdb
 import pytest
 
-from flows.cli import main
+from flows.cli.commands import main
 from flows.store.db import LoadAlreadyRunning, ReadOnlyQueryError
-from flows.preflight import UsageError
+from flows.cli.preflight import UsageError
 from pipelines.errors import MipulseError
 from pipelines.writing.manifest import IncompleteRunError
 
@@ -20,7 +20,7 @@ def test_a_database_without_the_report_views_ends_report_in_one_line(tmp_path):
     db = tmp_path / "other.duckdb"
     with duckdb.connect(str(db)) as con:  # a DuckDB file, but not one mipulse run wrote
         con.execute("CREATE TABLE x (a INTEGER)")
-    done = subprocess.run([sys.executable, "-m", "flows.cli", "report", "--db", str(db), "--out", str(tmp_path / "r")],
+    done = subprocess.run([sys.executable, "-m", "flows.cli.commands", "report", "--db", str(db), "--out", str(tmp_path / "r")],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
@@ -35,10 +35,10 @@ def test_each_error_has_its_exit_code(error, code):
 
 
 def test_the_cli_maps_any_mipulse_error_to_its_code(monkeypatch, capsys):
-    import flows.preflight
+    import flows.cli.preflight
 
     def busy(*_):
         raise LoadAlreadyRunning("m.duckdb: another load is running")
-    monkeypatch.setattr(flows.preflight, "check_report", busy)
+    monkeypatch.setattr(flows.cli.preflight, "check_report", busy)
     assert main(["report", "--db", "m.duckdb", "--out", "r"]) == 4
     assert capsys.readouterr().err == "mipulse report: m.duckdb: another load is running\n"

@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-from flows.cli import main
+from flows.cli.commands import main
 from pipelines.evaluation.evaluate import matches
-from pipelines.combiner import best_threshold
+from pipelines.scoring.combiner import best_threshold
 from pipelines.evaluation.labelled import (
     LabelledRecordError, parse_labelled, task_labels, text_key, to_ekman,
 )
@@ -50,7 +50,7 @@ def test_goemotions_to_ekman():
 
 def test_overlap_key_matches_releases():
     assert text_key("@bob Great game!! http://t.co/x") == text_key("@user great game!! ")
-    from pipelines.lexicon_job import fold_of
+    from pipelines.induction.lexicon_job import fold_of
 
     assert fold_of("same text") == fold_of("same text") and {fold_of(f"t{i}") for i in range(50)} == set(range(5))
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from spacy_lookups_data import en
 
-from pipelines import hashtags
+from pipelines.text import hashtags
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pipelines.reading.posts import Reject, redact_mentions, safe_excerpt
 from pipelines.reading.readers.tabular import csv_rows
 from pipelines.writing.sinks import SCHEMAS
 from pipelines.reading.sources import FILE_READS, REJECTS, SourceOptions, _ParseFile, read_records
-from pipelines.text import tokenize
+from pipelines.text.tokenizer import tokenize
 
 SECRET = "issue16-secret-key"
 

@@ -1,4 +1,4 @@
-"""Lexicon-aware intervals (pipelines.bootstrap): coverage on synthetic corpora with a planted
+"""Lexicon-aware intervals (pipelines.induction.bootstrap): coverage on synthetic corpora with a planted
 truth, and the pieces against hand-computed numbers."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from pipelines.bootstrap import (
+from pipelines.induction.bootstrap import (
     combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, poisson_counts,
     replicate_counts, replicate_values, subsample, wilson,
 )
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
 
 # A planted world: a post holds one carrier term and one seed class; term t co-occurs with
 # the positive seed with probability Q[t]. The lexicon is the share of a term's posts with
@@ -92,7 +92,7 @@ def test_replicate_counts_with_unit_weights_are_the_job_counts_and_scale_with_we
 
 def test_replicate_counts_of_prepared_posts_are_the_job_counts_half_anchor_pairs_included():
     from pipelines.config import load_seeds
-    from pipelines.prepare import PostPreparer
+    from pipelines.text.prepare import PostPreparer
 
     prepare = PostPreparer(load_seeds())
     posts = [{**prepare({"text": text}), "month": "m", "platform": "p"}

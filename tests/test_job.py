@@ -14,7 +14,7 @@ from harness.reference import run_reference
 from pipelines.config import load_seeds
 from pipelines.reading.dedupe import DropDuplicates, dropped_copies
 from pipelines.job import JobSettings, run_job
-from pipelines.induce import LexiconSpec
+from pipelines.induction.induce import LexiconSpec
 from pipelines.writing.sinks import SCHEMAS
 from pipelines.reading.sources import SourceOptions
 from pipelines.evaluation.synthetic import generate_posts
@@ -104,7 +104,7 @@ def test_the_tokenize_step_sets_the_garbage_collector_of_the_process_it_runs_in(
     import gc
 
     from pipelines.job import JOB_GC_THRESHOLDS, PrepareBatches
-    from pipelines.prepare import PostPreparer
+    from pipelines.text.prepare import PostPreparer
 
     before = gc.get_threshold()
     try:

@@ -15,17 +15,17 @@ from apache_beam.testing.util import assert_that, equal_to
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.anchors import half_anchor, half_of
+from pipelines.induction.anchors import half_anchor, half_of
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.counting import CountPresence
-from pipelines.induce import (
+from pipelines.induction.counting import CountPresence
+from pipelines.induction.induce import (
     ALL, BuildLexicon, BuildLexicons, Evidence, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
     fit_scales, general_entry,
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
-from pipelines.lexicon import GENERAL, Lexicon, LexiconEntry, LexiconFileError, read_lexicon
-from pipelines.lexicon_local import build_local
-from pipelines.prepare import PostPreparer
+from pipelines.induction.lexicon import GENERAL, Lexicon, LexiconEntry, LexiconFileError, read_lexicon
+from pipelines.induction.lexicon_local import build_local
+from pipelines.text.prepare import PostPreparer
 
 SEEDS = load_seeds()
 SPEC = LexiconSpec()
@@ -110,7 +110,7 @@ def test_numbers_markup_and_query_terms_carry_no_corpus_sentiment(term):
 
 def test_topic_keywords_are_no_priors_either():
     # 'change' (of 'climate change') is an EmoLex fear word, 'clean' (not a keyword) stays one
-    from pipelines.priors import emotion_priors, sentiment_priors
+    from pipelines.induction.priors import emotion_priors, sentiment_priors
 
     assert "change" not in emotion_priors(SEEDS) and "solar" not in sentiment_priors(SEEDS)
     assert "fear" in emotion_priors(SEEDS)["terrified"]
@@ -193,7 +193,7 @@ def test_a_lexicon_built_twice_or_in_another_order_is_identical(texts, rng):
 def test_counting_only_the_half_anchor_pairs_cross_fitting_reads_leaves_the_lexicon_unchanged():
     from itertools import product
 
-    from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+    from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
 
     rng = random.Random(11)
     prepare = PostPreparer(SEEDS)
@@ -292,7 +292,7 @@ def test_term_math_pickles_as_its_settings_and_builds_the_same_lexicon():
 
 
 def test_group_sums_leave_their_inputs_as_they_were():
-    from pipelines.induce import _SumGroups
+    from pipelines.induction.induce import _SumGroups
 
     sums = _SumGroups()
     part = {"a": Counter(x=1), "b": Counter(y=2)}

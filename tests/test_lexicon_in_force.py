@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import main
+from flows.cli.commands import main
 from flows.store.lexicon_store import lexicon_in_force, stored_lexicon
 
 pytestmark = pytest.mark.slow

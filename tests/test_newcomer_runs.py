@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import flows.run_flow
-from flows.cli import main
+from flows.cli.commands import main
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 from nltk.metrics.association import BigramAssocMeasures
 
-from pipelines.pmi import (NPMI_NEVER_COOCCUR, PMI_NEVER_COOCCUR, CountError, Smoothing,
+from pipelines.induction.pmi import (NPMI_NEVER_COOCCUR, PMI_NEVER_COOCCUR, CountError, Smoothing,
                            npmi, pmi, ppmi)
 
 # Five posts (document presence): P1 {a b c}, P2 {a b}, P3 {a c}, P4 {b d}, P5 {c d}.

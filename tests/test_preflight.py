@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 import flows.run_flow
-from flows.cli import main
-from flows.preflight import UsageError, check_beam_args, suggest_mapping
+from flows.cli.commands import main
+from flows.cli.preflight import UsageError, check_beam_args, suggest_mapping
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pickle
 
 from pipelines.config import load_seeds
-from pipelines.prepare import PostPreparer
+from pipelines.text.prepare import PostPreparer
 
 POST = {"text": "I don't love the smog, but the forest is beautiful :) #ClimateChange", "month": "2020-01"}
 
@@ -20,6 +20,6 @@ def test_a_pickled_preparer_prepares_posts_alike_and_ships_only_its_settings():
 
 
 def test_the_anchor_index_is_built_once_per_process_for_a_seed_configuration():
-    from pipelines.anchors import anchor_index
+    from pipelines.induction.anchors import anchor_index
 
     assert anchor_index(load_seeds()) is anchor_index(load_seeds())

@@ -45,7 +45,7 @@ def test_schedule_serves_deployments_that_plan_and_complete_runs(tmp_path):
     with prefect_server(tmp_path / "prefect-home") as server:
         print(f"\nPrefect server (SQLite) healthy after {server.startup_seconds:.1f} s, pid {server.pid}")
         with open(tmp_path / "serve.log", "wb") as log:
-            serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "schedule", "--prefect-yaml",
+            serve = subprocess.Popen([sys.executable, "-m", "flows.cli.commands", "schedule", "--prefect-yaml",
                                       str(REPO / "prefect.yaml")], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
                                      env=server.env(PYTHONPATH=str(REPO)), start_new_session=True)
         try:
@@ -86,7 +86,7 @@ def test_schedule_alone_runs_a_one_minute_cron_and_a_manual_deployment_run(tmp_p
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     started = time.perf_counter()
     with open(tmp_path / "schedule.log", "wb") as log:
-        schedule = subprocess.Popen([sys.executable, "-m", "flows.cli", "schedule", "--deployment",
+        schedule = subprocess.Popen([sys.executable, "-m", "flows.cli.commands", "schedule", "--deployment",
                                      "nightly-incremental", "--prefect-home", str(tmp_path / "home"),
                                      "--port", str(port)], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
                                     env={**env, "PYTHONPATH": str(REPO)}, start_new_session=True)

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.combiner import LinearModel
+from pipelines.scoring.combiner import LinearModel
 from pipelines.config import EMOTIONS
-from pipelines.lexicon import GENERAL, Lexicon, LexiconEntry
-from pipelines.priors import booster_weights, negation_factor
-from pipelines.scoring import BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, score_post, score_posts, sentiment_hits
-from pipelines.text import tokenize
+from pipelines.induction.lexicon import GENERAL, Lexicon, LexiconEntry
+from pipelines.induction.priors import booster_weights, negation_factor
+from pipelines.scoring.score import BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, score_post, score_posts, sentiment_hits
+from pipelines.text.tokenizer import tokenize
 
 
 def emotions(**weights) -> tuple[float, ...]:

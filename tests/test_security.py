@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
+from flows.cli.commands import main
 from flows.store.db import load_run
 from flows.schedule import DeploymentFileError, read_deployments
 from pipelines.config import SeedConfigError, load_seeds

@@ -1,5 +1,5 @@
-"""PMI of any window in SQL (sql/pmi.sql) against hand-computed values, pipelines.pmi,
-pipelines.lexicon and the pipeline's own lexicon table."""
+"""PMI of any window in SQL (sql/pmi.sql) against hand-computed values, pipelines.induction.pmi,
+pipelines.induction.lexicon and the pipeline's own lexicon table."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from flows.store.db import ensure_schema
 from pipelines import pmi as py
-from pipelines.pmi import Smoothing
+from pipelines.induction.pmi import Smoothing
 
 
 @pytest.fixture(scope="module")

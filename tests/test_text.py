@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.hashtags import segment, split_hashtag
-from pipelines.text import (
+from pipelines.text.hashtags import segment, split_hashtag
+from pipelines.text.tokenizer import (
     NEG_SUFFIX,
     TOKENIZER_VERSION,
     _spacy_chunks,
@@ -126,7 +126,7 @@ def test_words_with_punctuated_ends_that_skip_spacy_get_the_tokens_spacy_gives(c
 
 
 def test_a_full_chunk_cache_is_emptied_between_posts_never_inside_one(monkeypatch):
-    import pipelines.text as text_module
+    import pipelines.text.tokenizer as text_module
 
     monkeypatch.setattr(text_module, "CHUNK_CACHE_SIZE", 2)
     tokenize("warm the cache with several chunks")

@@ -1,4 +1,4 @@
-"""Lexicon-aware intervals of the report's shares and mean scores (`pipelines.bootstrap`).
+"""Lexicon-aware intervals of the report's shares and mean scores (`pipelines.induction.bootstrap`).
 
 The replicate lexicons are re-induced from Poisson-weighted counts of every post of the
 database (the lexicon in force was induced from all of them) with the engine and the options
@@ -19,15 +19,15 @@ import duckdb
 
 import sql
 from flows.store.lexicon_store import lexicon_from_tables
-from pipelines.bootstrap import (
+from pipelines.induction.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
     replicate_values, subsample,
 )
 from pipelines.config import load_seeds
-from pipelines.induce import LexiconSpec, build_lexicon_from_counts
-from pipelines.lexicon import SUPERVISED, Lexicon
-from pipelines.prepare import PostPreparer
-from pipelines.scoring import score_posts
+from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.induction.lexicon import SUPERVISED, Lexicon
+from pipelines.text.prepare import PostPreparer
+from pipelines.scoring.score import score_posts
 
 SENTIMENT, EMOTION = "sentiment", "emotion"
 PER_GROUP = 30  # posts re-scored per (month, platform) and replicate: bounds the cost

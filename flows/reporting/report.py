@@ -31,10 +31,10 @@ from flows.reporting.intervals import (  # noqa: E402
 from flows.store.db import connect_read_only  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
 from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
-from pipelines.bootstrap import DEFAULT_REPLICATES  # noqa: E402
+from pipelines.induction.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.errors import BadInput  # noqa: E402
-from pipelines.priors import query_terms  # noqa: E402
+from pipelines.induction.priors import query_terms  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DPI = 120

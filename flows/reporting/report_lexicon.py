@@ -7,7 +7,7 @@ lexicon by the same engine that scored the posts, so any window of years and pla
 A value counts only with enough evidence behind it: its support (the posts where the term
 meets a seed or distant-label anchor) must reach a minimum, and is shown beside it. A drift
 carries a band: each period's lexicon is rebuilt from `DRIFT_REPLICATES` Poisson replicates
-of its counts (`pipelines.bootstrap.poisson_counts`), and a change inside
+of its counts (`pipelines.induction.bootstrap.poisson_counts`), and a change inside
 t(0.975, replicates - 1) x sqrt(sd_a^2 + sd_b^2), or smaller than the smallest value a lexicon
 keeps (`LexiconSpec.min_value`), is not called a drift.
 """
@@ -25,10 +25,10 @@ from scipy.stats import t as student_t
 
 from flows.reporting.chart_text import drawable
 from flows.reporting.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
-from pipelines.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
+from pipelines.induction.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.induce import LexiconSpec
-from pipelines.lexicon import LexiconEntry
+from pipelines.induction.induce import LexiconSpec
+from pipelines.induction.lexicon import LexiconEntry
 
 TOP_TERMS_FILE = "top_terms_by_year.png"
 DRIFT_FILE = "sentiment_drift.png"

@@ -1,7 +1,7 @@
 """The lexicon of any window of months and platforms, from the DuckDB counts.
 
 The counts are summed in SQL (`sql/window_counts.sql`); the lexicon is built from them by
-the engine itself (`pipelines.induce.build_lexicon_from_counts`), so a window's lexicon
+the engine itself (`pipelines.induction.induce.build_lexicon_from_counts`), so a window's lexicon
 (top terms, drift) has exactly the definition the scores were made with.
 """
 
@@ -12,10 +12,10 @@ from collections import Counter
 import duckdb
 
 import sql
-from pipelines.bootstrap import Counts
+from pipelines.induction.bootstrap import Counts
 from pipelines.config import SeedConfig
-from pipelines.induce import LexiconSpec, build_lexicon_from_counts
-from pipelines.lexicon import Lexicon
+from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.induction.lexicon import Lexicon
 
 
 def window_counts(con: duckdb.DuckDBPyConnection, from_month: str | None = None, to_month: str | None = None,

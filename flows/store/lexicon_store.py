@@ -14,7 +14,7 @@ import duckdb
 
 import sql
 from flows.store.db import connect_read_only, query
-from pipelines.lexicon import Lexicon, lexicon_from_rows
+from pipelines.induction.lexicon import Lexicon, lexicon_from_rows
 from pipelines.errors import BadInput
 
 

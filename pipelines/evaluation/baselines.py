@@ -2,7 +2,7 @@
 
 Both are read from the installed packages at run time (never copied into mipulse):
 ``vaderSentiment`` and the NRC Emotion Lexicon as bundled by ``nrclex`` (its tokens'
-emotions via ``load_token_list``, offline). The lexicon priors are `pipelines.priors`.
+emotions via ``load_token_list``, offline). The lexicon priors are `pipelines.induction.priors`.
 """
 
 from __future__ import annotations

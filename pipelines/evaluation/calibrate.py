@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pipelines.combiner import (
+from pipelines.scoring.combiner import (
     GENERAL_FEATURES, SURFACE_FEATURES, best_threshold, emotion_feature_names, fit_linear_model,
     supervised_feature_names,
 )

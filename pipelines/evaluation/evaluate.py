@@ -1,5 +1,5 @@
 """`mipulse evaluate`: build a lexicon, score the labelled test posts exactly as `mipulse run`
-would (`pipelines.scoring.score_post`), compare with the gold labels and with VADER / EmoLex.
+would (`pipelines.scoring.score.score_post`), compare with the gold labels and with VADER / EmoLex.
 
 The lexicon: ``--lexicon PATH`` as it is; ``--train FILE`` a supervised one built by
 `mipulse lexicon build --train FILE` with the test posts left out; otherwise the default
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pipelines.evaluation.baselines import emolex_emotions, vader_label
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels
-from pipelines.lexicon import Lexicon, read_lexicon
-from pipelines.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
+from pipelines.induction.lexicon import Lexicon, read_lexicon
+from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
 from pipelines.evaluation.metrics import multi_label_report, single_label_report
-from pipelines.scoring import score_post
+from pipelines.scoring.score import score_post
 from pipelines.reading.sources import SourceOptions
-from pipelines.text import tokenize
+from pipelines.text.tokenizer import tokenize
 
 #: Gold labels that are not one of Plutchik's eight, as the emotions (dyads) that stand for
 #: them: Plutchik's optimism = anticipation + joy; hope = anticipation + trust.

@@ -21,7 +21,7 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.config import EMOTIONS
-from pipelines.lexicon import ROW_SCHEMA
+from pipelines.induction.lexicon import ROW_SCHEMA
 
 _EMOTION_FIELDS = [(e, pa.float64()) for e in EMOTIONS]
 
@@ -38,7 +38,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("explanation", pa.list_(pa.string())), ("n_terms", pa.int32()), ("n_lexicon_hits", pa.int32()),
         ("lexicon_version", pa.string()), ("tokenizer_version", pa.string()),
     ]),
-    # count tables: keyed by (month, platform, source_file), pipelines.counting.FILE_PARTITION
+    # count tables: keyed by (month, platform, source_file), pipelines.induction.counting.FILE_PARTITION
     "totals": pa.schema([("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
                          ("posts", pa.int64())]),
     "term_counts": pa.schema([

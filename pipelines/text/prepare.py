@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from pipelines.anchors import anchor_index, find_topics
+from pipelines.induction.anchors import anchor_index, find_topics
 from pipelines.config import SeedConfig
-from pipelines.scoring import lexicon_terms
-from pipelines.text import tokenize
+from pipelines.scoring.score import lexicon_terms
+from pipelines.text.tokenizer import tokenize
 
 
 class PostPreparer:

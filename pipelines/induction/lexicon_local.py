@@ -1,5 +1,5 @@
 """Build a lexicon in one process from posts in memory: the same pure functions as the Beam
-job (`pipelines.induce`), for calibration and small tests."""
+job (`pipelines.induction.induce`), for calibration and small tests."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from pipelines.config import SeedConfig
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
-from pipelines.induce import LexiconSpec, build_lexicon_from_counts
-from pipelines.lexicon import Lexicon
-from pipelines.prepare import PostPreparer
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.induction.lexicon import Lexicon
+from pipelines.text.prepare import PostPreparer
 
 
 def build_local(posts: Sequence[dict], seeds: SeedConfig, spec: LexiconSpec,

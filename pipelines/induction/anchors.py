@@ -8,7 +8,7 @@ Anchors are what terms are counted against (only term x anchor pairs, never all 
   association is measured against the half it is not in (cross-fitting: a word is never
   its own evidence). Only those pairs are counted with a half anchor: (t, class#k) for a
   prior word t with k the half it is not in, for both sentiment classes when t has a
-  polarity and for each of its own emotions (what `pipelines.induce` reads); every other
+  polarity and for each of its own emotions (what `pipelines.induction.induce` reads); every other
   anchor is paired with every term of the post.
 * ``distant:positive`` / ``distant:negative``: an emoji or emoticon of that polarity;
   ``distant:<e>``: an emotion hashtag of the seed file (noisy labels, NRC Hashtag style).
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from pipelines.config import SeedConfig
-from pipelines.lexicon import emotion_anchor, sentiment_anchor, topic_anchor
-from pipelines.priors import emotion_priors, polarity_of, sentiment_priors
-from pipelines.text import EMOJI_RE, EMOTICON_RE, base_form
+from pipelines.induction.lexicon import emotion_anchor, sentiment_anchor, topic_anchor
+from pipelines.induction.priors import emotion_priors, polarity_of, sentiment_priors
+from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, base_form
 
 DISTANT_PREFIX = "distant:"
 LABEL_PREFIX = "label:"

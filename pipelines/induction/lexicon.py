@@ -4,7 +4,7 @@ A lexicon has two layers. ``general`` holds every term's valence on [-1, 1] and 
 for each of Plutchik's eight emotions (base priors, moved or extended by the corpus).
 ``supervised`` (only in lexicons built from labelled posts) holds PMI(t, c) - PMI(t, rest)
 per class. The calibration says how a post's lexicon evidence becomes a label (a fitted
-linear model over `pipelines.combiner` features, or a plain neutral band).
+linear model over `pipelines.scoring.combiner` features, or a plain neutral band).
 
 On disk a lexicon is one Parquet file: one row per (layer, term), the metadata and the
 calibration as JSON in the file's key-value metadata. The version is a hash of all three,
@@ -89,7 +89,7 @@ class LexiconFileError(BadInput, ValueError):
 @dataclass(frozen=True)
 class Lexicon:
     """A frozen lexicon: ``layers[layer][term]``, ``metadata`` (kind, sources, options, data
-    hash) and ``calibration`` (see `pipelines.combiner`)."""
+    hash) and ``calibration`` (see `pipelines.scoring.combiner`)."""
 
     layers: Mapping[str, Mapping[str, LexiconEntry]]
     metadata: Mapping = field(default_factory=dict)

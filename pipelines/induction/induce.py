@@ -5,7 +5,7 @@ General layer (no labels), for a term t with df(t) posts among n, from the addit
 * corpus adaptation (SO-nPMI, Turney 2002 with nPMI; SocialSent's idea of seeds from a
   large base lexicon): a = nPMI(t, positive prior words) - nPMI(t, negative prior words),
   with support s = posts holding t and a prior word of either class. A prior word is
-  measured against the half of each class it is not in (`pipelines.anchors`).
+  measured against the half of each class it is not in (`pipelines.induction.anchors`).
 * distant labels: d = nPMI(t, posts with positive emoji/emoticons) - nPMI(t, negative ones).
 * both put on the prior scale by least-squares factors fitted over the prior words
   (no labels involved), then mixed by support: z = (s_a za + s_d zd) / (s_a + s_d).
@@ -34,13 +34,13 @@ from typing import Iterable, Mapping, Sequence
 
 import apache_beam as beam
 
-from pipelines.anchors import distant_anchor, label_anchor, other_half
+from pipelines.induction.anchors import distant_anchor, label_anchor, other_half
 from pipelines.config import EMOTIONS, SeedConfig
-from pipelines.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
-from pipelines.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
-from pipelines.pmi import npmi
-from pipelines.priors import emotion_priors, polarity_of, query_terms, sentiment_priors
-from pipelines.text import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
+from pipelines.induction.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
+from pipelines.induction.pmi import npmi
+from pipelines.induction.priors import emotion_priors, polarity_of, query_terms, sentiment_priors
+from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
 
 TERM_SHARDS = 16
 #: Tokens that are markup or retweet residue, never sentiment carriers.

@@ -27,7 +27,7 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokenizer import Tokenizer
 
-from pipelines.hashtags import split_hashtag
+from pipelines.text.hashtags import split_hashtag
 
 TOKENIZER_VERSION = "mipulse-tok-4"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process

@@ -166,7 +166,7 @@ def _sample(args: argparse.Namespace, _: list[str]) -> int:
 
 def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     from flows.options import RunOptions
-    from flows.preflight import UsageError, check_run
+    from flows.cli.preflight import UsageError, check_run
     from pipelines.options import from_namespace
 
     try:
@@ -291,7 +291,7 @@ def _print_result(output_format: str, columns: list[str], rows: list[tuple]) -> 
 
 
 def _report(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.preflight import check_report
+    from flows.cli.preflight import check_report
 
     check_report(args.db, args.platform)
     from flows.reporting.report import render_report
@@ -313,8 +313,8 @@ def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
 
 def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.config import load_seeds
-    from pipelines.induce import LexiconSpec
-    from pipelines.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
+    from pipelines.induction.induce import LexiconSpec
+    from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
     from pipelines.reading.sources import SourceOptions
 
     seeds = load_seeds(args.seeds)

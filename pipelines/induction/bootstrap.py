@@ -47,7 +47,7 @@ class CountMatrix:
     """The presence of terms, anchors and pair cells in a set of posts as 0/1 sparse matrices
     (posts x cells). A pair with an anchor paired with every term is a product of the two:
     df(t, a) = sum_i x_it x_ia; a (term, half anchor) pair is a cell of its own, present in
-    the posts that count it (`pipelines.anchors.PostAnchors`)."""
+    the posts that count it (`pipelines.induction.anchors.PostAnchors`)."""
 
     terms: tuple[str, ...]
     anchors: tuple[str, ...]
@@ -64,8 +64,8 @@ class CountMatrix:
 
 
 def count_matrix(posts: Sequence[Mapping]) -> CountMatrix:
-    """Posts with ``terms`` and ``anchors`` (as `pipelines.prepare` makes them) -> CountMatrix;
-    the pairs are those `pipelines.counting.count_post` counts (every term with every anchor
+    """Posts with ``terms`` and ``anchors`` (as `pipelines.text.prepare` makes them) -> CountMatrix;
+    the pairs are those `pipelines.induction.counting.count_post` counts (every term with every anchor
     for a post without ``paired_anchors`` and ``half_pairs``)."""
     tables = {table: ({}, [], []) for table in ("terms", "anchors", "paired", "half_pairs")}
     for row, post in enumerate(posts):

@@ -14,7 +14,7 @@ post's features are one row of a matrix that every calibrated model scores at on
   lexicon terms like words.
 
 compound = s / sqrt(s^2 + alpha), alpha = 15/16 (VADER's 15 on its 4x scale). The
-lexicon's calibration decides the label: a fitted linear model over `pipelines.combiner`
+lexicon's calibration decides the label: a fitted linear model over `pipelines.scoring.combiner`
 features (label = most probable class; score = P(positive) - P(negative)), or a neutral
 band on the compound. Emotions: calibrated per-emotion models over the same evidence, or
 the emotion mass of un-negated hits gated by polarity (a negative post's emotions among
@@ -32,11 +32,11 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from pipelines.combiner import FEATURE_INDEX, LinearModel, supervised_features
+from pipelines.scoring.combiner import FEATURE_INDEX, LinearModel, supervised_features
 from pipelines.config import EMOTIONS
-from pipelines.lexicon import Lexicon
-from pipelines.priors import booster_weights, negation_factor
-from pipelines.text import NEG_SUFFIX, URL, USER, base_form, counting_terms, is_content_term
+from pipelines.induction.lexicon import Lexicon
+from pipelines.induction.priors import booster_weights, negation_factor
+from pipelines.text.tokenizer import NEG_SUFFIX, URL, USER, base_form, counting_terms, is_content_term
 
 LABELS = ("negative", "neutral", "positive")
 COMPOUND_ALPHA = 15 / 16
@@ -150,7 +150,7 @@ class PostEvidence:
 
     @cached_property
     def vector(self) -> list[float]:
-        """Every feature of `pipelines.combiner.FEATURES`, in that order, computed once per post."""
+        """Every feature of `pipelines.scoring.combiner.FEATURES`, in that order, computed once per post."""
         return [*general_features(self.hits, self.tokens), *surface_features(self.tokens, len(self.terms)),
                 *self._emotion_mass, *supervised_features(self.supervised_hits)]
 

@@ -44,7 +44,7 @@ def count_post(counters: Counters, post: dict, key: tuple[str, ...] = PARTITION)
     """Add one post's presence counts; the post carries the `key` fields, terms and anchors.
 
     Pairs: every term with each of ``paired_anchors``, plus the post's ``half_pairs``
-    (`pipelines.anchors.PostAnchors`); a post without those fields (made by hand) pairs
+    (`pipelines.induction.anchors.PostAnchors`); a post without those fields (made by hand) pairs
     every term with every anchor.
     """
     partition = tuple(post[field] for field in key)

@@ -27,16 +27,16 @@ from pipelines.evaluation.calibrate import (
     emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
 )
 from pipelines.config import SeedConfig
-from pipelines.counting import CountPresence
+from pipelines.induction.counting import CountPresence
 from pipelines.reading.dedupe import DropDuplicates
-from pipelines.induce import ALL, BuildLexicons, LexiconSpec
+from pipelines.induction.induce import ALL, BuildLexicons, LexiconSpec
 from pipelines.job import JobSettings, LexiconInForce, pipeline_options
 from pipelines.evaluation.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
-from pipelines.lexicon import Lexicon, read_lexicon
-from pipelines.prepare import PostPreparer
-from pipelines.scoring import PostEvidence
+from pipelines.induction.lexicon import Lexicon, read_lexicon
+from pipelines.text.prepare import PostPreparer
+from pipelines.scoring.score import PostEvidence
 from pipelines.reading.sources import ReadPosts, SourceOptions
-from pipelines.text import TOKENIZER_VERSION, tokenize
+from pipelines.text.tokenizer import TOKENIZER_VERSION, tokenize
 from pipelines.reading.window import KeepWindow, PostWindow
 
 FOLDS = 5

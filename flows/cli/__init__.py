@@ -1,0 +1,1 @@
+"""The `mipulse` command line and its checks before Prefect or Beam start."""
