@@ -19,7 +19,7 @@ import subprocess
 import sys
 import types
 
-from pipelines import text as current
+from pipelines.text import tokenizer as current
 
 DEFAULT_DATA = "../shared/data/*/*.jsonl"
 

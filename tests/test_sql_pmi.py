@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.store.db import ensure_schema
-from pipelines import pmi as py
+from pipelines.induction import pmi as py
 from pipelines.induction.pmi import Smoothing
 
 
