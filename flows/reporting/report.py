@@ -209,16 +209,8 @@ def _plot_sentiment(rows: list[Row], path: Path, window: str, partial: Mapping[i
                         linestyle="-" if label != "neutral" else "--", color=color)
             ax.vlines(xs, low, high, colors=color, linewidth=4, alpha=0.35)  # the Wilson (posts only) part
         total = sum({r["year"]: r["total"] for r in mine}.values())
-        ax.set_title(f"{platform} (n = {total:,})")
-        _year_axis(ax, partial)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.grid(alpha=0.3)
-    axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
-    axes[0].set_ylabel("Share of posts (95% intervals)")
-    fig.supxlabel(_year_label(partial))
-    fig.suptitle(title)
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Label")
-    return _save(fig, path)
+        _share_panel(ax, f"{platform} (n = {total:,})", partial)
+    return _finish_share_panels(fig, axes, "Share of posts (95% intervals)", title, "Label", partial, path)
 
 
 def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
@@ -241,15 +233,26 @@ def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[in
             ax.errorbar([y + dodge for y in years], share, yerr=_yerr(share, *_widest(low, high, lex_low, lex_high)),
                         marker=EMOTION_MARKERS.get(emotion, "o"), markersize=4, linewidth=1.4, capsize=2,
                         elinewidth=0.9, color=EMOTION_COLORS.get(emotion), label=emotion)
-        ax.set_title(platform)
-        _year_axis(ax, partial)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.grid(alpha=0.3)
+        _share_panel(ax, platform, partial)
+    return _finish_share_panels(fig, axes, "Share of posts with a dominant emotion (95% intervals)", title,
+                                "Emotion", partial, path)
+
+
+def _share_panel(ax, title: str, partial: Mapping[int, str]) -> None:
+    """One platform's panel of yearly shares: its title, year axis, percent scale and grid."""
+    ax.set_title(title)
+    _year_axis(ax, partial)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(alpha=0.3)
+
+
+def _finish_share_panels(fig, axes, ylabel: str, title: str, legend_title: str, partial: Mapping[int, str],
+                         path: Path) -> Path:
     axes[0].set_ylim(bottom=0)  # after every panel is drawn: the y axis is shared
-    axes[0].set_ylabel("Share of posts with a dominant emotion (95% intervals)")
+    axes[0].set_ylabel(ylabel)
     fig.supxlabel(_year_label(partial))
     fig.suptitle(title)
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title="Emotion")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title=legend_title)
     return _save(fig, path)
 
 
