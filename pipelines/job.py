@@ -12,7 +12,6 @@ import gc
 import json
 import logging
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import apache_beam as beam
@@ -33,14 +32,10 @@ from pipelines.text.prepare import PostPreparer
 from pipelines.scoring.score import score_posts
 from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
 from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
+from pipelines.gc_passes import JOB_GC_THRESHOLDS, fewer_gc_passes
 from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.reading.window import KeepWindow, PostWindow
 
-#: Python's garbage collector passes while the job runs (default 700, 10, 10). The job allocates
-#: millions of short-lived tuples, dicts and Counters that reference counting frees anyway; at
-#: the default every 700 allocations start a pass, and the full passes they lead to walk the
-#: whole heap: ~25 % of the in-process job's CPU (20,000 posts: 17.5 -> 13.0 s CPU, same peak RSS).
-JOB_GC_THRESHOLDS = (50_000, 20, 20)
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = tuple(SCHEMAS["posts"].names)  # what of a prepared post the posts table keeps
 
@@ -223,17 +218,6 @@ def pipeline_options(beam_args: list[str], runner: str | None = None) -> Pipelin
     standard = options.view_as(StandardOptions)
     standard.runner = runner or standard.runner or DEFAULT_RUNNER
     return options
-
-
-@contextmanager
-def fewer_gc_passes(thresholds: tuple[int, int, int] = JOB_GC_THRESHOLDS):
-    """The garbage collector's thresholds set for the block and restored after it."""
-    before = gc.get_threshold()
-    gc.set_threshold(*thresholds)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:

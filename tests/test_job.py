@@ -90,7 +90,7 @@ def test_beam_job_equals_reference(inputs, tmp_path):
 def test_the_job_sets_the_garbage_collector_for_its_run_only():
     import gc
 
-    from pipelines.job import JOB_GC_THRESHOLDS, fewer_gc_passes
+    from pipelines.gc_passes import JOB_GC_THRESHOLDS, fewer_gc_passes
 
     before = gc.get_threshold()
     with pytest.raises(RuntimeError):
@@ -103,7 +103,8 @@ def test_the_job_sets_the_garbage_collector_for_its_run_only():
 def test_the_tokenize_step_sets_the_garbage_collector_of_the_process_it_runs_in():
     import gc
 
-    from pipelines.job import JOB_GC_THRESHOLDS, PrepareBatches
+    from pipelines.gc_passes import JOB_GC_THRESHOLDS
+    from pipelines.job import PrepareBatches
     from pipelines.text.prepare import PostPreparer
 
     before = gc.get_threshold()

@@ -291,3 +291,17 @@ def test_every_interval_contains_its_share(con):
         bad = con.execute(f"SELECT count(*) FROM {view} WHERE share IS NOT NULL "
                           "AND NOT (0 <= ci_low AND ci_low <= share AND share <= ci_high AND ci_high <= 1)").fetchone()
         assert bad == (0,), view
+
+
+def test_a_report_renders_with_fewer_gc_passes_and_restores_them(db, tmp_path, monkeypatch):
+    """Its lexicons and intervals allocate like the job: GC passes were ~30 % of a report's CPU."""
+    import gc
+
+    import flows.reporting.report as report
+    from pipelines.gc_passes import JOB_GC_THRESHOLDS
+
+    seen, render_into = [], report._render_into
+    monkeypatch.setattr(report, "_render_into", lambda *args: seen.append(gc.get_threshold()) or render_into(*args))
+    before = gc.get_threshold()
+    _assert_pngs(render_report(db, tmp_path / "report", interval_replicates=0), tmp_path / "report", 5_000)
+    assert seen == [JOB_GC_THRESHOLDS] and gc.get_threshold() == before

@@ -34,6 +34,7 @@ from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E4
 from pipelines.induction.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.errors import BadInput  # noqa: E402
+from pipelines.gc_passes import fewer_gc_passes  # noqa: E402
 from pipelines.induction.priors import query_terms  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
@@ -87,7 +88,8 @@ def render_report(
     staging = staging_folder(out_dir)  # written there, then published all at once
     try:
         replicates = DEFAULT_REPLICATES if interval_replicates is None else interval_replicates
-        written = _render_into(db_path, staging, from_year, to_year, platform, replicates)
+        with fewer_gc_passes():  # its lexicons and intervals allocate like the job
+            written = _render_into(db_path, staging, from_year, to_year, platform, replicates)
         publish_folder(staging, out_dir, [path.name for path in written])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
