@@ -192,10 +192,7 @@ def _plot_sentiment(rows: list[Row], path: Path, window: str, partial: Mapping[i
     title = f"Sentiment share by platform, per year{window}"
     if not rows:
         return _no_data(path, title)
-    platforms = _ordered({r["platform"] for r in rows})
-    labels = _ordered({r["sentiment_label"] for r in rows}, first=SENTIMENT_ORDER)
-    years_shown = {r["year"] for r in rows}
-    step = DODGE * max(1, max(years_shown) - min(years_shown))
+    platforms, labels, step = _share_layout(rows, "sentiment_label", first=SENTIMENT_ORDER)
     fig, axes = _panels(len(platforms))
     for ax, platform in zip(axes, platforms):
         mine = [r for r in rows if r["platform"] == platform]
@@ -220,10 +217,7 @@ def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[in
     rows = [r for r in rows if r["share"] is not None]  # years with no emotion evidence
     if not rows:
         return _no_data(path, title)
-    platforms = _ordered({r["platform"] for r in rows})
-    emotions = _ordered({r["emotion"] for r in rows})
-    years_shown = {r["year"] for r in rows}
-    step = DODGE * max(1, max(years_shown) - min(years_shown))
+    platforms, emotions, step = _share_layout(rows, "emotion")
     fig, axes = _panels(len(platforms))
     for ax, platform in zip(axes, platforms):
         mine = [r for r in rows if r["platform"] == platform]
@@ -238,6 +232,14 @@ def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[in
         _share_panel(ax, platform, partial)
     return _finish_share_panels(fig, axes, "Share of posts with a dominant emotion (95% intervals)", title,
                                 "Emotion", partial, path)
+
+
+def _share_layout(rows: list[Row], series: str, first: tuple[str, ...] = ()) -> tuple[list[str], list[str], float]:
+    """A yearly share chart's panels (platforms), its series (values of `series`) and the unit
+    of the sideways dodge that keeps the series' error bars apart."""
+    years_shown = {r["year"] for r in rows}
+    return (_ordered({r["platform"] for r in rows}), _ordered({r[series] for r in rows}, first=first),
+            DODGE * max(1, max(years_shown) - min(years_shown)))
 
 
 def _share_panel(ax, title: str, partial: Mapping[int, str]) -> None:

@@ -99,11 +99,12 @@ def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[
     common = sorted(a.keys() & b.keys())
     sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed) for c in counts)
     quantile = float(student_t.ppf(0.975, replicates - 1))
+    values_a, values_b = ({term: dimension_values(side[term]) for term in common} for side in (a, b))
     rows = []
     for dimension in DIMENSIONS:
         changed = []
         for term in common:
-            value_a, value_b = dimension_values(a[term])[dimension], dimension_values(b[term])[dimension]
+            value_a, value_b = values_a[term][dimension], values_b[term][dimension]
             band = quantile * math.hypot(sd_a[term][dimension], sd_b[term][dimension])
             if abs(value_b - value_a) > max(band, LexiconSpec().min_value):
                 changed.append({"dimension": dimension, "term": term, "df_a": a[term].df, "df_b": b[term].df,
