@@ -124,8 +124,8 @@ class EarlyServer:
         """Flow runs inside use this server; if a Prefect API is configured after all (a Prefect
         profile) or the server did not come up, they go on as Prefect decides without it."""
         from prefect.settings import (
-            PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-            PREFECT_UI_URL, temporary_settings,
+            PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_SERVER_EPHEMERAL_ENABLED,
+            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, PREFECT_UI_URL, temporary_settings,
         )
 
         if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
@@ -137,8 +137,11 @@ class EarlyServer:
             logging.getLogger("mipulse").info(
                 "Prefect temporary server on %s for this run (export PREFECT_API_URL to use a running server)",
                 self.api_url)
-            # no UI is served: no "View at <url>" lines pointing at nothing (as with Prefect's own)
-            with temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_UI_URL: ""}):
+            # no UI is served: no "View at <url>" lines pointing at nothing (as with Prefect's own).
+            # No heartbeats: they let a lasting server mark a crashed run, but this server dies with
+            # the run, and the flow's end waits for the heartbeat thread's 1 s sleep (0-1 s a run).
+            with temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_UI_URL: "",
+                                             PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
                 yield
 
 

@@ -187,3 +187,20 @@ def test_a_run_stopped_by_ctrl_c_or_sigterm_says_so_in_one_line_and_loads_nothin
     assert not any("Traceback" in line for line in lines), "".join(lines)
     assert not db.exists()  # stopped before its load: the database was never even created
     assert "Finished in state Crashed('Execution was aborted by an interrupt signal.')" in "".join(lines)
+
+
+def test_the_mipulse_command_leaves_its_objects_to_the_exit_but_a_python_caller_keeps_them(tmp_path, monkeypatch):
+    """`mipulse` (main() on the process's own arguments) freezes what it built, so the exit skips
+    collecting it; main(argv) from Python code goes on in a process that keeps collecting."""
+    import flows.cli.commands as commands
+
+    frozen = []
+    monkeypatch.setattr(commands.gc, "freeze", lambda: frozen.append(True))
+    assert main(["sample", "--posts", "3", "--out", str(tmp_path / "a")]) == 0
+    assert frozen == []
+    monkeypatch.setattr(sys, "argv", ["mipulse", "sample", "--posts", "3", "--out", str(tmp_path / "b")])
+    assert main() == 0
+    assert frozen == [True]
+    monkeypatch.setattr(sys, "argv", ["mipulse", "query", "--db", str(tmp_path / "missing.duckdb"), "SELECT 1"])
+    assert main() != 0  # a failed command exits too
+    assert frozen == [True, True]

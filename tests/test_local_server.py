@@ -4,7 +4,7 @@ import httpx
 from prefect import flow
 from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
 import flows.local_server as local_server
 from flows.local_server import EarlyServer, start_temporary_server_early
@@ -20,6 +20,7 @@ def test_flow_runs_inside_use_the_early_server_and_it_stops():
     try:
         with temporary_settings(restore_defaults={PREFECT_API_URL}), server.in_use():
             assert PREFECT_API_URL.value() == server.api_url
+            assert get_current_settings().flows.heartbeat_frequency is None  # the server dies with the run
             state = tiny(return_state=True)
             APILogWorker.drain_all()
             EventsWorker.drain_all()
