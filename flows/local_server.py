@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager, nullcontext
@@ -48,9 +49,9 @@ def server_environment(home: Path) -> dict[str, str]:
     return env
 
 
-def _healthy(api_url: str) -> bool:
+def _healthy(api_url: str, route: str = "health", timeout_s: float = 1) -> bool:
     try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=1) as response:
+        with urllib.request.urlopen(f"{api_url}/{route}", timeout=timeout_s) as response:
             return response.status == 200
     except OSError:
         return False
@@ -99,14 +100,26 @@ class EarlyServer:
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)  # gone with a killed run too
         atexit.register(self.stop)
+        self._up = False
+        self._settled = threading.Event()
+        threading.Thread(target=self._watch, name="prefect-server-start", daemon=True).start()
+
+    def _watch(self) -> None:
+        """Until the server answers or dies, meanwhile: once up, make its first API request, which
+        sets up the server's database session and routes (~0.8 s), so the flow's first call does
+        not wait for that."""
+        while self.process.poll() is None:
+            if _healthy(self.api_url):
+                self._up = True
+                _healthy(self.api_url, "admin/version", timeout_s=10)  # what it answers does not matter
+                break
+            time.sleep(0.1)
+        self._settled.set()
 
     def wait(self, timeout_s: float) -> bool:
         """Whether the server answers within `timeout_s` (False: it died or is too slow; it is stopped)."""
-        deadline = time.monotonic() + timeout_s
-        while self.process.poll() is None and time.monotonic() < deadline:
-            if _healthy(self.api_url):
-                return True
-            time.sleep(0.1)
+        if self._settled.wait(timeout_s) and self._up:
+            return True
         self.stop()
         return False
 
