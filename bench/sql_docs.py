@@ -20,9 +20,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import hashlib
-import io
 import json
 import os
 import re
@@ -35,27 +32,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-DOCS = (REPO / "docs" / "sql.md", REPO / "docs" / "case-study.md")
-DIGEST = REPO / "docs" / "examples.digest"
+from harness.doc_examples import DIGEST, DOCS, EXAMPLE, example_digests, query  # noqa: E402
+
 DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))  # ../shared/data beside the clone
 CLIMATE = DATA / "climate_tweets_2014_2021" / "sample.jsonl"
 DEMO_POSTS, DEMO_SEED = 4000, 3  # as tests/test_end_to_end.py
-EXAMPLE = re.compile(r"```sql\n(?P<sql>.*?)\n```\n\n```text\n(?P<out>.*?)```", re.DOTALL)
 GENERATED = re.compile(r"(<!-- begin: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end: (?P=name) -->)", re.DOTALL)
-RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
-TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?")
-
-
-def query(db: str, statement: str) -> str:
-    """What `mipulse query --db DB STATEMENT` prints (run in this process)."""
-    from flows.cli.commands import main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["query", "--db", db, statement])
-    if code:
-        raise RuntimeError(f"query failed ({code}): {statement}")
-    return out.getvalue()
 
 
 def refresh(text: str, db: str) -> str:
@@ -71,19 +53,6 @@ def regenerate(text: str, blocks: dict[str, str]) -> str:
         return match.group(0) if body is None else f"{match.group(1)}{body}\n{match.group(4)}"
 
     return GENERATED.sub(replace, text)
-
-
-def example_digests(db: str, root: str) -> dict[str, str]:
-    """{document: sha256 of its ```sql examples' outputs on db}, run ids, times and the
-    folder ``root`` the database's inputs sat in left out (they differ between two runs), and
-    each output's lines sorted (rows tied in an example's ORDER BY come in any order)."""
-    digests = {}
-    for doc in DOCS:
-        outputs = ["\n".join(sorted(query(db, m["sql"]).splitlines()))
-                   for m in EXAMPLE.finditer(doc.read_text(encoding="utf-8"))]
-        normalized = TIMESTAMP.sub("<time>", RUN_ID.sub("<run>", "\n\n".join(outputs).replace(root, "<root>")))
-        digests[doc.name] = hashlib.sha256(normalized.encode()).hexdigest()
-    return digests
 
 
 def mipulse(*args: str) -> float:

@@ -18,7 +18,7 @@ from pipelines.induction.counting import (
     ANCHORS,
     PAIRS,
     TERMS,
-    FILE_PARTITION,
+    FilePartition,
     TOTALS,
     count_post,
     merge_counters,
@@ -59,7 +59,7 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
     prepared = [prepare(p) for p in posts.values()]
     counters = new_counters()
     for post in prepared:
-        count_post(counters, post, FILE_PARTITION)
+        count_post(counters, post, FilePartition)
 
     n = sum(c[None] for c in counters[TOTALS].values())
     anchor_df = merge_counters(counters[ANCHORS].values())

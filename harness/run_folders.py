@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from flows.store.db import RunRecord
 from pipelines.config import EMOTIONS
-from pipelines.induction.counting import FILE_PARTITION, count_post, new_counters
+from pipelines.induction.counting import FilePartition, count_post, new_counters
 from pipelines.writing.manifest import write_manifest
 from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
 
@@ -27,7 +27,7 @@ def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None
     counters = new_counters()
     for platform, post_id, month, _, terms, anchors in posts:
         count_post(counters, {"month": month, "platform": platform, "source_file": source_file,
-                              "terms": set(terms), "anchors": set(anchors)}, FILE_PARTITION)
+                              "terms": set(terms), "anchors": set(anchors)}, FilePartition)
     tables = {
         "posts": [{"platform": p, "post_id": i, "month": m, "created_at": datetime.fromisoformat(f"{m}-15T12:00:00"),
                    "author_key": "k" + i, "text": " ".join(t), "lang": "en", "parent_id": None,

@@ -21,7 +21,7 @@ import lexicons
 from pipelines import progress
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig
-from pipelines.induction.counting import FILE_PARTITION, CountPresence, SumCounters
+from pipelines.induction.counting import FilePartition, CountPresence, SumCounters
 from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induction.induce import BuildLexicon, LexiconSpec
 from pipelines.induction.lexicon import Lexicon, read_lexicon
@@ -164,7 +164,7 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     prepared = batches | "Prepare" >> Prepare(settings.seeds)
     # Per input file, so a load replaces exactly the counts of the files it read; the lexicon
     # sums over every partition whatever its key.
-    counts = prepared | "CountPresence" >> CountPresence(FILE_PARTITION)
+    counts = prepared | "CountPresence" >> CountPresence(FilePartition)
     lexicon = counts | "LexiconInForce" >> LexiconInForce(settings)
 
     tables = {  # table -> Arrow tables of its rows

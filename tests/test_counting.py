@@ -6,7 +6,9 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, CountPresence, count_post, new_counters
+from pipelines.induction.counting import (
+    ANCHORS, PAIRS, TERMS, TOTALS, CountPresence, FilePartition, Partition, count_post, new_counters,
+)
 
 M1, M2 = "2019-01", "2019-02"
 POSTS = [
@@ -39,6 +41,21 @@ def test_count_presence_sums_per_month_and_platform():
             (T2, Counter({("good", "good"): 1, ("forest", "good"): 1, ("bad", "good"): 1,
                           ("good", "bad"): 1, ("forest", "bad"): 1, ("bad", "bad"): 1})),
         ]), label="pairs")
+
+
+def test_counts_are_keyed_by_named_partitions_month_first_also_after_beam():
+    by_file = [{**post, "source_file": f"f{i % 2}.jsonl"} for i, post in enumerate(POSTS[:3])]
+    with TestPipeline(runner="FnApiRunner") as p:
+        counts = p | beam.Create([by_file]) | CountPresence(FilePartition)
+        keys = counts[TOTALS] | beam.Map(lambda kv: (type(kv[0]).__name__, kv[0].month, kv[0].platform,
+                                                     kv[0].source_file, kv[1][None]))
+        assert_that(keys, equal_to([("FilePartition", M1, "twitter", "f0.jsonl", 1),
+                                    ("FilePartition", M1, "twitter", "f1.jsonl", 1),
+                                    ("FilePartition", M1, "reddit", "f0.jsonl", 1)]))
+    counters = new_counters()
+    count_post(counters, POSTS[0])
+    [partition] = counters[TOTALS]
+    assert type(partition) is Partition and (partition.month, partition.platform) == (M1, "twitter") == partition
 
 
 def test_counts_split_over_bundles_add_up():

@@ -108,7 +108,7 @@ def test_query_reads_but_cannot_write(demo, capsys):
 def test_doc_examples_are_not_stale(demo):
     """docs/sql.md and docs/case-study.md show outputs of a climate run; their queries on this
     demo run must print what they printed when the documents were last regenerated."""
-    from bench.sql_docs import DIGEST, example_digests
+    from harness.doc_examples import DIGEST, example_digests
 
     assert example_digests(str(demo / "m.duckdb"), str(demo)) == json.loads(DIGEST.read_text(encoding="utf-8")), (
         "the documents' example outputs are stale: regenerate them with `.venv/bin/python bench/sql_docs.py`")

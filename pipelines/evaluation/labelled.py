@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.config import EMOTIONS as PLUTCHIK
+from pipelines.text.mentions import MENTION_RE
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
 EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise")
@@ -35,7 +36,6 @@ class LabelledRecordError(ValueError):
 #: Record fields that name the same post in another release (TweetEval keeps SemEval's id).
 ALIAS_ID_FIELDS = ("semeval_id",)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
-_MENTION_RE = re.compile(r"@\w+")
 _NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -54,7 +54,7 @@ class LabelledPost:
 def text_key(text: str) -> str:
     """Text with URLs dropped, mentions anonymized, case and punctuation removed: the same
     tweet in two releases (one with @user and no links) gets the same key."""
-    text = _MENTION_RE.sub("user", _URL_RE.sub(" ", text.lower()))
+    text = MENTION_RE.sub("user", _URL_RE.sub(" ", text.lower()))
     return _NON_WORD_RE.sub(" ", text).strip()
 
 

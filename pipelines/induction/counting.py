@@ -1,10 +1,10 @@
-"""Document-presence counts keyed by partition (month, platform), pre-aggregated in bundles.
+"""Document-presence counts keyed by `Partition` (month, platform), pre-aggregated in bundles.
 
 Counts are additive: any window's PMI is a sum of its (month, platform) parts. Only
 term x anchor pairs are counted, never all pairs of terms. Elements are batches of posts
 in, and one Counter per partition and table out, so Beam's per-element cost is paid per
 batch, not per post or per pair. The job keys its counts by (month, platform, source_file)
-(`FILE_PARTITION`), so a load can replace exactly the counts of the files a run read while
+(`FilePartition`), so a load can replace exactly the counts of the files a run read while
 the other files' counts of the same months stay; the lexicon sums over every partition anyway.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from itertools import product
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import apache_beam as beam
 from apache_beam.transforms.window import GlobalWindow
@@ -27,12 +27,24 @@ TABLES = (TOTALS, TERMS, ANCHORS, PAIRS)
 #: flush a bundle's counters once they hold this many pair entries (bounds memory)
 FLUSH_PAIR_ENTRIES = 2_000_000
 
-#: the post fields a count is keyed by: per (month, platform), or also per input file
-PARTITION = ("month", "platform")
-FILE_PARTITION = ("month", "platform", "source_file")
+class Partition(NamedTuple):
+    """The part of the corpus a count belongs to; its fields are the post fields it is read from."""
 
-Partition = tuple[str, ...]  # the values of PARTITION or FILE_PARTITION
-Counters = dict[str, dict[Partition, Counter]]
+    month: str
+    platform: str
+
+
+class FilePartition(NamedTuple):
+    """A `Partition` of one input file: the job's count tables, so that a load can replace the
+    counts of exactly the files a run read."""
+
+    month: str
+    platform: str
+    source_file: str
+
+
+PartitionKey = type[Partition] | type[FilePartition]
+Counters = dict[str, dict[Partition | FilePartition, Counter]]
 
 
 def new_counters() -> Counters:
@@ -40,14 +52,15 @@ def new_counters() -> Counters:
     return {table: defaultdict(Counter) for table in TABLES}
 
 
-def count_post(counters: Counters, post: dict, key: tuple[str, ...] = PARTITION) -> None:
-    """Add one post's presence counts; the post carries the `key` fields, terms and anchors.
+def count_post(counters: Counters, post: dict, key: PartitionKey = Partition) -> None:
+    """Add one post's presence counts under its `key` (Partition or FilePartition); the post
+    carries that key's fields, terms and anchors.
 
     Pairs: every term with each of ``paired_anchors``, plus the post's ``half_pairs``
     (`pipelines.induction.anchors.PostAnchors`); a post without those fields (made by hand) pairs
     every term with every anchor.
     """
-    partition = tuple(post[field] for field in key)
+    partition = key._make(map(post.__getitem__, key._fields))
     terms, anchors = post["terms"], post["anchors"]
     counters[TOTALS][partition][None] += 1
     counters[TERMS][partition].update(terms)
@@ -87,7 +100,7 @@ class _CountInBundle(beam.DoFn):
     """Sums counts of every post in a bundle; emits (partition, Counter) per table at the
     bundle's end, or earlier when the pair counters grow past FLUSH_PAIR_ENTRIES."""
 
-    def __init__(self, key: tuple[str, ...]):
+    def __init__(self, key: PartitionKey):
         super().__init__()
         self._key = key
 
@@ -119,10 +132,10 @@ class _CountInBundle(beam.DoFn):
 class CountPresence(beam.PTransform):
     """Batches of posts with `terms` and `anchors` -> per table a PCollection of
     (partition, Counter): totals {None: posts}, terms {term: df}, anchors {anchor: df},
-    pairs {(term, anchor): df}; summed over the whole input. A partition is the tuple of
-    the post's `key` fields (PARTITION or FILE_PARTITION)."""
+    pairs {(term, anchor): df}; summed over the whole input, keyed by `key` (Partition or
+    FilePartition) made from the post's fields."""
 
-    def __init__(self, key: tuple[str, ...] = PARTITION):
+    def __init__(self, key: PartitionKey = Partition):
         super().__init__()
         self._key = key
 

@@ -153,7 +153,7 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
                                      r["labels"])} for r in batch])
                       | "CountPresence" >> CountPresence())
             folds = [f"fold-{fold}" for fold in range(FOLDS)]
-            (counts | "BuildLexicons" >> BuildLexicons(seeds, spec, metadata, group_of=lambda partition: partition[0],
+            (counts | "BuildLexicons" >> BuildLexicons(seeds, spec, metadata, group_of=lambda partition: partition.month,
                                                        leave_out=folds)
              | "Write" >> beam.MapTuple(lambda name, lexicon: write_lexicon_file(
                  lexicon, full_path if name == ALL else paths[int(name.split("-")[1])])))

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from pipelines.reading.authors import author_key
 from pipelines.reading.excerpts import allowed_values
+from pipelines.text.mentions import MENTION, RETWEET_MENTION
 
 PLATFORMS = ("twitter", "reddit", "youtube")
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
@@ -16,10 +17,8 @@ LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 EXCERPT_CHARS = 200
 MAX_TEXT_CHARS = 100_000
 
-# @handle (not an e-mail address), also right after a retweet's "RT" and with a fullwidth
-# at sign; Reddit's u/handle and /u/handle.
-_MENTION_RE = re.compile(r"(?P<rt>(?<=\bRT)|(?<=\brt))?(?(rt)|(?<![\w@＠]))[@＠]\w{1,30}"
-                         r"|(?<![\w/])/?[uU]/[A-Za-z0-9_-]{3,30}")
+# a mention (pipelines.text.mentions), also right after a retweet's "RT"; Reddit's u/handle and /u/handle
+_MENTION_RE = re.compile(rf"(?P<rt>{RETWEET_MENTION})|{MENTION}|(?<![\w/])/?[uU]/[A-Za-z0-9_-]{{3,30}}")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 _ID_FIELDS = ("post_id", "id", "id_str")

@@ -28,6 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokenizer import Tokenizer
 
 from pipelines.text.hashtags import split_hashtag
+from pipelines.text.mentions import MENTION_RE
 
 TOKENIZER_VERSION = "mipulse-tok-4"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
@@ -46,7 +47,6 @@ EMOTICON_RE = re.compile(
     r"(?:[<>]?[:;=][-'^o]?[)(\]\[dDpP/\\|*oO03@$]+|[)(\]\[]+[-'^]?[:;=]|[xX][dDpP]+|</?3+"
     r"|\^[_.-]?\^|[-oOTt>;][_.][-oOTt<;]|:'[()])")
 _URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_MENTION_RE = re.compile(r"^@\w{1,30}$")
 _HASHTAG_RE = re.compile(r"^#\w+$")
 _ELONGATION_RE = re.compile(r"(.)\1{2,}")
 _WORD_RE = re.compile(r"\w", re.UNICODE)
@@ -102,8 +102,8 @@ def _placeholders(text: str) -> str:
                 text = text.replace(old, new)
     if "://" in text or "ww." in text.lower():
         text = _URL_IN_TEXT_RE.sub(f" {URL} ", text)
-    if "@" in text:
-        text = _MENTION_IN_TEXT_RE.sub(f" {USER} ", text)
+    if "@" in text or "＠" in text:
+        text = MENTION_RE.sub(f" {USER} ", text)
     return text
 
 
@@ -160,10 +160,8 @@ _AFFIX_TEMPLATES: dict[tuple[str, str, str, str], tuple[tuple[str, ...], tuple[s
 # URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
 # unique, so they would only fill the caches. Trailing punctuation stays outside.
 # (Spelled so that the regex engine can skip ahead to a literal first character: the
-# same matches as `(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]"']*(?:\s|$))` and
-# `(?<![\w@])@\w{1,30}`, several times faster.)
+# same matches as `(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]"']*(?:\s|$))`, several times faster.)
 _URL_IN_TEXT_RE = re.compile(r"(?:[hH][tT][tT][pP][sS\u017f]?://|[wW][wW][wW]\.)(?:\S*[^\s.,;:!?)\]\"']|\S)")
-_MENTION_IN_TEXT_RE = re.compile(r"@(?<![\w@]@)\w{1,30}")
 
 
 def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
@@ -352,7 +350,7 @@ def _normalize(piece: str, following: str) -> list[str]:
         return [_word(piece, following)]  # the common case: a word or a number
     if _URL_RE.match(piece):
         return [URL]
-    if _MENTION_RE.match(piece):
+    if MENTION_RE.fullmatch(piece):
         return [USER]
     if _HASHTAG_RE.match(piece):
         tag = "#" + reduce_elongation(piece[1:].lower())

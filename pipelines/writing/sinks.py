@@ -21,6 +21,7 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.config import EMOTIONS
+from pipelines.induction.counting import FilePartition
 from pipelines.induction.lexicon import ROW_SCHEMA
 
 _EMOTION_FIELDS = [(e, pa.float64()) for e in EMOTIONS]
@@ -38,7 +39,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("explanation", pa.list_(pa.string())), ("n_terms", pa.int32()), ("n_lexicon_hits", pa.int32()),
         ("lexicon_version", pa.string()), ("tokenizer_version", pa.string()),
     ]),
-    # count tables: keyed by (month, platform, source_file), pipelines.induction.counting.FILE_PARTITION
+    # count tables: keyed by (month, platform, source_file), pipelines.induction.counting.FilePartition
     "totals": pa.schema([("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
                          ("posts", pa.int64())]),
     "term_counts": pa.schema([
@@ -77,7 +78,7 @@ def rows_to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
 
 
-def counts_to_arrow(count_table: str, partition: tuple[str, str, str], counter: dict) -> pa.Table:
+def counts_to_arrow(count_table: str, partition: FilePartition, counter: dict) -> pa.Table:
     """One (month, platform, source_file) partition's Counter of a count table -> Arrow rows
     (month, platform, source_file, key..., df)."""
     table = COUNT_TABLES[count_table]

@@ -1,0 +1,17 @@
+"""What a mention is, written once: the reader redacts mentions, the tokenizer turns them into
+one token, and labelled data anonymizes them to match the same post across releases.
+
+A mention is an at sign (ASCII or fullwidth) that follows neither a word character nor another
+at sign (so not an e-mail address), then a handle of 1-30 word characters. The look-behind sits
+after the at sign so that the regex engine can skip ahead to the at sign instead of trying every
+position (the same matches as `(?<![\\w@＠])[@＠]\\w{1,30}`, several times faster).
+"""
+
+import re
+
+_AT = "[@＠]"
+_HANDLE = r"\w{1,30}"
+MENTION = rf"{_AT}(?<![\w@＠]{_AT}){_HANDLE}"
+#: a handle glued to a retweet's "RT" (RT@handle): the one word a mention may follow
+RETWEET_MENTION = rf"(?<=\bRT){_AT}{_HANDLE}|(?<=\brt){_AT}{_HANDLE}"
+MENTION_RE = re.compile(MENTION)
