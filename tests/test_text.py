@@ -132,3 +132,36 @@ def test_a_full_chunk_cache_is_emptied_between_posts_never_inside_one(monkeypatc
     tokenize("warm the cache with several chunks")
     assert tokenize("I do not like rain") == ["i", "do", "not", "like_NEG", "rain_NEG"]
     assert tokenize("I do not like rain") == ["i", "do", "not", "like_NEG", "rain_NEG"]
+
+
+def _spacy_blank_with_rules_set_afterwards():
+    """The tokenizer as it was built before: spaCy's blank English, then our prefix and token rules."""
+    import regex
+    import spacy
+
+    from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(
+        [p for p in nlp.Defaults.prefixes if p not in ("#", "@")]).search
+    nlp.tokenizer.token_match = regex.compile(rf"(?:{EMOJI_RE.pattern}|{EMOTICON_RE.pattern})").fullmatch
+    return nlp.tokenizer
+
+
+_REFERENCE_TOKENIZER = _spacy_blank_with_rules_set_afterwards()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab#@.,!?'\"()-:;/&$%*0123456789 \u2019\u2026", max_size=12),
+                          st.sampled_from(["can't", "it's", "U.S.", "e.g.", "#tag", "@name", ":)", ":-(", "<3",
+                                           "\U0001F30D\U0001F525", "http://x.co/a", "www.a.org", "5km", "10am",
+                                           "Mr.", "won't", "y'all", "'cause", "(no)", "\"ok\"", "a-b-c"])),
+                max_size=12))
+def test_the_tokenizer_built_with_its_rules_splits_as_the_one_given_them_afterwards(pieces):
+    """spaCy's tokenizer is built once with our rules (spaCy's own tokenizer factory, registered)
+    instead of setting them on a built one, which re-adds every special case per rule."""
+    from pipelines.text.tokenizer import _spacy_tokenizer
+
+    text = " ".join(pieces)
+    assert [t.text for t in _spacy_tokenizer()(text)] == [t.text for t in _REFERENCE_TOKENIZER(text)]
+

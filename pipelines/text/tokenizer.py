@@ -64,14 +64,29 @@ _BEFORE_NOT = {"ca": "can", "wo": "will", "ai": "is", "sha": "shall"}
 _CLITICS = {"'m": "am", "'re": "are", "'ve": "have", "'ll": "will", "'d": "would"}
 
 
+@spacy.registry.tokenizers("mipulse.social_tokenizer.v1")
+def _social_tokenizer_factory():
+    """spaCy's English rule tokenizer (its own `create_tokenizer`, the same rules) except that
+    `#tags`, `@names`, emoji and emoticons stay whole. Built with these rules in one go: setting
+    a rule on a built tokenizer re-adds its ~4,000 special cases each time (0.2-0.5 s a process)."""
+
+    def social_tokenizer(nlp) -> Tokenizer:
+        defaults = nlp.Defaults
+        prefixes = [p for p in defaults.prefixes if p not in ("#", "@")]
+        whole = regex.compile(rf"(?:{EMOJI_RE.pattern}|{EMOTICON_RE.pattern})")
+        return Tokenizer(nlp.vocab, rules=defaults.tokenizer_exceptions,
+                         prefix_search=spacy.util.compile_prefix_regex(prefixes).search,
+                         suffix_search=spacy.util.compile_suffix_regex(defaults.suffixes).search,
+                         infix_finditer=spacy.util.compile_infix_regex(defaults.infixes).finditer,
+                         token_match=whole.fullmatch, url_match=defaults.url_match)
+
+    return social_tokenizer
+
+
 @lru_cache(maxsize=1)
 def _spacy_tokenizer() -> Tokenizer:
     """spaCy's English rule tokenizer; `#tags`, `@names`, emoji and emoticons stay whole."""
-    nlp = spacy.blank("en")
-    prefixes = [p for p in nlp.Defaults.prefixes if p not in ("#", "@")]
-    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
-    whole = regex.compile(rf"(?:{EMOJI_RE.pattern}|{EMOTICON_RE.pattern})")
-    nlp.tokenizer.token_match = whole.fullmatch
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "mipulse.social_tokenizer.v1"}}})
     # Only token texts are read: skip the lexical attributes (shape, like_num, ...) spaCy
     # would compute for every new string it adds to the vocabulary.
     nlp.vocab.lex_attr_getters = {}
