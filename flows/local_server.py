@@ -105,9 +105,9 @@ class EarlyServer:
         threading.Thread(target=self._watch, name="prefect-server-start", daemon=True).start()
 
     def _watch(self) -> None:
-        """Until the server answers or dies, meanwhile: once up, make its first API request, which
-        sets up the server's database session and routes (~0.8 s), so the flow's first call does
-        not wait for that."""
+        """Until the server answers or dies, while the run imports; once it is up, make its first
+        API request (~0.8 s of the server's lazy set-up on this machine, ~10 ms for the next ones),
+        so the flow's first call does not wait for that."""
         while self.process.poll() is None:
             if _healthy(self.api_url):
                 self._up = True

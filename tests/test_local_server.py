@@ -46,8 +46,8 @@ def test_none_is_launched_when_prefect_api_url_names_a_server(monkeypatch):
 
 
 def test_the_server_has_served_its_first_api_request_before_the_flow_asks(monkeypatch):
-    """Its first API request sets up the server's database session and routes (~0.8 s): made while
-    the run imports, not by the flow's first call."""
+    """The server's first API request is slow (its lazy set-up, ~0.8 s): made while the run
+    imports, not by the flow's first call."""
     asked = []
     real_urlopen = local_server.urllib.request.urlopen
     monkeypatch.setattr(local_server.urllib.request, "urlopen",
