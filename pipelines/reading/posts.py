@@ -17,8 +17,14 @@ LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 EXCERPT_CHARS = 200
 MAX_TEXT_CHARS = 100_000
 
-# a mention (pipelines.text.mentions), also right after a retweet's "RT"; Reddit's u/handle and /u/handle
-_MENTION_RE = re.compile(rf"(?P<rt>{RETWEET_MENTION})|{MENTION}|(?<![\w/])/?[uU]/[A-Za-z0-9_-]{{3,30}}")
+# a mention (pipelines.text.mentions), also right after a retweet's "RT"; Reddit's /u/handle and
+# u/handle, not after a word character or a slash. (Every alternative starts with a character,
+# the look-behinds after it, so that the regex engine skips ahead to the next candidate.)
+_REDDIT_USER = "[A-Za-z0-9_-]{3,30}"
+_MENTION_RE = re.compile(rf"(?P<rt>{RETWEET_MENTION})|{MENTION}"
+                         rf"|/(?<![\w/]/)[uU]/{_REDDIT_USER}|[uU](?<![\w/][uU])/{_REDDIT_USER}")
+#: a text without any of these has no mention
+_MENTION_MARKS = ("@", "＠", "u/", "U/")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 _ID_FIELDS = ("post_id", "id", "id_str")
@@ -46,6 +52,8 @@ class RecordError(ValueError):
 def redact_mentions(text: str) -> str:
     """Replace every mention (@handle, RT@handle, ＠handle, u/handle) with '@user' so raw
     handles never reach disk."""
+    if not any(mark in text for mark in _MENTION_MARKS):
+        return text
     return _MENTION_RE.sub(lambda m: " @user" if m.group("rt") is not None else "@user", text)
 
 
