@@ -60,7 +60,7 @@ def redact_mentions(text: str) -> str:
 def repair_text(text: str) -> str:
     """Lone UTF-16 surrogates (a truncated emoji's escape, valid JSON) become U+FFFD: they
     cannot be encoded as UTF-8, so Parquet and DuckDB could not store the text."""
-    return _LONE_SURROGATE_RE.sub("\ufffd", text)
+    return text if text.isascii() else _LONE_SURROGATE_RE.sub("\ufffd", text)
 
 
 def safe_excerpt(raw: str) -> str:
@@ -128,7 +128,7 @@ def canonical_post(
     return {
         "platform": platform,
         "post_id": repair_text(str(post_id)),
-        "month": created_at.strftime("%Y-%m"),
+        "month": f"{created_at.year:04d}-{created_at.month:02d}",  # strftime("%Y-%m"), 20x faster
         "created_at": created_at.replace(tzinfo=None),
         "author_key": author_key(platform, str(author) if author is not None else None, salt),
         "text": redact_mentions(repair_text(text)),
