@@ -15,13 +15,24 @@ from pipelines.text.tokenizer import USER, tokenize
 # the plain spelling: not after a word character or an at sign, an at sign, 1-30 word characters
 PLAIN_MENTION = re.compile(r"(?<![\w@＠])[@＠]\w{1,30}")
 
-texts = st.text(alphabet="ab_1 RTrtu/.@＠\né", max_size=40)
+# the reader's redaction, plainly spelled: RT@handle (a space is put back), @handle, /u/handle, u/handle
+PLAIN_REDACTION = re.compile(r"(?P<rt>(?<=\bRT)|(?<=\brt))?(?(rt)|(?<![\w@＠]))[@＠]\w{1,30}"
+                             r"|(?<![\w/])/?[uU]/[A-Za-z0-9_-]{3,30}")
+
+texts = st.text(alphabet="ab_1 RTrtuU/-.@＠\né", max_size=40)
 
 
 @settings(max_examples=500)
 @given(texts)
 def test_the_fast_spelling_finds_exactly_the_plain_one(text):
     assert [m.span() for m in MENTION_RE.finditer(text)] == [m.span() for m in PLAIN_MENTION.finditer(text)]
+
+
+@settings(max_examples=500)
+@given(texts)
+def test_the_readers_fast_redaction_equals_the_plain_one(text):
+    plain = PLAIN_REDACTION.sub(lambda m: " @user" if m.group("rt") is not None else "@user", text)
+    assert redact_mentions(text) == plain
 
 
 @settings(max_examples=300)

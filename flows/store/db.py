@@ -306,21 +306,42 @@ def connect_read_only(db_path: str | Path, timeout_s: float = READ_LOCK_TIMEOUT_
     """A connection that can read the database and nothing else: no writes, no files, no ATTACH.
 
     Waits (up to ``timeout_s``) while another process holds the file for writing in place.
+    DuckDB opens the file three times while connecting (magic bytes, headers, then the blocks), so
+    a load that replaces the file in between would pair one file's headers with the other's
+    blocks ("Could not read enough bytes", or wrong data): a connection made while the file was
+    replaced is dropped and made again on the new file.
     """
     if not Path(db_path).exists():
         raise FileNotFoundError(f"no database at {db_path}")
     delay, deadline = 0.02, time.monotonic() + timeout_s
     while True:
+        file_before = _file_identity(db_path)
         try:
             # temp_directory '': no spill folder, which DuckDB would let a query write to
-            return duckdb.connect(str(db_path), read_only=True,
-                                  config={"enable_external_access": False, "temp_directory": "",
-                                          "lock_configuration": True})
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() + delay > deadline:
+            con = duckdb.connect(str(db_path), read_only=True,
+                                 config={"enable_external_access": False, "temp_directory": "",
+                                         "lock_configuration": True})
+        except duckdb.Error as exc:
+            if _file_identity(db_path) != file_before:
+                continue  # replaced by a load while DuckDB opened it
+            if not isinstance(exc, duckdb.IOException) or "lock" not in str(exc).lower() \
+                    or time.monotonic() + delay > deadline:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+            continue
+        if _file_identity(db_path) == file_before:
+            return con
+        con.close()
+
+
+def _file_identity(path: str | Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` now: a load's atomic replace changes it."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def query(db_path: str | Path, statement: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple]]:

@@ -12,6 +12,6 @@ import re
 _AT = "[@＠]"
 _HANDLE = r"\w{1,30}"
 MENTION = rf"{_AT}(?<![\w@＠]{_AT}){_HANDLE}"
-#: a handle glued to a retweet's "RT" (RT@handle): the one word a mention may follow
-RETWEET_MENTION = rf"(?<=\bRT){_AT}{_HANDLE}|(?<=\brt){_AT}{_HANDLE}"
+#: a handle glued to a retweet's "RT" or "rt" (RT@handle): the one word a mention may follow
+RETWEET_MENTION = rf"{_AT}(?<=\bRT{_AT}|\brt{_AT}){_HANDLE}"
 MENTION_RE = re.compile(MENTION)
