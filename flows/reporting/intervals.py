@@ -28,7 +28,7 @@ from pipelines.config import load_seeds
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.induction.lexicon import SUPERVISED, Lexicon
 from pipelines.text.prepare import PostPreparer
-from pipelines.scoring.score import score_posts
+from pipelines.scoring.score import PostText, score_posts
 from pipelines.text.tokenizer import base_form
 
 SENTIMENT, EMOTION = "sentiment", "emotion"
@@ -90,11 +90,11 @@ def looked_up(posts: list[Mapping]) -> set[str]:
         *(post["terms"] for post in posts))
 
 
-def outcomes(posts: list[Mapping], lexicon: Lexicon) -> list:
+def outcomes(texts: list[PostText], lexicon: Lexicon) -> list:
     """Each post's labels (sentiment, dominant emotion) and score, by the one scoring function
     (the posts scored as one batch)."""
     return [(((SENTIMENT, scored["sentiment_label"]), (EMOTION, scored["dominant_emotion"])), scored["sentiment_score"])
-            for scored in score_posts([post["tokens"] for post in posts], lexicon)]
+            for scored in score_posts(texts, lexicon)]
 
 
 def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_REPLICATES,
@@ -120,8 +120,9 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     # a replicate's entries of the terms the kept posts look up are those of its whole lexicon
     needed = looked_up(kept_posts) | scale_terms(load_seeds(), spec)
     replicas = lexicon_replicates(list(prepared.values()), _inducer(lexicon, spec), replicates, seed, needed)
+    texts = [PostText(post["tokens"]) for post in kept_posts]  # what no replicate changes, once
     # each replicate scores the kept posts as one batch; label_sums reads them by position
-    sums = [label_sums(range(len(kept_posts)), kept_groups, outcomes(kept_posts, replica), lambda i, scored: scored[i])
+    sums = [label_sums(range(len(texts)), kept_groups, outcomes(texts, replica), lambda i, scored: scored[i])
             for replica in replicas]
     values = {**replicate_values(sums, posts_per_group, lambda g: ("month", g[0], g[1])),
               **replicate_values(sums, posts_per_group, lambda g: ("year", int(g[0][:4]), g[1]))}
