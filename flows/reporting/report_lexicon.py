@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import numpy as np
 from matplotlib.figure import Figure
-from scipy.stats import t as student_t
+from scipy.special import stdtrit  # the t quantile scipy.stats.t.ppf returns, without importing scipy.stats (seconds)
 
 from flows.reporting.chart_text import drawable
 from flows.reporting.window_lexicon import (
@@ -101,7 +101,7 @@ def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[
             for c in counts)
     common = sorted(a.keys() & b.keys())
     sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed) for c in counts)
-    quantile = float(student_t.ppf(0.975, replicates - 1))
+    quantile = float(stdtrit(replicates - 1, 0.975))
     values_a, values_b = ({term: dimension_values(side[term]) for term in common} for side in (a, b))
     rows = []
     for dimension in DIMENSIONS:
