@@ -230,7 +230,7 @@ def test_poisson_replicates_are_successive_poisson_counts_and_of_some_terms_thei
 def test_scoring_prepared_texts_is_scoring_their_tokens(synthetic_prepared):
     from pipelines.config import load_seeds
     from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
-    from pipelines.scoring.score import PostText, score_posts
+    from pipelines.scoring.score import PostText, labels_and_scores, score_posts
 
     matrix = count_matrix(synthetic_prepared)
     lexicons = [build_lexicon_from_counts(*replicate_counts(matrix, w), load_seeds(), LexiconSpec())
@@ -238,4 +238,8 @@ def test_scoring_prepared_texts_is_scoring_their_tokens(synthetic_prepared):
     tokens = [post["tokens"] for post in synthetic_prepared[:300]]
     texts = [PostText(t) for t in tokens]
     for lexicon in lexicons:  # the same texts under two lexicons
-        assert score_posts(texts, lexicon) == score_posts(tokens, lexicon)
+        scored = score_posts(tokens, lexicon)
+        assert score_posts(texts, lexicon) == scored
+        assert labels_and_scores(texts, lexicon) == [(s["sentiment_label"], s["dominant_emotion"], s["sentiment_score"])
+                                                     for s in scored]
+    assert {s["dominant_emotion"] for s in scored} > {None}  # posts with and without emotion evidence

@@ -28,7 +28,7 @@ from pipelines.config import load_seeds
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.induction.lexicon import SUPERVISED, Lexicon
 from pipelines.text.prepare import PostPreparer
-from pipelines.scoring.score import PostText, score_posts
+from pipelines.scoring.score import PostText, labels_and_scores
 from pipelines.text.tokenizer import base_form
 
 SENTIMENT, EMOTION = "sentiment", "emotion"
@@ -93,8 +93,8 @@ def looked_up(posts: list[Mapping]) -> set[str]:
 def outcomes(texts: list[PostText], lexicon: Lexicon) -> list:
     """Each post's labels (sentiment, dominant emotion) and score, by the one scoring function
     (the posts scored as one batch)."""
-    return [(((SENTIMENT, scored["sentiment_label"]), (EMOTION, scored["dominant_emotion"])), scored["sentiment_score"])
-            for scored in score_posts(texts, lexicon)]
+    return [(((SENTIMENT, label), (EMOTION, dominant)), score)
+            for label, dominant, score in labels_and_scores(texts, lexicon)]
 
 
 def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_REPLICATES,

@@ -313,16 +313,31 @@ def explanation(evidence: PostEvidence, limit: int = EXPLANATION_TERMS) -> list[
     return [f"{term}:{value:+.3f}" for term, value in ranked]
 
 
-def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon) -> list[dict]:
-    """The post_scores fields of each tokenized post (its tokens, or its `PostText`)."""
-    if not token_lists:
-        return []
+def _scored(token_lists: Sequence[list[str] | PostText],
+            lexicon: Lexicon) -> tuple[list[PostEvidence], list[tuple[float, str]], list[Emotions]]:
+    """Each post's evidence, (score, sentiment label) and emotions, the posts scored as one batch."""
     calibration = calibration_of(lexicon)
     evidence = [PostEvidence(tokens, lexicon) for tokens in token_lists]
     features = (np.array([ev.vector for ev in evidence], dtype=float)
                 if calibration.sentiment or calibration.emotions else None)
     sentiments = sentiments_of(evidence, features, calibration)
-    emotions = emotions_of(evidence, features, calibration, [label for _, label in sentiments])
+    return evidence, sentiments, emotions_of(evidence, features, calibration, [label for _, label in sentiments])
+
+
+def labels_and_scores(texts: Sequence[list[str] | PostText], lexicon: Lexicon) -> list[tuple[str, str | None, float]]:
+    """(sentiment label, dominant emotion, sentiment score) of each post: those fields of
+    `score_posts` alone (no explanation), for a caller that scores the same posts many times."""
+    if not texts:
+        return []
+    _, sentiments, emotions = _scored(texts, lexicon)
+    return [(label, dominant, score) for (score, label), (_, dominant, _) in zip(sentiments, emotions)]
+
+
+def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon) -> list[dict]:
+    """The post_scores fields of each tokenized post (its tokens, or its `PostText`)."""
+    if not token_lists:
+        return []
+    evidence, sentiments, emotions = _scored(token_lists, lexicon)
     return [{
         "sentiment_score": score,
         "sentiment_label": label,
