@@ -254,4 +254,3 @@ def poisson_replicates(counts: Counts, rng: np.random.Generator, replicates: int
         yield (_nonzero([term_keys[i] for i in kept_terms], term_draws[kept_terms]),
                _nonzero(anchor_keys, anchor_draws), _nonzero(kept_keys, clipped),
                max(n_drawn, int(term_draws.max(initial=0)), 1))
-
