@@ -102,3 +102,11 @@ def test_emotions_drift_too_with_the_same_support_and_band_rules(con, monkeypatc
     for r in (joy, fear):
         assert (f'<td class="l">{r["dimension"]}</td><td class="l">weather</td><td>{r["value_a"]:+.3f}</td>'
                 f'<td>{r["value_b"]:+.3f}</td>') in html
+
+
+def test_a_window_lexicon_of_the_frequent_terms_has_their_entries_of_the_whole_window(con):
+    whole, frequent = (window_lexicon(con, load_seeds(), "2014-01", "2014-12", min_df=min_df) for min_df in (1, 37))
+    kept = {t for t, e in whole.general.items() if e.df >= 37}
+    assert {"weather", "garden"} <= kept
+    assert {t: frequent.general[t] for t in kept} == {t: whole.general[t] for t in kept}
+    assert whole.general["fox"].df == 36 and "fox" not in frequent.general  # a rarer term is not built at all

@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.induction.bootstrap import (
     combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, poisson_counts,
-    replicate_counts, replicate_values, subsample, wilson,
+    poisson_replicates, poisson_weights, replicate_counts, replicate_values, subsample, wilson,
 )
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
 
@@ -171,3 +171,75 @@ def test_poisson_counts_draw_the_same_for_a_cell_whatever_the_order_of_the_count
     terms, anchors, pairs, n = one
     assert all(v <= min(terms[t], anchors[a]) for (t, a), v in pairs.items())
     assert n >= max(terms.values())
+
+
+# ---- the report's cost: replicate lexicons of the terms they are read for, texts prepared once ----
+
+@pytest.fixture(scope="module")
+def synthetic_prepared():
+    from pipelines.config import load_seeds
+    from pipelines.evaluation.synthetic import generate_posts
+    from pipelines.text.prepare import PostPreparer
+
+    prepare = PostPreparer(load_seeds())
+    return [prepare({"text": post["text"]}) for post in generate_posts(1500, seed=3)]
+
+
+def test_count_matrix_of_some_terms_counts_those_terms_and_every_anchor():
+    posts = [{"terms": {"a", "b"}, "anchors": {"seed:pos"}, "half_pairs": [("b", "seed:pos#0")]},
+             {"terms": {"a", "c"}, "anchors": {"seed:neg", "seed:pos"}, "paired_anchors": {"seed:neg"},
+              "half_pairs": [("c", "seed:pos#1")]},
+             {"terms": {"c"}, "anchors": set()}]
+    term_df, anchor_df, pair_df, n = replicate_counts(count_matrix(posts, {"a", "b"}), np.array([1.0, 2.0, 3.0]))
+    assert term_df == {"a": 3.0, "b": 1.0}
+    assert anchor_df == {"seed:pos": 3.0, "seed:neg": 2.0}
+    assert pair_df == {("a", "seed:pos"): 1.0, ("b", "seed:pos"): 1.0, ("a", "seed:neg"): 2.0,
+                       ("b", "seed:pos#0"): 1.0}
+    assert n == 6.0
+
+
+def test_a_lexicon_of_some_terms_counts_gives_them_the_entries_of_the_whole_lexicon(synthetic_prepared):
+    from flows.reporting.window_lexicon import scale_terms
+    from pipelines.config import load_seeds
+    from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
+
+    seeds, spec = load_seeds(), LexiconSpec()
+    wanted = {t for post in synthetic_prepared[:40] for t in post["terms"]}
+    weights = poisson_weights(len(synthetic_prepared), 2, seed=9)[1]
+    whole = build_lexicon_from_counts(*replicate_counts(count_matrix(synthetic_prepared), weights), seeds, spec)
+    some = build_lexicon_from_counts(*replicate_counts(count_matrix(synthetic_prepared, wanted | scale_terms(seeds)),
+                                                       weights), seeds, spec)
+    assert len(some.general) < len(whole.general)
+    assert sum(whole.general[t].source == "corpus" for t in wanted if t in whole.general) > 10  # corpus values too
+    assert {t: some.general.get(t) for t in wanted} == {t: whole.general.get(t) for t in wanted}
+
+
+def test_poisson_replicates_are_successive_poisson_counts_and_of_some_terms_their_part():
+    counts = ({"a": 5, "b": 9, "c": 2}, {"seed:pos": 7, "seed:neg": 3},
+              {("a", "seed:pos"): 3, ("b", "seed:pos"): 4, ("b", "seed:neg"): 2, ("c", "seed:neg"): 1}, 20)
+    rng = np.random.default_rng(4)
+    one_by_one = [poisson_counts(counts, rng) for _ in range(3)]
+    assert list(poisson_replicates(counts, np.random.default_rng(4), 3)) == one_by_one
+    for (terms, anchors, pairs, n), whole in zip(poisson_replicates(counts, np.random.default_rng(4), 3, {"b"}),
+                                                 one_by_one):
+        assert terms == {t: v for t, v in whole[0].items() if t == "b"}
+        assert pairs == {k: v for k, v in whole[2].items() if k[0] == "b"}
+        assert (anchors, n) == (whole[1], whole[3])  # n: still at least every term's draw
+
+
+def test_scoring_prepared_texts_is_scoring_their_tokens(synthetic_prepared):
+    from pipelines.config import load_seeds
+    from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
+    from pipelines.scoring.score import PostText, labels_and_scores, score_posts
+
+    matrix = count_matrix(synthetic_prepared)
+    lexicons = [build_lexicon_from_counts(*replicate_counts(matrix, w), load_seeds(), LexiconSpec())
+                for w in poisson_weights(len(synthetic_prepared), 2, seed=1)]
+    tokens = [post["tokens"] for post in synthetic_prepared[:300]]
+    texts = [PostText(t) for t in tokens]
+    for lexicon in lexicons:  # the same texts under two lexicons
+        scored = score_posts(tokens, lexicon)
+        assert score_posts(texts, lexicon) == scored
+        assert labels_and_scores(texts, lexicon) == [(s["sentiment_label"], s["dominant_emotion"], s["sentiment_score"])
+                                                     for s in scored]
+    assert {s["dominant_emotion"] for s in scored} > {None}  # posts with and without emotion evidence

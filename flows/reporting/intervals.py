@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import duckdb
 
 import sql
+from flows.reporting.window_lexicon import scale_terms
 from flows.store.lexicon_store import lexicon_from_tables
 from pipelines.induction.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
@@ -27,7 +28,8 @@ from pipelines.config import load_seeds
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.induction.lexicon import SUPERVISED, Lexicon
 from pipelines.text.prepare import PostPreparer
-from pipelines.scoring.score import score_posts
+from pipelines.scoring.score import PostText, labels_and_scores
+from pipelines.text.tokenizer import base_form
 
 SENTIMENT, EMOTION = "sentiment", "emotion"
 PER_GROUP = 30  # posts re-scored per (month, platform) and replicate: bounds the cost
@@ -62,13 +64,17 @@ def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
     return lexicon_from_tables(con, found[0][0]) if found else None
 
 
-def _inducer(lexicon: Lexicon):
-    """Replicate counts -> a lexicon like the one in force, or None when it cannot be re-induced."""
-    seeds = load_seeds()
+def _replicate_spec(lexicon: Lexicon) -> LexiconSpec | None:
+    """The options the lexicon in force was induced with, or None when it cannot be re-induced."""
     meta = lexicon.metadata
-    if meta.get("kind") != "default" or meta.get("seeds") != seeds.fingerprint or "options" not in meta:
+    if meta.get("kind") != "default" or meta.get("seeds") != load_seeds().fingerprint or "options" not in meta:
         return None
-    spec = LexiconSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta["options"].items()})
+    return LexiconSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta["options"].items()})
+
+
+def _inducer(lexicon: Lexicon, spec: LexiconSpec):
+    """Replicate counts -> a lexicon like the one in force."""
+    seeds, meta = load_seeds(), lexicon.metadata
     fixed = {SUPERVISED: lexicon.supervised} if lexicon.supervised else {}
 
     def induce(counts):
@@ -78,11 +84,17 @@ def _inducer(lexicon: Lexicon):
     return induce
 
 
-def outcomes(posts: list[Mapping], lexicon: Lexicon) -> list:
+def looked_up(posts: list[Mapping]) -> set[str]:
+    """Every term whose lexicon entry scoring these posts may read (tokens, their base forms, terms)."""
+    return {term for post in posts for token in post["tokens"] for term in (token, base_form(token))}.union(
+        *(post["terms"] for post in posts))
+
+
+def outcomes(texts: list[PostText], lexicon: Lexicon) -> list:
     """Each post's labels (sentiment, dominant emotion) and score, by the one scoring function
     (the posts scored as one batch)."""
-    return [(((SENTIMENT, scored["sentiment_label"]), (EMOTION, scored["dominant_emotion"])), scored["sentiment_score"])
-            for scored in score_posts([post["tokens"] for post in posts], lexicon)]
+    return [(((SENTIMENT, label), (EMOTION, dominant)), score)
+            for label, dominant, score in labels_and_scores(texts, lexicon)]
 
 
 def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_REPLICATES,
@@ -95,8 +107,8 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     rows = con.execute(sql.read("bootstrap_posts.sql")).fetchall()
     if not rows:
         return None
-    induce = _inducer(lexicon)
-    if induce is None:
+    spec = _replicate_spec(lexicon)
+    if spec is None:
         return LexiconIntervals({}, 0, len(rows), 0, False)
     prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
     groups = [(month, platform) for month, platform, _ in rows]
@@ -105,9 +117,13 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     counted = set(subsample(["all"] * len(rows), MAX_POSTS, seed)) | set(rescored)
     prepared = {i: prepare({"text": rows[i][2] or ""}) for i in sorted(counted)}
     kept_posts, kept_groups = [prepared[i] for i in rescored], [groups[i] for i in rescored]
+    # a replicate's entries of the terms the kept posts look up are those of its whole lexicon
+    needed = looked_up(kept_posts) | scale_terms(load_seeds(), spec)
+    replicas = lexicon_replicates(list(prepared.values()), _inducer(lexicon, spec), replicates, seed, needed)
+    texts = [PostText(post["tokens"]) for post in kept_posts]  # what no replicate changes, once
     # each replicate scores the kept posts as one batch; label_sums reads them by position
-    sums = [label_sums(range(len(kept_posts)), kept_groups, outcomes(kept_posts, replica), lambda i, scored: scored[i])
-            for replica in lexicon_replicates(list(prepared.values()), induce, replicates, seed)]
+    sums = [label_sums(range(len(texts)), kept_groups, outcomes(texts, replica), lambda i, scored: scored[i])
+            for replica in replicas]
     values = {**replicate_values(sums, posts_per_group, lambda g: ("month", g[0], g[1])),
               **replicate_values(sums, posts_per_group, lambda g: ("year", int(g[0][:4]), g[1]))}
     return LexiconIntervals(values, replicates, len(prepared), len(rescored), True)

@@ -7,7 +7,7 @@ lexicon by the same engine that scored the posts, so any window of years and pla
 A value counts only with enough evidence behind it: its support (the posts where the term
 meets a seed or distant-label anchor) must reach a minimum, and is shown beside it. A drift
 carries a band: each period's lexicon is rebuilt from `DRIFT_REPLICATES` Poisson replicates
-of its counts (`pipelines.induction.bootstrap.poisson_counts`), and a change inside
+of its counts (`pipelines.induction.bootstrap.poisson_replicates`), and a change inside
 t(0.975, replicates - 1) x sqrt(sd_a^2 + sd_b^2), or smaller than the smallest value a lexicon
 keeps (`LexiconSpec.min_value`), is not called a drift.
 """
@@ -21,11 +21,13 @@ from typing import Any
 import duckdb
 import numpy as np
 from matplotlib.figure import Figure
-from scipy.stats import t as student_t
+from scipy.special import stdtrit  # the t quantile scipy.stats.t.ppf returns, without importing scipy.stats (seconds)
 
 from flows.reporting.chart_text import drawable
-from flows.reporting.window_lexicon import lexicon_of_counts, window_counts, window_lexicon
-from pipelines.induction.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_counts
+from flows.reporting.window_lexicon import (
+    frequent_terms_lexicon, lexicon_of_counts, scale_terms, window_counts, window_lexicon,
+)
+from pipelines.induction.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_replicates
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induction.induce import LexiconSpec
 from pipelines.induction.lexicon import LexiconEntry
@@ -67,7 +69,7 @@ def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform
     seeds = load_seeds()
     out = {}
     for year in years[-MAX_YEAR_PANELS:]:
-        lexicon = window_lexicon(con, seeds, f"{year:04d}-01", f"{year:04d}-12", platform)
+        lexicon = window_lexicon(con, seeds, f"{year:04d}-01", f"{year:04d}-12", platform, min_df=YEAR_MIN_DF)
         rows = _ranked(lexicon, YEAR_MIN_DF, YEAR_MIN_SUPPORT) if lexicon else []
         up = sorted((r for r in rows if r["sentiment"] > 0), key=lambda r: (-r["sentiment"], r["term"]))
         down = sorted((r for r in rows if r["sentiment"] < 0), key=lambda r: (r["sentiment"], r["term"]))
@@ -94,11 +96,12 @@ def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[
     counts = [window_counts(con, f"{first:04d}-01", f"{last:04d}-12", platform) for first, last in periods]
     if any(c is None for c in counts):
         return []
-    a, b = ({e.term: e for e in _supported(lexicon_of_counts(c, seeds), DRIFT_MIN_DF, DRIFT_MIN_SUPPORT)}
+    a, b = ({e.term: e for e in _supported(frequent_terms_lexicon(c, DRIFT_MIN_DF, seeds), DRIFT_MIN_DF,
+                                           DRIFT_MIN_SUPPORT)}
             for c in counts)
     common = sorted(a.keys() & b.keys())
     sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed) for c in counts)
-    quantile = float(student_t.ppf(0.975, replicates - 1))
+    quantile = float(stdtrit(replicates - 1, 0.975))
     values_a, values_b = ({term: dimension_values(side[term]) for term in common} for side in (a, b))
     rows = []
     for dimension in DIMENSIONS:
@@ -127,8 +130,9 @@ def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int) -
     counts (a term a replicate leaves out of its lexicon counts as 0 there)."""
     rng = np.random.default_rng(seed)
     values: dict[str, list[dict[str, float]]] = {term: [] for term in terms}
-    for _ in range(replicates):
-        general = lexicon_of_counts(poisson_counts(counts, rng), seeds).general
+    needed = set(terms) | scale_terms(seeds)  # the other terms' entries do not change these terms'
+    for replicate in poisson_replicates(counts, rng, replicates, needed):
+        general = lexicon_of_counts(replicate, seeds).general
         for term in terms:
             values[term].append(dimension_values(general.get(term)))
     return {term: {d: lexicon_sd([v[d] for v in replicate]) for d in DIMENSIONS}

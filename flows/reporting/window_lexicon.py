@@ -8,13 +8,14 @@ the engine itself (`pipelines.induction.induce.build_lexicon_from_counts`), so a
 from __future__ import annotations
 
 from collections import Counter
+from typing import Collection
 
 import duckdb
 
 import sql
 from pipelines.induction.bootstrap import Counts
 from pipelines.config import SeedConfig
-from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts, term_math
 from pipelines.induction.lexicon import Lexicon
 
 
@@ -30,6 +31,29 @@ def window_counts(con: duckdb.DuckDBPyConnection, from_month: str | None = None,
     return Counter(dict(terms)), dict(anchors), Counter({(t, a): df for t, a, df in pairs}), int(n)
 
 
+def scale_terms(seeds: SeedConfig, spec: LexiconSpec = LexiconSpec()) -> frozenset[str]:
+    """The terms whose counts the fit of a lexicon's scales reads (its prior words): a lexicon
+    built from the counts of some terms and of these has the same entries for those terms as
+    the lexicon of all the counts (every other part of an entry is the term's own counts)."""
+    math_ = term_math(seeds, spec)
+    return frozenset(math_.valences) | frozenset(math_.emotions)
+
+
+def counts_of_terms(counts: Counts, terms: Collection[str]) -> Counts:
+    """The counts of `terms` and their pairs (every anchor and n kept)."""
+    term_df, anchor_df, pair_df, n = counts
+    return (Counter({t: df for t, df in term_df.items() if t in terms}), anchor_df,
+            Counter({key: df for key, df in pair_df.items() if key[0] in terms}), n)
+
+
+def frequent_terms_lexicon(counts: Counts, min_df: int, seeds: SeedConfig, spec: LexiconSpec = LexiconSpec(),
+                           metadata: dict | None = None) -> Lexicon:
+    """The entries of the terms in at least `min_df` posts of the window (and of the prior
+    words) as the lexicon of all its counts has them, built from those terms' counts only."""
+    frequent = {t for t, df in counts[0].items() if df >= min_df} | scale_terms(seeds, spec)
+    return lexicon_of_counts(counts_of_terms(counts, frequent), seeds, spec, metadata)
+
+
 def lexicon_of_counts(counts: Counts, seeds: SeedConfig, spec: LexiconSpec = LexiconSpec(),
                       metadata: dict | None = None) -> Lexicon:
     term_df, anchor_df, pair_df, n = counts
@@ -38,10 +62,11 @@ def lexicon_of_counts(counts: Counts, seeds: SeedConfig, spec: LexiconSpec = Lex
 
 def window_lexicon(con: duckdb.DuckDBPyConnection, seeds: SeedConfig, from_month: str | None = None,
                    to_month: str | None = None, platform: str | None = None,
-                   spec: LexiconSpec = LexiconSpec()) -> Lexicon | None:
-    """The default lexicon of the window, or None when the window holds no posts."""
+                   spec: LexiconSpec = LexiconSpec(), min_df: int = 1) -> Lexicon | None:
+    """The default lexicon of the window (the entries of its terms in at least `min_df` posts
+    and of the prior words), or None when the window holds no posts."""
     counts = window_counts(con, from_month, to_month, platform)
     if counts is None:
         return None
     params = {"from_month": from_month, "to_month": to_month, "platform": platform}
-    return lexicon_of_counts(counts, seeds, spec, {"kind": "window", "window": params})
+    return frequent_terms_lexicon(counts, min_df, seeds, spec, {"kind": "window", "window": params})

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -63,14 +63,18 @@ class CountMatrix:
         return self.x_terms.shape[0]
 
 
-def count_matrix(posts: Sequence[Mapping]) -> CountMatrix:
+def count_matrix(posts: Sequence[Mapping], terms: Collection[str] | None = None) -> CountMatrix:
     """Posts with ``terms`` and ``anchors`` (as `pipelines.text.prepare` makes them) -> CountMatrix;
     the pairs are those `pipelines.induction.counting.count_post` counts (every term with every anchor
-    for a post without ``paired_anchors`` and ``half_pairs``)."""
+    for a post without ``paired_anchors`` and ``half_pairs``). With `terms`, only those terms and
+    their pairs are counted (every anchor still is): a caller that needs a few terms' counts."""
     tables = {table: ({}, [], []) for table in ("terms", "anchors", "paired", "half_pairs")}
+    kept = (lambda keys: keys) if terms is None else (lambda keys: [k for k in keys if k in terms])
+    kept_pairs = (lambda pairs: pairs) if terms is None else (lambda pairs: [p for p in pairs if p[0] in terms])
     for row, post in enumerate(posts):
-        cells = {"terms": post["terms"], "anchors": post["anchors"],
-                 "paired": post.get("paired_anchors", post["anchors"]), "half_pairs": post.get("half_pairs", ())}
+        cells = {"terms": kept(post["terms"]), "anchors": post["anchors"],
+                 "paired": post.get("paired_anchors", post["anchors"]),
+                 "half_pairs": kept_pairs(post.get("half_pairs", ()))}
         for table, keys in cells.items():
             index, rows, columns = tables[table]
             for key in set(keys):
@@ -95,24 +99,31 @@ def poisson_weights(n_posts: int, replicates: int, seed: int) -> np.ndarray:
 
 def replicate_counts(matrix: CountMatrix, weights: np.ndarray) -> Counts:
     """(term_df, anchor_df, pair_df, n) of one replicate: the weighted presence counts."""
-    term_values, anchor_values = matrix.x_terms.T @ weights, matrix.x_anchors.T @ weights
     pairs = (matrix.x_terms.T.multiply(weights) @ matrix.x_paired).tocoo()
-    half_values = matrix.x_half_pairs.T @ weights
-    terms, anchors, paired = matrix.terms, matrix.anchors, matrix.paired
-    pair_df = {(terms[t], paired[a]): float(v) for t, a, v in zip(pairs.row, pairs.col, pairs.data) if v}
-    pair_df.update((matrix.half_pairs[i], float(half_values[i])) for i in np.flatnonzero(half_values))
-    return ({terms[i]: float(term_values[i]) for i in np.flatnonzero(term_values)},
-            {anchors[i]: float(anchor_values[i]) for i in np.flatnonzero(anchor_values)},
+    present = pairs.data != 0
+    terms, paired = matrix.terms, matrix.paired
+    pair_df = {(terms[t], paired[a]): v for t, a, v in
+               zip(pairs.row[present].tolist(), pairs.col[present].tolist(), pairs.data[present].tolist())}
+    pair_df.update(_nonzero(matrix.half_pairs, matrix.x_half_pairs.T @ weights))
+    return (_nonzero(terms, matrix.x_terms.T @ weights), _nonzero(matrix.anchors, matrix.x_anchors.T @ weights),
             pair_df, float(weights.sum()))
+
+
+def _nonzero(keys: Sequence, values: np.ndarray) -> dict:
+    """{key: value} of the non-zero values (as Python numbers)."""
+    found = np.flatnonzero(values)
+    return dict(zip([keys[i] for i in found.tolist()], values[found].tolist()))
 
 
 Sums = dict[Hashable, dict]  # group -> {"scored": posts, "score_sum": sum of scores, (dimension, label): posts}
 
 
 def lexicon_replicates(posts: Sequence[Mapping], induce: Callable[[Counts], object],
-                       replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED) -> Iterator[object]:
-    """The lexicons induced from `replicates` Poisson-weighted copies of the posts' counts."""
-    matrix = count_matrix(posts)
+                       replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED,
+                       terms: Collection[str] | None = None) -> Iterator[object]:
+    """The lexicons induced from `replicates` Poisson-weighted copies of the posts' counts (of
+    `terms` only, when given: see `count_matrix`)."""
+    matrix = count_matrix(posts, terms)
     for weights in poisson_weights(len(posts), replicates, seed):
         yield induce(replicate_counts(matrix, weights))
 
@@ -215,14 +226,31 @@ def poisson_counts(counts: Counts, rng: np.random.Generator) -> Counts:
     """A parametric replicate of a window's counts when only the counts are at hand: each cell
     drawn from Poisson(its count), as the Poisson bootstrap over posts gives every count a
     variance equal to itself (cells drawn independently, a pair clipped to its marginals)."""
+    return next(poisson_replicates(counts, rng, 1))
+
+
+def poisson_replicates(counts: Counts, rng: np.random.Generator, replicates: int,
+                       terms: Collection[str] | None = None) -> Iterator[Counts]:
+    """`replicates` successive `poisson_counts` of the same counts (the cells sorted once), each
+    with the counts of `terms` only when given: every cell is still drawn, so a term's replicate
+    counts, the anchors and n are those `poisson_counts` draws with the same generator."""
     term_df, anchor_df, pair_df, n = counts
-
-    def draw(table: Mapping) -> dict:
-        keys = sorted(table)  # the same draw for the same cell, whatever order the counts came in
-        values = rng.poisson(np.array([table[k] for k in keys], dtype=float))
-        return {k: int(v) for k, v in zip(keys, values) if v}
-
-    terms, anchors = draw(term_df), draw(anchor_df)
-    pairs = {(t, a): min(v, terms.get(t, 0), anchors.get(a, 0)) for (t, a), v in draw(pair_df).items()}
-    n_drawn = int(rng.poisson(n))
-    return terms, anchors, {k: v for k, v in pairs.items() if v}, max(n_drawn, *terms.values(), 1)
+    term_keys, anchor_keys, pair_keys = (sorted(table) for table in (term_df, anchor_df, pair_df))
+    # sorted: the same draw for the same cell, whatever order the counts came in
+    term_counts, anchor_counts, pair_counts = (np.array([table[k] for k in keys], dtype=float) for table, keys in
+                                               ((term_df, term_keys), (anchor_df, anchor_keys), (pair_df, pair_keys)))
+    term_at, anchor_at = ({k: i for i, k in enumerate(keys)} for keys in (term_keys, anchor_keys))
+    kept = [i for i, (t, _) in enumerate(pair_keys) if terms is None or t in terms]
+    kept_keys = [pair_keys[i] for i in kept]
+    # each kept pair's term and anchor among the drawn marginals (-1: not counted, i.e. 0)
+    pair_term, pair_anchor = (np.array([at.get(key[part], -1) for key in kept_keys], dtype=np.int64)
+                              for part, at in ((0, term_at), (1, anchor_at)))
+    kept_terms = [i for i, t in enumerate(term_keys) if terms is None or t in terms]
+    for _ in range(replicates):
+        term_draws, anchor_draws, pair_draws = (rng.poisson(c) for c in (term_counts, anchor_counts, pair_counts))
+        n_drawn = int(rng.poisson(n))
+        marginals = [np.append(draws, 0)[at] for draws, at in ((term_draws, pair_term), (anchor_draws, pair_anchor))]
+        clipped = np.minimum(pair_draws[kept], np.minimum(*marginals))
+        yield (_nonzero([term_keys[i] for i in kept_terms], term_draws[kept_terms]),
+               _nonzero(anchor_keys, anchor_draws), _nonzero(kept_keys, clipped),
+               max(n_drawn, int(term_draws.max(initial=0)), 1))

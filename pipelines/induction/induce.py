@@ -30,6 +30,7 @@ import math
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Iterable, Mapping, Sequence
 
 import apache_beam as beam
@@ -343,7 +344,14 @@ class TermMath:
         if "priors" not in self.spec.sources:
             return {}
         terms = (set(self.valences) | set(self.emotions)) - seen
-        return {t: prior_entry(t, self.valences.get(t), self.emotions.get(t, frozenset())) for t in terms}
+        return {t: self._prior_entries[t] for t in terms}
+
+    @cached_property
+    def _prior_entries(self) -> dict[str, LexiconEntry]:
+        """Every prior word's `prior_entry`, made once: each lexicon of this TermMath (the report
+        builds dozens) shares them (entries are frozen)."""
+        return {t: prior_entry(t, self.valences.get(t), self.emotions.get(t, frozenset()))
+                for t in set(self.valences) | set(self.emotions)}
 
     def supervised_entries(self, term_df: Mapping[str, int], pair_df: Mapping, anchor_df: Mapping[str, int],
                            n: int) -> list[LexiconEntry]:

@@ -133,16 +133,33 @@ def general_features(hits: list[Hit], tokens: list[str]) -> list[float]:
             max(positive, default=0.0), min(negative, default=0.0)]
 
 
+class PostText:
+    """What scoring reads of a post whatever the lexicon, computed once: a post scored with many
+    lexicons (the report's replicate lexicons) is passed to `score_posts` as one of these."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        self.terms = counting_terms(tokens)
+        self.sorted_terms = sorted(self.terms)  # a fixed order: float sums then agree across processes
+        self.surface = surface_features(tokens, len(self.terms))
+
+    @cached_property
+    def lexicon_terms(self) -> list[str]:
+        """Its unigrams and bigrams in order: what a supervised layer is looked up with."""
+        return sorted(lexicon_terms(self.tokens, True))
+
+
 class PostEvidence:
     """Everything the lexicon says about one post, computed once for scoring and features."""
 
-    def __init__(self, tokens: list[str], lexicon: Lexicon):
-        self.tokens = tokens
+    def __init__(self, tokens: list[str] | PostText, lexicon: Lexicon):
+        self.text = tokens if isinstance(tokens, PostText) else PostText(tokens)
+        self.tokens = self.text.tokens
         self.lexicon = lexicon
-        self.terms = counting_terms(tokens)
-        self.hits = sentiment_hits(tokens, lexicon.general)
+        self.terms = self.text.terms
+        self.hits = sentiment_hits(self.tokens, lexicon.general)
         supervised = lexicon.supervised
-        self.supervised_hits = ([supervised[t] for t in sorted(lexicon_terms(tokens, True)) if t in supervised]
+        self.supervised_hits = ([supervised[t] for t in self.text.lexicon_terms if t in supervised]
                                 if supervised else [])
 
     def features(self, names: tuple[str, ...]) -> list[float]:
@@ -151,7 +168,7 @@ class PostEvidence:
     @cached_property
     def vector(self) -> list[float]:
         """Every feature of `pipelines.scoring.combiner.FEATURES`, in that order, computed once per post."""
-        return [*general_features(self.hits, self.tokens), *surface_features(self.tokens, len(self.terms)),
+        return [*general_features(self.hits, self.tokens), *self.text.surface,
                 *self._emotion_mass, *supervised_features(self.supervised_hits)]
 
     @cached_property
@@ -160,7 +177,7 @@ class PostEvidence:
         the features and the emotion decision both need it)."""
         mass = [0.0] * len(EMOTIONS)
         general = self.lexicon.general
-        for term in sorted(self.terms):  # a fixed order: float sums then agree across processes
+        for term in self.text.sorted_terms:
             entry = general.get(term)
             if entry is not None:
                 mass = list(map(add, mass, entry.emotion_evidence))
@@ -296,16 +313,31 @@ def explanation(evidence: PostEvidence, limit: int = EXPLANATION_TERMS) -> list[
     return [f"{term}:{value:+.3f}" for term, value in ranked]
 
 
-def score_posts(token_lists: Sequence[list[str]], lexicon: Lexicon) -> list[dict]:
-    """The post_scores fields of each tokenized post."""
-    if not token_lists:
-        return []
+def _scored(token_lists: Sequence[list[str] | PostText],
+            lexicon: Lexicon) -> tuple[list[PostEvidence], list[tuple[float, str]], list[Emotions]]:
+    """Each post's evidence, (score, sentiment label) and emotions, the posts scored as one batch."""
     calibration = calibration_of(lexicon)
     evidence = [PostEvidence(tokens, lexicon) for tokens in token_lists]
     features = (np.array([ev.vector for ev in evidence], dtype=float)
                 if calibration.sentiment or calibration.emotions else None)
     sentiments = sentiments_of(evidence, features, calibration)
-    emotions = emotions_of(evidence, features, calibration, [label for _, label in sentiments])
+    return evidence, sentiments, emotions_of(evidence, features, calibration, [label for _, label in sentiments])
+
+
+def labels_and_scores(texts: Sequence[list[str] | PostText], lexicon: Lexicon) -> list[tuple[str, str | None, float]]:
+    """(sentiment label, dominant emotion, sentiment score) of each post: those fields of
+    `score_posts` alone (no explanation), for a caller that scores the same posts many times."""
+    if not texts:
+        return []
+    _, sentiments, emotions = _scored(texts, lexicon)
+    return [(label, dominant, score) for (score, label), (_, dominant, _) in zip(sentiments, emotions)]
+
+
+def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon) -> list[dict]:
+    """The post_scores fields of each tokenized post (its tokens, or its `PostText`)."""
+    if not token_lists:
+        return []
+    evidence, sentiments, emotions = _scored(token_lists, lexicon)
     return [{
         "sentiment_score": score,
         "sentiment_label": label,
