@@ -171,9 +171,19 @@ def run_all(corpora: list[tuple[str, int, Path]], modes: list[str], out: Path, r
                 row = {"corpus": kind, "posts": size, "mode": mode,
                        **measure(command_for(mode, folder, Path(work)))}
             row["posts_per_second"] = size / row["seconds"]
+            row["commit"] = measured_commit()
             results["runs"].append(row)
             print(json.dumps(row), flush=True)
             out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+def measured_commit() -> str:
+    """The commit measured ('+changes' when the work tree differs from it)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=BENCH.parent, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def summary(runs: list[dict]) -> str:
