@@ -34,7 +34,8 @@ from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTab
 from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.gc_passes import JOB_GC_THRESHOLDS, fewer_gc_passes
 from pipelines.text.tokenizer import TOKENIZER_VERSION
-from pipelines.reading.window import KeepWindow, PostWindow
+from pipelines.reading.keep_window import KeepWindow
+from pipelines.reading.window import PostWindow
 
 SCORE_FIELDS = ("platform", "post_id", "month", "tokens", "topics")
 POST_FIELDS = tuple(SCHEMAS["posts"].names)  # what of a prepared post the posts table keeps

@@ -7,7 +7,8 @@ from apache_beam.testing.util import assert_that, equal_to
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.reading.window import OUTSIDE_DATE_RANGE, PLATFORM_NOT_SELECTED, KeepWindow, PostWindow
+from pipelines.reading.keep_window import KeepWindow
+from pipelines.reading.window import OUTSIDE_DATE_RANGE, PLATFORM_NOT_SELECTED, PostWindow
 
 months = st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2014, 2024), st.integers(1, 12))
 platform_sets = st.lists(st.sampled_from(["twitter", "reddit", "youtube"]), unique=True).map(tuple)

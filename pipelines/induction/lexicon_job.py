@@ -37,7 +37,8 @@ from pipelines.text.prepare import PostPreparer
 from pipelines.scoring.score import PostEvidence
 from pipelines.reading.sources import ReadPosts, SourceOptions
 from pipelines.text.tokenizer import TOKENIZER_VERSION, tokenize
-from pipelines.reading.window import KeepWindow, PostWindow
+from pipelines.reading.keep_window import KeepWindow
+from pipelines.reading.window import PostWindow
 
 FOLDS = 5
 TASKS = ("sentiment", "emotion")

@@ -4,16 +4,15 @@ Month granularity is deliberate: the load replaces an input file's data month by
 (platform, month), so a window that cut a month in half would replace the file's full month
 with half of its posts.
 Posts outside the window are not dropped silently: each becomes a reject row with a reason,
-so accepted + rejected + duplicates still equals records read for every input file.
+so accepted + rejected + duplicates still equals records read for every input file
+(`pipelines.reading.keep_window.KeepWindow` in the job). No Beam here: the store and the CLI
+read the window without importing it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import apache_beam as beam
-
-from pipelines.batches import PostBatch
 from pipelines.reading.months import check_window
 
 OUTSIDE_DATE_RANGE = "outside date range"
@@ -67,32 +66,3 @@ def outside_row(post: dict, reason: str) -> dict:
     """The reject row of a post outside the window (no text: only where it came from)."""
     return {"source_file": post["source_file"], "record_no": post["record_no"], "reason": reason,
             "excerpt": f"{post['platform']} {post['post_id']} {post['month']}"}
-
-
-class _SplitByWindow(beam.DoFn):
-    def __init__(self, window: PostWindow):
-        self._window = window
-
-    def process(self, batch: list[dict]):
-        inside = []
-        for post in batch:
-            reason = self._window.reject_reason(post["platform"], post["month"])
-            if reason is None:
-                inside.append(post)
-            else:
-                yield beam.pvalue.TaggedOutput(OUTSIDE, outside_row(post, reason))
-        if inside:
-            yield inside
-
-
-class KeepWindow(beam.PTransform):
-    """Batches of posts -> (batches inside the window, reject rows of the posts outside it)."""
-
-    def __init__(self, window: PostWindow):
-        super().__init__()
-        self._window = window
-
-    def expand(self, posts):
-        split = posts | "SplitByWindow" >> beam.ParDo(_SplitByWindow(self._window)).with_output_types(
-            PostBatch).with_outputs(OUTSIDE, main="inside")
-        return split.inside, split[OUTSIDE]
