@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import lexicons
 from pipelines.errors import BadInput
@@ -33,7 +34,7 @@ class SeedConfig:
     source: str = field(default="", compare=False)
     distant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emotion -> hashtags
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Short content hash: two configs with the same anchors share it."""
         parts = [self.version]
@@ -59,6 +60,20 @@ class SeedConfig:
             for phrase in phrases:
                 index.setdefault(phrase[0], []).append((topic, phrase))
         return {first: tuple(entries) for first, entries in index.items()}
+
+
+Built = TypeVar("Built")
+_BUILT: dict[tuple, object] = {}
+
+
+def built_once(build: Callable[..., Built], seeds: SeedConfig, *args) -> Built:
+    """`build(seeds, *args)`, made once per process for each seed configuration (by its
+    fingerprint) and further arguments: Beam unpickles a step's functions, and with them what
+    they carry, at every bundle set-up, and the report builds dozens of lexicons."""
+    key = (build, seeds.fingerprint, *args)
+    if key not in _BUILT:
+        _BUILT[key] = build(seeds, *args)
+    return _BUILT[key]  # type: ignore[return-value]
 
 
 def load_seeds(path: str | Path | None = None) -> SeedConfig:

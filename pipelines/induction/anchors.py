@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from pipelines.config import SeedConfig
+from pipelines.config import SeedConfig, built_once
 from pipelines.induction.lexicon import emotion_anchor, sentiment_anchor, topic_anchor
 from pipelines.induction.priors import emotion_priors, polarity_of, sentiment_priors
 from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, base_form
@@ -125,13 +125,6 @@ class AnchorIndex:
         return PostAnchors(paired | halves, paired, half_pairs)
 
 
-_INDEXES: dict[str, AnchorIndex] = {}
-
-
 def anchor_index(seeds: SeedConfig) -> AnchorIndex:
-    """The AnchorIndex of a seed configuration, built once per process (Beam unpickles a
-    step's functions, and with them the preparer that builds this index, at every bundle set-up)."""
-    found = _INDEXES.get(seeds.fingerprint)
-    if found is None:
-        found = _INDEXES[seeds.fingerprint] = AnchorIndex(seeds)
-    return found
+    """The AnchorIndex of a seed configuration, built once per process."""
+    return built_once(AnchorIndex, seeds)

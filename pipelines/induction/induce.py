@@ -36,7 +36,7 @@ from typing import Iterable, Mapping, Sequence
 import apache_beam as beam
 
 from pipelines.induction.anchors import distant_anchor, label_anchor, other_half
-from pipelines.config import EMOTIONS, SeedConfig
+from pipelines.config import EMOTIONS, SeedConfig, built_once
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
 from pipelines.induction.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
 from pipelines.induction.pmi import npmi
@@ -365,15 +365,9 @@ class TermMath:
         return out
 
 
-_TERM_MATH: dict[tuple[str, LexiconSpec], TermMath] = {}
-
-
 def term_math(seeds: SeedConfig, spec: LexiconSpec) -> TermMath:
     """The TermMath of a seed configuration and spec, built once per process."""
-    key = (seeds.fingerprint, spec)
-    if key not in _TERM_MATH:
-        _TERM_MATH[key] = TermMath(seeds, spec)
-    return _TERM_MATH[key]
+    return built_once(TermMath, seeds, spec)
 
 
 def assemble(math_: TermMath, general: Iterable[LexiconEntry], supervised: Iterable[LexiconEntry],
