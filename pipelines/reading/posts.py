@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from pipelines.reading.authors import author_key
 from pipelines.reading.excerpts import allowed_values
-from pipelines.text.mentions import MENTION, RETWEET_MENTION
+from pipelines.text.mentions import AT_SIGNS, MENTION, RETWEET_MENTION
 
 PLATFORMS = ("twitter", "reddit", "youtube")
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
@@ -24,7 +24,7 @@ _REDDIT_USER = "[A-Za-z0-9_-]{3,30}"
 _MENTION_RE = re.compile(rf"(?P<rt>{RETWEET_MENTION})|{MENTION}"
                          rf"|/(?<![\w/]/)[uU]/{_REDDIT_USER}|[uU](?<![\w/][uU])/{_REDDIT_USER}")
 #: a text without any of these has no mention
-_MENTION_MARKS = ("@", "＠", "u/", "U/")
+_MENTION_MARKS = (*AT_SIGNS, "u/", "U/")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 _ID_FIELDS = ("post_id", "id", "id_str")

@@ -9,9 +9,12 @@ position (the same matches as `(?<![\\w@＠])[@＠]\\w{1,30}`, several times fas
 
 import re
 
-_AT = "[@＠]"
+#: the at signs a mention starts with: a text holding neither has no mention
+AT_SIGNS = ("@", "＠")
+_AT_CHARS = "".join(AT_SIGNS)
+_AT = f"[{_AT_CHARS}]"
 _HANDLE = r"\w{1,30}"
-MENTION = rf"{_AT}(?<![\w@＠]{_AT}){_HANDLE}"
+MENTION = rf"{_AT}(?<![\w{_AT_CHARS}]{_AT}){_HANDLE}"
 #: a handle glued to a retweet's "RT" or "rt" (RT@handle): the one word a mention may follow
 RETWEET_MENTION = rf"{_AT}(?<=\bRT{_AT}|\brt{_AT}){_HANDLE}"
 MENTION_RE = re.compile(MENTION)

@@ -28,7 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokenizer import Tokenizer
 
 from pipelines.text.hashtags import split_hashtag
-from pipelines.text.mentions import MENTION_RE
+from pipelines.text.mentions import AT_SIGNS, MENTION_RE
 
 TOKENIZER_VERSION = "mipulse-tok-4"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
@@ -117,7 +117,7 @@ def _placeholders(text: str) -> str:
                 text = text.replace(old, new)
     if "://" in text or "ww." in text.lower():
         text = _URL_IN_TEXT_RE.sub(f" {URL} ", text)
-    if "@" in text or "＠" in text:
+    if any(at in text for at in AT_SIGNS):
         text = MENTION_RE.sub(f" {USER} ", text)
     return text
 
