@@ -24,9 +24,6 @@ class Interrupted(KeyboardInterrupt):
     """The run was asked to stop by a signal (Ctrl-C: SIGINT, or SIGTERM). Beam rebuilds it
     with a longer message, so the signal is read back from the message's first word."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-
     @property
     def exit_code(self) -> int:
         """128 + the signal's number, as a shell reports a command a signal stopped."""

@@ -150,6 +150,7 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
                                                           leave_out_keys(settings.leave_out)))
                       | "Batch" >> beam.BatchElements(min_batch_size=500, max_batch_size=5000)
                       | "Prepare" >> beam.Map(lambda batch: [
+                          # a training post's fold is its partition's month: the lexicons group by it
                           {**prepare({"text": r["text"], "month": f"fold-{r['fold']}", "platform": "train"},
                                      r["labels"])} for r in batch])
                       | "CountPresence" >> CountPresence())
