@@ -314,13 +314,22 @@ class TermMath:
 
     def evidence(self, term_df: Mapping[str, int], pair_df: Mapping, anchor_df: Mapping[str, int],
                  n: int) -> list[Evidence]:
-        """Raw general-layer evidence of a shard's terms (terms without any anchor pair: none)."""
+        """Raw general-layer evidence of a shard's terms that can count: terms without any anchor
+        pair, and terms that are neither prior words nor may carry sentiment, get none (they
+        would get no entry and add nothing to a scale fit; on real vocabulary most terms are rare)."""
         if not {"corpus", "distant"} & set(self.spec.sources):
             return []  # priors alone (or a supervised layer) need no corpus evidence
         return [term_evidence(term, term_df[term], pairs, anchor_df, n, self.valences.get(term),
                               self.emotions.get(term, frozenset()), self.spec, term in self.distant_markers)
                 for term, pairs in sorted(pairs_by_term(pair_df).items())
-                if not term.endswith(NEG_SUFFIX) and term not in PLACEHOLDERS and " " not in term]
+                if not term.endswith(NEG_SUFFIX) and term not in PLACEHOLDERS and " " not in term
+                and self.evidence_matters(term, term_df[term], n)]
+
+    def evidence_matters(self, term: str, df: int, n: int) -> bool:
+        """Whether a term's evidence can matter: a prior word (it feeds the scale fits and keeps
+        an entry) or a term that may carry sentiment (`may_carry_sentiment`)."""
+        return (term in self.valences or term in self.emotions
+                or may_carry_sentiment(term, df, n, self.spec, self.query_terms))
 
     def scale_sums(self, evidence: Iterable[Evidence]) -> dict[str, list[tuple[float, float]]]:
         """Per source, every term's (xy, xx) contribution to its scale fit."""
@@ -421,15 +430,6 @@ def split_pairs(counter: Counter) -> list[tuple[int, Counter]]:
 ALL = "all"  # the name of the lexicon of every partition
 
 
-def _sum_groups(parts: Iterable[Mapping[str, Counter]]) -> dict[str, Counter]:
-    """{group: Counter} dicts summed group by group."""
-    total: dict[str, Counter] = defaultdict(Counter)
-    for part in parts:
-        for group, counter in part.items():
-            total[group].update(counter)
-    return dict(total)
-
-
 class _SumGroups(beam.CombineFn):
     """Sums {group: Counter} dicts; lifted by Beam so partial sums happen before the shuffle."""
 
@@ -485,15 +485,13 @@ class GroupedCounts(beam.PTransform):
                    | "PostsPerGroup" >> beam.Map(lambda groups: {g: c[None] for g, c in groups.items()}))
         anchor_df = (counts[ANCHORS] | "AnchorGroups" >> beam.Map(grouped)
                      | "AnchorDf" >> beam.CombineGlobally(_SumGroups()))
-        term_df = (counts[TERMS] | "TermShards" >> beam.FlatMap(
-                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_terms(kv[1])])
-                   | "TermDf" >> beam.CombinePerKey(_SumGroups()))
-        pair_df = (counts[PAIRS] | "PairShards" >> beam.FlatMap(
-                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_pairs(kv[1])])
-                   | "PairDf" >> beam.CombinePerKey(_SumGroups()))
-        shards = ({"df": term_df, "pairs": pair_df} | "JoinShards" >> beam.CoGroupByKey()
-                  | "MergeShard" >> beam.MapTuple(lambda shard, parts: (
-                      shard, (_sum_groups(parts["df"]), _sum_groups(parts["pairs"])))))
+        # (shard, ({group: term df}, {group: pair df})), either side empty; one shuffle sums both
+        term_parts = counts[TERMS] | "TermShards" >> beam.FlatMap(
+            lambda kv: [(shard, ({group_of(kv[0]): c}, {})) for shard, c in split_terms(kv[1])])
+        pair_parts = counts[PAIRS] | "PairShards" >> beam.FlatMap(
+            lambda kv: [(shard, ({}, {group_of(kv[0]): c})) for shard, c in split_pairs(kv[1])])
+        shards = ((term_parts, pair_parts) | "ShardParts" >> beam.Flatten()
+                  | "ShardDf" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(_SumGroups(), _SumGroups())))
         return n_posts, anchor_df, shards
 
 
