@@ -301,3 +301,65 @@ def test_group_sums_leave_their_inputs_as_they_were():
     merged = sums.merge_accumulators([acc, other, sums.create_accumulator()])
     assert merged == {"a": Counter(x=2, z=5), "b": Counter(y=4)}
     assert part == {"a": Counter(x=1), "b": Counter(y=2)} and other == {"a": Counter(z=5)}
+
+
+# ---- work per term on real vocabulary -----------------------------------------------------
+
+def test_evidence_skips_terms_that_can_neither_get_an_entry_nor_feed_a_scale():
+    # 1,000 posts; 'good' (a VADER word) and 'zzyzx' in 2 posts each (below min_df 5), 'river' in 50:
+    # only the prior word and the term that may carry sentiment are worth their nPMI.
+    math_ = TermMath(SEEDS, SPEC)
+    assert "good" in math_.valences and not {"zzyzx", "river"} & (set(math_.valences) | set(math_.emotions))
+    term_df = {"good": 2, "zzyzx": 2, "river": 50}
+    anchor_df = {"sentiment:positive": 100, "sentiment:negative": 100}
+    pair_df = {(term, anchor): 1 for term in term_df for anchor in anchor_df}
+    assert [ev.term for ev in math_.evidence(term_df, pair_df, anchor_df, 1_000)] == ["good", "river"]
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS + ["zzyzx", "wombat", "bad_NEG"]), min_size=1, max_size=6),
+                min_size=5, max_size=60),
+       st.integers(min_value=1, max_value=6))
+def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_evidence(texts, min_df):
+    from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+    from pipelines.induction.induce import pairs_by_term, term_evidence
+    from pipelines.text.tokenizer import NEG_SUFFIX, PLACEHOLDERS
+
+    prepare = PostPreparer(SEEDS)
+    counters = new_counters()
+    for words in texts:
+        count_post(counters, {**prepare({"text": " ".join(words)}), "month": "m", "platform": "x"})
+    terms, anchors, pairs = (counters[table][("m", "x")] for table in (TERMS, ANCHORS, PAIRS))
+    n = counters[TOTALS][("m", "x")][None]
+    spec = LexiconSpec(min_df=min_df)
+    math_ = TermMath(SEEDS, spec)
+    every = [term_evidence(term, terms[term], by_anchor, anchors, n, math_.valences.get(term),
+                           math_.emotions.get(term, frozenset()), spec, term in math_.distant_markers)
+             for term, by_anchor in sorted(pairs_by_term(pairs).items())
+             if not term.endswith(NEG_SUFFIX) and term not in PLACEHOLDERS and " " not in term]
+    kept = math_.evidence(terms, pairs, anchors, n)
+    assert set(ev.term for ev in kept) <= set(ev.term for ev in every)
+    every_scales, kept_scales = fit_scales(math_.scale_sums(every)), fit_scales(math_.scale_sums(kept))
+    assert kept_scales == every_scales
+    assert math_.general_entries(kept, kept_scales, n) == math_.general_entries(every, every_scales, n)
+
+
+def test_term_and_pair_shards_are_summed_in_one_shuffle():
+    from apache_beam.transforms.core import GroupByKey
+
+    from pipelines.induction.counting import TABLES
+    from pipelines.induction.induce import GroupedCounts
+
+    shuffles = []
+
+    class CountShuffles(beam.pipeline.PipelineVisitor):
+        def visit_transform(self, node):
+            if isinstance(node.transform, GroupByKey):
+                shuffles.append(node.full_label)
+
+    p = beam.Pipeline(runner="FnApiRunner")
+    counts = {table: p | f"Create {table}" >> beam.Create([]) for table in TABLES}
+    counts | GroupedCounts()
+    p.visit(CountShuffles())
+    # posts per group, anchor df, and one for the term and pair shards together
+    assert len(shuffles) == 3, shuffles
