@@ -5,12 +5,9 @@ from collections import Counter
 import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from pipelines.induction.counting import (
-    ANCHORS, PAIRS, TABLES, TERMS, TOTALS, BundleCounts, CountPresence, FilePartition, Partition, count_post,
-    new_counters,
+    ANCHORS, PAIRS, TERMS, TOTALS, CountPresence, FilePartition, Partition, count_post, new_counters,
 )
 
 M1, M2 = "2019-01", "2019-02"
@@ -90,47 +87,3 @@ def test_a_half_anchor_is_paired_only_with_the_prior_words_measured_against_it()
     assert {pair for pair in pairs if "#" not in pair[1]} == {(t, a) for t in ("good", "great", "forest") for a in whole}
     assert set(counters[ANCHORS][(M1, "x")]) == whole | {"sentiment:positive#0", "sentiment:positive#1",
                                                           *(f"{a}#0" for a in whole - {"sentiment:positive"})}
-
-
-WORDS = ["good", "bad", "forest", "smog", "sad"]
-ANCHOR_NAMES = ["good", "bad", "topic:air", "sentiment:positive#0"]
-_terms = st.sets(st.sampled_from(WORDS), max_size=4)
-_anchors = st.sets(st.sampled_from(ANCHOR_NAMES), max_size=3)
-_post = st.fixed_dictionaries(
-    {"month": st.sampled_from([M1, M2]), "platform": st.sampled_from(["twitter", "reddit"]),
-     "terms": _terms, "anchors": _anchors},
-    optional={"paired_anchors": _anchors,
-              "half_pairs": st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(ANCHOR_NAMES)), max_size=3)})
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(_post, max_size=12), st.integers(min_value=0, max_value=12))
-def test_bundle_counts_are_count_posts_counts(posts, drain_at):
-    # the pair counts per anchor and a half pair that meets a paired one included
-    one_by_one, bundle = new_counters(), BundleCounts()
-    for post in posts:
-        count_post(one_by_one, post)
-    drained = []
-    for i, post in enumerate(posts):
-        if i == drain_at:
-            drained.append(bundle.drain())
-        bundle.add(post)
-    drained.append(bundle.drain())
-    summed = {table: Counter() for table in TABLES}
-    for counters in drained:
-        for table, by_partition in counters.items():
-            for partition, counter in by_partition.items():
-                summed[table][partition] = summed[table].get(partition, Counter()) + counter
-    expected = {table: {partition: +counter for partition, counter in by_partition.items()}
-                for table, by_partition in one_by_one.items()}
-    assert {table: {partition: +counter for partition, counter in by_partition.items()}
-            for table, by_partition in summed.items()} == expected
-    assert bundle.pair_entries() == 0 and bundle.drain() == new_counters()
-
-
-def test_bundle_counts_know_how_many_pair_entries_they_hold():
-    bundle = BundleCounts()
-    bundle.add({**POSTS[3], "half_pairs": [("good", "sentiment:positive#0")]})
-    bundle.add(POSTS[3])
-    # good, forest and bad with each of good and bad, and one half pair
-    assert bundle.pair_entries() == 3 * 2 + 1 == len(bundle.drain()[PAIRS][T2])

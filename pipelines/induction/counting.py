@@ -11,7 +11,7 @@ the other files' counts of the same months stay; the lexicon sums over every par
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import product, repeat
+from itertools import product
 from typing import Iterable, NamedTuple
 
 import apache_beam as beam
@@ -60,56 +60,15 @@ def count_post(counters: Counters, post: dict, key: PartitionKey = Partition) ->
     (`pipelines.induction.anchors.PostAnchors`); a post without those fields (made by hand) pairs
     every term with every anchor.
     """
-    partition = _count_all_but_paired(counters, post, key)
-    if post["anchors"]:  # (term, anchor) tuples made in C
-        counters[PAIRS][partition].update(product(post["terms"], post.get("paired_anchors", post["anchors"])))
-
-
-def _count_all_but_paired(counters: Counters, post: dict, key: PartitionKey) -> Partition | FilePartition:
-    """`count_post` but the pairs of its terms with its paired anchors; returns the post's partition."""
     partition = key._make(map(post.__getitem__, key._fields))
+    terms, anchors = post["terms"], post["anchors"]
     counters[TOTALS][partition][None] += 1
-    counters[TERMS][partition].update(post["terms"])
-    if post["anchors"]:
-        counters[ANCHORS][partition].update(post["anchors"])
-        counters[PAIRS][partition].update(post.get("half_pairs", ()))
-    return partition
-
-
-class BundleCounts:
-    """The counts `count_post` makes, for many posts: the pairs of terms with paired anchors are
-    counted as one Counter of terms per (partition, anchor), not a (term, anchor) tuple per
-    increment (a post pairs ~8 terms with ~5 anchors: 3x faster), and become (term, anchor)
-    keys once per distinct pair in `drain`."""
-
-    def __init__(self, key: PartitionKey = Partition):
-        self._key = key
-        self._counters = new_counters()
-        self._paired: dict = defaultdict(lambda: defaultdict(Counter))  # partition -> anchor -> {term: df}
-
-    def add(self, post: dict) -> None:
-        partition = _count_all_but_paired(self._counters, post, self._key)
-        if post["anchors"]:
-            terms, by_anchor = post["terms"], self._paired[partition]
-            for anchor in post.get("paired_anchors", post["anchors"]):
-                by_anchor[anchor].update(terms)
-
-    def pair_entries(self) -> int:
-        """How many (partition, term, anchor) entries the pair counts hold (bounds memory)."""
-        return (sum(map(len, self._counters[PAIRS].values()))
-                + sum(len(terms) for by_anchor in self._paired.values() for terms in by_anchor.values()))
-
-    def drain(self) -> Counters:
-        """`count_post`'s tables of every post added since the last drain; starts afresh."""
-        counters, paired = self._counters, self._paired
-        self._counters, self._paired = new_counters(), defaultdict(lambda: defaultdict(Counter))
-        for partition, by_anchor in paired.items():
-            pairs = Counter()
-            for anchor, terms in by_anchor.items():  # keys differ between anchors: plain inserts, in C
-                dict.update(pairs, zip(zip(terms, repeat(anchor)), terms.values()))
-            pairs.update(counters[PAIRS].get(partition, {}))  # half pairs: may meet a paired one
-            counters[PAIRS][partition] = pairs
-        return counters
+    counters[TERMS][partition].update(terms)
+    if anchors:
+        counters[ANCHORS][partition].update(anchors)
+        pairs = counters[PAIRS][partition]
+        pairs.update(product(terms, post.get("paired_anchors", anchors)))  # (term, anchor) tuples made in C
+        pairs.update(post.get("half_pairs", ()))
 
 
 def merge_counters(parts: Iterable[Counter]) -> Counter:
@@ -146,17 +105,16 @@ class _CountInBundle(beam.DoFn):
         self._key = key
 
     def start_bundle(self):
-        self._counts = BundleCounts(self._key)
+        self._counters = new_counters()
         self._since_check = 0
 
     def process(self, batch: list[dict]):
-        add = self._counts.add
         for post in batch:
-            add(post)
+            count_post(self._counters, post, self._key)
         self._since_check += len(batch)
         if self._since_check >= 10_000:
             self._since_check = 0
-            if self._counts.pair_entries() > FLUSH_PAIR_ENTRIES:
+            if sum(map(len, self._counters[PAIRS].values())) > FLUSH_PAIR_ENTRIES:
                 for table, value in self._drain():
                     yield beam.pvalue.TaggedOutput(table, value)
 
@@ -165,7 +123,8 @@ class _CountInBundle(beam.DoFn):
             yield beam.pvalue.TaggedOutput(table, WindowedValue(value, MIN_TIMESTAMP, [GlobalWindow()]))
 
     def _drain(self):
-        for table, by_partition in self._counts.drain().items():
+        counters, self._counters = self._counters, new_counters()
+        for table, by_partition in counters.items():
             for partition, counter in by_partition.items():
                 yield table, (partition, counter)
 
