@@ -343,23 +343,3 @@ def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_ev
     assert kept_scales == every_scales
     assert math_.general_entries(kept, kept_scales, n) == math_.general_entries(every, every_scales, n)
 
-
-def test_term_and_pair_shards_are_summed_in_one_shuffle():
-    from apache_beam.transforms.core import GroupByKey
-
-    from pipelines.induction.counting import TABLES
-    from pipelines.induction.induce import GroupedCounts
-
-    shuffles = []
-
-    class CountShuffles(beam.pipeline.PipelineVisitor):
-        def visit_transform(self, node):
-            if isinstance(node.transform, GroupByKey):
-                shuffles.append(node.full_label)
-
-    p = beam.Pipeline(runner="FnApiRunner")
-    counts = {table: p | f"Create {table}" >> beam.Create([]) for table in TABLES}
-    counts | GroupedCounts()
-    p.visit(CountShuffles())
-    # posts per group, anchor df, and one for the term and pair shards together
-    assert len(shuffles) == 3, shuffles

@@ -430,6 +430,15 @@ def split_pairs(counter: Counter) -> list[tuple[int, Counter]]:
 ALL = "all"  # the name of the lexicon of every partition
 
 
+def _sum_groups(parts: Iterable[Mapping[str, Counter]]) -> dict[str, Counter]:
+    """{group: Counter} dicts summed group by group."""
+    total: dict[str, Counter] = defaultdict(Counter)
+    for part in parts:
+        for group, counter in part.items():
+            total[group].update(counter)
+    return dict(total)
+
+
 class _SumGroups(beam.CombineFn):
     """Sums {group: Counter} dicts; lifted by Beam so partial sums happen before the shuffle."""
 
@@ -485,13 +494,15 @@ class GroupedCounts(beam.PTransform):
                    | "PostsPerGroup" >> beam.Map(lambda groups: {g: c[None] for g, c in groups.items()}))
         anchor_df = (counts[ANCHORS] | "AnchorGroups" >> beam.Map(grouped)
                      | "AnchorDf" >> beam.CombineGlobally(_SumGroups()))
-        # (shard, ({group: term df}, {group: pair df})), either side empty; one shuffle sums both
-        term_parts = counts[TERMS] | "TermShards" >> beam.FlatMap(
-            lambda kv: [(shard, ({group_of(kv[0]): c}, {})) for shard, c in split_terms(kv[1])])
-        pair_parts = counts[PAIRS] | "PairShards" >> beam.FlatMap(
-            lambda kv: [(shard, ({}, {group_of(kv[0]): c})) for shard, c in split_pairs(kv[1])])
-        shards = ((term_parts, pair_parts) | "ShardParts" >> beam.Flatten()
-                  | "ShardDf" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(_SumGroups(), _SumGroups())))
+        term_df = (counts[TERMS] | "TermShards" >> beam.FlatMap(
+                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_terms(kv[1])])
+                   | "TermDf" >> beam.CombinePerKey(_SumGroups()))
+        pair_df = (counts[PAIRS] | "PairShards" >> beam.FlatMap(
+                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_pairs(kv[1])])
+                   | "PairDf" >> beam.CombinePerKey(_SumGroups()))
+        shards = ({"df": term_df, "pairs": pair_df} | "JoinShards" >> beam.CoGroupByKey()
+                  | "MergeShard" >> beam.MapTuple(lambda shard, parts: (
+                      shard, (_sum_groups(parts["df"]), _sum_groups(parts["pairs"])))))
         return n_posts, anchor_df, shards
 
 
