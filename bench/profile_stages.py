@@ -1,6 +1,7 @@
 """Per-stage shares of a `mipulse run` profile recorded by py-spy.
 
     py-spy record -f raw -r RATE --subprocesses -o prof.txt -- mipulse run ...
+    py-spy record -f raw -r RATE -o prof.txt -- python -m pipelines.job --input ... --output OUT   # the job alone
     python bench/profile_stages.py prof.txt RATE
 
 Each sampled stack is given to the stage of its innermost frame that names one (first
@@ -18,15 +19,17 @@ from collections import Counter
 STAGES = [  # (stage, pattern over one frame); the first matching rule wins
     ("import", r"_find_and_load"),
     ("report", r"flows/report|render_report"),
-    ("load (DuckDB)", r"flows/db\.py|load_run"),
-    ("tokenize", r"pipelines/text\.py|pipelines/hashtags\.py"),
-    ("score", r"pipelines/(scoring|combiner)\.py|score_rows|seedscore"),
-    ("lexicon", r"pipelines/(induce|lexicon|pmi|anchors)\.py"),
-    ("count", r"pipelines/counting\.py"),
-    ("write (Parquet)", r"pipelines/sinks\.py|parquet"),
-    ("read/parse/dedupe", r"pipelines/(readers|sources|posts|dedupe|manifest|batches|window)"),
+    ("load (DuckDB)", r"flows/store/|load_run"),
+    ("read: author keys (scrypt)", r"pipelines/reading/authors\.py"),
+    ("tokenize, topics, anchors", r"pipelines/text/|pipelines/induction/anchors\.py"),
+    ("score", r"pipelines/scoring/|score_rows"),
+    ("lexicon", r"pipelines/induction/(induce|lexicon|pmi|priors)\.py"),
+    ("count", r"pipelines/induction/counting\.py"),
+    ("write (Arrow, Parquet)", r"pipelines/writing/|parquet"),
+    ("read/parse/dedupe", r"pipelines/reading/|pipelines/batches"),
     ("job other (pipelines/)", r"pipelines/"),
-    ("Beam runner/coders", r"apache_beam"),
+    ("Beam coders (pickle, decode)", r"PickleCoder|apache_beam/coders/|process_encoded \("),
+    ("Beam runner", r"apache_beam"),
     ("Prefect", r"prefect"),
 ]
 
