@@ -124,3 +124,17 @@ def test_a_model_with_an_unknown_feature_is_refused_by_name():
                                                                  "thresholds": {"joy": 0.5}}})
     with pytest.raises(ValueError, match="unknown features: shouting"):
         score_post(tokenize("good"), lexicon)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["good", "bad_NEG", "!", "!!", "?", "?!", "<url>", "<user>", "wow!?", "not_NEG"]),
+                max_size=12))
+def test_surface_features_count_characters_and_tokens(tokens):
+    from pipelines.scoring.score import MAX_EXCLAMATIONS, surface_features
+
+    exclamations = sum(t.count("!") for t in tokens)
+    questions = sum(t.count("?") for t in tokens)
+    negated = len([t for t in tokens if t.endswith("_NEG")])
+    assert surface_features(tokens, 3) == [float(min(exclamations, MAX_EXCLAMATIONS)), float(questions),
+                                           float(negated), math.log1p(3), float(tokens.count("<url>")),
+                                           float(tokens.count("<user>"))]
