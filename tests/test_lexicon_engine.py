@@ -342,4 +342,3 @@ def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_ev
     every_scales, kept_scales = fit_scales(math_.scale_sums(every)), fit_scales(math_.scale_sums(kept))
     assert kept_scales == every_scales
     assert math_.general_entries(kept, kept_scales, n) == math_.general_entries(every, every_scales, n)
-
