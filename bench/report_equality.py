@@ -1,6 +1,6 @@
 """The report's computed parts on one database, by this checkout and by another revision, compared.
 
-    python -m bench.report_equality --db pulse.duckdb [--base main]
+    python -m bench.report_equality --db pulse.duckdb [--base main] [--render]
 
 Each side runs in a process of its own with this venv (the base from `git archive BASE` in a
 temporary folder, first on the path): the lexicon-aware intervals (`flows.reporting.intervals`,
@@ -8,6 +8,8 @@ temporary folder, first on the path): the lexicon-aware intervals (`flows.report
 word shifts. Keys and strings must be equal, floats within 1e-9. Word-shift rows are compared
 by term: DuckDB's parallel float sums differ in their last bits from run to run, so two rows
 whose contributions tie to ~1e-17 may swap places. Prints each part's CPU seconds per side.
+With --render, each side also renders the whole report (`render_report`, as `mipulse report`
+does): every PNG must be byte-identical and report.html equal but for its "generated" line.
 """
 
 from __future__ import annotations
@@ -55,6 +57,20 @@ def computed_parts(db: str) -> tuple[dict, dict]:
     return parts, seconds
 
 
+def rendered_files(db: str, out: Path) -> dict[str, bytes]:
+    """{file name: bytes} of the whole report rendered by the code on the path (the HTML without
+    its "generated" line, which names the minute)."""
+    from flows.reporting.report import render_report
+
+    files = {}
+    for path in render_report(db, out):
+        data = path.read_bytes()
+        if path.suffix == ".html":
+            data = b"\n".join(line for line in data.split(b"\n") if b"generated" not in line)
+        files[path.name] = data
+    return files
+
+
 def _fields(intervals) -> tuple | None:
     return intervals and (dict(intervals.values), intervals.replicates, intervals.posts, intervals.rescored,
                           intervals.lexicon_resampled)
@@ -86,11 +102,11 @@ def largest_float_difference(a, b) -> float:
     return 0.0
 
 
-def run_side(code: Path, db: str, out: Path) -> dict:
+def run_side(code: Path, db: str, out: Path, render: bool) -> dict:
     """The parts computed by the code in `code` (a separate process: its own imports)."""
     env = {**os.environ, "PYTHONPATH": str(code)}
-    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--db", db, "--dump", str(out)],
-                   cwd=code, env=env, check=True)
+    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--db", db, "--dump", str(out),
+                    *(["--render"] if render else [])], cwd=code, env=env, check=True)
     with open(out, "rb") as f:
         return pickle.load(f)
 
@@ -99,19 +115,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="a mipulse DuckDB database")
     parser.add_argument("--base", default="main", help="the git revision to compare with (default: main)")
+    parser.add_argument("--render", action="store_true", help="compare the whole rendered reports too")
     parser.add_argument("--dump", help=argparse.SUPPRESS)  # internal: compute one side into this file
     args = parser.parse_args()
     db = str(Path(args.db).resolve())
     if args.dump:
+        parts, seconds = computed_parts(db)
+        if args.render:
+            start = time.process_time()
+            parts["rendered report"] = rendered_files(db, Path(args.dump).with_suffix(".report"))
+            seconds["rendered report"] = round(time.process_time() - start, 2)
         with open(args.dump, "wb") as f:
-            pickle.dump(computed_parts(db), f)
+            pickle.dump((parts, seconds), f)
         return
     with tempfile.TemporaryDirectory() as work:
         base = Path(work) / "base"
         base.mkdir()
         archive = subprocess.run(["git", "-C", str(REPO), "archive", args.base], check=True, capture_output=True)
         subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
-        (theirs, their_seconds), (ours, our_seconds) = (run_side(code, db, Path(work) / f"{name}.pkl")
+        (theirs, their_seconds), (ours, our_seconds) = (run_side(code, db, Path(work) / f"{name}.pkl", args.render)
                                                         for name, code in (("base", base), ("here", REPO)))
     for part in ours:
         print(f"{part}: CPU s {args.base} {their_seconds[part]}, here {our_seconds[part]}")

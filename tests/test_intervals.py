@@ -243,3 +243,17 @@ def test_scoring_prepared_texts_is_scoring_their_tokens(synthetic_prepared):
         assert labels_and_scores(texts, lexicon) == [(s["sentiment_label"], s["dominant_emotion"], s["sentiment_score"])
                                                      for s in scored]
     assert {s["dominant_emotion"] for s in scored} > {None}  # posts with and without emotion evidence
+
+
+def test_each_text_is_prepared_once_and_its_copies_get_that_preparation():
+    from flows.reporting.intervals import prepare_each_text_once
+    from pipelines.config import load_seeds
+    from pipelines.text.prepare import PostPreparer
+
+    prepare, calls = PostPreparer(load_seeds()), []
+    texts = ["I love this! #ClimateAction", "so sad about the smog", "I love this! #ClimateAction", "",
+             "so sad about the smog", ""]
+    prepared = prepare_each_text_once(lambda post: calls.append(post["text"]) or prepare(post), texts)
+    assert calls == ["I love this! #ClimateAction", "so sad about the smog", ""]
+    assert prepared == [prepare({"text": text}) for text in texts]
+    assert prepared[0] is prepared[2] and prepared[3] is prepared[5]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import duckdb
 
@@ -84,6 +84,13 @@ def _inducer(lexicon: Lexicon, spec: LexiconSpec):
     return induce
 
 
+def prepare_each_text_once(prepare: Callable[[dict], dict], texts: list[str]) -> list[dict]:
+    """`prepare({"text": text})` of each text, a text that comes again (a retweet, a copied
+    comment) prepared once: its copies share that preparation, which depends on the text alone."""
+    done: dict[str, dict] = {}
+    return [done[text] if text in done else done.setdefault(text, prepare({"text": text})) for text in texts]
+
+
 def looked_up(posts: list[Mapping]) -> set[str]:
     """Every term whose lexicon entry scoring these posts may read (tokens, their base forms, terms)."""
     return {term for post in posts for token in post["tokens"] for term in (token, base_form(token))}.union(
@@ -115,7 +122,8 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     posts_per_group = Counter(groups)
     rescored = subsample(groups, PER_GROUP, seed)
     counted = set(subsample(["all"] * len(rows), MAX_POSTS, seed)) | set(rescored)
-    prepared = {i: prepare({"text": rows[i][2] or ""}) for i in sorted(counted)}
+    indices = sorted(counted)
+    prepared = dict(zip(indices, prepare_each_text_once(prepare, [rows[i][2] or "" for i in indices])))
     kept_posts, kept_groups = [prepared[i] for i in rescored], [groups[i] for i in rescored]
     # a replicate's entries of the terms the kept posts look up are those of its whole lexicon
     needed = looked_up(kept_posts) | scale_terms(load_seeds(), spec)
