@@ -58,6 +58,26 @@ def test_counts_are_keyed_by_named_partitions_month_first_also_after_beam():
     assert type(partition) is Partition and (partition.month, partition.platform) == (M1, "twitter") == partition
 
 
+def test_shuffling_partition_keys_warns_of_no_fallback_coder_but_other_types_still_warn(caplog):
+    """Beam warned "Using fallback deterministic coder" for the NamedTuple keys on every run,
+    once per shuffle (their encoding is deterministic by design); a warning about any other
+    type must still reach the user."""
+    import logging
+
+    by_file = [{**post, "source_file": f"f{i % 2}.jsonl"} for i, post in enumerate(POSTS[:3])]
+    with caplog.at_level(logging.WARNING):
+        with TestPipeline(runner="FnApiRunner") as p:
+            counts = p | beam.Create([by_file]) | CountPresence(FilePartition)
+            assert_that(counts[TOTALS] | beam.Map(lambda kv: kv[1][None]), equal_to([1, 1, 1]))
+        with TestPipeline(runner="FnApiRunner") as p:
+            keyed = p | beam.Create([(Partition(M1, "twitter"), 1), (Partition(M1, "twitter"), 2)])
+            assert_that(keyed | beam.CombinePerKey(sum) | beam.Map(lambda kv: kv[1]), equal_to([3]))
+        logging.getLogger("apache_beam.coders.coder_impl").warning(
+            "Using fallback deterministic coder for type '%s' in '%s'. ", frozenset, "SomeStep")
+    fallback = [r.getMessage() for r in caplog.records if "fallback deterministic coder" in r.getMessage()]
+    assert fallback == ["Using fallback deterministic coder for type '<class 'frozenset'>' in 'SomeStep'. "]
+
+
 def test_counts_split_over_bundles_add_up():
     """Counting the corpus in two halves and adding gives the one-pass counts (additivity)."""
     whole, first, second = new_counters(), new_counters(), new_counters()

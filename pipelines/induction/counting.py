@@ -10,6 +10,7 @@ the other files' counts of the same months stay; the lexicon sums over every par
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from itertools import product
 from typing import Iterable, NamedTuple
@@ -44,6 +45,21 @@ class FilePartition(NamedTuple):
 
 
 PartitionKey = type[Partition] | type[FilePartition]
+
+
+class _PartitionKeysAreDeterministic(logging.Filter):
+    """Drops Beam's "Using fallback deterministic coder" warning for the partition keys: Beam
+    encodes a NamedTuple key deterministically by design (its type, then its fields), so the
+    warning would only alarm the user, once per shuffle and process, on every run. Warnings
+    about any other type pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Using fallback deterministic coder")
+                    and isinstance(record.args, tuple) and record.args[:1] in ((Partition,), (FilePartition,)))
+
+
+# installed wherever counts are shuffled: this module is imported by every process that runs them
+logging.getLogger("apache_beam.coders.coder_impl").addFilter(_PartitionKeysAreDeterministic())
 Counters = dict[str, dict[Partition | FilePartition, Counter]]
 
 
