@@ -87,8 +87,8 @@ def _inducer(lexicon: Lexicon, spec: LexiconSpec):
 def prepare_each_text_once(prepare: Callable[[dict], dict], texts: list[str]) -> list[dict]:
     """`prepare({"text": text})` of each text, a text that comes again (a retweet, a copied
     comment) prepared once: its copies share that preparation, which depends on the text alone."""
-    done: dict[str, dict] = {}
-    return [done[text] if text in done else done.setdefault(text, prepare({"text": text})) for text in texts]
+    by_text = {text: prepare({"text": text}) for text in dict.fromkeys(texts)}
+    return [by_text[text] for text in texts]
 
 
 def looked_up(posts: list[Mapping]) -> set[str]:

@@ -28,6 +28,7 @@ TABLES = (TOTALS, TERMS, ANCHORS, PAIRS)
 #: flush a bundle's counters once they hold this many pair entries (bounds memory)
 FLUSH_PAIR_ENTRIES = 2_000_000
 
+
 class Partition(NamedTuple):
     """The part of the corpus a count belongs to; its fields are the post fields it is read from."""
 
@@ -45,6 +46,7 @@ class FilePartition(NamedTuple):
 
 
 PartitionKey = type[Partition] | type[FilePartition]
+Counters = dict[str, dict[Partition | FilePartition, Counter]]
 
 
 class _PartitionKeysAreDeterministic(logging.Filter):
@@ -60,7 +62,6 @@ class _PartitionKeysAreDeterministic(logging.Filter):
 
 # installed wherever counts are shuffled: this module is imported by every process that runs them
 logging.getLogger("apache_beam.coders.coder_impl").addFilter(_PartitionKeysAreDeterministic())
-Counters = dict[str, dict[Partition | FilePartition, Counter]]
 
 
 def new_counters() -> Counters:
