@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from pipelines.config import EMOTIONS  # noqa: E402
 from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels  # noqa: E402
 from pipelines.evaluation.metrics import multi_label_report, single_label_report  # noqa: E402
 
-DEFAULT_DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))
+from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
 MIPULSE = str(Path(sys.executable).with_name("mipulse"))
 SECTION_START, SECTION_END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
 SENTIMENT_VAL = "tweeteval_sentiment/validation.jsonl"

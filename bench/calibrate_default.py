@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 from pathlib import Path
@@ -33,7 +32,7 @@ from pipelines.evaluation.labelled import read_labelled, task_labels  # noqa: E4
 from pipelines.induction.lexicon_local import build_local  # noqa: E402
 from pipelines.scoring.score import PostEvidence  # noqa: E402
 
-DEFAULT_DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))
+from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
 TRAIN = "semeval2017_task4a/train_2013_2016.jsonl"
 LEAVE_OUT = "tweeteval_sentiment/validation.jsonl"
 EMOTION_TRAIN = "semeval2018_ec/train.jsonl"

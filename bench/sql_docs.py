@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
@@ -34,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from harness.doc_examples import DIGEST, DOCS, EXAMPLE, example_digests, query  # noqa: E402
 
-DATA = Path(os.environ.get("MIPULSE_DATA", REPO.parent / "shared" / "data"))  # ../shared/data beside the clone
+from bench import SHARED_DATA as DATA  # noqa: E402
 CLIMATE = DATA / "climate_tweets_2014_2021" / "sample.jsonl"
 DEMO_POSTS, DEMO_SEED = 4000, 3  # as tests/test_end_to_end.py
 GENERATED = re.compile(r"(<!-- begin: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end: (?P=name) -->)", re.DOTALL)

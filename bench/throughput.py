@@ -43,8 +43,7 @@ from pathlib import Path
 import psutil
 
 BENCH = Path(__file__).resolve().parent
-# ../shared/data beside the clone (as CI lays it out), or MIPULSE_DATA
-SHARED_DATA = Path(os.environ.get("MIPULSE_DATA", BENCH.parent.parent / "shared" / "data"))
+from bench import SHARED_DATA
 WORKERS2 = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
 MODES = ("reference", "inprocess", "workers2")
 PLATFORMS = ("twitter", "reddit", "youtube")

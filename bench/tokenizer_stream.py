@@ -10,14 +10,12 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import os
 import random
 import time
-from pathlib import Path
 
 from pipelines.text.tokenizer import _spacy_tokenizer, tokenize
 
-DATA = Path(os.environ.get("MIPULSE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+from bench import SHARED_DATA as DATA
 
 
 def texts_of(pattern: str) -> list[str]:
