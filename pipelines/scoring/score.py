@@ -32,7 +32,7 @@ from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from pipelines.scoring.combiner import FEATURE_INDEX, LinearModel, supervised_features
+from pipelines.scoring.combiner import FEATURE_INDEX, SURFACE_FEATURES, LinearModel, supervised_features
 from pipelines.config import EMOTIONS
 from pipelines.induction.lexicon import Lexicon
 from pipelines.induction.priors import booster_weights, negation_factor
@@ -95,18 +95,12 @@ def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
     return hits
 
 
-def compound(hits: list[Hit], tokens: list[str]) -> float:
-    """VADER's normalized sum in (-1, 1), exclamation marks included."""
+def compound(hits: list[Hit], exclamations: float) -> float:
+    """VADER's normalized sum in (-1, 1), the post's (capped) exclamation marks included."""
     total = sum(h.value for h in hits)
     if total:
-        exclamations = min(_characters(tokens, "!"), MAX_EXCLAMATIONS)
         total += math.copysign(exclamations * EXCLAMATION_BOOST, total)
     return total / math.sqrt(total * total + COMPOUND_ALPHA)
-
-
-def _characters(tokens: list[str], character: str) -> int:
-    """How often one character occurs in the tokens."""
-    return "".join(tokens).count(character)
 
 
 def bigrams(tokens: list[str]) -> list[str]:
@@ -123,17 +117,21 @@ def lexicon_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
     return terms
 
 
+_EXCLAMATIONS = SURFACE_FEATURES.index("exclamations")
+
+
 def surface_features(tokens: list[str], n_terms: int) -> list[float]:
+    """`SURFACE_FEATURES` of a post, in that order ('!' capped at VADER's `MAX_EXCLAMATIONS`)."""
     text = "".join(tokens)
     return [float(min(text.count("!"), MAX_EXCLAMATIONS)), float(text.count("?")),
             float(len([t for t in tokens if t.endswith(NEG_SUFFIX)])), math.log1p(n_terms),
             float(tokens.count(URL)), float(tokens.count(USER))]
 
 
-def general_features(hits: list[Hit], tokens: list[str]) -> list[float]:
+def general_features(hits: list[Hit], compound_score: float) -> list[float]:
     positive = [h.value for h in hits if h.value > 0]
     negative = [h.value for h in hits if h.value < 0]
-    return [compound(hits, tokens), sum(positive), sum(negative), float(len(positive)), float(len(negative)),
+    return [compound_score, sum(positive), sum(negative), float(len(positive)), float(len(negative)),
             max(positive, default=0.0), min(negative, default=0.0)]
 
 
@@ -166,13 +164,18 @@ class PostEvidence:
         self.supervised_hits = ([supervised[t] for t in self.text.lexicon_terms if t in supervised]
                                 if supervised else [])
 
+    @cached_property
+    def compound(self) -> float:
+        """The general layer's compound score (a feature, and the score when no model scores the post)."""
+        return compound(self.hits, self.text.surface[_EXCLAMATIONS])
+
     def features(self, names: tuple[str, ...]) -> list[float]:
         return [self.vector[FEATURE_INDEX[name]] for name in names]
 
     @cached_property
     def vector(self) -> list[float]:
         """Every feature of `pipelines.scoring.combiner.FEATURES`, in that order, computed once per post."""
-        return [*general_features(self.hits, self.tokens), *self.text.surface,
+        return [*general_features(self.hits, self.compound), *self.text.surface,
                 *self._emotion_mass, *supervised_features(self.supervised_hits)]
 
     @cached_property
@@ -240,7 +243,7 @@ def sentiments_of(evidence: Sequence[PostEvidence], features: np.ndarray | None,
         score = _column(probabilities, model, "positive") - _column(probabilities, model, "negative")
         labels = [model.classes[i] for i in probabilities.argmax(axis=1)]  # the first of equals, as max()
         return list(zip(score.tolist(), labels))
-    scores = [compound(ev.hits, ev.tokens) for ev in evidence]
+    scores = [ev.compound for ev in evidence]
     return [(score, band_label(score, calibration.neutral_band)) for score in scores]
 
 
