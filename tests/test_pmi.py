@@ -92,3 +92,18 @@ def test_npmi_stays_in_range_and_ppmi_is_non_negative(counts, smoothing):
 def test_pmi_is_symmetric_without_context_smoothing(counts):
     c_xy, c_x, c_y, n = counts
     assert pmi(c_xy, c_x, c_y, n) == pytest.approx(pmi(c_xy, c_y, c_x, n))
+
+
+@given(corpus_counts())
+def test_unsmoothed_npmi_equals_the_general_path_to_the_last_bit(counts):
+    # NO_SMOOTHING takes a shorter path (the lexicon makes millions of calls); a Smoothing equal
+    # to it but not it goes through the smoothing arithmetic: the values must be identical.
+    assert npmi(*counts) == npmi(*counts, Smoothing(k=0.0, alpha=1.0))
+
+
+@pytest.mark.parametrize("counts", [(4, 3, 3, 5), (-1, 3, 3, 5), (1, 6, 3, 5), (1, 3, 6, 5), (2, 3, 1, 5),
+                                    (1, 1, 1, 0), (0, 0, 0, 0), (0, -1, 0, 5)])
+def test_unsmoothed_npmi_refuses_inconsistent_counts_as_the_general_path_does(counts):
+    for smoothing in (Smoothing(), Smoothing(k=0.0, alpha=1.0)):
+        with pytest.raises(CountError):
+            npmi(*counts, smoothing)

@@ -65,7 +65,12 @@ def npmi(c_xy: float, c_x: float, c_y: float, n: float, s: Smoothing = NO_SMOOTH
 
     -1: never together (NPMI_NEVER_COOCCUR); 0: independent; 1: always together.
     """
-    p_xy, p_x, p_y = _probabilities(c_xy, c_x, c_y, n, s)
+    if s is NO_SMOOTHING:  # the lexicon's millions of calls: the same values without the smoothing steps
+        if not (n > 0 and 0 <= c_xy <= c_x <= n and c_xy <= c_y <= n):
+            raise CountError(f"inconsistent counts c_xy={c_xy} c_x={c_x} c_y={c_y} n={n}")
+        p_xy, p_x, p_y = c_xy / n, c_x / n, c_y / n
+    else:
+        p_xy, p_x, p_y = _probabilities(c_xy, c_x, c_y, n, s)
     if p_xy == 0:
         return NPMI_NEVER_COOCCUR
     if p_xy >= 1:
