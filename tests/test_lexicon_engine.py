@@ -316,6 +316,21 @@ def test_evidence_skips_terms_that_can_neither_get_an_entry_nor_feed_a_scale():
     assert [ev.term for ev in math_.evidence(term_df, pair_df, anchor_df, 1_000)] == ["good", "river"]
 
 
+def test_pairs_by_term_groups_only_the_terms_kept_asking_once_per_term():
+    from pipelines.induction.induce import pairs_by_term
+
+    pairs = {("good", "a"): 3, ("good", "b"): 1, ("rare", "a"): 2, ("rare", "b"): 5, ("river", "b"): 4}
+    asked = []
+
+    def keep(term):
+        asked.append(term)
+        return term != "rare"
+
+    assert pairs_by_term(pairs, keep) == {"good": {"a": 3, "b": 1}, "river": {"b": 4}}
+    assert sorted(asked) == ["good", "rare", "river"]
+    assert pairs_by_term(pairs) == {"good": {"a": 3, "b": 1}, "rare": {"a": 2, "b": 5}, "river": {"b": 4}}
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(WORDS + ["zzyzx", "wombat", "bad_NEG"]), min_size=1, max_size=6),
                 min_size=5, max_size=60),

@@ -31,7 +31,7 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import apache_beam as beam
 
@@ -284,10 +284,19 @@ def supervised_entry(term: str, df: int, pairs: Mapping[str, int], anchor_df: Ma
 
 # ---- the whole lexicon from global counts (pure; Beam distributes the same functions) ----
 
-def pairs_by_term(pair_df: Mapping[tuple[str, str], int]) -> dict[str, dict[str, int]]:
-    """{(term, anchor): df} -> {term: {anchor: df}}."""
+def pairs_by_term(pair_df: Mapping[tuple[str, str], int],
+                  keep: Callable[[str], bool] | None = None) -> dict[str, dict[str, int]]:
+    """{(term, anchor): df} -> {term: {anchor: df}}, only for the terms `keep` accepts (each term
+    asked once) when it is given."""
     grouped: dict[str, dict[str, int]] = defaultdict(dict)
+    kept: dict[str, bool] = {}
     for (term, anchor), df in pair_df.items():
+        if keep is not None:
+            accepted = kept.get(term)
+            if accepted is None:
+                accepted = kept[term] = keep(term)
+            if not accepted:
+                continue
         grouped[term][anchor] = df
     return grouped
 
@@ -319,11 +328,14 @@ class TermMath:
         would get no entry and add nothing to a scale fit; on real vocabulary most terms are rare)."""
         if not {"corpus", "distant"} & set(self.spec.sources):
             return []  # priors alone (or a supervised layer) need no corpus evidence
-        return [term_evidence(term, term_df[term], pairs, anchor_df, n, self.valences.get(term),
+        def has_evidence(term: str) -> bool:
+            return (not term.endswith(NEG_SUFFIX) and term not in PLACEHOLDERS and " " not in term
+                    and self.evidence_matters(term, term_df[term], n))
+
+        grouped = pairs_by_term(pair_df, keep=has_evidence)
+        return [term_evidence(term, term_df[term], grouped[term], anchor_df, n, self.valences.get(term),
                               self.emotions.get(term, frozenset()), self.spec, term in self.distant_markers)
-                for term, pairs in sorted(pairs_by_term(pair_df).items())
-                if not term.endswith(NEG_SUFFIX) and term not in PLACEHOLDERS and " " not in term
-                and self.evidence_matters(term, term_df[term], n)]
+                for term in sorted(grouped)]
 
     def evidence_matters(self, term: str, df: int, n: int) -> bool:
         """Whether a term's evidence can matter: a prior word (it feeds the scale fits and keeps
