@@ -20,7 +20,7 @@ import html
 import re
 import string
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, filterfalse
 
 import regex
 import spacy
@@ -98,7 +98,11 @@ def tokenize(text: str) -> list[str]:
     if len(_CHUNKS) > CHUNK_CACHE_SIZE:  # between posts: the post's chunks stay consistent
         clear_caches()
     chunks = _placeholders(text).split()
-    tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
+    try:
+        tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
+    except KeyError:  # chunks not seen yet: all of the post's new chunks normalized at once
+        _CHUNKS.update(normalize_chunks(list(dict.fromkeys(filterfalse(_CHUNKS.__contains__, chunks)))))
+        tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
     return tokens if _CUE_CHUNKS.isdisjoint(chunks) else mark_negation(tokens)
 
 
@@ -117,7 +121,7 @@ def _placeholders(text: str) -> str:
                 text = text.replace(old, new)
     if "://" in text or "ww." in text.lower():
         text = _URL_IN_TEXT_RE.sub(f" {URL} ", text)
-    if any(at in text for at in AT_SIGNS):
+    if _AT_SIGN in text or _FULLWIDTH_AT_SIGN in text:
         text = MENTION_RE.sub(f" {USER} ", text)
     return text
 
@@ -136,22 +140,12 @@ def decode_html_entities(text: str) -> str:
     return text
 
 
-class _ChunkCache(dict):
-    """chunk -> its normalized tokens; a chunk not seen yet is normalized on lookup.
-
-    spaCy splits at whitespace first and handles each chunk on its own, so chunk by chunk
-    gives the same tokens as the whole text; social text repeats chunks (Zipf), so most
-    are looked up rather than tokenized again.
-    """
-
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        tokens = normalize_chunks([chunk])[chunk]
-        self[chunk] = tokens
-        return tokens
-
-
+_AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
 _PLACEHOLDER_CHUNKS = {URL: (URL,), USER: (USER,)}
-_CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
+#: chunk -> its normalized tokens. spaCy splits at whitespace first and handles each chunk on
+#: its own, so chunk by chunk gives the same tokens as the whole text; social text repeats
+#: chunks (Zipf), so most are looked up rather than tokenized again.
+_CHUNKS: dict[str, tuple[str, ...]] = dict(_PLACEHOLDER_CHUNKS)
 #: the cached chunks with a negation cue among their tokens: posts without one skip
 #: `mark_negation`, which would change nothing.
 _CUE_CHUNKS: set[str] = set()
@@ -182,18 +176,19 @@ _URL_IN_TEXT_RE = re.compile(r"(?:[hH][tT][tT][pP][sS\u017f]?://|[wW][wW][wW]\.)
 def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
     """Normalized tokens of whitespace-free chunks; spaCy is called once for those that need it.
 
-    Most chunks are a word with at most some punctuation at its ends (`_affixed_pieces`);
-    their pieces are spaCy's without asking spaCy for each one.
+    Most chunks are a word with at most some punctuation at its ends (`_affixed_tokens`);
+    their tokens are those of spaCy's pieces without asking spaCy for each one.
     """
     special_cases = _spacy_tokenizer().rules
     normalized: dict[str, tuple[str, ...]] = {}
     rest = []
     for chunk in chunks:
-        pieces = _pieces_without_spacy(chunk, special_cases)
-        if pieces is None:
+        tokens = _affixed_tokens(chunk, special_cases) if chunk.isascii() \
+            else _emoji_and_affixed_tokens(chunk, special_cases)
+        if tokens is None:
             rest.append(chunk)
         else:
-            normalized[chunk] = _normalize_pieces(pieces)
+            normalized[chunk] = tokens
     if rest:
         normalized.update(_spacy_chunks(rest))
     _CUE_CHUNKS.update(chunk for chunk, tokens in normalized.items()
@@ -214,24 +209,26 @@ def clear_caches() -> None:
     _negation_role.cache_clear()
 
 
-def _pieces_without_spacy(chunk: str, special_cases: dict) -> list[str] | None:
-    """spaCy's pieces of a chunk of words, emoji and end punctuation; None for anything else."""
-    if chunk.isascii():
-        return _affixed_pieces(chunk, special_cases)
-    pieces = []
+def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
+    """The tokens of spaCy's pieces of a chunk of emoji and words with punctuated ends; None for
+    anything else. Each part's tokens are its own: only 'ca' before "n't" (`_BEFORE_NOT`)
+    depends on the next piece, and an emoji is neither."""
+    tokens: list[str] = []
     for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():  # as `_spacy_chunks` does
         if EMOJI_RE.fullmatch(part):
-            pieces.append(part)
-        elif (part_pieces := _affixed_pieces(part, special_cases)) is not None:
-            pieces.extend(part_pieces)
+            tokens.extend(_normalize(part, ""))
+        elif (part_tokens := _affixed_tokens(part, special_cases)) is not None:
+            tokens.extend(part_tokens)
         else:
             return None
-    return pieces
+    return tuple(tokens)
 
 
-def _affixed_pieces(chunk: str, special_cases: dict) -> list[str] | None:
+def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
+    """The tokens of spaCy's pieces of one word, hashtag, number or hyphen compound with quotes,
+    brackets and closing punctuation at its ends (`_AFFIXED_WORD_RE`); None for anything else."""
     if chunk.isalpha() and chunk.isascii():  # a plain word: one token unless a special case ('dont')
-        return None if chunk in special_cases else [chunk]
+        return None if chunk in special_cases else _word_tokens(chunk)
     match = _AFFIXED_WORD_RE.fullmatch(chunk)
     if not match:
         return None
@@ -244,9 +241,23 @@ def _affixed_pieces(chunk: str, special_cases: dict) -> list[str] | None:
     kinds = word.translate(_CHAR_KIND)
     key = (prefix, hash_mark, kinds if len(kinds) <= 3 else kinds[0] + kinds[-2:], suffix)
     if key not in _AFFIX_TEMPLATES:
-        _AFFIX_TEMPLATES[key] = _affix_template(*key)
-    template = _AFFIX_TEMPLATES[key]
-    return None if template is None else [*template[0], *core, *template[1]]
+        template = _affix_template(*key)
+        _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
+    if (template := _AFFIX_TEMPLATES[key]) is None:
+        return None
+    # The ends' tokens do not depend on the word: no end piece is 'ca' or "n't" (`_BEFORE_NOT`).
+    before, after = template
+    core_tokens = _word_tokens(word) if len(core) == 1 and not hash_mark else _normalize_pieces(core)
+    return (*before, *core_tokens, *after) if before or after else core_tokens
+
+
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """`_normalize(word, "")` of a word of ASCII letters and digits (the commonest new chunks), in
+    fewer steps: no letter or digit run is a URL, mention, hashtag or clitic."""
+    if word[0] in "xX" and EMOTICON_RE.fullmatch(word):
+        return (reduce_elongation(word),)
+    lower = word.lower()
+    return (_NOT.get(lower) or reduce_elongation(lower),)
 
 
 def _hyphen_pieces(word: str) -> list[str]:
@@ -333,16 +344,18 @@ def reduce_elongation(word: str) -> str:
 
 def mark_negation(tokens: list[str]) -> list[str]:
     """Append `_NEG` to word tokens after a negation cue, up to clause punctuation or 'but'."""
-    out, negated = [], False
-    for tok in tokens:
-        role = _negation_role(tok)
+    roles = list(map(_negation_role, tokens))
+    out, negated = tokens.copy(), False
+    if _CUE not in roles:
+        return out
+    for i in range(roles.index(_CUE), len(out)):  # nothing before the first cue changes
+        role = roles[i]
         if role is _CLAUSE_END:
             negated = False
         elif role is _CUE:
             negated = True
         elif negated and role is _NEGATABLE:
-            tok += NEG_SUFFIX
-        out.append(tok)
+            out[i] += NEG_SUFFIX
     return out
 
 
