@@ -153,15 +153,22 @@ _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
 _CHUNK_BREAK = " \n "
-# A chunk spaCy splits only at its ends and hyphens: quotes or brackets, one word, hashtag
-# or number (letters, then digits) or words joined by hyphens, then closing punctuation,
-# possibly after 's. How spaCy splits such ends depends only on the ends and on the first
-# and last two characters of the word (its affix patterns look no further), so one spaCy
-# call on a stand-in word with the same ends and character kinds gives the pieces for all
-# words alike (`_affix_template`).
+# A chunk spaCy splits only at its ends and infixes: quotes or brackets, one word, hashtag
+# or number (letters, then digits) or such words joined by hyphens, dashes, ellipses, commas,
+# dots, slashes or colons, then closing punctuation, possibly after 's. How spaCy splits such
+# ends and infixes depends only on the ends, the infixes and on the first and last two
+# characters of each word (its affix and infix patterns look no further), so one spaCy call
+# on stand-in words with the same ends, infixes and character kinds gives the pieces for all
+# chunks alike (`_affix_template`); whether the words make a URL (spaCy's url_match) is asked
+# of each chunk.
+_WORD = r"[A-Za-z]+[0-9]*|[0-9]+"
+_INFIX = r"-{1,3}|\.\.+|[.,/:]"
 _AFFIXED_WORD_RE = re.compile(
-    r"([\"'(\[*\-\u201c]*)(#?)([A-Za-z]+[0-9]*|[0-9]+|[A-Za-z]+(?:-[A-Za-z]+)+)"
+    rf"([\"'(\[*\-\u201c]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)"
     r"((?:'[sS])?[)\]\"'.,!?:;*\-\u201d\u2026]*)")
+_INFIX_RE = re.compile(f"({_INFIX})")
+_LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
+_EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
 _CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + string.digits,
                            "q" * 26 + "Q" * 26 + "7" * 10)
 _X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
@@ -204,7 +211,7 @@ def clear_caches() -> None:
     _CUE_CHUNKS.clear()
     _AFFIX_TEMPLATES.clear()
     _spacy_tokenizer.cache_clear()
-    _special_case_words.cache_clear()
+    _special_cases_by_word.cache_clear()
     is_content_term.cache_clear()
     _negation_role.cache_clear()
 
@@ -225,21 +232,23 @@ def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...
 
 
 def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
-    """The tokens of spaCy's pieces of one word, hashtag, number or hyphen compound with quotes,
-    brackets and closing punctuation at its ends (`_AFFIXED_WORD_RE`); None for anything else."""
+    """The tokens of spaCy's pieces of one word, hashtag or number, or of words joined by infixes,
+    with quotes, brackets and closing punctuation at its ends (`_AFFIXED_WORD_RE`); None for
+    anything else."""
     if chunk.isalpha() and chunk.isascii():  # a plain word: one token unless a special case ('dont')
         return None if chunk in special_cases else _word_tokens(chunk)
     match = _AFFIXED_WORD_RE.fullmatch(chunk)
     if not match:
         return None
     prefix, hash_mark, word, suffix = match.groups()
-    core = _hyphen_pieces(hash_mark + word)
-    # Where spaCy's token_match (emoticons) or a special case could see the word, ask spaCy.
-    if _X_EMOTICON_RE.fullmatch(word) or word in ("o", "O", "T", "t") \
-            or (hash_mark and len(core) > 1) or _may_meet_special_case(core):
+    core = _core_pieces(word)
+    # Where spaCy's token_match (emoticons), url_match or a special case could see the words,
+    # ask spaCy.
+    if any(_X_EMOTICON_RE.fullmatch(w) or w in _EMOTICON_LETTERS for w in core[::2]) \
+            or (len(core) > 1 and (hash_mark or _spacy_tokenizer().url_match(word))) \
+            or _may_meet_special_case(chunk, core):
         return None
-    kinds = word.translate(_CHAR_KIND)
-    key = (prefix, hash_mark, kinds if len(kinds) <= 3 else kinds[0] + kinds[-2:], suffix)
+    key = (prefix, hash_mark, _stand_in(word), suffix)
     if key not in _AFFIX_TEMPLATES:
         template = _affix_template(*key)
         _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
@@ -247,7 +256,8 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
         return None
     # The ends' tokens do not depend on the word: no end piece is 'ca' or "n't" (`_BEFORE_NOT`).
     before, after = template
-    core_tokens = _word_tokens(word) if len(core) == 1 and not hash_mark else _normalize_pieces(core)
+    core_tokens = _normalize_pieces([hash_mark + word]) if hash_mark else \
+        _word_tokens(word) if len(core) == 1 else _normalize_pieces(core)
     return (*before, *core_tokens, *after) if before or after else core_tokens
 
 
@@ -260,31 +270,52 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     return (_NOT.get(lower) or reduce_elongation(lower),)
 
 
-def _hyphen_pieces(word: str) -> list[str]:
-    """spaCy's infix pieces of words joined by hyphens: 'long-term' -> ['long', '-', 'term']."""
-    return word.replace("-", " - ").split() if "-" in word else [word]
+def _core_pieces(word: str) -> list[str]:
+    """spaCy's infix pieces of words joined by infixes: 'long-term' -> ['long', '-', 'term']."""
+    return [word] if word.isalnum() else _INFIX_RE.split(word)
 
 
-def _may_meet_special_case(core: list[str]) -> bool:
-    """True if a special case could match while spaCy strips the ends of the core pieces, or
-    as a run of pieces afterwards (its special-case matcher): one of its words is a word of
-    a special case ('it' of "it's", 'etc' of 'etc.'). Conservative: such chunks go to spaCy."""
-    words = _special_case_words()
-    return any(part.lstrip("#") in words for part in core[::2])
+def _stand_in(word: str) -> str:
+    """The word spaCy is asked about for all words alike: the kinds of the characters, each run
+    of letters and digits cut to its first and last two ('Climate...Change' -> 'Qqq...Qqq')."""
+    kinds = word.translate(_CHAR_KIND)
+    if len(kinds) <= 3:
+        return kinds
+    return kinds[0] + kinds[-2:] if kinds.isalnum() else _LONG_KIND_RUN_RE.sub(_first_and_last_two, kinds)
+
+
+def _first_and_last_two(run: re.Match) -> str:
+    return run[0][0] + run[0][-2:]
+
+
+def _may_meet_special_case(chunk: str, core: list[str]) -> bool:
+    """True if spaCy could meet a special case in the chunk: while it strips the ends of the core
+    pieces, or as a run of pieces afterwards (its special-case matcher). Such a case is a run of
+    whole pieces of the chunk, so each of its words is a word of the core: only the cases holding
+    one of them ('it' of "it's", 'etc' of 'etc.') are looked for. Conservative: a case found
+    anywhere in the chunk sends it to spaCy."""
+    cases = _special_cases_by_word()
+    return any(case in chunk for word in core[::2] for case in cases.get(word.lstrip("#"), ()))
 
 
 @lru_cache(maxsize=1)
-def _special_case_words() -> frozenset[str]:
-    return frozenset(word for case in _spacy_tokenizer().rules for word in re.findall(r"[^\W_]+", case))
+def _special_cases_by_word() -> dict[str, tuple[str, ...]]:
+    """Each word of a spaCy special case -> the special cases holding it."""
+    by_word: dict[str, list[str]] = {}
+    for case in _spacy_tokenizer().rules:
+        for word in set(re.findall(r"[^\W_]+", case)):
+            by_word.setdefault(word, []).append(case)
+    return {word: tuple(cases) for word, cases in by_word.items()}
 
 
 def _affix_template(prefix: str, hash_mark: str, stand_in: str,
                     suffix: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """spaCy's pieces before and after the word for these ends, from one stand-in word."""
-    core = _hyphen_pieces(hash_mark + stand_in)
-    if _may_meet_special_case(core):
+    core = _core_pieces(hash_mark + stand_in)
+    chunk = prefix + hash_mark + stand_in + suffix
+    if _may_meet_special_case(chunk, core):
         return None
-    pieces = [t.text for t in _spacy_tokenizer()(prefix + "".join(core) + suffix)]
+    pieces = [t.text for t in _spacy_tokenizer()(chunk)]
     for i in range(len(pieces)):
         before, after = pieces[:i], pieces[i + len(core):]
         if pieces[i:i + len(core)] == core and "".join(before) == prefix and "".join(after) == suffix:
