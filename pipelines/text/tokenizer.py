@@ -20,7 +20,7 @@ import html
 import re
 import string
 from functools import lru_cache
-from itertools import chain, filterfalse
+from itertools import chain
 
 import regex
 import spacy
@@ -98,11 +98,7 @@ def tokenize(text: str) -> list[str]:
     if len(_CHUNKS) > CHUNK_CACHE_SIZE:  # between posts: the post's chunks stay consistent
         clear_caches()
     chunks = _placeholders(text).split()
-    try:
-        tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
-    except KeyError:  # chunks not seen yet: all of the post's new chunks normalized at once
-        _CHUNKS.update(normalize_chunks(list(dict.fromkeys(filterfalse(_CHUNKS.__contains__, chunks)))))
-        tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
+    tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
     return tokens if _CUE_CHUNKS.isdisjoint(chunks) else mark_negation(tokens)
 
 
@@ -140,15 +136,25 @@ def decode_html_entities(text: str) -> str:
     return text
 
 
-_AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
+class _ChunkCache(dict):
+    """chunk -> its normalized tokens; a chunk not seen yet is normalized on lookup.
+
+    spaCy splits at whitespace first and handles each chunk on its own, so chunk by chunk
+    gives the same tokens as the whole text; social text repeats chunks (Zipf), so most
+    are looked up rather than tokenized again.
+    """
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        tokens = self[chunk] = _chunk_tokens(chunk)
+        return tokens
+
+
 _PLACEHOLDER_CHUNKS = {URL: (URL,), USER: (USER,)}
-#: chunk -> its normalized tokens. spaCy splits at whitespace first and handles each chunk on
-#: its own, so chunk by chunk gives the same tokens as the whole text; social text repeats
-#: chunks (Zipf), so most are looked up rather than tokenized again.
-_CHUNKS: dict[str, tuple[str, ...]] = dict(_PLACEHOLDER_CHUNKS)
+_CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
 #: the cached chunks with a negation cue among their tokens: posts without one skip
 #: `mark_negation`, which would change nothing.
 _CUE_CHUNKS: set[str] = set()
+_AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
 _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
@@ -181,26 +187,24 @@ _URL_IN_TEXT_RE = re.compile(r"(?:[hH][tT][tT][pP][sS\u017f]?://|[wW][wW][wW]\.)
 
 
 def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
-    """Normalized tokens of whitespace-free chunks; spaCy is called once for those that need it.
+    """Normalized tokens of whitespace-free chunks, as the chunk cache has them."""
+    return {chunk: _chunk_tokens(chunk) for chunk in chunks}
 
-    Most chunks are a word with at most some punctuation at its ends (`_affixed_tokens`);
-    their tokens are those of spaCy's pieces without asking spaCy for each one.
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """A chunk's normalized tokens; spaCy is asked only for the chunks that need it.
+
+    Most chunks are words with at most some punctuation at their ends and between them
+    (`_affixed_tokens`): their tokens are those of spaCy's pieces without asking spaCy.
     """
     special_cases = _spacy_tokenizer().rules
-    normalized: dict[str, tuple[str, ...]] = {}
-    rest = []
-    for chunk in chunks:
-        tokens = _affixed_tokens(chunk, special_cases) if chunk.isascii() \
-            else _emoji_and_affixed_tokens(chunk, special_cases)
-        if tokens is None:
-            rest.append(chunk)
-        else:
-            normalized[chunk] = tokens
-    if rest:
-        normalized.update(_spacy_chunks(rest))
-    _CUE_CHUNKS.update(chunk for chunk, tokens in normalized.items()
-                       if _CUE_HINT_RE.search(chunk) and any(_negation_role(t) is _CUE for t in tokens))
-    return normalized
+    tokens = _affixed_tokens(chunk, special_cases) if chunk.isascii() \
+        else _emoji_and_affixed_tokens(chunk, special_cases)
+    if tokens is None:
+        tokens = _spacy_chunks([chunk])[chunk]
+    if _CUE_HINT_RE.search(chunk) and any(_negation_role(t) is _CUE for t in tokens):
+        _CUE_CHUNKS.add(chunk)
+    return tokens
 
 
 def clear_caches() -> None:
@@ -375,18 +379,16 @@ def reduce_elongation(word: str) -> str:
 
 def mark_negation(tokens: list[str]) -> list[str]:
     """Append `_NEG` to word tokens after a negation cue, up to clause punctuation or 'but'."""
-    roles = list(map(_negation_role, tokens))
-    out, negated = tokens.copy(), False
-    if _CUE not in roles:
-        return out
-    for i in range(roles.index(_CUE), len(out)):  # nothing before the first cue changes
-        role = roles[i]
+    out, negated = [], False
+    for tok in tokens:
+        role = _negation_role(tok)
         if role is _CLAUSE_END:
             negated = False
         elif role is _CUE:
             negated = True
         elif negated and role is _NEGATABLE:
-            out[i] += NEG_SUFFIX
+            tok += NEG_SUFFIX
+        out.append(tok)
     return out
 
 
