@@ -185,3 +185,13 @@ def test_words_joined_by_infixes_that_skip_spacy_get_the_tokens_spacy_gives(chun
     dots, commas, slashes, colons, hyphens and dashes), URLs and special cases as spaCy has them."""
     chunks = list(dict.fromkeys(chunks))
     assert normalize_chunks(chunks) == _spacy_chunks(chunks)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.from_regex(r"[A-Za-z]{1,8}[0-9]{0,3}|[0-9]{1,5}|[xX][dDpP]{1,4}|[A-Za-z]*([A-Za-z])\1{2,5}[A-Za-z]*",
+                               fullmatch=True),
+                 st.sampled_from(["nt", "NT", "Nt", "ca", "wo", "ai", "sha", "xD", "XP", "x", "soooo", "GOOOOD", "1111"])))
+def test_the_fast_path_of_plain_words_normalizes_as_the_general_path(word):
+    from pipelines.text.tokenizer import _normalize, _word_tokens
+
+    assert _word_tokens(word) == tuple(_normalize(word, ""))

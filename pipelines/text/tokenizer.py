@@ -178,6 +178,7 @@ _EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O'
 _CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + string.digits,
                            "q" * 26 + "Q" * 26 + "7" * 10)
 _X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
+_NOT_BUILT = object()
 _AFFIX_TEMPLATES: dict[tuple[str, str, str, str], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
 # URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
 # unique, so they would only fill the caches. Trailing punctuation stays outside.
@@ -248,15 +249,19 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
     core = _core_pieces(word)
     # Where spaCy's token_match (emoticons), url_match or a special case could see the words,
     # ask spaCy.
-    if any(_X_EMOTICON_RE.fullmatch(w) or w in _EMOTICON_LETTERS for w in core[::2]) \
-            or (len(core) > 1 and (hash_mark or _spacy_tokenizer().url_match(word))) \
-            or _may_meet_special_case(chunk, core):
+    if len(core) == 1:
+        if _X_EMOTICON_RE.fullmatch(word) or word in _EMOTICON_LETTERS:
+            return None
+    elif hash_mark or _spacy_tokenizer().url_match(word) \
+            or any(_X_EMOTICON_RE.fullmatch(w) or w in _EMOTICON_LETTERS for w in core[::2]):
+        return None
+    if _may_meet_special_case(chunk, core):
         return None
     key = (prefix, hash_mark, _stand_in(word), suffix)
-    if key not in _AFFIX_TEMPLATES:
+    if (template := _AFFIX_TEMPLATES.get(key, _NOT_BUILT)) is _NOT_BUILT:
         template = _affix_template(*key)
-        _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
-    if (template := _AFFIX_TEMPLATES[key]) is None:
+        template = _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
+    if template is None:
         return None
     # The ends' tokens do not depend on the word: no end piece is 'ca' or "n't" (`_BEFORE_NOT`).
     before, after = template
@@ -299,7 +304,11 @@ def _may_meet_special_case(chunk: str, core: list[str]) -> bool:
     one of them ('it' of "it's", 'etc' of 'etc.') are looked for. Conservative: a case found
     anywhere in the chunk sends it to spaCy."""
     cases = _special_cases_by_word()
-    return any(case in chunk for word in core[::2] for case in cases.get(word.lstrip("#"), ()))
+    for word in core[::2]:
+        for case in cases.get(word.lstrip("#"), ()):
+            if case in chunk:
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)
