@@ -300,9 +300,10 @@ def _first_and_last_two(run: re.Match) -> str:
 def _may_meet_special_case(chunk: str, core: list[str]) -> bool:
     """True if spaCy could meet a special case in the chunk: while it strips the ends of the core
     pieces, or as a run of pieces afterwards (its special-case matcher). Such a case is a run of
-    whole pieces of the chunk, so each of its words is a word of the core: only the cases holding
-    one of them ('it' of "it's", 'etc' of 'etc.') are looked for. Conservative: a case found
-    anywhere in the chunk sends it to spaCy."""
+    whole pieces of the chunk: it holds a word of the core, or it lies in the ends and infixes,
+    which the stand-in of `_affix_template` has too. So only the cases holding a word of the core
+    ('it' of "it's", 'etc' of 'etc.') are looked for; one found anywhere in the chunk sends it to
+    spaCy (conservative)."""
     cases = _special_cases_by_word()
     for word in core[::2]:
         for case in cases.get(word.lstrip("#"), ()):
