@@ -47,6 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     texts = texts_of(args.data)
     if args.against:
+        _spacy_tokenizer()  # before REV's module registers its spaCy tokenizer factory under the same name
         interleaved(texts, module_at(args.against), args.against)
         return
     _spacy_tokenizer()
@@ -59,10 +60,8 @@ def main() -> None:
 
 def interleaved(texts: list[str], older: types.ModuleType, revision: str, slices: int = 40) -> None:
     word_costs()  # shared by both modules: loaded before the timing
+    older._spacy_tokenizer()
     tokenizers = {"this tree": current, revision: older}
-    for module in tokenizers.values():
-        module.clear_caches()
-        module._spacy_tokenizer()
     for name in ("first pass", "second pass"):
         seconds = dict.fromkeys(tokenizers, 0.0)
         tokens = dict.fromkeys(tokenizers, 0)
