@@ -166,7 +166,6 @@ def test_the_tokenizer_built_with_its_rules_splits_as_the_one_given_them_afterwa
     assert [t.text for t in _spacy_tokenizer()(text)] == [t.text for t in _REFERENCE_TOKENIZER(text)]
 
 
-
 _INFIXED_WORDS = st.builds(
     lambda first, rest: first + "".join(infix + word for infix, word in rest),
     _WORDS, st.lists(st.tuples(st.sampled_from(["-", "--", "---", ".", "..", "...", "....", ",", "/", ":"]),
