@@ -165,3 +165,32 @@ def test_the_tokenizer_built_with_its_rules_splits_as_the_one_given_them_afterwa
     text = " ".join(pieces)
     assert [t.text for t in _spacy_tokenizer()(text)] == [t.text for t in _REFERENCE_TOKENIZER(text)]
 
+
+_INFIXED_WORDS = st.builds(
+    lambda first, rest: first + "".join(infix + word for infix, word in rest),
+    _WORDS, st.lists(st.tuples(st.sampled_from(["-", "--", "---", ".", "..", "...", "....", ",", "/", ":"]),
+                               st.one_of(_WORDS, st.sampled_from(["com", "org", "co", "uk", "Com", "ORG", "s", "m",
+                                                                  "www", "html", "I", "It", "NOT", "e", "g"]))),
+                     min_size=1, max_size=3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.builds(lambda pre, tag, word, suf: pre + tag + word + suf,
+                          st.text(alphabet="\"'([*-\u201c", max_size=2), st.sampled_from(["", "", "", "#"]),
+                          _INFIXED_WORDS, st.text(alphabet=")]\"'.,!?:;*-\u201d\u2026s", max_size=3)),
+                min_size=1, max_size=20))
+def test_words_joined_by_infixes_that_skip_spacy_get_the_tokens_spacy_gives(chunks):
+    """'climate...the', 'Paris/London', 'www.example.com', 'e.g.', 'it.s': the infix pieces (ellipses,
+    dots, commas, slashes, colons, hyphens and dashes), URLs and special cases as spaCy has them."""
+    chunks = list(dict.fromkeys(chunks))
+    assert normalize_chunks(chunks) == _spacy_chunks(chunks)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.from_regex(r"[A-Za-z]{1,8}[0-9]{0,3}|[0-9]{1,5}|[xX][dDpP]{1,4}|[A-Za-z]*([A-Za-z])\1{2,5}[A-Za-z]*",
+                               fullmatch=True),
+                 st.sampled_from(["nt", "NT", "Nt", "ca", "wo", "ai", "sha", "xD", "XP", "x", "soooo", "GOOOOD", "1111"])))
+def test_the_fast_path_of_plain_words_normalizes_as_the_general_path(word):
+    from pipelines.text.tokenizer import _normalize, _word_tokens
+
+    assert _word_tokens(word) == tuple(_normalize(word, ""))

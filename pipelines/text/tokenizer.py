@@ -117,7 +117,7 @@ def _placeholders(text: str) -> str:
                 text = text.replace(old, new)
     if "://" in text or "ww." in text.lower():
         text = _URL_IN_TEXT_RE.sub(f" {URL} ", text)
-    if any(at in text for at in AT_SIGNS):
+    if _AT_SIGN in text or _FULLWIDTH_AT_SIGN in text:
         text = MENTION_RE.sub(f" {USER} ", text)
     return text
 
@@ -145,8 +145,7 @@ class _ChunkCache(dict):
     """
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
-        tokens = normalize_chunks([chunk])[chunk]
-        self[chunk] = tokens
+        tokens = self[chunk] = _chunk_tokens(chunk)
         return tokens
 
 
@@ -155,22 +154,31 @@ _CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
 #: the cached chunks with a negation cue among their tokens: posts without one skip
 #: `mark_negation`, which would change nothing.
 _CUE_CHUNKS: set[str] = set()
+_AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
 _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
 _CHUNK_BREAK = " \n "
-# A chunk spaCy splits only at its ends and hyphens: quotes or brackets, one word, hashtag
-# or number (letters, then digits) or words joined by hyphens, then closing punctuation,
-# possibly after 's. How spaCy splits such ends depends only on the ends and on the first
-# and last two characters of the word (its affix patterns look no further), so one spaCy
-# call on a stand-in word with the same ends and character kinds gives the pieces for all
-# words alike (`_affix_template`).
+# A chunk spaCy splits only at its ends and infixes: quotes or brackets, one word, hashtag
+# or number (letters, then digits) or such words joined by hyphens, dashes, ellipses, commas,
+# dots, slashes or colons, then closing punctuation, possibly after 's. How spaCy splits such
+# ends and infixes depends only on the ends, the infixes and on the first and last two
+# characters of each word (its affix and infix patterns look no further), so one spaCy call
+# on stand-in words with the same ends, infixes and character kinds gives the pieces for all
+# chunks alike (`_affix_template`); whether the words make a URL (spaCy's url_match) is asked
+# of each chunk.
+_WORD = r"[A-Za-z]+[0-9]*|[0-9]+"
+_INFIX = r"-{1,3}|\.\.+|[.,/:]"
 _AFFIXED_WORD_RE = re.compile(
-    r"([\"'(\[*\-\u201c]*)(#?)([A-Za-z]+[0-9]*|[0-9]+|[A-Za-z]+(?:-[A-Za-z]+)+)"
+    rf"([\"'(\[*\-\u201c]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)"
     r"((?:'[sS])?[)\]\"'.,!?:;*\-\u201d\u2026]*)")
+_INFIX_RE = re.compile(f"({_INFIX})")
+_LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
+_EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
 _CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + string.digits,
                            "q" * 26 + "Q" * 26 + "7" * 10)
 _X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
+_NOT_BUILT = object()
 _AFFIX_TEMPLATES: dict[tuple[str, str, str, str], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
 # URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
 # unique, so they would only fill the caches. Trailing punctuation stays outside.
@@ -180,25 +188,24 @@ _URL_IN_TEXT_RE = re.compile(r"(?:[hH][tT][tT][pP][sS\u017f]?://|[wW][wW][wW]\.)
 
 
 def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
-    """Normalized tokens of whitespace-free chunks; spaCy is called once for those that need it.
+    """Normalized tokens of whitespace-free chunks, as the chunk cache has them."""
+    return {chunk: _chunk_tokens(chunk) for chunk in chunks}
 
-    Most chunks are a word with at most some punctuation at its ends (`_affixed_pieces`);
-    their pieces are spaCy's without asking spaCy for each one.
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """A chunk's normalized tokens; spaCy is asked only for the chunks that need it.
+
+    Most chunks are words with at most some punctuation at their ends and between them
+    (`_affixed_tokens`): their tokens are those of spaCy's pieces without asking spaCy.
     """
     special_cases = _spacy_tokenizer().rules
-    normalized: dict[str, tuple[str, ...]] = {}
-    rest = []
-    for chunk in chunks:
-        pieces = _pieces_without_spacy(chunk, special_cases)
-        if pieces is None:
-            rest.append(chunk)
-        else:
-            normalized[chunk] = _normalize_pieces(pieces)
-    if rest:
-        normalized.update(_spacy_chunks(rest))
-    _CUE_CHUNKS.update(chunk for chunk, tokens in normalized.items()
-                       if _CUE_HINT_RE.search(chunk) and any(_negation_role(t) is _CUE for t in tokens))
-    return normalized
+    tokens = _affixed_tokens(chunk, special_cases) if chunk.isascii() \
+        else _emoji_and_affixed_tokens(chunk, special_cases)
+    if tokens is None:
+        tokens = _spacy_chunks([chunk])[chunk]
+    if _CUE_HINT_RE.search(chunk) and any(_negation_role(t) is _CUE for t in tokens):
+        _CUE_CHUNKS.add(chunk)
+    return tokens
 
 
 def clear_caches() -> None:
@@ -209,71 +216,120 @@ def clear_caches() -> None:
     _CUE_CHUNKS.clear()
     _AFFIX_TEMPLATES.clear()
     _spacy_tokenizer.cache_clear()
-    _special_case_words.cache_clear()
+    _special_cases_by_word.cache_clear()
     is_content_term.cache_clear()
     _negation_role.cache_clear()
 
 
-def _pieces_without_spacy(chunk: str, special_cases: dict) -> list[str] | None:
-    """spaCy's pieces of a chunk of words, emoji and end punctuation; None for anything else."""
-    if chunk.isascii():
-        return _affixed_pieces(chunk, special_cases)
-    pieces = []
+def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
+    """The tokens of spaCy's pieces of a chunk of emoji and words with punctuated ends; None for
+    anything else. Each part's tokens are its own: only 'ca' before "n't" (`_BEFORE_NOT`)
+    depends on the next piece, and an emoji is neither."""
+    tokens: list[str] = []
     for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():  # as `_spacy_chunks` does
         if EMOJI_RE.fullmatch(part):
-            pieces.append(part)
-        elif (part_pieces := _affixed_pieces(part, special_cases)) is not None:
-            pieces.extend(part_pieces)
+            tokens.extend(_normalize(part, ""))
+        elif (part_tokens := _affixed_tokens(part, special_cases)) is not None:
+            tokens.extend(part_tokens)
         else:
             return None
-    return pieces
+    return tuple(tokens)
 
 
-def _affixed_pieces(chunk: str, special_cases: dict) -> list[str] | None:
+def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
+    """The tokens of spaCy's pieces of one word, hashtag or number, or of words joined by infixes,
+    with quotes, brackets and closing punctuation at its ends (`_AFFIXED_WORD_RE`); None for
+    anything else."""
     if chunk.isalpha() and chunk.isascii():  # a plain word: one token unless a special case ('dont')
-        return None if chunk in special_cases else [chunk]
+        return None if chunk in special_cases else _word_tokens(chunk)
     match = _AFFIXED_WORD_RE.fullmatch(chunk)
     if not match:
         return None
     prefix, hash_mark, word, suffix = match.groups()
-    core = _hyphen_pieces(hash_mark + word)
-    # Where spaCy's token_match (emoticons) or a special case could see the word, ask spaCy.
-    if _X_EMOTICON_RE.fullmatch(word) or word in ("o", "O", "T", "t") \
-            or (hash_mark and len(core) > 1) or _may_meet_special_case(core):
+    core = _core_pieces(word)
+    # Where spaCy's token_match (emoticons), url_match or a special case could see the words,
+    # ask spaCy.
+    if len(core) == 1:
+        if _X_EMOTICON_RE.fullmatch(word) or word in _EMOTICON_LETTERS:
+            return None
+    elif hash_mark or _spacy_tokenizer().url_match(word) \
+            or any(_X_EMOTICON_RE.fullmatch(w) or w in _EMOTICON_LETTERS for w in core[::2]):
         return None
+    if _may_meet_special_case(chunk, core):
+        return None
+    key = (prefix, hash_mark, _stand_in(word), suffix)
+    if (template := _AFFIX_TEMPLATES.get(key, _NOT_BUILT)) is _NOT_BUILT:
+        template = _affix_template(*key)
+        template = _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
+    if template is None:
+        return None
+    # The ends' tokens do not depend on the word: no end piece is 'ca' or "n't" (`_BEFORE_NOT`).
+    before, after = template
+    core_tokens = _normalize_pieces([hash_mark + word]) if hash_mark else \
+        _word_tokens(word) if len(core) == 1 else _normalize_pieces(core)
+    return (*before, *core_tokens, *after) if before or after else core_tokens
+
+
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """`_normalize(word, "")` of a word of ASCII letters and digits (the commonest new chunks), in
+    fewer steps: no letter or digit run is a URL, mention, hashtag or clitic."""
+    if word[0] in "xX" and EMOTICON_RE.fullmatch(word):
+        return (reduce_elongation(word),)
+    lower = word.lower()
+    return (_NOT.get(lower) or reduce_elongation(lower),)
+
+
+def _core_pieces(word: str) -> list[str]:
+    """spaCy's infix pieces of words joined by infixes: 'long-term' -> ['long', '-', 'term']."""
+    return [word] if word.isalnum() else _INFIX_RE.split(word)
+
+
+def _stand_in(word: str) -> str:
+    """The word spaCy is asked about for all words alike: the kinds of the characters, each run
+    of letters and digits cut to its first and last two ('Climate...Change' -> 'Qqq...Qqq')."""
     kinds = word.translate(_CHAR_KIND)
-    key = (prefix, hash_mark, kinds if len(kinds) <= 3 else kinds[0] + kinds[-2:], suffix)
-    if key not in _AFFIX_TEMPLATES:
-        _AFFIX_TEMPLATES[key] = _affix_template(*key)
-    template = _AFFIX_TEMPLATES[key]
-    return None if template is None else [*template[0], *core, *template[1]]
+    if len(kinds) <= 3:
+        return kinds
+    return kinds[0] + kinds[-2:] if kinds.isalnum() else _LONG_KIND_RUN_RE.sub(_first_and_last_two, kinds)
 
 
-def _hyphen_pieces(word: str) -> list[str]:
-    """spaCy's infix pieces of words joined by hyphens: 'long-term' -> ['long', '-', 'term']."""
-    return word.replace("-", " - ").split() if "-" in word else [word]
+def _first_and_last_two(run: re.Match) -> str:
+    return run[0][0] + run[0][-2:]
 
 
-def _may_meet_special_case(core: list[str]) -> bool:
-    """True if a special case could match while spaCy strips the ends of the core pieces, or
-    as a run of pieces afterwards (its special-case matcher): one of its words is a word of
-    a special case ('it' of "it's", 'etc' of 'etc.'). Conservative: such chunks go to spaCy."""
-    words = _special_case_words()
-    return any(part.lstrip("#") in words for part in core[::2])
+def _may_meet_special_case(chunk: str, core: list[str]) -> bool:
+    """True if spaCy could meet a special case in the chunk: while it strips the ends of the core
+    pieces, or as a run of pieces afterwards (its special-case matcher). Such a case is a run of
+    whole pieces of the chunk: it holds a word of the core, or it lies in the ends and infixes,
+    which the stand-in of `_affix_template` has too. So only the cases holding a word of the core
+    ('it' of "it's", 'etc' of 'etc.') are looked for; one found anywhere in the chunk sends it to
+    spaCy (conservative)."""
+    cases = _special_cases_by_word()
+    for word in core[::2]:
+        for case in cases.get(word.lstrip("#"), ()):
+            if case in chunk:
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)
-def _special_case_words() -> frozenset[str]:
-    return frozenset(word for case in _spacy_tokenizer().rules for word in re.findall(r"[^\W_]+", case))
+def _special_cases_by_word() -> dict[str, tuple[str, ...]]:
+    """Each word of a spaCy special case -> the special cases holding it."""
+    by_word: dict[str, list[str]] = {}
+    for case in _spacy_tokenizer().rules:
+        for word in set(re.findall(r"[^\W_]+", case)):
+            by_word.setdefault(word, []).append(case)
+    return {word: tuple(cases) for word, cases in by_word.items()}
 
 
 def _affix_template(prefix: str, hash_mark: str, stand_in: str,
                     suffix: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """spaCy's pieces before and after the word for these ends, from one stand-in word."""
-    core = _hyphen_pieces(hash_mark + stand_in)
-    if _may_meet_special_case(core):
+    core = _core_pieces(hash_mark + stand_in)
+    chunk = prefix + hash_mark + stand_in + suffix
+    if _may_meet_special_case(chunk, core):
         return None
-    pieces = [t.text for t in _spacy_tokenizer()(prefix + "".join(core) + suffix)]
+    pieces = [t.text for t in _spacy_tokenizer()(chunk)]
     for i in range(len(pieces)):
         before, after = pieces[:i], pieces[i + len(core):]
         if pieces[i:i + len(core)] == core and "".join(before) == prefix and "".join(after) == suffix:
