@@ -13,20 +13,20 @@ differences; exits 1 on any difference.
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import subprocess
 import sys
 import types
 
+from bench import SHARED_DATA, data_files
 from pipelines.text import tokenizer as current
 
-DEFAULT_DATA = "../shared/data/*/*.jsonl"
+DEFAULT_DATA = str(SHARED_DATA / "*" / "*.jsonl")
 
 
 def load_texts(pattern: str) -> list[str]:
     texts = []
-    for path in sorted(glob.glob(pattern)):
+    for path in data_files(pattern):
         with open(path, encoding="utf-8") as f:
             texts.extend(json.loads(line)["text"] for line in f if line.strip())
     return texts

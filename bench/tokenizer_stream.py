@@ -13,7 +13,6 @@ separate runs a minute apart do not.
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import random
 import time
@@ -23,13 +22,13 @@ import pipelines.text.tokenizer as current
 from pipelines.text.hashtags import word_costs
 from pipelines.text.tokenizer import _spacy_tokenizer, tokenize
 
-from bench import SHARED_DATA as DATA
+from bench import SHARED_DATA as DATA, data_files
 from bench.tokenizer_equality import module_at
 
 
 def texts_of(pattern: str) -> list[str]:
     texts = []
-    for path in sorted(glob.glob(pattern)):
+    for path in data_files(pattern):
         with open(path, encoding="utf-8") as lines:
             for line in lines:
                 try:
