@@ -29,6 +29,7 @@ from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
 from flows.store.db import connect_read_only  # noqa: E402
+from flows.reporting.png import save_png  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
 from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
 from pipelines.induction.bootstrap import DEFAULT_REPLICATES  # noqa: E402
@@ -38,7 +39,6 @@ from pipelines.gc_passes import fewer_gc_passes  # noqa: E402
 from pipelines.induction.priors import query_terms  # noqa: E402
 
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
-DPI = 120
 DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of the years shown
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 EMOTION_FILE = "emotion_shares.png"
@@ -257,7 +257,7 @@ def _finish_share_panels(fig, axes, ylabel: str, title: str, legend_title: str, 
     fig.supxlabel(_year_label(partial))
     fig.suptitle(title)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", title=legend_title)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def _plot_topics(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
@@ -283,7 +283,7 @@ def _plot_topics(rows: list[Row], path: Path, window: str, partial: Mapping[int,
     ax.grid(alpha=0.3)
     fig.suptitle(title)
     fig.legend(loc="outside right upper", title="Topic")
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def _panels(n: int) -> tuple[Figure, list[Any]]:
@@ -300,12 +300,7 @@ def _no_data(path: Path, title: str) -> Path:
     ax.text(0.5, 0.38, "no scored posts in the selected window", ha="center", va="center",
             fontsize=12, color="#8d99ae")
     fig.suptitle(title)
-    return _save(fig, path)
-
-
-def _save(fig: Figure, path: Path) -> Path:
-    fig.savefig(path, dpi=DPI, format="png")
-    return path
+    return save_png(fig, path)
 
 
 def _columns(rows: list[Row], *names: str) -> tuple[list[float], ...]:
