@@ -199,9 +199,11 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         print(f"mipulse run: {inputs.describe_skipped()}", file=sys.stderr)
     _show_progress()
     from flows.local_server import start_temporary_server_early
+    from pipelines.gc_passes import fewer_gc_passes
 
     prefect_api = start_temporary_server_early()  # comes up while the flow's modules import
-    from flows.run_flow import run_flow
+    with fewer_gc_passes():  # the imports keep ~10^6 objects that full passes walk again and again (~0.5 s)
+        from flows.run_flow import run_flow
 
     with prefect_api():
         summary = run_flow(options=options.model_copy(update={"inputs": list(inputs.files)}))
