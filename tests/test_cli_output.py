@@ -226,7 +226,7 @@ class Imported(Exception):
     pass
 
 
-def stop_once_imported():
+def stop_once_imported(**_):
     raise Imported
 
 
@@ -246,3 +246,20 @@ def test_mipulse_run_imports_its_flow_without_full_garbage_collections(tmp_path)
     out = subprocess.run([sys.executable, "-c", IMPORT_PASSES, str(posts), str(tmp_path / "x.duckdb")],
                          cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "full collections while importing the flow: 0"
+
+
+def test_what_a_run_builds_first_in_its_process_is_built_while_the_server_starts(monkeypatch):
+    """The seeds' anchor index and spaCy's tokenizer (built once per process by the job and the
+    report's intervals) and the modules Prefect imports when the flow starts."""
+    import pipelines.config as config
+    from flows.options import RunOptions
+    from flows.run_flow import FLOW_START_IMPORTS, prepare_this_process
+    from pipelines.induction.anchors import AnchorIndex
+    from pipelines.text import tokenizer
+
+    monkeypatch.setattr(config, "_BUILT", {})
+    tokenizer._spacy_tokenizer.cache_clear()
+    prepare_this_process(RunOptions(inputs=["x.jsonl"], db="x.duckdb"))
+    assert [key[0] for key in config._BUILT] == [AnchorIndex]
+    assert tokenizer._spacy_tokenizer.cache_info().currsize == 1
+    assert all(module in sys.modules for module in FLOW_START_IMPORTS)

@@ -203,9 +203,9 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
 
     prefect_api = start_temporary_server_early()  # comes up while the flow's modules import
     with fewer_gc_passes():  # the imports keep ~10^6 objects that full passes walk again and again (~0.5 s)
-        from flows.run_flow import run_flow
+        from flows.run_flow import prepare_this_process, run_flow
 
-    with prefect_api():
+    with prefect_api(meanwhile=lambda: prepare_this_process(options)):
         summary = run_flow(options=options.model_copy(update={"inputs": list(inputs.files)}))
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))
