@@ -4,7 +4,8 @@
 constrained layout) draws the whole figure twice: once with drawing switched off, only so
 that the layout engine runs inside that draw, then the real draw into the PNG. The layout
 needs only the artists' extents, so it is run alone, at the PNG's resolution (text extents
-depend on it), and the figure is then drawn once: the same pixels, ~30 % less time per chart.
+depend on it), and the figure is then drawn once: the same PNG bytes, ~8 % less CPU per chart
+(the layout's text measuring, which stays, was most of that first pass).
 """
 
 from __future__ import annotations
