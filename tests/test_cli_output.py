@@ -262,7 +262,7 @@ def test_what_a_run_builds_first_in_its_process_is_built_while_the_server_starts
     from pipelines.text import tokenizer
 
     monkeypatch.setattr(config, "_BUILT", {})
-    tokenizer._spacy_tokenizer.cache_clear()
+    tokenizer.clear_caches()  # as in a new process: no chunk of "a post" tokenized yet
     prepare_this_process(RunOptions(inputs=["x.jsonl"], db="x.duckdb"))
     assert [key[0] for key in config._BUILT] == [AnchorIndex]
     assert tokenizer._spacy_tokenizer.cache_info().currsize == 1
