@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import urllib.request
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ContextManager, Iterator
@@ -133,9 +133,10 @@ class EarlyServer:
                 self.process.wait()
 
     @contextmanager
-    def in_use(self) -> Iterator[None]:
+    def in_use(self, meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
         """Flow runs inside use this server; if a Prefect API is configured after all (a Prefect
-        profile) or the server did not come up, they go on as Prefect decides without it."""
+        profile) or the server did not come up, they go on as Prefect decides without it.
+        `meanwhile` is called first if the server is still starting: work for the time it takes."""
         from prefect.settings import (
             PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_SERVER_EPHEMERAL_ENABLED,
             PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, PREFECT_UI_URL, temporary_settings,
@@ -144,7 +145,10 @@ class EarlyServer:
         if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
             self.stop()
             yield
-        elif not self.wait(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()):
+            return
+        if meanwhile is not None and not self._settled.is_set():
+            meanwhile()
+        if not self.wait(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()):
             yield  # Prefect starts its own temporary server and reports why if that fails too
         else:
             logging.getLogger("mipulse").info(
@@ -161,12 +165,18 @@ class EarlyServer:
 _EARLY: EarlyServer | None = None
 
 
-def start_temporary_server_early() -> Callable[[], ContextManager[None]]:
+@contextmanager
+def _no_server_to_wait_for(meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
+    yield
+
+
+def start_temporary_server_early() -> Callable[..., ContextManager[None]]:
     """Launch (once per process) the temporary Prefect server the runs of this process use, unless
-    PREFECT_API_URL names a server; return the context manager that flow runs run inside."""
+    PREFECT_API_URL names a server; return the context manager that flow runs run inside (see
+    `EarlyServer.in_use`)."""
     global _EARLY
     if os.environ.get("PREFECT_API_URL"):
-        return nullcontext
+        return _no_server_to_wait_for
     if _EARLY is None or _EARLY.process.poll() is not None:
         _EARLY = EarlyServer()
     return _EARLY.in_use

@@ -193,14 +193,77 @@ def test_the_mipulse_command_leaves_its_objects_to_the_exit_but_a_python_caller_
     """`mipulse` (main() on the process's own arguments) freezes what it built, so the exit skips
     collecting it; main(argv) from Python code goes on in a process that keeps collecting."""
     import flows.cli.commands as commands
+    import flows.reporting.worker as worker
 
     frozen = []
     monkeypatch.setattr(commands.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(worker, "_ALLOWED", False)
     assert main(["sample", "--posts", "3", "--out", str(tmp_path / "a")]) == 0
     assert frozen == []
+    assert not worker._ALLOWED  # a Python caller's script may be unguarded: its reports spawn no worker
     monkeypatch.setattr(sys, "argv", ["mipulse", "sample", "--posts", "3", "--out", str(tmp_path / "b")])
     assert main() == 0
     assert frozen == [True]
+    assert worker._ALLOWED
     monkeypatch.setattr(sys, "argv", ["mipulse", "query", "--db", str(tmp_path / "missing.duckdb"), "SELECT 1"])
     assert main() != 0  # a failed command exits too
     assert frozen == [True, True]
+
+
+IMPORT_PASSES = """
+import gc, sys
+import flows.local_server as local_server
+from flows.cli.commands import main
+
+
+def importing_the_flow() -> bool:
+    flow = sys.modules.get("flows.run_flow")
+    return flow is not None and not hasattr(flow, "run_flow")
+
+
+full = []
+gc.callbacks.append(lambda phase, info: phase == "start" and info["generation"] == 2 and importing_the_flow()
+                    and full.append(1))
+
+
+class Imported(Exception):
+    pass
+
+
+def stop_once_imported(**_):
+    raise Imported
+
+
+local_server.start_temporary_server_early = lambda: stop_once_imported
+try:
+    main(["run", "--input", sys.argv[1], "--db", sys.argv[2]])
+except Imported:
+    print("full collections while importing the flow:", len(full))
+"""
+
+
+def test_mipulse_run_imports_its_flow_without_full_garbage_collections(tmp_path):
+    """The flow's imports (Prefect, Beam, spaCy, matplotlib) keep ~10^6 objects; with the default
+    thresholds the collector walked all of them several times (5 full passes, ~0.5 s CPU)."""
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "1", "platform": "twitter", "created_at": "2020-01-01T00:00:00Z", "text": "good day"}\n')
+    out = subprocess.run([sys.executable, "-c", IMPORT_PASSES, str(posts), str(tmp_path / "x.duckdb")],
+                         cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "full collections while importing the flow: 0"
+
+
+def test_what_a_run_builds_first_in_its_process_is_built_while_the_server_starts(monkeypatch):
+    """The seeds' anchor index and spaCy's tokenizer (built once per process by the job and the
+    report's intervals) and the modules Prefect imports when the flow starts."""
+    import pipelines.config as config
+    from flows.options import RunOptions
+    from flows.run_flow import FLOW_START_IMPORTS, prepare_this_process
+    from pipelines.induction.anchors import AnchorIndex
+    from pipelines.text import tokenizer
+
+    monkeypatch.setattr(config, "_BUILT", {})
+    tokenizer.clear_caches()  # as in a new process: no chunk of "a post" tokenized yet
+    prepare_this_process(RunOptions(inputs=["x.jsonl"], db="x.duckdb"))
+    assert [key[0] for key in config._BUILT] == [AnchorIndex]
+    assert tokenizer._spacy_tokenizer.cache_info().currsize == 1
+    assert all(module in sys.modules for module in FLOW_START_IMPORTS)

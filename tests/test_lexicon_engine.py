@@ -357,3 +357,16 @@ def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_ev
     every_scales, kept_scales = fit_scales(math_.scale_sums(every)), fit_scales(math_.scale_sums(kept))
     assert kept_scales == every_scales
     assert math_.general_entries(kept, kept_scales, n) == math_.general_entries(every, every_scales, n)
+
+
+def test_beams_state_cache_weighs_a_lexicon_without_walking_every_entry():
+    from apache_beam.runners.worker import statecache
+    import objsize
+
+    entries = {f"term{i}": LexiconEntry(f"term{i}", i / 2000, tuple(float(i + k) for k in range(len(EMOTIONS))),
+                                        df=i, support=i // 2, source="corpus") for i in range(2000)}
+    lexicon = Lexicon({GENERAL: entries}, {"kind": "default"}, {"band": 0.05})
+    referents = statecache._get_referents_func(lexicon)
+    assert not any(r is lexicon.layers or r is entries for r in referents)  # a walk of the entries starts there
+    walked = objsize.get_deep_size(lexicon)  # every object of every entry
+    assert 0.8 * walked < statecache.get_deep_size(lexicon) < 1.2 * walked

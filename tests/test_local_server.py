@@ -41,8 +41,23 @@ def test_a_server_that_did_not_come_up_leaves_prefect_to_start_its_own():
 def test_none_is_launched_when_prefect_api_url_names_a_server(monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     monkeypatch.setattr(local_server, "EarlyServer", lambda: (_ for _ in ()).throw(AssertionError("launched")))
-    with start_temporary_server_early()():
+    with start_temporary_server_early()(meanwhile=lambda: (_ for _ in ()).throw(AssertionError("no wait"))):
         pass
+
+
+def test_work_for_the_meantime_is_done_while_the_server_starts_and_not_once_it_is_up():
+    server = EarlyServer()
+    done = []
+    try:
+        with temporary_settings(restore_defaults={PREFECT_API_URL}):
+            with server.in_use(meanwhile=lambda: done.append(server.process.poll() is None and not server._up)):
+                assert done == [True]  # done before the wait, while the server was still starting
+                assert PREFECT_API_URL.value() == server.api_url
+            with server.in_use(meanwhile=lambda: done.append("again")):
+                pass
+        assert done == [True]  # the server was up: nothing to wait for
+    finally:
+        server.stop()
 
 
 def test_the_server_has_served_its_first_api_request_before_the_flow_asks(monkeypatch):

@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 import sql
-from flows.reporting import report, report_lexicon
+from flows.reporting import png, report, report_lexicon, report_shifts
 from flows.reporting.chart_text import drawable
 from tests.test_views_report import POSTS, _new_db
 
@@ -114,4 +114,47 @@ def test_emoji_terms_draw_without_missing_glyphs(tmp_path):
                       {"term": "🔥🔥", "df": 30, "support": 25, "sentiment": -0.5, "side": "negative"}]}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
-        report_lexicon.plot_top_terms(by_year, tmp_path / "t.png", "", report._no_data)
+        report_lexicon.plot_top_terms(by_year, tmp_path / "t.png", "", png.no_data)
+
+
+def long_labelled_chart() -> Figure:
+    """A chart whose layout depends on text extents: long tick labels, a legend outside, a title."""
+    fig = Figure(figsize=(10.0, 7.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh(range(6), [0.3, -0.2, 0.1, 0.05, -0.4, 0.25], label="contribution")
+    ax.set_yticks(range(6), [f"a rather long term {i} ↑+  (12 → 34 posts)" for i in range(6)])
+    ax.set_xlabel("contribution to the change of the average valence")
+    fig.legend(loc="outside lower center", ncol=2)
+    fig.suptitle("Why the words' average valence moved")
+    return fig
+
+
+def count_draws(monkeypatch) -> list[int]:
+    draws = []
+    draw = Figure.draw
+
+    def counted(self, renderer):
+        draws.append(1)
+        return draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    return draws
+
+
+def test_a_chart_is_saved_with_one_draw_and_the_pixels_savefig_gives(tmp_path, monkeypatch):
+    long_labelled_chart().savefig(tmp_path / "savefig.png", dpi=png.DPI, format="png")
+    draws = count_draws(monkeypatch)
+    png.save_png(long_labelled_chart(), tmp_path / "once.png")
+    assert len(draws) == 1  # savefig alone: 2 (a draw with rendering off, for the layout)
+    assert (tmp_path / "once.png").read_bytes() == (tmp_path / "savefig.png").read_bytes()
+
+
+def test_the_reports_charts_are_drawn_once(tmp_path, monkeypatch):
+    draws = count_draws(monkeypatch)
+    rows = [{"term": t, "usage": "more", "relative": "+", "df_a": 1, "df_b": 3, "contribution": c,
+             "change": 0.05, "average_a": -0.1, "average_b": -0.05} for t, c in (("good", 0.03), ("bad", -0.01))]
+    report_shifts.plot_shift(rows, (2020, 2021), tmp_path / "shift.png", "", png.no_data)
+    report_lexicon.plot_top_terms({2020: [{"term": "good", "df": 12, "support": 11, "sentiment": 0.4}]},
+                                  tmp_path / "top.png", "", png.no_data)
+    png.no_data(tmp_path / "none.png", "nothing")
+    assert len(draws) == 3

@@ -19,6 +19,10 @@ from typing import Any, NoReturn, Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `mipulse` command (`argv` None: the process's own arguments, and it exits next)."""
+    if argv is None:  # the command itself, whose main module is guarded: its report may spawn a worker
+        from flows.reporting.worker import allow_worker
+
+        allow_worker()
     try:
         return _main(argv)
     finally:
@@ -199,11 +203,13 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
         print(f"mipulse run: {inputs.describe_skipped()}", file=sys.stderr)
     _show_progress()
     from flows.local_server import start_temporary_server_early
+    from pipelines.gc_passes import fewer_gc_passes
 
     prefect_api = start_temporary_server_early()  # comes up while the flow's modules import
-    from flows.run_flow import run_flow
+    with fewer_gc_passes():  # the imports keep ~10^6 objects that full passes walk again and again (~0.5 s)
+        from flows.run_flow import prepare_this_process, run_flow
 
-    with prefect_api():
+    with prefect_api(meanwhile=lambda: prepare_this_process(options)):
         summary = run_flow(options=options.model_copy(update={"inputs": list(inputs.files)}))
     print(_table(["source_file", "records_read", "accepted", "rejected", "duplicates", "balanced"],
                  [tuple(row.values()) for row in summary.accounting]))

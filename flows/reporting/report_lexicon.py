@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from scipy.special import stdtrit  # the t quantile scipy.stats.t.ppf returns, without importing scipy.stats (seconds)
 
 from flows.reporting.chart_text import drawable
+from flows.reporting.png import save_png
 from flows.reporting.window_lexicon import (
     frequent_terms_lexicon, lexicon_of_counts, scale_terms, window_counts, window_lexicon,
 )
@@ -164,7 +165,7 @@ def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_da
                   f"terms in ≥ {YEAR_MIN_DF} posts of the year, s = posts where the term meets a seed or label "
                   f"(≥ {YEAR_MIN_SUPPORT})")
     fig.suptitle(title, fontsize=14)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Path:
@@ -193,13 +194,8 @@ def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Pa
     ax.grid(axis="x", alpha=0.3)
     fig.legend(title="Period", loc="outside lower center", ncol=3)
     fig.suptitle(title, fontsize=14)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def _period(p: tuple[int, int]) -> str:
     return str(p[0]) if p[0] == p[1] else f"{p[0]}–{p[1]}"
-
-
-def _save(fig: Figure, path: Path) -> Path:
-    fig.savefig(path, dpi=120, format="png")
-    return path

@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 
 import sql
 from flows.reporting.chart_text import drawable
+from flows.reporting.png import save_png
 
 SHIFT_TERMS = 15
 MAX_PAIRS = 7
@@ -76,5 +77,4 @@ def plot_shift(rows: list[Row], years: tuple[int, int], path: Path, window: str,
                ncol=2, fontsize=9,
                title="↑ / ↓: used more / less in the later year; + / −: valence above / below the earlier year's average")
     fig.suptitle(title, fontsize=13)
-    fig.savefig(path, dpi=120, format="png")
-    return path
+    return save_png(fig, path)
