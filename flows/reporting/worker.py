@@ -24,7 +24,7 @@ from typing import Any
 
 _ALLOWED = False
 #: idle CPUs (beyond the report's own) it takes to start the worker
-IDLE_CPUS_FOR_A_WORKER = 0.75
+IDLE_CPUS_FOR_A_WORKER = 0.5
 
 
 def allow_worker() -> None:
