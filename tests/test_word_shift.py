@@ -89,7 +89,6 @@ def test_a_report_drawn_with_a_worker_is_the_same_report(con, tmp_path, monkeypa
     db = tmp_path / "shift.duckdb"
     here = render_report(db, tmp_path / "here", interval_replicates=0)
     monkeypatch.setattr(worker, "_ALLOWED", True)
-    monkeypatch.setattr(worker, "idle_cpus", lambda before, after: 1.0)  # a CPU to spare, whatever the load
     with worker.beside_the_report() as draw:
         assert draw(os.getpid).result() != os.getpid()
     beside = render_report(db, tmp_path / "beside", interval_replicates=0)
@@ -100,21 +99,3 @@ def test_a_report_drawn_with_a_worker_is_the_same_report(con, tmp_path, monkeypa
     generated = re.compile(r"generated [^<]*")
     assert generated.sub("", here[-1].read_text(encoding="utf-8")) == \
         generated.sub("", beside[-1].read_text(encoding="utf-8"))
-
-
-def test_no_worker_where_no_cpu_is_idle_or_for_a_python_caller(monkeypatch):
-    import os
-
-    import flows.reporting.worker as worker
-
-    monkeypatch.setattr(worker.os, "cpu_count", lambda: 2)
-    assert worker.idle_cpus((100, 50), (130, 60)) == 0.5  # 10 idle ticks of 40 on 2 CPUs
-    assert worker.idle_cpus(None, (130, 60)) is None
-    monkeypatch.setattr(worker, "_ALLOWED", True)
-    monkeypatch.setattr(worker, "idle_cpus", lambda before, after: 0.2)
-    with worker.beside_the_report() as draw:
-        assert draw(os.getpid).result() == os.getpid()
-    monkeypatch.setattr(worker, "_ALLOWED", False)
-    monkeypatch.setattr(worker, "idle_cpus", lambda before, after: 2.0)
-    with worker.beside_the_report() as draw:
-        assert draw(os.getpid).result() == os.getpid()
