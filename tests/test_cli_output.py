@@ -193,18 +193,14 @@ def test_the_mipulse_command_leaves_its_objects_to_the_exit_but_a_python_caller_
     """`mipulse` (main() on the process's own arguments) freezes what it built, so the exit skips
     collecting it; main(argv) from Python code goes on in a process that keeps collecting."""
     import flows.cli.commands as commands
-    import flows.reporting.worker as worker
 
     frozen = []
     monkeypatch.setattr(commands.gc, "freeze", lambda: frozen.append(True))
-    monkeypatch.setattr(worker, "_ALLOWED", False)
     assert main(["sample", "--posts", "3", "--out", str(tmp_path / "a")]) == 0
     assert frozen == []
-    assert not worker._ALLOWED  # a Python caller's script may be unguarded: its reports spawn no worker
     monkeypatch.setattr(sys, "argv", ["mipulse", "sample", "--posts", "3", "--out", str(tmp_path / "b")])
     assert main() == 0
     assert frozen == [True]
-    assert worker._ALLOWED
     monkeypatch.setattr(sys, "argv", ["mipulse", "query", "--db", str(tmp_path / "missing.duckdb"), "SELECT 1"])
     assert main() != 0  # a failed command exits too
     assert frozen == [True, True]

@@ -72,30 +72,3 @@ def test_a_topic_window_counts_the_posts_carrying_the_topic(con):
     # 2020: good .5, bad .5 -> 0; 2021: good .25, bad .75 -> -.25
     assert rows["bad"]["change"] == pytest.approx(-0.25)
     assert rows["bad"]["contribution"] == pytest.approx((0.75 - 0.5) * (-0.5 - 0.0))
-
-
-def test_a_report_drawn_with_a_worker_is_the_same_report(con, tmp_path, monkeypatch):
-    """The `mipulse` command's report draws its word shifts in a worker process meanwhile."""
-    import os
-    import re
-
-    import flows.reporting.worker as worker
-    from flows.reporting.report import render_report
-
-    con.execute("UPDATE runs SET accepted = 9")  # what the report's header line reads
-    con.execute("INSERT INTO totals (month, platform, posts, run_id) VALUES ('2020-03', 'twitter', 4, 'r1'), "
-                "('2021-01', 'twitter', 3, 'r1'), ('2021-02', 'reddit', 2, 'r1')")  # the report's years
-    con.close()
-    db = tmp_path / "shift.duckdb"
-    here = render_report(db, tmp_path / "here", interval_replicates=0)
-    monkeypatch.setattr(worker, "_ALLOWED", True)
-    with worker.beside_the_report() as draw:
-        assert draw(os.getpid).result() != os.getpid()
-    beside = render_report(db, tmp_path / "beside", interval_replicates=0)
-    assert [p.name for p in beside] == [p.name for p in here]
-    assert "word_shift_2020_2021.png" in [p.name for p in here]
-    for a, b in zip(here[:-1], beside[:-1]):
-        assert a.read_bytes() == b.read_bytes(), a.name
-    generated = re.compile(r"generated [^<]*")
-    assert generated.sub("", here[-1].read_text(encoding="utf-8")) == \
-        generated.sub("", beside[-1].read_text(encoding="utf-8"))

@@ -19,10 +19,6 @@ from typing import Any, NoReturn, Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `mipulse` command (`argv` None: the process's own arguments, and it exits next)."""
-    if argv is None:  # the command itself, whose main module is guarded: its report may spawn a worker
-        from flows.reporting.worker import allow_worker
-
-        allow_worker()
     try:
         return _main(argv)
     finally:
