@@ -158,3 +158,24 @@ def test_the_reports_charts_are_drawn_once(tmp_path, monkeypatch):
                                   tmp_path / "top.png", "", report._no_data)
     report._no_data(tmp_path / "none.png", "nothing")
     assert len(draws) == 3
+
+
+def test_the_word_shift_charts_axis_label_fits_in_the_png(tmp_path, monkeypatch):
+    """The x label names both years' averages and how the bars add up: on one line it ran past the
+    right edge of the PNG ('bars sum to the tota')."""
+    saved = []
+
+    def keep(fig, path):
+        saved.append(fig)
+        return png.save_png(fig, path)
+
+    monkeypatch.setattr(report_shifts, "save_png", keep)
+    rows = [{"term": f"term{i}", "usage": "more", "relative": "+", "df_a": 1_234, "df_b": 5_678,
+             "contribution": 0.001 * (i - 7), "change": -0.0022, "average_a": 0.0224, "average_b": 0.0202}
+            for i in range(20)]
+    report_shifts.plot_shift(rows, (2021, 2022), tmp_path / "shift.png", " (all platforms)", report._no_data)
+    fig = saved[0]
+    label = fig.axes[0].xaxis.label
+    extent = label.get_window_extent(fig.canvas.get_renderer())
+    assert "bars sum to the total" in label.get_text()
+    assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1

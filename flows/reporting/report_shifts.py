@@ -72,7 +72,7 @@ def plot_shift(rows: list[Row], years: tuple[int, int], path: Path, window: str,
     ax.axvline(0, color="#444", linewidth=0.8)
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlabel(f"contribution to the change of the average valence ({rows[0]['average_a']:+.4f} in {a} → "
-                  f"{rows[0]['average_b']:+.4f} in {b}); bars sum to the total")
+                  f"{rows[0]['average_b']:+.4f} in {b});\nbars sum to the total")  # two lines: one was cut off
     fig.legend(handles=[Patch(color=c, label=text) for c, text in KINDS.values()], loc="outside lower center",
                ncol=2, fontsize=9,
                title="↑ / ↓: used more / less in the later year; + / −: valence above / below the earlier year's average")
