@@ -160,22 +160,48 @@ def test_the_reports_charts_are_drawn_once(tmp_path, monkeypatch):
     assert len(draws) == 3
 
 
-def test_the_word_shift_charts_axis_label_fits_in_the_png(tmp_path, monkeypatch):
-    """The x label names both years' averages and how the bars add up: on one line it ran past the
-    right edge of the PNG ('bars sum to the tota')."""
+def saved_figures(monkeypatch, *modules) -> list[Figure]:
+    """The figures the modules' charts save (through `png.save_png`), kept for inspection."""
     saved = []
 
     def keep(fig, path):
         saved.append(fig)
         return png.save_png(fig, path)
 
-    monkeypatch.setattr(report_shifts, "save_png", keep)
+    for module in modules:
+        monkeypatch.setattr(module, "save_png", keep)
+    return saved
+
+
+def texts_outside(fig: Figure) -> list[str]:
+    """The figure's drawn texts (titles, axis and tick labels, legends) not wholly inside the PNG."""
+    texts = [*fig.texts, *(t for legend in fig.legends for t in (legend.get_title(), *legend.get_texts()))]
+    for ax in fig.axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        texts += [ax.title, ax.xaxis.label, ax.yaxis.label,  # tick labels beyond the limits are not drawn
+                  *(t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1),
+                  *(t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1)]
+    renderer = fig.canvas.get_renderer()
+    outside = []
+    for text in texts:
+        if text.get_visible() and text.get_text().strip():
+            box = text.get_window_extent(renderer)
+            if box.x0 < fig.bbox.x0 - 0.5 or box.x1 > fig.bbox.x1 + 0.5 or box.y0 < fig.bbox.y0 - 0.5 \
+                    or box.y1 > fig.bbox.y1 + 0.5:
+                outside.append(text.get_text())
+    return outside
+
+
+def test_the_lexicon_charts_texts_fit_in_the_png(tmp_path, monkeypatch):
+    """The axis labels explain the charts at length: on one line the word shift's ran past the
+    PNG's right edge ('bars sum to the tota'), the top terms' past both edges."""
+    saved = saved_figures(monkeypatch, report_shifts, report_lexicon)
     rows = [{"term": f"term{i}", "usage": "more", "relative": "+", "df_a": 1_234, "df_b": 5_678,
              "contribution": 0.001 * (i - 7), "change": -0.0022, "average_a": 0.0224, "average_b": 0.0202}
             for i in range(20)]
     report_shifts.plot_shift(rows, (2021, 2022), tmp_path / "shift.png", " (all platforms)", report._no_data)
-    fig = saved[0]
-    label = fig.axes[0].xaxis.label
-    extent = label.get_window_extent(fig.canvas.get_renderer())
-    assert "bars sum to the total" in label.get_text()
-    assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1
+    by_year = {year: [{"term": f"word{i}", "df": 40, "support": 12, "sentiment": 0.1 * (i - 5)} for i in range(10)]
+               for year in range(2016, 2024)}
+    report_lexicon.plot_top_terms(by_year, tmp_path / "top.png", " (all platforms)", report._no_data)
+    assert len(saved) == 2
+    assert [texts_outside(fig) for fig in saved] == [[], []]

@@ -161,7 +161,7 @@ def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_da
         ax.grid(axis="x", alpha=0.3)
     for ax in axes[len(years):]:
         ax.set_axis_off()
-    fig.supxlabel(f"valence in the year's lexicon (VADER prior moved by the year's posts, or learned from them); "
+    fig.supxlabel(f"valence in the year's lexicon (VADER prior moved by the year's posts, or learned from them);\n"
                   f"terms in ≥ {YEAR_MIN_DF} posts of the year, s = posts where the term meets a seed or label "
                   f"(≥ {YEAR_MIN_SUPPORT})")
     fig.suptitle(title, fontsize=14)
