@@ -1,5 +1,5 @@
 """Issue 13 item 5: the job's composites, each on a few posts with results computed by hand
-(TestPipeline + assert_that), as Beam's own examples test theirs."""
+(BeamTestPipeline + assert_that), as Beam's own examples test theirs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import apache_beam as beam
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.job import AccountPerFile
@@ -15,7 +15,7 @@ from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOpti
 
 
 def test_account_per_file_sums_every_column_per_file_and_fills_zeros():
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         per_file = {
             "records_read": p | "read" >> beam.Create([("a.jsonl", 4), ("b.jsonl", 1)]),
             "rejected": p | "rejected" >> beam.Create([("a.jsonl", 1)]),
@@ -34,7 +34,7 @@ def test_read_posts_gives_posts_rejects_with_reasons_and_records_read(tmp_path: 
     undated = {"platform": "twitter", "id": "2", "text": "smog"}
     path = tmp_path / "posts.jsonl"
     path.write_text(json.dumps(good) + "\n" + json.dumps(undated) + "\n{not json\n")
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         read = p | ReadPosts([str(path)], SourceOptions(author_salt="s"))
         posts = read.posts | beam.FlatMap(lambda batch: [(x["post_id"], x["month"], x["text"], x["record_no"])
                                                          for x in batch])
@@ -58,7 +58,7 @@ def test_prepare_applies_the_post_preparer_to_every_post_of_every_batch():
     seeds = load_seeds(None)
     posts = _posts()
     expected = [PostPreparer(seeds)(post) for post in posts]  # the pure function, one post at a time
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         prepared = p | beam.Create([posts[:2], posts[2:]]) | Prepare(seeds)
         assert_that(prepared | beam.FlatMap(lambda batch: [repr(sorted(post.items())) for post in batch]),
                     equal_to([repr(sorted(post.items())) for post in expected]))
@@ -75,7 +75,7 @@ def test_score_posts_scores_each_post_with_the_one_lexicon():
     posts = _posts()
     lexicon, _ = build_local([{"text": p["text"]} for p in posts] * 3, seeds, LexiconSpec(min_df=1))
     expected = score_rows([PostPreparer(seeds)(post) for post in posts], lexicon)  # pure function
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         the_lexicon = p | "Lexicon" >> beam.Create([lexicon])
         tables = p | "Posts" >> beam.Create([posts]) | Prepare(seeds) | ScorePosts(the_lexicon)
         rows = tables | beam.FlatMap(lambda table: [(r["post_id"], r["sentiment_label"], r["lexicon_version"])

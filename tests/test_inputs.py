@@ -7,7 +7,7 @@ from pathlib import Path
 
 import apache_beam as beam
 import pytest
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.reading.inputs import NoInputFiles, find_inputs
@@ -67,7 +67,7 @@ def test_beam_reads_x_bracket_1_and_x1_each_once(tmp_path):
     (tmp_path / "x[1].jsonl").write_text(post("a1") + post("a2"))
     (tmp_path / "x1.jsonl").write_text(post("b1"))
     files = list(find_inputs([str(tmp_path)]).files)
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         read = p | ReadPosts(files, SourceOptions())
         ids = read.posts | beam.FlatMap(lambda batch: [(Path(x["source_file"]).name, x["post_id"]) for x in batch])
         assert_that(ids, equal_to([("x[1].jsonl", "a1"), ("x[1].jsonl", "a2"), ("x1.jsonl", "b1")]))

@@ -6,7 +6,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 from apache_beam.testing.util import assert_that, equal_to
 import apache_beam as beam
 
@@ -31,7 +31,7 @@ def test_drop_duplicates_transform():
         return {"platform": "twitter", "post_id": pid, "source_file": src, "record_no": rec}
 
     batches = [[post("1", "a", 1), post("2", "a", 2)], [post("1", "b", 1), post("3", "b", 2), post("3", "b", 3)]]
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         kept, dropped = p | beam.Create(batches) | DropDuplicates()
         ids = kept | beam.FlatMap(lambda b: [(x["post_id"], x["source_file"], x["record_no"]) for x in b])
         assert_that(ids, equal_to([("1", "a", 1), ("2", "a", 2), ("3", "b", 2)]), label="kept")
@@ -47,7 +47,7 @@ def test_drop_duplicates_drops_copies_of_posts_loaded_from_other_files(tmp_path)
         return {"platform": "twitter", "post_id": pid, "source_file": src, "record_no": rec}
 
     batches = [[post("1", "a", 1), post("2", "a", 2)], [post("1", "b", 1), post("3", "b", 2)]]
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         kept, dropped = p | beam.Create(batches) | DropDuplicates(str(loaded))
         ids = kept | beam.FlatMap(lambda b: [(x["post_id"], x["source_file"]) for x in b])
         assert_that(ids, equal_to([("2", "a"), ("3", "b")]), label="kept")  # reddit 3 is another post

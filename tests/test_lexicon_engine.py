@@ -10,7 +10,7 @@ from collections import Counter
 import apache_beam as beam
 import pyarrow.parquet as pq
 import pytest
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 from apache_beam.testing.util import assert_that, equal_to
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -221,7 +221,7 @@ def test_beam_build_equals_the_pure_build():
     spec = LexiconSpec(min_df=2)
     expected, _ = build_local(posts, SEEDS, spec)
     prepare = PostPreparer(SEEDS)
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         lexicon = (p | beam.Create([posts[:150], posts[150:]])
                    | beam.Map(lambda batch: [prepare(post) for post in batch])
                    | CountPresence()
@@ -237,7 +237,7 @@ def test_a_lexicon_that_leaves_a_group_out_equals_one_built_without_it():
     expected = {ALL: build_local(posts, SEEDS, spec)[0].rows(),
                 "fold-1": build_local([p for p in posts if p["month"] != "fold-1"], SEEDS, spec)[0].rows()}
     prepare = PostPreparer(SEEDS)
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         lexicons = (p | beam.Create([posts[:120], posts[120:]])
                     | beam.Map(lambda batch: [prepare(post) for post in batch])
                     | CountPresence()

@@ -3,7 +3,7 @@ and only files of completed bundles are moved into the table folders."""
 
 import apache_beam as beam
 import pyarrow.parquet as pq
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 
 from pipelines.writing.sinks import SCHEMAS, WriteTables, commit_shards, rows_to_arrow
 
@@ -16,7 +16,7 @@ def _rows(folder):
 
 
 def test_every_table_lands_and_an_empty_one_gets_an_empty_shard(tmp_path):
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         {"rejects": p | "Rejects" >> beam.Create([REJECTS[:2], REJECTS[2:]])
                     | beam.Map(lambda rows: rows_to_arrow("rejects", rows)),
          "file_accounting": p | "Nothing" >> beam.Create([]).with_output_types(object),

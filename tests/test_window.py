@@ -2,7 +2,7 @@
 
 import apache_beam as beam
 import pytest
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 from apache_beam.testing.util import assert_that, equal_to
 from hypothesis import given
 from hypothesis import strategies as st
@@ -66,7 +66,7 @@ def _post(post_id, platform, month):
 
 def test_keep_window_splits_posts_into_kept_and_rejects():
     posts = [_post("1", "twitter", "2019-01"), _post("2", "twitter", "2018-12"), _post("3", "youtube", "2019-02")]
-    with TestPipeline(runner="FnApiRunner") as p:
+    with BeamTestPipeline(runner="FnApiRunner") as p:
         batches = [posts[:2], posts[2:]]  # the job's elements are batches of posts
         kept, outside = p | beam.Create(batches) | KeepWindow(PostWindow("2019-01", None, ("twitter", "reddit")))
         assert_that(kept | "Ids" >> beam.Map(lambda batch: [post["post_id"] for post in batch]),
