@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.portability.api import beam_provision_api_pb2
+from apache_beam.runners.job.utils import dict_to_struct
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from apache_beam.runners.portability.fn_api_runner.fn_runner import ExtendedProvisionInfo
 
 import lexicons
 from pipelines import progress
@@ -221,10 +225,32 @@ def pipeline_options(beam_args: list[str], runner: str | None = None) -> Pipelin
     return options
 
 
+#: What the in-process runner's worker processes (multi_processing mode) log to the terminal:
+#: warnings and mipulse's own progress, not their set-up (~15 lines each: channels, options,
+#: "No semi_persistent_directory found" about a main session mipulse never saves).
+WORKER_LOG_OPTIONS = {"default_sdk_harness_log_level": "WARNING",
+                      "sdk_harness_log_level_overrides": {"__main__": "ERROR", "mipulse": "INFO"}}
+
+
+def new_pipeline(beam_args: list[str], runner: str | None = None) -> beam.Pipeline:
+    """A pipeline with `pipeline_options`. The in-process runner is built here: named by string,
+    Beam builds it with no options for its worker processes, so they log at INFO whatever the
+    flags say; built here, its workers get `WORKER_LOG_OPTIONS` (or the user's own log flags)."""
+    options = pipeline_options(beam_args, runner)
+    if options.view_as(StandardOptions).runner != DEFAULT_RUNNER:
+        return beam.Pipeline(options=options)
+    given = options.get_all_options()
+    worker_options = {key: given[key] if given.get(key) is not None else default
+                      for key, default in WORKER_LOG_OPTIONS.items()}
+    info = beam_provision_api_pb2.ProvisionInfo(retrieval_token="unused-retrieval-token",  # Beam's own default
+                                                pipeline_options=dict_to_struct(worker_options))
+    return beam.Pipeline(runner=FnApiRunner(provision_info=ExtendedProvisionInfo(info)), options=options)
+
+
 def run_job(settings: JobSettings, beam_args: list[str] | None = None) -> None:
     """Build and run the job to completion, then mark the run folder complete (`_SUCCESS`)."""
     progress.reset()
-    with fewer_gc_passes(), beam.Pipeline(options=pipeline_options(beam_args or [], settings.runner)) as p:
+    with fewer_gc_passes(), new_pipeline(beam_args or [], settings.runner) as p:
         build_pipeline(p, settings)
     write_manifest(settings.output, SCHEMAS)  # only reached when every table was written
 

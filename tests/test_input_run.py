@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import apache_beam as beam
@@ -21,6 +23,7 @@ from tests.test_input_exposure import SURROGATE_LINES, csv_with_stray_quote, ndj
 
 pytestmark = pytest.mark.slow
 SECRET = "run-secret-4f1e2d"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def table(run_dir: Path, name: str) -> list[dict]:
@@ -127,3 +130,33 @@ def test_two_worker_mode_listens_on_loopback_only():
 @pytest.fixture(autouse=True)
 def _listen_report(tmp_path, monkeypatch):
     monkeypatch.setenv("LISTEN_REPORT", str(tmp_path / "listening.jsonl"))
+
+
+WORKER_LOGS = """
+import logging
+import apache_beam as beam
+from pipelines.job import new_pipeline
+
+
+class Log(beam.DoFn):
+    def process(self, x):
+        logging.getLogger("mipulse.progress").info("planted progress %s", x)
+        logging.getLogger("some.library").warning("planted warning %s", x)
+        logging.getLogger("some.library").info("planted chatter %s", x)
+        yield x
+
+
+with new_pipeline(["--direct_num_workers=2", "--direct_running_mode=multi_processing"]) as p:
+    p | beam.Create([7]) | beam.ParDo(Log())
+"""
+
+
+def test_two_worker_mode_shows_warnings_and_progress_but_not_the_workers_set_up():
+    """Each worker process logged its set-up at INFO (~15 lines) and a warning about a main
+    session mipulse never saves ('No semi_persistent_directory found') on every 2-worker run."""
+    done = subprocess.run([sys.executable, "-c", WORKER_LOGS], cwd=REPO, capture_output=True, text=True,
+                          check=True, timeout=300)
+    logs = done.stdout + done.stderr
+    assert "planted progress 7" in logs and "planted warning 7" in logs
+    assert "planted chatter" not in logs
+    assert "semi_persistent_directory" not in logs and "Control channel established" not in logs

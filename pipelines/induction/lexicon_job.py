@@ -30,7 +30,7 @@ from pipelines.config import SeedConfig
 from pipelines.induction.counting import CountPresence
 from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induction.induce import ALL, BuildLexicons, LexiconSpec
-from pipelines.job import JobSettings, LexiconInForce, pipeline_options
+from pipelines.job import JobSettings, LexiconInForce, new_pipeline
 from pipelines.evaluation.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.text.prepare import PostPreparer
@@ -58,7 +58,7 @@ def build_default_lexicon(inputs: Sequence[str], out: str, seeds: SeedConfig, so
                           beam_args: Sequence[str] = ()) -> str:
     """The default lexicon of an unlabelled corpus, written to ``out``; returns its version."""
     settings = JobSettings(tuple(inputs), out, seeds, source, spec, window)
-    with beam.Pipeline(options=pipeline_options(list(beam_args))) as p:
+    with new_pipeline(list(beam_args)) as p:
         read = p | "ReadPosts" >> ReadPosts(list(inputs), source)
         in_window, _ = read.posts | "KeepWindow" >> KeepWindow(window)
         batches, _ = in_window | "DropDuplicates" >> DropDuplicates()
@@ -143,7 +143,7 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
     with tempfile.TemporaryDirectory() as work:
         paths = {fold: os.path.join(work, f"fold-{fold}.parquet") for fold in range(FOLDS)}
         full_path = os.path.join(work, "all.parquet")
-        with beam.Pipeline(options=pipeline_options(list(beam_args))) as p:
+        with new_pipeline(list(beam_args)) as p:
             prepare = PostPreparer(seeds, with_bigrams=True)
             counts = (p | "ReadTrain" >> beam.io.ReadFromText(settings.train)
                       | "Rows" >> beam.ParDo(_CountedRows(settings.task, settings.emotion_set,
