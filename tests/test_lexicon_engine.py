@@ -303,6 +303,17 @@ def test_group_sums_leave_their_inputs_as_they_were():
     assert part == {"a": Counter(x=1), "b": Counter(y=2)} and other == {"a": Counter(z=5)}
 
 
+def test_a_keys_sums_after_a_join_are_merged_without_copying_the_one_there_is():
+    from pipelines.induction.induce import _SumGroups
+
+    sums = _SumGroups()
+    one = {"a": Counter(x=1)}
+    assert sums.merged([one]) is one
+    assert sums.merged([]) == {}
+    assert sums.merged([{"a": Counter(x=1)}, {"a": Counter(x=2), "b": Counter(y=1)}]) == {
+        "a": Counter(x=3), "b": Counter(y=1)}
+
+
 # ---- work per term on real vocabulary -----------------------------------------------------
 
 def test_evidence_skips_terms_that_can_neither_get_an_entry_nor_feed_a_scale():

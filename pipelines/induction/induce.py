@@ -442,15 +442,6 @@ def split_pairs(counter: Counter) -> list[tuple[int, Counter]]:
 ALL = "all"  # the name of the lexicon of every partition
 
 
-def _sum_groups(parts: Iterable[Mapping[str, Counter]]) -> dict[str, Counter]:
-    """{group: Counter} dicts summed group by group."""
-    total: dict[str, Counter] = defaultdict(Counter)
-    for part in parts:
-        for group, counter in part.items():
-            total[group].update(counter)
-    return dict(total)
-
-
 class _SumGroups(beam.CombineFn):
     """Sums {group: Counter} dicts; lifted by Beam so partial sums happen before the shuffle."""
 
@@ -475,6 +466,11 @@ class _SumGroups(beam.CombineFn):
 
     def extract_output(self, acc):
         return acc
+
+    def merged(self, sums: Iterable[dict[str, Counter]]) -> dict[str, Counter]:
+        """The sums of one key's side after a CoGroupByKey as one (a CombinePerKey gives one per
+        key: returned as it is, not copied), or {} when that side has none."""
+        return self.merge_accumulators(list(sums) or [{}])
 
 
 def without(groups: Mapping[str, Counter], name: str) -> Counter:
@@ -513,8 +509,8 @@ class GroupedCounts(beam.PTransform):
                        lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_pairs(kv[1])])
                    | "PairDf" >> beam.CombinePerKey(_SumGroups()))
         shards = ({"df": term_df, "pairs": pair_df} | "JoinShards" >> beam.CoGroupByKey()
-                  | "MergeShard" >> beam.MapTuple(lambda shard, parts: (
-                      shard, (_sum_groups(parts["df"]), _sum_groups(parts["pairs"])))))
+                  | "MergeShard" >> beam.MapTuple(lambda shard, parts, sums=_SumGroups(): (
+                      shard, (sums.merged(parts["df"]), sums.merged(parts["pairs"])))))
         return n_posts, anchor_df, shards
 
 
