@@ -1,5 +1,6 @@
 """Benchmarks (see bench/README.md)."""
 
+import glob
 import os
 from pathlib import Path
 
@@ -11,8 +12,6 @@ SHARED_DATA = Path(os.environ.get("MIPULSE_DATA", Path(__file__).resolve().paren
 def data_files(pattern: str) -> list[str]:
     """The files a benchmark reads, sorted; an error naming the pattern when none match (a
     benchmark over no data would print figures of nothing)."""
-    import glob
-
     files = sorted(glob.glob(pattern))
     if not files:
         raise SystemExit(f"no files match {pattern}: put the data at ../shared/data beside the clone, "

@@ -24,7 +24,6 @@ every run, so a partial run keeps what it measured.
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import math
 import os
@@ -43,7 +42,7 @@ from pathlib import Path
 import psutil
 
 BENCH = Path(__file__).resolve().parent
-from bench import SHARED_DATA
+from bench import SHARED_DATA, data_files
 WORKERS2 = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
 MODES = ("reference", "inprocess", "workers2")
 PLATFORMS = ("twitter", "reddit", "youtube")
@@ -76,7 +75,7 @@ def real_corpus(size: int, data_dir: Path, source: Path = SHARED_DATA) -> Path:
     folder = data_dir / f"real-{size}"
     if (folder / ".complete").exists():
         return folder
-    texts = sorted({json.loads(line)["text"] for path in sorted(glob.glob(str(source / "*" / "*.jsonl")))
+    texts = sorted({json.loads(line)["text"] for path in data_files(str(source / "*" / "*.jsonl"))
                     for line in open(path, encoding="utf-8") if line.strip() and '"text"' in line})
     if not texts:
         raise FileNotFoundError(f"no texts under {source}/*/*.jsonl")
