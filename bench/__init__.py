@@ -15,5 +15,5 @@ def data_files(pattern: str) -> list[str]:
     files = sorted(glob.glob(pattern))
     if not files:
         raise SystemExit(f"no files match {pattern}: put the data at ../shared/data beside the clone, "
-                         "set MIPULSE_DATA, or pass --data")
+                         "set MIPULSE_DATA, or name the data with the benchmark's data option")
     return files
