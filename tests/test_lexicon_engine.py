@@ -8,6 +8,7 @@ import random
 from collections import Counter
 
 import apache_beam as beam
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
@@ -20,7 +21,7 @@ from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induction.counting import CountPresence
 from pipelines.induction.induce import (
     ALL, BuildLexicon, BuildLexicons, Evidence, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
-    fit_scales, general_entry,
+    fit_scales, general_entries,
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
 from pipelines.induction.lexicon import GENERAL, Lexicon, LexiconEntry, LexiconFileError, read_lexicon
@@ -29,6 +30,23 @@ from pipelines.text.prepare import PostPreparer
 
 SEEDS = load_seeds()
 SPEC = LexiconSpec()
+
+
+def one_term_evidence(term, df, pairs, anchors, n, valence=None, emotions=frozenset()):
+    """`term_evidence` of one term: ``pairs`` its joint count per anchor."""
+    valences = {} if valence is None else {term: valence}
+    ev = term_evidence({term: df}, {(term, a): c for a, c in pairs.items()}, anchors, n, valences,
+                       {term: emotions}, SPEC)
+    assert ev.terms == (term,)
+    return ev
+
+
+def one_general_entry(term, df, valence=None, emotions=frozenset(), scales=Scales(), carrier=True, **evidence):
+    """`general_entries` of one term with the given evidence, or None when it gets no entry."""
+    valences = {} if valence is None else {term: valence}
+    entries = general_entries(Evidence.of([term], [df], **{k: [v] for k, v in evidence.items()}), valences,
+                              {term: emotions}, scales, np.array([carrier]), SPEC)
+    return entries[0] if entries else None
 
 
 def npmi_by_hand(c_xy, c_x, c_y, n):
@@ -45,9 +63,9 @@ def test_new_term_association_with_the_prior_classes():
     # 6 of them with a positive word, 1 with a negative one.
     anchors = {"sentiment:positive": 10, "sentiment:negative": 10}
     pairs = {"sentiment:positive": 6, "sentiment:negative": 1}
-    ev = term_evidence("thriving", 8, pairs, anchors, 100, None, frozenset(), SPEC)
-    assert ev.adapted == pytest.approx(npmi_by_hand(6, 8, 10, 100) - npmi_by_hand(1, 8, 10, 100))
-    assert ev.adapted_support == 7
+    ev = one_term_evidence("thriving", 8, pairs, anchors, 100)
+    assert ev.adapted[0] == pytest.approx(npmi_by_hand(6, 8, 10, 100) - npmi_by_hand(1, 8, 10, 100))
+    assert ev.adapted_support[0] == 7
 
 
 def test_a_prior_word_is_measured_against_the_other_half_of_each_class():
@@ -57,20 +75,20 @@ def test_a_prior_word_is_measured_against_the_other_half_of_each_class():
     # with the whole positive class 'good' co-occurs always (it is in it); with the other half 5 times
     pairs = {"sentiment:positive": 15, half_anchor("sentiment:positive", other): 5,
              half_anchor("sentiment:negative", other): 2}
-    ev = term_evidence("good", 15, pairs, anchors, 200, 0.475, frozenset(), SPEC)
-    assert ev.adapted == pytest.approx(npmi_by_hand(5, 15, 12, 200) - npmi_by_hand(2, 15, 9, 200))
-    assert ev.adapted_support == 7
+    ev = one_term_evidence("good", 15, pairs, anchors, 200, valence=0.475)
+    assert ev.adapted[0] == pytest.approx(npmi_by_hand(5, 15, 12, 200) - npmi_by_hand(2, 15, 9, 200))
+    assert ev.adapted_support[0] == 7
 
 
 def test_emotion_association_is_centered_against_the_other_emotions():
     anchors = {f"emotion:{e}": 10 for e in EMOTIONS}
     pairs = {"emotion:fear": 4}
-    ev = term_evidence("dread", 5, pairs, anchors, 80, None, frozenset(), SPEC)
+    ev = one_term_evidence("dread", 5, pairs, anchors, 80)
     fear, never = npmi_by_hand(4, 5, 10, 80), -1.0
-    scores = dict(zip(EMOTIONS, ev.emotions))
+    scores = dict(zip(EMOTIONS, ev.emotions[0]))
     assert scores["fear"] == pytest.approx(fear - never)
     assert scores["joy"] == pytest.approx(never - (fear + 6 * never) / 7)
-    assert dict(zip(EMOTIONS, ev.emotion_support))["fear"] == 4
+    assert dict(zip(EMOTIONS, ev.emotion_support[0]))["fear"] == 4
 
 
 def test_shrinkage_by_support():
@@ -90,14 +108,12 @@ def test_scales_are_exact_least_squares():
 
 def test_general_entry_of_a_new_term_and_of_a_prior_word():
     scales = Scales(adapted=2.0)
-    ev = Evidence("solar", 40, adapted=0.3, adapted_support=20)
-    entry = general_entry(ev, None, frozenset(), scales, True, SPEC)
+    entry = one_general_entry("solar", 40, scales=scales, adapted=0.3, adapted_support=20)
     assert entry.sentiment == pytest.approx(0.6 * 20 / (20 + SPEC.shrink_new))
     assert entry.source == "corpus" and entry.support == 20
-    weak = general_entry(Evidence("rare", 6, adapted=0.3, adapted_support=1), None, frozenset(), scales, True, SPEC)
+    weak = one_general_entry("rare", 6, scales=scales, adapted=0.3, adapted_support=1)
     assert weak is None  # 0.6 / 21 < min_value
-    prior = general_entry(Evidence("great", 90, adapted=-0.2, adapted_support=50), 0.775, frozenset({"joy"}),
-                          scales, True, SPEC)
+    prior = one_general_entry("great", 90, 0.775, frozenset({"joy"}), scales, adapted=-0.2, adapted_support=50)
     assert prior.sentiment == pytest.approx(0.775 + (-0.4 - 0.775) * 50 / 250)
     assert dict(zip(EMOTIONS, prior.emotions))["joy"] == 1.0 and prior.source == "prior+corpus"
 
@@ -324,22 +340,29 @@ def test_evidence_skips_terms_that_can_neither_get_an_entry_nor_feed_a_scale():
     term_df = {"good": 2, "zzyzx": 2, "river": 50}
     anchor_df = {"sentiment:positive": 100, "sentiment:negative": 100}
     pair_df = {(term, anchor): 1 for term in term_df for anchor in anchor_df}
-    assert [ev.term for ev in math_.evidence(term_df, pair_df, anchor_df, 1_000)] == ["good", "river"]
+    assert math_.evidence(term_df, pair_df, anchor_df, 1_000).terms == ("good", "river")
 
 
-def test_pairs_by_term_groups_only_the_terms_kept_asking_once_per_term():
-    from pipelines.induction.induce import pairs_by_term
+def test_joint_counts_of_the_terms_kept_asking_once_per_term_in_term_order():
+    from pipelines.induction.induce import ANCHOR_COLUMNS, joint_counts
 
-    pairs = {("good", "a"): 3, ("good", "b"): 1, ("rare", "a"): 2, ("rare", "b"): 5, ("river", "b"): 4}
+    positive, fear, distant_joy = "sentiment:positive", "emotion:fear", "distant:joy"
+    pairs = {("river", positive): 4, ("good", positive): 3, ("good", "topic:climate"): 9, ("rare", fear): 2,
+             ("good", "sentiment:negative#1"): 1, ("river", distant_joy): 7, ("rare", positive): 5,
+             ("lonely", "topic:climate"): 1}
     asked = []
 
     def keep(term):
         asked.append(term)
         return term != "rare"
 
-    assert pairs_by_term(pairs, keep) == {"good": {"a": 3, "b": 1}, "river": {"b": 4}}
-    assert sorted(asked) == ["good", "rare", "river"]
-    assert pairs_by_term(pairs) == {"good": {"a": 3, "b": 1}, "rare": {"a": 2, "b": 5}, "river": {"b": 4}}
+    terms, whole, halves = joint_counts(pairs, keep)
+    assert terms == ["good", "lonely", "river"]  # sorted; a pair with any anchor makes a term count
+    assert sorted(asked) == ["good", "lonely", "rare", "river"]
+    column = {a: j for j, a in enumerate(ANCHOR_COLUMNS)}
+    assert whole[0, column[positive]] == 3 and whole[2, column[positive]] == 4 and whole[2, column[distant_joy]] == 7
+    assert whole.sum() == 3 + 4 + 7 and whole[1].sum() == 0  # topics are no class of the evidence
+    assert halves[0, column["sentiment:negative"], 1] == 1 and halves.sum() == 1
 
 
 @settings(max_examples=10, deadline=None)
@@ -348,7 +371,6 @@ def test_pairs_by_term_groups_only_the_terms_kept_asking_once_per_term():
        st.integers(min_value=1, max_value=6))
 def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_evidence(texts, min_df):
     from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
-    from pipelines.induction.induce import pairs_by_term, term_evidence
     from pipelines.text.tokenizer import NEG_SUFFIX, PLACEHOLDERS
 
     prepare = PostPreparer(SEEDS)
@@ -359,12 +381,10 @@ def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_ev
     n = counters[TOTALS][("m", "x")][None]
     spec = LexiconSpec(min_df=min_df)
     math_ = TermMath(SEEDS, spec)
-    every = [term_evidence(term, terms[term], by_anchor, anchors, n, math_.valences.get(term),
-                           math_.emotions.get(term, frozenset()), spec, term in math_.distant_markers)
-             for term, by_anchor in sorted(pairs_by_term(pairs).items())
-             if not term.endswith(NEG_SUFFIX) and term not in PLACEHOLDERS and " " not in term]
+    every = term_evidence(terms, pairs, anchors, n, math_.valences, math_.emotions, spec, math_.distant_markers,
+                          keep=lambda t: not t.endswith(NEG_SUFFIX) and t not in PLACEHOLDERS and " " not in t)
     kept = math_.evidence(terms, pairs, anchors, n)
-    assert set(ev.term for ev in kept) <= set(ev.term for ev in every)
+    assert set(kept.terms) <= set(every.terms)
     every_scales, kept_scales = fit_scales(math_.scale_sums(every)), fit_scales(math_.scale_sums(kept))
     assert kept_scales == every_scales
     assert math_.general_entries(kept, kept_scales, n) == math_.general_entries(every, every_scales, n)

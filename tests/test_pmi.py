@@ -2,12 +2,13 @@
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 from nltk.metrics.association import BigramAssocMeasures
 
 from pipelines.induction.pmi import (NPMI_NEVER_COOCCUR, PMI_NEVER_COOCCUR, CountError, Smoothing,
-                           npmi, pmi, ppmi)
+                           npmi, npmi_array, pmi, ppmi)
 
 # Five posts (document presence): P1 {a b c}, P2 {a b}, P3 {a c}, P4 {b d}, P5 {c d}.
 # N = 5; c(a) = c(b) = c(c) = 3, c(d) = 2; c(a,b) = 2, c(b,d) = 1, c(a,d) = 0, c(c,d) = 1.
@@ -74,8 +75,8 @@ def test_inconsistent_counts_raise(counts):
 
 
 @st.composite
-def corpus_counts(draw):
-    n = draw(st.integers(1, 10_000))
+def corpus_counts(draw, n=None):
+    n = draw(st.integers(1, 10_000)) if n is None else n
     c_x = draw(st.integers(0, n))
     c_y = draw(st.integers(0, n))
     c_xy = draw(st.integers(max(0, c_x + c_y - n), min(c_x, c_y)))
@@ -94,16 +95,22 @@ def test_pmi_is_symmetric_without_context_smoothing(counts):
     assert pmi(c_xy, c_x, c_y, n) == pytest.approx(pmi(c_xy, c_y, c_x, n))
 
 
-@given(corpus_counts())
-def test_unsmoothed_npmi_equals_the_general_path_to_the_last_bit(counts):
-    # NO_SMOOTHING takes a shorter path (the lexicon makes millions of calls); a Smoothing equal
-    # to it but not it goes through the smoothing arithmetic: the values must be identical.
-    assert npmi(*counts) == npmi(*counts, Smoothing(k=0.0, alpha=1.0))
+@given(st.integers(1, 10_000).flatmap(lambda n: st.lists(corpus_counts(n), min_size=0, max_size=40).map(
+    lambda counts: (counts, n))))
+def test_npmi_of_arrays_equals_npmi_of_each_count_to_the_last_bit(counts_and_n):
+    # the lexicon computes its associations as arrays: the values (and so its version, a hash
+    # of them) must be those of `npmi`, bit for bit, including the clamped and -0.0 cases
+    counts, n = counts_and_n
+    expected = [npmi(c_xy, c_x, c_y, n) for c_xy, c_x, c_y, _ in counts]
+    got = npmi_array(*(np.array([c[k] for c in counts], dtype=np.int64) for k in range(3)), n).tolist()
+    assert [v.hex() for v in got] == [v.hex() for v in expected]
 
 
 @pytest.mark.parametrize("counts", [(4, 3, 3, 5), (-1, 3, 3, 5), (1, 6, 3, 5), (1, 3, 6, 5), (2, 3, 1, 5),
                                     (1, 1, 1, 0), (0, 0, 0, 0), (0, -1, 0, 5)])
-def test_unsmoothed_npmi_refuses_inconsistent_counts_as_the_general_path_does(counts):
-    for smoothing in (Smoothing(), Smoothing(k=0.0, alpha=1.0)):
-        with pytest.raises(CountError):
-            npmi(*counts, smoothing)
+def test_npmi_of_arrays_refuses_inconsistent_counts_as_npmi_does(counts):
+    c_xy, c_x, c_y, n = counts
+    with pytest.raises(CountError):
+        npmi(*counts)
+    with pytest.raises(CountError):
+        npmi_array(np.array([1, c_xy]), np.array([1, c_x]), np.array([1, c_y]), n)

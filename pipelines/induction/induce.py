@@ -1,4 +1,4 @@
-"""Lexicon building: the per-term math (pure functions) and the Beam composite that distributes it.
+"""Lexicon building: the per-term math (pure functions over arrays of terms) and the Beam composite that distributes it.
 
 General layer (no labels), for a term t with df(t) posts among n, from the additive counts:
 
@@ -34,12 +34,13 @@ from functools import cached_property
 from typing import Callable, Iterable, Mapping, Sequence
 
 import apache_beam as beam
+import numpy as np
 
-from pipelines.induction.anchors import distant_anchor, label_anchor, other_half
+from pipelines.induction.anchors import distant_anchor, half_anchor, half_of, label_anchor
 from pipelines.config import EMOTIONS, SeedConfig, built_once
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
 from pipelines.induction.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
-from pipelines.induction.pmi import npmi
+from pipelines.induction.pmi import npmi_array
 from pipelines.induction.priors import emotion_priors, polarity_of, query_terms, sentiment_priors
 from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
 
@@ -86,22 +87,51 @@ def term_shard(term: str) -> int:
     return zlib.crc32(term.encode()) % TERM_SHARDS
 
 
-# ---- general layer: raw corpus evidence of one term ------------------------------------
+# ---- general layer: raw corpus evidence of many terms at once ----------------------------
 
-@dataclass(frozen=True)
+#: the classes a term's association is measured with, per source: the two polarities, then EMOTIONS
+CORPUS_ANCHORS = (sentiment_anchor("positive"), sentiment_anchor("negative"), *map(emotion_anchor, EMOTIONS))
+DISTANT_ANCHORS = (distant_anchor("positive"), distant_anchor("negative"), *map(distant_anchor, EMOTIONS))
+ANCHOR_COLUMNS = CORPUS_ANCHORS + DISTANT_ANCHORS
+_N_EMOTIONS = len(EMOTIONS)
+#: `Evidence`'s columns after ``terms`` and ``df``: name, type, one value per emotion
+_EVIDENCE_COLUMNS = (("adapted", float, False), ("adapted_support", np.int64, False), ("distant", float, False),
+                     ("distant_support", np.int64, False), ("emotions", float, True),
+                     ("emotion_support", np.int64, True), ("distant_emotions", float, True),
+                     ("distant_emotion_support", np.int64, True))
+
+
+@dataclass(frozen=True, eq=False)
 class Evidence:
-    """A term's corpus evidence before scaling: association and support per source."""
+    """Terms' corpus evidence before scaling, a row per term: association and support per
+    source (``emotions`` and the like: one column per emotion, in EMOTIONS order)."""
 
-    term: str
-    df: int
-    adapted: float = 0.0
-    adapted_support: int = 0
-    distant: float = 0.0
-    distant_support: int = 0
-    emotions: tuple[float, ...] = (0.0,) * len(EMOTIONS)
-    emotion_support: tuple[int, ...] = (0,) * len(EMOTIONS)
-    distant_emotions: tuple[float, ...] = (0.0,) * len(EMOTIONS)
-    distant_emotion_support: tuple[int, ...] = (0,) * len(EMOTIONS)
+    terms: tuple[str, ...]
+    df: np.ndarray
+    adapted: np.ndarray
+    adapted_support: np.ndarray
+    distant: np.ndarray
+    distant_support: np.ndarray
+    emotions: np.ndarray
+    emotion_support: np.ndarray
+    distant_emotions: np.ndarray
+    distant_emotion_support: np.ndarray
+
+    @classmethod
+    def of(cls, terms: Sequence[str], df: Sequence[int], **columns) -> "Evidence":
+        """Terms with the given columns and no evidence in the others (0 association, 0 support)."""
+        unknown = set(columns) - {name for name, _, _ in _EVIDENCE_COLUMNS}
+        if unknown:
+            raise TypeError(f"Evidence has no column {', '.join(sorted(unknown))}")
+
+        def column(name: str, dtype: type, per_emotion: bool) -> np.ndarray:
+            shape = (len(terms), _N_EMOTIONS) if per_emotion else (len(terms),)
+            return np.asarray(columns[name], dtype=dtype).reshape(shape) if name in columns else np.zeros(shape, dtype)
+        return cls(tuple(terms), np.asarray(df, dtype=np.int64).reshape(len(terms)),
+                   *(column(name, dtype, per_emotion) for name, dtype, per_emotion in _EVIDENCE_COLUMNS))
+
+    def __len__(self) -> int:
+        return len(self.terms)
 
 
 def may_carry_sentiment(term: str, df: int, n: int, spec: LexiconSpec, query_terms: frozenset[str]) -> bool:
@@ -111,54 +141,105 @@ def may_carry_sentiment(term: str, df: int, n: int, spec: LexiconSpec, query_ter
             and not any(ch.isdigit() for ch in term) and len(term) > 1)
 
 
-def _association(term: str, member: bool, anchor: str, df: int, pairs: Mapping[str, int],
-                 anchor_df: Mapping[str, int], n: int) -> tuple[float, int] | None:
-    """nPMI of a term with a class (the other half of it for a member) and the joint count."""
-    key = other_half(anchor, term) if member else anchor
-    c_y = anchor_df.get(key, 0)
-    if not c_y:
-        return None
-    c_xy = pairs.get(key, 0)
-    return npmi(c_xy, df, c_y, n), c_xy
+def joint_counts(pair_df: Mapping[tuple[str, str], int], keep: Callable[[str], bool] | None = None
+                 ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The terms paired with any anchor that ``keep`` accepts (each asked once), sorted, and their
+    joint counts with each class of ANCHOR_COLUMNS: whole (terms x classes) and, for the corpus's
+    prior classes, per half (terms x classes x 2), in one pass over the pairs."""
+    column = {a: j for j, a in enumerate(ANCHOR_COLUMNS)}
+    half_column = {half_anchor(a, h): (j, h) for j, a in enumerate(CORPUS_ANCHORS) for h in (0, 1)}
+    row: dict[str, int] = {}
+    rejected: set[str] = set()
+    cells, half_cells = [], []
+    for (term, anchor), count in pair_df.items():
+        i = row.get(term)
+        if i is None:
+            if term in rejected:
+                continue
+            if keep is not None and not keep(term):
+                rejected.add(term)
+                continue
+            i = row[term] = len(row)
+        j = column.get(anchor)
+        if j is not None:
+            cells.append((i, j, count))
+        elif anchor in half_column:
+            half_cells.append((i, *half_column[anchor], count))
+    terms = sorted(row)
+    position = np.empty(len(terms), dtype=np.int64)
+    position[[row[t] for t in terms]] = np.arange(len(terms))
+    whole = np.zeros((len(terms), len(ANCHOR_COLUMNS)), dtype=np.int64)
+    halves = np.zeros((len(terms), len(CORPUS_ANCHORS), 2), dtype=np.int64)
+    if cells:
+        i, j, count = np.array(cells, dtype=np.int64).T
+        whole[position[i], j] = count
+    if half_cells:
+        i, j, h, count = np.array(half_cells, dtype=np.int64).T
+        halves[position[i], j, h] = count
+    return terms, whole, halves
 
 
-def _centered(values: list[tuple[float, int] | None]) -> tuple[tuple[float, ...], tuple[int, ...]]:
-    """Each class's association minus the mean of the others present; supports alongside."""
-    present = [v[0] for v in values if v is not None]
-    out, support = [], []
-    for v in values:
-        if v is None or len(present) < 2:
-            out.append(0.0)
-            support.append(0)
-            continue
-        others = (sum(present) - v[0]) / (len(present) - 1)
-        out.append(v[0] - others)
-        support.append(v[1])
-    return tuple(out), tuple(support)
+def _associations(df: np.ndarray, c_xy: np.ndarray, c_y: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """nPMI of each term (row) with each class (column), and where the class has posts at all."""
+    present = c_y != 0
+    values = np.zeros(c_xy.shape)
+    if present.any():
+        values[present] = npmi_array(c_xy[present], np.broadcast_to(df[:, None], c_xy.shape)[present],
+                                     c_y[present], n)
+    return values, present
 
 
-def term_evidence(term: str, df: int, pairs: Mapping[str, int], anchor_df: Mapping[str, int], n: int,
-                  prior_valence: float | None, prior_emotions: frozenset[str], spec: LexiconSpec,
-                  distant_marker: bool = False) -> Evidence:
-    """The raw corpus evidence of one term (see the module docstring)."""
-    evidence: dict = {}
+def _difference(values: np.ndarray, counts: np.ndarray, both: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positive minus negative association (columns 0 and 1) and their joint counts, where ``both``."""
+    return np.where(both, values[:, 0] - values[:, 1], 0.0), np.where(both, counts[:, 0] + counts[:, 1], 0)
+
+
+def _centered(values: np.ndarray, counts: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each class's association minus the mean of the other classes present (0 and no support
+    where the class or all but one are absent); the sum runs left to right, as Python's would."""
+    total = np.zeros(len(values))
+    for j in range(values.shape[1]):
+        total = total + np.where(present[:, j], values[:, j], 0.0)
+    k = present.sum(axis=1)
+    centered = present & (k >= 2)[:, None]
+    others = (total[:, None] - values) / np.maximum(k - 1, 1)[:, None]
+    return np.where(centered, values - others, 0.0), np.where(centered, counts, 0)
+
+
+def term_evidence(term_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], int], anchor_df: Mapping[str, int],
+                  n: int, valences: Mapping[str, float], emotions: Mapping[str, frozenset[str]], spec: LexiconSpec,
+                  distant_markers: frozenset[str] = frozenset(), keep: Callable[[str], bool] | None = None) -> Evidence:
+    """The raw corpus evidence (see the module docstring) of the terms paired with any anchor
+    that ``keep`` accepts, sorted."""
+    terms, whole, halves = joint_counts(pair_df, keep)
+    df = np.array([term_df[t] for t in terms], dtype=np.int64)
+    columns: dict[str, np.ndarray] = {}
     if "corpus" in spec.sources:
-        member = prior_valence is not None and polarity_of(prior_valence) is not None
-        pos, neg = (_association(term, member, sentiment_anchor(p), df, pairs, anchor_df, n)
-                    for p in ("positive", "negative"))
-        if pos and neg:
-            evidence.update(adapted=pos[0] - neg[0], adapted_support=pos[1] + neg[1])
-        emotions = [_association(term, e in prior_emotions, emotion_anchor(e), df, pairs, anchor_df, n)
-                    for e in EMOTIONS]
-        evidence["emotions"], evidence["emotion_support"] = _centered(emotions)
-    if "distant" in spec.sources and not distant_marker:  # a marker is no evidence about itself
-        pos, neg = (_association(term, False, distant_anchor(p), df, pairs, anchor_df, n)
-                    for p in ("positive", "negative"))
-        if pos and neg and (pos[1] + neg[1]):
-            evidence.update(distant=pos[0] - neg[0], distant_support=pos[1] + neg[1])
-        emotions = [_association(term, False, distant_anchor(e), df, pairs, anchor_df, n) for e in EMOTIONS]
-        evidence["distant_emotions"], evidence["distant_emotion_support"] = _centered(emotions)
-    return Evidence(term, df, **evidence)
+        # a prior word is measured against the half of each of its classes it is not in
+        polar = [t in valences and polarity_of(valences[t]) is not None for t in terms]
+        members = np.array([[p, p, *(e in emotions.get(t, ()) for e in EMOTIONS)] for t, p in zip(terms, polar)],
+                           dtype=bool).reshape(len(terms), len(CORPUS_ANCHORS))
+        other = np.array([1 - half_of(t) if m else 0 for t, m in zip(terms, members.any(axis=1).tolist())],
+                         dtype=np.int64)
+        class_df = np.array([anchor_df.get(a, 0) for a in CORPUS_ANCHORS], dtype=np.int64)
+        half_df = np.array([[anchor_df.get(half_anchor(a, h), 0) for h in (0, 1)] for a in CORPUS_ANCHORS],
+                           dtype=np.int64)
+        c_xy = np.where(members, np.take_along_axis(halves, other[:, None, None], axis=2)[:, :, 0],
+                        whole[:, :len(CORPUS_ANCHORS)])
+        c_y = np.where(members, half_df[:, other].T, class_df)
+        values, present = _associations(df, c_xy, c_y, n)
+        columns["adapted"], columns["adapted_support"] = _difference(values, c_xy, present[:, 0] & present[:, 1])
+        columns["emotions"], columns["emotion_support"] = _centered(values[:, 2:], c_xy[:, 2:], present[:, 2:])
+    if "distant" in spec.sources:
+        c_xy = whole[:, len(CORPUS_ANCHORS):]
+        c_y = np.broadcast_to(np.array([anchor_df.get(a, 0) for a in DISTANT_ANCHORS], dtype=np.int64), c_xy.shape)
+        values, present = _associations(df, c_xy, c_y, n)
+        present &= np.array([t not in distant_markers for t in terms], dtype=bool)[:, None]  # no evidence about itself
+        both = present[:, 0] & present[:, 1] & (c_xy[:, 0] + c_xy[:, 1] != 0)
+        columns["distant"], columns["distant_support"] = _difference(values, c_xy, both)
+        columns["distant_emotions"], columns["distant_emotion_support"] = _centered(
+            values[:, 2:], c_xy[:, 2:], present[:, 2:])
+    return Evidence.of(terms, df, **columns)
 
 
 @dataclass(frozen=True)
@@ -174,26 +255,42 @@ class Scales:
 SCALE_PARTS = ("adapted", "distant", "emotion", "distant_emotion")
 
 
-def scale_sums(evidence: Evidence, prior_valence: float | None, prior_emotions: frozenset[str]) -> dict[str, tuple[float, float]]:
-    """This term's contribution (sum x*y, sum x*x) to each scale fit: x association, y prior."""
-    sums: dict[str, tuple[float, float]] = {}
-    if prior_valence is not None:
-        if evidence.adapted_support:
-            sums["adapted"] = (evidence.adapted * prior_valence, evidence.adapted ** 2)
-        if evidence.distant_support:
-            sums["distant"] = (evidence.distant * prior_valence, evidence.distant ** 2)
-    if prior_emotions:
-        for name, values, supports in (("emotion", evidence.emotions, evidence.emotion_support),
-                                       ("distant_emotion", evidence.distant_emotions,
-                                        evidence.distant_emotion_support)):
-            xy = xx = 0.0
-            for e, x, s in zip(EMOTIONS, values, supports):
-                if s:
-                    x = max(x, 0.0)
-                    xy += x * (1.0 if e in prior_emotions else 0.0)
-                    xx += x * x
-            if xx:
-                sums[name] = (xy, xx)
+def _positive_part(values: np.ndarray) -> np.ndarray:
+    """max(x, 0.0) of each value, as Python gives it (x itself unless 0.0 is greater)."""
+    return np.where(0.0 > values, 0.0, values)
+
+
+def _prior_columns(terms: Sequence[str], valences: Mapping[str, float], emotions: Mapping[str, frozenset[str]],
+                   use: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Each term's prior valence (NaN: none) and prior emotion weights (NaN rows: no emotion prior)."""
+    valence = np.array([valences.get(t, np.nan) if use else np.nan for t in terms], dtype=float)
+    weights = np.array([[1.0 if e in emotions[t] else 0.0 for e in EMOTIONS] if use and emotions.get(t) else
+                        [np.nan] * _N_EMOTIONS for t in terms], dtype=float).reshape(len(terms), _N_EMOTIONS)
+    return valence, weights
+
+
+def scale_sums(evidence: Evidence, valences: Mapping[str, float],
+               emotions: Mapping[str, frozenset[str]]) -> dict[str, list[tuple[float, float]]]:
+    """Per source, each prior word's (sum x*y, sum x*x) contribution to its scale fit: x the
+    association, y the prior (a sum over emotions runs left to right, as Python's would)."""
+    valence, weights = _prior_columns(evidence.terms, valences, emotions)
+    sums: dict[str, list[tuple[float, float]]] = {}
+    for name, x, support in (("adapted", evidence.adapted, evidence.adapted_support),
+                             ("distant", evidence.distant, evidence.distant_support)):
+        rows = ~np.isnan(valence) & (support != 0)
+        if rows.any():
+            sums[name] = list(zip((x[rows] * valence[rows]).tolist(), [v ** 2 for v in x[rows].tolist()]))
+    has_emotions = ~np.isnan(weights[:, 0])
+    for name, values, supports in (("emotion", evidence.emotions, evidence.emotion_support),
+                                   ("distant_emotion", evidence.distant_emotions, evidence.distant_emotion_support)):
+        xy, xx = np.zeros(len(evidence)), np.zeros(len(evidence))
+        for j in range(_N_EMOTIONS):
+            x, counted = _positive_part(values[:, j]), supports[:, j] != 0
+            xy = xy + np.where(counted, x * np.nan_to_num(weights[:, j]), 0.0)
+            xx = xx + np.where(counted, x * x, 0.0)
+        rows = has_emotions & (xx != 0)
+        if rows.any():
+            sums[name] = list(zip(xy[rows].tolist(), xx[rows].tolist()))
     return sums
 
 
@@ -211,41 +308,50 @@ def fit_scales(parts: Mapping[str, Sequence[tuple[float, float]]]) -> Scales:
     return Scales(**scales)
 
 
-def _mix(values: Iterable[tuple[float, float]]) -> tuple[float, float]:
-    """Support-weighted mean of (value, support) pairs and the total support."""
-    pairs = [(v, s) for v, s in values if s > 0]
-    total = sum(s for _, s in pairs)
-    return (sum(v * s for v, s in pairs) / total if total else 0.0), total
+def _mix(*sources: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Support-weighted mean of (values, supports) columns, sources without support left out,
+    and the total support."""
+    weighted, total = np.zeros(len(sources[0][0])), np.zeros(len(sources[0][0]), dtype=np.int64)
+    for values, support in sources:
+        weighted = weighted + np.where(support > 0, values * support, 0.0)
+        total = total + np.where(support > 0, support, 0)
+    return np.where(total != 0, weighted / np.where(total != 0, total, 1), 0.0), total
 
 
-def shrink(prior: float | None, value: float, support: float, spec: LexiconSpec) -> float:
-    """A prior moves towards the corpus value by s / (s + M); a new term is value * s / (s + K)."""
-    if prior is not None:
-        return prior + (value - prior) * support / (support + spec.shrink_prior) if support else prior
-    return value * support / (support + spec.shrink_new) if support else 0.0
+def shrink(prior, value, support, spec: LexiconSpec) -> np.ndarray:
+    """A prior moves towards the corpus value by s / (s + M); a term without one (None, or NaN
+    in an array) gets value * s / (s + K); without support a prior stays and a new term gets 0."""
+    prior = np.asarray(np.nan if prior is None else prior, dtype=float)
+    value, support = np.asarray(value, dtype=float), np.asarray(support)
+    with np.errstate(invalid="ignore", divide="ignore"):  # the 0 / 0 of no support is never chosen
+        moved = np.where(support != 0, prior + (value - prior) * support / (support + spec.shrink_prior), prior)
+        new = np.where(support != 0, value * support / (support + spec.shrink_new), 0.0)
+    return np.where(np.isnan(prior), new, moved)
 
 
-def general_entry(evidence: Evidence, prior_valence: float | None, prior_emotions: frozenset[str],
-                  scales: Scales, carrier: bool, spec: LexiconSpec) -> LexiconEntry | None:
-    """One term's general-layer entry, or None when the corpus gives it nothing to keep."""
-    use_priors = "priors" in spec.sources
-    valence = prior_valence if use_priors else None
-    z, support = _mix([(scales.adapted * evidence.adapted, evidence.adapted_support),
-                       (scales.distant * evidence.distant, evidence.distant_support)])
-    sentiment = shrink(valence, z, support, spec) if (carrier or valence is not None) else 0.0
-    emotions = []
-    for i, e in enumerate(EMOTIONS):
-        ze, se = _mix([(scales.emotion * max(evidence.emotions[i], 0.0), evidence.emotion_support[i]),
-                       (scales.distant_emotion * max(evidence.distant_emotions[i], 0.0),
-                        evidence.distant_emotion_support[i])])
-        prior = (1.0 if e in prior_emotions else 0.0) if use_priors and prior_emotions else None
-        emotions.append(shrink(prior, ze, se, spec) if (carrier or prior is not None) else 0.0)
-    is_prior = valence is not None or (use_priors and bool(prior_emotions))
-    if not is_prior and not any(v and abs(v) >= spec.min_value for v in (sentiment, *emotions)):
-        return None  # nothing worth keeping: no entry at all
-    moved = support > 0 or any(evidence.emotion_support) or any(evidence.distant_emotion_support)
-    source = ("prior+corpus" if moved else "prior") if is_prior else "corpus"
-    return LexiconEntry(evidence.term, sentiment, tuple(emotions), 0.0, evidence.df, support, source)
+def general_entries(evidence: Evidence, valences: Mapping[str, float], emotions: Mapping[str, frozenset[str]],
+                    scales: Scales, carriers: np.ndarray, spec: LexiconSpec) -> list[LexiconEntry]:
+    """The terms' general-layer entries, leaving out those the corpus gives nothing to keep
+    (``carriers``: whether each term may get a corpus value, `may_carry_sentiment`)."""
+    valence, weights = _prior_columns(evidence.terms, valences, emotions, use="priors" in spec.sources)
+    z, support = _mix((scales.adapted * evidence.adapted, evidence.adapted_support),
+                      (scales.distant * evidence.distant, evidence.distant_support))
+    sentiment = np.where(carriers | ~np.isnan(valence), shrink(valence, z, support, spec), 0.0)
+    shrunk = []
+    for j in range(_N_EMOTIONS):
+        ze, se = _mix((scales.emotion * _positive_part(evidence.emotions[:, j]), evidence.emotion_support[:, j]),
+                      (scales.distant_emotion * _positive_part(evidence.distant_emotions[:, j]),
+                       evidence.distant_emotion_support[:, j]))
+        shrunk.append(np.where(carriers | ~np.isnan(weights[:, j]), shrink(weights[:, j], ze, se, spec), 0.0))
+    values = np.column_stack([sentiment, *shrunk])
+    is_prior = ~np.isnan(valence) | ~np.isnan(weights[:, 0])
+    keep = is_prior | ((values != 0) & (np.abs(values) >= spec.min_value)).any(axis=1)
+    moved = (support > 0) | (evidence.emotion_support != 0).any(axis=1) | (evidence.distant_emotion_support != 0).any(axis=1)
+    rows = np.flatnonzero(keep)
+    return [LexiconEntry(evidence.terms[i], row[0], tuple(row[1:]), 0.0, df, s,
+                         ("prior+corpus" if m else "prior") if p else "corpus")
+            for i, row, df, s, m, p in zip(rows.tolist(), values[rows].tolist(), evidence.df[rows].tolist(),
+                                           support[rows].tolist(), moved[rows].tolist(), is_prior[rows].tolist())]
 
 
 def prior_entry(term: str, valence: float | None, emotions: frozenset[str]) -> LexiconEntry:
@@ -284,19 +390,10 @@ def supervised_entry(term: str, df: int, pairs: Mapping[str, int], anchor_df: Ma
 
 # ---- the whole lexicon from global counts (pure; Beam distributes the same functions) ----
 
-def pairs_by_term(pair_df: Mapping[tuple[str, str], int],
-                  keep: Callable[[str], bool] | None = None) -> dict[str, dict[str, int]]:
-    """{(term, anchor): df} -> {term: {anchor: df}}, only for the terms `keep` accepts (each term
-    asked once) when it is given."""
+def pairs_by_term(pair_df: Mapping[tuple[str, str], int]) -> dict[str, dict[str, int]]:
+    """{(term, anchor): df} -> {term: {anchor: df}}."""
     grouped: dict[str, dict[str, int]] = defaultdict(dict)
-    kept: dict[str, bool] = {}
     for (term, anchor), df in pair_df.items():
-        if keep is not None:
-            accepted = kept.get(term)
-            if accepted is None:
-                accepted = kept[term] = keep(term)
-            if not accepted:
-                continue
         grouped[term][anchor] = df
     return grouped
 
@@ -322,20 +419,18 @@ class TermMath:
         return term_math, (self.seeds, self.spec)
 
     def evidence(self, term_df: Mapping[str, int], pair_df: Mapping, anchor_df: Mapping[str, int],
-                 n: int) -> list[Evidence]:
+                 n: int) -> Evidence:
         """Raw general-layer evidence of a shard's terms that can count: terms without any anchor
         pair, and terms that are neither prior words nor may carry sentiment, get none (they
         would get no entry and add nothing to a scale fit; on real vocabulary most terms are rare)."""
         if not {"corpus", "distant"} & set(self.spec.sources):
-            return []  # priors alone (or a supervised layer) need no corpus evidence
+            return Evidence.of((), ())  # priors alone (or a supervised layer) need no corpus evidence
         def has_evidence(term: str) -> bool:
             return (not term.endswith(NEG_SUFFIX) and term not in PLACEHOLDERS and " " not in term
                     and self.evidence_matters(term, term_df[term], n))
 
-        grouped = pairs_by_term(pair_df, keep=has_evidence)
-        return [term_evidence(term, term_df[term], grouped[term], anchor_df, n, self.valences.get(term),
-                              self.emotions.get(term, frozenset()), self.spec, term in self.distant_markers)
-                for term in sorted(grouped)]
+        return term_evidence(term_df, pair_df, anchor_df, n, self.valences, self.emotions, self.spec,
+                             self.distant_markers, keep=has_evidence)
 
     def evidence_matters(self, term: str, df: int, n: int) -> bool:
         """Whether a term's evidence can matter: a prior word (it feeds the scale fits and keeps
@@ -343,23 +438,14 @@ class TermMath:
         return (term in self.valences or term in self.emotions
                 or may_carry_sentiment(term, df, n, self.spec, self.query_terms))
 
-    def scale_sums(self, evidence: Iterable[Evidence]) -> dict[str, list[tuple[float, float]]]:
+    def scale_sums(self, evidence: Evidence) -> dict[str, list[tuple[float, float]]]:
         """Per source, every term's (xy, xx) contribution to its scale fit."""
-        parts: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for ev in evidence:
-            for part, pair in scale_sums(ev, self.valences.get(ev.term), self.emotions.get(ev.term, frozenset())).items():
-                parts[part].append(pair)
-        return dict(parts)
+        return scale_sums(evidence, self.valences, self.emotions)
 
-    def general_entries(self, evidence: Iterable[Evidence], scales: Scales, n: int) -> list[LexiconEntry]:
-        out = []
-        for ev in evidence:
-            carrier = may_carry_sentiment(ev.term, ev.df, n, self.spec, self.query_terms)
-            entry = general_entry(ev, self.valences.get(ev.term), self.emotions.get(ev.term, frozenset()),
-                                  scales, carrier, self.spec)
-            if entry is not None:
-                out.append(entry)
-        return out
+    def general_entries(self, evidence: Evidence, scales: Scales, n: int) -> list[LexiconEntry]:
+        carriers = np.array([may_carry_sentiment(t, df, n, self.spec, self.query_terms)
+                             for t, df in zip(evidence.terms, evidence.df.tolist())], dtype=bool)
+        return general_entries(evidence, self.valences, self.emotions, scales, carriers, self.spec)
 
     def prior_entries(self, seen: set[str]) -> dict[str, LexiconEntry]:
         if "priors" not in self.spec.sources:

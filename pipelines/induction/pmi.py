@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 #: PMI of a pair that never co-occurs (unsmoothed): log2(0) is minus infinity.
 PMI_NEVER_COOCCUR = float("-inf")
 #: nPMI of a pair that never co-occurs: the lower end of its range (Bouma 2009).
@@ -65,18 +67,35 @@ def npmi(c_xy: float, c_x: float, c_y: float, n: float, s: Smoothing = NO_SMOOTH
 
     -1: never together (NPMI_NEVER_COOCCUR); 0: independent; 1: always together.
     """
-    if s is NO_SMOOTHING:  # the lexicon's millions of calls: the same values without the smoothing steps
-        if not (n > 0 and 0 <= c_xy <= c_x <= n and c_xy <= c_y <= n):
-            raise CountError(f"inconsistent counts c_xy={c_xy} c_x={c_x} c_y={c_y} n={n}")
-        p_xy, p_x, p_y = c_xy / n, c_x / n, c_y / n
-    else:
-        p_xy, p_x, p_y = _probabilities(c_xy, c_x, c_y, n, s)
+    p_xy, p_x, p_y = _probabilities(c_xy, c_x, c_y, n, s)
     if p_xy == 0:
         return NPMI_NEVER_COOCCUR
     if p_xy >= 1:
         return 1.0  # both occur in every post: perfectly associated
     value = math.log2(p_xy / (p_x * p_y)) / -math.log2(p_xy)
     return min(1.0, max(-1.0, value))  # clamp float noise and alpha<1 overshoot
+
+
+def npmi_array(c_xy: np.ndarray, c_x: np.ndarray, c_y: np.ndarray, n: int) -> np.ndarray:
+    """`npmi` without smoothing of arrays of counts, element by element, to the last bit: the
+    same divisions, products and clamps in numpy, and every logarithm by `math.log2` (numpy's
+    own may differ in the last bit, from one CPU to another). The lexicon's hundreds of
+    thousands of associations in one call."""
+    c_xy, c_x, c_y = (np.asarray(c, dtype=np.int64) for c in (c_xy, c_x, c_y))
+    wrong = ~((0 <= c_xy) & (c_xy <= c_x) & (c_x <= n) & (c_xy <= c_y) & (c_y <= n))
+    if n <= 0 or wrong.any():
+        i = int(np.argmax(wrong)) if wrong.size else None
+        at = "" if i is None else f"c_xy={c_xy.flat[i]} c_x={c_x.flat[i]} c_y={c_y.flat[i]} "
+        raise CountError(f"inconsistent counts {at}n={n}")
+    p_xy, p_x, p_y = c_xy / n, c_x / n, c_y / n
+    value = np.full(p_xy.shape, NPMI_NEVER_COOCCUR)
+    value[p_xy >= 1] = 1.0
+    inside = (p_xy > 0) & (p_xy < 1)
+    log2 = np.frompyfunc(math.log2, 1, 1)
+    ratio = log2(p_xy[inside] / (p_x[inside] * p_y[inside])).astype(float)
+    value[inside] = ratio / -log2(p_xy[inside]).astype(float)
+    value = np.where(value > -1.0, value, -1.0)  # max(-1.0, value), as `npmi` clamps
+    return np.where(value < 1.0, value, 1.0)  # then min(1.0, ...)
 
 
 def ppmi(c_xy: float, c_x: float, c_y: float, n: float, s: Smoothing = NO_SMOOTHING) -> float:
