@@ -30,7 +30,7 @@ import math
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
 import apache_beam as beam
@@ -260,13 +260,21 @@ def _positive_part(values: np.ndarray) -> np.ndarray:
     return np.where(0.0 > values, 0.0, values)
 
 
+@lru_cache(maxsize=None)
+def _emotion_weights(emotions: frozenset[str]) -> tuple[float, ...]:
+    """An emotion prior as weights in EMOTIONS order (1 for its emotions), NaN for none at all."""
+    return tuple(1.0 if e in emotions else 0.0 for e in EMOTIONS) if emotions else (np.nan,) * _N_EMOTIONS
+
+
 def _prior_columns(terms: Sequence[str], valences: Mapping[str, float], emotions: Mapping[str, frozenset[str]],
                    use: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Each term's prior valence (NaN: none) and prior emotion weights (NaN rows: no emotion prior)."""
-    valence = np.array([valences.get(t, np.nan) if use else np.nan for t in terms], dtype=float)
-    weights = np.array([[1.0 if e in emotions[t] else 0.0 for e in EMOTIONS] if use and emotions.get(t) else
-                        [np.nan] * _N_EMOTIONS for t in terms], dtype=float).reshape(len(terms), _N_EMOTIONS)
-    return valence, weights
+    if not use:
+        return np.full(len(terms), np.nan), np.full((len(terms), _N_EMOTIONS), np.nan)
+    none = frozenset()
+    return (np.array([valences.get(t, np.nan) for t in terms], dtype=float),
+            np.array([_emotion_weights(emotions.get(t, none)) for t in terms], dtype=float).reshape(
+                len(terms), _N_EMOTIONS))
 
 
 def scale_sums(evidence: Evidence, valences: Mapping[str, float],
