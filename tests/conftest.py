@@ -1,5 +1,9 @@
+import logging
 import os
+import sys
 import tempfile
+
+import pytest
 
 # Prefect without a server starts a temporary local one; keep it quiet and offline.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -34,3 +38,20 @@ def pytest_collection_modifyitems(config, items):
     """Slow tests first (a stable sort): under `make test`'s two processes the long end-to-end and
     server files start early instead of leaving one process busy alone at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(autouse=True)
+def _log_handlers_write_to_an_open_stream():
+    """A handler made while a test's `capsys` stood in for stderr (Prefect's console handler, set
+    up at the process's first flow run) keeps that stream after the test closed it; the next
+    flow run's logging then fails on the closed file, recursively. Such a handler writes to the
+    current stderr instead."""
+    loggers = [logging.getLogger()] + [log for log in logging.Logger.manager.loggerDict.values()
+                                       if isinstance(log, logging.Logger)]
+    for handler in {h for log in loggers for h in log.handlers}:
+        stream = getattr(handler, "stream", None)
+        if isinstance(handler, logging.StreamHandler) and getattr(stream, "closed", False):
+            handler.stream = sys.stderr  # not setStream: it flushes the closed stream first
+            if hasattr(handler, "console"):  # Prefect's handler prints through a rich Console of its stream
+                handler.console.file = sys.stderr
+    yield
