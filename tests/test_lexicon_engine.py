@@ -80,6 +80,20 @@ def test_a_prior_word_is_measured_against_the_other_half_of_each_class():
     assert ev.adapted_support[0] == 7
 
 
+def test_a_bootstraps_whole_counts_held_as_floats_give_the_same_evidence_and_fractions_are_refused():
+    from pipelines.induction.pmi import CountError
+
+    anchors = {"sentiment:positive": 10, "sentiment:negative": 10, "distant:positive": 4, "distant:negative": 6}
+    pairs = {("sunny", "sentiment:positive"): 6, ("sunny", "sentiment:negative"): 1, ("sunny", "distant:positive"): 3}
+    as_int = term_evidence({"sunny": 8}, pairs, anchors, 100, {}, {}, SPEC)
+    as_float = term_evidence({"sunny": 8.0}, {k: float(v) for k, v in pairs.items()},
+                             {k: float(v) for k, v in anchors.items()}, 100.0, {}, {}, SPEC)
+    for column in ("adapted", "adapted_support", "distant", "distant_support", "emotions", "distant_emotions"):
+        assert getattr(as_float, column).tolist() == getattr(as_int, column).tolist()
+    with pytest.raises(CountError, match="whole numbers"):
+        term_evidence({"sunny": 8}, {**pairs, ("sunny", "sentiment:positive"): 5.5}, anchors, 100, {}, {}, SPEC)
+
+
 def test_emotion_association_is_centered_against_the_other_emotions():
     anchors = {f"emotion:{e}": 10 for e in EMOTIONS}
     pairs = {"emotion:fear": 4}

@@ -40,7 +40,7 @@ from pipelines.induction.anchors import distant_anchor, half_anchor, half_of, la
 from pipelines.config import EMOTIONS, SeedConfig, built_once
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
 from pipelines.induction.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
-from pipelines.induction.pmi import npmi_array
+from pipelines.induction.pmi import npmi_array, whole_counts
 from pipelines.induction.priors import emotion_priors, polarity_of, query_terms, sentiment_priors
 from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
 
@@ -127,7 +127,7 @@ class Evidence:
         def column(name: str, dtype: type, per_emotion: bool) -> np.ndarray:
             shape = (len(terms), _N_EMOTIONS) if per_emotion else (len(terms),)
             return np.asarray(columns[name], dtype=dtype).reshape(shape) if name in columns else np.zeros(shape, dtype)
-        return cls(tuple(terms), np.asarray(df, dtype=np.int64).reshape(len(terms)),
+        return cls(tuple(terms), whole_counts(df).reshape(len(terms)),
                    *(column(name, dtype, per_emotion) for name, dtype, per_emotion in _EVIDENCE_COLUMNS))
 
     def __len__(self) -> int:
@@ -171,11 +171,11 @@ def joint_counts(pair_df: Mapping[tuple[str, str], int], keep: Callable[[str], b
     whole = np.zeros((len(terms), len(ANCHOR_COLUMNS)), dtype=np.int64)
     halves = np.zeros((len(terms), len(CORPUS_ANCHORS), 2), dtype=np.int64)
     if cells:
-        i, j, count = np.array(cells, dtype=np.int64).T
-        whole[position[i], j] = count
+        i, j, count = np.array(cells).T
+        whole[position[i.astype(np.int64)], j.astype(np.int64)] = whole_counts(count)
     if half_cells:
-        i, j, h, count = np.array(half_cells, dtype=np.int64).T
-        halves[position[i], j, h] = count
+        i, j, h, count = np.array(half_cells).T
+        halves[position[i.astype(np.int64)], j.astype(np.int64), h.astype(np.int64)] = whole_counts(count)
     return terms, whole, halves
 
 
@@ -212,7 +212,7 @@ def term_evidence(term_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], 
     """The raw corpus evidence (see the module docstring) of the terms paired with any anchor
     that ``keep`` accepts, sorted."""
     terms, whole, halves = joint_counts(pair_df, keep)
-    df = np.array([term_df[t] for t in terms], dtype=np.int64)
+    df = whole_counts([term_df[t] for t in terms]).reshape(len(terms))
     columns: dict[str, np.ndarray] = {}
     if "corpus" in spec.sources:
         # a prior word is measured against the half of each of its classes it is not in
@@ -221,9 +221,8 @@ def term_evidence(term_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], 
                            dtype=bool).reshape(len(terms), len(CORPUS_ANCHORS))
         other = np.array([1 - half_of(t) if m else 0 for t, m in zip(terms, members.any(axis=1).tolist())],
                          dtype=np.int64)
-        class_df = np.array([anchor_df.get(a, 0) for a in CORPUS_ANCHORS], dtype=np.int64)
-        half_df = np.array([[anchor_df.get(half_anchor(a, h), 0) for h in (0, 1)] for a in CORPUS_ANCHORS],
-                           dtype=np.int64)
+        class_df = whole_counts([anchor_df.get(a, 0) for a in CORPUS_ANCHORS])
+        half_df = whole_counts([[anchor_df.get(half_anchor(a, h), 0) for h in (0, 1)] for a in CORPUS_ANCHORS])
         c_xy = np.where(members, np.take_along_axis(halves, other[:, None, None], axis=2)[:, :, 0],
                         whole[:, :len(CORPUS_ANCHORS)])
         c_y = np.where(members, half_df[:, other].T, class_df)
@@ -232,7 +231,7 @@ def term_evidence(term_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], 
         columns["emotions"], columns["emotion_support"] = _centered(values[:, 2:], c_xy[:, 2:], present[:, 2:])
     if "distant" in spec.sources:
         c_xy = whole[:, len(CORPUS_ANCHORS):]
-        c_y = np.broadcast_to(np.array([anchor_df.get(a, 0) for a in DISTANT_ANCHORS], dtype=np.int64), c_xy.shape)
+        c_y = np.broadcast_to(whole_counts([anchor_df.get(a, 0) for a in DISTANT_ANCHORS]), c_xy.shape)
         values, present = _associations(df, c_xy, c_y, n)
         present &= np.array([t not in distant_markers for t in terms], dtype=bool)[:, None]  # no evidence about itself
         both = present[:, 0] & present[:, 1] & (c_xy[:, 0] + c_xy[:, 1] != 0)

@@ -81,7 +81,7 @@ def npmi_array(c_xy: np.ndarray, c_x: np.ndarray, c_y: np.ndarray, n: int) -> np
     same divisions, products and clamps in numpy, and every logarithm by `math.log2` (numpy's
     own may differ in the last bit, from one CPU to another). The lexicon's hundreds of
     thousands of associations in one call."""
-    c_xy, c_x, c_y = (np.asarray(c, dtype=np.int64) for c in (c_xy, c_x, c_y))
+    c_xy, c_x, c_y = (np.asarray(c) for c in (c_xy, c_x, c_y))
     wrong = ~((0 <= c_xy) & (c_xy <= c_x) & (c_x <= n) & (c_xy <= c_y) & (c_y <= n))
     if n <= 0 or wrong.any():
         i = int(np.argmax(wrong)) if wrong.size else None
@@ -96,6 +96,15 @@ def npmi_array(c_xy: np.ndarray, c_x: np.ndarray, c_y: np.ndarray, n: int) -> np
     value[inside] = ratio / -log2(p_xy[inside]).astype(float)
     value = np.where(value > -1.0, value, -1.0)  # max(-1.0, value), as `npmi` clamps
     return np.where(value < 1.0, value, 1.0)  # then min(1.0, ...)
+
+
+def whole_counts(values) -> np.ndarray:
+    """Counts as an int64 array, refusing fractional ones (a bootstrap's weighted counts are
+    whole numbers held as floats: converted exactly)."""
+    array = np.asarray(values)
+    if array.dtype.kind == "f" and not np.array_equal(array, np.trunc(array)):
+        raise CountError("counts must be whole numbers")
+    return array.astype(np.int64)
 
 
 def ppmi(c_xy: float, c_x: float, c_y: float, n: float, s: Smoothing = NO_SMOOTHING) -> float:
