@@ -23,12 +23,13 @@ def window_counts(con: duckdb.DuckDBPyConnection, from_month: str | None = None,
                   platform: str | None = None) -> Counts | None:
     """(term_df, anchor_df, pair_df, n) of the window, or None when it holds no posts."""
     params = {"from_month": from_month, "to_month": to_month, "platform": platform}
-    totals, terms, anchors, pairs = (con.execute(statement, params).fetchall()
-                                     for statement in sql.statements("window_counts.sql"))
-    n = totals[0][0] if totals and totals[0][0] else 0
+    totals, terms, anchors, pairs = ({name: column.tolist() for name, column in con.execute(statement, params)
+                                      .fetchnumpy().items()} for statement in sql.statements("window_counts.sql"))
+    n = totals["n"][0] if totals["n"] and totals["n"][0] else 0  # sum() of no partitions is NULL
     if not n:
         return None
-    return Counter(dict(terms)), dict(anchors), Counter({(t, a): df for t, a, df in pairs}), int(n)
+    return (Counter(dict(zip(terms["term"], terms["df"]))), dict(zip(anchors["anchor"], anchors["df"])),
+            Counter(dict(zip(zip(pairs["term"], pairs["anchor"]), pairs["df"]))), int(n))
 
 
 def scale_terms(seeds: SeedConfig, spec: LexiconSpec = LexiconSpec()) -> frozenset[str]:
