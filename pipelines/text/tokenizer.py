@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain
 
@@ -99,7 +100,24 @@ def tokenize(text: str) -> list[str]:
         clear_caches()
     chunks = _placeholders(text).split()
     tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
-    return tokens if _CUE_CHUNKS.isdisjoint(chunks) else mark_negation(tokens)
+    return tokens if _CUE_CHUNKS.isdisjoint(chunks) else _negated_tokens(chunks)
+
+
+def _negated_tokens(chunks: list[str]) -> list[str]:
+    """`mark_negation` of the chunks' tokens, a chunk at a time: a chunk's marked tokens and whether a
+    scope is open after it depend only on its tokens and on whether one was open before it, so both
+    are looked up (`_NegationSteps`); chunks outside every scope, without a cue, stay as they are."""
+    out: list[str] = []
+    negated = False
+    for chunk in chunks:
+        if negated:
+            tokens, negated = _STEPS_IN_SCOPE[chunk]
+        elif chunk in _CUE_CHUNKS:
+            tokens, negated = _STEPS_OUT_OF_SCOPE[chunk]
+        else:
+            tokens = _CHUNKS[chunk]
+        out += tokens
+    return out
 
 
 def _placeholders(text: str) -> str:
@@ -136,6 +154,19 @@ def decode_html_entities(text: str) -> str:
     return text
 
 
+class _NegationSteps(dict):
+    """chunk -> (its tokens marked by `mark_negation`, whether a negation scope is open after them),
+    for a chunk met with a scope open (`in_scope`) or not."""
+
+    def __init__(self, in_scope: bool):
+        super().__init__()
+        self.in_scope = in_scope
+
+    def __missing__(self, chunk: str) -> tuple[tuple[str, ...], bool]:
+        step = self[chunk] = _negation_step(_CHUNKS[chunk], self.in_scope)
+        return step
+
+
 class _ChunkCache(dict):
     """chunk -> its normalized tokens; a chunk not seen yet is normalized on lookup.
 
@@ -154,6 +185,7 @@ _CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
 #: the cached chunks with a negation cue among their tokens: posts without one skip
 #: `mark_negation`, which would change nothing.
 _CUE_CHUNKS: set[str] = set()
+_STEPS_IN_SCOPE, _STEPS_OUT_OF_SCOPE = _NegationSteps(in_scope=True), _NegationSteps(in_scope=False)
 _AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
 _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 # Every negation cue token contains one of these, in any case (hashtag words included).
@@ -214,6 +246,8 @@ def clear_caches() -> None:
     _CHUNKS.clear()
     _CHUNKS.update(_PLACEHOLDER_CHUNKS)
     _CUE_CHUNKS.clear()
+    _STEPS_IN_SCOPE.clear()
+    _STEPS_OUT_OF_SCOPE.clear()
     _AFFIX_TEMPLATES.clear()
     _spacy_tokenizer.cache_clear()
     _special_cases_by_word.cache_clear()
@@ -389,7 +423,13 @@ def reduce_elongation(word: str) -> str:
 
 def mark_negation(tokens: list[str]) -> list[str]:
     """Append `_NEG` to word tokens after a negation cue, up to clause punctuation or 'but'."""
-    out, negated = [], False
+    return list(_negation_step(tokens, False)[0])
+
+
+def _negation_step(tokens: Iterable[str], negated: bool) -> tuple[tuple[str, ...], bool]:
+    """`mark_negation` of tokens met with a negation scope open (`negated`) or not, and whether a
+    scope is open after them."""
+    out = []
     for tok in tokens:
         role = _negation_role(tok)
         if role is _CLAUSE_END:
@@ -399,7 +439,7 @@ def mark_negation(tokens: list[str]) -> list[str]:
         elif negated and role is _NEGATABLE:
             tok += NEG_SUFFIX
         out.append(tok)
-    return out
+    return tuple(out), negated
 
 
 _CLAUSE_END, _CUE, _NEGATABLE, _OTHER = "clause end", "cue", "negatable", "other"
