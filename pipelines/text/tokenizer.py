@@ -256,6 +256,7 @@ def clear_caches() -> None:
     _special_cases_by_word.cache_clear()
     is_content_term.cache_clear()
     _negation_role.cache_clear()
+    _normalized_piece.cache_clear()
 
 
 def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
@@ -265,7 +266,7 @@ def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...
     tokens: list[str] = []
     for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():  # as `_spacy_chunks` does
         if EMOJI_RE.fullmatch(part):
-            tokens.extend(_normalize(part, ""))
+            tokens += _normalized_piece(part, False)
         elif (part_tokens := _affixed_tokens(part, special_cases)) is not None:
             tokens.extend(part_tokens)
         else:
@@ -409,12 +410,18 @@ def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
 
 def _normalize_pieces(raw: list[str]) -> tuple[str, ...]:
     if len(raw) == 1:
-        return tuple(_normalize(raw[0], ""))
+        return _normalized_piece(raw[0], False)
     tokens: list[str] = []
     for i, piece in enumerate(raw):
-        following = raw[i + 1].lower() if i + 1 < len(raw) else ""
-        tokens.extend(_normalize(piece, following))
+        tokens += _normalized_piece(piece, i + 1 < len(raw) and raw[i + 1].lower() in _NOT)
     return tuple(tokens)
+
+
+@lru_cache(maxsize=CHUNK_CACHE_SIZE)
+def _normalized_piece(piece: str, before_not: bool) -> tuple[str, ...]:
+    """`_normalize` of a piece, remembered: pieces repeat across chunks (',', "'s", 'the'), and the
+    next piece matters only as "n't" or not (`_word`)."""
+    return tuple(_normalize(piece, "n't" if before_not else ""))
 
 
 def counting_terms(tokens: list[str]) -> set[str]:
