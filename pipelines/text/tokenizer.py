@@ -209,7 +209,6 @@ _SUFFIXED_WORD_RE = re.compile(rf"([A-Za-z]+)({_CLOSING}+)")
 _INFIX_RE = re.compile(f"({_INFIX})")
 _LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
 _EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
-_MAYBE_EMOTICON_START = "xXoOTt"  # the first letters of `_X_EMOTICON_RE` and `_EMOTICON_LETTERS`
 _CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + string.digits,
                            "q" * 26 + "Q" * 26 + "7" * 10)
 _X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
@@ -311,7 +310,7 @@ def _suffixed_word_tokens(chunk: str, word: str, suffix: str) -> tuple[str, ...]
     """`_affixed_tokens` of letters then closing punctuation (`_SUFFIXED_WORD_RE`), in fewer steps:
     nothing before the word, and the word's tokens are those of the word alone as a chunk (not a
     special case, or the guard below asks spaCy), so they are looked up."""
-    if word[0] in _MAYBE_EMOTICON_START and (_X_EMOTICON_RE.fullmatch(word) or word in _EMOTICON_LETTERS):
+    if _X_EMOTICON_RE.fullmatch(word) or word in _EMOTICON_LETTERS:
         return None
     if _may_meet_special_case(chunk, (word,)):
         return None
