@@ -201,11 +201,9 @@ _CHUNK_BREAK = " \n "
 # of each chunk.
 _WORD = r"[A-Za-z]+[0-9]*|[0-9]+"
 _INFIX = r"-{1,3}|\.\.+|[.,/:]"
-_CLOSING = r"[)\]\"'.,!?:;*\-\u201d\u2026]"
 _AFFIXED_WORD_RE = re.compile(
-    rf"([\"'(\[*\-\u201c]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)((?:'[sS])?{_CLOSING}*)")
-# The commonest of those chunks: letters, then closing punctuation ('climate,', 'now!!', 'it.').
-_SUFFIXED_WORD_RE = re.compile(rf"([A-Za-z]+)({_CLOSING}+)")
+    rf"([\"'(\[*\-\u201c]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)"
+    r"((?:'[sS])?[)\]\"'.,!?:;*\-\u201d\u2026]*)")
 _INFIX_RE = re.compile(f"({_INFIX})")
 _LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
 _EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
@@ -279,8 +277,6 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
     anything else."""
     if chunk.isalpha() and chunk.isascii():  # a plain word: one token unless a special case ('dont')
         return None if chunk in special_cases else _word_tokens(chunk)
-    if match := _SUFFIXED_WORD_RE.fullmatch(chunk):
-        return _suffixed_word_tokens(chunk, *match.groups())
     match = _AFFIXED_WORD_RE.fullmatch(chunk)
     if not match:
         return None
@@ -296,7 +292,10 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
         return None
     if _may_meet_special_case(chunk, core):
         return None
-    template = _normalized_template(prefix, hash_mark, _stand_in(word), suffix)
+    key = (prefix, hash_mark, _stand_in(word), suffix)
+    if (template := _AFFIX_TEMPLATES.get(key, _NOT_BUILT)) is _NOT_BUILT:
+        template = _affix_template(*key)
+        template = _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
     if template is None:
         return None
     # The ends' tokens do not depend on the word: no end piece is 'ca' or "n't" (`_BEFORE_NOT`).
@@ -304,28 +303,6 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
     core_tokens = _normalize_pieces([hash_mark + word]) if hash_mark else \
         _word_tokens(word) if len(core) == 1 else _normalize_pieces(core)
     return (*before, *core_tokens, *after) if before or after else core_tokens
-
-
-def _suffixed_word_tokens(chunk: str, word: str, suffix: str) -> tuple[str, ...] | None:
-    """`_affixed_tokens` of letters then closing punctuation (`_SUFFIXED_WORD_RE`), in fewer steps:
-    nothing before the word, and the word's tokens are those of the word alone as a chunk (not a
-    special case, or the guard below asks spaCy), so they are looked up."""
-    if _X_EMOTICON_RE.fullmatch(word) or word in _EMOTICON_LETTERS:
-        return None
-    if _may_meet_special_case(chunk, (word,)):
-        return None
-    template = _normalized_template("", "", _stand_in(word), suffix)
-    return None if template is None else _CHUNKS[word] + template[1]
-
-
-def _normalized_template(prefix: str, hash_mark: str, stand_in: str,
-                         suffix: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The normalized tokens before and after the word for these ends (`_affix_template`), built once."""
-    key = (prefix, hash_mark, stand_in, suffix)
-    if (template := _AFFIX_TEMPLATES.get(key, _NOT_BUILT)) is _NOT_BUILT:
-        template = _affix_template(*key)
-        template = _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
-    return template
 
 
 def _word_tokens(word: str) -> tuple[str, ...]:
