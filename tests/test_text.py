@@ -218,7 +218,7 @@ def test_negation_marked_chunk_by_chunk_is_mark_negation_of_the_whole_post(chunk
     assert tokenize(text) == mark_negation([t for chunk in post_chunks for t in pieces[chunk]])
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a hashtag may load the word table first
 @given(st.one_of(st.from_regex(r"[A-Za-z']{1,6}|[#@][A-Za-z]{1,8}|[.,!?:;)(]{1,3}", fullmatch=True),
                  st.sampled_from(["ca", "Ca", "CA", "wo", "ai", "sha", "n't", "nt", "'m", "'re", "xD", ":)", "#NoWay",
                                   "sooo", "\U0001F525", "http://x.co"])),
