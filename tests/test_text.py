@@ -194,3 +194,36 @@ def test_the_fast_path_of_plain_words_normalizes_as_the_general_path(word):
     from pipelines.text.tokenizer import _normalize, _word_tokens
 
     assert _word_tokens(word) == tuple(_normalize(word, ""))
+
+
+_POST_CHUNKS = st.one_of(
+    st.sampled_from(["not", "Not", "no", "never", "dont", "don't", "can't", "isn't,", "won’t", "nt", "ain't", "NOTHING",
+                     "but", "But", ",", ".", "!", "?!", ";", ":", "...", "good,", "bad.", "nice!", "well:", "#notgood",
+                     "#nofilter", "@bob", "http://x.co/a", ":)", "xD", "\U0001F525", "good\U0001F525", "it's", "(no)",
+                     "\"not\"", "no,", "not.", "never!", "12", "-", "&amp;", "a-b", "e.g.", "U.S."]),
+    st.text(alphabet="abnotNOT',.!", min_size=1, max_size=8))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_POST_CHUNKS, max_size=25))
+def test_negation_marked_chunk_by_chunk_is_mark_negation_of_the_whole_post(chunks):
+    """Posts with a cue are marked a chunk at a time from looked-up steps; the same as `mark_negation`
+    over all of the post's tokens."""
+    from pipelines.text.tokenizer import _PLACEHOLDER_CHUNKS, _placeholders
+
+    text = " ".join(chunks)
+    post_chunks = _placeholders(text).split()
+    distinct = [c for c in dict.fromkeys(post_chunks) if c not in _PLACEHOLDER_CHUNKS]
+    pieces = {**(_spacy_chunks(distinct) if distinct else {}), **_PLACEHOLDER_CHUNKS}
+    assert tokenize(text) == mark_negation([t for chunk in post_chunks for t in pieces[chunk]])
+
+
+@settings(max_examples=300, deadline=None)  # a hashtag may load the word table first
+@given(st.one_of(st.from_regex(r"[A-Za-z']{1,6}|[#@][A-Za-z]{1,8}|[.,!?:;)(]{1,3}", fullmatch=True),
+                 st.sampled_from(["ca", "Ca", "CA", "wo", "ai", "sha", "n't", "nt", "'m", "'re", "xD", ":)", "#NoWay",
+                                  "sooo", "\U0001F525", "http://x.co"])),
+       st.sampled_from(["", "n't", "N'T", "nt", "NT", "not", "'s", "ca", ",", "t"]))
+def test_a_pieces_remembered_tokens_are_normalize_with_the_next_piece_only_as_nt_or_not(piece, following):
+    from pipelines.text.tokenizer import _NOT, _normalize, _normalized_piece
+
+    assert _normalized_piece(piece, following.lower() in _NOT) == tuple(_normalize(piece, following.lower()))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain
 
@@ -99,7 +100,24 @@ def tokenize(text: str) -> list[str]:
         clear_caches()
     chunks = _placeholders(text).split()
     tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
-    return tokens if _CUE_CHUNKS.isdisjoint(chunks) else mark_negation(tokens)
+    return tokens if _CUE_CHUNKS.isdisjoint(chunks) else _negated_tokens(chunks)
+
+
+def _negated_tokens(chunks: list[str]) -> list[str]:
+    """`mark_negation` of the chunks' tokens, a chunk at a time: a chunk's marked tokens and whether a
+    scope is open after it depend only on its tokens and on whether one was open before it, so both
+    are looked up (`_NegationSteps`); chunks outside every scope, without a cue, stay as they are."""
+    out: list[str] = []
+    negated = False
+    for chunk in chunks:
+        if negated:
+            tokens, negated = _STEPS_IN_SCOPE[chunk]
+        elif chunk in _CUE_CHUNKS:
+            tokens, negated = _STEPS_OUT_OF_SCOPE[chunk]
+        else:
+            tokens = _CHUNKS[chunk]
+        out += tokens
+    return out
 
 
 def _placeholders(text: str) -> str:
@@ -136,6 +154,19 @@ def decode_html_entities(text: str) -> str:
     return text
 
 
+class _NegationSteps(dict):
+    """chunk -> (its tokens marked by `mark_negation`, whether a negation scope is open after them),
+    for a chunk met with a scope open (`in_scope`) or not."""
+
+    def __init__(self, in_scope: bool):
+        super().__init__()
+        self.in_scope = in_scope
+
+    def __missing__(self, chunk: str) -> tuple[tuple[str, ...], bool]:
+        step = self[chunk] = _negation_step(_CHUNKS[chunk], self.in_scope)
+        return step
+
+
 class _ChunkCache(dict):
     """chunk -> its normalized tokens; a chunk not seen yet is normalized on lookup.
 
@@ -154,6 +185,7 @@ _CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
 #: the cached chunks with a negation cue among their tokens: posts without one skip
 #: `mark_negation`, which would change nothing.
 _CUE_CHUNKS: set[str] = set()
+_STEPS_IN_SCOPE, _STEPS_OUT_OF_SCOPE = _NegationSteps(in_scope=True), _NegationSteps(in_scope=False)
 _AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
 _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 # Every negation cue token contains one of these, in any case (hashtag words included).
@@ -214,11 +246,14 @@ def clear_caches() -> None:
     _CHUNKS.clear()
     _CHUNKS.update(_PLACEHOLDER_CHUNKS)
     _CUE_CHUNKS.clear()
+    _STEPS_IN_SCOPE.clear()
+    _STEPS_OUT_OF_SCOPE.clear()
     _AFFIX_TEMPLATES.clear()
     _spacy_tokenizer.cache_clear()
     _special_cases_by_word.cache_clear()
     is_content_term.cache_clear()
     _negation_role.cache_clear()
+    _normalized_piece.cache_clear()
 
 
 def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
@@ -228,7 +263,7 @@ def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...
     tokens: list[str] = []
     for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():  # as `_spacy_chunks` does
         if EMOJI_RE.fullmatch(part):
-            tokens.extend(_normalize(part, ""))
+            tokens += _normalized_piece(part, False)
         elif (part_tokens := _affixed_tokens(part, special_cases)) is not None:
             tokens.extend(part_tokens)
         else:
@@ -351,12 +386,18 @@ def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
 
 def _normalize_pieces(raw: list[str]) -> tuple[str, ...]:
     if len(raw) == 1:
-        return tuple(_normalize(raw[0], ""))
+        return _normalized_piece(raw[0], False)
     tokens: list[str] = []
     for i, piece in enumerate(raw):
-        following = raw[i + 1].lower() if i + 1 < len(raw) else ""
-        tokens.extend(_normalize(piece, following))
+        tokens += _normalized_piece(piece, i + 1 < len(raw) and raw[i + 1].lower() in _NOT)
     return tuple(tokens)
+
+
+@lru_cache(maxsize=CHUNK_CACHE_SIZE)
+def _normalized_piece(piece: str, before_not: bool) -> tuple[str, ...]:
+    """`_normalize` of a piece, remembered: pieces repeat across chunks (',', "'s", 'the'), and the
+    next piece matters only as "n't" or not (`_word`)."""
+    return tuple(_normalize(piece, "n't" if before_not else ""))
 
 
 def counting_terms(tokens: list[str]) -> set[str]:
@@ -389,7 +430,13 @@ def reduce_elongation(word: str) -> str:
 
 def mark_negation(tokens: list[str]) -> list[str]:
     """Append `_NEG` to word tokens after a negation cue, up to clause punctuation or 'but'."""
-    out, negated = [], False
+    return list(_negation_step(tokens, False)[0])
+
+
+def _negation_step(tokens: Iterable[str], negated: bool) -> tuple[tuple[str, ...], bool]:
+    """`mark_negation` of tokens met with a negation scope open (`negated`) or not, and whether a
+    scope is open after them."""
+    out = []
     for tok in tokens:
         role = _negation_role(tok)
         if role is _CLAUSE_END:
@@ -399,7 +446,7 @@ def mark_negation(tokens: list[str]) -> list[str]:
         elif negated and role is _NEGATABLE:
             tok += NEG_SUFFIX
         out.append(tok)
-    return out
+    return tuple(out), negated
 
 
 _CLAUSE_END, _CUE, _NEGATABLE, _OTHER = "clause end", "cue", "negatable", "other"
