@@ -140,12 +140,25 @@ def test_emoji_are_distant_labels_for_the_words_beside_them():
 # ---- supervised ---------------------------------------------------------------------------
 
 def test_class_pmi_difference_by_hand():
-    # 10 posts, 4 in c; the term in 3 posts, 2 of them in c; k = 1:
-    # p(t|c) = (2+1)/(4+2) = 1/2, p(t|not c) = (1+1)/(6+2) = 1/4 -> log2 2 = 1
-    assert class_pmi_difference(2, 3, 4, 10, 1.0) == pytest.approx(1.0)
-    assert class_pmi_difference(2, 4, 5, 10, 0.5) == pytest.approx(0.0)
+    # 10 posts, 5 in c (rate r = 1/2); the term in 4 posts, 3 of them in c; k = 2:
+    # p(t|c) = (3 + 2 r) / 5 = 4/5, p(t|not c) = (1 + 2 (1 - r)) / 5 = 2/5 -> log2 2 = 1
+    assert class_pmi_difference(3, 4, 5, 10, 2.0) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="inconsistent"):
         class_pmi_difference(5, 3, 4, 10, 1.0)
+
+
+@pytest.mark.parametrize("k", [0.5, 1.0, 5.0, 50.0])
+def test_a_term_seen_at_the_class_rate_scores_zero_whatever_the_smoothing(k):
+    # 4 of 10 posts in c, the term in 2 of its 5 posts there: (2 + 0.4k)/4 = (3 + 0.6k)/6
+    assert class_pmi_difference(2, 5, 4, 10, k) == pytest.approx(0.0)
+
+
+def test_a_term_never_seen_in_a_small_class_leans_away_from_it():
+    # 10 of 1000 posts in c (r = 0.01), the term in 5 posts, none in c; k = 5:
+    # p(t|c) = 0.05 / 10, p(t|not c) = (5 + 4.95) / 990 -> log2 0.4975 (add-k on both sides
+    # alike gave log2 [(5/20) / (10/1000)] = +4.6: every rare term "belonged" to a small class)
+    assert class_pmi_difference(0, 5, 10, 1000, 5.0) == pytest.approx(math.log2((0.05 / 10) / (9.95 / 990)))
+    assert class_pmi_difference(0, 0, 0, 1000, 5.0) == 0.0  # a class without posts says nothing
 
 
 def test_supervised_sentiment_entry_is_positive_minus_negative():
@@ -153,9 +166,9 @@ def test_supervised_sentiment_entry_is_positive_minus_negative():
                        supervised_min_df=3, supervised_min_class_df=2)
     anchors = {"label:positive": 4, "label:negative": 3, "label:neutral": 3}
     entry = supervised_entry("win", 3, {"label:positive": 2, "label:negative": 1}, anchors, 10, spec)
-    pos = math.log2(((2 + 1) / (4 + 2)) / ((1 + 1) / (6 + 2)))
-    neg = math.log2(((1 + 1) / (3 + 2)) / ((2 + 1) / (7 + 2)))
-    neutral = math.log2(((0 + 1) / (3 + 2)) / ((3 + 1) / (7 + 2)))
+    pos = math.log2(((2 + 0.4) / 4) / ((1 + 0.6) / 6))
+    neg = math.log2(((1 + 0.3) / 3) / ((2 + 0.7) / 7))
+    neutral = math.log2(((0 + 0.3) / 3) / ((3 + 0.7) / 7))
     assert entry.sentiment == pytest.approx(pos - neg)
     assert entry.neutral == pytest.approx(neutral)
     assert supervised_entry("win", 2, {"label:positive": 2}, anchors, 10, spec) is None  # below min_df
