@@ -149,8 +149,8 @@ def test_class_pmi_difference_by_hand():
 
 @pytest.mark.parametrize("k", [0.5, 1.0, 5.0, 50.0])
 def test_a_term_seen_at_the_class_rate_scores_zero_whatever_the_smoothing(k):
-    # 4 of 10 posts in c, the term in 2 of its 5 posts there: (2 + 0.4k)/4 = (3 + 0.6k)/6
-    assert class_pmi_difference(2, 5, 4, 10, k) == pytest.approx(0.0)
+    # 4 of 20 posts in c (r = 0.2), the term in 1 of its 5 posts there: (1 + 0.2k)/4 = (4 + 0.8k)/16
+    assert class_pmi_difference(1, 5, 4, 20, k) == pytest.approx(0.0)
 
 
 def test_a_term_never_seen_in_a_small_class_leans_away_from_it():
