@@ -153,6 +153,21 @@ def test_a_term_seen_at_the_class_rate_scores_zero_whatever_the_smoothing(k):
     assert class_pmi_difference(1, 5, 4, 20, k) == pytest.approx(0.0)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 5000), st.data(), st.floats(0.1, 100.0))
+def test_a_term_leans_towards_a_class_exactly_when_its_rate_there_is_above_the_class_rate(n, data, k):
+    # (df_tc + k r)(n - n_c) > (df_t - df_tc + k (1 - r)) n_c  <=>  df_tc n > df_t n_c: the prior cancels
+    n_c = data.draw(st.integers(1, n - 1))
+    df_t = data.draw(st.integers(1, n))
+    df_tc = data.draw(st.integers(max(0, df_t - (n - n_c)), min(df_t, n_c)))
+    value = class_pmi_difference(df_tc, df_t, n_c, n, k)
+    lean = df_tc * n - df_t * n_c
+    if lean == 0:
+        assert value == pytest.approx(0.0, abs=1e-9)
+    else:
+        assert (value > 0) == (lean > 0) and value != 0
+
+
 def test_a_term_never_seen_in_a_small_class_leans_away_from_it():
     # 10 of 1000 posts in c (r = 0.01), the term in 5 posts, none in c; k = 5:
     # p(t|c) = 0.05 / 10, p(t|not c) = (5 + 4.95) / 990 -> log2 0.4975 (add-k on both sides
