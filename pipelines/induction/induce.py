@@ -258,7 +258,7 @@ def prior_entry(term: str, valence: float | None, emotions: frozenset[str]) -> L
 def class_pmi_difference(df_tc: int, df_t: int, n_c: int, n: int, k: float) -> float:
     """PMI(t, c) - PMI(t, not c) = log2 [(df_tc + k r) / n_c] / [(df_t - df_tc + k (1 - r)) / (n - n_c)],
     r = n_c / n: k pseudo-posts of the term split by the class rate (the informative Dirichlet
-    prior of Monroe, Colaresi & Quinn 2008). A term seen at the class rate, or never, scores 0
+    prior of Monroe, Colaresi & Quinn 2008). A term seen at the class rate, or not at all, scores 0
     whatever the class's size (add-k on both sides alike gives every rare term a large score
     for a small class); a class with no posts, or all of them, says nothing (0)."""
     if not 0 <= df_tc <= df_t <= n or not 0 <= n_c <= n or df_tc > n_c or df_t - df_tc > n - n_c:
