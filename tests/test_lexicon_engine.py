@@ -170,12 +170,40 @@ def test_emoji_are_distant_labels_for_the_words_beside_them():
 # ---- supervised ---------------------------------------------------------------------------
 
 def test_class_pmi_difference_by_hand():
-    # 10 posts, 4 in c; the term in 3 posts, 2 of them in c; k = 1:
-    # p(t|c) = (2+1)/(4+2) = 1/2, p(t|not c) = (1+1)/(6+2) = 1/4 -> log2 2 = 1
-    assert class_pmi_difference(2, 3, 4, 10, 1.0) == pytest.approx(1.0)
-    assert class_pmi_difference(2, 4, 5, 10, 0.5) == pytest.approx(0.0)
+    # 10 posts, 5 in c (rate r = 1/2); the term in 4 posts, 3 of them in c; k = 2:
+    # p(t|c) = (3 + 2 r) / 5 = 4/5, p(t|not c) = (1 + 2 (1 - r)) / 5 = 2/5 -> log2 2 = 1
+    assert class_pmi_difference(3, 4, 5, 10, 2.0) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="inconsistent"):
         class_pmi_difference(5, 3, 4, 10, 1.0)
+
+
+@pytest.mark.parametrize("k", [0.5, 1.0, 5.0, 50.0])
+def test_a_term_seen_at_the_class_rate_scores_zero_whatever_the_smoothing(k):
+    # 4 of 20 posts in c (r = 0.2), the term in 1 of its 5 posts there: (1 + 0.2k)/4 = (4 + 0.8k)/16
+    assert class_pmi_difference(1, 5, 4, 20, k) == pytest.approx(0.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 5000), st.data(), st.floats(0.1, 100.0))
+def test_a_term_leans_towards_a_class_exactly_when_its_rate_there_is_above_the_class_rate(n, data, k):
+    # (df_tc + k r)(n - n_c) > (df_t - df_tc + k (1 - r)) n_c  <=>  df_tc n > df_t n_c: the prior cancels
+    n_c = data.draw(st.integers(1, n - 1))
+    df_t = data.draw(st.integers(1, n))
+    df_tc = data.draw(st.integers(max(0, df_t - (n - n_c)), min(df_t, n_c)))
+    value = class_pmi_difference(df_tc, df_t, n_c, n, k)
+    lean = df_tc * n - df_t * n_c
+    if lean == 0:
+        assert value == pytest.approx(0.0, abs=1e-9)
+    else:
+        assert (value > 0) == (lean > 0) and value != 0
+
+
+def test_a_term_never_seen_in_a_small_class_leans_away_from_it():
+    # 10 of 1000 posts in c (r = 0.01), the term in 5 posts, none in c; k = 5:
+    # p(t|c) = 0.05 / 10, p(t|not c) = (5 + 4.95) / 990 -> log2 0.4975 (add-k on both sides
+    # alike gave log2 [(5/20) / (10/1000)] = +4.6: every rare term "belonged" to a small class)
+    assert class_pmi_difference(0, 5, 10, 1000, 5.0) == pytest.approx(math.log2((0.05 / 10) / (9.95 / 990)))
+    assert class_pmi_difference(0, 0, 0, 1000, 5.0) == 0.0  # a class without posts says nothing
 
 
 def test_supervised_sentiment_entry_is_positive_minus_negative():
@@ -183,9 +211,9 @@ def test_supervised_sentiment_entry_is_positive_minus_negative():
                        supervised_min_df=3, supervised_min_class_df=2)
     anchors = {"label:positive": 4, "label:negative": 3, "label:neutral": 3}
     entry = supervised_entry("win", 3, {"label:positive": 2, "label:negative": 1}, anchors, 10, spec)
-    pos = math.log2(((2 + 1) / (4 + 2)) / ((1 + 1) / (6 + 2)))
-    neg = math.log2(((1 + 1) / (3 + 2)) / ((2 + 1) / (7 + 2)))
-    neutral = math.log2(((0 + 1) / (3 + 2)) / ((3 + 1) / (7 + 2)))
+    pos = math.log2(((2 + 0.4) / 4) / ((1 + 0.6) / 6))
+    neg = math.log2(((1 + 0.3) / 3) / ((2 + 0.7) / 7))
+    neutral = math.log2(((0 + 0.3) / 3) / ((3 + 0.7) / 7))
     assert entry.sentiment == pytest.approx(pos - neg)
     assert entry.neutral == pytest.approx(neutral)
     assert supervised_entry("win", 2, {"label:positive": 2}, anchors, 10, spec) is None  # below min_df

@@ -19,8 +19,8 @@ General layer (no labels), for a term t with df(t) posts among n, from the addit
 Numbers, `rt`, HTML-entity residue, negated forms, placeholders and the corpus's query terms
 (topic keywords, and terms in more than `max_df_share` of the posts) never get corpus values.
 
-Supervised layer: PMI(t, c) - PMI(t, not c) = log2 [(df_tc + k) / (N_c + 2k)] /
-[(df_t - df_tc + k) / (N - N_c + 2k)] per class (Mohammad et al., Kiritchenko et al. 2014;
+Supervised layer: PMI(t, c) - PMI(t, not c) = log2 [(df_tc + k r) / N_c] /
+[(df_t - df_tc + k (1 - r)) / (N - N_c)], r = N_c / N, per class (Mohammad et al., Kiritchenko et al. 2014;
 negated forms `x_NEG` are their own terms, the negated-context lexicon).
 """
 
@@ -369,11 +369,18 @@ def prior_entry(term: str, valence: float | None, emotions: frozenset[str]) -> L
 # ---- supervised layer -------------------------------------------------------------------
 
 def class_pmi_difference(df_tc: int, df_t: int, n_c: int, n: int, k: float) -> float:
-    """PMI(t, c) - PMI(t, not c) = log2 [(df_tc + k)/(n_c + 2k)] / [(df_t - df_tc + k)/(n - n_c + 2k)]."""
+    """PMI(t, c) - PMI(t, not c) = log2 [(df_tc + k r) / n_c] / [(df_t - df_tc + k (1 - r)) / (n - n_c)],
+    r = n_c / n: k pseudo-posts of the term split by the class rate (the informative Dirichlet
+    prior of Monroe, Colaresi & Quinn 2008). A term seen at the class rate, or not at all, scores 0
+    whatever the class's size (add-k on both sides alike gives every rare term a large score
+    for a small class); a class with no posts, or all of them, says nothing (0)."""
     if not 0 <= df_tc <= df_t <= n or not 0 <= n_c <= n or df_tc > n_c or df_t - df_tc > n - n_c:
         raise ValueError(f"inconsistent counts df_tc={df_tc} df_t={df_t} n_c={n_c} n={n}")
-    p_in = (df_tc + k) / (n_c + 2 * k)
-    p_out = (df_t - df_tc + k) / (n - n_c + 2 * k)
+    if n_c in (0, n):
+        return 0.0
+    rate = n_c / n
+    p_in = (df_tc + k * rate) / n_c
+    p_out = (df_t - df_tc + k * (1 - rate)) / (n - n_c)
     return math.log2(p_in / p_out)
 
 
