@@ -353,7 +353,8 @@ def general_entries(evidence: Evidence, valences: Mapping[str, float], emotions:
     values = np.column_stack([sentiment, *shrunk])
     is_prior = ~np.isnan(valence) | ~np.isnan(weights[:, 0])
     keep = is_prior | ((values != 0) & (np.abs(values) >= spec.min_value)).any(axis=1)
-    moved = (support > 0) | (evidence.emotion_support != 0).any(axis=1) | (evidence.distant_emotion_support != 0).any(axis=1)
+    moved = ((support > 0) | (evidence.emotion_support != 0).any(axis=1)
+             | (evidence.distant_emotion_support != 0).any(axis=1))
     rows = np.flatnonzero(keep)
     return [LexiconEntry(evidence.terms[i], row[0], tuple(row[1:]), 0.0, df, s,
                          ("prior+corpus" if m else "prior") if p else "corpus")
