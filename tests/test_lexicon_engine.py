@@ -43,9 +43,10 @@ def one_term_evidence(term, df, pairs, anchors, n, valence=None, emotions=frozen
 
 def one_general_entry(term, df, valence=None, emotions=frozenset(), scales=Scales(), carrier=True, **evidence):
     """`general_entries` of one term with the given evidence, or None when it gets no entry."""
-    valences = {} if valence is None else {term: valence}
-    entries = general_entries(Evidence.of([term], [df], **{k: [v] for k, v in evidence.items()}), valences,
-                              {term: emotions}, scales, np.array([carrier]), SPEC)
+    priors = {"valence": [math.nan if valence is None else valence],
+              "emotion_prior": [[1.0 if e in emotions else 0.0 for e in EMOTIONS] if emotions else [math.nan] * 8]}
+    entries = general_entries(Evidence.of([term], [df], **priors, **{k: [v] for k, v in evidence.items()}),
+                              scales, np.array([carrier]), SPEC)
     return entries[0] if entries else None
 
 

@@ -41,7 +41,7 @@ from pipelines.config import EMOTIONS, SeedConfig, built_once
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
 from pipelines.induction.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
 from pipelines.induction.pmi import npmi_array, whole_counts
-from pipelines.induction.priors import emotion_priors, polarity_of, query_terms, sentiment_priors
+from pipelines.induction.priors import SEED_STRENGTH, emotion_priors, polarity_of, query_terms, sentiment_priors
 from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
 
 TERM_SHARDS = 16
@@ -94,20 +94,25 @@ CORPUS_ANCHORS = (sentiment_anchor("positive"), sentiment_anchor("negative"), *m
 DISTANT_ANCHORS = (distant_anchor("positive"), distant_anchor("negative"), *map(distant_anchor, EMOTIONS))
 ANCHOR_COLUMNS = CORPUS_ANCHORS + DISTANT_ANCHORS
 _N_EMOTIONS = len(EMOTIONS)
-#: `Evidence`'s columns after ``terms`` and ``df``: name, type, one value per emotion
-_EVIDENCE_COLUMNS = (("adapted", float, False), ("adapted_support", np.int64, False), ("distant", float, False),
-                     ("distant_support", np.int64, False), ("emotions", float, True),
-                     ("emotion_support", np.int64, True), ("distant_emotions", float, True),
-                     ("distant_emotion_support", np.int64, True))
+#: `Evidence`'s columns after ``terms`` and ``df``: name, type, one value per emotion, value when not given
+_EVIDENCE_COLUMNS = (("valence", float, False, np.nan), ("emotion_prior", float, True, np.nan),
+                     ("adapted", float, False, 0), ("adapted_support", np.int64, False, 0), ("distant", float, False, 0),
+                     ("distant_support", np.int64, False, 0), ("emotions", float, True, 0),
+                     ("emotion_support", np.int64, True, 0), ("distant_emotions", float, True, 0),
+                     ("distant_emotion_support", np.int64, True, 0))
 
 
 @dataclass(frozen=True, eq=False)
 class Evidence:
-    """Terms' corpus evidence before scaling, a row per term: association and support per
-    source (``emotions`` and the like: one column per emotion, in EMOTIONS order)."""
+    """Terms' corpus evidence before scaling, a row per term: the priors (``valence``, NaN for
+    none; ``emotion_prior``, 1 for each emotion of the term's EmoLex entry, NaN rows for none),
+    association and support per source (``emotions`` and the like: one column per emotion, in
+    EMOTIONS order)."""
 
     terms: tuple[str, ...]
     df: np.ndarray
+    valence: np.ndarray
+    emotion_prior: np.ndarray
     adapted: np.ndarray
     adapted_support: np.ndarray
     distant: np.ndarray
@@ -119,16 +124,16 @@ class Evidence:
 
     @classmethod
     def of(cls, terms: Sequence[str], df: Sequence[int], **columns) -> "Evidence":
-        """Terms with the given columns and no evidence in the others (0 association, 0 support)."""
-        unknown = set(columns) - {name for name, _, _ in _EVIDENCE_COLUMNS}
+        """Terms with the given columns; the others say no prior, no association, no support."""
+        unknown = set(columns) - {name for name, *_ in _EVIDENCE_COLUMNS}
         if unknown:
             raise TypeError(f"Evidence has no column {', '.join(sorted(unknown))}")
 
-        def column(name: str, dtype: type, per_emotion: bool) -> np.ndarray:
+        def column(name: str, dtype: type, per_emotion: bool, missing: float) -> np.ndarray:
             shape = (len(terms), _N_EMOTIONS) if per_emotion else (len(terms),)
-            return np.asarray(columns[name], dtype=dtype).reshape(shape) if name in columns else np.zeros(shape, dtype)
-        return cls(tuple(terms), whole_counts(df).reshape(len(terms)),
-                   *(column(name, dtype, per_emotion) for name, dtype, per_emotion in _EVIDENCE_COLUMNS))
+            return (np.asarray(columns[name], dtype=dtype).reshape(shape) if name in columns
+                    else np.full(shape, missing, dtype))
+        return cls(tuple(terms), whole_counts(df).reshape(len(terms)), *(column(*spec) for spec in _EVIDENCE_COLUMNS))
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -213,12 +218,15 @@ def term_evidence(term_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], 
     that ``keep`` accepts, sorted."""
     terms, whole, halves = joint_counts(pair_df, keep)
     df = whole_counts([term_df[t] for t in terms]).reshape(len(terms))
-    columns: dict[str, np.ndarray] = {}
+    none = frozenset()
+    columns: dict[str, np.ndarray] = {
+        "valence": np.array([valences.get(t, np.nan) for t in terms], dtype=float),
+        "emotion_prior": np.array([_emotion_weights(emotions.get(t, none)) for t in terms],
+                                  dtype=float).reshape(len(terms), _N_EMOTIONS)}
     if "corpus" in spec.sources:
         # a prior word is measured against the half of each of its classes it is not in
-        polar = [t in valences and polarity_of(valences[t]) is not None for t in terms]
-        members = np.array([[p, p, *(e in emotions.get(t, ()) for e in EMOTIONS)] for t, p in zip(terms, polar)],
-                           dtype=bool).reshape(len(terms), len(CORPUS_ANCHORS))
+        polar = np.abs(np.nan_to_num(columns["valence"])) >= SEED_STRENGTH  # `polarity_of` is not None
+        members = np.column_stack([polar, polar, columns["emotion_prior"] == 1.0])
         other = np.array([1 - half_of(t) if m else 0 for t, m in zip(terms, members.any(axis=1).tolist())],
                          dtype=np.int64)
         class_df = whole_counts([anchor_df.get(a, 0) for a in CORPUS_ANCHORS])
@@ -265,22 +273,10 @@ def _emotion_weights(emotions: frozenset[str]) -> tuple[float, ...]:
     return tuple(1.0 if e in emotions else 0.0 for e in EMOTIONS) if emotions else (np.nan,) * _N_EMOTIONS
 
 
-def _prior_columns(terms: Sequence[str], valences: Mapping[str, float], emotions: Mapping[str, frozenset[str]],
-                   use: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Each term's prior valence (NaN: none) and prior emotion weights (NaN rows: no emotion prior)."""
-    if not use:
-        return np.full(len(terms), np.nan), np.full((len(terms), _N_EMOTIONS), np.nan)
-    none = frozenset()
-    return (np.array([valences.get(t, np.nan) for t in terms], dtype=float),
-            np.array([_emotion_weights(emotions.get(t, none)) for t in terms], dtype=float).reshape(
-                len(terms), _N_EMOTIONS))
-
-
-def scale_sums(evidence: Evidence, valences: Mapping[str, float],
-               emotions: Mapping[str, frozenset[str]]) -> dict[str, list[tuple[float, float]]]:
+def scale_sums(evidence: Evidence) -> dict[str, list[tuple[float, float]]]:
     """Per source, each prior word's (sum x*y, sum x*x) contribution to its scale fit: x the
     association, y the prior (a sum over emotions runs left to right, as Python's would)."""
-    valence, weights = _prior_columns(evidence.terms, valences, emotions)
+    valence, weights = evidence.valence, evidence.emotion_prior
     sums: dict[str, list[tuple[float, float]]] = {}
     for name, x, support in (("adapted", evidence.adapted, evidence.adapted_support),
                              ("distant", evidence.distant, evidence.distant_support)):
@@ -336,11 +332,13 @@ def shrink(prior, value, support, spec: LexiconSpec) -> np.ndarray:
     return np.where(np.isnan(prior), new, moved)
 
 
-def general_entries(evidence: Evidence, valences: Mapping[str, float], emotions: Mapping[str, frozenset[str]],
-                    scales: Scales, carriers: np.ndarray, spec: LexiconSpec) -> list[LexiconEntry]:
+def general_entries(evidence: Evidence, scales: Scales, carriers: np.ndarray, spec: LexiconSpec) -> list[LexiconEntry]:
     """The terms' general-layer entries, leaving out those the corpus gives nothing to keep
-    (``carriers``: whether each term may get a corpus value, `may_carry_sentiment`)."""
-    valence, weights = _prior_columns(evidence.terms, valences, emotions, use="priors" in spec.sources)
+    (``carriers``: whether each term may get a corpus value, `may_carry_sentiment`); the priors
+    count only when the spec's sources include them."""
+    use_priors = "priors" in spec.sources
+    valence = evidence.valence if use_priors else np.full(len(evidence), np.nan)
+    weights = evidence.emotion_prior if use_priors else np.full((len(evidence), _N_EMOTIONS), np.nan)
     z, support = _mix((scales.adapted * evidence.adapted, evidence.adapted_support),
                       (scales.distant * evidence.distant, evidence.distant_support))
     sentiment = np.where(carriers | ~np.isnan(valence), shrink(valence, z, support, spec), 0.0)
@@ -455,12 +453,12 @@ class TermMath:
 
     def scale_sums(self, evidence: Evidence) -> dict[str, list[tuple[float, float]]]:
         """Per source, every term's (xy, xx) contribution to its scale fit."""
-        return scale_sums(evidence, self.valences, self.emotions)
+        return scale_sums(evidence)
 
     def general_entries(self, evidence: Evidence, scales: Scales, n: int) -> list[LexiconEntry]:
         carriers = np.array([may_carry_sentiment(t, df, n, self.spec, self.query_terms)
                              for t, df in zip(evidence.terms, evidence.df.tolist())], dtype=bool)
-        return general_entries(evidence, self.valences, self.emotions, scales, carriers, self.spec)
+        return general_entries(evidence, scales, carriers, self.spec)
 
     def prior_entries(self, seen: set[str]) -> dict[str, LexiconEntry]:
         if "priors" not in self.spec.sources:
