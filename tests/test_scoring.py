@@ -138,3 +138,59 @@ def test_surface_features_count_characters_and_tokens(tokens):
     assert surface_features(tokens, 3) == [float(min(exclamations, MAX_EXCLAMATIONS)), float(questions),
                                            float(negated), math.log1p(3), float(tokens.count("<url>")),
                                            float(tokens.count("<user>"))]
+
+
+#: a general layer with the cases the rules tell apart: a negated form of its own ("good_NEG"), a
+#: zero valence ("table", "calm_NEG": its base "calm" must not be read through it), a booster
+#: that is also a lexicon word ("very"), and an entry for "but" (a rule, never a hit)
+_RULE_LAYER = {
+    **GENERAL_LAYER,
+    "good_NEG": LexiconEntry("good_NEG", -0.2),
+    "calm": LexiconEntry("calm", 0.3),
+    "calm_NEG": LexiconEntry("calm_NEG", 0.0),
+    "very": LexiconEntry("very", 0.1),
+    "but": LexiconEntry("but", -0.3),
+}
+
+
+def _hits_by_the_rules(tokens: list[str], general) -> list[tuple[int, str, float]]:
+    """The scoring rules written out one token at a time (the specification `sentiment_hits` meets)."""
+    boosters = booster_weights()
+    hits, but_at = [], None
+    for i, token in enumerate(tokens):
+        if token == "but":
+            but_at = len(hits)
+            continue
+        entry, negated = general.get(token), False
+        if entry is None and token.endswith("_NEG"):
+            entry, negated = general.get(token[:-len("_NEG")]), True
+        if entry is None or not entry.sentiment:
+            continue
+        value = entry.sentiment
+        for distance, decay in zip((1, 2, 3), (1.0, 0.95, 0.9)):
+            if i - distance >= 0:
+                boost = boosters.get(tokens[i - distance].removesuffix("_NEG"))
+                if boost:
+                    value += math.copysign(boost * decay, value)
+        if negated:
+            value *= negation_factor()
+        hits.append((i, token, value))
+    if but_at is not None:
+        hits = [(i, t, v * (BUT_BEFORE if j < but_at else BUT_AFTER)) for j, (i, t, v) in enumerate(hits)]
+    return hits
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["good", "good_NEG", "bad", "bad_NEG", "table", "table_NEG", "calm", "calm_NEG",
+                                 "storm_NEG", "very", "very_NEG", "extremely", "barely", "but", "not", "!", "x",
+                                 "x_NEG"]), max_size=14))
+def test_sentiment_hits_follow_the_rules_token_by_token(tokens):
+    assert [tuple(h) for h in sentiment_hits(tokens, _RULE_LAYER)] == _hits_by_the_rules(tokens, _RULE_LAYER)
+
+
+def test_emotion_mass_adds_the_positive_weights_of_the_posts_terms():
+    layer = {"fire": LexiconEntry("fire", -0.4, emotions(fear=0.5, anger=-0.25)),
+             "smoke": LexiconEntry("smoke", 0.0, emotions(fear=0.25, sadness=0.125)),
+             "table": LexiconEntry("table", 0.3)}
+    mass = PostEvidence(["smoke", "fire", "table", "fire"], Lexicon({GENERAL: layer})).emotion_mass(gated_by=None)
+    assert dict(zip(EMOTIONS, mass)) == {**dict.fromkeys(EMOTIONS, 0.0), "fear": 0.75, "sadness": 0.125}
