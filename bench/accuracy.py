@@ -31,7 +31,9 @@ import duckdb  # noqa: E402
 from pipelines.evaluation.evaluate import single_emotion_reports  # noqa: E402
 from pipelines.evaluation.baselines import vader_label  # noqa: E402
 from pipelines.config import EMOTIONS  # noqa: E402
-from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels  # noqa: E402
+from pipelines.evaluation.labelled import (  # noqa: E402
+    EKMAN, SENTIMENT_CLASSES, goemotions_sentiment, read_labelled, task_labels,
+)
 from pipelines.evaluation.metrics import multi_label_report, single_label_report  # noqa: E402
 
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
@@ -145,6 +147,24 @@ def emotion_supervised(data: Path, work: Path) -> dict:
             "target": "evaluate macro-F1 >= 0.58", "target_met": evaluated["macro_f1"] >= 0.58}
 
 
+def reddit_sentiment(data: Path, work: Path) -> dict:
+    """No target: the default `mipulse run` on Reddit comments (GoEmotions validation), whose gold
+    sentiment is GoEmotions' own grouping of their labels where the labels agree."""
+    validation = data / GOEMOTIONS[1]
+    scores = run_scores(work, "reddit_sentiment", validation, "--undated-as", "2020-01", "--platform", "reddit")
+    gold = {i: goemotions_sentiment(p.labels) for i, p in gold_by_id(validation).items()}
+    texts = {i: p.text for i, p in gold_by_id(validation).items()}
+    ids = sorted(i for i in scores if gold[i] is not None)
+    truth = [gold[i] for i in ids]
+    ours = single_label_report(truth, [scores[i]["sentiment_label"] for i in ids], SENTIMENT_CLASSES)
+    return {"run": headline(ours), "per_class": ours["per_class"], "scored": len(scores),
+            "vader": headline(single_label_report(truth, [vader_label(texts[i]) for i in ids], SENTIMENT_CLASSES)),
+            "vader_band_0.3": headline(single_label_report(truth, [vader_label(texts[i], 0.3) for i in ids],
+                                                           SENTIMENT_CLASSES)),
+            "gold": "GoEmotions' sentiment grouping; comments with an ambiguous label or labels of two groups "
+                    "left out"}
+
+
 def split_by_day(path: Path, work: Path) -> tuple[Path, Path]:
     """The climate sample in two halves by day of the month (odd / even days)."""
     halves = (work / "climate_odd_days.jsonl", work / "climate_even_days.jsonl")
@@ -200,7 +220,7 @@ def climate(data: Path, work: Path) -> dict:
 
 RUNS = {"sentiment_default": sentiment_default, "sentiment_supervised": sentiment_supervised,
         "emotion_default": emotion_default, "emotion_supervised": emotion_supervised,
-        "stability": stability, "climate": climate}
+        "stability": stability, "climate": climate, "reddit_sentiment": reddit_sentiment}
 
 
 def markdown(results: dict) -> str:
@@ -236,6 +256,11 @@ def markdown(results: dict) -> str:
         lines.append(f"| stability: lexicons from odd / even days | climate_tweets_2014_2021 ({r['posts']}) | "
                      f"κ sentiment {r['sentiment_kappa']:.3f}, emotion {r['emotion_kappa']:.3f} | (before: κ 0.31) | "
                      f"κ ≥ 0.80 {'✓' if r['target_met'] else '✗'} |")
+    r = results.get("reddit_sentiment")
+    if r:
+        lines.append(f"| `run`, default lexicon, no target: another platform | goemotions validation, Reddit, "
+                     f"{r['run']['n']} comments whose labels agree on a sentiment group | {fig(r['run'])} | "
+                     f"VADER {fig(r['vader'])}; band 0.3 {fig(r['vader_band_0.3'])} | — |")
     lines += ["", "Emotion rows: gold optimism counts as anticipation, or joy / trust with anticipation present "
               "(Plutchik's dyads); macro figures over the classes with gold support only.", SECTION_END]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from flows.cli.commands import main
 from pipelines.evaluation.evaluate import matches
 from pipelines.scoring.combiner import best_threshold
 from pipelines.evaluation.labelled import (
-    LabelledRecordError, parse_labelled, task_labels, text_key, to_ekman,
+    LabelledRecordError, goemotions_sentiment, parse_labelled, task_labels, text_key, to_ekman,
 )
 
 
@@ -46,6 +46,17 @@ def test_goemotions_to_ekman():
     assert to_ekman(("admiration", "annoyance", "neutral")) == ("anger", "joy")
     assert to_ekman(("curiosity", "nervousness", "grief")) == ("fear", "sadness", "surprise")
     assert to_ekman(("neutral",)) == ()
+
+
+def test_goemotions_sentiment_only_when_the_labels_agree():
+    assert goemotions_sentiment(("admiration", "gratitude")) == "positive"
+    assert goemotions_sentiment(("grief",)) == "negative"
+    assert goemotions_sentiment(("neutral",)) == "neutral"
+    assert goemotions_sentiment(("joy", "sadness")) is None  # mixed
+    assert goemotions_sentiment(("approval", "neutral")) is None  # neutral beside an emotion
+    assert goemotions_sentiment(("curiosity",)) is None  # ambiguous
+    assert goemotions_sentiment(("joy", "surprise")) is None
+    assert goemotions_sentiment(()) is None
 
 
 def test_overlap_key_matches_releases():

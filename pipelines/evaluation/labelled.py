@@ -2,7 +2,8 @@
 
 One object per line with ``text`` and ``label`` (a string) or ``labels`` (a list).
 GoEmotions' 27 emotions map to Ekman's six with the mapping published with GoEmotions
-(Demszky et al. 2020, ``ekman_mapping.json``); 'neutral' maps to no emotion.
+(Demszky et al. 2020, ``ekman_mapping.json``); 'neutral' maps to no emotion. Their sentiment
+grouping (``sentiment_dict.json``) gives a comment's sentiment when its labels agree.
 """
 
 from __future__ import annotations
@@ -27,6 +28,22 @@ GOEMOTIONS_TO_EKMAN = {
 }
 _TO_EKMAN = {fine: ekman for ekman, fines in GOEMOTIONS_TO_EKMAN.items() for fine in fines}
 _TO_EKMAN.update({e: e for e in EKMAN})
+#: GoEmotions' sentiment grouping; the rest ('realization', 'surprise', 'curiosity', 'confusion') is ambiguous
+GOEMOTIONS_SENTIMENT = {
+    "positive": ("amusement", "excitement", "joy", "love", "desire", "optimism", "caring", "pride", "admiration",
+                 "gratitude", "relief", "approval"),
+    "negative": ("fear", "nervousness", "remorse", "embarrassment", "disappointment", "sadness", "grief", "disgust",
+                 "anger", "annoyance", "disapproval"),
+    "neutral": ("neutral",),
+}
+_TO_SENTIMENT = {fine: group for group, fines in GOEMOTIONS_SENTIMENT.items() for fine in fines}
+
+
+def goemotions_sentiment(labels: tuple[str, ...]) -> str | None:
+    """A GoEmotions comment's sentiment when all its labels fall in one group; None when one is
+    ambiguous (or unknown) or the groups differ (a positive and a negative label, or neutral beside one)."""
+    groups = {_TO_SENTIMENT.get(label) for label in labels}
+    return groups.pop() if len(groups) == 1 and None not in groups else None
 
 
 class LabelledRecordError(ValueError):
