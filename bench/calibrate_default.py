@@ -4,9 +4,11 @@
 
 The default lexicon is built by each run on its own unlabelled corpus, so the calibration
 imitates that: the SemEval 2013-2016 training tweets (minus every tweet that is also in the
-TweetEval validation file) are cut into as many corpora of CHUNK posts as they fill, each gets its own
-default lexicon (the engine's pure functions, the same ones the Beam job distributes), and
-the linear model is fitted on the features of all of them. Emotions likewise on the
+TweetEval validation file) and the GoEmotions training comments from Reddit whose labels agree on a
+sentiment group (GoEmotions' own grouping; the validation comments left out) are each cut into as many
+corpora of CHUNK posts as they fill, each corpus gets its own default lexicon (the engine's pure
+functions, the same ones the Beam job distributes), and the linear model is fitted on the features of
+all of them: runs score tweets and Reddit comments alike, so the calibration learns from both. Emotions likewise on the
 SemEval-2018 E-c training tweets (Plutchik's eight among its labels; tweets also in the
 TweetEval emotion or SemEval-2018 validation files left out): one binary model per emotion.
 Labels are only read here, to fit the models. Writes lexicons/default_calibration.json.
@@ -28,13 +30,16 @@ from pipelines.evaluation.calibrate import (  # noqa: E402
 )
 from pipelines.config import EMOTIONS, load_seeds  # noqa: E402
 from pipelines.induction.induce import LexiconSpec  # noqa: E402
-from pipelines.evaluation.labelled import read_labelled, task_labels  # noqa: E402
+from pipelines.evaluation.labelled import goemotions_sentiment, read_labelled, task_labels  # noqa: E402
 from pipelines.induction.lexicon_local import build_local  # noqa: E402
 from pipelines.scoring.score import PostEvidence  # noqa: E402
 
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
-TRAIN = "semeval2017_task4a/train_2013_2016.jsonl"
-LEAVE_OUT = "tweeteval_sentiment/validation.jsonl"
+#: sentiment: (training file, files left out of it, a post's gold sentiment or None to leave it out)
+SENTIMENT_TRAIN = (
+    ("semeval2017_task4a/train_2013_2016.jsonl", ("tweeteval_sentiment/validation.jsonl",), lambda p: p.labels[0]),
+    ("goemotions/train.jsonl", ("goemotions/validation.jsonl",), lambda p: goemotions_sentiment(p.labels)),
+)
 EMOTION_TRAIN = "semeval2018_ec/train.jsonl"
 EMOTION_LEAVE_OUT = ("tweeteval_emotion/validation.jsonl", "semeval2018_ec/validation.jsonl")
 EMOTION_CHUNK = 3500
@@ -47,6 +52,14 @@ def without(posts, data: Path, files) -> tuple[list, int]:
     keys = {k for name in files for p in read_labelled(str(data / name))[0] for k in p.overlap_keys()}
     kept = [p for p in posts if not p.overlap_keys() & keys]
     return kept, len(posts) - len(kept)
+
+
+def sentiment_posts(data: Path, path: str, leave_out, gold) -> tuple[list, int]:
+    """A training file's posts with a gold sentiment, minus those of the held-out files, shuffled
+    (a fixed order), and how many were left out."""
+    train, left_out = without([p for p in read_labelled(str(data / path))[0] if gold(p)], data, leave_out)
+    random.Random(0).shuffle(train)
+    return train, left_out
 
 
 def features_by_corpus(posts, size: int, count: int, names) -> list[list[float]]:
@@ -64,14 +77,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
-    train, left_out = without(read_labelled(str(args.data / TRAIN))[0], args.data, [LEAVE_OUT])
-    random.Random(0).shuffle(train)
     names = sentiment_feature_names(supervised=False)
-    chunks = len(train) // CHUNK
-    x = features_by_corpus(train, CHUNK, chunks, names)
-    sentiment = fit_sentiment_calibration(x, [p.labels[0] for p in train[:len(x)]], names)
-    sentiment["fitted_on"] = (f"{TRAIN}: {len(x)} tweets in {chunks} corpora of {CHUNK}, each with its own "
-                              f"default lexicon; {left_out} tweets also in {LEAVE_OUT} left out")
+    x, y, fitted_on = [], [], []
+    for path, leave_out, gold in SENTIMENT_TRAIN:
+        train, left_out = sentiment_posts(args.data, path, leave_out, gold)
+        chunks = len(train) // CHUNK
+        x += features_by_corpus(train, CHUNK, chunks, names)
+        y += [gold(p) for p in train[:chunks * CHUNK]]
+        fitted_on.append(f"{path}: {chunks * CHUNK} posts in {chunks} corpora of {CHUNK}, each with its own default "
+                         f"lexicon; {left_out} posts also in {', '.join(leave_out)} left out")
+    sentiment = fit_sentiment_calibration(x, y, names)
+    sentiment["fitted_on"] = "; ".join(fitted_on)
     emotion_train, left_out = without(read_labelled(str(args.data / EMOTION_TRAIN))[0], args.data, EMOTION_LEAVE_OUT)
     names = emotion_feature_names_for(supervised=False)
     chunks = -(-len(emotion_train) // EMOTION_CHUNK)
