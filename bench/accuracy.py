@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 import duckdb  # noqa: E402
 
 from pipelines.evaluation.evaluate import single_emotion_reports  # noqa: E402
-from pipelines.evaluation.baselines import vader_label  # noqa: E402
+from pipelines.evaluation.baselines import emolex_emotions, vader_label  # noqa: E402
 from pipelines.config import EMOTIONS  # noqa: E402
 from pipelines.evaluation.labelled import (  # noqa: E402
     EKMAN, SENTIMENT_CLASSES, goemotions_sentiment, read_labelled, task_labels,
@@ -165,6 +165,19 @@ def reddit_sentiment(data: Path, work: Path) -> dict:
                     "left out"}
 
 
+def reddit_emotion(data: Path, work: Path) -> dict:
+    """No target: the default `mipulse run`'s expressed emotions on Reddit comments (GoEmotions
+    validation, Ekman's six, all of them among Plutchik's eight) beside EmoLex's any-term emotions."""
+    validation = data / GOEMOTIONS[1]
+    scores = run_scores(work, "reddit_emotion", validation, "--undated-as", "2020-01", "--platform", "reddit")
+    gold = gold_by_id(validation)
+    ids = sorted(scores)
+    truth = [task_labels(gold[i], "emotion", "ekman") for i in ids]
+    ours = multi_label_report(truth, [tuple(e for e in scores[i]["emotion_labels"] if e in EKMAN) for i in ids], EKMAN)
+    emolex = multi_label_report(truth, [emolex_emotions(gold[i].text, EKMAN) for i in ids], EKMAN)
+    return {"run": headline(ours), "emolex": headline(emolex), "per_class": ours["per_class"]}
+
+
 def split_by_day(path: Path, work: Path) -> tuple[Path, Path]:
     """The climate sample in two halves by day of the month (odd / even days)."""
     halves = (work / "climate_odd_days.jsonl", work / "climate_even_days.jsonl")
@@ -220,7 +233,8 @@ def climate(data: Path, work: Path) -> dict:
 
 RUNS = {"sentiment_default": sentiment_default, "sentiment_supervised": sentiment_supervised,
         "emotion_default": emotion_default, "emotion_supervised": emotion_supervised,
-        "stability": stability, "climate": climate, "reddit_sentiment": reddit_sentiment}
+        "stability": stability, "climate": climate, "reddit_sentiment": reddit_sentiment,
+        "reddit_emotion": reddit_emotion}
 
 
 def markdown(results: dict) -> str:
@@ -261,6 +275,11 @@ def markdown(results: dict) -> str:
         lines.append(f"| `run`, default lexicon, no target: another platform | goemotions validation, Reddit, "
                      f"{r['run']['n']} comments whose labels agree on a sentiment group | {fig(r['run'])} | "
                      f"VADER {fig(r['vader'])}; band 0.3 {fig(r['vader_band_0.3'])} | — |")
+    r = results.get("reddit_emotion")
+    if r:
+        lines.append(f"| `run`, default lexicon, expressed emotions, no target: another platform | goemotions "
+                     f"validation, Reddit ({r['run']['n']}), Ekman six | {fig(r['run'])} | EmoLex any term "
+                     f"{fig(r['emolex'])} | — |")
     lines += ["", "Emotion rows: gold optimism counts as anticipation, or joy / trust with anticipation present "
               "(Plutchik's dyads); macro figures over the classes with gold support only.", SECTION_END]
     return "\n".join(lines)
