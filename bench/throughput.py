@@ -13,7 +13,8 @@ process timed from launch to exit (report included):
 * workers2: the same with `--direct_num_workers=2 --direct_running_mode=multi_processing`.
 
 For each run: wall and CPU seconds (user + sys of the run and every process it waited for),
-the peak RSS summed over the process tree (sampled every 0.2 s), the load average before it,
+the peak RSS summed over the process tree (sampled every 0.2 s; split at that moment into the run's
+own process, Prefect's temporary server and Beam's workers), the load average before it,
 and the stages, timed by when the run's stage lines arrive (start-up to the flow's first line,
 Beam job, load, report, flow end to exit), or the reference's per-stage CPU. Then ratios (reference
 seconds / mipulse seconds: >= 1 means mipulse is faster), the fixed cost (1,000 posts) and the
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -117,13 +119,20 @@ def measure(command: list[str]) -> dict:
     done = threading.Event()
     lines: list[tuple[float, str]] = []
 
+    at_peak: dict[str, int] = {}
+
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, at_peak
         root = psutil.Process(proc.pid)
         while not done.wait(0.2):
             try:
                 procs = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+                by_role: dict[str, int] = defaultdict(int)
+                for p in procs:
+                    if p.is_running():
+                        by_role["run" if p.pid == root.pid else process_role(p)] += p.memory_info().rss
+                if sum(by_role.values()) > peak:
+                    peak, at_peak = sum(by_role.values()), dict(by_role)
             except psutil.Error:
                 pass
 
@@ -144,7 +153,19 @@ def measure(command: list[str]) -> dict:
         raise RuntimeError(f"{' '.join(command)} failed with {proc.returncode}:\n"
                            + "".join(line for _, line in lines[-40:]))
     return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": peak / 2**20,
+            "peak_rss_mb_by_process": {role: round(rss / 2**20) for role, rss in sorted(at_peak.items())},
             "load_average": load, "stages": stages_of(lines, seconds)}
+
+
+def process_role(process: psutil.Process) -> str:
+    """What a child process of a run is, by its command line: Prefect's temporary server, a Beam SDK
+    worker (2-worker mode), or other."""
+    command = " ".join(process.cmdline())
+    if "uvicorn" in command or ("prefect" in command and "server" in command):
+        return "prefect server"
+    if "sdk_worker" in command or "worker_pool" in command:
+        return "beam workers"
+    return "other"
 
 
 def stages_of(lines: list[tuple[float, str]], seconds: float) -> dict[str, float]:
@@ -198,7 +219,8 @@ def summary(runs: list[dict]) -> str:
     lines += ["", "Stages (wall s; the reference's are CPU s):", ""]
     for r in runs:
         parts = ", ".join(f"{name} {value:.1f}" for name, value in r["stages"].items())
-        lines.append(f"- {r['corpus']} {r['posts']:,} {r['mode']}: {parts}")
+        memory = ", ".join(f"{role} {mb:,}" for role, mb in r.get("peak_rss_mb_by_process", {}).items())
+        lines.append(f"- {r['corpus']} {r['posts']:,} {r['mode']}: {parts}" + (f" (at peak RSS, MB: {memory})" if memory else ""))
     synthetic = sorted({r["posts"] for r in runs if r["corpus"] == "synthetic" and r["posts"] > FIXED_COST_POSTS})
     if len(synthetic) > 1:
         small, large = synthetic[0], synthetic[-1]
