@@ -237,49 +237,51 @@ RUNS = {"sentiment_default": sentiment_default, "sentiment_supervised": sentimen
         "reddit_emotion": reddit_emotion}
 
 
-def markdown(results: dict) -> str:
-    def fig(h: dict) -> str:
-        return f"{h['accuracy']:.3f} / {h['macro_f1']:.3f} / {h['macro_recall']:.3f}"
+def fig(h: dict) -> str:
+    return f"{h['accuracy']:.3f} / {h['macro_f1']:.3f} / {h['macro_recall']:.3f}"
 
+
+def met(r: dict) -> str:
+    return "✓" if r["target_met"] else "✗"
+
+
+#: the table's row of each run, in the table's order
+ROWS = {
+    "sentiment_default": lambda r: (
+        f"| `run`, default lexicon | tweeteval_sentiment validation, {r['run']['n']} dated | {fig(r['run'])} "
+        f"(evaluate, all 2000: {fig(r['evaluate_all_2000'])}) | VADER {fig(r['vader'])}; band 0.3 "
+        f"{fig(r['vader_band_0.3'])} | acc ≥ 0.62, F1 ≥ 0.60 {met(r)} |"),
+    "sentiment_supervised": lambda r: (
+        f"| `run --lexicon` (semeval2017 train) | tweeteval_sentiment validation, {r['run']['n']} dated | "
+        f"{fig(r['run'])} (evaluate: {fig(r['evaluate_all_2000'])}) | VADER {fig(r['vader'])} | "
+        f"acc ≥ 0.70, recall ≥ 0.70 {met(r)} |"),
+    "emotion_default": lambda r: (
+        f"| `run`, default, dominant emotion | tweeteval_emotion validation ({r['run']['n']}) | "
+        f"{fig(r['run'])} | EmoLex argmax {fig(r['emolex_argmax'])} | EmoLex + 0.05 {met(r)} |"),
+    "emotion_supervised": lambda r: (
+        f"| `evaluate`, supervised emotion, Ekman six | goemotions validation ({r['evaluate']['n']}) | "
+        f"{fig(r['evaluate'])} (run: {fig(r['run'])}) | EmoLex {fig(r['emolex'])} | macro-F1 ≥ 0.58 {met(r)} |"),
+    "stability": lambda r: (
+        f"| stability: lexicons from odd / even days | climate_tweets_2014_2021 ({r['posts']}) | "
+        f"κ sentiment {r['sentiment_kappa']:.3f}, emotion {r['emotion_kappa']:.3f} | (before: κ 0.31) | "
+        f"κ ≥ 0.80 {met(r)} |"),
+    "reddit_sentiment": lambda r: (
+        f"| `run`, default lexicon, no target: another platform | goemotions validation, Reddit, "
+        f"{r['run']['n']} comments whose labels agree on a sentiment group | {fig(r['run'])} | "
+        f"VADER {fig(r['vader'])}; band 0.3 {fig(r['vader_band_0.3'])} | — |"),
+    "reddit_emotion": lambda r: (
+        f"| `run`, default lexicon, expressed emotions, no target: another platform | goemotions "
+        f"validation, Reddit ({r['run']['n']}), Ekman six | {fig(r['run'])} | EmoLex any term "
+        f"{fig(r['emolex'])} | — |"),
+}
+
+
+def markdown(results: dict) -> str:
     lines = [SECTION_START, "## Accuracy (`bench/accuracy.py`, through `mipulse run`)", "",
              "acc / macro-F1 / macro-recall. `run` = `mipulse run` on the file, post_scores joined to the gold "
              "labels; `evaluate` beside it. Supervised lexicons leave the validation posts out.", "",
              "| path | data | mipulse | baseline | target |", "|---|---|---|---|---|"]
-    r = results.get("sentiment_default")
-    if r:
-        lines.append(f"| `run`, default lexicon | tweeteval_sentiment validation, {r['run']['n']} dated | {fig(r['run'])} "
-                     f"(evaluate, all 2000: {fig(r['evaluate_all_2000'])}) | VADER {fig(r['vader'])}; band 0.3 "
-                     f"{fig(r['vader_band_0.3'])} | acc ≥ 0.62, F1 ≥ 0.60 {'✓' if r['target_met'] else '✗'} |")
-    r = results.get("sentiment_supervised")
-    if r:
-        lines.append(f"| `run --lexicon` (semeval2017 train) | tweeteval_sentiment validation, {r['run']['n']} dated | "
-                     f"{fig(r['run'])} (evaluate: {fig(r['evaluate_all_2000'])}) | VADER {fig(r['vader'])} | "
-                     f"acc ≥ 0.70, recall ≥ 0.70 {'✓' if r['target_met'] else '✗'} |")
-    r = results.get("emotion_default")
-    if r:
-        lines.append(f"| `run`, default, dominant emotion | tweeteval_emotion validation ({r['run']['n']}) | "
-                     f"{fig(r['run'])} | EmoLex argmax {fig(r['emolex_argmax'])} | EmoLex + 0.05 "
-                     f"{'✓' if r['target_met'] else '✗'} |")
-    r = results.get("emotion_supervised")
-    if r:
-        lines.append(f"| `evaluate`, supervised emotion, Ekman six | goemotions validation ({r['evaluate']['n']}) | "
-                     f"{fig(r['evaluate'])} (run: {fig(r['run'])}) | EmoLex {fig(r['emolex'])} | macro-F1 ≥ 0.58 "
-                     f"{'✓' if r['target_met'] else '✗'} |")
-    r = results.get("stability")
-    if r:
-        lines.append(f"| stability: lexicons from odd / even days | climate_tweets_2014_2021 ({r['posts']}) | "
-                     f"κ sentiment {r['sentiment_kappa']:.3f}, emotion {r['emotion_kappa']:.3f} | (before: κ 0.31) | "
-                     f"κ ≥ 0.80 {'✓' if r['target_met'] else '✗'} |")
-    r = results.get("reddit_sentiment")
-    if r:
-        lines.append(f"| `run`, default lexicon, no target: another platform | goemotions validation, Reddit, "
-                     f"{r['run']['n']} comments whose labels agree on a sentiment group | {fig(r['run'])} | "
-                     f"VADER {fig(r['vader'])}; band 0.3 {fig(r['vader_band_0.3'])} | — |")
-    r = results.get("reddit_emotion")
-    if r:
-        lines.append(f"| `run`, default lexicon, expressed emotions, no target: another platform | goemotions "
-                     f"validation, Reddit ({r['run']['n']}), Ekman six | {fig(r['run'])} | EmoLex any term "
-                     f"{fig(r['emolex'])} | — |")
+    lines += [row(results[name]) for name, row in ROWS.items() if name in results]
     lines += ["", "Emotion rows: gold optimism counts as anticipation, or joy / trust with anticipation present "
               "(Plutchik's dyads); macro figures over the classes with gold support only.", SECTION_END]
     return "\n".join(lines)
