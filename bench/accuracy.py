@@ -7,8 +7,8 @@ the labelled file, then its `post_scores` joined to the gold labels by post id. 
 figures are printed beside where the issue asks for them. Supervised lexicons are built with
 `--leave-out` the validation file (SemEval's training file holds most TweetEval validation
 tweets). Nothing is tuned here: the default calibration comes from bench/calibrate_default.py
-(SemEval training tweets, validation tweets left out). Writes bench/results/accuracy.json and
-the accuracy section of bench/README.md. Reads ../shared/data by path and copies none of it
+(SemEval training tweets and GoEmotions Reddit comments, validation posts left out). Writes bench/results/accuracy.json and
+the accuracy tables of README.md and bench/README.md. Reads ../shared/data by path and copies none of it
 into the repository (derived corpora live in a temporary folder).
 """
 
@@ -38,7 +38,6 @@ from pipelines.evaluation.metrics import multi_label_report, single_label_report
 
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
 MIPULSE = str(Path(sys.executable).with_name("mipulse"))
-SECTION_START, SECTION_END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
 SENTIMENT_VAL = "tweeteval_sentiment/validation.jsonl"
 SEMEVAL_TRAIN = "semeval2017_task4a/train_2013_2016.jsonl"
 EMOTION_VAL = "tweeteval_emotion/validation.jsonl"
@@ -276,25 +275,40 @@ ROWS = {
 }
 
 
-def markdown(results: dict) -> str:
-    lines = [SECTION_START, "## Accuracy (`bench/accuracy.py`, through `mipulse run`)", "",
-             "acc / macro-F1 / macro-recall. `run` = `mipulse run` on the file, post_scores joined to the gold "
+def table(results: dict) -> str:
+    """The accuracy table with its key and notes (what both READMEs show)."""
+    lines = ["acc / macro-F1 / macro-recall. `run` = `mipulse run` on the file, post_scores joined to the gold "
              "labels; `evaluate` beside it. Supervised lexicons leave the validation posts out.", "",
              "| path | data | mipulse | baseline | target |", "|---|---|---|---|---|"]
     lines += [row(results[name]) for name, row in ROWS.items() if name in results]
     lines += ["", "Emotion rows: gold optimism counts as anticipation, or joy / trust with anticipation present "
-              "(Plutchik's dyads); macro figures over the classes with gold support only.", SECTION_END]
+              "(Plutchik's dyads); macro figures over the classes with gold support only."]
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
+#: where the table goes: file -> (start marker, heading above the table or "", end marker)
+SECTIONS = {
+    REPO / "bench" / "README.md": ("<!-- accuracy:start -->", "## Accuracy (`bench/accuracy.py`, through `mipulse run`)",
+                                   "<!-- accuracy:end -->"),
+    REPO / "README.md": ("<!-- readme-accuracy:start -->", "", "<!-- readme-accuracy:end -->"),
+}
+
+
+def write_section(path: Path, start: str, section: str, end: str) -> None:
+    """Replace what lies between the markers (or append the markers and the section)."""
     text = path.read_text(encoding="utf-8")
-    if SECTION_START in text and SECTION_END in text:
-        head, rest = text.split(SECTION_START, 1)
-        text = head + section + rest.split(SECTION_END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + start + "\n" + section + "\n" + end + rest.split(end, 1)[1]
     else:
-        text = text.rstrip() + "\n\n" + section + "\n"
+        text = text.rstrip() + "\n\n" + start + "\n" + section + "\n" + end + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def write_tables(results: dict) -> None:
+    body = table(results)
+    for path, (start, heading, end) in SECTIONS.items():
+        write_section(path, start, f"{heading}\n\n{body}" if heading else body, end)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                 "run", "evaluate", "evaluate_all_2000", "target_met", "sentiment_kappa", "seconds")}), flush=True)
             # written after every run, so a failure later keeps what was measured
             out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-            write_section(REPO / "bench" / "README.md", markdown(results))
+            write_tables(results)
     return 0
 
 
