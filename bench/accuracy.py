@@ -7,9 +7,10 @@ the labelled file, then its `post_scores` joined to the gold labels by post id. 
 figures are printed beside where the issue asks for them. Supervised lexicons are built with
 `--leave-out` the validation file (SemEval's training file holds most TweetEval validation
 tweets). Nothing is tuned here: the default calibration comes from bench/calibrate_default.py
-(SemEval training tweets and GoEmotions Reddit comments, validation posts left out). Writes bench/results/accuracy.json and
-the accuracy tables of README.md and bench/README.md. Reads ../shared/data by path and copies none of it
-into the repository (derived corpora live in a temporary folder).
+(SemEval training tweets and GoEmotions Reddit comments, validation posts left out). Writes
+bench/results/accuracy.json and the accuracy tables of README.md and bench/README.md. Reads
+../shared/data by path and copies none of it into the repository (derived corpora live in a
+temporary folder).
 """
 
 from __future__ import annotations

@@ -5,12 +5,13 @@
 The default lexicon is built by each run on its own unlabelled corpus, so the calibration
 imitates that: the SemEval 2013-2016 training tweets (minus every tweet that is also in the
 TweetEval validation file) and the GoEmotions training comments from Reddit whose labels agree on a
-sentiment group (GoEmotions' own grouping; the validation comments left out) are each cut into as many
-corpora of CHUNK posts as they fill, each corpus gets its own default lexicon (the engine's pure
-functions, the same ones the Beam job distributes), and the linear model is fitted on the features of
-all of them: runs score tweets and Reddit comments alike, so the calibration learns from both. Emotions likewise on the
-SemEval-2018 E-c training tweets (Plutchik's eight among its labels; tweets also in the
-TweetEval emotion or SemEval-2018 validation files left out): one binary model per emotion.
+sentiment group (GoEmotions' own grouping; the validation comments left out) are each cut into as
+many corpora of CHUNK posts as they fill, each corpus gets its own default lexicon (the engine's pure
+functions, the same ones the Beam job distributes), and the linear model is fitted on the features
+of all of them: runs score tweets and Reddit comments alike, so the calibration learns from both.
+Emotions likewise on the SemEval-2018 E-c training tweets (Plutchik's eight among its labels;
+tweets also in the TweetEval emotion or SemEval-2018 validation files left out): one binary model
+per emotion.
 Labels are only read here, to fit the models. Writes lexicons/default_calibration.json.
 """
 

@@ -49,15 +49,16 @@ def main() -> None:
     fit, dev = {}, {}
     for path, leave_out, gold in SENTIMENT_TRAIN:
         posts, _ = sentiment_posts(args.data, path, leave_out, gold)
-        for part, chosen in ((fit, [p for p in posts if not held_out(p.id)]), (dev, [p for p in posts if held_out(p.id)])):
+        for part, is_dev in ((fit, False), (dev, True)):
+            chosen = [p for p in posts if held_out(p.id) == is_dev]
             corpora = -(-len(chosen) // CHUNK)
             part[path] = (features_by_corpus(chosen, CHUNK, corpora, names), [gold(p) for p in chosen])
     mixes = [[path] for path in fit] + [list(fit)]
     print("| fitted on | " + " | ".join(f"held out of {path}" for path in dev) + " |")
     print("|---" * (len(dev) + 1) + "|")
     for mix in mixes:
-        calibration = fit_sentiment_calibration([r for p in mix for r in fit[p][0]], [g for p in mix for g in fit[p][1]],
-                                                names)
+        x = [row for path in mix for row in fit[path][0]]
+        calibration = fit_sentiment_calibration(x, [label for path in mix for label in fit[path][1]], names)
         model = LinearModel.from_dict(calibration["model"])
         print(f"| {' + '.join(mix)} | " + " | ".join(figures(model, *dev[path]) for path in dev) + " |", flush=True)
 

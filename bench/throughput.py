@@ -220,7 +220,8 @@ def summary(runs: list[dict]) -> str:
     for r in runs:
         parts = ", ".join(f"{name} {value:.1f}" for name, value in r["stages"].items())
         memory = ", ".join(f"{role} {mb:,}" for role, mb in r.get("peak_rss_mb_by_process", {}).items())
-        lines.append(f"- {r['corpus']} {r['posts']:,} {r['mode']}: {parts}" + (f" (at peak RSS, MB: {memory})" if memory else ""))
+        at_peak = f" (at peak RSS, MB: {memory})" if memory else ""
+        lines.append(f"- {r['corpus']} {r['posts']:,} {r['mode']}: {parts}{at_peak}")
     synthetic = sorted({r["posts"] for r in runs if r["corpus"] == "synthetic" and r["posts"] > FIXED_COST_POSTS})
     if len(synthetic) > 1:
         small, large = synthetic[0], synthetic[-1]
