@@ -152,8 +152,9 @@ def reddit_sentiment(data: Path, work: Path) -> dict:
     sentiment is GoEmotions' own grouping of their labels where the labels agree."""
     validation = data / GOEMOTIONS[1]
     scores = run_scores(work, "reddit_sentiment", validation, "--undated-as", "2020-01", "--platform", "reddit")
-    gold = {i: goemotions_sentiment(p.labels) for i, p in gold_by_id(validation).items()}
-    texts = {i: p.text for i, p in gold_by_id(validation).items()}
+    posts = gold_by_id(validation)
+    gold = {i: goemotions_sentiment(p.labels) for i, p in posts.items()}
+    texts = {i: p.text for i, p in posts.items()}
     ids = sorted(i for i in scores if gold[i] is not None)
     truth = [gold[i] for i in ids]
     ours = single_label_report(truth, [scores[i]["sentiment_label"] for i in ids], SENTIMENT_CLASSES)
