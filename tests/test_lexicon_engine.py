@@ -21,7 +21,7 @@ from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induction.counting import CountPresence
 from pipelines.induction.induce import (
     ALL, BuildLexicon, BuildLexicons, Evidence, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
-    fit_scales, general_entries,
+    fit_scales, general_entries, scale_sums,
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
 from pipelines.induction.lexicon import GENERAL, Lexicon, LexiconEntry, LexiconFileError, read_lexicon
@@ -428,7 +428,7 @@ def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_ev
                           keep=lambda t: not t.endswith(NEG_SUFFIX) and t not in PLACEHOLDERS and " " not in t)
     kept = math_.evidence(terms, pairs, anchors, n)
     assert set(kept.terms) <= set(every.terms)
-    every_scales, kept_scales = fit_scales(math_.scale_sums(every)), fit_scales(math_.scale_sums(kept))
+    every_scales, kept_scales = fit_scales(scale_sums(every)), fit_scales(scale_sums(kept))
     assert kept_scales == every_scales
     assert math_.general_entries(kept, kept_scales, n) == math_.general_entries(every, every_scales, n)
 

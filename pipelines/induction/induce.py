@@ -451,10 +451,6 @@ class TermMath:
         return (term in self.valences or term in self.emotions
                 or may_carry_sentiment(term, df, n, self.spec, self.query_terms))
 
-    def scale_sums(self, evidence: Evidence) -> dict[str, list[tuple[float, float]]]:
-        """Per source, every term's (xy, xx) contribution to its scale fit."""
-        return scale_sums(evidence)
-
     def general_entries(self, evidence: Evidence, scales: Scales, n: int) -> list[LexiconEntry]:
         carriers = np.array([may_carry_sentiment(t, df, n, self.spec, self.query_terms)
                              for t, df in zip(evidence.terms, evidence.df.tolist())], dtype=bool)
@@ -509,7 +505,7 @@ def build_lexicon_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str
     """The whole lexicon from global counts in one process: what `BuildLexicon` computes."""
     math_ = term_math(seeds, spec)
     evidence = math_.evidence(term_df, pair_df, anchor_df, n)
-    scales = fit_scales(math_.scale_sums(evidence))
+    scales = fit_scales(scale_sums(evidence))
     return assemble(math_, math_.general_entries(evidence, scales, n),
                     math_.supervised_entries(term_df, pair_df, anchor_df, n),
                     {**(metadata or {}), "scales": asdict(scales)})
@@ -665,7 +661,7 @@ class BuildLexicons(beam.PTransform):
                                                       anchors=beam.pvalue.AsSingleton(anchor_df))
         evidence = per_name | "Evidence" >> beam.MapTuple(
             lambda name, view: (name, (math_.evidence(view[0], view[1], view[3], view[2]), view[2])))
-        scales = (evidence | "ScaleSums" >> beam.MapTuple(lambda name, ev: (name, math_.scale_sums(ev[0])))
+        scales = (evidence | "ScaleSums" >> beam.MapTuple(lambda name, ev: (name, scale_sums(ev[0])))
                   | "FitScales" >> beam.CombinePerKey(_FitScales()))
         general = evidence | "GeneralEntries" >> beam.MapTuple(
             lambda name, ev, scales=None: (name, math_.general_entries(ev[0], scales.get(name, Scales()), ev[1])),
