@@ -147,36 +147,34 @@ def emotion_supervised(data: Path, work: Path) -> dict:
             "target": "evaluate macro-F1 >= 0.58", "target_met": evaluated["macro_f1"] >= 0.58}
 
 
-def reddit_sentiment(data: Path, work: Path) -> dict:
-    """No target: the default `mipulse run` on Reddit comments (GoEmotions validation), whose gold
-    sentiment is GoEmotions' own grouping of their labels where the labels agree."""
+def reddit(data: Path, work: Path) -> dict:
+    """No target: the default `mipulse run` on Reddit comments (GoEmotions validation), one run read
+    two ways. Sentiment: gold is GoEmotions' own grouping of a comment's labels where they agree,
+    beside VADER. Emotions: the expressed emotions against the comment's Ekman six (all among
+    Plutchik's eight), beside EmoLex's any-term emotions."""
     validation = data / GOEMOTIONS[1]
-    scores = run_scores(work, "reddit_sentiment", validation, "--undated-as", "2020-01", "--platform", "reddit")
+    scores = run_scores(work, "reddit", validation, "--undated-as", "2020-01", "--platform", "reddit")
     posts = gold_by_id(validation)
-    gold = {i: goemotions_sentiment(p.labels) for i, p in posts.items()}
-    texts = {i: p.text for i, p in posts.items()}
-    ids = sorted(i for i in scores if gold[i] is not None)
-    truth = [gold[i] for i in ids]
-    ours = single_label_report(truth, [scores[i]["sentiment_label"] for i in ids], SENTIMENT_CLASSES)
-    return {"run": headline(ours), "per_class": ours["per_class"], "scored": len(scores),
-            "vader": headline(single_label_report(truth, [vader_label(texts[i]) for i in ids], SENTIMENT_CLASSES)),
-            "vader_band_0.3": headline(single_label_report(truth, [vader_label(texts[i], 0.3) for i in ids],
-                                                           SENTIMENT_CLASSES)),
-            "gold": "GoEmotions' sentiment grouping; comments with an ambiguous label or labels of two groups "
-                    "left out"}
-
-
-def reddit_emotion(data: Path, work: Path) -> dict:
-    """No target: the default `mipulse run`'s expressed emotions on Reddit comments (GoEmotions
-    validation, Ekman's six, all of them among Plutchik's eight) beside EmoLex's any-term emotions."""
-    validation = data / GOEMOTIONS[1]
-    scores = run_scores(work, "reddit_emotion", validation, "--undated-as", "2020-01", "--platform", "reddit")
-    gold = gold_by_id(validation)
     ids = sorted(scores)
-    truth = [task_labels(gold[i], "emotion", "ekman") for i in ids]
-    ours = multi_label_report(truth, [tuple(e for e in scores[i]["emotion_labels"] if e in EKMAN) for i in ids], EKMAN)
-    emolex = multi_label_report(truth, [emolex_emotions(gold[i].text, EKMAN) for i in ids], EKMAN)
-    return {"run": headline(ours), "emolex": headline(emolex), "per_class": ours["per_class"]}
+    agreed = [i for i in ids if goemotions_sentiment(posts[i].labels) is not None]
+    truth = [goemotions_sentiment(posts[i].labels) for i in agreed]
+
+    def sentiment(labels: list[str]) -> dict:
+        return single_label_report(truth, labels, SENTIMENT_CLASSES)
+
+    ours = sentiment([scores[i]["sentiment_label"] for i in agreed])
+    emotions = [task_labels(posts[i], "emotion", "ekman") for i in ids]
+    felt = multi_label_report(emotions, [tuple(e for e in scores[i]["emotion_labels"] if e in EKMAN) for i in ids],
+                              EKMAN)
+    return {"sentiment": {"run": headline(ours), "per_class": ours["per_class"],
+                          "vader": headline(sentiment([vader_label(posts[i].text) for i in agreed])),
+                          "vader_band_0.3": headline(sentiment([vader_label(posts[i].text, 0.3) for i in agreed])),
+                          "gold": "GoEmotions' sentiment grouping; comments with an ambiguous label or labels "
+                                  "of two groups left out"},
+            "emotion": {"run": headline(felt), "per_class": felt["per_class"],
+                        "emolex": headline(multi_label_report(
+                            emotions, [emolex_emotions(posts[i].text, EKMAN) for i in ids], EKMAN))},
+            "scored": len(scores)}
 
 
 def split_by_day(path: Path, work: Path) -> tuple[Path, Path]:
@@ -234,8 +232,7 @@ def climate(data: Path, work: Path) -> dict:
 
 RUNS = {"sentiment_default": sentiment_default, "sentiment_supervised": sentiment_supervised,
         "emotion_default": emotion_default, "emotion_supervised": emotion_supervised,
-        "stability": stability, "climate": climate, "reddit_sentiment": reddit_sentiment,
-        "reddit_emotion": reddit_emotion}
+        "stability": stability, "climate": climate, "reddit": reddit}
 
 
 def fig(h: dict) -> str:
@@ -266,14 +263,13 @@ ROWS = {
         f"| stability: lexicons from odd / even days | climate_tweets_2014_2021 ({r['posts']}) | "
         f"κ sentiment {r['sentiment_kappa']:.3f}, emotion {r['emotion_kappa']:.3f} | (before: κ 0.31) | "
         f"κ ≥ 0.80 {met(r)} |"),
-    "reddit_sentiment": lambda r: (
+    "reddit": lambda r: (
         f"| `run`, default lexicon, no target: another platform | goemotions validation, Reddit, "
-        f"{r['run']['n']} comments whose labels agree on a sentiment group | {fig(r['run'])} | "
-        f"VADER {fig(r['vader'])}; band 0.3 {fig(r['vader_band_0.3'])} | — |"),
-    "reddit_emotion": lambda r: (
+        f"{r['sentiment']['run']['n']} comments whose labels agree on a sentiment group | {fig(r['sentiment']['run'])} | "
+        f"VADER {fig(r['sentiment']['vader'])}; band 0.3 {fig(r['sentiment']['vader_band_0.3'])} | — |\n"
         f"| `run`, default lexicon, expressed emotions, no target: another platform | goemotions "
-        f"validation, Reddit ({r['run']['n']}), Ekman six | {fig(r['run'])} | EmoLex any term "
-        f"{fig(r['emolex'])} | — |"),
+        f"validation, Reddit ({r['emotion']['run']['n']}), Ekman six | {fig(r['emotion']['run'])} | EmoLex any term "
+        f"{fig(r['emotion']['emolex'])} | — |"),
 }
 
 
