@@ -227,11 +227,11 @@ COMMENT ON COLUMN anchor_pair_counts.source_file IS 'Input file the counted post
 
 COMMENT ON TABLE lexicon IS 'The lexicons posts were scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score.score_post used.';
 COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<content hash of entries, metadata and calibration> (post_scores.lexicon_version).';
-COMMENT ON COLUMN lexicon.layer IS 'general (priors moved or extended by the corpus) or supervised (class-vs-rest PMI from labelled posts).';
-COMMENT ON COLUMN lexicon.term IS 'Counting term (a word, hashtag, emoji, emoticon, negated form x_NEG, or a bigram in supervised lexicons).';
-COMMENT ON COLUMN lexicon.sentiment IS 'general: valence in [-1, 1] (VADER prior / 4, moved by SO-nPMI with the prior words and by distant labels, shrunk by support); supervised: PMI(t, positive) - PMI(t, negative) class-vs-rest scores.';
-COMMENT ON COLUMN lexicon.neutral IS 'supervised sentiment lexicons: PMI(t, neutral) - PMI(t, not neutral); 0 otherwise.';
-COMMENT ON COLUMN lexicon.anger IS 'general: weight for anger (EmoLex membership 1, moved or extended by the corpus); supervised emotion lexicons: class-vs-rest PMI difference.';
+COMMENT ON COLUMN lexicon.layer IS 'general (priors moved or extended by the corpus), supervised (class-vs-rest PMI from labelled posts) or characters (weights of a model over character n-grams, supervised lexicons only).';
+COMMENT ON COLUMN lexicon.term IS 'Counting term (a word, hashtag, emoji, emoticon, negated form x_NEG, or a bigram in supervised lexicons); characters: a character n-gram inside a space-padded word.';
+COMMENT ON COLUMN lexicon.sentiment IS 'general: valence in [-1, 1] (VADER prior / 4, moved by SO-nPMI with the prior words and by distant labels, shrunk by support); supervised: PMI(t, positive) - PMI(t, negative) class-vs-rest scores; characters (sentiment models): weight(positive) - weight(negative).';
+COMMENT ON COLUMN lexicon.neutral IS 'supervised sentiment lexicons: PMI(t, neutral) - PMI(t, not neutral); characters (sentiment models): weight(neutral) - (weight(positive) + weight(negative)) / 2; 0 otherwise.';
+COMMENT ON COLUMN lexicon.anger IS 'general: weight for anger (EmoLex membership 1, moved or extended by the corpus); supervised emotion lexicons: class-vs-rest PMI difference; characters (emotion models): the n-gram''s weight in the anger model.';
 COMMENT ON COLUMN lexicon.anticipation IS 'As anger, for anticipation.';
 COMMENT ON COLUMN lexicon.disgust IS 'As anger, for disgust.';
 COMMENT ON COLUMN lexicon.fear IS 'As anger, for fear.';
@@ -239,9 +239,9 @@ COMMENT ON COLUMN lexicon.joy IS 'As anger, for joy.';
 COMMENT ON COLUMN lexicon.sadness IS 'As anger, for sadness.';
 COMMENT ON COLUMN lexicon.surprise IS 'As anger, for surprise.';
 COMMENT ON COLUMN lexicon.trust IS 'As anger, for trust.';
-COMMENT ON COLUMN lexicon.df IS 'Posts of the lexicon''s corpus containing the term (0 for a prior the corpus never showed).';
+COMMENT ON COLUMN lexicon.df IS 'Posts of the lexicon''s corpus containing the term (0 for a prior the corpus never showed); characters: training posts containing the n-gram (its idf is ln((1 + posts) / (1 + df)) + 1).';
 COMMENT ON COLUMN lexicon.support IS 'Posts of evidence behind the corpus part of the value (term with a prior word, a distant label or a gold label); 0 = prior only.';
-COMMENT ON COLUMN lexicon.source IS 'Where the value came from: prior, prior+corpus, corpus or supervised.';
+COMMENT ON COLUMN lexicon.source IS 'Where the value came from: prior, prior+corpus, corpus, supervised or characters.';
 COMMENT ON COLUMN lexicon.run_id IS 'Run that loaded the row.';
 COMMENT ON TABLE lexicons IS 'One row per lexicon version: its metadata (kind, sources, options, seeds, training-data hash) and calibration (how lexicon evidence becomes a label).';
 COMMENT ON COLUMN lexicons.lexicon_version IS 'As lexicon.lexicon_version.';

@@ -158,7 +158,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--leave-out", default=None, metavar="FILE",
                        help="with --train: posts also in this labelled file are not counted (honest evaluation)")
     build.add_argument("--no-priors", action="store_true",
-                       help="with --train: the supervised layer alone, without VADER / EmoLex priors")
+                       help="with --train: without the VADER / EmoLex priors")
+    build.add_argument("--no-characters", action="store_true",
+                       help="with --train: without the character layer (a model over character n-grams)")
     build.add_argument("--format", default="auto", help="with --input: input format (as for run)")
     build.add_argument("--platform", default=None, help="with --input: platform of records without one")
     build.add_argument("--undated-as", default=None, metavar="YYYY-MM", help="with --input: month of undated records")
@@ -337,19 +339,23 @@ def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
 def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.config import load_seeds
     from pipelines.induction.induce import LexiconSpec
-    from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
+    from pipelines.induction.lexicon_job import (
+        SupervisedSettings, build_default_lexicon, build_supervised_lexicon, supervised_sources,
+    )
     from pipelines.reading.sources import SourceOptions
 
     seeds = load_seeds(args.seeds)
     if args.train:
-        spec = LexiconSpec(sources=("supervised",) if args.no_priors else ("supervised", "priors"))
+        spec = LexiconSpec(sources=supervised_sources(priors=not args.no_priors, characters=not args.no_characters))
         summary = build_supervised_lexicon(SupervisedSettings(args.train, args.out, args.task, args.emotions, spec,
                                                               args.leave_out), seeds)
         print(f"lexicon {summary['version']}: {summary['posts']} labelled posts ({summary['left_out']} left out), "
               f"classes {', '.join(summary['classes'])}, terms {summary['terms']} -> {args.out}")
         return 0
-    if args.leave_out:
-        raise ValueError("--leave-out goes with --train")
+    misplaced = [flag for flag, given in (("--leave-out", args.leave_out), ("--no-priors", args.no_priors),
+                                          ("--no-characters", args.no_characters)) if given]
+    if misplaced:
+        raise ValueError(f"{', '.join(misplaced)} goes with --train")
     version = build_default_lexicon(args.input, args.out, seeds,
                                     SourceOptions(args.format, args.platform, undated_as=args.undated_as))
     print(f"lexicon {version} -> {args.out}")

@@ -15,19 +15,22 @@ from pipelines.scoring.combiner import (
     supervised_feature_names,
 )
 from pipelines.config import EMOTIONS
+from pipelines.induction.characters import CHARACTER_FEATURES, SENTIMENT_CLASSES
 
 FOLDS = 5
 CLASS_WEIGHTS = ("none", "balanced", "sqrt-balanced")
 
 
-def sentiment_feature_names(supervised: bool) -> tuple[str, ...]:
+def sentiment_feature_names(supervised: bool, characters: bool = False) -> tuple[str, ...]:
     names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
-    return names + supervised_feature_names(("sentiment", "neutral")) if supervised else names
+    names += supervised_feature_names(("sentiment", "neutral")) if supervised else ()
+    return names + CHARACTER_FEATURES[:len(SENTIMENT_CLASSES)] if characters else names
 
 
-def emotion_feature_names_for(supervised: bool) -> tuple[str, ...]:
+def emotion_feature_names_for(supervised: bool, characters: bool = False) -> tuple[str, ...]:
     names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
-    return names + supervised_feature_names(EMOTIONS) if supervised else names
+    names += supervised_feature_names(EMOTIONS) if supervised else ()
+    return names + CHARACTER_FEATURES[len(SENTIMENT_CLASSES):] if characters else names
 
 
 def class_weights(kind: str, labels: Sequence[str]) -> dict[str, float] | None:

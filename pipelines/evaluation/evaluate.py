@@ -1,5 +1,5 @@
 """`mipulse evaluate`: build a lexicon, score the labelled test posts exactly as `mipulse run`
-would (`pipelines.scoring.score.score_post`), compare with the gold labels and with VADER / EmoLex.
+would (`pipelines.scoring.score.score_posts`), compare with the gold labels and with VADER / EmoLex.
 
 The lexicon: ``--lexicon PATH`` as it is; ``--train FILE`` a supervised one built by
 `mipulse lexicon build --train FILE` with the test posts left out; otherwise the default
@@ -23,7 +23,7 @@ from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelle
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
 from pipelines.evaluation.metrics import multi_label_report, single_label_report
-from pipelines.scoring.score import score_post
+from pipelines.scoring.score import score_posts
 from pipelines.reading.sources import SourceOptions
 from pipelines.text.tokenizer import tokenize
 
@@ -51,7 +51,7 @@ def evaluate(opts: EvaluateOptions) -> dict:
         raise ValueError(f"{opts.test}: no labelled posts")
     with tempfile.TemporaryDirectory() as work:
         lexicon, built = _lexicon(opts, os.path.join(work, "lexicon.parquet"))
-    scores = [score_post(tokenize(p.text), lexicon) for p in test]
+    scores = score_posts([tokenize(p.text) for p in test], lexicon)
     if opts.task == "sentiment":
         gold = [p.labels[0] for p in test]
         report = single_label_report(gold, [s["sentiment_label"] for s in scores], SENTIMENT_CLASSES)

@@ -39,7 +39,7 @@ import numpy as np
 from pipelines.induction.anchors import distant_anchor, half_anchor, half_of, label_anchor
 from pipelines.config import EMOTIONS, SeedConfig, built_once
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
-from pipelines.induction.lexicon import GENERAL, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
+from pipelines.induction.lexicon import GENERAL, SOURCES, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
 from pipelines.induction.pmi import npmi_array, whole_counts
 from pipelines.induction.priors import SEED_STRENGTH, emotion_priors, polarity_of, query_terms, sentiment_priors
 from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
@@ -53,7 +53,8 @@ SENTIMENT_CLASSES = ("negative", "neutral", "positive")
 @dataclass(frozen=True)
 class LexiconSpec:
     """What a lexicon is built from and how. ``sources``: any of priors, corpus, distant
-    (general layer) and supervised (needs ``classes``: the labels counted as ``label:*``)."""
+    (general layer), supervised (needs ``classes``: the labels counted as ``label:*``) and
+    characters (a character layer fitted on the same labelled posts)."""
 
     sources: tuple[str, ...] = ("priors", "corpus", "distant")
     classes: tuple[str, ...] = ()
@@ -67,9 +68,9 @@ class LexiconSpec:
     supervised_min_class_df: int = 2
 
     def __post_init__(self) -> None:
-        unknown = set(self.sources) - {"priors", "corpus", "distant", "supervised"}
+        unknown = set(self.sources) - set(SOURCES)
         if unknown or not self.sources:
-            raise ValueError(f"lexicon sources must be among priors, corpus, distant, supervised; got {self.sources}")
+            raise ValueError(f"lexicon sources must be among {', '.join(SOURCES)}; got {self.sources}")
         if self.min_df < 1 or self.supervised_min_df < 1 or self.supervised_k <= 0:
             raise ValueError("min_df values must be >= 1 and supervised_k > 0")
         if not 0 < self.max_df_share <= 1 or self.shrink_new < 0 or self.shrink_prior < 0:

@@ -1,9 +1,10 @@
 """The lexicon artifact: entries per term and layer, metadata, calibration; versioned by content.
 
-A lexicon has two layers. ``general`` holds every term's valence on [-1, 1] and its weight
-for each of Plutchik's eight emotions (base priors, moved or extended by the corpus).
+A lexicon has up to three layers. ``general`` holds every term's valence on [-1, 1] and its
+weight for each of Plutchik's eight emotions (base priors, moved or extended by the corpus).
 ``supervised`` (only in lexicons built from labelled posts) holds PMI(t, c) - PMI(t, rest)
-per class. The calibration says how a post's lexicon evidence becomes a label (a fitted
+per class; ``characters`` (the same lexicons) the weights of a model over character n-grams
+(`pipelines.induction.characters`). The calibration says how a post's lexicon evidence becomes a label (a fitted
 linear model over `pipelines.scoring.combiner` features, or a plain neutral band).
 
 On disk a lexicon is one Parquet file: one row per (layer, term), the metadata and the
@@ -28,11 +29,12 @@ from apache_beam.runners.worker.statecache import CacheAware, get_deep_size
 from pipelines.config import EMOTIONS
 from pipelines.errors import BadInput
 
-GENERAL, SUPERVISED = "general", "supervised"
-LAYERS = (GENERAL, SUPERVISED)
+GENERAL, SUPERVISED, CHARACTERS = "general", "supervised", "characters"
+LAYERS = (GENERAL, SUPERVISED, CHARACTERS)
 FORMAT = "mipulse-lexicon-1"
 METADATA_KEY = b"mipulse.lexicon"
-SOURCES = ("priors", "corpus", "distant", "supervised")
+#: what a lexicon can be built from: the general layer's three, and labelled posts' two layers
+SOURCES = ("priors", "corpus", "distant", "supervised", "characters")
 #: Extra per-class columns of supervised entries (besides sentiment and the eight emotions).
 CLASS_COLUMNS = ("neutral",)
 #: entries of each layer whose deep size stands for the layer's, in Beam's cache weight
@@ -58,8 +60,10 @@ class LexiconEntry:
     general: ``sentiment`` valence in [-1, 1], ``emotions`` non-negative weights.
     supervised: ``sentiment`` = score(positive) - score(negative), ``neutral`` = score(neutral),
     ``emotions`` = class-vs-rest scores (0 for classes the training data lacks).
+    characters: one character n-gram's model weights (`pipelines.induction.characters`).
     ``support``: posts of corpus evidence behind the value (0: prior only); ``source`` says
-    where the value came from (``prior``, ``prior+corpus``, ``corpus``, ``supervised``).
+    where the value came from (``prior``, ``prior+corpus``, ``corpus``, ``supervised``,
+    ``characters``).
     """
 
     term: str
@@ -117,6 +121,10 @@ class Lexicon(CacheAware):
     @property
     def supervised(self) -> Mapping[str, LexiconEntry]:
         return self.layers.get(SUPERVISED, {})
+
+    @property
+    def characters(self) -> Mapping[str, LexiconEntry]:
+        return self.layers.get(CHARACTERS, {})
 
     def get_referents_for_cache(self) -> list:
         """What Beam's state cache weighs this lexicon by when it caches it as a side input (the

@@ -5,8 +5,10 @@ exactly as `mipulse run` builds it from its own posts: the same readers, the sam
 `LexiconInForce` composite. Labelled (``--train``): posts are counted with their gold labels
 as ``label:<class>`` anchors in FOLDS partitions (a hash of the text), so one Beam pass gives
 the lexicon of all posts and, by leaving one partition out, the lexicon each post's
-calibration features come from without the post itself (cross-fitting). The calibration
-model is then fitted on those out-of-fold features (`pipelines.evaluation.calibrate`).
+calibration features come from without the post itself (cross-fitting). The character layer
+(`pipelines.induction.characters`) is fitted the same way: on all posts, and on all but each
+partition. The calibration model is then fitted on those out-of-fold features
+(`pipelines.evaluation.calibrate`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pipelines.evaluation.calibrate import (
     emotion_feature_names_for, fit_emotion_calibration, fit_sentiment_calibration, sentiment_feature_names,
 )
 from pipelines.config import SeedConfig
+from pipelines.induction.characters import fit_character_layer, with_characters
 from pipelines.induction.counting import CountPresence
 from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induction.induce import ALL, BuildLexicons, LexiconSpec
@@ -34,7 +37,7 @@ from pipelines.job import JobSettings, LexiconInForce, new_pipeline
 from pipelines.evaluation.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.text.prepare import PostPreparer
-from pipelines.scoring.score import PostEvidence
+from pipelines.scoring.score import PostText, post_features
 from pipelines.reading.sources import ReadPosts, SourceOptions
 from pipelines.text.tokenizer import TOKENIZER_VERSION, tokenize
 from pipelines.reading.keep_window import KeepWindow
@@ -42,6 +45,12 @@ from pipelines.reading.window import PostWindow
 
 FOLDS = 5
 TASKS = ("sentiment", "emotion")
+
+
+def supervised_sources(priors: bool = True, characters: bool = True) -> tuple[str, ...]:
+    """The sources of a lexicon built from labelled posts: the supervised layer, and the
+    VADER / EmoLex priors and the character layer unless left out."""
+    return ("supervised", *(("priors",) if priors else ()), *(("characters",) if characters else ()))
 
 
 def write_lexicon_file(lexicon: Lexicon, path: str) -> str:
@@ -78,7 +87,7 @@ class SupervisedSettings:
     out: str
     task: str = "sentiment"
     emotion_set: str = "plutchik"
-    spec: LexiconSpec = field(default_factory=lambda: LexiconSpec(sources=("supervised", "priors")))
+    spec: LexiconSpec = field(default_factory=lambda: LexiconSpec(sources=supervised_sources()))
     leave_out: str | None = None  # posts also in this labelled file are not counted
 
     def __post_init__(self) -> None:
@@ -161,17 +170,39 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
                  lexicon, full_path if name == ALL else paths[int(name.split("-")[1])])))
         fold_lexicons = {fold: read_lexicon(path) for fold, path in paths.items()}
         full = read_lexicon(full_path)
-    tokens = [tokenize(r["text"]) for r in rows]
+    texts = [PostText(tokenize(r["text"])) for r in rows]
+    characters = "characters" in spec.sources
+    if characters:
+        full, fold_lexicons = _with_character_layers(full, fold_lexicons, texts, labels, rows, settings.task, classes)
+    features = (sentiment_feature_names(supervised=True, characters=characters) if settings.task == "sentiment"
+                else emotion_feature_names_for(supervised=True, characters=characters))
+    x: list[list[float]] = [[] for _ in rows]
+    for fold, lexicon in fold_lexicons.items():  # each post's features from the lexicon built without it
+        members = [i for i, r in enumerate(rows) if r["fold"] == fold]
+        for i, features_of_post in zip(members, post_features([texts[i] for i in members], lexicon, features).tolist()):
+            x[i] = features_of_post
     if settings.task == "sentiment":
-        features = sentiment_feature_names(supervised=True)
-        x = [PostEvidence(t, fold_lexicons[r["fold"]]).features(features) for t, r in zip(tokens, rows)]
         calibration = {"sentiment": fit_sentiment_calibration(x, [ls[0] for ls in labels], features)}
     else:
-        features = emotion_feature_names_for(supervised=True)
-        x = [PostEvidence(t, fold_lexicons[r["fold"]]).features(features) for t, r in zip(tokens, rows)]
         calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features)}
     # the task it was not trained for is scored as the default lexicon scores it
-    lexicon = Lexicon(full.layers, full.metadata, {**lexicons.default_calibration(), **calibration})
+    lexicon = Lexicon(full.layers, full.metadata, {**lexicons.default_calibration(), **full.calibration, **calibration})
     version = write_lexicon_file(lexicon, settings.out)
     return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes),
             "terms": {layer: len(entries) for layer, entries in lexicon.layers.items()}, "out": settings.out}
+
+
+def _with_character_layers(full: Lexicon, fold_lexicons: dict[int, Lexicon], texts: Sequence[PostText],
+                           labels: Sequence[tuple[str, ...]], rows: Sequence[dict], task: str,
+                           classes: Sequence[str]) -> tuple[Lexicon, dict[int, Lexicon]]:
+    """The full lexicon with the character layer of all posts, and each fold's lexicon with the
+    layer of the posts outside the fold (cross-fitted, as its word layers are)."""
+    joined = [t.joined for t in texts]
+
+    def fitted(lexicon: Lexicon, keep: Sequence[int]) -> Lexicon:
+        return with_characters(lexicon, *fit_character_layer([joined[i] for i in keep], [labels[i] for i in keep],
+                                                             task, classes))
+
+    folds = {fold: fitted(lexicon, [i for i, r in enumerate(rows) if r["fold"] != fold])
+             for fold, lexicon in fold_lexicons.items()}
+    return fitted(full, range(len(rows))), folds

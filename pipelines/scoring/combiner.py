@@ -15,6 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from pipelines.config import EMOTIONS
+from pipelines.induction.characters import CHARACTER_FEATURES
 
 SURFACE_FEATURES = ("exclamations", "questions", "negated", "log_terms", "links", "mentions")
 GENERAL_FEATURES = ("compound", "positive_sum", "negative_sum", "positive_hits", "negative_hits",
@@ -32,8 +33,10 @@ def emotion_feature_names() -> tuple[str, ...]:
 
 #: the supervised layer's values summarized per post (each by `value_stats`)
 SUPERVISED_DIMS = ("sentiment", "neutral", *EMOTIONS)
-#: every feature a model may use, in the order of a post's feature vector (`PostEvidence.vector`)
-FEATURES = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names() + supervised_feature_names(SUPERVISED_DIMS)
+#: a post's word evidence, in the order of `PostEvidence.vector`
+WORD_FEATURES = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names() + supervised_feature_names(SUPERVISED_DIMS)
+#: every feature a model may use, in the order of a post's feature row (`score.feature_rows`)
+FEATURES = WORD_FEATURES + CHARACTER_FEATURES
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURES)}
 
 
@@ -118,9 +121,11 @@ class LinearModel:
 
 def fit_linear_model(x: Sequence[Sequence[float]], y: Sequence[str], features: Sequence[str],
                      class_weight: Mapping[str, float] | str | None = None, c: float = 1.0) -> LinearModel:
-    """scikit-learn's LogisticRegression on standardized features (constant features kept at scale 1)."""
+    """scikit-learn's LogisticRegression on standardized features (constant features kept at scale 1),
+    BLAS on one thread (tens of features: threads only contend for the cores)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
 
     data = np.asarray(x, dtype=float)
     if data.ndim != 2 or len(data) != len(y) or len(set(y)) < 2:
@@ -128,7 +133,8 @@ def fit_linear_model(x: Sequence[Sequence[float]], y: Sequence[str], features: S
     scaler = StandardScaler().fit(data)
     scale = np.where(scaler.scale_ > 1e-9, scaler.scale_, 1.0)
     model = LogisticRegression(max_iter=5000, C=c, class_weight=class_weight)
-    model.fit((data - scaler.mean_) / scale, list(y))
+    with threadpool_limits(limits=1, user_api="blas"):
+        model.fit((data - scaler.mean_) / scale, list(y))
     return LinearModel(tuple(features), tuple(str(k) for k in model.classes_), tuple(scaler.mean_.tolist()),
                        tuple(scale.tolist()), tuple(tuple(row) for row in model.coef_.tolist()),
                        tuple(model.intercept_.tolist()))

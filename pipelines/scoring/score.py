@@ -32,8 +32,9 @@ from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from pipelines.scoring.combiner import FEATURE_INDEX, SURFACE_FEATURES, LinearModel, supervised_features
+from pipelines.scoring.combiner import FEATURE_INDEX, FEATURES, SURFACE_FEATURES, WORD_FEATURES, LinearModel, supervised_features
 from pipelines.config import EMOTIONS
+from pipelines.induction.characters import CharacterModel, post_text
 from pipelines.induction.lexicon import Lexicon
 from pipelines.induction.priors import booster_weights, negation_factor
 from pipelines.text.tokenizer import NEG_SUFFIX, URL, USER, base_form, counting_terms, is_content_term
@@ -150,6 +151,11 @@ class PostText:
         """Its unigrams and bigrams in order: what a supervised layer is looked up with."""
         return sorted(lexicon_terms(self.tokens, True))
 
+    @cached_property
+    def joined(self) -> str:
+        """Its tokens, one space apart: what a character layer reads."""
+        return post_text(self.tokens)
+
 
 class PostEvidence:
     """Everything the lexicon says about one post, computed once for scoring and features."""
@@ -170,11 +176,12 @@ class PostEvidence:
         return compound(self.hits, self.text.surface[_EXCLAMATIONS])
 
     def features(self, names: tuple[str, ...]) -> list[float]:
+        """Word features of the post by name (its character features are scored by batch: `feature_rows`)."""
         return [self.vector[FEATURE_INDEX[name]] for name in names]
 
     @cached_property
     def vector(self) -> list[float]:
-        """Every feature of `pipelines.scoring.combiner.FEATURES`, in that order, computed once per post."""
+        """Every feature of `pipelines.scoring.combiner.WORD_FEATURES`, in that order, computed once per post."""
         return [*general_features(self.hits, self.compound), *self.text.surface,
                 *self._emotion_mass, *supervised_features(self.supervised_hits)]
 
@@ -208,30 +215,50 @@ class Calibration:
     neutral_band: float
     emotions: Mapping[str, LinearModel]
     thresholds: Mapping[str, float]
+    characters: CharacterModel | None = None
 
     @classmethod
-    def of(cls, calibration: Mapping) -> "Calibration":
+    def of(cls, lexicon: Lexicon) -> "Calibration":
+        calibration = lexicon.calibration
         sentiment, emotion = calibration.get("sentiment", {}), calibration.get("emotion", {})
         return cls(LinearModel.from_dict(sentiment["model"]) if sentiment.get("model") else None,
                    sentiment.get("neutral_band", DEFAULT_NEUTRAL_BAND),
                    {label: LinearModel.from_dict(m) for label, m in emotion.get("models", {}).items()},
-                   dict(emotion.get("thresholds", {})))
+                   dict(emotion.get("thresholds", {})),
+                   CharacterModel(lexicon.characters, calibration["characters"]) if lexicon.characters else None)
 
 
-_CALIBRATIONS: dict[int, tuple[Mapping, Calibration]] = {}  # id of a calibration -> it, parsed
+_CALIBRATIONS: dict[tuple[int, int], tuple[Mapping, Mapping, Calibration]] = {}  # ids -> those, parsed
 _CALIBRATIONS_KEPT = 64
 
 
 def calibration_of(lexicon: Lexicon) -> Calibration:
-    """The parsed calibration of a lexicon, cached by the calibration mapping it holds (held
-    here, so its id stays its own; the report's replicate lexicons share their original's):
-    no content hash of every entry (`Lexicon.version`) just to find it."""
-    found = _CALIBRATIONS.get(id(lexicon.calibration))
-    if found is None or found[0] is not lexicon.calibration:
+    """The parsed calibration of a lexicon, cached by the calibration mapping and the character
+    layer it holds (held here, so their ids stay theirs; the report's replicate lexicons share
+    their original's): no content hash of every entry (`Lexicon.version`) just to find it."""
+    key = (id(lexicon.calibration), id(lexicon.characters))
+    found = _CALIBRATIONS.get(key)
+    if found is None or found[0] is not lexicon.calibration or found[1] is not lexicon.characters:
         if len(_CALIBRATIONS) >= _CALIBRATIONS_KEPT:
             _CALIBRATIONS.clear()
-        found = _CALIBRATIONS[id(lexicon.calibration)] = (lexicon.calibration, Calibration.of(lexicon.calibration))
-    return found[1]
+        found = _CALIBRATIONS[key] = (lexicon.calibration, lexicon.characters, Calibration.of(lexicon))
+    return found[2]
+
+
+def feature_rows(evidence: Sequence[PostEvidence], calibration: Calibration) -> np.ndarray:
+    """Each post's `pipelines.scoring.combiner.FEATURES` (rows): its word evidence and, with a
+    character layer, its character evidence (zeros without one)."""
+    rows = np.zeros((len(evidence), len(FEATURES)))
+    rows[:, :len(WORD_FEATURES)] = [ev.vector for ev in evidence]
+    if calibration.characters is not None:
+        rows[:, len(WORD_FEATURES):] = calibration.characters.features([ev.text.joined for ev in evidence])
+    return rows
+
+
+def post_features(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon, names: Sequence[str]) -> np.ndarray:
+    """The named features of each post as scoring computes them (rows): what a calibration is fitted on."""
+    evidence = [PostEvidence(tokens, lexicon) for tokens in token_lists]
+    return feature_rows(evidence, calibration_of(lexicon))[:, [FEATURE_INDEX[name] for name in names]]
 
 
 def sentiments_of(evidence: Sequence[PostEvidence], features: np.ndarray | None,
@@ -326,8 +353,7 @@ def _scored(token_lists: Sequence[list[str] | PostText],
     """Each post's evidence, (score, sentiment label) and emotions, the posts scored as one batch."""
     calibration = calibration_of(lexicon)
     evidence = [PostEvidence(tokens, lexicon) for tokens in token_lists]
-    features = (np.array([ev.vector for ev in evidence], dtype=float)
-                if calibration.sentiment or calibration.emotions else None)
+    features = feature_rows(evidence, calibration) if calibration.sentiment or calibration.emotions else None
     sentiments = sentiments_of(evidence, features, calibration)
     return evidence, sentiments, emotions_of(evidence, features, calibration, [label for _, label in sentiments])
 
