@@ -9,6 +9,8 @@ sentiment group (GoEmotions' own grouping; the validation comments left out) are
 many corpora of CHUNK posts as they fill, each corpus gets its own default lexicon (the engine's pure
 functions, the same ones the Beam job distributes), and the linear model is fitted on the features
 of all of them: runs score tweets and Reddit comments alike, so the calibration learns from both.
+Reddit comments also get a model fitted on them alone (the calibration's ``platforms`` entry),
+which scores the posts of platform reddit.
 Emotions likewise on the SemEval-2018 E-c training tweets (Plutchik's eight among its labels;
 tweets also in the TweetEval emotion or SemEval-2018 validation files left out): one binary model
 per emotion.
@@ -36,11 +38,17 @@ from pipelines.induction.lexicon_local import build_local  # noqa: E402
 from pipelines.scoring.score import PostEvidence  # noqa: E402
 
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
-#: sentiment: (training file, files left out of it, a post's gold sentiment or None to leave it out)
+#: sentiment: (platform, training file, files left out of it, a post's gold sentiment or None to leave it out)
 SENTIMENT_TRAIN = (
-    ("semeval2017_task4a/train_2013_2016.jsonl", ("tweeteval_sentiment/validation.jsonl",), lambda p: p.labels[0]),
-    ("goemotions/train.jsonl", ("goemotions/validation.jsonl",), lambda p: goemotions_sentiment(p.labels)),
+    ("twitter", "semeval2017_task4a/train_2013_2016.jsonl", ("tweeteval_sentiment/validation.jsonl",),
+     lambda p: p.labels[0]),
+    ("reddit", "goemotions/train.jsonl", ("goemotions/validation.jsonl",), lambda p: goemotions_sentiment(p.labels)),
 )
+#: platforms whose posts get a sentiment model fitted on that platform's posts alone: on held-out
+#: Reddit comments it beats the model of both platforms (bench/calibration_platforms.py); on
+#: held-out tweets the two are equal, so tweets (and YouTube, which has no labelled data here)
+#: keep the model of both
+OWN_SENTIMENT_MODEL = ("reddit",)
 EMOTION_TRAIN = "semeval2018_ec/train.jsonl"
 EMOTION_LEAVE_OUT = ("tweeteval_emotion/validation.jsonl", "semeval2018_ec/validation.jsonl")
 EMOTION_CHUNK = 3500
@@ -79,16 +87,23 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     names = sentiment_feature_names(supervised=False)
-    x, y, fitted_on = [], [], []
-    for path, leave_out, gold in SENTIMENT_TRAIN:
+    x, y, fitted_on, platform_of = [], [], [], []
+    for platform, path, leave_out, gold in SENTIMENT_TRAIN:
         train, left_out = sentiment_posts(args.data, path, leave_out, gold)
         chunks = len(train) // CHUNK
         x += features_by_corpus(train, CHUNK, chunks, names)
         y += [gold(p) for p in train[:chunks * CHUNK]]
+        platform_of += [platform] * (chunks * CHUNK)
         fitted_on.append(f"{path}: {chunks * CHUNK} posts in {chunks} corpora of {CHUNK}, each with its own default "
                          f"lexicon; {left_out} posts also in {', '.join(leave_out)} left out")
     sentiment = fit_sentiment_calibration(x, y, names)
     sentiment["fitted_on"] = "; ".join(fitted_on)
+    platforms = {}
+    for platform in OWN_SENTIMENT_MODEL:
+        mine = [i for i, p in enumerate(platform_of) if p == platform]
+        platforms[platform] = {"sentiment": {
+            **fit_sentiment_calibration([x[i] for i in mine], [y[i] for i in mine], names),
+            "fitted_on": next(f for f, (p, *_) in zip(fitted_on, SENTIMENT_TRAIN) if p == platform)}}
     emotion_train, left_out = without(read_labelled(str(args.data / EMOTION_TRAIN))[0], args.data, EMOTION_LEAVE_OUT)
     names = emotion_feature_names_for(supervised=False)
     chunks = -(-len(emotion_train) // EMOTION_CHUNK)
@@ -97,7 +112,8 @@ def main() -> None:
                                       EMOTIONS, names)
     emotion["fitted_on"] = (f"{EMOTION_TRAIN}: {len(x)} tweets in corpora of {EMOTION_CHUNK}, each with its own "
                             f"default lexicon; {left_out} tweets also in {', '.join(EMOTION_LEAVE_OUT)} left out")
-    OUT.write_text(json.dumps({"sentiment": sentiment, "emotion": emotion}, indent=1, sort_keys=True) + "\n")
+    OUT.write_text(json.dumps({"sentiment": sentiment, "emotion": emotion, "platforms": platforms},
+                              indent=1, sort_keys=True) + "\n")
     print(f"wrote {OUT}: sentiment class weight {sentiment['class_weight']}, cv score {sentiment['cv_score']}; "
           f"emotion thresholds {emotion['thresholds']}")
 

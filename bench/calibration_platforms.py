@@ -47,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     names = sentiment_feature_names(supervised=False)
     fit, dev = {}, {}
-    for path, leave_out, gold in SENTIMENT_TRAIN:
+    for _, path, leave_out, gold in SENTIMENT_TRAIN:
         posts, _ = sentiment_posts(args.data, path, leave_out, gold)
         for part, is_dev in ((fit, False), (dev, True)):
             chosen = [p for p in posts if held_out(p.id) == is_dev]

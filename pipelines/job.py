@@ -65,7 +65,7 @@ class JobSettings:
 def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
     """A batch of prepared posts -> post_scores rows."""
     version = lexicon.version
-    scores = score_posts([p["tokens"] for p in batch], lexicon)
+    scores = score_posts([p["tokens"] for p in batch], lexicon, [p["platform"] for p in batch])
     return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
              **scored, "topics": p["topics"],
              "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p, scored in zip(batch, scores)]

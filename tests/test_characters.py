@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pipelines.config import EMOTIONS
 from pipelines.induction.characters import (
-    CHARACTER_FEATURES, MIN_DF, NGRAM_RANGE, CharacterModel, fit_character_layer, with_characters,
+    CHARACTER_FEATURES, MIN_DF, NGRAM_RANGE, NGRAMS_FEATURE, CharacterModel, fit_character_layer, with_characters,
 )
 from pipelines.induction.lexicon import CHARACTERS, GENERAL, Lexicon, LexiconEntry, read_lexicon
 from pipelines.scoring.combiner import LinearModel
@@ -45,7 +45,9 @@ def test_one_ngram_post_by_hand():
     for text in ("ab", "ab ab", "xab"):  # any count, and inside a longer word
         assert model.features([text])[0, :3].tolist() == pytest.approx(expected, abs=1e-12)
     assert model.features(["zz"])[0, :3].tolist() == pytest.approx(log_softmax([-0.25, -1.0, 0.25]), abs=1e-12)
-    assert model.features(["ab"])[0, 3:].tolist() == [0.0] * len(EMOTIONS)  # a sentiment model has no emotions
+    features = dict(zip(CHARACTER_FEATURES, model.features(["ab"])[0].tolist()))
+    assert [features[f"characters_{e}"] for e in EMOTIONS] == [0.0] * len(EMOTIONS)  # a sentiment model has no emotions
+    assert features[NGRAMS_FEATURE] == 1.0 and model.features(["zz"])[0, -1] == 0.0
 
 
 def test_tf_idf_weights_by_hand():
@@ -66,7 +68,7 @@ def test_an_emotion_layer_gives_log_odds_of_its_emotions_only():
     features = dict(zip(CHARACTER_FEATURES, model.features(["ab"])[0].tolist()))
     assert features["characters_joy"] == pytest.approx(0.5)
     assert features["characters_fear"] == pytest.approx(-0.25)
-    assert {name for name, value in features.items() if value} == {"characters_joy", "characters_fear"}
+    assert {name for name, value in features.items() if value} == {"characters_joy", "characters_fear", NGRAMS_FEATURE}
 
 
 def test_a_two_class_sentiment_model_scores_its_two_classes():
@@ -125,6 +127,17 @@ def test_an_emotion_layer_scores_as_scikit_learns_binary_models():
         column = CHARACTER_FEATURES.index(f"characters_{emotion}")
         assert features[:, column] == pytest.approx(reference.decision_function(new), abs=1e-9)
     assert settings["classes"] == ["fear", "joy", "sadness"]
+
+
+def test_an_n_gram_of_an_emotion_layer_is_emotion_evidence():
+    joy = LinearModel(("characters_joy",), ("no", "joy"), (0.0,), (1.0,), ((1.0,),), (0.0,))
+    layer = {"ap": entry("ap", 1, joy=3.0)}
+    lexicon = with_characters(Lexicon({GENERAL: {}}, {}, {"emotion": {"models": {"joy": joy.as_dict()},
+                                                                       "thresholds": {"joy": 0.5}}}),
+                              layer, {"task": "emotion", "classes": ["joy"], "posts": 1, "intercepts": {"joy": -1.0}})
+    happy, table = score_posts([tokenize("happy"), tokenize("table")], lexicon)
+    assert (happy["dominant_emotion"], happy["emotion_labels"]) == ("joy", ["joy"])  # log-odds 3 - 1 = 2
+    assert (table["dominant_emotion"], table["emotion_labels"]) == (None, [])  # no n-gram, no word: no evidence
 
 
 def test_fitted_twice_the_layer_is_the_same():
@@ -192,3 +205,14 @@ def test_each_fold_layer_is_fitted_without_the_folds_posts():
     assert {f: lex.calibration["characters"]["posts"] for f, lex in folds.items()} == {f: 200 for f in range(5)}
     assert "zebr" in full.characters and "zebr" in folds[1].characters
     assert "zebr" not in folds[0].characters
+
+
+def test_the_supervised_flags_are_refused_without_train(tmp_path, capsys):
+    from flows.cli.commands import main
+
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "1", "text": "good", "created_at": "2020-01-01T00:00:00Z", "platform": "twitter"}\n')
+    code = main(["lexicon", "build", "--input", str(posts), "--out", str(tmp_path / "l.parquet"),
+                 "--no-characters", "--no-priors"])
+    assert code == 2
+    assert "--no-priors, --no-characters: only with --train" in capsys.readouterr().err

@@ -25,7 +25,8 @@ def write_jsonl(path, rows):
 
 def test_parse_labelled_and_reasons():
     post = parse_labelled('{"id": "v1", "semeval_id": "99", "text": "Hi", "label": "Positive"}')
-    assert post.labels == ("positive",) and post.aliases == ("99",)
+    assert post.labels == ("positive",) and post.aliases == ("99",) and post.platform is None
+    assert parse_labelled('{"text": "x", "label": "a", "platform": " Reddit"}').platform == "reddit"  # as run reads it
     assert parse_labelled('{"text": "x", "labels": ["joy", "love"]}').labels == ("joy", "love")
     for line, reason in (("{", "not JSON"), ("[1]", "not a JSON object"), ('{"label": "a"}', "empty 'text'"),
                          ('{"text": "x", "labels": "joy"}', "list of strings"), ('{"text": "x"}', "no 'label'")):

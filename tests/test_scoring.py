@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -194,3 +195,52 @@ def test_emotion_mass_adds_the_positive_weights_of_the_posts_terms():
              "table": LexiconEntry("table", 0.3)}
     mass = PostEvidence(["smoke", "fire", "table", "fire"], Lexicon({GENERAL: layer})).emotion_mass(gated_by=None)
     assert dict(zip(EMOTIONS, mass)) == {**dict.fromkeys(EMOTIONS, 0.0), "fear": 0.75, "sadness": 0.125}
+
+
+def _always(bias_to_neutral: float) -> dict:
+    """A sentiment model over positive_sum: positive when 10 x the sum beats the neutral bias."""
+    return LinearModel(("positive_sum",), ("negative", "neutral", "positive"), (0.0,), (1.0,),
+                       ((0.0,), (0.0,), (10.0,)), (0.0, bias_to_neutral, 0.0)).as_dict()
+
+
+BY_PLATFORM = Lexicon({GENERAL: GENERAL_LAYER}, {}, {"sentiment": {"model": _always(100.0)},
+                                                     "platforms": {"reddit": {"sentiment": {"model": _always(1.0)}}}})
+
+
+def test_a_platform_with_its_own_model_is_scored_by_it_and_the_others_by_the_general_one():
+    good = tokenize("good")  # positive_sum 0.5: logits (0, 100, 5) in general, (0, 1, 5) on reddit
+    labels = [s["sentiment_label"] for s in score_posts([good] * 4, BY_PLATFORM, ["twitter", "reddit", "youtube", None])]
+    assert labels == ["neutral", "positive", "neutral", "neutral"]
+    assert score_post(good, BY_PLATFORM, "reddit")["sentiment_label"] == "positive"
+    assert score_post(good, BY_PLATFORM)["sentiment_label"] == "neutral"  # no platform: the general model
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(["good", "bad", "win", "not", "table", "!"]), max_size=6),
+                          st.sampled_from(["twitter", "reddit", "youtube"])), min_size=1, max_size=10))
+def test_a_batch_of_mixed_platforms_scores_each_post_as_alone(posts):
+    token_lists = [tokenize(" ".join(words)) for words, _ in posts]
+    platforms = [platform for _, platform in posts]
+    assert score_posts(token_lists, BY_PLATFORM, platforms) == [
+        score_post(tokens, BY_PLATFORM, platform) for tokens, platform in zip(token_lists, platforms)]
+
+
+def test_a_supervised_lexicon_keeps_no_default_model_of_its_own_task(monkeypatch):
+    from pipelines.induction import lexicon_job
+
+    default = {"sentiment": "S", "emotion": "E",
+               "platforms": {"reddit": {"sentiment": "S-reddit", "emotion": "E-reddit"}, "youtube": {"sentiment": "S-yt"}}}
+    monkeypatch.setattr(lexicon_job.lexicons, "default_calibration", lambda: json.loads(json.dumps(default)))
+    assert lexicon_job.untrained_defaults({"sentiment": "mine"}) == {
+        "emotion": "E", "platforms": {"reddit": {"emotion": "E-reddit"}}}
+    assert lexicon_job.untrained_defaults({"emotion": "mine"}) == {
+        "sentiment": "S", "platforms": {"reddit": {"sentiment": "S-reddit"}, "youtube": {"sentiment": "S-yt"}}}
+
+
+def test_a_run_scores_each_post_by_its_platforms_calibration():
+    from pipelines.job import score_rows
+
+    batch = [{"tokens": tokenize("good"), "platform": platform, "post_id": platform, "month": "2020-01", "topics": []}
+             for platform in ("twitter", "reddit")]
+    assert {r["post_id"]: r["sentiment_label"] for r in score_rows(batch, BY_PLATFORM)} == {
+        "twitter": "neutral", "reddit": "positive"}

@@ -355,7 +355,7 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     misplaced = [flag for flag, given in (("--leave-out", args.leave_out), ("--no-priors", args.no_priors),
                                           ("--no-characters", args.no_characters)) if given]
     if misplaced:
-        raise ValueError(f"{', '.join(misplaced)} goes with --train")
+        raise ValueError(f"{', '.join(misplaced)}: only with --train (they shape a supervised lexicon)")
     version = build_default_lexicon(args.input, args.out, seeds,
                                     SourceOptions(args.format, args.platform, undated_as=args.undated_as))
     print(f"lexicon {version} -> {args.out}")

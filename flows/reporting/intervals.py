@@ -97,11 +97,11 @@ def looked_up(posts: list[Mapping]) -> set[str]:
         *(post["terms"] for post in posts))
 
 
-def outcomes(texts: list[PostText], lexicon: Lexicon) -> list:
+def outcomes(texts: list[PostText], lexicon: Lexicon, platforms: list[str]) -> list:
     """Each post's labels (sentiment, dominant emotion) and score, by the one scoring function
-    (the posts scored as one batch)."""
+    (the posts scored as one batch, each by its platform's calibration)."""
     return [(((SENTIMENT, label), (EMOTION, dominant)), score)
-            for label, dominant, score in labels_and_scores(texts, lexicon)]
+            for label, dominant, score in labels_and_scores(texts, lexicon, platforms)]
 
 
 def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_REPLICATES,
@@ -129,8 +129,9 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     needed = looked_up(kept_posts) | scale_terms(load_seeds(), spec)
     replicas = lexicon_replicates(list(prepared.values()), _inducer(lexicon, spec), replicates, seed, needed)
     texts = [PostText(post["tokens"]) for post in kept_posts]  # what no replicate changes, once
+    platforms = [platform for _, platform in kept_groups]
     # each replicate scores the kept posts as one batch; label_sums reads them by position
-    sums = [label_sums(range(len(texts)), kept_groups, outcomes(texts, replica), lambda i, scored: scored[i])
+    sums = [label_sums(range(len(texts)), kept_groups, outcomes(texts, replica, platforms), lambda i, scored: scored[i])
             for replica in replicas]
     values = {**replicate_values(sums, posts_per_group, lambda g: ("month", g[0], g[1])),
               **replicate_values(sums, posts_per_group, lambda g: ("year", int(g[0][:4]), g[1]))}

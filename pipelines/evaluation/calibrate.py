@@ -15,7 +15,7 @@ from pipelines.scoring.combiner import (
     supervised_feature_names,
 )
 from pipelines.config import EMOTIONS
-from pipelines.induction.characters import CHARACTER_FEATURES, SENTIMENT_CLASSES
+from pipelines.induction.characters import EMOTION_CHARACTER_FEATURES, SENTIMENT_CHARACTER_FEATURES
 
 FOLDS = 5
 CLASS_WEIGHTS = ("none", "balanced", "sqrt-balanced")
@@ -24,13 +24,13 @@ CLASS_WEIGHTS = ("none", "balanced", "sqrt-balanced")
 def sentiment_feature_names(supervised: bool, characters: bool = False) -> tuple[str, ...]:
     names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
     names += supervised_feature_names(("sentiment", "neutral")) if supervised else ()
-    return names + CHARACTER_FEATURES[:len(SENTIMENT_CLASSES)] if characters else names
+    return names + SENTIMENT_CHARACTER_FEATURES if characters else names
 
 
 def emotion_feature_names_for(supervised: bool, characters: bool = False) -> tuple[str, ...]:
     names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
     names += supervised_feature_names(EMOTIONS) if supervised else ()
-    return names + CHARACTER_FEATURES[len(SENTIMENT_CLASSES):] if characters else names
+    return names + EMOTION_CHARACTER_FEATURES if characters else names
 
 
 def class_weights(kind: str, labels: Sequence[str]) -> dict[str, float] | None:

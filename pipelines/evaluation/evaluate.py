@@ -51,7 +51,7 @@ def evaluate(opts: EvaluateOptions) -> dict:
         raise ValueError(f"{opts.test}: no labelled posts")
     with tempfile.TemporaryDirectory() as work:
         lexicon, built = _lexicon(opts, os.path.join(work, "lexicon.parquet"))
-    scores = score_posts([tokenize(p.text) for p in test], lexicon)
+    scores = score_posts([tokenize(p.text) for p in test], lexicon, [p.platform for p in test])
     if opts.task == "sentiment":
         gold = [p.labels[0] for p in test]
         report = single_label_report(gold, [s["sentiment_label"] for s in scores], SENTIMENT_CLASSES)

@@ -62,6 +62,7 @@ class LabelledPost:
     text: str
     labels: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    platform: str | None = None  # as `mipulse run` reads it (lower case); None when the record has none
 
     def overlap_keys(self) -> set[str]:
         """Keys that identify this post across releases: its ids and its normalized text."""
@@ -100,7 +101,8 @@ def parse_labelled(line: str, line_no: int = 0, require_label: bool = True) -> L
     else:
         raise LabelledRecordError(f"line {line_no}: no 'label' or 'labels'")
     aliases = tuple(str(record[f]) for f in ALIAS_ID_FIELDS if record.get(f))
-    return LabelledPost(str(record.get("id", line_no)), text, tuple(x.lower() for x in labels), aliases)
+    platform = str(record.get("platform") or "").strip().lower() or None
+    return LabelledPost(str(record.get("id", line_no)), text, tuple(x.lower() for x in labels), aliases, platform)
 
 
 def read_labelled(path: str) -> tuple[list[LabelledPost], list[str]]:

@@ -19,7 +19,8 @@ ln((1 + posts) / (1 + df)) + 1), and the weights are in the class columns:
 The model's settings, its training-post count and its intercepts (in the same form) are the
 ``characters`` entry of the lexicon's calibration. A post's character evidence is the
 model's log-probability of each sentiment class, or log-odds of each emotion
-(`CHARACTER_FEATURES`): features of the calibration model like the lexicon's others.
+(`CHARACTER_FEATURES`): features of the calibration model like the lexicon's others. A post
+with any n-gram of an emotion layer has emotion evidence (`pipelines.scoring.score.emotions_of`).
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ SENTIMENT_CLASSES = ("negative", "neutral", "positive")
 NGRAM_RANGE = (2, 5)
 MIN_DF = 3
 C = 1.0
+SENTIMENT_CHARACTER_FEATURES = tuple(f"characters_{c}" for c in SENTIMENT_CLASSES)
+EMOTION_CHARACTER_FEATURES = tuple(f"characters_{e}" for e in EMOTIONS)
+#: the number of the layer's n-grams in a post (distinct): whether it has character evidence at all
+NGRAMS_FEATURE = "characters_ngrams"
 #: what a post's character evidence adds to its feature vector (zeros for a lexicon without the layer)
-CHARACTER_FEATURES = (*(f"characters_{c}" for c in SENTIMENT_CLASSES), *(f"characters_{e}" for e in EMOTIONS))
+CHARACTER_FEATURES = SENTIMENT_CHARACTER_FEATURES + EMOTION_CHARACTER_FEATURES + (NGRAMS_FEATURE,)
 _COLUMNS = ("sentiment", "neutral", *EMOTIONS)  # an entry's weight columns, in `_weights` order
 
 
@@ -135,13 +140,20 @@ class CharacterModel:
         return np.array([[self.layer[t].sentiment, self.layer[t].neutral, *self.layer[t].emotions]
                          for t in sorted(self.layer)], dtype=float).reshape(len(self.layer), len(_COLUMNS))
 
+    @property
+    def task(self) -> str:
+        return self.settings["task"]
+
     def features(self, texts: Sequence[str]) -> np.ndarray:
         """`CHARACTER_FEATURES` of each post text (rows): sentiment log-probabilities of the
-        classes the model knows, emotion log-odds of the emotions it has weights for, else 0."""
+        classes the model knows, emotion log-odds of the emotions it has weights for, else 0;
+        and the number of the layer's n-grams in the post."""
         out = np.zeros((len(texts), len(CHARACTER_FEATURES)))
         if not texts:
             return out
-        scores = self._vectorizer.transform(texts) @ self._weights  # (posts, columns)
+        tf_idf = self._vectorizer.transform(texts)
+        out[:, -1] = np.diff(tf_idf.indptr)
+        scores = tf_idf @ self._weights  # (posts, columns)
         intercepts, present = self.settings["intercepts"], self.settings["classes"]
         if self.settings["task"] == "sentiment":
             a = scores[:, 0] + intercepts["sentiment"]
@@ -151,9 +163,9 @@ class CharacterModel:
             top = stacked.max(axis=1, keepdims=True)
             log_probabilities = stacked - (top + np.log(np.exp(stacked - top).sum(axis=1, keepdims=True)))
             for j, c in enumerate(present):
-                out[:, SENTIMENT_CLASSES.index(c)] = log_probabilities[:, j]
+                out[:, CHARACTER_FEATURES.index(f"characters_{c}")] = log_probabilities[:, j]
         else:
             for emotion in present:
-                out[:, len(SENTIMENT_CLASSES) + EMOTIONS.index(emotion)] = (
+                out[:, CHARACTER_FEATURES.index(f"characters_{emotion}")] = (
                     scores[:, _COLUMNS.index(emotion)] + intercepts[emotion])
         return out

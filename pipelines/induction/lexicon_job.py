@@ -185,11 +185,21 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         calibration = {"sentiment": fit_sentiment_calibration(x, [ls[0] for ls in labels], features)}
     else:
         calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features)}
-    # the task it was not trained for is scored as the default lexicon scores it
-    lexicon = Lexicon(full.layers, full.metadata, {**lexicons.default_calibration(), **full.calibration, **calibration})
+    lexicon = Lexicon(full.layers, full.metadata, {**untrained_defaults(calibration), **full.calibration, **calibration})
     version = write_lexicon_file(lexicon, settings.out)
     return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes),
             "terms": {layer: len(entries) for layer, entries in lexicon.layers.items()}, "out": settings.out}
+
+
+def untrained_defaults(trained: dict) -> dict:
+    """The default lexicon's calibration of the tasks a supervised lexicon was not trained for
+    (they are scored as the default lexicon scores them), per-platform models included; none of
+    the trained task's, whatever the platform."""
+    default = lexicons.default_calibration()
+    platforms = {platform: kept for platform, models in default.pop("platforms", {}).items()
+                 if (kept := {task: m for task, m in models.items() if task not in trained})}
+    return {**{task: m for task, m in default.items() if task not in trained},
+            **({"platforms": platforms} if platforms else {})}
 
 
 def _with_character_layers(full: Lexicon, fold_lexicons: dict[int, Lexicon], texts: Sequence[PostText],

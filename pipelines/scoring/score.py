@@ -25,7 +25,7 @@ trust, anticipation, surprise); a post without emotion evidence has no dominant 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import add
 from typing import Mapping, NamedTuple, Sequence
@@ -34,7 +34,7 @@ import numpy as np
 
 from pipelines.scoring.combiner import FEATURE_INDEX, FEATURES, SURFACE_FEATURES, WORD_FEATURES, LinearModel, supervised_features
 from pipelines.config import EMOTIONS
-from pipelines.induction.characters import CharacterModel, post_text
+from pipelines.induction.characters import NGRAMS_FEATURE, CharacterModel, post_text
 from pipelines.induction.lexicon import Lexicon
 from pipelines.induction.priors import booster_weights, negation_factor
 from pipelines.text.tokenizer import NEG_SUFFIX, URL, USER, base_form, counting_terms, is_content_term
@@ -119,6 +119,7 @@ def lexicon_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
 
 
 _EXCLAMATIONS = SURFACE_FEATURES.index("exclamations")
+_NGRAMS = FEATURE_INDEX[NGRAMS_FEATURE]
 
 
 def surface_features(tokens: list[str], n_terms: int) -> list[float]:
@@ -209,23 +210,49 @@ class PostEvidence:
 
 @dataclass(frozen=True)
 class Calibration:
-    """A lexicon's calibration with its models parsed once (not once per post)."""
+    """A lexicon's calibration with its models parsed once (not once per post).
+
+    ``platforms``: the calibrations of platforms that have models of their own (the mapping's
+    ``platforms`` entry, each overriding the ``sentiment`` and / or ``emotion`` it names);
+    posts of any other platform, or of none, are scored by this one."""
 
     sentiment: LinearModel | None
     neutral_band: float
     emotions: Mapping[str, LinearModel]
     thresholds: Mapping[str, float]
     characters: CharacterModel | None = None
+    platforms: Mapping[str, "Calibration"] = field(default_factory=dict)
 
     @classmethod
     def of(cls, lexicon: Lexicon) -> "Calibration":
         calibration = lexicon.calibration
+        characters = CharacterModel(lexicon.characters, calibration["characters"]) if lexicon.characters else None
+        return cls._parsed(calibration, characters, {
+            platform: cls._parsed({**calibration, **override}, characters, {})
+            for platform, override in calibration.get("platforms", {}).items()})
+
+    @classmethod
+    def _parsed(cls, calibration: Mapping, characters: CharacterModel | None,
+                platforms: Mapping[str, "Calibration"]) -> "Calibration":
         sentiment, emotion = calibration.get("sentiment", {}), calibration.get("emotion", {})
         return cls(LinearModel.from_dict(sentiment["model"]) if sentiment.get("model") else None,
                    sentiment.get("neutral_band", DEFAULT_NEUTRAL_BAND),
                    {label: LinearModel.from_dict(m) for label, m in emotion.get("models", {}).items()},
-                   dict(emotion.get("thresholds", {})),
-                   CharacterModel(lexicon.characters, calibration["characters"]) if lexicon.characters else None)
+                   dict(emotion.get("thresholds", {})), characters, platforms)
+
+    @property
+    def has_models(self) -> bool:
+        """Whether any post is scored by a fitted model (which reads the feature rows)."""
+        return bool(self.sentiment or self.emotions) or any(c.has_models for c in self.platforms.values())
+
+    def by_platform(self, platforms: Sequence[str] | None, n: int) -> list[tuple["Calibration", list[int]]]:
+        """The posts (positions) each calibration scores, given the posts' platforms (None: all by this one)."""
+        if not self.platforms or platforms is None:
+            return [(self, list(range(n)))]
+        groups: dict[str, list[int]] = {}
+        for i, platform in enumerate(platforms):
+            groups.setdefault(platform if platform in self.platforms else "", []).append(i)
+        return [(self.platforms.get(platform, self), positions) for platform, positions in groups.items()]
 
 
 _CALIBRATIONS: dict[tuple[int, int], tuple[Mapping, Mapping, Calibration]] = {}  # ids -> those, parsed
@@ -297,15 +324,18 @@ def emotions_of(evidence: Sequence[PostEvidence], features: np.ndarray | None, c
                 sentiment_labels: Sequence[str]) -> list[Emotions]:
     """Per post: (shares over Plutchik's eight, dominant emotion or None, the emotions it expresses).
 
-    Without emotion evidence (no emotion weight among its general-layer terms and no
-    supervised hit) a post has no emotions. With calibrated models (one binary model per
-    emotion): shares are the normalized probabilities, the dominant emotion the most probable
-    one, the expressed emotions those whose probability passes their threshold. Without
-    models: the polarity-gated emotion mass, its largest share dominant and expressed.
+    Without emotion evidence (no emotion weight among its general-layer terms, no supervised
+    hit, no n-gram of an emotion character layer) a post has no emotions. With calibrated
+    models (one binary model per emotion): shares are the normalized probabilities, the
+    dominant emotion the most probable one, the expressed emotions those whose probability
+    passes their threshold. Without models: the polarity-gated emotion mass, its largest share
+    dominant and expressed.
     """
     masses = [ev.emotion_mass(gated_by=label) for ev, label in zip(evidence, sentiment_labels)]
+    characters = calibration.characters is not None and calibration.characters.task == "emotion"
     modelled = [i for i, (ev, mass) in enumerate(zip(evidence, masses))
-                if calibration.emotions and (sum(mass) > 0 or ev.supervised_hits)]
+                if calibration.emotions and (sum(mass) > 0 or ev.supervised_hits
+                                             or (characters and features[i, _NGRAMS] > 0))]
     by_models = set(modelled)
     out: list[Emotions | None] = [None if i in by_models else _emotions_by_mass(mass) for i, mass in enumerate(masses)]
     if modelled:
@@ -348,30 +378,42 @@ def explanation(evidence: PostEvidence, limit: int = EXPLANATION_TERMS) -> list[
     return [f"{term}:{value:+.3f}" for term, value in ranked]
 
 
-def _scored(token_lists: Sequence[list[str] | PostText],
-            lexicon: Lexicon) -> tuple[list[PostEvidence], list[tuple[float, str]], list[Emotions]]:
-    """Each post's evidence, (score, sentiment label) and emotions, the posts scored as one batch."""
+def _scored(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon, platforms: Sequence[str] | None
+            ) -> tuple[list[PostEvidence], list[tuple[float, str]], list[Emotions]]:
+    """Each post's evidence, (score, sentiment label) and emotions, the posts scored as one
+    batch (the posts of each platform with a calibration of its own by that one)."""
     calibration = calibration_of(lexicon)
     evidence = [PostEvidence(tokens, lexicon) for tokens in token_lists]
-    features = feature_rows(evidence, calibration) if calibration.sentiment or calibration.emotions else None
-    sentiments = sentiments_of(evidence, features, calibration)
-    return evidence, sentiments, emotions_of(evidence, features, calibration, [label for _, label in sentiments])
+    features = feature_rows(evidence, calibration) if calibration.has_models else None
+    sentiments: list = [None] * len(evidence)
+    emotions: list = [None] * len(evidence)
+    for by, positions in calibration.by_platform(platforms, len(evidence)):
+        group = [evidence[i] for i in positions]
+        rows = features if features is None or len(positions) == len(evidence) else features[positions]
+        group_sentiments = sentiments_of(group, rows, by)
+        group_emotions = emotions_of(group, rows, by, [label for _, label in group_sentiments])
+        for i, sentiment, emotion in zip(positions, group_sentiments, group_emotions):
+            sentiments[i], emotions[i] = sentiment, emotion
+    return evidence, sentiments, emotions
 
 
-def labels_and_scores(texts: Sequence[list[str] | PostText], lexicon: Lexicon) -> list[tuple[str, str | None, float]]:
+def labels_and_scores(texts: Sequence[list[str] | PostText], lexicon: Lexicon,
+                      platforms: Sequence[str] | None = None) -> list[tuple[str, str | None, float]]:
     """(sentiment label, dominant emotion, sentiment score) of each post: those fields of
     `score_posts` alone (no explanation), for a caller that scores the same posts many times."""
     if not texts:
         return []
-    _, sentiments, emotions = _scored(texts, lexicon)
+    _, sentiments, emotions = _scored(texts, lexicon, platforms)
     return [(label, dominant, score) for (score, label), (_, dominant, _) in zip(sentiments, emotions)]
 
 
-def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon) -> list[dict]:
-    """The post_scores fields of each tokenized post (its tokens, or its `PostText`)."""
+def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon,
+                platforms: Sequence[str] | None = None) -> list[dict]:
+    """The post_scores fields of each tokenized post (its tokens, or its `PostText`), given
+    each post's platform (which calibration scores it) or None (the lexicon's general one)."""
     if not token_lists:
         return []
-    evidence, sentiments, emotions = _scored(token_lists, lexicon)
+    evidence, sentiments, emotions = _scored(token_lists, lexicon, platforms)
     return [{
         "sentiment_score": score,
         "sentiment_label": label,
@@ -384,6 +426,6 @@ def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon) -
     } for ev, (score, label), (shares, dominant, expressed) in zip(evidence, sentiments, emotions)]
 
 
-def score_post(tokens: list[str], lexicon: Lexicon) -> dict:
+def score_post(tokens: list[str], lexicon: Lexicon, platform: str | None = None) -> dict:
     """The post_scores fields of one tokenized post (`score_posts` of a batch of one)."""
-    return score_posts([tokens], lexicon)[0]
+    return score_posts([tokens], lexicon, None if platform is None else [platform])[0]
