@@ -50,6 +50,14 @@ def test_one_ngram_post_by_hand():
     assert features[NGRAMS_FEATURE] == 1.0 and model.features(["zz"])[0, -1] == 0.0
 
 
+def test_the_layer_is_read_with_the_settings_it_was_fitted_with():
+    layer = {"a": entry("a", 1, sentiment=2.0)}  # a 1-gram: no 2-5-gram model has it
+    one_grams = CharacterModel(layer, {**SETTINGS, "ngram_range": [1, 1]})
+    assert one_grams.features(["xa"])[0, -1] == 1.0 and CharacterModel(layer, SETTINGS).features(["xa"])[0, -1] == 0.0
+    with pytest.raises(ValueError, match="analyzer 'word'"):
+        CharacterModel(layer, {**SETTINGS, "analyzer": "word"}).features(["xa"])
+
+
 def test_tf_idf_weights_by_hand():
     layer = {"ab": entry("ab", 1, sentiment=1.0), "cd": entry("cd", 3, sentiment=-2.0)}
     model = CharacterModel(layer, {**SETTINGS, "intercepts": {"sentiment": 0.0, "neutral": 0.0}})

@@ -32,9 +32,10 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from pipelines.config import EMOTIONS
+from pipelines.evaluation.labelled import SENTIMENT_CLASSES
 from pipelines.induction.lexicon import CHARACTERS, Lexicon, LexiconEntry
 
-SENTIMENT_CLASSES = ("negative", "neutral", "positive")
+ANALYZER = "char_wb"
 NGRAM_RANGE = (2, 5)
 MIN_DF = 3
 C = 1.0
@@ -47,10 +48,11 @@ CHARACTER_FEATURES = SENTIMENT_CHARACTER_FEATURES + EMOTION_CHARACTER_FEATURES +
 _COLUMNS = ("sentiment", "neutral", *EMOTIONS)  # an entry's weight columns, in `_weights` order
 
 
-def _vectorizer(**kwargs):
+def _vectorizer(ngram_range: tuple[int, int] = NGRAM_RANGE, sublinear_tf: bool = True, **kwargs):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True, lowercase=True, **kwargs)
+    return TfidfVectorizer(analyzer=ANALYZER, ngram_range=ngram_range, sublinear_tf=sublinear_tf, lowercase=True,
+                           **kwargs)
 
 
 def _classifier():
@@ -81,11 +83,8 @@ def fit_character_layer(texts: Sequence[str], labels: Sequence[Sequence[str]], t
         model = _classifier().fit(x, y)
         present = [str(c) for c in model.classes_]
         coef, intercept = _per_class(model, present)
-        weights[:, 0] = coef.get("positive", 0.0) - coef.get("negative", 0.0)
-        weights[:, 1] = coef.get("neutral", 0.0) - (coef.get("positive", 0.0) + coef.get("negative", 0.0)) / 2
-        intercepts = {"sentiment": intercept.get("positive", 0.0) - intercept.get("negative", 0.0),
-                      "neutral": intercept.get("neutral", 0.0)
-                      - (intercept.get("positive", 0.0) + intercept.get("negative", 0.0)) / 2}
+        weights[:, 0], weights[:, 1] = _sentiment_columns(coef)
+        intercepts = dict(zip(("sentiment", "neutral"), _sentiment_columns(intercept)))
     else:
         present, intercepts = [], {}
         for emotion in classes:
@@ -98,7 +97,7 @@ def fit_character_layer(texts: Sequence[str], labels: Sequence[Sequence[str]], t
             present.append(emotion)
     entries = {g: LexiconEntry(g, float(w[0]), tuple(w[2:].tolist()), float(w[1]), int(d), int(d), CHARACTERS)
                for g, w, d in zip(ngrams, weights, df)}
-    settings = {"analyzer": "char_wb", "ngram_range": list(NGRAM_RANGE), "min_df": MIN_DF, "sublinear_tf": True,
+    settings = {"analyzer": ANALYZER, "ngram_range": list(NGRAM_RANGE), "min_df": MIN_DF, "sublinear_tf": True,
                 "C": C, "solver": "saga", "task": task, "classes": present, "posts": len(texts),
                 "intercepts": {k: float(v) for k, v in intercepts.items()}}
     return entries, settings
@@ -112,6 +111,13 @@ def _per_class(model, present: Sequence[str]) -> tuple[dict[str, np.ndarray], di
                 {present[0]: 0.0, present[1]: float(model.intercept_[0])})
     return ({c: model.coef_[i] for i, c in enumerate(present)},
             {c: float(model.intercept_[i]) for i, c in enumerate(present)})
+
+
+def _sentiment_columns(by_class: Mapping[str, float | np.ndarray]) -> tuple:
+    """(positive - negative, neutral - the mean of the two) of per-class weights or intercepts
+    (0 for a class the model lacks): the two differences a 3-class softmax depends on."""
+    positive, negative, neutral = (by_class.get(c, 0.0) for c in ("positive", "negative", "neutral"))
+    return positive - negative, neutral - (positive + negative) / 2
 
 
 def with_characters(lexicon: Lexicon, entries: Mapping[str, LexiconEntry], settings: Mapping) -> Lexicon:
@@ -129,8 +135,12 @@ class CharacterModel:
 
     @cached_property
     def _vectorizer(self):
+        if self.settings.get("analyzer", ANALYZER) != ANALYZER:
+            raise ValueError(f"a character layer with analyzer {self.settings['analyzer']!r} (this mipulse reads "
+                             f"{ANALYZER!r} layers)")
         terms = sorted(self.layer)
-        vectorizer = _vectorizer(vocabulary={t: i for i, t in enumerate(terms)})
+        vectorizer = _vectorizer(tuple(self.settings.get("ngram_range", NGRAM_RANGE)),
+                                 self.settings.get("sublinear_tf", True), vocabulary={t: i for i, t in enumerate(terms)})
         df = np.array([self.layer[t].df for t in terms], dtype=float)
         vectorizer.idf_ = np.log((self.settings["posts"] + 1) / (df + 1.0)) + 1.0  # scikit-learn's smooth idf
         return vectorizer

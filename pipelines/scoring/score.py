@@ -1,8 +1,11 @@
 """Score one post with a lexicon: sentiment, emotions, topics' evidence, the terms that moved it.
 
-`score_posts(token_lists, lexicon)` is the one scoring function (`mipulse run` scores its
-batches with it; `score_post` is one post of it, for `evaluate` and the calibration). Each
-post's features are one row of a matrix that every calibrated model scores at once. VADER-grade rules (Hutto & Gilbert 2014) over the general layer:
+`score_posts(token_lists, lexicon, platforms)` is the one scoring function (`mipulse run`,
+`evaluate` and the report's rescoring score their batches with it; `score_post` is one post
+of it). Each post's features are one row of a matrix that every calibrated model scores at
+once: its word evidence and, for a lexicon with a character layer, that layer's evidence
+(`pipelines.induction.characters`). VADER-grade rules (Hutto & Gilbert 2014) over the general
+layer:
 
 * negation: a word in a negation scope (`_NEG`, up to clause punctuation, commas included,
   or 'but') takes VADER's N_SCALAR (-0.74) times its valence, unless the lexicon has the
@@ -16,7 +19,8 @@ post's features are one row of a matrix that every calibrated model scores at on
 compound = s / sqrt(s^2 + alpha), alpha = 15/16 (VADER's 15 on its 4x scale). The
 lexicon's calibration decides the label: a fitted linear model over `pipelines.scoring.combiner`
 features (label = most probable class; score = P(positive) - P(negative)), or a neutral
-band on the compound. Emotions: calibrated per-emotion models over the same evidence, or
+band on the compound; a platform with models of its own (the calibration's ``platforms``)
+has its posts scored by them. Emotions: calibrated per-emotion models over the same evidence, or
 the emotion mass of un-negated hits gated by polarity (a negative post's emotions among
 anger, disgust, fear, sadness, anticipation and surprise; a positive post's among joy,
 trust, anticipation, surprise); a post without emotion evidence has no dominant emotion.
@@ -32,7 +36,9 @@ from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from pipelines.scoring.combiner import FEATURE_INDEX, FEATURES, SURFACE_FEATURES, WORD_FEATURES, LinearModel, supervised_features
+from pipelines.scoring.combiner import (
+    FEATURE_INDEX, FEATURES, SURFACE_FEATURES, WORD_FEATURES, LinearModel, supervised_features,
+)
 from pipelines.config import EMOTIONS
 from pipelines.induction.characters import NGRAMS_FEATURE, CharacterModel, post_text
 from pipelines.induction.lexicon import Lexicon
@@ -245,7 +251,7 @@ class Calibration:
         """Whether any post is scored by a fitted model (which reads the feature rows)."""
         return bool(self.sentiment or self.emotions) or any(c.has_models for c in self.platforms.values())
 
-    def by_platform(self, platforms: Sequence[str] | None, n: int) -> list[tuple["Calibration", list[int]]]:
+    def by_platform(self, platforms: Sequence[str | None] | None, n: int) -> list[tuple["Calibration", list[int]]]:
         """The posts (positions) each calibration scores, given the posts' platforms (None: all by this one)."""
         if not self.platforms or platforms is None:
             return [(self, list(range(n)))]
@@ -378,7 +384,7 @@ def explanation(evidence: PostEvidence, limit: int = EXPLANATION_TERMS) -> list[
     return [f"{term}:{value:+.3f}" for term, value in ranked]
 
 
-def _scored(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon, platforms: Sequence[str] | None
+def _scored(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon, platforms: Sequence[str | None] | None
             ) -> tuple[list[PostEvidence], list[tuple[float, str]], list[Emotions]]:
     """Each post's evidence, (score, sentiment label) and emotions, the posts scored as one
     batch (the posts of each platform with a calibration of its own by that one)."""
@@ -398,7 +404,7 @@ def _scored(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon, platf
 
 
 def labels_and_scores(texts: Sequence[list[str] | PostText], lexicon: Lexicon,
-                      platforms: Sequence[str] | None = None) -> list[tuple[str, str | None, float]]:
+                      platforms: Sequence[str | None] | None = None) -> list[tuple[str, str | None, float]]:
     """(sentiment label, dominant emotion, sentiment score) of each post: those fields of
     `score_posts` alone (no explanation), for a caller that scores the same posts many times."""
     if not texts:
@@ -408,7 +414,7 @@ def labels_and_scores(texts: Sequence[list[str] | PostText], lexicon: Lexicon,
 
 
 def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon,
-                platforms: Sequence[str] | None = None) -> list[dict]:
+                platforms: Sequence[str | None] | None = None) -> list[dict]:
     """The post_scores fields of each tokenized post (its tokens, or its `PostText`), given
     each post's platform (which calibration scores it) or None (the lexicon's general one)."""
     if not token_lists:
