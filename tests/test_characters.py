@@ -224,3 +224,22 @@ def test_the_supervised_flags_are_refused_without_train(tmp_path, capsys):
                  "--no-characters", "--no-priors"])
     assert code == 2
     assert "--no-priors, --no-characters: only with --train" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_supervised_lexicon_does_not_depend_on_the_order_of_the_training_lines(tmp_path):
+    import json
+
+    from pipelines.config import load_seeds
+    from pipelines.induction.lexicon_job import SupervisedSettings, build_supervised_lexicon
+
+    texts, labels = planted(random.Random(8), 200)
+    lines = [json.dumps({"id": str(i), "text": t, "label": ls[0]}) + "\n" for i, (t, ls) in enumerate(zip(texts, labels))]
+    built = []
+    for name, order in (("a", lines), ("b", random.Random(9).sample(lines, len(lines)))):
+        train = tmp_path / f"{name}.jsonl"
+        train.write_text("".join(order), encoding="utf-8")
+        build_supervised_lexicon(SupervisedSettings(str(train), str(tmp_path / f"{name}.parquet")), load_seeds())
+        built.append(read_lexicon(str(tmp_path / f"{name}.parquet")))
+    # the same entries and calibration (the metadata names the file and hashes its bytes)
+    assert built[0].layers == built[1].layers and built[0].calibration == built[1].calibration

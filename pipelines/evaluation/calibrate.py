@@ -3,7 +3,9 @@
 The class weighting is chosen by 5-fold cross-validation on the calibration posts
 themselves (the mean of accuracy and macro-F1), never on a test file. Emotion models are
 one binary model per class, each with the F1-best probability threshold from out-of-fold
-predictions.
+predictions. The folds are the caller's (a supervised build passes its cross-fitting folds, a
+hash of each post's text, so the same posts in another order give the same calibration), or
+the posts' positions mod 5.
 """
 
 from __future__ import annotations
@@ -42,8 +44,12 @@ def class_weights(kind: str, labels: Sequence[str]) -> dict[str, float] | None:
     return {c: (len(labels) / (len(counts) * n)) ** power for c, n in counts.items()}
 
 
-def _folds(n: int) -> list[int]:
-    return [i % FOLDS for i in range(n)]
+def _folds(n: int, folds: Sequence[int] | None) -> list[int]:
+    if folds is None:
+        return [i % FOLDS for i in range(n)]
+    if len(folds) != n or not set(folds) <= set(range(FOLDS)):
+        raise ValueError(f"calibration folds must give each of the {n} posts one of 0..{FOLDS - 1}")
+    return list(folds)
 
 
 def _score(gold: Sequence[str], predicted: Sequence[str]) -> float:
@@ -52,10 +58,11 @@ def _score(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return (accuracy_score(gold, predicted) + f1_score(gold, predicted, average="macro")) / 2
 
 
-def fit_sentiment_calibration(x: list[list[float]], y: list[str], features: Sequence[str]) -> dict:
+def fit_sentiment_calibration(x: list[list[float]], y: list[str], features: Sequence[str],
+                              folds: Sequence[int] | None = None) -> dict:
     """{'model': ..., 'class_weight': kind, 'cv_score': ...}: the class weighting with the best
     cross-validated (accuracy + macro-F1) / 2, refitted on all calibration posts."""
-    folds = _folds(len(y))
+    folds = _folds(len(y), folds)
     best = None
     for kind in CLASS_WEIGHTS:
         predicted = [""] * len(y)
@@ -75,9 +82,9 @@ def fit_sentiment_calibration(x: list[list[float]], y: list[str], features: Sequ
 
 
 def fit_emotion_calibration(x: list[list[float]], y: list[tuple[str, ...]], classes: Sequence[str],
-                            features: Sequence[str]) -> dict:
+                            features: Sequence[str], folds: Sequence[int] | None = None) -> dict:
     """One binary model per class with gold support; thresholds from out-of-fold probabilities."""
-    folds = _folds(len(y))
+    folds = _folds(len(y), folds)
     models, thresholds = {}, {}
     for label in classes:
         target = ["yes" if label in labels else "no" for labels in y]

@@ -101,12 +101,13 @@ def fold_of(text: str) -> int:
 
 
 def training_posts(settings: SupervisedSettings) -> tuple[list[LabelledPost], list[tuple[str, ...]], int]:
-    """(posts, their gold labels for the task, posts left out as overlapping the leave-out file)."""
+    """(posts, their gold labels for the task, posts left out as overlapping the leave-out file),
+    sorted by text and labels: the lexicon of a file does not depend on the order of its lines."""
     posts, _ = read_labelled(settings.train)
     keys = leave_out_keys(settings.leave_out)
-    kept = [p for p in posts if not p.overlap_keys() & keys]
-    labels = [task_labels(p, settings.task, settings.emotion_set) for p in kept]
-    return kept, labels, len(posts) - len(kept)
+    kept = sorted(((p, task_labels(p, settings.task, settings.emotion_set)) for p in posts
+                   if not p.overlap_keys() & keys), key=lambda pair: (pair[0].text, pair[1]))
+    return [p for p, _ in kept], [labels for _, labels in kept], len(posts) - len(kept)
 
 
 def leave_out_keys(path: str | None) -> frozenset[str]:
@@ -181,10 +182,11 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         members = [i for i, r in enumerate(rows) if r["fold"] == fold]
         for i, features_of_post in zip(members, post_features([texts[i] for i in members], lexicon, features).tolist()):
             x[i] = features_of_post
+    text_folds = [r["fold"] for r in rows]  # the cross-fitting folds: the order of the posts does not matter
     if settings.task == "sentiment":
-        calibration = {"sentiment": fit_sentiment_calibration(x, [ls[0] for ls in labels], features)}
+        calibration = {"sentiment": fit_sentiment_calibration(x, [ls[0] for ls in labels], features, text_folds)}
     else:
-        calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features)}
+        calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features, text_folds)}
     lexicon = Lexicon(full.layers, full.metadata, {**untrained_defaults(calibration), **full.calibration, **calibration})
     version = write_lexicon_file(lexicon, settings.out)
     return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes),
