@@ -131,3 +131,15 @@ def test_predictions_outside_the_gold_classes_count_as_wrong_and_macro_runs_over
     assert set(report["per_class"]) == {"anger", "joy", "optimism"}
     assert report["macro_recall"] == pytest.approx((1 + 0.5 + 1) / 3)
     assert report["macro_f1"] == pytest.approx((1 + 2 / 3 + 1) / 3)
+
+
+def test_the_class_weighting_is_chosen_by_accuracy_and_the_named_macro_measure():
+    from pipelines.evaluation.calibrate import _score, fit_sentiment_calibration
+
+    gold = ["negative", "negative", "neutral", "positive"]
+    predicted = ["negative", "neutral", "neutral", "neutral"]  # accuracy 1/2
+    # recall: negative 1/2, neutral 1, positive 0 -> 1/2; F1: negative 2/3, neutral 1/2, positive 0 -> 7/18
+    assert _score(gold, predicted, "macro_recall") == pytest.approx((0.5 + 0.5) / 2)
+    assert _score(gold, predicted, "macro_f1") == pytest.approx((0.5 + 7 / 18) / 2)
+    with pytest.raises(ValueError, match="measure must be one of"):
+        fit_sentiment_calibration([[0.0]] * 10, ["a", "b"] * 5, ("compound",), measure="accuracy")

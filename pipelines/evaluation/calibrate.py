@@ -1,7 +1,8 @@
 """Fit a lexicon's calibration: the linear model from lexicon features to labels.
 
 The class weighting is chosen by 5-fold cross-validation on the calibration posts
-themselves (the mean of accuracy and macro-F1), never on a test file. Emotion models are
+themselves (the mean of accuracy and macro-F1, or macro-recall for a supervised build), never
+on a test file. Emotion models are
 one binary model per class, each with the F1-best probability threshold from out-of-fold
 predictions. The folds are the caller's (a supervised build passes its cross-fitting folds, a
 hash of each post's text, so the same posts in another order give the same calibration), or
@@ -52,16 +53,25 @@ def _folds(n: int, folds: Sequence[int] | None) -> list[int]:
     return list(folds)
 
 
-def _score(gold: Sequence[str], predicted: Sequence[str]) -> float:
-    from sklearn.metrics import accuracy_score, f1_score
+#: what the class weighting is chosen by, with accuracy: macro-F1 (the default lexicon's target
+#: measures), or macro-recall (SemEval 2017 task 4's own measure, a supervised build's)
+MEASURES = ("macro_f1", "macro_recall")
 
-    return (accuracy_score(gold, predicted) + f1_score(gold, predicted, average="macro")) / 2
+
+def _score(gold: Sequence[str], predicted: Sequence[str], measure: str) -> float:
+    from sklearn.metrics import accuracy_score, f1_score, recall_score
+
+    macro = (f1_score if measure == "macro_f1" else recall_score)(gold, predicted, average="macro")
+    return (accuracy_score(gold, predicted) + macro) / 2
 
 
 def fit_sentiment_calibration(x: list[list[float]], y: list[str], features: Sequence[str],
-                              folds: Sequence[int] | None = None) -> dict:
-    """{'model': ..., 'class_weight': kind, 'cv_score': ...}: the class weighting with the best
-    cross-validated (accuracy + macro-F1) / 2, refitted on all calibration posts."""
+                              folds: Sequence[int] | None = None, measure: str = "macro_f1") -> dict:
+    """{'model': ..., 'class_weight': kind, 'cv_score': ..., 'chosen_by': ...}: the class
+    weighting with the best cross-validated (accuracy + ``measure``) / 2, refitted on all
+    calibration posts."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
     folds = _folds(len(y), folds)
     best = None
     for kind in CLASS_WEIGHTS:
@@ -74,11 +84,12 @@ def fit_sentiment_calibration(x: list[list[float]], y: list[str], features: Sequ
                 if folds[i] == f:
                     p = model.probabilities(x[i])
                     predicted[i] = max(p, key=p.get)
-        score = _score(y, predicted)
+        score = _score(y, predicted, measure)
         if best is None or score > best[1]:
             best = (kind, score)
     model = fit_linear_model(x, y, features, class_weights(best[0], y))
-    return {"model": model.as_dict(), "class_weight": best[0], "cv_score": round(best[1], 4)}
+    chosen_by = {} if measure == "macro_f1" else {"chosen_by": f"(accuracy + {measure}) / 2"}
+    return {"model": model.as_dict(), "class_weight": best[0], "cv_score": round(best[1], 4), **chosen_by}
 
 
 def fit_emotion_calibration(x: list[list[float]], y: list[tuple[str, ...]], classes: Sequence[str],
