@@ -35,7 +35,7 @@ from pipelines.config import EMOTIONS, load_seeds  # noqa: E402
 from pipelines.induction.induce import LexiconSpec  # noqa: E402
 from pipelines.evaluation.labelled import goemotions_sentiment, read_labelled, task_labels  # noqa: E402
 from pipelines.induction.lexicon_local import build_local  # noqa: E402
-from pipelines.scoring.score import PostEvidence  # noqa: E402
+from pipelines.scoring.score import post_features  # noqa: E402
 
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
 #: sentiment: (platform, training file, files left out of it, a post's gold sentiment or None to leave it out)
@@ -78,7 +78,7 @@ def features_by_corpus(posts, size: int, count: int, names) -> list[list[float]]
     for i in range(count):
         chunk = posts[i * size:(i + 1) * size]
         lexicon, prepared = build_local([{"text": p.text} for p in chunk], seeds, spec)
-        rows += [PostEvidence(post["tokens"], lexicon).features(names) for post in prepared]
+        rows += post_features([post["tokens"] for post in prepared], lexicon, names).tolist()
     return rows
 
 

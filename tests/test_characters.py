@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -205,10 +206,10 @@ def test_each_fold_layer_is_fitted_without_the_folds_posts():
 
     texts, labels = planted(random.Random(6), 250)
     texts = [t + (" zebraquux" if i % 5 == 0 else "") for i, t in enumerate(texts)]  # only in fold 0
-    rows = [{"fold": i % 5} for i in range(len(texts))]
+    post_folds = np.arange(len(texts)) % 5
     empty = Lexicon({GENERAL: {}})
     full, folds = _with_character_layers(empty, {f: empty for f in range(5)}, [PostText(t.split()) for t in texts],
-                                         labels, rows, "sentiment", SENTIMENT)
+                                         labels, post_folds, "sentiment", SENTIMENT)
     assert full.calibration["characters"]["posts"] == 250
     assert {f: lex.calibration["characters"]["posts"] for f, lex in folds.items()} == {f: 200 for f in range(5)}
     assert "zebr" in full.characters and "zebr" in folds[1].characters

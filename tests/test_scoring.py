@@ -14,7 +14,9 @@ from pipelines.scoring.combiner import LinearModel
 from pipelines.config import EMOTIONS
 from pipelines.induction.lexicon import GENERAL, Lexicon, LexiconEntry
 from pipelines.induction.priors import booster_weights, negation_factor
-from pipelines.scoring.score import BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, score_post, score_posts, sentiment_hits
+from pipelines.scoring.score import (
+    BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, post_features, score_post, score_posts, sentiment_hits,
+)
 from pipelines.text.tokenizer import tokenize
 
 
@@ -89,8 +91,8 @@ def test_a_calibrated_model_decides_the_label():
 
 
 def test_features_name_their_values():
-    evidence = PostEvidence(tokenize("good bad bad!"), BANDED)
-    assert evidence.features(("positive_hits", "negative_hits", "exclamations")) == [1.0, 2.0, 1.0]
+    features = post_features([tokenize("good bad bad!")], BANDED, ("positive_hits", "negative_hits", "exclamations"))
+    assert features.tolist() == [[1.0, 2.0, 1.0]]
 
 
 CALIBRATED = Lexicon({GENERAL: GENERAL_LAYER}, {}, __import__("lexicons").default_calibration())

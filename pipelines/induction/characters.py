@@ -138,17 +138,22 @@ class CharacterModel:
         if self.settings.get("analyzer", ANALYZER) != ANALYZER:
             raise ValueError(f"a character layer with analyzer {self.settings['analyzer']!r} (this mipulse reads "
                              f"{ANALYZER!r} layers)")
-        terms = sorted(self.layer)
         vectorizer = _vectorizer(tuple(self.settings.get("ngram_range", NGRAM_RANGE)),
-                                 self.settings.get("sublinear_tf", True), vocabulary={t: i for i, t in enumerate(terms)})
-        df = np.array([self.layer[t].df for t in terms], dtype=float)
+                                 self.settings.get("sublinear_tf", True),
+                                 vocabulary={t: i for i, t in enumerate(self._terms)})
+        df = np.array([self.layer[t].df for t in self._terms], dtype=float)
         vectorizer.idf_ = np.log((self.settings["posts"] + 1) / (df + 1.0)) + 1.0  # scikit-learn's smooth idf
         return vectorizer
 
     @cached_property
+    def _terms(self) -> list[str]:
+        """The layer's n-grams in a fixed order: the vectorizer's columns and the weights' rows."""
+        return sorted(self.layer)
+
+    @cached_property
     def _weights(self) -> np.ndarray:
         return np.array([[self.layer[t].sentiment, self.layer[t].neutral, *self.layer[t].emotions]
-                         for t in sorted(self.layer)], dtype=float).reshape(len(self.layer), len(_COLUMNS))
+                         for t in self._terms], dtype=float).reshape(len(self._terms), len(_COLUMNS))
 
     @property
     def task(self) -> str:
@@ -165,13 +170,13 @@ class CharacterModel:
         out[:, -1] = np.diff(tf_idf.indptr)
         scores = tf_idf @ self._weights  # (posts, columns)
         intercepts, present = self.settings["intercepts"], self.settings["classes"]
-        if self.settings["task"] == "sentiment":
+        if self.task == "sentiment":
+            from scipy.special import log_softmax
+
             a = scores[:, 0] + intercepts["sentiment"]
             b = scores[:, 1] + intercepts["neutral"]
             logits = {"negative": -a / 2, "neutral": b, "positive": a / 2}
-            stacked = np.column_stack([logits[c] for c in present])
-            top = stacked.max(axis=1, keepdims=True)
-            log_probabilities = stacked - (top + np.log(np.exp(stacked - top).sum(axis=1, keepdims=True)))
+            log_probabilities = log_softmax(np.column_stack([logits[c] for c in present]), axis=1)
             for j, c in enumerate(present):
                 out[:, CHARACTER_FEATURES.index(f"characters_{c}")] = log_probabilities[:, j]
         else:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import apache_beam as beam
+import numpy as np
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
@@ -172,17 +173,18 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         fold_lexicons = {fold: read_lexicon(path) for fold, path in paths.items()}
         full = read_lexicon(full_path)
     texts = [PostText(tokenize(r["text"])) for r in rows]
+    text_folds = np.array([r["fold"] for r in rows])  # the cross-fitting folds: the order of the posts does not matter
     characters = "characters" in spec.sources
     if characters:
-        full, fold_lexicons = _with_character_layers(full, fold_lexicons, texts, labels, rows, settings.task, classes)
+        full, fold_lexicons = _with_character_layers(full, fold_lexicons, texts, labels, text_folds, settings.task,
+                                                     classes)
     features = (sentiment_feature_names(supervised=True, characters=characters) if settings.task == "sentiment"
                 else emotion_feature_names_for(supervised=True, characters=characters))
-    x: list[list[float]] = [[] for _ in rows]
+    x = np.zeros((len(rows), len(features)))
     for fold, lexicon in fold_lexicons.items():  # each post's features from the lexicon built without it
-        members = [i for i, r in enumerate(rows) if r["fold"] == fold]
-        for i, features_of_post in zip(members, post_features([texts[i] for i in members], lexicon, features).tolist()):
-            x[i] = features_of_post
-    text_folds = [r["fold"] for r in rows]  # the cross-fitting folds: the order of the posts does not matter
+        members = np.flatnonzero(text_folds == fold)
+        x[members] = post_features([texts[i] for i in members], lexicon, features)
+    x, text_folds = x.tolist(), text_folds.tolist()
     if settings.task == "sentiment":
         # chosen by SemEval 2017's measure (macro-recall): by macro-F1 the weightings were near-equal
         # and the choice flipped between dev folds, trading recall for accuracy
@@ -208,16 +210,15 @@ def untrained_defaults(trained: dict) -> dict:
 
 
 def _with_character_layers(full: Lexicon, fold_lexicons: dict[int, Lexicon], texts: Sequence[PostText],
-                           labels: Sequence[tuple[str, ...]], rows: Sequence[dict], task: str,
+                           labels: Sequence[tuple[str, ...]], folds: np.ndarray, task: str,
                            classes: Sequence[str]) -> tuple[Lexicon, dict[int, Lexicon]]:
     """The full lexicon with the character layer of all posts, and each fold's lexicon with the
-    layer of the posts outside the fold (cross-fitted, as its word layers are)."""
+    layer of the posts outside the fold (``folds``: each post's; cross-fitted, as the word layers are)."""
     joined = [t.joined for t in texts]
 
     def fitted(lexicon: Lexicon, keep: Sequence[int]) -> Lexicon:
         return with_characters(lexicon, *fit_character_layer([joined[i] for i in keep], [labels[i] for i in keep],
                                                              task, classes))
 
-    folds = {fold: fitted(lexicon, [i for i, r in enumerate(rows) if r["fold"] != fold])
-             for fold, lexicon in fold_lexicons.items()}
-    return fitted(full, range(len(rows))), folds
+    return (fitted(full, range(len(texts))),
+            {fold: fitted(lexicon, np.flatnonzero(folds != fold)) for fold, lexicon in fold_lexicons.items()})

@@ -182,10 +182,6 @@ class PostEvidence:
         """The general layer's compound score (a feature, and the score when no model scores the post)."""
         return compound(self.hits, self.text.surface[_EXCLAMATIONS])
 
-    def features(self, names: tuple[str, ...]) -> list[float]:
-        """Word features of the post by name (its character features are scored by batch: `feature_rows`)."""
-        return [self.vector[FEATURE_INDEX[name]] for name in names]
-
     @cached_property
     def vector(self) -> list[float]:
         """Every feature of `pipelines.scoring.combiner.WORD_FEATURES`, in that order, computed once per post."""
