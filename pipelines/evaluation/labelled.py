@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.config import EMOTIONS as PLUTCHIK
+from pipelines.reading.posts import record_platform
 from pipelines.text.mentions import MENTION_RE
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
@@ -101,7 +102,7 @@ def parse_labelled(line: str, line_no: int = 0, require_label: bool = True) -> L
     else:
         raise LabelledRecordError(f"line {line_no}: no 'label' or 'labels'")
     aliases = tuple(str(record[f]) for f in ALIAS_ID_FIELDS if record.get(f))
-    platform = str(record.get("platform") or "").strip().lower() or None
+    platform = record_platform(record) or None
     return LabelledPost(str(record.get("id", line_no)), text, tuple(x.lower() for x in labels), aliases, platform)
 
 

@@ -92,6 +92,11 @@ def parse_timestamp(value: Any) -> datetime:
     return moment
 
 
+def record_platform(record: Mapping[str, Any], default: str | None = None) -> str:
+    """A record's platform as the readers take it (lower case; ``default`` when it has none; "" without either)."""
+    return str(record.get("platform") or default or "").strip().lower()
+
+
 def canonical_post(
     record: Mapping[str, Any],
     source_file: str,
@@ -109,7 +114,7 @@ def canonical_post(
     missing = missing_fields(record, default_platform, undated is not None)
     if missing:
         raise RecordError(f"missing {', '.join(missing)}")
-    platform = str(record.get("platform") or default_platform or "").strip().lower()
+    platform = record_platform(record, default_platform)
     if platform not in PLATFORMS:
         raise RecordError("missing platform" if not platform else "unknown platform")
     post_id = next((record[f] for f in _ID_FIELDS if record.get(f) not in (None, "")), None)
