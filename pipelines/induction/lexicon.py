@@ -176,10 +176,22 @@ def lexicon_from_rows(rows: list[dict], metadata: Mapping, calibration: Mapping)
     return Lexicon({k: v for k, v in layers.items() if v}, dict(metadata), dict(calibration))
 
 
-def read_lexicon(path: str) -> Lexicon:
-    """Read a lexicon file written by `Lexicon.write` (or edited and re-saved with its metadata)."""
+def lexicon_file_bytes(path: str) -> bytes:
+    """A lexicon file's bytes (`read_lexicon` parses them)."""
     try:
-        table = pq.read_table(path)
+        with open(path, "rb") as file:
+            return file.read()
+    except FileNotFoundError:
+        raise LexiconFileError(f"{path}: lexicon file not found") from None
+    except OSError as exc:
+        raise LexiconFileError(f"{path}: cannot read the lexicon file ({exc})") from None
+
+
+def read_lexicon(path: str, data: bytes | None = None) -> Lexicon:
+    """Read a lexicon file written by `Lexicon.write` (or edited and re-saved with its metadata);
+    from `data`, the file's bytes, when they were read already (errors still name `path`)."""
+    try:
+        table = pq.read_table(path if data is None else pa.BufferReader(data))
     except FileNotFoundError:
         raise LexiconFileError(f"{path}: lexicon file not found") from None
     except (pa.ArrowInvalid, OSError) as exc:
