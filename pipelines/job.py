@@ -124,7 +124,7 @@ class LexiconInForce(beam.PTransform):
         if settings.lexicon_file:
             # The file's bytes travel with the job, not the parsed lexicon: Beam pickles and
             # compresses what `Create` holds, and a lexicon's Python objects are ~10x its Parquet
-            # file (a 77,000-row supervised lexicon: ~15 s of a run). Parsed here first, so a bad
+            # file (a 77,000-row supervised lexicon: ~10 s of a run). Parsed here first, so a bad
             # file is refused before the job starts.
             path = settings.lexicon_file
             data = lexicon_file_bytes(path)

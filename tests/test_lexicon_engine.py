@@ -344,7 +344,7 @@ def test_bad_lexicon_files_are_refused_with_the_reason(tmp_path):
 
 def test_a_given_lexicon_travels_with_the_job_as_its_file_bytes(tmp_path):
     """Beam pickles and compresses what the job's graph holds: the file's bytes (Beam's bytes coder),
-    parsed where the lexicon is used, not the parsed lexicon (pickled Python objects; ~15 s of a run
+    parsed where the lexicon is used, not the parsed lexicon (pickled Python objects; ~10 s of a run
     with a 77,000-row supervised lexicon)."""
     from types import SimpleNamespace
 

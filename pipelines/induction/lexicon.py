@@ -188,12 +188,11 @@ def lexicon_file_bytes(path: str) -> bytes:
 
 
 def read_lexicon(path: str, data: bytes | None = None) -> Lexicon:
-    """Read a lexicon file written by `Lexicon.write` (or edited and re-saved with its metadata);
-    from `data`, the file's bytes, when they were read already (errors still name `path`)."""
+    """Read a lexicon file written by `Lexicon.write` (or edited and re-saved with its metadata),
+    or parse `data`, its bytes (`lexicon_file_bytes`) read already (errors still name `path`)."""
+    data = lexicon_file_bytes(path) if data is None else data
     try:
-        table = pq.read_table(path if data is None else pa.BufferReader(data))
-    except FileNotFoundError:
-        raise LexiconFileError(f"{path}: lexicon file not found") from None
+        table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowInvalid, OSError) as exc:
         raise LexiconFileError(f"{path}: not a Parquet lexicon file ({exc})") from None
     raw = (table.schema.metadata or {}).get(METADATA_KEY)
