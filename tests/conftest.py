@@ -13,6 +13,22 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("MIPULSE_AUTHOR_KEY_FILE", os.path.join(tempfile.mkdtemp(prefix="mipulse-test-key-"), "author.key"))
 
 
+@pytest.fixture(autouse=True)
+def _prefect_events_client_closed_after_each_test():
+    """Stop Prefect's events worker after a test that ran a flow (it starts again with the next flow).
+
+    Its websocket client lives on in a background thread and pings every 20 s; each ping draws
+    its payload from the global `random`. Hypothesis warns (a future version errors) when the
+    global random state changes while it draws an example, so a later test in the same pytest
+    process could fail because an earlier one ran a flow.
+    """
+    yield
+    if "prefect.events.worker" in sys.modules:
+        from prefect.events.worker import EventsWorker
+
+        EventsWorker.drain_all()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Flush Prefect's log and event workers, then stop its temporary server, while pytest still owns stderr.
 
