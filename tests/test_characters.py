@@ -214,6 +214,9 @@ def test_each_fold_layer_is_fitted_without_the_folds_posts():
     assert {f: lex.calibration["characters"]["posts"] for f, lex in folds.items()} == {f: 200 for f in range(5)}
     assert "zebr" in full.characters and "zebr" in folds[1].characters
     assert "zebr" not in folds[0].characters
+    outside = [i for i in range(len(texts)) if post_folds[i] != 3]  # fitted in a thread: as fitted alone
+    assert folds[3] == with_characters(empty, *fit_character_layer([texts[i] for i in outside],
+                                                                   [labels[i] for i in outside], "sentiment", SENTIMENT))
 
 
 def test_the_supervised_flags_are_refused_without_train(tmp_path, capsys):
