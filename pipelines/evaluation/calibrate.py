@@ -24,16 +24,20 @@ FOLDS = 5
 CLASS_WEIGHTS = ("none", "balanced", "sqrt-balanced")
 
 
-def sentiment_feature_names(supervised: bool, characters: bool = False) -> tuple[str, ...]:
+def _feature_names(supervised_dims: Sequence[str], character_features: tuple[str, ...], supervised: bool,
+                   characters: bool) -> tuple[str, ...]:
+    """The word features every calibration reads, then a task's supervised and character ones if asked."""
     names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
-    names += supervised_feature_names(("sentiment", "neutral")) if supervised else ()
-    return names + SENTIMENT_CHARACTER_FEATURES if characters else names
+    names += supervised_feature_names(supervised_dims) if supervised else ()
+    return names + character_features if characters else names
+
+
+def sentiment_feature_names(supervised: bool, characters: bool = False) -> tuple[str, ...]:
+    return _feature_names(("sentiment", "neutral"), SENTIMENT_CHARACTER_FEATURES, supervised, characters)
 
 
 def emotion_feature_names_for(supervised: bool, characters: bool = False) -> tuple[str, ...]:
-    names = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names()
-    names += supervised_feature_names(EMOTIONS) if supervised else ()
-    return names + EMOTION_CHARACTER_FEATURES if characters else names
+    return _feature_names(EMOTIONS, EMOTION_CHARACTER_FEATURES, supervised, characters)
 
 
 def class_weights(kind: str, labels: Sequence[str]) -> dict[str, float] | None:
