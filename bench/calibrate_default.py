@@ -87,23 +87,23 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     names = sentiment_feature_names(supervised=False)
-    x, y, fitted_on, platform_of = [], [], [], []
+    x, y, fitted_on, platform_of = [], [], {}, []
     for platform, path, leave_out, gold in SENTIMENT_TRAIN:
         train, left_out = sentiment_posts(args.data, path, leave_out, gold)
         chunks = len(train) // CHUNK
         x += features_by_corpus(train, CHUNK, chunks, names)
         y += [gold(p) for p in train[:chunks * CHUNK]]
         platform_of += [platform] * (chunks * CHUNK)
-        fitted_on.append(f"{path}: {chunks * CHUNK} posts in {chunks} corpora of {CHUNK}, each with its own default "
-                         f"lexicon; {left_out} posts also in {', '.join(leave_out)} left out")
+        fitted_on[platform] = (f"{path}: {chunks * CHUNK} posts in {chunks} corpora of {CHUNK}, each with its own "
+                               f"default lexicon; {left_out} posts also in {', '.join(leave_out)} left out")
     sentiment = fit_sentiment_calibration(x, y, names)
-    sentiment["fitted_on"] = "; ".join(fitted_on)
+    sentiment["fitted_on"] = "; ".join(fitted_on.values())
     platforms = {}
     for platform in OWN_SENTIMENT_MODEL:
         mine = [i for i, p in enumerate(platform_of) if p == platform]
         platforms[platform] = {"sentiment": {
             **fit_sentiment_calibration([x[i] for i in mine], [y[i] for i in mine], names),
-            "fitted_on": next(f for f, (p, *_) in zip(fitted_on, SENTIMENT_TRAIN) if p == platform)}}
+            "fitted_on": fitted_on[platform]}}
     emotion_train, left_out = without(read_labelled(str(args.data / EMOTION_TRAIN))[0], args.data, EMOTION_LEAVE_OUT)
     names = emotion_feature_names_for(supervised=False)
     chunks = -(-len(emotion_train) // EMOTION_CHUNK)
