@@ -78,6 +78,25 @@ def test_db_that_is_not_duckdb_is_refused_untouched(tmp_path, sample, capsys, no
     assert line.startswith(f"mipulse run: --db {sample} is a folder")
 
 
+def test_a_lexicon_file_that_is_not_one_is_refused_before_the_flow(tmp_path, sample, capsys, no_flow):
+    db = tmp_path / "m.duckdb"
+    missing = tmp_path / "missing.parquet"
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(missing)])
+    assert line == f"mipulse run: {missing}: lexicon file not found"
+    junk = tmp_path / "junk.parquet"
+    junk.write_text("not parquet\n")
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(junk)])
+    assert line.startswith(f"mipulse run: {junk}: not a Parquet lexicon file")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"term": ["a"]}), plain)
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(plain)])
+    assert line == f"mipulse run: {plain}: no mipulse lexicon metadata (write it with `mipulse lexicon build`)"
+    assert not db.exists()
+
+
 def test_csv_with_other_column_names_names_every_missing_field_and_a_mapping(tmp_path, capsys, no_flow):
     export = tmp_path / "other.csv"
     export.write_text("tweet_id,body,when,user\n1,Love this clean air,2019-05-01T10:00:00Z,a\n")

@@ -57,6 +57,13 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
     for path in inputs.files:
         check_required_fields(path, options.input_format, columns, platform, options.undated_as is not None)
     check_beam_args(options.beam_args, own_options)
+    if options.lexicon:
+        from pipelines.induction.lexicon import LexiconFileError, check_lexicon_file
+
+        try:
+            check_lexicon_file(options.lexicon)
+        except LexiconFileError as exc:
+            raise UsageError(str(exc)) from None
     if options.undated_as is not None:
         from pipelines.reading.sources import undated_month
 

@@ -187,23 +187,40 @@ def lexicon_file_bytes(path: str) -> bytes:
         raise LexiconFileError(f"{path}: cannot read the lexicon file ({exc})") from None
 
 
-def read_lexicon(path: str, data: bytes | None = None) -> Lexicon:
-    """Read a lexicon file written by `Lexicon.write` (or edited and re-saved with its metadata),
-    or parse `data`, its bytes (`lexicon_file_bytes`) read already (errors still name `path`)."""
-    data = lexicon_file_bytes(path) if data is None else data
-    try:
-        table = pq.read_table(pa.BufferReader(data))
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise LexiconFileError(f"{path}: not a Parquet lexicon file ({exc})") from None
-    raw = (table.schema.metadata or {}).get(METADATA_KEY)
+def _file_header(path: str, schema: pa.Schema) -> dict:
+    """A lexicon file's header (format, metadata, calibration) from its Parquet schema; refuses a
+    file that is not a mipulse lexicon (no header, another format, missing columns)."""
+    raw = (schema.metadata or {}).get(METADATA_KEY)
     if raw is None:
         raise LexiconFileError(f"{path}: no mipulse lexicon metadata (write it with `mipulse lexicon build`)")
     header = json.loads(raw)
     if header.get("format") != FORMAT:
         raise LexiconFileError(f"{path}: lexicon format {header.get('format')!r}, expected {FORMAT!r}")
-    missing = [c for c in ("layer", "term", "sentiment", *EMOTIONS) if c not in table.column_names]
+    missing = [c for c in ("layer", "term", "sentiment", *EMOTIONS) if c not in schema.names]
     if missing:
         raise LexiconFileError(f"{path}: missing columns {', '.join(missing)}")
+    return header
+
+
+def _parquet(path: str, data: bytes, read=pq.read_table):
+    """`read` (a table, or only the schema) of a lexicon file's bytes; refuses what is not Parquet."""
+    try:
+        return read(pa.BufferReader(data))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LexiconFileError(f"{path}: not a Parquet lexicon file ({exc})") from None
+
+
+def check_lexicon_file(path: str) -> None:
+    """Refuse a file `read_lexicon` would refuse as a whole (unreadable, not Parquet, no mipulse
+    header, another format, missing columns) from its schema alone, without reading its rows."""
+    _file_header(path, _parquet(path, lexicon_file_bytes(path), pq.read_schema))
+
+
+def read_lexicon(path: str, data: bytes | None = None) -> Lexicon:
+    """Read a lexicon file written by `Lexicon.write` (or edited and re-saved with its metadata),
+    or parse `data`, its bytes (`lexicon_file_bytes`) read already (errors still name `path`)."""
+    table = _parquet(path, lexicon_file_bytes(path) if data is None else data)
+    header = _file_header(path, table.schema)
     try:
         return lexicon_from_rows(table.to_pylist(), header.get("metadata", {}), header.get("calibration", {}))
     except (TypeError, ValueError) as exc:
