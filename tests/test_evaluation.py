@@ -109,6 +109,9 @@ def test_evaluate_cli_end_to_end_and_run_gives_the_same_labels(tmp_path, capsys)
     assert report["accuracy"] >= 0.95  # the planted words decide the label
     assert report["baseline"]["name"] == "vader"
     assert set(report["per_class"]) == {"negative", "neutral", "positive"}
+    matrix = report["confusion"]  # rows gold, columns mipulse's labels, in report["classes"] order
+    assert report["classes"] == ["negative", "neutral", "positive"] and sum(map(sum, matrix)) == report["n"] == 60
+    assert sum(matrix[i][i] for i in range(3)) / 60 == pytest.approx(report["accuracy"])
     # run scores the same posts with the same lexicon: the same label for every post
     assert main(["run", "--input", test, "--db", str(tmp_path / "t.duckdb"), "--lexicon", lexicon,
                  "--no-report"]) == 0
@@ -143,3 +146,18 @@ def test_the_class_weighting_is_chosen_by_accuracy_and_the_named_macro_measure()
     assert _score(gold, predicted, "macro_f1") == pytest.approx((0.5 + 7 / 18) / 2)
     with pytest.raises(ValueError, match="measure must be one of"):
         fit_sentiment_calibration([[0.0]] * 10, ["a", "b"] * 5, ("compound",), measure="accuracy")
+
+
+def test_the_summary_prints_the_confusion_matrix_a_user_corrects_label_shares_with():
+    from pipelines.evaluation.evaluate import format_report
+    from pipelines.evaluation.metrics import single_label_report
+
+    gold = ["negative", "negative", "neutral", "positive", "positive", "positive"]
+    predicted = ["negative", "neutral", "neutral", "neutral", "positive", "positive"]
+    report = {"task": "sentiment", "test": "t.jsonl", "lexicon_version": "lex-x",
+              **single_label_report(gold, predicted, ("negative", "neutral", "positive"))}
+    lines = format_report(report).splitlines()
+    at = lines.index("confusion (rows: gold; columns: mipulse's label):")
+    assert lines[at + 1].split() == ["negative", "neutral", "positive"]
+    assert [line.split() for line in lines[at + 2:at + 5]] == [
+        ["negative", "1", "1", "0"], ["neutral", "0", "1", "0"], ["positive", "0", "1", "2"]]

@@ -155,12 +155,23 @@ def format_report(report: dict) -> str:
     lines.append("per class (precision / recall / f1 / support):")
     for c, s in report["per_class"].items():
         lines.append(f"  {c:<12}{s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f} / {s['support']}")
+    if isinstance(report.get("confusion"), list):  # single-label (a matrix); multi-label keeps tp/fp/fn/tn per label
+        lines += confusion_lines(report["classes"], report["confusion"])
     for gold, meaning in report.get("mappings", {}).items():
         lines.append(f"gold '{gold}' counts as {meaning}")
     return "\n".join(lines)
 
 
+def confusion_lines(classes: list[str], matrix: list[list[int]]) -> list[str]:
+    """mipulse's confusion matrix, one row per gold class: what a user needs to correct label
+    shares for posts like these (docs/intervals.md)."""
+    width = max(12, *(len(c) + 2 for c in classes))
+    lines = ["confusion (rows: gold; columns: mipulse's label):", " " * 14 + "".join(f"{c:>{width}}" for c in classes)]
+    lines += [f"  {gold:<12}" + "".join(f"{n:>{width}}" for n in row) for gold, row in zip(classes, matrix)]
+    return lines
+
+
 def report_json(report: dict) -> str:
-    keys = ("task", "n", "accuracy", "macro_f1", "macro_recall", "per_class", "baseline", "lexicon_version",
-            "classes_with_support", "mappings")
+    keys = ("task", "n", "accuracy", "macro_f1", "macro_recall", "per_class", "classes", "confusion", "baseline",
+            "lexicon_version", "classes_with_support", "mappings")
     return json.dumps({k: report[k] for k in keys if k in report}, default=str)
