@@ -1,23 +1,24 @@
 """How far the share of posts *labelled* negative is from the true share when a corpus's class mix
-differs from the training data's, and what two textbook quantification corrections recover.
+differs from the calibration data's, and whether "adjusted classify and count" recovers it.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/prior_shift.py --lexicon L.parquet --test DEV.jsonl
+    PYTHONPATH=$PWD .venv/bin/python bench/prior_shift.py --pool DEV.jsonl [--lexicon L.parquet]
+        [--confusion-from OTHER.jsonl] [--platform reddit] [--gold goemotions]
 
 mipulse's yearly shares count labels. A classifier pulls every corpus toward the class mix it
-was fitted on, so a year with many negative posts is under-counted and a year with few is
-over-counted: a trend is flattened. This measures that on a labelled file the lexicon was not
-built from (a dev fold cut from training data; never a validation or test file). The file's
-posts are split by sha256(id) into two halves: the first gives the confusion matrix
-P(label | gold) of the lexicon's own labels, the second is resampled (with replacement, seeded)
-to corpora of `--posts` posts with a chosen negative share, the neutral share fixed. For each mix:
+was calibrated on, so a year with many negative posts is under-counted and a year with few is
+over-counted: a trend is flattened. This measures it on labelled posts nothing was fitted on for
+this purpose (training-file dev folds; never a validation or test file): corpora of `--posts`
+posts are drawn from `--pool` (without replacement, seeded) with a chosen negative share and
+the neutral share fixed, and scored by the one scoring function (`labels_and_scores`), either
+with a given lexicon (`--lexicon`) or, as `mipulse run` does without one, each corpus with its
+own default lexicon (built from that corpus, default calibration).
 
-* labels: the shares of the labels `labels_and_scores` gives (what mipulse reports today);
-* adjusted: "adjusted classify and count" (Forman 2008), the label shares solved through the
-  confusion matrix (least squares, clipped at 0, renormalized): needs only label counts per
-  group and one 3 x 3 matrix;
-* EM: Saerens, Latinne & Decaestecker (2002), the calibration's class probabilities re-weighted
-  until the corpus's estimated class mix is a fixed point (reference mix: the mean probability on
-  the first half).
+* labels: the shares of the labels (what mipulse reports);
+* adjusted: "adjusted classify and count" (Forman 2008; Hopkins & King 2010 make the same point
+  for social science): the label shares solved through the confusion matrix P(label | gold)
+  (least squares, clipped at 0, renormalized). The matrix is counted on corpora of the same size
+  drawn in their natural mix from `--confusion-from` (default: the other half of `--pool`, split
+  by sha256(post id); then the corpora come from the first half).
 
 Prints the mean of `--repeats` corpora per mix and the SD of the negative share.
 """
@@ -28,6 +29,7 @@ import argparse
 import hashlib
 import sys
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -35,14 +37,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pipelines.config import load_seeds  # noqa: E402
-from pipelines.evaluation.labelled import SENTIMENT_CLASSES, read_labelled  # noqa: E402
+from pipelines.evaluation.labelled import SENTIMENT_CLASSES, goemotions_sentiment, read_labelled  # noqa: E402
+from pipelines.induction.induce import LexiconSpec  # noqa: E402
 from pipelines.induction.lexicon import read_lexicon  # noqa: E402
-from pipelines.scoring.score import PostEvidence, PostText, calibration_of, feature_rows, labels_and_scores  # noqa: E402
+from pipelines.induction.lexicon_local import build_local  # noqa: E402
+from pipelines.job import with_default_calibration  # noqa: E402
+from pipelines.scoring.score import PostText, labels_and_scores  # noqa: E402
 from pipelines.text.prepare import PostPreparer  # noqa: E402
 
-
-def first_half(post_id: str) -> bool:
-    return int(hashlib.sha256(post_id.encode()).hexdigest(), 16) % 2 == 0
+CLASSES = list(SENTIMENT_CLASSES)
+GOLD = {"first": lambda post: post.labels[0], "goemotions": lambda post: goemotions_sentiment(post.labels)}
 
 
 def adjusted_shares(observed: np.ndarray, confusion: np.ndarray) -> np.ndarray:
@@ -52,65 +56,76 @@ def adjusted_shares(observed: np.ndarray, confusion: np.ndarray) -> np.ndarray:
     return solved / solved.sum()
 
 
-def em_shares(probabilities: np.ndarray, reference: np.ndarray, iterations: int = 200) -> np.ndarray:
-    shares = reference.copy()
-    for _ in range(iterations):
-        weighted = probabilities * (shares / reference)
-        new = (weighted / weighted.sum(axis=1, keepdims=True)).mean(axis=0)
-        if np.abs(new - shares).max() < 1e-7:
-            return new
-        shares = new
-    return shares
+def labeller(lexicon_path: str | None, platform: str | None) -> Callable[[list], np.ndarray]:
+    """posts -> their label indices, scored as `mipulse run` scores them."""
+    seeds = load_seeds()
+    fixed = read_lexicon(lexicon_path) if lexicon_path else None
+    prepare = PostPreparer(seeds, with_bigrams=bool(fixed and fixed.supervised))
+
+    def labels(posts: list) -> np.ndarray:
+        if fixed is None:
+            lexicon, prepared = build_local([{"text": p.text} for p in posts], seeds, LexiconSpec())
+            lexicon = with_default_calibration(lexicon)
+        else:
+            lexicon, prepared = fixed, [prepare({"text": p.text}) for p in posts]
+        texts = [PostText(post["tokens"]) for post in prepared]
+        return np.array([CLASSES.index(label) for label, _, _ in labels_and_scores(texts, lexicon, [platform] * len(texts))])
+    return labels
+
+
+def confusion_matrix(posts: list, gold: np.ndarray, labels: Callable, size: int) -> np.ndarray:
+    counts = np.zeros((3, 3))
+    for start in range(0, len(posts) - size + 1, size):
+        np.add.at(counts, (gold[start:start + size], labels(posts[start:start + size])), 1)
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def first_half(post_id: str) -> bool:
+    return int(hashlib.sha256(post_id.encode()).hexdigest(), 16) % 2 == 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lexicon", required=True, help="a lexicon file with a sentiment calibration")
-    parser.add_argument("--test", required=True, help="labelled JSONL (negative / neutral / positive) not used to build it")
-    parser.add_argument("--posts", type=int, default=2000)
-    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--pool", required=True, help="labelled JSONL the corpora are drawn from")
+    parser.add_argument("--confusion-from", help="labelled JSONL the confusion matrix is counted on")
+    parser.add_argument("--lexicon", help="score with this lexicon file (default: each corpus's own default lexicon)")
+    parser.add_argument("--platform", help="the platform whose calibration scores the posts (default: the general one)")
+    parser.add_argument("--gold", choices=sorted(GOLD), default="first", help="how a post's sentiment is read")
+    parser.add_argument("--confusion-gold", choices=sorted(GOLD), help="the same for --confusion-from (default: --gold)")
+    parser.add_argument("--posts", type=int, default=1500)
+    parser.add_argument("--repeats", type=int, default=8)
     parser.add_argument("--neutral", type=float, default=0.45)
     parser.add_argument("--negative", type=float, nargs="+", default=[0.10, 0.20, 0.30, 0.40, 0.50])
     args = parser.parse_args()
 
-    lexicon = read_lexicon(args.lexicon)
-    posts, _ = read_labelled(args.test)
-    prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
-    texts = [PostText(prepare({"text": p.text})["tokens"]) for p in posts]
-    classes = list(SENTIMENT_CLASSES)
-    gold = np.array([classes.index(p.labels[0]) for p in posts])
-    labels = np.array([classes.index(label) for label, _, _ in labels_and_scores(texts, lexicon)])
-    calibration = calibration_of(lexicon)
-    model = calibration.sentiment
-    if model is None or list(model.classes) != classes:
-        raise SystemExit(f"{args.lexicon}: no sentiment model over {classes}")
-    rows = feature_rows([PostEvidence(t, lexicon) for t in texts], calibration)
-    probabilities = model.probability_matrix(rows[:, model.columns])
-
-    half = np.array([first_half(p.id) for p in posts])
-    confusion = np.zeros((3, 3))
-    np.add.at(confusion, (gold[half], labels[half]), 1)
-    confusion /= confusion.sum(axis=1, keepdims=True)
-    reference = probabilities[half].mean(axis=0)
-    pool = np.flatnonzero(~half)
-    print(f"{len(posts)} posts; confusion matrix from {half.sum()}, corpora drawn from {len(pool)}; "
-          f"P(label | gold), rows gold {classes}:\n{confusion.round(3)}")
+    gold_of = GOLD[args.gold]
+    pool = [p for p in read_labelled(args.pool)[0] if gold_of(p)]
+    if args.confusion_from:
+        other_gold = GOLD[args.confusion_gold or args.gold]
+        other = [p for p in read_labelled(args.confusion_from)[0] if other_gold(p)]
+    else:
+        other_gold = gold_of
+        other, pool = [p for p in pool if not first_half(p.id)], [p for p in pool if first_half(p.id)]
+    labels = labeller(args.lexicon, args.platform)
+    confusion = confusion_matrix(other, np.array([CLASSES.index(other_gold(p)) for p in other]), labels, args.posts)
+    print(f"confusion matrix P(label | gold) from {len(other)} posts in corpora of {args.posts}, rows and columns "
+          f"{CLASSES}:\n{confusion.round(3)}")
+    gold = np.array([CLASSES.index(gold_of(p)) for p in pool])
     rng = np.random.default_rng(0)
-    print(f"\n| true {'/'.join(c[:3] for c in classes)} | labels | adjusted | EM | SD of negative: labels / adjusted / EM |")
-    print("|---|---|---|---|---|")
+    print(f"\n| true {'/'.join(c[:3] for c in CLASSES)} | labels | adjusted | SD of negative: labels / adjusted |")
+    print("|---|---|---|---|")
     for negative in args.negative:
         mix = (negative, args.neutral, 1.0 - args.neutral - negative)
-        found = {"labels": [], "adjusted": [], "EM": []}
+        found: dict[str, list] = {"labels": [], "adjusted": []}
         for _ in range(args.repeats):
-            drawn = np.concatenate([rng.choice(pool[gold[pool] == c], round(args.posts * share))
+            drawn = np.concatenate([rng.choice(np.flatnonzero(gold == c), round(args.posts * share), replace=False)
                                     for c, share in enumerate(mix)])
-            observed = np.bincount(labels[drawn], minlength=3) / len(drawn)
+            observed = np.bincount(labels([pool[i] for i in drawn]), minlength=3) / len(drawn)
             found["labels"].append(observed)
             found["adjusted"].append(adjusted_shares(observed, confusion))
-            found["EM"].append(em_shares(probabilities[drawn], reference))
         means = {k: "/".join(f"{x:.3f}" for x in np.mean(v, axis=0)) for k, v in found.items()}
         sds = " / ".join(f"{np.std(np.asarray(v)[:, 0]):.3f}" for v in found.values())
-        print(f"| {'/'.join(f'{x:.2f}' for x in mix)} | {means['labels']} | {means['adjusted']} | {means['EM']} | {sds} |")
+        print(f"| {'/'.join(f'{x:.2f}' for x in mix)} | {means['labels']} | {means['adjusted']} | {sds} |", flush=True)
 
 
 if __name__ == "__main__":
