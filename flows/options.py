@@ -30,6 +30,10 @@ class RunOptions(JobOptions):
     interval_replicates: Annotated[Optional[ReplicateCount], Flag(metavar="N", parse=parse_replicate_count)] = Field(
         None, description="bootstrap lexicons behind the report's lexicon-aware intervals (default: "
                           "pipelines.induction.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only, the cheapest report)")
+    labelled: Annotated[Optional[str], Flag(metavar="FILE")] = Field(
+        None, description="posts of this corpus you labelled (JSONL: text, platform, label negative / neutral / "
+                          "positive): the report adds the yearly sentiment shares adjusted by how the lexicon labels "
+                          "them, since label shares understate changes (docs/intervals.md)")
     rebuild_lexicon: bool = Field(False, description="build a new default lexicon from this run's posts even if --db "
                                   "has one in force (the report then warns that partitions carry different lexicons)")
     incremental: bool = Field(False, description="skip input files already loaded unchanged (size and mtime) "

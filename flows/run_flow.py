@@ -199,8 +199,10 @@ def publish_artifact(markdown: str) -> None:
 
 
 @task(name="render report", retries=1, retry_delay_seconds=[1])
-def render_report_task(db_path: str, out_dir: str, interval_replicates: int | None = None) -> list[str]:
-    return [str(p) for p in render_report(db_path, out_dir, interval_replicates=interval_replicates)]
+def render_report_task(db_path: str, out_dir: str, interval_replicates: int | None = None,
+                       labelled: str | None = None) -> list[str]:
+    return [str(p) for p in render_report(db_path, out_dir, interval_replicates=interval_replicates,
+                                          labelled=labelled)]
 
 
 @task(name="prune old run folders", **IO_RETRIES)
@@ -280,7 +282,7 @@ def run_flow(options: RunOptions) -> RunSummary:
                     pruned, out_dir / "runs", options.keep_runs)
     if options.report:
         logger.info("stage 3/3: charts -> %s", out_dir / "report")
-    charts = (render_report_task(db, str(out_dir / "report"), options.interval_replicates)
+    charts = (render_report_task(db, str(out_dir / "report"), options.interval_replicates, options.labelled)
               if options.report else [])
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)

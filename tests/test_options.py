@@ -15,7 +15,7 @@ from pipelines.options import JobOptions, add_arguments, add_job_arguments, from
 # The flags users have today (docs/command-line.md); the model must keep every spelling.
 RUN_FLAGS = {"--input", "--seeds", "--format", "--columns", "--undated-as", "--platform", "--lexicon", "--min-df",
              "--from-month", "--to-month", "--platforms", "--runner", "--db", "--out", "--keep-runs", "--no-report",
-             "--interval-replicates", "--rebuild-lexicon", "--incremental", "--wait-for-writer"}
+             "--interval-replicates", "--labelled", "--rebuild-lexicon", "--incremental", "--wait-for-writer"}
 
 
 def run_parser() -> argparse.ArgumentParser:

@@ -170,7 +170,29 @@ def test_interval_replicates_reach_the_flow_and_one_is_refused(tmp_path, monkeyp
     with pytest.raises(FlowStarted) as flow:
         main(run)
     assert flow.value.args[0]["options"].interval_replicates is None  # the report's default
+    assert flow.value.args[0]["options"].labelled is None
+    labelled = tmp_path / "mine.jsonl"
+    labelled.write_text('{"id": "1", "text": "Love this clean air", "label": "positive"}\n')
+    with pytest.raises(FlowStarted) as flow:
+        main([*run, "--labelled", str(labelled)])
+    assert flow.value.args[0]["options"].labelled == str(labelled)
     with pytest.raises(SystemExit) as exit_:
         main([*run, "--interval-replicates", "1"])
     assert exit_.value.code == 2
     assert "--interval-replicates: '1': give 0 (Wilson intervals only) or 2 or more replicates" in capsys.readouterr().err
+
+
+def test_a_labelled_file_without_sentiment_labels_is_refused_by_run_and_report(tmp_path, sample, capsys, no_flow):
+    db = tmp_path / "m.duckdb"
+    missing = tmp_path / "missing.jsonl"
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--labelled", str(missing)])
+    assert line == f"mipulse run: --labelled {missing}: No such file or directory"
+    emotions = tmp_path / "emotions.jsonl"
+    emotions.write_text('{"id": "a", "text": "so happy", "label": "joy"}\n{"id": "b", "text": "x"}\n')
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--labelled", str(emotions)])
+    assert line == (f"mipulse run: --labelled {emotions}: no post with one of the labels negative, neutral, positive "
+                    "(line 2: no 'label' or 'labels'; …)")
+    assert not db.exists()
+    duckdb.connect(str(db)).close()  # a database the report could open: the labelled file is what is refused
+    line = one_line_error(capsys, ["report", "--db", str(db), "--out", str(tmp_path / "r"), "--labelled", str(emotions)])
+    assert line.startswith(f"mipulse report: --labelled {emotions}: no post with one of the labels")

@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="to_year", type=int, default=None, metavar="YEAR",
                         help="last year to chart (default: the last year with posts)")
     report.add_argument("--platform", default=None, help="chart one platform only (default: all platforms)")
-    add_arguments(report, RunOptions, only=("interval_replicates",))
+    add_arguments(report, RunOptions, only=("interval_replicates", "labelled"))
     report.set_defaults(handler=_report)
 
     schedule = sub.add_parser(
@@ -318,11 +318,12 @@ def _print_result(output_format: str, columns: list[str], rows: list[tuple]) -> 
 def _report(args: argparse.Namespace, _: list[str]) -> int:
     from flows.cli.preflight import check_report
 
-    check_report(args.db, args.platform)
+    check_report(args.db, args.platform, args.labelled)
     from flows.reporting.report import render_report
 
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
-                              platform=args.platform, interval_replicates=args.interval_replicates):
+                              platform=args.platform, interval_replicates=args.interval_replicates,
+                              labelled=args.labelled):
         print(f"chart: {path}")
     return 0
 

@@ -64,6 +64,7 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
             check_lexicon_file(options.lexicon)
         except LexiconFileError as exc:
             raise UsageError(str(exc)) from None
+    check_labelled(options.labelled)
     if options.undated_as is not None:
         from pipelines.reading.sources import undated_month
 
@@ -72,6 +73,18 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     return inputs
+
+
+def check_labelled(path: str | None) -> None:
+    """A --labelled file must exist and hold at least one post labelled negative, neutral or positive."""
+    if path is None:
+        return
+    from pipelines.evaluation.labelled import LabelledFileError, sentiment_labelled_posts
+
+    try:
+        sentiment_labelled_posts(path)
+    except LabelledFileError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def check_beam_args(beam_args: list[str], own_options: Iterable[str]) -> None:
@@ -177,14 +190,16 @@ def _likely_column(field: str, columns: list[str]) -> str:
     return close[0] if close else "COLUMN"
 
 
-def check_report(db: str, platform: str | None) -> None:
-    """`mipulse report`: the DB must exist and hold posts of the platform asked for."""
+def check_report(db: str, platform: str | None, labelled: str | None = None) -> None:
+    """`mipulse report`: the DB must exist and hold posts of the platform asked for; a labelled
+    file must hold sentiment-labelled posts."""
     import sql
     from flows.store.db import query
 
     if not Path(db).is_file():
         raise UsageError(f"--db {db}: no such database file")
     check_database(db)
+    check_labelled(labelled)
     if platform is None:
         return
     import duckdb

@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter  # no
 
 import sql  # noqa: E402
 from flows.reporting import report_html, report_lexicon, report_shifts  # noqa: E402
+from flows.reporting.adjusted import AdjustedSentiment, adjust_sentiment  # noqa: E402
 from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
@@ -41,6 +42,7 @@ from pipelines.induction.priors import query_terms  # noqa: E402
 FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of the years shown
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
+ADJUSTED_FILE = "sentiment_share_adjusted.png"
 EMOTION_FILE = "emotion_shares.png"
 TOPIC_FILE = "topic_volume.png"
 TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
@@ -72,12 +74,15 @@ def render_report(
     to_year: int | None = None,
     platform: str | None = None,
     interval_replicates: int | None = None,
+    labelled: str | Path | None = None,
 ) -> list[Path]:
     """Write the charts (PNG) and ``report.html`` (charts embedded) for ``db_path`` into ``out_dir``.
 
     Optional filters: years ``from_year``..``to_year`` (inclusive) and one ``platform``.
     ``interval_replicates``: bootstrap replicates of the lexicon-aware intervals
     (`flows.reporting.intervals`; None: `DEFAULT_REPLICATES`; 0 draws the Wilson intervals only).
+    ``labelled``: posts of this corpus labelled negative / neutral / positive by hand: the report
+    adds the yearly sentiment shares adjusted by their confusion matrix (`flows.reporting.adjusted`).
     Returns the written paths in a fixed order: the PNGs, then the HTML report. Everything is
     rendered into a private folder first and published at once (`flows.reporting.publish`): a failed or
     killed render leaves the previous report as it was.
@@ -89,7 +94,7 @@ def render_report(
     try:
         replicates = DEFAULT_REPLICATES if interval_replicates is None else interval_replicates
         with fewer_gc_passes():  # its lexicons and intervals allocate like the job
-            written = _render_into(db_path, staging, from_year, to_year, platform, replicates)
+            written = _render_into(db_path, staging, from_year, to_year, platform, replicates, labelled)
         publish_folder(staging, out_dir, [path.name for path in written])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -97,7 +102,7 @@ def render_report(
 
 
 def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: int | None,
-                 platform: str | None, interval_replicates: int) -> list[Path]:
+                 platform: str | None, interval_replicates: int, labelled: str | Path | None) -> list[Path]:
     params = {"from_year": from_year, "to_year": to_year, "platform": platform}
     with connect_read_only(db_path) as con:
         _require_views(con, db_path)
@@ -109,6 +114,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                        SENTIMENT, "sentiment_label", period="month")
         emotions = with_share_intervals(_query(con, "report_emotion_share.sql", params), intervals,
                                         EMOTION, "emotion")
+        adjusted = adjust_sentiment(con, labelled, sentiment) if labelled else None
         means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
         topics = _query(con, "report_topic_volume.sql", params)
         year_months = _query(con, "report_years.sql", params)
@@ -142,6 +148,10 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
          "(grey: earlier; arrow head: later; bar: the 95% band of the change, from replicate lexicons; only changes "
          "outside their band, on terms with enough support s, are shown)."),
     ]
+    if adjusted is not None:
+        charts.insert(1, (_plot_sentiment(adjusted.rows, out_dir / ADJUSTED_FILE, window, partial,
+                                          what="Sentiment share adjusted by your labelled posts"),
+                          _adjusted_note(adjusted, labelled)))
     charts += [(report_shifts.plot_shift(rows, pair, out_dir / report_shifts.shift_file(*pair), window, _no_data),
                 f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
                 "(each lexicon word weighted by the posts that hold it), from the counts and the lexicon in force. "
@@ -149,6 +159,10 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                for pair, rows in shifts.items()]
     tables = [
         ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
+        *([("Yearly sentiment shares adjusted by your labelled posts (%)",
+            report_html.sentiment_table(adjusted.rows, intervals="(95% bootstrap)")),
+           ("Your labelled posts as the lexicon in force labels them (rows: your label)",
+            report_html.confusion_table(adjusted.confusion))] if adjusted is not None else []),
         ("Yearly mean sentiment score", report_html.mean_score_table(means)),
         ("Yearly dominant-emotion shares (%)", report_html.emotion_table(emotions)),
         ("Top nPMI terms per topic and year (all platforms)", report_html.topic_terms_table(topic_terms)),
@@ -188,8 +202,9 @@ def _window_label(from_year: int | None, to_year: int | None, platform: str | No
     return f" ({', '.join(parts)})"
 
 
-def _plot_sentiment(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
-    title = f"Sentiment share by platform, per year{window}"
+def _plot_sentiment(rows: list[Row], path: Path, window: str, partial: Mapping[int, str],
+                    what: str = "Sentiment share") -> Path:
+    title = f"{what} by platform, per year{window}"
     if not rows:
         return _no_data(path, title)
     platforms, labels, step = _share_layout(rows, "sentiment_label", first=SENTIMENT_ORDER)
@@ -319,6 +334,20 @@ def _widest(*bounds: list[float]) -> tuple[list[float], list[float]]:
     pick = [not math.isnan(v) for v in lex_low]
     return ([lx if p else w for lx, w, p in zip(lex_low, low, pick)],
             [hx if p else w for hx, w, p in zip(lex_high, high, pick)])
+
+
+def _adjusted_note(adjusted: AdjustedSentiment, labelled: str | Path) -> str:
+    """The adjusted chart's caption: what was done, with which posts, and what was not adjusted."""
+    skipped = "; ".join(f"{platform}: {why}" for platform, why in adjusted.not_adjusted.items())
+    n = len(adjusted.rejected)
+    left_out = f" Left out of the file: {n} line{'s' if n != 1 else ''} ({adjusted.rejected[0]}{'; …' if n > 1 else ''})." \
+        if n else ""
+    return (f"Shares of labels lean toward the mix the calibration was fitted on, so changes between years read "
+            f"smaller than they are (docs/intervals.md). Here each platform's yearly label counts are solved back "
+            f"through the confusion matrix of the {adjusted.posts:,} posts of {Path(labelled).name} as the lexicon "
+            f"in force labels them (adjusted classify and count). 95% bootstrap intervals: the year's posts and "
+            f"the labelled posts redrawn (not the lexicon's uncertainty)."
+            + (f" Not adjusted: {skipped}." if skipped else "") + left_out)
 
 
 def _interval_note(intervals: LexiconIntervals | None, replicates: int) -> str:

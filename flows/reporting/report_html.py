@@ -8,9 +8,10 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from pipelines.config import EMOTIONS
+from pipelines.evaluation.labelled import SENTIMENT_CLASSES
 
 REPORT_FILE = "report.html"
 STYLE = """
@@ -75,7 +76,7 @@ def table(headers: list[str], rows: list[list[Any]], left: int = 1) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def sentiment_table(rows: list[Row], period: str = "year") -> str:
+def sentiment_table(rows: list[Row], period: str = "year", intervals: str = "[lexicon-aware 95%] (Wilson)") -> str:
     grouped: dict[tuple, dict[str, Row]] = defaultdict(dict)
     for r in rows:
         grouped[(r["platform"], r[period])][r["sentiment_label"]] = r
@@ -84,8 +85,16 @@ def sentiment_table(rows: list[Row], period: str = "year") -> str:
     for (platform, when), by_label in sorted(grouped.items()):
         total = next(iter(by_label.values()))["total"]
         body.append([platform, when, f"{total:,}", *(_share(by_label.get(label)) for label in labels)])
-    return table(["platform", period, "posts", *(f"{label} [lexicon-aware 95%] (Wilson)" for label in labels)],
-                 body, left=1)
+    return table(["platform", period, "posts", *(f"{label} {intervals}" for label in labels)], body, left=1)
+
+
+def confusion_table(confusion: Mapping[str, Any]) -> str:
+    """Per platform and gold class: how many posts got each label, and that row's share labelled alike."""
+    body = [[platform, gold, *(f"{n:,}" for n in row), f"{row.sum():,}", _pct(row[i] / row.sum())]
+            for platform, matrix in sorted(confusion.items())
+            for i, (gold, row) in enumerate(zip(SENTIMENT_CLASSES, matrix))]
+    return table(["platform", "your label", *(f"labelled {c}" for c in SENTIMENT_CLASSES), "posts",
+                  "labelled alike (%)"], body, left=2)
 
 
 def mean_score_table(rows: list[Row]) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipelines.config import EMOTIONS as PLUTCHIK
+from pipelines.errors import BadInput
 from pipelines.reading.posts import record_platform
 from pipelines.text.mentions import MENTION_RE
 
@@ -135,3 +137,28 @@ def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tu
     if emotion_set == "plutchik":
         return tuple(e for e in PLUTCHIK if e in post.labels)
     raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
+
+
+class LabelledFileError(BadInput, ValueError):
+    """A --labelled file without a single usable post; the message says why."""
+
+
+def sentiment_labelled_posts(path: str | Path) -> tuple[list[LabelledPost], list[str]]:
+    """The file's posts with one sentiment label (negative, neutral or positive), and one reason
+    per line left out. Raises LabelledFileError when none is usable."""
+    try:
+        posts, rejects = read_labelled(str(path))
+    except OSError as exc:
+        raise LabelledFileError(f"--labelled {path}: {exc.strerror or exc}") from None
+    usable = []
+    for post in posts:
+        if len(post.labels) == 1 and post.labels[0] in SENTIMENT_CLASSES:
+            usable.append(post)
+        else:
+            rejects.append(f"post {post.id}: label {', '.join(post.labels) or '(none)'} is not one of "
+                           f"{', '.join(SENTIMENT_CLASSES)}")
+    if not usable:
+        reasons = f" ({rejects[0]}{'; …' if len(rejects) > 1 else ''})" if rejects else ""
+        raise LabelledFileError(
+            f"--labelled {path}: no post with one of the labels {', '.join(SENTIMENT_CLASSES)}{reasons}")
+    return usable, rejects

@@ -1,0 +1,92 @@
+"""The report's yearly sentiment shares adjusted by posts the user labelled (`--labelled FILE`).
+
+Label shares lean toward the class mix the calibration was fitted on, so a change between years
+reads smaller than it is (docs/intervals.md). With posts of the same corpus labelled by hand, the
+lexicon in force labels them as it labelled the corpus, their confusion matrix is counted per
+platform (a platform's posts may be scored by a calibration of its own), and each year's label
+counts are solved back through it (`pipelines.evaluation.quantify`). A platform whose labelled
+posts do not give every class `MIN_POSTS_PER_CLASS` gold posts is not adjusted, and the report
+says why; a matrix from other posts would do harm (bench/README.md).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from flows.reporting.intervals import in_force
+from pipelines.config import load_seeds
+from pipelines.evaluation.labelled import SENTIMENT_CLASSES, sentiment_labelled_posts
+from pipelines.evaluation.quantify import MIN_POSTS_PER_CLASS, adjusted_with_interval, confusion_counts
+from pipelines.scoring.score import PostText, labels_and_scores
+from pipelines.text.prepare import PostPreparer
+
+Row = dict[str, Any]
+CLASSES = SENTIMENT_CLASSES
+
+
+@dataclass
+class AdjustedSentiment:
+    """Adjusted yearly rows (shaped like the report's sentiment rows), each adjusted platform's
+    confusion counts (rows gold, columns label, in `CLASSES` order), why other platforms were not
+    adjusted, the file's lines left out, and how many labelled posts were used."""
+
+    rows: list[Row] = field(default_factory=list)
+    confusion: dict[str, np.ndarray] = field(default_factory=dict)
+    not_adjusted: dict[str, str] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)
+    posts: int = 0
+
+
+def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, sentiment: list[Row]) -> AdjustedSentiment:
+    """The report's yearly sentiment rows (`report_sentiment_share.sql`) adjusted by the labelled file."""
+    posts, rejected = sentiment_labelled_posts(labelled)
+    result = AdjustedSentiment(rejected=rejected)
+    platforms = sorted({r["platform"] for r in sentiment})
+    lexicon = in_force(con)
+    if lexicon is None:
+        result.not_adjusted = {p: "no lexicon in force to label the labelled posts with" for p in platforms}
+        return result
+    only = platforms[0] if len(platforms) == 1 else None
+    placed = [(post, post.platform or only) for post in posts]
+    result.rejected += [f"post {post.id}: no platform (the report shows several)" if not where else
+                        f"post {post.id}: the report has no {where} posts" for post, where in placed
+                        if where not in platforms]
+    placed = [(post, where) for post, where in placed if where in platforms]
+    result.posts = len(placed)
+    prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
+    texts = [PostText(prepare({"text": post.text})["tokens"]) for post, _ in placed]
+    labels = [label for label, _, _ in labels_and_scores(texts, lexicon, [where for _, where in placed])]
+    for platform in platforms:
+        mine = [(post.labels[0], label) for (post, where), label in zip(placed, labels) if where == platform]
+        gold = Counter(g for g, _ in mine)
+        short = [c for c in CLASSES if gold[c] < MIN_POSTS_PER_CLASS]
+        if short:
+            result.not_adjusted[platform] = (
+                f"{len(mine)} labelled posts ({', '.join(f'{c} {gold[c]}' for c in CLASSES)}); each class needs "
+                f"at least {MIN_POSTS_PER_CLASS}")
+            continue
+        confusion = result.confusion[platform] = confusion_counts([g for g, _ in mine], [lab for _, lab in mine], CLASSES)
+        result.rows += _adjusted_rows([r for r in sentiment if r["platform"] == platform], confusion)
+    return result
+
+
+def _adjusted_rows(rows: list[Row], confusion: np.ndarray) -> list[Row]:
+    """One platform's yearly rows with share, ci_low and ci_high adjusted (no lexicon-aware interval)."""
+    out = []
+    for year in sorted({r["year"] for r in rows}):
+        by_label = {r["sentiment_label"]: r for r in rows if r["year"] == year}
+        counts = np.array([by_label[c]["n"] if c in by_label else 0 for c in CLASSES])
+        if not counts.sum():
+            continue
+        shares, low, high = adjusted_with_interval(counts, confusion, seed=year)
+        some = next(iter(by_label.values()))
+        out += [{"year": year, "platform": some["platform"], "sentiment_label": c, "n": None, "total": some["total"],
+                 "share": float(shares[i]), "ci_low": float(low[i]), "ci_high": float(high[i]),
+                 "lex_low": None, "lex_high": None} for i, c in enumerate(CLASSES)]
+    return out
