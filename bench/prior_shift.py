@@ -16,7 +16,7 @@ own default lexicon (built from that corpus, default calibration).
 * labels: the shares of the labels (what mipulse reports);
 * adjusted: "adjusted classify and count" (Forman 2008; Hopkins & King 2010 make the same point
   for social science): the label shares solved through the confusion matrix P(label | gold)
-  (least squares, clipped at 0, renormalized). The matrix is counted on corpora of the same size
+  (`pipelines.evaluation.quantify.adjusted_shares`, what `mipulse report --labelled` uses). The matrix is counted on corpora of the same size
   drawn in their natural mix from `--confusion-from` (default: the other half of `--pool`, split
   by sha256(post id); then the corpora come from the first half).
 
@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.evaluation.labelled import SENTIMENT_CLASSES, goemotions_sentiment, read_labelled  # noqa: E402
+from pipelines.evaluation.quantify import adjusted_shares  # noqa: E402
 from pipelines.induction.induce import LexiconSpec  # noqa: E402
 from pipelines.induction.lexicon import read_lexicon  # noqa: E402
 from pipelines.induction.lexicon_local import build_local  # noqa: E402
@@ -47,13 +48,6 @@ from pipelines.text.prepare import PostPreparer  # noqa: E402
 
 CLASSES = list(SENTIMENT_CLASSES)
 GOLD = {"first": lambda post: post.labels[0], "goemotions": lambda post: goemotions_sentiment(post.labels)}
-
-
-def adjusted_shares(observed: np.ndarray, confusion: np.ndarray) -> np.ndarray:
-    """True class shares s with confusion.T @ s = observed (rows of `confusion`: P(label | gold))."""
-    solved, *_ = np.linalg.lstsq(confusion.T, observed, rcond=None)
-    solved = np.clip(solved, 0.0, None)
-    return solved / solved.sum()
 
 
 def labeller(lexicon_path: str | None, platform: str | None) -> Callable[[list], np.ndarray]:
