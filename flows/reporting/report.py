@@ -43,6 +43,9 @@ FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of the years shown
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 ADJUSTED_FILE = "sentiment_share_adjusted.png"
+LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was fitted on, so changes between years read "
+                     "smaller than they are: their direction holds, their size is a lower bound (docs/intervals.md; "
+                     "--labelled with posts you labelled adjusts them).")
 EMOTION_FILE = "emotion_shares.png"
 TOPIC_FILE = "topic_volume.png"
 TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
@@ -133,7 +136,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
     how = _interval_note(intervals, interval_replicates)
     charts = [
         (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
-         f"Share of posts per sentiment label, per year and platform. {how}"),
+         f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"),
         (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
          "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
          f"{how}"),
@@ -342,11 +345,10 @@ def _adjusted_note(adjusted: AdjustedSentiment, labelled: str | Path) -> str:
     n = len(adjusted.rejected)
     left_out = f" Left out of the file: {n} line{'s' if n != 1 else ''} ({adjusted.rejected[0]}{'; …' if n > 1 else ''})." \
         if n else ""
-    return (f"Shares of labels lean toward the mix the calibration was fitted on, so changes between years read "
-            f"smaller than they are (docs/intervals.md). Here each platform's yearly label counts are solved back "
-            f"through the confusion matrix of the {adjusted.posts:,} posts of {Path(labelled).name} as the lexicon "
-            f"in force labels them (adjusted classify and count). 95% bootstrap intervals: the year's posts and "
-            f"the labelled posts redrawn (not the lexicon's uncertainty)."
+    return (f"Each platform's yearly label counts solved back through the confusion matrix of the "
+            f"{adjusted.posts:,} posts of {Path(labelled).name} as the lexicon in force labels them (adjusted "
+            f"classify and count; docs/intervals.md). 95% bootstrap intervals: the year's posts and the labelled "
+            f"posts redrawn (not the lexicon's uncertainty)."
             + (f" Not adjusted: {skipped}." if skipped else "") + left_out)
 
 
