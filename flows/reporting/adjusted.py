@@ -55,7 +55,7 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
     only = platforms[0] if len(platforms) == 1 else None
     placed = [(post, post.platform or only) for post in posts]
     result.rejected += [f"post {post.id}: no platform (the report shows several)" if not where else
-                        f"post {post.id}: the report has no {where} posts" for post, where in placed
+                        f"post {post.id}: no {where} posts in this report" for post, where in placed
                         if where not in platforms]
     placed = [(post, where) for post, where in placed if where in platforms]
     result.posts = len(placed)
