@@ -1,10 +1,12 @@
 """`mipulse report --labelled` on real tweets, through the commands a user types.
 
     PYTHONPATH=$PWD .venv/bin/python bench/labelled_shares.py [--data ../shared/data] [--labelled 600]
+        [--source semeval|goemotions]
 
 A two-year corpus is drawn from SemEval 2017 training tweets (TweetEval validation tweets left
-out; seeded, without replacement): 2016 with 15 % negative / 45 % neutral / 40 % positive, 2017
-with 45 / 45 / 10, 3,000 tweets each. `mipulse run` scores it with its default lexicon; a random
+out), or from GoEmotions training comments whose labels agree on a sentiment (Reddit; validation
+comments left out), seeded, without replacement: 2016 with 15 % negative / 45 % neutral / 40 %
+positive, 2017 with 45 / 45 / 10, 3,000 posts each. `mipulse run` scores it with its default lexicon; a random
 sample of the corpus with its human labels plays the user's hand-labelled posts; `mipulse report
 --labelled` adjusts. Prints each year's true mix, the label shares the run gives and the adjusted
 shares with their 95 % intervals (the rows the report draws, `flows.reporting.adjusted`).
@@ -26,11 +28,18 @@ sys.path.insert(0, str(REPO))
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
 from flows.reporting.adjusted import adjust_sentiment  # noqa: E402
 from flows.store.db import connect_read_only  # noqa: E402
-from pipelines.evaluation.labelled import SENTIMENT_CLASSES, read_labelled  # noqa: E402
+from pipelines.evaluation.labelled import SENTIMENT_CLASSES, goemotions_sentiment, read_labelled  # noqa: E402
 from pipelines.induction.lexicon_job import leave_out_keys  # noqa: E402
 
 MIXES = {2016: (0.15, 0.45, 0.40), 2017: (0.45, 0.45, 0.10)}
 PER_YEAR = 3000
+#: source -> (platform, labelled training file, its held-out file, a post's sentiment)
+SOURCES = {
+    "semeval": ("twitter", "semeval2017_task4a/train_2013_2016.jsonl", "tweeteval_sentiment/validation.jsonl",
+                lambda post: post.labels[0]),
+    "goemotions": ("reddit", "goemotions/train.jsonl", "goemotions/validation.jsonl",
+                   lambda post: goemotions_sentiment(post.labels)),
+}
 
 
 def main() -> None:
@@ -38,29 +47,31 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--labelled", type=int, default=600, help="posts of the corpus the user labelled")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--source", choices=sorted(SOURCES), default="semeval")
     args = parser.parse_args()
-    held = leave_out_keys(str(args.data / "tweeteval_sentiment/validation.jsonl"))
-    posts, _ = read_labelled(str(args.data / "semeval2017_task4a/train_2013_2016.jsonl"))
+    platform, train, held_out, sentiment = SOURCES[args.source]
+    held = leave_out_keys(str(args.data / held_out))
+    posts, _ = read_labelled(str(args.data / train))
     rng = random.Random(args.seed)
-    pools = {c: [p for p in posts if p.labels[0] == c and not p.overlap_keys() & held] for c in SENTIMENT_CLASSES}
+    pools = {c: [p for p in posts if sentiment(p) == c and not p.overlap_keys() & held] for c in SENTIMENT_CLASSES}
     for pool in pools.values():
         rng.shuffle(pool)
     corpus = []
     for year, mix in MIXES.items():
         for c, share in zip(SENTIMENT_CLASSES, mix):
             taken, pools[c] = pools[c][:round(PER_YEAR * share)], pools[c][round(PER_YEAR * share):]
-            corpus += [(year, p) for p in taken]
+            corpus += [(year, p, c) for p in taken]
     with tempfile.TemporaryDirectory(prefix="labelled-shares-") as tmp:
         folder = Path(tmp)
         with open(folder / "corpus.jsonl", "w", encoding="utf-8") as out:
-            for i, (year, post) in enumerate(corpus):
-                out.write(json.dumps({"post_id": f"t{i}", "platform": "twitter", "author": f"a{i}", "text": post.text,
+            for i, (year, post, _) in enumerate(corpus):
+                out.write(json.dumps({"post_id": f"t{i}", "platform": platform, "author": f"a{i}", "text": post.text,
                                       "created_at": f"{year}-{1 + i % 12:02d}-15T12:00:00Z"}) + "\n")
         sample = rng.sample(range(len(corpus)), args.labelled)
         with open(folder / "mine.jsonl", "w", encoding="utf-8") as out:
             for i in sample:
-                out.write(json.dumps({"id": f"t{i}", "platform": "twitter", "text": corpus[i][1].text,
-                                      "label": corpus[i][1].labels[0]}) + "\n")
+                out.write(json.dumps({"id": f"t{i}", "platform": platform, "text": corpus[i][1].text,
+                                      "label": corpus[i][2]}) + "\n")
         mipulse = str(Path(sys.executable).parent / "mipulse")
         db = folder / "corpus.duckdb"
         subprocess.run([mipulse, "run", "--input", str(folder / "corpus.jsonl"), "--db", str(db), "--no-report"],
@@ -71,8 +82,8 @@ def main() -> None:
             cursor = con.execute("SELECT year, platform, sentiment_label, n, total FROM yearly_sentiment_share")
             rows = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
             adjusted = adjust_sentiment(con, folder / "mine.jsonl", rows)
-    print(f"confusion counts (rows: human label; columns: mipulse's), {args.labelled} labelled tweets:\n"
-          f"{adjusted.confusion['twitter'].tolist()}\n")
+    print(f"confusion counts (rows: human label; columns: mipulse's), {args.labelled} labelled {platform} posts:\n"
+          f"{adjusted.confusion[platform].tolist()}\n")
     print("| year | true neg / neu / pos | label shares | adjusted [95 %] |")
     print("|---|---|---|---|")
     for year, mix in MIXES.items():
