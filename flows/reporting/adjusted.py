@@ -11,6 +11,7 @@ says why; a matrix from other posts would do harm (bench/README.md).
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,15 @@ class AdjustedSentiment:
     not_adjusted: dict[str, str] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     posts: int = 0
+
+    def write_csv(self, path: Path) -> Path:
+        """The adjusted rows as CSV, to query (`SELECT * FROM 'sentiment_share_adjusted.csv'` in DuckDB)."""
+        columns = ("year", "platform", "sentiment_label", "total", "share", "ci_low", "ci_high")
+        with open(path, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            writer.writerows([r[c] for c in columns] for r in self.rows)
+        return path
 
 
 def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, sentiment: list[Row]) -> AdjustedSentiment:

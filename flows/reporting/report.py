@@ -43,6 +43,7 @@ FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of the years shown
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 ADJUSTED_FILE = "sentiment_share_adjusted.png"
+ADJUSTED_TABLE = "sentiment_share_adjusted.csv"
 LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was fitted on, so changes between years read "
                      "smaller than they are: their direction holds, their size is a lower bound (docs/intervals.md; "
                      "--labelled with posts you labelled adjusts them).")
@@ -86,7 +87,8 @@ def render_report(
     (`flows.reporting.intervals`; None: `DEFAULT_REPLICATES`; 0 draws the Wilson intervals only).
     ``labelled``: posts of this corpus labelled negative / neutral / positive by hand: the report
     adds the yearly sentiment shares adjusted by their confusion matrix (`flows.reporting.adjusted`).
-    Returns the written paths in a fixed order: the PNGs, then the HTML report. Everything is
+    Returns the written paths in a fixed order: the PNGs, the adjusted shares as CSV (with
+    ``labelled``), then the HTML report. Everything is
     rendered into a private folder first and published at once (`flows.reporting.publish`): a failed or
     killed render leaves the previous report as it was.
     """
@@ -174,7 +176,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
     ]
     html = report_html.write_html(out_dir, f"mipulse report{window}", report_html.generated_line(db_path, runs, versions),
                                   charts, tables)
-    return [path for path, _ in charts] + [html]
+    data = [adjusted.write_csv(out_dir / ADJUSTED_TABLE)] if adjusted is not None else []
+    return [path for path, _ in charts] + data + [html]
 
 
 class ReportViewsMissing(BadInput, RuntimeError):
