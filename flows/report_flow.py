@@ -18,16 +18,19 @@ def previous_year(today: date | None = None) -> int:
 
 
 @task(name="render the year's report", retries=1, retry_delay_seconds=[2])
-def render_year(db: str, out_dir: str, year: int, platform: str | None) -> list[str]:
-    return [str(p) for p in render_report(db, out_dir, from_year=year, to_year=year, platform=platform)]
+def render_year(db: str, out_dir: str, year: int, platform: str | None, labelled: str | None = None) -> list[str]:
+    return [str(p) for p in render_report(db, out_dir, from_year=year, to_year=year, platform=platform,
+                                          labelled=labelled)]
 
 
 @flow(name="mipulse-report", flow_run_name="mipulse-report-{year}")
-def report_flow(db: str, out: str | None = None, year: int | None = None, platform: str | None = None) -> list[str]:
-    """Render the charts of `year` (default: the previous calendar year) into `<out>/<year>/`."""
+def report_flow(db: str, out: str | None = None, year: int | None = None, platform: str | None = None,
+                labelled: str | None = None) -> list[str]:
+    """Render the charts of `year` (default: the previous calendar year) into `<out>/<year>/`;
+    with `labelled` (posts labelled by hand, as `mipulse report --labelled`), its adjusted shares too."""
     year = year or previous_year()
     out_dir = Path(out or default_out_dir(db) / "report").resolve() / str(year)
-    charts = render_year(db, str(out_dir), year, platform)
+    charts = render_year(db, str(out_dir), year, platform, labelled)
     links = "\n".join(f"- [{Path(c).name}]({Path(c).resolve().as_uri()})" for c in charts)
     create_markdown_artifact(markdown=f"# mipulse report {year}\n\n{links}\n", key="mipulse-report",
                              description=f"charts of {year}")

@@ -188,6 +188,11 @@ def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(de
     labels_error = mean_error(rows, lambda r: r["n"] / r["total"])
     adjusted_error = mean_error(adjusted.rows, lambda r: r["share"])
     assert len(adjusted.rows) == len(rows) and adjusted_error < 0.6 * labels_error  # 3.0 against 7.2 points
+    from flows.report_flow import render_year  # the yearly report deployment takes the file too
+
+    yearly = [Path(p).name for p in render_year.fn(str(demo / "m.duckdb"), str(tmp_path / "y"), 2020, None,
+                                                   str(labelled))]
+    assert "sentiment_share_adjusted.png" in yearly and "sentiment_share_adjusted.csv" in yearly
     written = duckdb.connect().execute(  # the report's CSV holds the same rows, for SQL
         f"SELECT year, platform, sentiment_label, share FROM '{out / 'sentiment_share_adjusted.csv'}'").fetchall()
     assert sorted(written) == sorted((r["year"], r["platform"], r["sentiment_label"], pytest.approx(r["share"]))
