@@ -81,7 +81,8 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
                 f"{len(mine)} labelled posts ({', '.join(f'{c} {gold[c]}' for c in CLASSES)}); each class needs "
                 f"at least {MIN_POSTS_PER_CLASS}")
             continue
-        confusion = result.confusion[platform] = confusion_counts([g for g, _ in mine], [lab for _, lab in mine], CLASSES)
+        gold_labels, given = [g for g, _ in mine], [label for _, label in mine]
+        confusion = result.confusion[platform] = confusion_counts(gold_labels, given, CLASSES)
         result.rows += _adjusted_rows([r for r in sentiment if r["platform"] == platform], confusion)
     return result
 

@@ -44,9 +44,9 @@ DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of t
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 ADJUSTED_FILE = "sentiment_share_adjusted.png"
 ADJUSTED_TABLE = "sentiment_share_adjusted.csv"
-LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was fitted on, so changes between years read "
-                     "smaller than they are: their direction holds, their size is a lower bound (docs/intervals.md; "
-                     "--labelled with posts you labelled adjusts them).")
+LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was fitted on, so changes between "
+                     "years read smaller than they are: their direction holds, their size is a lower bound "
+                     "(docs/intervals.md; --labelled with posts you labelled adjusts them).")
 EMOTION_FILE = "emotion_shares.png"
 TOPIC_FILE = "topic_volume.png"
 TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
@@ -346,8 +346,8 @@ def _adjusted_note(adjusted: AdjustedSentiment, labelled: str | Path) -> str:
     """The adjusted chart's caption: what was done, with which posts, and what was not adjusted."""
     skipped = "; ".join(f"{platform}: {why}" for platform, why in adjusted.not_adjusted.items())
     n = len(adjusted.rejected)
-    left_out = f" Left out of the file: {n} line{'s' if n != 1 else ''} ({adjusted.rejected[0]}{'; …' if n > 1 else ''})." \
-        if n else ""
+    more = "; …" if n > 1 else ""
+    left_out = f" Left out of the file: {n} line{'s' if n != 1 else ''} ({adjusted.rejected[0]}{more})." if n else ""
     return (f"Each platform's yearly label counts solved back through the confusion matrix of the "
             f"{adjusted.posts:,} posts of {Path(labelled).name} as the lexicon in force labels them (adjusted "
             f"classify and count; docs/intervals.md). 95% bootstrap intervals: the year's posts and the labelled "
