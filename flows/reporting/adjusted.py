@@ -75,8 +75,7 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
     for platform in platforms:
         mine = [(post.labels[0], label) for (post, where), label in zip(placed, labels) if where == platform]
         gold = Counter(g for g, _ in mine)
-        short = [c for c in CLASSES if gold[c] < MIN_POSTS_PER_CLASS]
-        if short:
+        if any(gold[c] < MIN_POSTS_PER_CLASS for c in CLASSES):
             result.not_adjusted[platform] = (
                 f"{len(mine)} labelled posts ({', '.join(f'{c} {gold[c]}' for c in CLASSES)}); each class needs "
                 f"at least {MIN_POSTS_PER_CLASS}")
