@@ -1,6 +1,7 @@
 """End to end: `mipulse sample` -> `mipulse run` (Prefect + Beam + DuckDB) -> report -> query."""
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -175,6 +176,17 @@ def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(de
     assert {r["platform"] for r in only_twitter.rows} == {"twitter"}
     for gold, row in zip(("negative", "neutral", "positive"), evaluated):  # the report's table shows the same counts
         assert "".join(f"<td>{n:,}</td>" for n in row) in html, gold
+
+    older = tmp_path / "older.duckdb"  # as if a backfill had scored twitter 2019 with another lexicon
+    shutil.copy(demo / "m.duckdb", older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("UPDATE post_scores SET lexicon_version = 'lex-older' "
+                    "WHERE platform = 'twitter' AND month LIKE '2019-%'")
+    with connect_read_only(older) as con:
+        mixed = adjust_sentiment(con, labelled, rows)
+    assert list(mixed.not_adjusted) == ["twitter 2019"] and "another lexicon" in mixed.not_adjusted["twitter 2019"]
+    assert {(r["platform"], r["year"]) for r in adjusted.rows} - {(r["platform"], r["year"]) for r in mixed.rows} == {
+        ("twitter", 2019)}
 
     truth = {p["post_id"]: t["polarity"] for p, t in truths}
     true_mix: dict[tuple, Counter] = defaultdict(Counter)

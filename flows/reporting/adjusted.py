@@ -5,7 +5,8 @@ reads smaller than it is (docs/intervals.md). With posts of the same corpus labe
 lexicon in force labels them as it labelled the corpus, their confusion matrix is counted per
 platform (a platform's posts may be scored by a calibration of its own), and each year's label
 counts are solved back through it (`pipelines.evaluation.quantify`). A platform whose labelled
-posts do not give every class `MIN_POSTS_PER_CLASS` gold posts is not adjusted, and the report
+posts do not give every class `MIN_POSTS_PER_CLASS` gold posts is not adjusted, nor is a year
+with posts scored by another lexicon version than the one in force (a backfill's), and the report
 says why; a matrix from other posts would do harm (bench/README.md).
 """
 
@@ -20,7 +21,8 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from flows.reporting.intervals import in_force
+import sql
+from flows.reporting.intervals import in_force, version_in_force
 from pipelines.config import load_seeds
 from pipelines.evaluation.labelled import SENTIMENT_CLASSES, sentiment_labelled_posts
 from pipelines.evaluation.quantify import MIN_POSTS_PER_CLASS, adjusted_with_interval, confusion_counts
@@ -62,6 +64,9 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
     if lexicon is None:
         result.not_adjusted = {p: "no lexicon in force to label the labelled posts with" for p in platforms}
         return result
+    version = version_in_force(con)
+    scored_by_it = {(year, platform): ok for year, platform, ok in
+                    con.execute(sql.read("years_scored_by.sql"), {"version": version}).fetchall()}
     only = platforms[0] if len(platforms) == 1 else None
     placed = [(post, post.platform or only) for post in posts]
     result.rejected += [f"post {post.id}: no platform (the report shows several)" if not where else
@@ -82,7 +87,12 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
             continue
         gold_labels, given = [g for g, _ in mine], [label for _, label in mine]
         confusion = result.confusion[platform] = confusion_counts(gold_labels, given, CLASSES)
-        result.rows += _adjusted_rows([r for r in sentiment if r["platform"] == platform], confusion)
+        shown = [r for r in sentiment if r["platform"] == platform]
+        other = sorted({r["year"] for r in shown if not scored_by_it.get((r["year"], platform), True)})
+        if other:
+            result.not_adjusted[f"{platform} {', '.join(map(str, other))}"] = (
+                f"some posts were scored by another lexicon than {version}, which labelled your posts")
+        result.rows += _adjusted_rows([r for r in shown if r["year"] not in other], confusion)
     return result
 
 

@@ -58,10 +58,16 @@ class LexiconIntervals:
         return lexicon_sd(self.values[key])
 
 
+def version_in_force(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The version of the lexicon the latest run scored with (None: no run)."""
+    found = con.execute(sql.read("lexicon_in_force.sql")).fetchall()
+    return found[0][0] if found else None
+
+
 def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
     """The lexicon the latest run scored with, from the lexicon tables (None: no run)."""
-    found = con.execute(sql.read("lexicon_in_force.sql")).fetchall()
-    return lexicon_from_tables(con, found[0][0]) if found else None
+    version = version_in_force(con)
+    return lexicon_from_tables(con, version) if version else None
 
 
 def _replicate_spec(lexicon: Lexicon) -> LexiconSpec | None:
