@@ -45,8 +45,8 @@ SENTIMENT_FILE = "sentiment_share_by_platform.png"
 ADJUSTED_FILE = "sentiment_share_adjusted.png"
 ADJUSTED_TABLE = "sentiment_share_adjusted.csv"
 LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was fitted on, so changes between "
-                     "years read smaller than they are: their direction holds, their size is a lower bound "
-                     "(docs/intervals.md; --labelled with posts you labelled adjusts them).")
+                     "years read smaller than they are (at 40-60 % of their size on labelled posts, "
+                     "docs/intervals.md; --labelled with posts you labelled adjusts them).")
 EMOTION_FILE = "emotion_shares.png"
 TOPIC_FILE = "topic_volume.png"
 TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
