@@ -141,7 +141,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
          f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"),
         (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
          "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
-         f"{how}"),
+         f"{how} These shares understate changes between years too (docs/intervals.md)."),
         (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
          "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
          "the posts per day, so counts say nothing about volume)."),
