@@ -22,7 +22,8 @@ import duckdb
 import numpy as np
 
 import sql
-from flows.reporting.intervals import in_force, version_in_force
+from flows.reporting.intervals import in_force
+from flows.store.lexicon_store import version_in_force
 from pipelines.config import load_seeds
 from pipelines.evaluation.labelled import SENTIMENT_CLASSES, sentiment_labelled_posts
 from pipelines.evaluation.quantify import MIN_POSTS_PER_CLASS, adjusted_with_interval, confusion_counts

@@ -19,7 +19,7 @@ import duckdb
 
 import sql
 from flows.reporting.window_lexicon import scale_terms
-from flows.store.lexicon_store import lexicon_from_tables
+from flows.store.lexicon_store import lexicon_from_tables, version_in_force
 from pipelines.induction.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
     replicate_values, subsample,
@@ -56,12 +56,6 @@ class LexiconIntervals:
         if not self.lexicon_resampled or key not in self.values:
             return 0.0
         return lexicon_sd(self.values[key])
-
-
-def version_in_force(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The version of the lexicon the latest run scored with (None: no run)."""
-    found = con.execute(sql.read("lexicon_in_force.sql")).fetchall()
-    return found[0][0] if found else None
 
 
 def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:

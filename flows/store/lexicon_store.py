@@ -33,6 +33,12 @@ def lexicon_in_force(db_path: str) -> str | None:
     return rows[0][0] if rows else None
 
 
+def version_in_force(con: duckdb.DuckDBPyConnection) -> str | None:
+    """`lexicon_in_force` on an open connection (None: no run)."""
+    found = con.execute(sql.read("lexicon_in_force.sql")).fetchall()
+    return found[0][0] if found else None
+
+
 def stored_lexicon(db_path: str, version: str) -> Lexicon:
     """The lexicon of one version, rebuilt from the lexicon and lexicons tables."""
     with connect_read_only(db_path) as con:
