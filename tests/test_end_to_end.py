@@ -156,7 +156,8 @@ def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(de
     assert (out / "sentiment_share_adjusted.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "adjusted by your labelled posts" in html and "Not adjusted" not in html
-    assert "the confusion matrix of the 900 posts of labelled.jsonl" in html
+    assert "the confusion matrix of the 900 posts of labelled.jsonl (900 of them are posts of this database)" \
+        in html
     assert "Left out of the file: 1 line (post m1: no mastodon posts in this report)." in html
 
     assert main(["lexicon", "export", "--db", str(demo / "m.duckdb"), "--out", str(tmp_path / "L.parquet")]) == 0
@@ -171,6 +172,7 @@ def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(de
         posts = con.execute("SELECT post_id, platform, CAST(left(month, 4) AS INTEGER) FROM post_scores").fetchall()
     assert adjusted.confusion["twitter"].tolist() == evaluated
     assert adjusted.rejected == ["post m1: no mastodon posts in this report"] and adjusted.posts == 900
+    assert adjusted.in_database == 900 and only_twitter.in_database == len(twitter.read_text().splitlines())
     assert set(only_twitter.confusion) == {"twitter"} and only_twitter.not_adjusted == {
         p: "0 labelled posts (negative 0, neutral 0, positive 0); each class needs at least 20" for p in ("reddit", "youtube")}
     assert {r["platform"] for r in only_twitter.rows} == {"twitter"}

@@ -307,3 +307,17 @@ def test_a_report_renders_with_fewer_gc_passes_and_restores_them(db, tmp_path, m
     before = gc.get_threshold()
     _assert_pngs(render_report(db, tmp_path / "report", interval_replicates=0), tmp_path / "report", 5_000)
     assert seen == [JOB_GC_THRESHOLDS] and gc.get_threshold() == before
+
+
+def test_the_adjusted_caption_warns_when_no_labelled_post_is_a_post_of_the_database():
+    from flows.reporting.adjusted import AdjustedSentiment
+    from flows.reporting.report import _adjusted_note
+
+    elsewhere = _adjusted_note(AdjustedSentiment(posts=300, in_database=0), "mine.jsonl")
+    assert "300 posts of mine.jsonl (none of them is a post of this database (by id): the matrix holds only " \
+           "if they are like its posts)" in elsewhere
+    assert "Not adjusted" not in elsewhere and "Left out" not in elsewhere
+    mine = _adjusted_note(AdjustedSentiment(posts=300, in_database=120, not_adjusted={"reddit": "why"},
+                                            rejected=["post 1: a", "post 2: b"]), "mine.jsonl")
+    assert "(120 of them are posts of this database)" in mine and "Not adjusted: reddit: why." in mine
+    assert "Left out of the file: 2 lines (post 1: a; …)." in mine

@@ -38,13 +38,15 @@ CLASSES = SENTIMENT_CLASSES
 class AdjustedSentiment:
     """Adjusted yearly rows (shaped like the report's sentiment rows), each adjusted platform's
     confusion counts (rows gold, columns label, in `CLASSES` order), why other platforms were not
-    adjusted, the file's lines left out, and how many labelled posts were used."""
+    adjusted, the file's lines left out, how many labelled posts were used and how many of those
+    are posts of the database itself (by id)."""
 
     rows: list[Row] = field(default_factory=list)
     confusion: dict[str, np.ndarray] = field(default_factory=dict)
     not_adjusted: dict[str, str] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     posts: int = 0
+    in_database: int = 0
 
     def write_csv(self, path: Path) -> Path:
         """The adjusted rows as CSV, to query (`SELECT * FROM 'sentiment_share_adjusted.csv'` in DuckDB)."""
@@ -75,6 +77,8 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
                         if where not in platforms]
     placed = [(post, where) for post, where in placed if where in platforms]
     result.posts = len(placed)
+    ids = [post.id for post, _ in placed]
+    result.in_database = con.execute(sql.read("posts_found.sql"), {"ids": ids}).fetchone()[0]
     prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
     texts = [PostText(prepare({"text": post.text})["tokens"]) for post, _ in placed]
     labels = [label for label, _, _ in labels_and_scores(texts, lexicon, [where for _, where in placed])]

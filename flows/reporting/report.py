@@ -348,10 +348,12 @@ def _adjusted_note(adjusted: AdjustedSentiment, labelled: str | Path) -> str:
     n = len(adjusted.rejected)
     more = "; …" if n > 1 else ""
     left_out = f" Left out of the file: {n} line{'s' if n != 1 else ''} ({adjusted.rejected[0]}{more})." if n else ""
+    found = (f"{adjusted.in_database:,} of them are posts of this database" if adjusted.in_database else
+             "none of them is a post of this database (by id): the matrix holds only if they are like its posts")
     return (f"Each platform's yearly label counts solved back through the confusion matrix of the "
-            f"{adjusted.posts:,} posts of {Path(labelled).name} as the lexicon in force labels them (adjusted "
-            f"classify and count; docs/intervals.md). 95% bootstrap intervals: the year's posts and the labelled "
-            f"posts redrawn (not the lexicon's uncertainty)."
+            f"{adjusted.posts:,} posts of {Path(labelled).name} ({found}) as the lexicon in force labels them "
+            f"(adjusted classify and count; docs/intervals.md). 95% bootstrap intervals: the year's posts and the "
+            f"labelled posts redrawn (not the lexicon's uncertainty)."
             + (f" Not adjusted: {skipped}." if skipped else "") + left_out)
 
 
