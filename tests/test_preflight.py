@@ -94,6 +94,14 @@ def test_a_lexicon_file_that_is_not_one_is_refused_before_the_flow(tmp_path, sam
     pq.write_table(pa.table({"term": ["a"]}), plain)
     line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(plain)])
     assert line == f"mipulse run: {plain}: no mipulse lexicon metadata (write it with `mipulse lexicon build`)"
+    from pipelines.induction.lexicon import GENERAL, Lexicon, LexiconEntry
+
+    edited = tmp_path / "edited.parquet"  # a lexicon whose rows were edited by hand, one of them badly
+    Lexicon({GENERAL: {"good": LexiconEntry("good", 0.5)}}, {"kind": "test"}, {}).write(str(edited))
+    table = pq.read_table(edited)
+    pq.write_table(table.set_column(table.schema.get_field_index("layer"), "layer", pa.array(["bogus"])), edited)
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(edited)])
+    assert line.startswith(f"mipulse run: {edited}: unknown lexicon layer 'bogus'")
     assert not db.exists()
 
 

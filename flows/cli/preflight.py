@@ -57,11 +57,11 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
     for path in inputs.files:
         check_required_fields(path, options.input_format, columns, platform, options.undated_as is not None)
     check_beam_args(options.beam_args, own_options)
-    if options.lexicon:
-        from pipelines.induction.lexicon import LexiconFileError, check_lexicon_file
+    if options.lexicon:  # read whole (~0.8 s per 77,000 rows): an edited row is refused here too, in one line
+        from pipelines.induction.lexicon import LexiconFileError, read_lexicon
 
         try:
-            check_lexicon_file(options.lexicon)
+            read_lexicon(options.lexicon)
         except LexiconFileError as exc:
             raise UsageError(str(exc)) from None
     check_labelled(options.labelled)

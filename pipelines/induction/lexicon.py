@@ -210,10 +210,11 @@ def _parquet(path: str, data: bytes, read=pq.read_table):
         raise LexiconFileError(f"{path}: not a Parquet lexicon file ({exc})") from None
 
 
-def check_lexicon_file(path: str) -> None:
+def check_lexicon_file(path: str, data: bytes | None = None) -> None:
     """Refuse a file `read_lexicon` would refuse as a whole (unreadable, not Parquet, no mipulse
-    header, another format, missing columns) from its schema alone, without reading its rows."""
-    _file_header(path, _parquet(path, lexicon_file_bytes(path), pq.read_schema))
+    header, another format, missing columns) from its schema alone, without reading its rows;
+    `data`: its bytes, read already."""
+    _file_header(path, _parquet(path, lexicon_file_bytes(path) if data is None else data, pq.read_schema))
 
 
 def read_lexicon(path: str, data: bytes | None = None) -> Lexicon:
