@@ -22,8 +22,7 @@ import duckdb
 import numpy as np
 
 import sql
-from flows.reporting.intervals import in_force
-from flows.store.lexicon_store import version_in_force
+from flows.store.lexicon_store import lexicon_from_tables, version_in_force
 from pipelines.config import load_seeds
 from pipelines.evaluation.labelled import SENTIMENT_CLASSES, sentiment_labelled_posts
 from pipelines.evaluation.quantify import MIN_POSTS_PER_CLASS, adjusted_with_interval, confusion_counts
@@ -31,15 +30,14 @@ from pipelines.scoring.score import PostText, labels_and_scores
 from pipelines.text.prepare import PostPreparer
 
 Row = dict[str, Any]
-CLASSES = SENTIMENT_CLASSES
 
 
 @dataclass
 class AdjustedSentiment:
     """Adjusted yearly rows (shaped like the report's sentiment rows), each adjusted platform's
-    confusion counts (rows gold, columns label, in `CLASSES` order), why other platforms were not
-    adjusted, the file's lines left out, how many labelled posts were used and how many of those
-    are posts of the database itself (by id)."""
+    confusion counts (rows gold, columns label, in `SENTIMENT_CLASSES` order), why other platforms
+    were not adjusted, the file's lines left out, how many labelled posts were used and how many of
+    those are posts of the database itself (by id)."""
 
     rows: list[Row] = field(default_factory=list)
     confusion: dict[str, np.ndarray] = field(default_factory=dict)
@@ -63,11 +61,11 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
     posts, rejected = sentiment_labelled_posts(labelled)
     result = AdjustedSentiment(rejected=rejected)
     platforms = sorted({r["platform"] for r in sentiment})
-    lexicon = in_force(con)
+    version = version_in_force(con)
+    lexicon = lexicon_from_tables(con, version) if version else None
     if lexicon is None:
         result.not_adjusted = {p: "no lexicon in force to label the labelled posts with" for p in platforms}
         return result
-    version = version_in_force(con)
     scored_by_it = {(year, platform): ok for year, platform, ok in
                     con.execute(sql.read("years_scored_by.sql"), {"version": version}).fetchall()}
     only = platforms[0] if len(platforms) == 1 else None
@@ -85,13 +83,13 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
     for platform in platforms:
         mine = [(post.labels[0], label) for (post, where), label in zip(placed, labels) if where == platform]
         gold = Counter(g for g, _ in mine)
-        if any(gold[c] < MIN_POSTS_PER_CLASS for c in CLASSES):
+        if any(gold[c] < MIN_POSTS_PER_CLASS for c in SENTIMENT_CLASSES):
             result.not_adjusted[platform] = (
-                f"{len(mine)} labelled posts ({', '.join(f'{c} {gold[c]}' for c in CLASSES)}); each class needs "
-                f"at least {MIN_POSTS_PER_CLASS}")
+                f"{len(mine)} labelled posts ({', '.join(f'{c} {gold[c]}' for c in SENTIMENT_CLASSES)}); "
+                f"each class needs at least {MIN_POSTS_PER_CLASS}")
             continue
         gold_labels, given = [g for g, _ in mine], [label for _, label in mine]
-        confusion = result.confusion[platform] = confusion_counts(gold_labels, given, CLASSES)
+        confusion = result.confusion[platform] = confusion_counts(gold_labels, given, SENTIMENT_CLASSES)
         shown = [r for r in sentiment if r["platform"] == platform]
         other = sorted({r["year"] for r in shown if not scored_by_it.get((r["year"], platform), True)})
         if other:
@@ -106,12 +104,12 @@ def _adjusted_rows(rows: list[Row], confusion: np.ndarray) -> list[Row]:
     out = []
     for year in sorted({r["year"] for r in rows}):
         by_label = {r["sentiment_label"]: r for r in rows if r["year"] == year}
-        counts = np.array([by_label[c]["n"] if c in by_label else 0 for c in CLASSES])
+        counts = np.array([by_label[c]["n"] if c in by_label else 0 for c in SENTIMENT_CLASSES])
         if not counts.sum():
             continue
         shares, low, high = adjusted_with_interval(counts, confusion, seed=year)
         some = next(iter(by_label.values()))
         out += [{"year": year, "platform": some["platform"], "sentiment_label": c, "n": None, "total": some["total"],
                  "share": float(shares[i]), "ci_low": float(low[i]), "ci_high": float(high[i]),
-                 "lex_low": None, "lex_high": None} for i, c in enumerate(CLASSES)]
+                 "lex_low": None, "lex_high": None} for i, c in enumerate(SENTIMENT_CLASSES)]
     return out
