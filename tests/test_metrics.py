@@ -30,9 +30,9 @@ def test_multi_label_report_by_hand():
     gold = [("a",), ("a", "b"), (), ("b",)]
     pred = [("a",), ("a",), ("b",), ("b", "c")]
     report = multi_label_report(gold, pred, CLASSES)
-    assert report["confusion"]["a"] == {"tp": 2, "fp": 0, "fn": 0, "tn": 2}
-    assert report["confusion"]["b"] == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
-    assert report["confusion"]["c"] == {"tp": 0, "fp": 1, "fn": 0, "tn": 3}
+    assert report["label_counts"]["a"] == {"tp": 2, "fp": 0, "fn": 0, "tn": 2}
+    assert report["label_counts"]["b"] == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}
+    assert report["label_counts"]["c"] == {"tp": 0, "fp": 1, "fn": 0, "tn": 3}
     assert report["per_class"]["b"]["f1"] == pytest.approx(0.5)
     assert report["macro_f1"] == pytest.approx((1.0 + 0.5 + 0.0) / 3)
     assert report["accuracy"] == pytest.approx(1 / 4)  # only the first post matches exactly

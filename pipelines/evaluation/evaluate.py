@@ -155,7 +155,7 @@ def format_report(report: dict) -> str:
     lines.append("per class (precision / recall / f1 / support):")
     for c, s in report["per_class"].items():
         lines.append(f"  {c:<12}{s['precision']:.3f} / {s['recall']:.3f} / {s['f1']:.3f} / {s['support']}")
-    if isinstance(report.get("confusion"), list):  # single-label (a matrix); multi-label keeps tp/fp/fn/tn per label
+    if "confusion" in report:  # single-label reports (a multi-label one has label_counts instead)
         lines += confusion_lines(report["classes"], report["confusion"])
     for gold, meaning in report.get("mappings", {}).items():
         lines.append(f"gold '{gold}' counts as {meaning}")

@@ -76,12 +76,13 @@ def single_label_report(gold: Sequence[str], predicted: Sequence[str], classes: 
 def multi_label_report(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]],
                        labels: Sequence[str]) -> dict:
     """Per-label binary decisions: macro_f1 and macro_recall over `labels`, accuracy as the
-    exact-match (subset) accuracy, and a per-label (tp, fp, fn, tn) table as confusion."""
+    exact-match (subset) accuracy, and a per-label (tp, fp, fn, tn) table as label_counts (a
+    single-label report's `confusion` is a matrix)."""
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold label sets but {len(predicted)} predictions")
     gold_sets = [set(g) for g in gold]
     pred_sets = [set(p) for p in predicted]
-    per_class, confusion = {}, {}
+    per_class, label_counts = {}, {}
     for label in labels:
         tp = sum(1 for g, p in zip(gold_sets, pred_sets) if label in g and label in p)
         fp = sum(1 for g, p in zip(gold_sets, pred_sets) if label not in g and label in p)
@@ -89,7 +90,7 @@ def multi_label_report(gold: Sequence[Iterable[str]], predicted: Sequence[Iterab
         tn = len(gold_sets) - tp - fp - fn
         per_class[label] = ClassScores(_ratio(tp, tp + fp), _ratio(tp, tp + fn),
                                        f1_from_counts(tp, fp, fn), tp + fn).as_dict()
-        confusion[label] = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+        label_counts[label] = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
     known = set(labels)
     exact = sum(1 for g, p in zip(gold_sets, pred_sets) if g & known == p & known)
     return {
@@ -98,6 +99,6 @@ def multi_label_report(gold: Sequence[Iterable[str]], predicted: Sequence[Iterab
         "macro_recall": sum(s["recall"] for s in per_class.values()) / len(labels),
         "per_class": per_class,
         "classes": list(labels),
-        "confusion": confusion,
+        "label_counts": label_counts,
         "n": len(gold_sets),
     }
