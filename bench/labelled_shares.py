@@ -9,7 +9,7 @@ comments left out), seeded, without replacement: 2016 with 15 % negative / 45 % 
 positive, 2017 with 45 / 45 / 10, 3,000 posts each. `mipulse run` scores it with its default lexicon; a random
 sample of the corpus with its human labels plays the user's hand-labelled posts; `mipulse report
 --labelled` adjusts. Prints each year's true mix, the label shares the run gives and the adjusted
-shares with their 95 % intervals (the rows the report draws, `flows.reporting.adjusted`).
+shares with their 95 % intervals, as the report's `sentiment_share_adjusted.csv` has them.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import duckdb  # noqa: E402
+
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
-from flows.reporting.adjusted import adjust_sentiment  # noqa: E402
 from flows.store.db import connect_read_only  # noqa: E402
 from pipelines.evaluation.labelled import SENTIMENT_CLASSES, goemotions_sentiment, read_labelled  # noqa: E402
 from pipelines.induction.lexicon_job import leave_out_keys  # noqa: E402
@@ -78,21 +79,19 @@ def main() -> None:
                        check=True, capture_output=True)
         subprocess.run([mipulse, "report", "--db", str(db), "--out", str(folder / "report"), "--labelled",
                         str(folder / "mine.jsonl"), "--interval-replicates", "0"], check=True, capture_output=True)
-        with connect_read_only(db) as con:
-            cursor = con.execute("SELECT year, platform, sentiment_label, n, total FROM yearly_sentiment_share")
-            rows = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
-            adjusted = adjust_sentiment(con, folder / "mine.jsonl", rows)
-    print(f"confusion counts (rows: human label; columns: mipulse's), {args.labelled} labelled {platform} posts:\n"
-          f"{adjusted.confusion[platform].tolist()}\n")
+        with connect_read_only(db) as con:  # what the user reads: the label shares and the report's CSV
+            rows = con.execute("SELECT year, sentiment_label, n / total FROM yearly_sentiment_share").fetchall()
+        adjusted = duckdb.connect().execute("SELECT year, sentiment_label, share, ci_low, ci_high FROM read_csv($csv)",
+                                            {"csv": str(folder / "report" / "sentiment_share_adjusted.csv")}).fetchall()
     print("| year | true neg / neu / pos | label shares | adjusted [95 %] |")
     print("|---|---|---|---|")
     for year, mix in MIXES.items():
-        labels = {r["sentiment_label"]: r["n"] / r["total"] for r in rows if r["year"] == year}
-        fixed = {r["sentiment_label"]: r for r in adjusted.rows if r["year"] == year}
+        labels = {label: share for y, label, share in rows if y == year}
+        fixed = {label: bounds for y, label, *bounds in adjusted if y == year}
         print(f"| {year} | {' / '.join(f'{x:.2f}' for x in mix)} | "
               f"{' / '.join(f'{labels[c]:.3f}' for c in SENTIMENT_CLASSES)} | "
-              + " / ".join(f"{fixed[c]['share']:.3f} [{fixed[c]['ci_low']:.3f}–{fixed[c]['ci_high']:.3f}]"
-                           for c in SENTIMENT_CLASSES) + " |")
+              + " / ".join(f"{fixed[c][0]:.3f} [{fixed[c][1]:.3f}–{fixed[c][2]:.3f}]" for c in SENTIMENT_CLASSES)
+              + " |")
 
 
 if __name__ == "__main__":
