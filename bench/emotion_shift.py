@@ -23,22 +23,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
-from pipelines.config import load_seeds  # noqa: E402
+from bench.prior_shift import scored_as_run  # noqa: E402
 from pipelines.evaluation.labelled import read_labelled  # noqa: E402
-from pipelines.induction.induce import LexiconSpec  # noqa: E402
-from pipelines.induction.lexicon_local import build_local  # noqa: E402
-from pipelines.job import with_default_calibration  # noqa: E402
-from pipelines.scoring.score import PostText, labels_and_scores  # noqa: E402
 
 EMOTIONS = ("anger", "joy", "sadness")
 
 
 def dominant_emotions(texts: list[str]) -> list[str | None]:
     """Each post's dominant emotion as `mipulse run` gives it, the corpus with its own default lexicon."""
-    lexicon, prepared = build_local([{"text": t} for t in texts], load_seeds(), LexiconSpec())
-    lexicon = with_default_calibration(lexicon)
-    tokens = [PostText(post["tokens"]) for post in prepared]
-    return [dominant for _, dominant, _ in labels_and_scores(tokens, lexicon, ["twitter"] * len(tokens))]
+    return [dominant for _, dominant, _ in scored_as_run(texts, "twitter")]
 
 
 def main() -> None:

@@ -50,20 +50,26 @@ CLASSES = list(SENTIMENT_CLASSES)
 GOLD = {"first": lambda post: post.labels[0], "goemotions": lambda post: goemotions_sentiment(post.labels)}
 
 
+def scored_as_run(texts: list[str], platform: str | None, lexicon=None, prepare=None) -> list[tuple]:
+    """(sentiment label, dominant emotion, score) of each text as `mipulse run` gives them: with
+    `lexicon` (and its `prepare`), or the corpus's own default lexicon with the default calibration."""
+    if lexicon is None:
+        lexicon, prepared = build_local([{"text": t} for t in texts], load_seeds(), LexiconSpec())
+        lexicon = with_default_calibration(lexicon)
+    else:
+        prepared = [prepare({"text": t}) for t in texts]
+    tokens = [PostText(post["tokens"]) for post in prepared]
+    return labels_and_scores(tokens, lexicon, [platform] * len(tokens))
+
+
 def labeller(lexicon_path: str | None, platform: str | None) -> Callable[[list], np.ndarray]:
     """posts -> their label indices, scored as `mipulse run` scores them."""
-    seeds = load_seeds()
     fixed = read_lexicon(lexicon_path) if lexicon_path else None
-    prepare = PostPreparer(seeds, with_bigrams=bool(fixed and fixed.supervised))
+    prepare = PostPreparer(load_seeds(), with_bigrams=bool(fixed and fixed.supervised))
 
     def labels(posts: list) -> np.ndarray:
-        if fixed is None:
-            lexicon, prepared = build_local([{"text": p.text} for p in posts], seeds, LexiconSpec())
-            lexicon = with_default_calibration(lexicon)
-        else:
-            lexicon, prepared = fixed, [prepare({"text": p.text}) for p in posts]
-        texts = [PostText(post["tokens"]) for post in prepared]
-        return np.array([CLASSES.index(label) for label, _, _ in labels_and_scores(texts, lexicon, [platform] * len(texts))])
+        scored = scored_as_run([p.text for p in posts], platform, fixed, prepare)
+        return np.array([CLASSES.index(label) for label, _, _ in scored])
     return labels
 
 
