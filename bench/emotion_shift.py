@@ -50,7 +50,8 @@ def main() -> None:
         mix = {"anger": anger, "joy": (1 - anger) / 2, "sadness": (1 - anger) / 2}
         found = []
         for _ in range(args.repeats):
-            texts = [t for e, share in mix.items() for t in rng.choice(pools[e], round(args.posts * share), replace=False)]
+            texts = [t for e, share in mix.items()
+                     for t in rng.choice(pools[e], round(args.posts * share), replace=False)]
             dominant = dominant_emotions(texts)
             have = [d for d in dominant if d]
             shares = [have.count(e) / len(have) for e in EMOTIONS]

@@ -16,8 +16,8 @@ own default lexicon (built from that corpus, default calibration).
 * labels: the shares of the labels (what mipulse reports);
 * adjusted: "adjusted classify and count" (Forman 2008; Hopkins & King 2010 make the same point
   for social science): the label shares solved through the confusion matrix P(label | gold)
-  (`pipelines.evaluation.quantify.adjusted_shares`, what `mipulse report --labelled` uses). The matrix is counted on corpora of the same size
-  drawn in their natural mix from `--confusion-from` (default: the other half of `--pool`, split
+  (`pipelines.evaluation.quantify.adjusted_shares`, what `mipulse report --labelled` uses). The
+  matrix is counted on corpora of the same size drawn in their natural mix from `--confusion-from` (default: the other half of `--pool`, split
   by sha256(post id); then the corpora come from the first half).
 
 Prints the mean of `--repeats` corpora per mix and the SD of the negative share.
@@ -91,7 +91,8 @@ def main() -> None:
     parser.add_argument("--lexicon", help="score with this lexicon file (default: each corpus's own default lexicon)")
     parser.add_argument("--platform", help="the platform whose calibration scores the posts (default: the general one)")
     parser.add_argument("--gold", choices=sorted(GOLD), default="first", help="how a post's sentiment is read")
-    parser.add_argument("--confusion-gold", choices=sorted(GOLD), help="the same for --confusion-from (default: --gold)")
+    parser.add_argument("--confusion-gold", choices=sorted(GOLD),
+                        help="the same for --confusion-from (default: --gold)")
     parser.add_argument("--posts", type=int, default=1500)
     parser.add_argument("--repeats", type=int, default=8)
     parser.add_argument("--neutral", type=float, default=0.45)
