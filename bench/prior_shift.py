@@ -17,8 +17,9 @@ own default lexicon (built from that corpus, default calibration).
 * adjusted: "adjusted classify and count" (Forman 2008; Hopkins & King 2010 make the same point
   for social science): the label shares solved through the confusion matrix P(label | gold)
   (`pipelines.evaluation.quantify.adjusted_shares`, what `mipulse report --labelled` uses). The
-  matrix is counted on corpora of the same size drawn in their natural mix from `--confusion-from` (default: the other half of `--pool`, split
-  by sha256(post id); then the corpora come from the first half).
+  matrix is counted on corpora of the same size drawn in their natural mix from `--confusion-from`
+  (default: the other half of `--pool`, split by sha256(post id); then the corpora come from the
+  first half).
 
 Prints the mean of `--repeats` corpora per mix and the SD of the negative share.
 """
