@@ -48,7 +48,7 @@ def stage_samples(lines) -> Counter:
         stack, count = line.rsplit(" ", 1)
         frames = stack.split(";")
         processes = [f for f in frames if f.startswith("process ")]
-        if any("uvicorn" in p for p in processes):
+        if any("uvicorn" in p or "temporary_server" in p for p in processes):
             samples["Prefect temporary server process"] += int(count)
         elif len(processes) > 1:
             samples[f"SDK worker: {stage_of(frames)}"] += int(count)
