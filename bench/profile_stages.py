@@ -5,9 +5,9 @@
     python bench/profile_stages.py prof.txt RATE
 
 Each sampled stack is given to the stage of its innermost frame that names one (first
-matching rule below); samples of Prefect's temporary server process and of Beam's SDK
-worker processes are kept apart. Seconds are samples / RATE: busy-thread time as py-spy
-sees it (runnable threads and some blocking C calls count).
+matching rule below); samples of Prefect's temporary server process, of the report's helper
+process and of Beam's SDK worker processes are kept apart. Seconds are samples / RATE:
+busy-thread time as py-spy sees it (runnable threads and some blocking C calls count).
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def stage_samples(lines) -> Counter:
         processes = [f for f in frames if f.startswith("process ")]
         if any("uvicorn" in p or "temporary_server" in p for p in processes):
             samples["Prefect temporary server process"] += int(count)
+        elif any("helper_process" in p for p in processes):
+            samples["report helper process (word-shift charts)"] += int(count)
         elif len(processes) > 1:
             samples[f"SDK worker: {stage_of(frames)}"] += int(count)
         else:

@@ -159,12 +159,14 @@ def measure(command: list[str]) -> dict:
 
 def process_role(process: psutil.Process) -> str:
     """What a child process of a run is, by its command line: Prefect's temporary server, a Beam SDK
-    worker (2-worker mode), or other."""
+    worker (2-worker mode), the report's helper process, or other."""
     command = " ".join(process.cmdline())
     if "uvicorn" in command or ("prefect" in command and "server" in command):
         return "prefect server"
     if "sdk_worker" in command or "worker_pool" in command:
         return "beam workers"
+    if "helper_process" in command:
+        return "report helper"
     return "other"
 
 

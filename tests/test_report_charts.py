@@ -114,7 +114,7 @@ def test_emoji_terms_draw_without_missing_glyphs(tmp_path):
                       {"term": "🔥🔥", "df": 30, "support": 25, "sentiment": -0.5, "side": "negative"}]}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
-        report_lexicon.plot_top_terms(by_year, tmp_path / "t.png", "", report._no_data)
+        report_lexicon.plot_top_terms(by_year, tmp_path / "t.png", "")
 
 
 def long_labelled_chart() -> Figure:
@@ -153,10 +153,10 @@ def test_the_reports_charts_are_drawn_once(tmp_path, monkeypatch):
     draws = count_draws(monkeypatch)
     rows = [{"term": t, "usage": "more", "relative": "+", "df_a": 1, "df_b": 3, "contribution": c,
              "change": 0.05, "average_a": -0.1, "average_b": -0.05} for t, c in (("good", 0.03), ("bad", -0.01))]
-    report_shifts.plot_shift(rows, (2020, 2021), tmp_path / "shift.png", "", report._no_data)
+    report_shifts.plot_shift(rows, (2020, 2021), tmp_path / "shift.png", "")
     report_lexicon.plot_top_terms({2020: [{"term": "good", "df": 12, "support": 11, "sentiment": 0.4}]},
-                                  tmp_path / "top.png", "", report._no_data)
-    report._no_data(tmp_path / "none.png", "nothing")
+                                  tmp_path / "top.png", "")
+    png.save_no_data(tmp_path / "none.png", "nothing")
     assert len(draws) == 3
 
 
@@ -199,9 +199,9 @@ def test_the_lexicon_charts_texts_fit_in_the_png(tmp_path, monkeypatch):
     rows = [{"term": f"term{i}", "usage": "more", "relative": "+", "df_a": 1_234, "df_b": 5_678,
              "contribution": 0.001 * (i - 7), "change": -0.0022, "average_a": 0.0224, "average_b": 0.0202}
             for i in range(20)]
-    report_shifts.plot_shift(rows, (2021, 2022), tmp_path / "shift.png", " (all platforms)", report._no_data)
+    report_shifts.plot_shift(rows, (2021, 2022), tmp_path / "shift.png", " (all platforms)")
     by_year = {year: [{"term": f"word{i}", "df": 40, "support": 12, "sentiment": 0.1 * (i - 5)} for i in range(10)]
                for year in range(2016, 2024)}
-    report_lexicon.plot_top_terms(by_year, tmp_path / "top.png", " (all platforms)", report._no_data)
+    report_lexicon.plot_top_terms(by_year, tmp_path / "top.png", " (all platforms)")
     assert len(saved) == 2
     assert [texts_outside(fig) for fig in saved] == [[], []]

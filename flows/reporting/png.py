@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 DPI = 120
+FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 
 
 def save_png(fig: Figure, path: Path, dpi: int = DPI) -> Path:
@@ -28,3 +29,16 @@ def save_png(fig: Figure, path: Path, dpi: int = DPI) -> Path:
         fig.set_layout_engine(None)  # laid out: no layout pass (a draw with rendering off) in savefig
     fig.savefig(path, dpi=dpi, format="png")
     return path
+
+
+def save_no_data(path: Path, title: str) -> Path:
+    """A chart that says there is nothing to draw: every chart of a report is written, even for an
+    empty window."""
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "no data", ha="center", va="center", fontsize=28, color="#8d99ae")
+    ax.text(0.5, 0.38, "no scored posts in the selected window", ha="center", va="center",
+            fontsize=12, color="#8d99ae")
+    fig.suptitle(title)
+    return save_png(fig, path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import shutil
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,12 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter  # no
 import sql  # noqa: E402
 from flows.reporting import report_html, report_lexicon, report_shifts  # noqa: E402
 from flows.reporting.adjusted import AdjustedSentiment, adjust_sentiment  # noqa: E402
+from flows.reporting.helper_process import HelperProcess  # noqa: E402
 from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
 from flows.store.db import connect_read_only  # noqa: E402
-from flows.reporting.png import save_png  # noqa: E402
+from flows.reporting.png import FIGSIZE, save_no_data, save_png  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
 from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
 from pipelines.induction.bootstrap import DEFAULT_REPLICATES  # noqa: E402
@@ -39,7 +41,6 @@ from pipelines.errors import BadInput  # noqa: E402
 from pipelines.gc_passes import fewer_gc_passes  # noqa: E402
 from pipelines.induction.priors import query_terms  # noqa: E402
 
-FIGSIZE: tuple[float, float] = (10.0, 5.6)  # inches; 16:9 slide
 DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of the years shown
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 ADJUSTED_FILE = "sentiment_share_adjusted.png"
@@ -109,59 +110,62 @@ def render_report(
 def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: int | None,
                  platform: str | None, interval_replicates: int, labelled: str | Path | None) -> list[Path]:
     params = {"from_year": from_year, "to_year": to_year, "platform": platform}
-    with connect_read_only(db_path) as con:
-        _require_views(con, db_path)
-        add_report_window(con)
-        intervals = lexicon_intervals(con, interval_replicates)
-        sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
-                                         SENTIMENT, "sentiment_label")
-        monthly = with_share_intervals(_query(con, "report_monthly_sentiment_share.sql", params), intervals,
-                                       SENTIMENT, "sentiment_label", period="month")
-        emotions = with_share_intervals(_query(con, "report_emotion_share.sql", params), intervals,
-                                        EMOTION, "emotion")
-        adjusted = adjust_sentiment(con, labelled, sentiment) if labelled else None
-        means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
-        topics = _query(con, "report_topic_volume.sql", params)
-        year_months = _query(con, "report_years.sql", params)
-        years = [r["year"] for r in year_months]
-        top_terms = report_lexicon.top_terms_by_year(con, years, platform)
-        periods = report_lexicon.halves(years)
-        drift = report_lexicon.drift(con, periods, platform) if periods else []
-        shifts = report_shifts.consecutive_shifts(con, years, platform)
-        topic_terms = _query(con, "report_topic_terms.sql",
-                             {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
-        runs = con.execute(sql.read("report_runs.sql")).fetchall()
-        versions = _query(con, "lexicon_versions_by_partition.sql", {})
-    window = _window_label(from_year, to_year, platform)
-    partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
-    topic_terms = _without_topic_keywords(topic_terms)
-    how = _interval_note(intervals, interval_replicates)
-    charts = [
-        (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
-         f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"),
-        (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
-         "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
-         f"{how} These shares understate changes between years too (docs/intervals.md)."),
-        (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
-         "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
-         "the posts per day, so counts say nothing about volume)."),
-        (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window, _no_data),
-         "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's "
-         "posts); s: the posts where the term meets a seed or label, the evidence behind its value."),
-        (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window, _no_data),
-         "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
-         "(grey: earlier; arrow head: later; bar: the 95% band of the change, from replicate lexicons; only changes "
-         "outside their band, on terms with enough support s, are shown)."),
-    ]
-    if adjusted is not None:
-        charts.insert(1, (_plot_sentiment(adjusted.rows, out_dir / ADJUSTED_FILE, window, partial,
-                                          what="Sentiment share adjusted by your labelled posts"),
-                          _adjusted_note(adjusted, labelled)))
-    charts += [(report_shifts.plot_shift(rows, pair, out_dir / report_shifts.shift_file(*pair), window, _no_data),
-                f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
-                "(each lexicon word weighted by the posts that hold it), from the counts and the lexicon in force. "
-                "Green bars pushed it up, red bars down; the bars of all terms add up to the total change.")
-               for pair, rows in shifts.items()]
+    with ExitStack() as helper_scope:
+        with connect_read_only(db_path) as con:
+            _require_views(con, db_path)
+            add_report_window(con)
+            year_months = _query(con, "report_years.sql", params)
+            years = [r["year"] for r in year_months]
+            window = _window_label(from_year, to_year, platform)
+            # the word-shift charts are drawn by a helper process (it imports meanwhile), the others here
+            shifts = report_shifts.consecutive_shifts(con, years, platform)
+            if shifts:
+                helper = helper_scope.enter_context(HelperProcess(report_shifts.__name__))
+                helper.send([("plot_shift", (rows, pair, out_dir / report_shifts.shift_file(*pair), window))
+                             for pair, rows in shifts.items()])
+            intervals = lexicon_intervals(con, interval_replicates)
+            sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
+                                             SENTIMENT, "sentiment_label")
+            monthly = with_share_intervals(_query(con, "report_monthly_sentiment_share.sql", params), intervals,
+                                           SENTIMENT, "sentiment_label", period="month")
+            emotions = with_share_intervals(_query(con, "report_emotion_share.sql", params), intervals,
+                                            EMOTION, "emotion")
+            adjusted = adjust_sentiment(con, labelled, sentiment) if labelled else None
+            means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
+            topics = _query(con, "report_topic_volume.sql", params)
+            top_terms = report_lexicon.top_terms_by_year(con, years, platform)
+            periods = report_lexicon.halves(years)
+            drift = report_lexicon.drift(con, periods, platform) if periods else []
+            topic_terms = _query(con, "report_topic_terms.sql",
+                                 {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
+            runs = con.execute(sql.read("report_runs.sql")).fetchall()
+            versions = _query(con, "lexicon_versions_by_partition.sql", {})
+        partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
+        topic_terms = _without_topic_keywords(topic_terms)
+        how = _interval_note(intervals, interval_replicates)
+        charts = [
+            (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
+             f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"),
+            (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
+             "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
+             f"{how} These shares understate changes between years too (docs/intervals.md)."),
+            (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
+             "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
+             "the posts per day, so counts say nothing about volume)."),
+            (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window),
+             "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's "
+             "posts); s: the posts where the term meets a seed or label, the evidence behind its value."),
+            (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window),
+             "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
+             "(grey: earlier; arrow head: later; bar: the 95% band of the change, from replicate lexicons; only "
+             "changes outside their band, on terms with enough support s, are shown)."),
+        ]
+        if adjusted is not None:
+            charts.insert(1, (_plot_sentiment(adjusted.rows, out_dir / ADJUSTED_FILE, window, partial,
+                                              what="Sentiment share adjusted by your labelled posts"),
+                              _adjusted_note(adjusted, labelled)))
+        if shifts:
+            charts += [(path, _shift_caption(pair)) for path, pair in zip(helper.results(), shifts)]
     tables = [
         ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
         *([("Yearly sentiment shares adjusted by your labelled posts (%)",
@@ -178,6 +182,12 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                   charts, tables)
     data = [adjusted.write_csv(out_dir / ADJUSTED_TABLE)] if adjusted is not None else []
     return [path for path, _ in charts] + data + [html]
+
+
+def _shift_caption(pair: tuple[int, int]) -> str:
+    return (f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
+            "(each lexicon word weighted by the posts that hold it), from the counts and the lexicon in force. "
+            "Green bars pushed it up, red bars down; the bars of all terms add up to the total change.")
 
 
 class ReportViewsMissing(BadInput, RuntimeError):
@@ -212,7 +222,7 @@ def _plot_sentiment(rows: list[Row], path: Path, window: str, partial: Mapping[i
                     what: str = "Sentiment share") -> Path:
     title = f"{what} by platform, per year{window}"
     if not rows:
-        return _no_data(path, title)
+        return save_no_data(path, title)
     platforms, labels, step = _share_layout(rows, "sentiment_label", first=SENTIMENT_ORDER)
     fig, axes = _panels(len(platforms))
     for ax, platform in zip(axes, platforms):
@@ -237,7 +247,7 @@ def _plot_emotions(rows: list[Row], path: Path, window: str, partial: Mapping[in
     title = f"Dominant-emotion shares by platform, per year{window}"
     rows = [r for r in rows if r["share"] is not None]  # years with no emotion evidence
     if not rows:
-        return _no_data(path, title)
+        return save_no_data(path, title)
     platforms, emotions, step = _share_layout(rows, "emotion")
     fig, axes = _panels(len(platforms))
     for ax, platform in zip(axes, platforms):
@@ -284,7 +294,7 @@ def _finish_share_panels(fig, axes, ylabel: str, title: str, legend_title: str, 
 def _plot_topics(rows: list[Row], path: Path, window: str, partial: Mapping[int, str]) -> Path:
     title = f"Share of posts per topic, per year{window}"
     if not rows:
-        return _no_data(path, title)
+        return save_no_data(path, title)
     topics = list(dict.fromkeys(r["topic"] for r in rows))  # the query orders busiest first
     colors = matplotlib.colormaps["tab10" if len(topics) <= 10 else "tab20"]
     fig, (ax,) = _panels(1)
@@ -311,17 +321,6 @@ def _panels(n: int) -> tuple[Figure, list[Any]]:
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     axes = fig.subplots(1, n, sharey=True, squeeze=False)[0]
     return fig, list(axes)
-
-
-def _no_data(path: Path, title: str) -> Path:
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, "no data", ha="center", va="center", fontsize=28, color="#8d99ae")
-    ax.text(0.5, 0.38, "no scored posts in the selected window", ha="center", va="center",
-            fontsize=12, color="#8d99ae")
-    fig.suptitle(title)
-    return save_png(fig, path)
 
 
 def _columns(rows: list[Row], *names: str) -> tuple[list[float], ...]:

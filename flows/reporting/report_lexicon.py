@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from scipy.special import stdtrit  # the t quantile scipy.stats.t.ppf returns, without importing scipy.stats (seconds)
 
 from flows.reporting.chart_text import drawable
-from flows.reporting.png import save_png
+from flows.reporting.png import save_no_data, save_png
 from flows.reporting.window_lexicon import (
     frequent_terms_lexicon, lexicon_of_counts, scale_terms, window_counts, window_lexicon,
 )
@@ -140,11 +140,11 @@ def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int) -
             for term, replicate in values.items()}
 
 
-def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_data) -> Path:
+def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str) -> Path:
     title = f"Most positive and most negative terms of each year (the year's own lexicon){window}"
     years = [y for y, rows in by_year.items() if rows]
     if not years:
-        return no_data(path, title)
+        return save_no_data(path, title)
     if len(by_year) == MAX_YEAR_PANELS:
         title = title.replace(" of each year", f" of each year (last {MAX_YEAR_PANELS} at most)")
     cols = min(4, len(years))
@@ -168,12 +168,12 @@ def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str, no_da
     return save_png(fig, path)
 
 
-def plot_drift(rows: list[Row], periods, path: Path, window: str, no_data) -> Path:
+def plot_drift(rows: list[Row], periods, path: Path, window: str) -> Path:
     label_a, label_b = (_period(p) for p in periods) if periods else ("", "")
     title = f"Sentiment drift: terms whose valence changed most, {label_a} → {label_b}{window}"
     rows = sorted((r for r in rows if r["dimension"] == "sentiment"), key=lambda r: r["delta"])
     if not rows:
-        return no_data(path, title if periods else f"Sentiment drift{window}")
+        return save_no_data(path, title if periods else f"Sentiment drift{window}")
     fig = Figure(figsize=WIDE_FIGSIZE, layout="constrained")
     ax = fig.add_subplot()
     ys = range(len(rows))

@@ -13,7 +13,7 @@ from matplotlib.patches import Patch
 
 import sql
 from flows.reporting.chart_text import drawable
-from flows.reporting.png import save_png
+from flows.reporting.png import save_no_data, save_png
 
 SHIFT_TERMS = 15
 MAX_PAIRS = 7
@@ -42,19 +42,23 @@ def word_shift(con: duckdb.DuckDBPyConnection, from_a: str, to_a: str, from_b: s
     return [dict(zip(columns, r)) for r in cursor.fetchall()]
 
 
+def consecutive_pairs(years: list[int]) -> list[tuple[int, int]]:
+    """The last MAX_PAIRS pairs of consecutive years: the word-shift charts a report draws."""
+    return [(a, b) for a, b in zip(years, years[1:]) if b == a + 1][-MAX_PAIRS:]
+
+
 def consecutive_shifts(con: duckdb.DuckDBPyConnection, years: list[int],
                        platform: str | None) -> dict[tuple[int, int], list[Row]]:
-    """{(year, next year): word shift} for the last MAX_PAIRS pairs of consecutive years."""
-    pairs = [(a, b) for a, b in zip(years, years[1:]) if b == a + 1][-MAX_PAIRS:]
+    """{(year, next year): word shift} for each of `consecutive_pairs(years)`."""
     return {(a, b): word_shift(con, f"{a:04d}-01", f"{a:04d}-12", f"{b:04d}-01", f"{b:04d}-12", platform)
-            for a, b in pairs}
+            for a, b in consecutive_pairs(years)}
 
 
-def plot_shift(rows: list[Row], years: tuple[int, int], path: Path, window: str, no_data) -> Path:
+def plot_shift(rows: list[Row], years: tuple[int, int], path: Path, window: str) -> Path:
     a, b = years
     title = f"Why the words' average valence moved from {a} to {b}{window}"
     if not rows:
-        return no_data(path, title)
+        return save_no_data(path, title)
     top, rest = rows[:SHIFT_TERMS], rows[SHIFT_TERMS:]
     change = rows[0]["change"]
     labels = [drawable(f"{r['term']} {ARROWS[r['usage']]}{r['relative']}  ({r['df_a']:,} → {r['df_b']:,} posts)")

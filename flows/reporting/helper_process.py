@@ -1,0 +1,102 @@
+"""A second process that draws some of a report's charts while the report's own process works
+on the rest.
+
+Drawing a chart is CPU-bound Python (matplotlib holds the GIL), so a thread would not help; on
+1,000 posts the charts were ~1.6 s of a ~2.7 s report, all in one process on a machine with two
+cores. The helper is a fresh interpreter, `python -m flows.reporting.helper_process MODULE`,
+started before the report's queries so that it imports MODULE meanwhile; it is then sent one
+batch of calls of MODULE's functions and sends back their results, or the traceback of the
+call that failed, which is raised here.
+
+Not `multiprocessing`: its "spawn" children first re-run the caller's main script, so a user's
+script that renders a report without an `if __name__ == "__main__":` guard would fail; and a
+forked copy of a run's process would count everything the run holds a second time in RSS.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import subprocess
+import sys
+import threading
+import traceback
+from typing import Any, BinaryIO, Sequence
+
+from flows.processes import die_with_parent
+
+Call = tuple[str, tuple]  # (function name in the helper's module, positional arguments)
+
+
+class HelperProcessError(RuntimeError):
+    """A call failed in the helper process, or the helper died."""
+
+
+class HelperProcess:
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.process = subprocess.Popen([sys.executable, "-m", __name__, module], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, preexec_fn=die_with_parent)
+        self._sender: threading.Thread | None = None
+
+    def send(self, calls: Sequence[Call]) -> None:
+        """Send the batch (once) and return at once: the helper reads it when its imports are done."""
+        data = pickle.dumps(list(calls), protocol=pickle.HIGHEST_PROTOCOL)
+        self._sender = threading.Thread(target=_write_and_close, args=(self.process.stdin, data), daemon=True)
+        self._sender.start()
+
+    def results(self) -> list[Any]:
+        """The results of the batch's calls, in order (waits for them)."""
+        out = self.process.stdout.read()
+        self.process.wait()
+        if self._sender is not None:
+            self._sender.join()
+        if self.process.returncode != 0 or not out:
+            raise HelperProcessError(f"the helper process for {self.module} died (exit code {self.process.returncode})")
+        ok, value = pickle.loads(out)
+        if not ok:
+            raise HelperProcessError(f"in the helper process for {self.module}:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None and not pipe.closed:
+                try:
+                    pipe.close()
+                except OSError:  # the stdin of a killed helper, with the batch still being written
+                    pass
+
+    def __enter__(self) -> HelperProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def _write_and_close(pipe: BinaryIO, data: bytes) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except OSError:  # the helper is gone: results() says so
+        pass
+
+
+def serve(module_name: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """The helper's side: import the module, run the batch read from `stdin`, answer on `stdout`."""
+    module = importlib.import_module(module_name)
+    calls: list[Call] = pickle.load(stdin)
+    try:
+        answer: tuple[bool, Any] = (True, [getattr(module, name)(*args) for name, args in calls])
+    except Exception:  # noqa: BLE001  (sent back whole, raised in the caller)
+        answer = (False, traceback.format_exc())
+    stdout.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    stdout.flush()
+
+
+if __name__ == "__main__":
+    answers = sys.stdout.buffer
+    sys.stdout = sys.stderr  # whatever the module prints must not mix with the answer
+    serve(sys.argv[1], sys.stdin.buffer, answers)

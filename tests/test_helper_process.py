@@ -1,0 +1,73 @@
+"""The helper process that draws a report's word-shift charts (`flows.reporting.helper_process`)."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from flows.reporting.helper_process import HelperProcess, HelperProcessError
+from tests.test_views_report import POSTS, _new_db
+
+
+def test_the_calls_of_a_batch_come_back_in_order():
+    with HelperProcess("math") as helper:
+        helper.send([("factorial", (5,)), ("sqrt", (2.25,)), ("gcd", (12, 18))])
+        assert helper.results() == [120, 1.5, 6]
+    assert helper.process.returncode == 0
+
+
+def test_a_batch_larger_than_a_pipe_is_sent_while_the_helper_still_imports():
+    """The batch is written by a thread: the caller goes on even though the helper reads it only
+    once its imports are done (a pipe holds 64 KiB)."""
+    big = "x" * 5_000_000
+    with HelperProcess("builtins") as helper:
+        helper.send([("len", (big,)), ("len", (big[:7],))])
+        assert helper.results() == [5_000_000, 7]
+
+
+def test_what_the_helpers_functions_print_does_not_spoil_the_answer():
+    with HelperProcess("builtins") as helper:
+        helper.send([("print", ("a line on stdout",)), ("abs", (-3,))])
+        assert helper.results() == [None, 3]
+
+
+def test_a_call_that_fails_raises_here_with_the_helpers_traceback():
+    with HelperProcess("math") as helper:
+        helper.send([("sqrt", (4.0,)), ("sqrt", (-1.0,))])
+        with pytest.raises(HelperProcessError, match=r"(?s)in the helper process for math:.*ValueError: math domain"):
+            helper.results()
+
+
+def test_a_helper_that_dies_is_reported():
+    with HelperProcess("math") as helper:
+        helper.process.kill()
+        helper.send([("sqrt", (4.0,))])
+        with pytest.raises(HelperProcessError, match=r"the helper process for math died \(exit code -9\)"):
+            helper.results()
+
+
+def test_leaving_the_block_stops_a_helper_that_was_not_asked_for_results():
+    with HelperProcess("math") as helper:
+        helper.send([("sqrt", (4.0,))])
+    assert helper.process.poll() is not None
+
+
+def test_a_script_without_a_main_guard_renders_a_report_with_word_shifts(tmp_path):
+    """Why the helper is not a `multiprocessing` child: those re-run the caller's main script
+    first, and fail in a script that renders a report at its top level."""
+    db = tmp_path / "mipulse.duckdb"
+    con = _new_db(db, POSTS)
+    con.execute("INSERT INTO totals (month, platform, posts, run_id) "
+                "VALUES ('2020-01', 'twitter', 4, 'r'), ('2021-03', 'twitter', 2, 'r')")
+    con.close()  # posts in 2020 and 2021: one word-shift chart
+    script = tmp_path / "render.py"
+    script.write_text(textwrap.dedent(f"""
+        from flows.reporting.report import render_report
+        for path in render_report({str(db)!r}, {str(tmp_path / 'out')!r}, interval_replicates=0):
+            print(path.name)
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "word_shift_2020_2021.png" in done.stdout.split()
+    assert (tmp_path / "out" / "word_shift_2020_2021.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
