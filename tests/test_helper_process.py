@@ -17,6 +17,12 @@ def test_the_calls_of_a_batch_come_back_in_order():
     assert helper.process.returncode == 0
 
 
+def test_calls_and_results_travel_as_json_values():
+    with HelperProcess("pathlib") as helper:
+        helper.send([("PurePosixPath", ("charts", "a.png"))])  # a result that is no JSON value: its str
+        assert helper.results() == ["charts/a.png"]
+
+
 def test_a_batch_larger_than_a_pipe_is_sent_while_the_helper_still_imports():
     """The batch is written by a thread: the caller goes on even though the helper reads it only
     once its imports are done (a pipe holds 64 KiB)."""

@@ -6,7 +6,9 @@ Drawing a chart is CPU-bound Python (matplotlib holds the GIL), so a thread woul
 cores. The helper is a fresh interpreter, `python -m flows.reporting.helper_process MODULE`,
 started before the report's queries so that it imports MODULE meanwhile; it is then sent one
 batch of calls of MODULE's functions and sends back their results, or the traceback of the
-call that failed, which is raised here.
+call that failed, which is raised here. Calls and results travel as JSON (no pickle in the
+product, `tests/test_security.py`): arguments are JSON values, so a path goes as a string and a
+tuple comes as a list.
 
 Not `multiprocessing`: its "spawn" children first re-run the caller's main script, so a user's
 script that renders a report without an `if __name__ == "__main__":` guard would fail; and a
@@ -16,7 +18,7 @@ forked copy of a run's process would count everything the run holds a second tim
 from __future__ import annotations
 
 import importlib
-import pickle
+import json
 import subprocess
 import sys
 import threading
@@ -25,7 +27,7 @@ from typing import Any, BinaryIO, Sequence
 
 from flows.processes import die_with_parent
 
-Call = tuple[str, tuple]  # (function name in the helper's module, positional arguments)
+Call = tuple[str, list]  # (function name in the helper's module, positional arguments as JSON values)
 
 
 class HelperProcessError(RuntimeError):
@@ -41,7 +43,7 @@ class HelperProcess:
 
     def send(self, calls: Sequence[Call]) -> None:
         """Send the batch (once) and return at once: the helper reads it when its imports are done."""
-        data = pickle.dumps(list(calls), protocol=pickle.HIGHEST_PROTOCOL)
+        data = json.dumps(list(calls)).encode()
         self._sender = threading.Thread(target=_write_and_close, args=(self.process.stdin, data), daemon=True)
         self._sender.start()
 
@@ -53,7 +55,7 @@ class HelperProcess:
             self._sender.join()
         if self.process.returncode != 0 or not out:
             raise HelperProcessError(f"the helper process for {self.module} died (exit code {self.process.returncode})")
-        ok, value = pickle.loads(out)
+        ok, value = json.loads(out)
         if not ok:
             raise HelperProcessError(f"in the helper process for {self.module}:\n{value}")
         return value
@@ -87,12 +89,12 @@ def _write_and_close(pipe: BinaryIO, data: bytes) -> None:
 def serve(module_name: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
     """The helper's side: import the module, run the batch read from `stdin`, answer on `stdout`."""
     module = importlib.import_module(module_name)
-    calls: list[Call] = pickle.load(stdin)
+    calls: list[Call] = json.load(stdin)
     try:
         answer: tuple[bool, Any] = (True, [getattr(module, name)(*args) for name, args in calls])
     except Exception:  # noqa: BLE001  (sent back whole, raised in the caller)
         answer = (False, traceback.format_exc())
-    stdout.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    stdout.write(json.dumps(answer, default=str).encode())  # a result that is no JSON value (a Path): its str
     stdout.flush()
 
 

@@ -121,7 +121,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             shifts = report_shifts.consecutive_shifts(con, years, platform)
             if shifts:
                 helper = helper_scope.enter_context(HelperProcess(report_shifts.__name__))
-                helper.send([("plot_shift", (rows, pair, out_dir / report_shifts.shift_file(*pair), window))
+                helper.send([("plot_shift", [rows, pair, str(out_dir / report_shifts.shift_file(*pair)), window])
                              for pair, rows in shifts.items()])
             intervals = lexicon_intervals(con, interval_replicates)
             sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
@@ -165,7 +165,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                               what="Sentiment share adjusted by your labelled posts"),
                               _adjusted_note(adjusted, labelled)))
         if shifts:
-            charts += [(path, _shift_caption(pair)) for path, pair in zip(helper.results(), shifts)]
+            charts += [(Path(path), _shift_caption(pair)) for path, pair in zip(helper.results(), shifts)]
     tables = [
         ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
         *([("Yearly sentiment shares adjusted by your labelled posts (%)",

@@ -5,7 +5,7 @@ the average valence of the words used, from the counts and the lexicon in force
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import duckdb
 from matplotlib.figure import Figure
@@ -54,8 +54,11 @@ def consecutive_shifts(con: duckdb.DuckDBPyConnection, years: list[int],
             for a, b in consecutive_pairs(years)}
 
 
-def plot_shift(rows: list[Row], years: tuple[int, int], path: Path, window: str) -> Path:
+def plot_shift(rows: list[Row], years: Sequence[int], path: Path | str, window: str) -> Path:
+    """The word-shift chart of `years` (a, b) written to `path`; also called in the report's helper
+    process, with JSON values (`flows.reporting.helper_process`)."""
     a, b = years
+    path = Path(path)
     title = f"Why the words' average valence moved from {a} to {b}{window}"
     if not rows:
         return save_no_data(path, title)
