@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -57,6 +58,35 @@ def test_leaving_the_block_stops_a_helper_that_was_not_asked_for_results():
     with HelperProcess("math") as helper:
         helper.send([("sqrt", (4.0,))])
     assert helper.process.poll() is not None
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")  # a zombie has exited
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's")
+def test_a_killed_report_leaves_no_helper_behind(tmp_path):
+    script = tmp_path / "killed.py"
+    script.write_text(textwrap.dedent("""
+        import time
+        from flows.reporting.helper_process import HelperProcess
+        helper = HelperProcess("math")
+        print(helper.process.pid, flush=True)
+        time.sleep(600)
+    """))
+    report = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    helper_pid = int(report.stdout.readline())
+    assert not _gone(helper_pid)
+    report.kill()
+    report.wait()
+    deadline = time.monotonic() + 20
+    while not _gone(helper_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(helper_pid)
 
 
 def test_a_script_without_a_main_guard_renders_a_report_with_word_shifts(tmp_path):

@@ -37,8 +37,9 @@ class HelperProcessError(RuntimeError):
 class HelperProcess:
     def __init__(self, module: str) -> None:
         self.module = module
+        # its own session: a Ctrl-C reaches the report, which stops it; gone with a killed report too
         self.process = subprocess.Popen([sys.executable, "-m", __name__, module], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, preexec_fn=die_with_parent)
+                                        stdout=subprocess.PIPE, start_new_session=True, preexec_fn=die_with_parent)
         self._sender: threading.Thread | None = None
 
     def send(self, calls: Sequence[Call]) -> None:
