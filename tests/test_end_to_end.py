@@ -1,6 +1,7 @@
 """End to end: `mipulse sample` -> `mipulse run` (Prefect + Beam + DuckDB) -> report -> query."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -211,3 +212,31 @@ def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(de
         f"SELECT year, platform, sentiment_label, share FROM '{out / 'sentiment_share_adjusted.csv'}'").fetchall()
     assert sorted(written) == sorted((r["year"], r["platform"], r["sentiment_label"], pytest.approx(r["share"]))
                                      for r in adjusted.rows)
+
+
+def test_a_helper_process_draws_the_lexicon_charts_of_a_large_window_the_same(demo, tmp_path, monkeypatch):
+    """Below `LEXICON_HELPER_POSTS` the report draws the top-terms and drift charts itself; from
+    it on, a helper process does (flows.reporting.helper_process): same bytes, same HTML."""
+    from flows.reporting import helper_process, report
+
+    started = []
+    real_init = helper_process.HelperProcess.__init__
+
+    def recording(self, module):
+        started.append(module)
+        real_init(self, module)
+
+    monkeypatch.setattr(helper_process.HelperProcess, "__init__", recording)
+    monkeypatch.setattr(report, "LEXICON_HELPER_POSTS", POSTS + 1)
+    here = report.render_report(demo / "m.duckdb", tmp_path / "here", interval_replicates=2)
+    assert started == ["flows.reporting.report_shifts"]
+    monkeypatch.setattr(report, "LEXICON_HELPER_POSTS", POSTS)
+    helped = report.render_report(demo / "m.duckdb", tmp_path / "helped", interval_replicates=2)
+    assert started[1:] == ["flows.reporting.report_shifts", "flows.reporting.report_lexicon"]
+    assert [p.name for p in here] == [p.name for p in helped]
+    assert any(p.name == "sentiment_drift.png" for p in helped)
+    for a, b in zip(here, helped):
+        if a.suffix == ".png":
+            assert a.read_bytes() == b.read_bytes(), a.name
+    strip = lambda html: re.sub(r"generated \S+ \S+", "", html)  # noqa: E731
+    assert strip(here[-1].read_text()) == strip(helped[-1].read_text())

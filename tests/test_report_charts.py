@@ -40,7 +40,7 @@ def test_report_years_count_the_months_with_posts(con):
     con.execute("INSERT INTO totals (month, platform, posts, run_id) VALUES ('2020-01', 'twitter', 3, 'r'), "
                 "('2020-12', 'twitter', 1, 'r'), ('2021-03', 'twitter', 2, 'r')")
     rows = con.execute(sql.read("report_years.sql"), {"from_year": None, "to_year": None, "platform": None}).fetchall()
-    assert rows == [(2020, 2, "2020-01", "2020-12"), (2021, 1, "2021-03", "2021-03")]
+    assert rows == [(2020, 2, "2020-01", "2020-12", 4), (2021, 1, "2021-03", "2021-03", 2)]
 
 
 def tick_labels(ax) -> list[str]:

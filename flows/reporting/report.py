@@ -53,6 +53,9 @@ TOPIC_FILE = "topic_volume.png"
 TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
 TOPIC_TERMS_QUERIED = 10  # ... picked from this many, once topic keywords are left out
 LOG_SCALE_RATIO = 20  # topic shares further apart than this are drawn on a log scale
+#: from this many posts in the window the lexicon charts are drawn by a helper process: below,
+#: its imports (~1.3 s) would take longer than the lexicons (0.3 s of a 1,000-post report)
+LEXICON_HELPER_POSTS = 20_000
 
 SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
 SENTIMENT_ORDER = ("positive", "negative", "neutral")
@@ -120,9 +123,15 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             # the word-shift charts are drawn by a helper process (it imports meanwhile), the others here
             shifts = report_shifts.consecutive_shifts(con, years, platform)
             if shifts:
-                helper = helper_scope.enter_context(HelperProcess(report_shifts.__name__))
-                helper.send([("plot_shift", [rows, pair, str(out_dir / report_shifts.shift_file(*pair)), window])
+                shift_helper = helper_scope.enter_context(HelperProcess(report_shifts.__name__))
+                shift_helper.send([("plot_shift", [rows, pair, str(out_dir / report_shifts.shift_file(*pair)), window])
                              for pair, rows in shifts.items()])
+            # ... and so are the lexicon charts of a large window, while this process draws the intervals
+            lexicon_arguments = [str(db_path), years, platform, str(out_dir), window]
+            lexicon_helper = None
+            if sum(r["posts"] for r in year_months) >= LEXICON_HELPER_POSTS:
+                lexicon_helper = helper_scope.enter_context(HelperProcess(report_lexicon.__name__))
+                lexicon_helper.send([("lexicon_charts", lexicon_arguments)])
             intervals = lexicon_intervals(con, interval_replicates)
             sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
                                              SENTIMENT, "sentiment_label")
@@ -133,9 +142,6 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             adjusted = adjust_sentiment(con, labelled, sentiment) if labelled else None
             means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
             topics = _query(con, "report_topic_volume.sql", params)
-            top_terms = report_lexicon.top_terms_by_year(con, years, platform)
-            periods = report_lexicon.halves(years)
-            drift = report_lexicon.drift(con, periods, platform) if periods else []
             topic_terms = _query(con, "report_topic_terms.sql",
                                  {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
@@ -152,10 +158,10 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
              "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
              "the posts per day, so counts say nothing about volume)."),
-            (report_lexicon.plot_top_terms(top_terms, out_dir / report_lexicon.TOP_TERMS_FILE, window),
+            (out_dir / report_lexicon.TOP_TERMS_FILE,
              "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's "
              "posts); s: the posts where the term meets a seed or label, the evidence behind its value."),
-            (report_lexicon.plot_drift(drift, periods, out_dir / report_lexicon.DRIFT_FILE, window),
+            (out_dir / report_lexicon.DRIFT_FILE,
              "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
              "(grey: earlier; arrow head: later; bar: the 95% band of the change, from replicate lexicons; only "
              "changes outside their band, on terms with enough support s, are shown)."),
@@ -165,7 +171,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                               what="Sentiment share adjusted by your labelled posts"),
                               _adjusted_note(adjusted, labelled)))
         if shifts:
-            charts += [(Path(path), _shift_caption(pair)) for path, pair in zip(helper.results(), shifts)]
+            charts += [(Path(path), _shift_caption(pair)) for path, pair in zip(shift_helper.results(), shifts)]
+        drift = lexicon_helper.results()[0] if lexicon_helper else report_lexicon.lexicon_charts(*lexicon_arguments)
     tables = [
         ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
         *([("Yearly sentiment shares adjusted by your labelled posts (%)",

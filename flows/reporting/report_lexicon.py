@@ -25,6 +25,8 @@ from scipy.special import stdtrit  # the t quantile scipy.stats.t.ppf returns, w
 
 from flows.reporting.chart_text import drawable
 from flows.reporting.png import save_no_data, save_png
+from flows.store.db import connect_read_only
+from flows.store.views import add_report_window
 from flows.reporting.window_lexicon import (
     frequent_terms_lexicon, lexicon_of_counts, scale_terms, window_counts, window_lexicon,
 )
@@ -48,6 +50,20 @@ DIMENSIONS: tuple[str, ...] = ("sentiment", *EMOTIONS)  # what a drift is measur
 POSITIVE, NEGATIVE, BEFORE = "#2a9d4b", "#d1495b", "#8d99ae"
 
 Row = dict[str, Any]
+
+
+def lexicon_charts(db_path: str, years: list[int], platform: str | None, out_dir: str, window: str) -> list[Row]:
+    """The report's top-terms and drift charts of a database, drawn into `out_dir`; returns the
+    drift rows (the report's HTML table shows them). The report calls it in a helper process
+    for a large window (`flows.reporting.helper_process`), so it takes and returns JSON values."""
+    with connect_read_only(db_path) as con:
+        add_report_window(con)
+        top_terms = top_terms_by_year(con, years, platform)
+        periods = halves(years)
+        drift_rows = drift(con, periods, platform) if periods else []
+    plot_top_terms(top_terms, Path(out_dir) / TOP_TERMS_FILE, window)
+    plot_drift(drift_rows, periods, Path(out_dir) / DRIFT_FILE, window)
+    return drift_rows
 
 
 def _supported(lexicon, min_df: int, min_support: int) -> list[LexiconEntry]:
