@@ -1,5 +1,6 @@
 """The helper process that draws a report's word-shift charts (`flows.reporting.helper_process`)."""
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -7,7 +8,7 @@ import time
 
 import pytest
 
-from flows.reporting.helper_process import HelperProcess, HelperProcessError
+from flows.reporting.helper_process import HelperProcess, HelperProcessError, _same_error
 from tests.test_views_report import POSTS, _new_db
 
 
@@ -39,10 +40,36 @@ def test_what_the_helpers_functions_print_does_not_spoil_the_answer():
         assert helper.results() == [None, 3]
 
 
-def test_a_call_that_fails_raises_here_with_the_helpers_traceback():
+def test_a_call_that_fails_raises_its_built_in_error_here_with_the_helpers_traceback():
+    """So the command line still reports a bad value or a missing file in one line."""
     with HelperProcess("math") as helper:
         helper.send([("sqrt", (4.0,)), ("sqrt", (-1.0,))])
-        with pytest.raises(HelperProcessError, match=r"(?s)in the helper process for math:.*ValueError: math domain"):
+        with pytest.raises(ValueError, match="^math domain error$") as raised:
+            helper.results()
+    cause = raised.value.__cause__
+    assert isinstance(cause, HelperProcessError)
+    assert re.search(r"(?s)in the helper process for math:\nTraceback .*ValueError: math domain error", str(cause))
+
+
+def test_an_error_of_a_library_type_comes_back_as_its_nearest_built_in_type():
+    with HelperProcess("json") as helper:
+        helper.send([("loads", ("{not json",))])  # json.JSONDecodeError, a ValueError
+        with pytest.raises(ValueError, match=r"^Expecting property name") as raised:
+            helper.results()
+    assert "json.decoder.JSONDecodeError" in str(raised.value.__cause__)
+
+
+def test_a_built_in_error_that_takes_more_than_a_message_is_a_helper_process_error():
+    error = {"type": "UnicodeDecodeError", "builtin": "UnicodeDecodeError", "message": "'utf-8' codec can't",
+             "traceback": ""}
+    same = _same_error(error)  # UnicodeDecodeError("...") itself would be a TypeError
+    assert type(same) is HelperProcessError and str(same) == "UnicodeDecodeError: 'utf-8' codec can't"
+
+
+def test_an_error_with_no_built_in_type_but_exception_is_a_helper_process_error():
+    with HelperProcess("subprocess") as helper:
+        helper.send([("check_call", (["false"],))])  # CalledProcessError, an Exception only
+        with pytest.raises(HelperProcessError, match=r"^CalledProcessError: Command '\['false'\]' returned"):
             helper.results()
 
 

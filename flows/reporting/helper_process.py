@@ -5,10 +5,13 @@ Drawing a chart is CPU-bound Python (matplotlib holds the GIL), so a thread woul
 1,000 posts the charts were ~1.6 s of a ~2.7 s report, all in one process on a machine with two
 cores. The helper is a fresh interpreter, `python -m flows.reporting.helper_process MODULE`,
 started before the report's queries so that it imports MODULE meanwhile; it is then sent one
-batch of calls of MODULE's functions and sends back their results, or the traceback of the
-call that failed, which is raised here. Calls and results travel as JSON (no pickle in the
-product, `tests/test_security.py`): arguments are JSON values, so a path goes as a string and a
-tuple comes as a list.
+batch of calls of MODULE's functions and sends back their results, or the error of the call
+that failed, which is raised here as its nearest built-in type (a `json.JSONDecodeError` as a
+`ValueError`: the command line reports a missing file or a bad value in one line, as before), or
+as `HelperProcessError` when that is only `Exception`; either way with the helper's traceback
+attached as its cause. Calls and
+results travel as JSON (no pickle in the product, `tests/test_security.py`): arguments are JSON
+values, so a path goes as a string and a tuple comes as a list.
 
 Not `multiprocessing`: its "spawn" children first re-run the caller's main script, so a user's
 script that renders a report without an `if __name__ == "__main__":` guard would fail; and a
@@ -17,6 +20,7 @@ forked copy of a run's process would count everything the run holds a second tim
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import json
 import subprocess
@@ -58,7 +62,8 @@ class HelperProcess:
             raise HelperProcessError(f"the helper process for {self.module} died (exit code {self.process.returncode})")
         ok, value = json.loads(out)
         if not ok:
-            raise HelperProcessError(f"in the helper process for {self.module}:\n{value}")
+            raise _same_error(value) from HelperProcessError(f"in the helper process for {self.module}:\n"
+                                                             f"{value['traceback']}")
         return value
 
     def stop(self) -> None:
@@ -79,6 +84,21 @@ class HelperProcess:
         self.stop()
 
 
+def _same_error(error: dict) -> Exception:
+    """The helper's error as raised here: its nearest built-in type, else HelperProcessError."""
+    kind = getattr(builtins, error["builtin"], Exception)
+    if isinstance(kind, type) and issubclass(kind, Exception) and kind is not Exception:
+        try:
+            return kind(error["message"])
+        except TypeError:  # a type made with more than a message (UnicodeDecodeError)
+            pass
+    return HelperProcessError(f"{error['type']}: {error['message']}")
+
+
+def _nearest_builtin(kind: type) -> str:
+    return next(k.__name__ for k in kind.__mro__ if k.__module__ == "builtins")
+
+
 def _write_and_close(pipe: BinaryIO, data: bytes) -> None:
     try:
         pipe.write(data)
@@ -93,8 +113,9 @@ def serve(module_name: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
     calls: list[Call] = json.load(stdin)
     try:
         answer: tuple[bool, Any] = (True, [getattr(module, name)(*args) for name, args in calls])
-    except Exception:  # noqa: BLE001  (sent back whole, raised in the caller)
-        answer = (False, traceback.format_exc())
+    except Exception as exc:  # noqa: BLE001  (sent back whole, raised in the caller)
+        answer = (False, {"type": type(exc).__qualname__, "builtin": _nearest_builtin(type(exc)),
+                          "message": str(exc), "traceback": traceback.format_exc()})
     stdout.write(json.dumps(answer, default=str).encode())  # a result that is no JSON value (a Path): its str
     stdout.flush()
 
