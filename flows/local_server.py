@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ContextManager, Iterator
 
-from flows.processes import die_with_parent, free_port, stop_process
+from flows.processes import die_with_parent, free_port, python_child_environment, stop_process
 
 STARTUP_TIMEOUT_S = 120.0
 
@@ -94,7 +94,7 @@ class EarlyServer:
     def __init__(self) -> None:
         self.port = free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        env = python_child_environment(PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flows.temporary_server", "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],

@@ -37,6 +37,13 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = STARTUP
     raise TimeoutError(f"nothing listens on port {port} after {timeout:.0f} s")
 
 
+def python_child_environment(**extra: str) -> dict[str, str]:
+    """The environment of a `python -m flows...` child of this process: it imports what this
+    process can import, wherever that comes from (a notebook's sys.path.append, a source tree
+    run without installing), as multiprocessing's children do."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path), **extra}
+
+
 def die_with_parent() -> None:
     """`preexec_fn` for a helper server: the kernel sends it SIGTERM when the process that
     started it dies, even by SIGKILL, so a killed `mipulse` leaves no server behind (Linux;

@@ -25,6 +25,18 @@ def test_calls_and_results_travel_as_json_values():
         assert helper.results() == ["charts/a.png"]
 
 
+def test_the_helper_imports_what_this_process_can_import(tmp_path, monkeypatch):
+    """A module found through this process's sys.path (a notebook's sys.path.append), not the
+    environment or the working folder, is found by the helper too."""
+    (tmp_path / "only_on_my_path.py").write_text("def double(x):\n    return 2 * x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    monkeypatch.chdir("/")
+    with HelperProcess("only_on_my_path") as helper:
+        helper.send([("double", (21,))])
+        assert helper.results() == [42]
+
+
 def test_a_batch_larger_than_a_pipe_is_sent_while_the_helper_still_imports():
     """The batch is written by a thread: the caller goes on even though the helper reads it only
     once its imports are done (a pipe holds 64 KiB)."""

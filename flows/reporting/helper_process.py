@@ -29,7 +29,7 @@ import threading
 import traceback
 from typing import Any, BinaryIO, Sequence
 
-from flows.processes import die_with_parent
+from flows.processes import die_with_parent, python_child_environment
 
 Call = tuple[str, list]  # (function name in the helper's module, positional arguments as JSON values)
 
@@ -43,7 +43,8 @@ class HelperProcess:
         self.module = module
         # its own session: a Ctrl-C reaches the report, which stops it; gone with a killed report too
         self.process = subprocess.Popen([sys.executable, "-m", __name__, module], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, start_new_session=True, preexec_fn=die_with_parent)
+                                        stdout=subprocess.PIPE, env=python_child_environment(),
+                                        start_new_session=True, preexec_fn=die_with_parent)
         self._sender: threading.Thread | None = None
 
     def send(self, calls: Sequence[Call]) -> None:
