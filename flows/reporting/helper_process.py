@@ -39,6 +39,9 @@ class HelperProcessError(RuntimeError):
 
 
 class HelperProcess:
+    """`python -m flows.reporting.helper_process MODULE`, started now: `send` one batch of calls of
+    MODULE's functions, then `results`; `stop` (or leaving a `with` block) kills it if still running."""
+
     def __init__(self, module: str) -> None:
         self.module = module
         # its own session: a Ctrl-C reaches the report, which stops it; gone with a killed report too
@@ -104,7 +107,7 @@ def _write_and_close(pipe: BinaryIO, data: bytes) -> None:
     try:
         pipe.write(data)
         pipe.close()
-    except OSError:  # the helper is gone: results() says so
+    except (OSError, ValueError):  # the helper is gone, or stopped meanwhile: results() says so
         pass
 
 
