@@ -126,7 +126,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                 shift_helper = helper_scope.enter_context(HelperProcess(report_shifts.__name__))
                 shift_helper.send([("plot_shift", [rows, pair, str(out_dir / report_shifts.shift_file(*pair)), window])
                                    for pair, rows in shifts.items()])
-            # ... and so are the lexicon charts of a large window, while this process draws the intervals
+            # ... and so are the lexicon charts of a large window, while this process computes the intervals
             lexicon_arguments = [str(db_path), years, platform, str(out_dir), window]
             lexicon_helper = None
             if sum(r["posts"] for r in year_months) >= LEXICON_HELPER_POSTS:
