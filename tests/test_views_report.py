@@ -212,6 +212,7 @@ def test_a_report_without_lexicon_intervals_says_they_were_not_asked_for(db, tmp
     assert "lexicon-aware intervals were not asked for (--interval-replicates 0)" in html
     assert "changes between years read smaller than they are (at 40-60 % of their size" in html
     assert "These shares understate changes between years too" in html  # the emotion chart's caption
+    assert "trust, surprise and anticipation led 0-0.6 % of tweets, while people saw them in 4-14 %" in html
 
 
 def test_render_report_with_filters_and_on_an_empty_window(db, tmp_path):

@@ -49,6 +49,10 @@ LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was f
                      "years read smaller than they are (at 40-60 % of their size on labelled posts, "
                      "docs/intervals.md; --labelled with posts you labelled adjusts them).")
 EMOTION_FILE = "emotion_shares.png"
+RARE_EMOTIONS_NOTE = ("The dominant emotion is the most probable of the eight, so rare ones are seldom it: on "
+                      "held-out labelled tweets, trust, surprise and anticipation led 0-0.6 % of tweets, while "
+                      "people saw them in 4-14 % (post_scores.emotion_labels holds them more often; "
+                      "docs/lexicons.md).")
 TOPIC_FILE = "topic_volume.png"
 TOPIC_TERMS = 3  # top terms per topic and year in the HTML table
 TOPIC_TERMS_QUERIED = 10  # ... picked from this many, once topic keywords are left out
@@ -154,7 +158,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
              f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"),
             (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
              "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
-             f"{how} These shares understate changes between years too (docs/intervals.md)."),
+             f"{how} These shares understate changes between years too (docs/intervals.md). {RARE_EMOTIONS_NOTE}"),
             (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
              "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
              "the posts per day, so counts say nothing about volume)."),
