@@ -142,7 +142,7 @@ SELECT
     mean_intensity
 FROM counts;
 
-COMMENT ON VIEW yearly_emotion_share IS 'Per year × platform × Plutchik emotion: n posts whose dominant_emotion it is, total posts with any dominant emotion, posts (all), share = n/total with Wilson 95% interval, mean_intensity = mean of the emotion column over all posts (NULL as 0).';
+COMMENT ON VIEW yearly_emotion_share IS 'Per year × platform × Plutchik emotion: n posts whose dominant_emotion it is, total posts with any dominant emotion, posts (all), share = n/total with Wilson 95% interval, mean_intensity = mean of the emotion column over all posts (NULL as 0). Rare emotions (trust, surprise, anticipation) are seldom any post''s most probable one, so their shares here read near 0 whatever the posts: count post_scores.emotion_labels for them (docs/lexicons.md).';
 COMMENT ON COLUMN yearly_emotion_share.year IS 'Calendar year of the posts'' month (UTC).';
 COMMENT ON COLUMN yearly_emotion_share.platform IS 'Platform: twitter, reddit or youtube.';
 COMMENT ON COLUMN yearly_emotion_share.emotion IS 'One of Plutchik''s eight emotions.';
