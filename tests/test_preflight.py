@@ -39,6 +39,11 @@ def one_line_error(capsys, argv: list[str]) -> str:
     return err.strip()
 
 
+def refused_run(capsys, sample, db, option: str, path) -> str:
+    """The one error line of `mipulse run --input SAMPLE --db DB OPTION PATH`."""
+    return one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), option, str(path)])
+
+
 @pytest.mark.parametrize("extra, expected", [
     (["--from-month", "2019-13"], "mipulse run: from-month must be YYYY-MM, got '2019-13'"),
     (["--to-month", "2019-01", "--from-month", "2020-01"], "mipulse run: from-month 2020-01 is after to-month 2019-01"),
@@ -81,18 +86,18 @@ def test_db_that_is_not_duckdb_is_refused_untouched(tmp_path, sample, capsys, no
 def test_a_lexicon_file_that_is_not_one_is_refused_before_the_flow(tmp_path, sample, capsys, no_flow):
     db = tmp_path / "m.duckdb"
     missing = tmp_path / "missing.parquet"
-    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(missing)])
+    line = refused_run(capsys, sample, db, "--lexicon", missing)
     assert line == f"mipulse run: {missing}: lexicon file not found"
     junk = tmp_path / "junk.parquet"
     junk.write_text("not parquet\n")
-    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(junk)])
+    line = refused_run(capsys, sample, db, "--lexicon", junk)
     assert line.startswith(f"mipulse run: {junk}: not a Parquet lexicon file")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     plain = tmp_path / "plain.parquet"
     pq.write_table(pa.table({"term": ["a"]}), plain)
-    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(plain)])
+    line = refused_run(capsys, sample, db, "--lexicon", plain)
     assert line == f"mipulse run: {plain}: no mipulse lexicon metadata (write it with `mipulse lexicon build`)"
     from pipelines.induction.lexicon import GENERAL, Lexicon, LexiconEntry
 
@@ -100,7 +105,7 @@ def test_a_lexicon_file_that_is_not_one_is_refused_before_the_flow(tmp_path, sam
     Lexicon({GENERAL: {"good": LexiconEntry("good", 0.5)}}, {"kind": "test"}, {}).write(str(edited))
     table = pq.read_table(edited)
     pq.write_table(table.set_column(table.schema.get_field_index("layer"), "layer", pa.array(["bogus"])), edited)
-    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--lexicon", str(edited)])
+    line = refused_run(capsys, sample, db, "--lexicon", edited)
     assert line.startswith(f"mipulse run: {edited}: unknown lexicon layer 'bogus'")
     assert not db.exists()
 
@@ -193,11 +198,11 @@ def test_interval_replicates_reach_the_flow_and_one_is_refused(tmp_path, monkeyp
 def test_a_labelled_file_without_sentiment_labels_is_refused_by_run_and_report(tmp_path, sample, capsys, no_flow):
     db = tmp_path / "m.duckdb"
     missing = tmp_path / "missing.jsonl"
-    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--labelled", str(missing)])
+    line = refused_run(capsys, sample, db, "--labelled", missing)
     assert line == f"mipulse run: --labelled {missing}: No such file or directory"
     emotions = tmp_path / "emotions.jsonl"
     emotions.write_text('{"id": "a", "text": "so happy", "label": "joy"}\n{"id": "b", "text": "x"}\n')
-    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(db), "--labelled", str(emotions)])
+    line = refused_run(capsys, sample, db, "--labelled", emotions)
     assert line == (f"mipulse run: --labelled {emotions}: no post with one of the labels negative, neutral, positive "
                     "(line 2: no 'label' or 'labels'; …)")
     assert not db.exists()
