@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.evaluation.quantify import adjusted_shares, adjusted_with_interval, confusion_counts
+from pipelines.evaluation.quantify import adjusted_shares, adjusted_with_interval
 
 RATES = np.array([[0.6, 0.3, 0.1],   # gold negative: 60 % labelled negative, 30 % neutral, 10 % positive
                   [0.1, 0.7, 0.2],
@@ -23,13 +23,6 @@ def test_shares_no_mix_explains_are_clipped_at_zero_and_renormalized():
     # all posts labelled positive: RATES.T @ s = (0, 0, 1) gives s1 = -s2 / 6, s2 = -4 s3 / 13, and
     # s3 = 39 / 29, so s = (2, -12, 39) / 29; the negative share clipped, (2, 0, 39) / 41
     assert adjusted_shares(np.array([0.0, 0.0, 1.0]), RATES) == pytest.approx([2 / 41, 0.0, 39 / 41])
-
-
-def test_confusion_counts_rows_are_gold_and_other_labels_are_left_out():
-    counts = confusion_counts(["negative", "negative", "neutral", "positive", "joy"],
-                              ["negative", "neutral", "neutral", "neutral", "positive"],
-                              ("negative", "neutral", "positive"))
-    assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
 
 
 @settings(max_examples=60, deadline=None)

@@ -25,7 +25,8 @@ import sql
 from flows.store.lexicon_store import lexicon_from_tables, version_in_force
 from pipelines.config import load_seeds
 from pipelines.evaluation.labelled import SENTIMENT_CLASSES, sentiment_labelled_posts
-from pipelines.evaluation.quantify import MIN_POSTS_PER_CLASS, adjusted_with_interval, confusion_counts
+from pipelines.evaluation.metrics import confusion_matrix
+from pipelines.evaluation.quantify import MIN_POSTS_PER_CLASS, adjusted_with_interval
 from pipelines.scoring.score import PostText, labels_and_scores
 from pipelines.text.prepare import PostPreparer
 
@@ -89,7 +90,7 @@ def adjust_sentiment(con: duckdb.DuckDBPyConnection, labelled: str | Path, senti
                 f"each class needs at least {MIN_POSTS_PER_CLASS}")
             continue
         gold_labels, given = [g for g, _ in mine], [label for _, label in mine]
-        confusion = result.confusion[platform] = confusion_counts(gold_labels, given, SENTIMENT_CLASSES)
+        confusion = result.confusion[platform] = np.array(confusion_matrix(gold_labels, given, SENTIMENT_CLASSES))
         shown = [r for r in sentiment if r["platform"] == platform]
         other = sorted({r["year"] for r in shown if not scored_by_it.get((r["year"], platform), True)})
         if other:

@@ -10,24 +10,12 @@ on posts the user labelled (docs/intervals.md).
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 
 #: gold posts each class needs before its row of the confusion matrix is trusted
 MIN_POSTS_PER_CLASS = 20
 #: bootstrap draws behind an adjusted share's interval
 DRAWS = 1000
-
-
-def confusion_counts(gold: Sequence[str], labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
-    """counts[i, j]: posts of gold class i labelled j (pairs outside `classes` are not counted)."""
-    index = {c: i for i, c in enumerate(classes)}
-    counts = np.zeros((len(classes), len(classes)), dtype=np.int64)
-    for g, label in zip(gold, labels):
-        if g in index and label in index:
-            counts[index[g], index[label]] += 1
-    return counts
 
 
 def adjusted_shares(observed: np.ndarray, rates: np.ndarray) -> np.ndarray:
