@@ -51,12 +51,18 @@ CLASSES = list(SENTIMENT_CLASSES)
 GOLD = {"first": lambda post: post.labels[0], "goemotions": lambda post: goemotions_sentiment(post.labels)}
 
 
+def own_default_lexicon(texts: list[str]) -> tuple:
+    """(lexicon, prepared posts): the corpus's own default lexicon with the default calibration, as
+    `mipulse run` builds it, and each text prepared as the run prepares it."""
+    lexicon, prepared = build_local([{"text": t} for t in texts], load_seeds(), LexiconSpec())
+    return with_default_calibration(lexicon), prepared
+
+
 def scored_as_run(texts: list[str], platform: str | None, lexicon=None, prepare=None) -> list[tuple]:
     """(sentiment label, dominant emotion, score) of each text as `mipulse run` gives them: with
     `lexicon` (and its `prepare`), or the corpus's own default lexicon with the default calibration."""
     if lexicon is None:
-        lexicon, prepared = build_local([{"text": t} for t in texts], load_seeds(), LexiconSpec())
-        lexicon = with_default_calibration(lexicon)
+        lexicon, prepared = own_default_lexicon(texts)
     else:
         prepared = [prepare({"text": t}) for t in texts]
     tokens = [PostText(post["tokens"]) for post in prepared]

@@ -20,11 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench import SHARED_DATA as DEFAULT_DATA  # noqa: E402
-from pipelines.config import EMOTIONS, load_seeds  # noqa: E402
+from bench.prior_shift import own_default_lexicon  # noqa: E402
+from pipelines.config import EMOTIONS  # noqa: E402
 from pipelines.evaluation.labelled import read_labelled  # noqa: E402
-from pipelines.induction.induce import LexiconSpec  # noqa: E402
-from pipelines.induction.lexicon_local import build_local  # noqa: E402
-from pipelines.job import with_default_calibration  # noqa: E402
 from pipelines.scoring.score import PostText, score_posts  # noqa: E402
 
 
@@ -33,9 +31,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     posts, _ = read_labelled(str(args.data / "semeval2018_ec/validation.jsonl"))
-    lexicon, prepared = build_local([{"text": p.text} for p in posts], load_seeds(), LexiconSpec())
-    scored = score_posts([PostText(p["tokens"]) for p in prepared], with_default_calibration(lexicon),
-                         ["twitter"] * len(prepared))
+    lexicon, prepared = own_default_lexicon([p.text for p in posts])
+    scored = score_posts([PostText(p["tokens"]) for p in prepared], lexicon, ["twitter"] * len(prepared))
     n = len(posts)
     print(f"{n:,} tweets\n")
     print("| emotion | gold | dominant | expressed | of its gold tweets: dominant | of its gold tweets: expressed |")
