@@ -25,10 +25,11 @@ import lexicons
 from pipelines import progress
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig
-from pipelines.induction.counting import FilePartition, CountPresence, SumCounters
+from pipelines.induction.counting import FilePartition
 from pipelines.reading.dedupe import DropDuplicates
-from pipelines.induction.induce import BuildLexicon, LexiconSpec
+from pipelines.induction.induce import LexiconSpec
 from pipelines.induction.lexicon import Lexicon, check_lexicon_file, lexicon_file_bytes, read_lexicon
+from pipelines.induction.transforms import BuildLexicon, CacheWeighedLexicon, CountPresence, SumCounters
 from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.writing.manifest import write_manifest
 from pipelines.options import DEFAULT_RUNNER, HelpFormatter, JobOptions, add_job_arguments, from_namespace
@@ -173,7 +174,7 @@ class ScorePosts(beam.PTransform):
             lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
         return to_score | "Score" >> beam.Map(
             lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)),
-            lexicon=beam.pvalue.AsSingleton(self._lexicon))
+            lexicon=beam.pvalue.AsSingleton(self._lexicon | "CacheWeighed" >> beam.Map(CacheWeighedLexicon.of)))
 
 
 def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:

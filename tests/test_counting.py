@@ -6,9 +6,8 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.induction.counting import (
-    ANCHORS, PAIRS, TERMS, TOTALS, CountPresence, FilePartition, Partition, count_post, new_counters,
-)
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, FilePartition, Partition, count_post, new_counters
+from pipelines.induction.transforms import CountPresence
 
 M1, M2 = "2019-01", "2019-02"
 POSTS = [

@@ -18,15 +18,15 @@ from hypothesis import strategies as st
 
 from pipelines.induction.anchors import half_anchor, half_of
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.induction.counting import CountPresence
 from pipelines.induction.induce import (
-    ALL, BuildLexicon, BuildLexicons, Evidence, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
+    ALL, Evidence, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
     fit_scales, general_entries, scale_sums,
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
 from pipelines.induction.lexicon import (
     GENERAL, Lexicon, LexiconEntry, LexiconFileError, lexicon_file_bytes, read_lexicon)
 from pipelines.induction.lexicon_local import build_local
+from pipelines.induction.transforms import BuildLexicon, BuildLexicons, CacheWeighedLexicon, CountPresence
 from pipelines.text.prepare import PostPreparer
 
 SEEDS = load_seeds()
@@ -386,7 +386,7 @@ def test_term_math_pickles_as_its_settings_and_builds_the_same_lexicon():
 
 
 def test_group_sums_leave_their_inputs_as_they_were():
-    from pipelines.induction.induce import _SumGroups
+    from pipelines.induction.transforms import _SumGroups
 
     sums = _SumGroups()
     part = {"a": Counter(x=1), "b": Counter(y=2)}
@@ -398,7 +398,7 @@ def test_group_sums_leave_their_inputs_as_they_were():
 
 
 def test_a_keys_sums_after_a_join_are_merged_without_copying_the_one_there_is():
-    from pipelines.induction.induce import _SumGroups
+    from pipelines.induction.transforms import _SumGroups
 
     sums = _SumGroups()
     one = {"a": Counter(x=1)}
@@ -474,8 +474,25 @@ def test_beams_state_cache_weighs_a_lexicon_without_walking_every_entry():
 
     entries = {f"term{i}": LexiconEntry(f"term{i}", i / 2000, tuple(float(i + k) for k in range(len(EMOTIONS))),
                                         df=i, support=i // 2, source="corpus") for i in range(2000)}
-    lexicon = Lexicon({GENERAL: entries}, {"kind": "default"}, {"band": 0.05})
+    plain = Lexicon({GENERAL: entries}, {"kind": "default"}, {"band": 0.05})
+    lexicon = CacheWeighedLexicon.of(plain)
+    assert lexicon.version == plain.version and lexicon.rows() == plain.rows()
     referents = statecache._get_referents_func(lexicon)
     assert not any(r is lexicon.layers or r is entries for r in referents)  # a walk of the entries starts there
     walked = objsize.get_deep_size(lexicon)  # every object of every entry
     assert 0.8 * walked < statecache.get_deep_size(lexicon) < 1.2 * walked
+
+
+def test_scoring_takes_the_lexicon_as_the_cache_weighed_side_input(tmp_path, monkeypatch):
+    """The lexicon of `ScorePosts` reaches the scoring as a `CacheWeighedLexicon`, so Beam's
+    cache weighs it by a sample of its entries (above), not by a walk of every entry."""
+    import pipelines.job as job
+
+    seen = tmp_path / "seen"  # written by the scoring step: a closure's list would be pickled as a copy
+    monkeypatch.setattr(job, "_score_batch", lambda batch, lexicon: seen.write_text(
+        f"{type(lexicon).__name__} {lexicon.version} {len(batch)}") and [])
+    lexicon, _ = build_local([{"text": "good forest"}, {"text": "bad smog"}], SEEDS, SPEC)
+    post = {"platform": "x", "post_id": "1", "month": "2020-01", "tokens": ["good", "forest"], "topics": []}
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        _ = p | "Posts" >> beam.Create([[post]]) | job.ScorePosts(p | "Lexicon" >> beam.Create([lexicon]))
+    assert seen.read_text() == f"CacheWeighedLexicon {lexicon.version} 1"

@@ -1,4 +1,5 @@
-"""Lexicon building: the per-term math (pure functions over arrays of terms) and the Beam composite that distributes it.
+"""Lexicon building: the per-term math (pure functions over arrays of terms; Beam distributes it with
+the composites of `pipelines.induction.transforms`).
 
 General layer (no labels), for a term t with df(t) posts among n, from the additive counts:
 
@@ -33,12 +34,11 @@ from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
-import apache_beam as beam
 import numpy as np
 
 from pipelines.induction.anchors import distant_anchor, half_anchor, half_of, label_anchor
 from pipelines.config import EMOTIONS, SeedConfig, built_once
-from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, merge_counters
+from pipelines.induction.counting import merge_counters
 from pipelines.induction.lexicon import GENERAL, SOURCES, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
 from pipelines.induction.pmi import npmi_array, whole_counts
 from pipelines.induction.priors import SEED_STRENGTH, emotion_priors, polarity_of, query_terms, sentiment_priors
@@ -512,7 +512,7 @@ def build_lexicon_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str
                     {**(metadata or {}), "scales": asdict(scales)})
 
 
-# ---- Beam --------------------------------------------------------------------------------
+# ---- sharding and grouping (the Beam composites of `pipelines.induction.transforms`) ------
 
 def split_terms(counter: Counter) -> list[tuple[int, Counter]]:
     """{term: df} -> one Counter per term shard."""
@@ -538,152 +538,6 @@ def split_pairs(counter: Counter) -> list[tuple[int, Counter]]:
 ALL = "all"  # the name of the lexicon of every partition
 
 
-class _SumGroups(beam.CombineFn):
-    """Sums {group: Counter} dicts; lifted by Beam so partial sums happen before the shuffle."""
-
-    def create_accumulator(self):
-        return {}
-
-    def add_input(self, acc, part):
-        for group, counter in part.items():
-            total = acc.get(group)
-            if total is None:
-                acc[group] = Counter(counter)  # a copy: the input may be shared with other steps
-            else:
-                total.update(counter)
-        return acc
-
-    def merge_accumulators(self, accumulators):
-        accumulators = iter(accumulators)
-        merged = next(accumulators)  # Beam lets the first accumulator be updated in place
-        for acc in accumulators:
-            self.add_input(merged, acc)
-        return merged
-
-    def extract_output(self, acc):
-        return acc
-
-    def merged(self, sums: Iterable[dict[str, Counter]]) -> dict[str, Counter]:
-        """The sums of one key's side after a CoGroupByKey as one (a CombinePerKey gives one per
-        key: returned as it is, not copied), or {} when that side has none."""
-        return self.merge_accumulators(list(sums) or [{}])
-
-
 def without(groups: Mapping[str, Counter], name: str) -> Counter:
     """The counts of every group (name ALL) or of every group but `name`."""
     return merge_counters(c for g, c in groups.items() if name == ALL or g != name)
-
-
-class GroupedCounts(beam.PTransform):
-    """Partition counts -> ({group: posts}, {group: {anchor: df}}, per term shard
-    (shard, ({group: term df}, {group: pair df}))), group = ``group_of(partition)``.
-
-    One shuffle serves every lexicon that leaves a group out (cross-fitting); terms are
-    spread over TERM_SHARDS so the per-term work runs in parallel and no single element
-    holds the whole vocabulary.
-    """
-
-    def __init__(self, group_of=None):
-        super().__init__()
-        self._group_of = group_of or (lambda partition: ALL)
-
-    def expand(self, counts):
-        group_of = self._group_of
-
-        def grouped(kv):
-            return {group_of(kv[0]): kv[1]}
-
-        n_posts = (counts[TOTALS] | "PostsPerPartition" >> beam.Map(lambda kv: {group_of(kv[0]): Counter({None: kv[1][None]})})
-                   | "AllPosts" >> beam.CombineGlobally(_SumGroups())
-                   | "PostsPerGroup" >> beam.Map(lambda groups: {g: c[None] for g, c in groups.items()}))
-        anchor_df = (counts[ANCHORS] | "AnchorGroups" >> beam.Map(grouped)
-                     | "AnchorDf" >> beam.CombineGlobally(_SumGroups()))
-        term_df = (counts[TERMS] | "TermShards" >> beam.FlatMap(
-                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_terms(kv[1])])
-                   | "TermDf" >> beam.CombinePerKey(_SumGroups()))
-        pair_df = (counts[PAIRS] | "PairShards" >> beam.FlatMap(
-                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_pairs(kv[1])])
-                   | "PairDf" >> beam.CombinePerKey(_SumGroups()))
-        shards = ({"df": term_df, "pairs": pair_df} | "JoinShards" >> beam.CoGroupByKey()
-                  | "MergeShard" >> beam.MapTuple(lambda shard, parts, sums=_SumGroups(): (
-                      shard, (sums.merged(parts["df"]), sums.merged(parts["pairs"])))))
-        return n_posts, anchor_df, shards
-
-
-class _FitScales(beam.CombineFn):
-    """Collects every shard's scale contributions; fits the scales once, exactly (fit_scales)."""
-
-    def create_accumulator(self):
-        return {}
-
-    def add_input(self, acc, parts):
-        for part, pairs in parts.items():
-            acc.setdefault(part, []).extend(pairs)
-        return acc
-
-    def merge_accumulators(self, accumulators):
-        merged = {}
-        for acc in accumulators:
-            self.add_input(merged, acc)
-        return merged
-
-    def extract_output(self, acc):
-        return fit_scales(acc)
-
-
-class BuildLexicons(beam.PTransform):
-    """Partition counts -> (name, `Lexicon`) for the lexicon of all partitions (name ALL) and,
-    for each name in ``leave_out``, the lexicon of every group but that one.
-
-    Per term shard and name: raw evidence; per name: the scale factors; per shard again:
-    entries; then one element per name assembles them with the priors (the functions of
-    `build_lexicon_from_counts`, which a test holds this equal to).
-    """
-
-    def __init__(self, seeds: SeedConfig, spec: LexiconSpec, metadata: Mapping | None = None,
-                 group_of=None, leave_out: Sequence[str] = ()):
-        super().__init__()
-        self._math = TermMath(seeds, spec)
-        self._metadata = dict(metadata or {})
-        self._group_of = group_of
-        self._names = (ALL, *leave_out)
-
-    def expand(self, counts):
-        math_, metadata, names = self._math, self._metadata, self._names
-        n_posts, anchor_df, shards = counts | "GroupedCounts" >> GroupedCounts(self._group_of)
-
-        def views(shard, n, anchors):
-            groups_df, groups_pairs = shard[1]
-            for name in names:
-                yield name, (without(groups_df, name), without(groups_pairs, name),
-                             sum(v for g, v in n.items() if name == ALL or g != name), without(anchors, name))
-
-        per_name = shards | "PerName" >> beam.FlatMap(views, n=beam.pvalue.AsSingleton(n_posts),
-                                                      anchors=beam.pvalue.AsSingleton(anchor_df))
-        evidence = per_name | "Evidence" >> beam.MapTuple(
-            lambda name, view: (name, (math_.evidence(view[0], view[1], view[3], view[2]), view[2])))
-        scales = (evidence | "ScaleSums" >> beam.MapTuple(lambda name, ev: (name, scale_sums(ev[0])))
-                  | "FitScales" >> beam.CombinePerKey(_FitScales()))
-        general = evidence | "GeneralEntries" >> beam.MapTuple(
-            lambda name, ev, scales=None: (name, math_.general_entries(ev[0], scales.get(name, Scales()), ev[1])),
-            scales=beam.pvalue.AsDict(scales))
-        supervised = per_name | "SupervisedEntries" >> beam.MapTuple(
-            lambda name, view: (name, math_.supervised_entries(view[0], view[1], view[3], view[2])))
-        return ({"general": general, "supervised": supervised} | "ByName" >> beam.CoGroupByKey()
-                | "Assemble" >> beam.MapTuple(
-                    lambda name, parts, scales=None: (name, assemble(
-                        math_, [e for shard in parts["general"] for e in shard],
-                        [e for shard in parts["supervised"] for e in shard],
-                        {**metadata, "scales": asdict(scales.get(name, Scales()))})),
-                    scales=beam.pvalue.AsDict(scales)))
-
-
-class BuildLexicon(beam.PTransform):
-    """Partition counts -> a one-element PCollection holding the `Lexicon` of all of them."""
-
-    def __init__(self, seeds: SeedConfig, spec: LexiconSpec, metadata: Mapping | None = None):
-        super().__init__()
-        self._build = BuildLexicons(seeds, spec, metadata)
-
-    def expand(self, counts):
-        return counts | "BuildLexicons" >> self._build | "Lexicon" >> beam.Values()

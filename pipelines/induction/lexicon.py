@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
 from typing import Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from apache_beam.runners.worker.statecache import CacheAware, get_deep_size
 
 from pipelines.config import EMOTIONS
 from pipelines.errors import BadInput
@@ -37,8 +34,6 @@ METADATA_KEY = b"mipulse.lexicon"
 SOURCES = ("priors", "corpus", "distant", "supervised", "characters")
 #: Extra per-class columns of supervised entries (besides sentiment and the eight emotions).
 CLASS_COLUMNS = ("neutral",)
-#: entries of each layer whose deep size stands for the layer's, in Beam's cache weight
-WEIGHED_ENTRIES = 64
 
 
 def sentiment_anchor(polarity: str) -> str:
@@ -95,18 +90,8 @@ class LexiconFileError(BadInput, ValueError):
     """A lexicon file that cannot be used; the message names the file and the problem."""
 
 
-class _Bytes:
-    """An object that weighs `size` bytes for `sys.getsizeof`, hence for Beam's state cache."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-    def __sizeof__(self) -> int:
-        return self.size
-
-
 @dataclass(frozen=True)
-class Lexicon(CacheAware):
+class Lexicon:
     """A frozen lexicon: ``layers[layer][term]``, ``metadata`` (kind, sources, options, data
     hash) and ``calibration`` (see `pipelines.scoring.combiner`)."""
 
@@ -125,17 +110,6 @@ class Lexicon(CacheAware):
     @property
     def characters(self) -> Mapping[str, LexiconEntry]:
         return self.layers.get(CHARACTERS, {})
-
-    def get_referents_for_cache(self) -> list:
-        """What Beam's state cache weighs this lexicon by when it caches it as a side input (the
-        scoring's): each layer's entries by the deep size of a few of them times their number,
-        instead of a walk over every object of every entry (~0.4 s per process, 10^4 entries)."""
-        weights = []
-        for entries in self.layers.values():
-            sample = list(islice(entries.values(), WEIGHED_ENTRIES))
-            per_entry = get_deep_size(*sample) / len(sample) if sample else 0
-            weights.append(_Bytes(sys.getsizeof(entries) + round(per_entry * len(entries))))
-        return [*weights, self.metadata, self.calibration]
 
     def rows(self) -> list[dict]:
         """One row per (layer, term), sorted: the Parquet file's and the DB table's rows."""

@@ -32,12 +32,12 @@ from pipelines.evaluation.calibrate import (
 )
 from pipelines.config import SeedConfig
 from pipelines.induction.characters import fit_character_layer, with_characters
-from pipelines.induction.counting import CountPresence
 from pipelines.reading.dedupe import DropDuplicates
-from pipelines.induction.induce import ALL, BuildLexicons, LexiconSpec
+from pipelines.induction.induce import ALL, LexiconSpec
 from pipelines.job import JobSettings, LexiconInForce, new_pipeline
 from pipelines.evaluation.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
 from pipelines.induction.lexicon import Lexicon, read_lexicon
+from pipelines.induction.transforms import BuildLexicons, CountPresence
 from pipelines.text.prepare import PostPreparer
 from pipelines.scoring.score import PostText, post_features
 from pipelines.reading.sources import ReadPosts, SourceOptions

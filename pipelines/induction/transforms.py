@@ -1,0 +1,295 @@
+"""The lexicon engine's Beam composites: counting presence and building lexicons from the counts.
+
+The arithmetic is in pure modules that import no Beam (`pipelines.induction.counting`,
+`pipelines.induction.induce`, `pipelines.induction.lexicon`), so the report, the calibration and
+the tests use it without Beam; these composites distribute it. `CountPresence` pre-aggregates
+the counts of a bundle's posts before the shuffle, so Beam's per-element cost is paid per batch,
+not per post or per pair. `BuildLexicons` sums them per term shard and builds every lexicon a job
+needs (`build_lexicon_from_counts` in one process, which a test holds it equal to).
+`CacheWeighedLexicon` is the form of a lexicon that scoring takes as a side input.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from dataclasses import asdict
+from itertools import islice
+from typing import Iterable, Mapping, Sequence
+
+import apache_beam as beam
+from apache_beam.runners.worker.statecache import CacheAware, get_deep_size
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.timestamp import MIN_TIMESTAMP
+from apache_beam.utils.windowed_value import WindowedValue
+
+from pipelines.config import SeedConfig
+from pipelines.induction.counting import (
+    ANCHORS, PAIRS, TABLES, TERMS, TOTALS, FilePartition, Partition, PartitionKey, count_post, merge_counters,
+    new_counters,
+)
+from pipelines.induction.induce import (
+    ALL, LexiconSpec, Scales, TermMath, assemble, fit_scales, scale_sums, split_pairs, split_terms, without,
+)
+from pipelines.induction.lexicon import Lexicon
+
+#: flush a bundle's counters once they hold this many pair entries (bounds memory)
+FLUSH_PAIR_ENTRIES = 2_000_000
+#: entries of each layer whose deep size stands for the layer's, in Beam's cache weight
+WEIGHED_ENTRIES = 64
+
+
+class _PartitionKeysAreDeterministic(logging.Filter):
+    """Drops Beam's "Using fallback deterministic coder" warning for the partition keys: Beam
+    encodes a NamedTuple key deterministically by design (its type, then its fields), so the
+    warning would only alarm the user, once per shuffle and process, on every run. Warnings
+    about any other type pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Using fallback deterministic coder")
+                    and isinstance(record.args, tuple) and record.args[:1] in ((Partition,), (FilePartition,)))
+
+
+# installed wherever counts are shuffled: this module is imported by every process that runs them
+logging.getLogger("apache_beam.coders.coder_impl").addFilter(_PartitionKeysAreDeterministic())
+
+
+class SumCounters(beam.CombineFn):
+    """Sums Counters; lifted by Beam so partial sums happen before the shuffle."""
+
+    def create_accumulator(self) -> Counter:
+        return Counter()
+
+    def add_input(self, acc: Counter, counter: Counter) -> Counter:
+        acc.update(counter)
+        return acc
+
+    def merge_accumulators(self, accumulators: Iterable[Counter]) -> Counter:
+        return merge_counters(accumulators)
+
+    def extract_output(self, acc: Counter) -> Counter:
+        return acc
+
+
+class _CountInBundle(beam.DoFn):
+    """Sums counts of every post in a bundle; emits (partition, Counter) per table at the
+    bundle's end, or earlier when the pair counters grow past FLUSH_PAIR_ENTRIES."""
+
+    def __init__(self, key: PartitionKey):
+        super().__init__()
+        self._key = key
+
+    def start_bundle(self):
+        self._counters = new_counters()
+        self._since_check = 0
+
+    def process(self, batch: list[dict]):
+        for post in batch:
+            count_post(self._counters, post, self._key)
+        self._since_check += len(batch)
+        if self._since_check >= 10_000:
+            self._since_check = 0
+            if sum(map(len, self._counters[PAIRS].values())) > FLUSH_PAIR_ENTRIES:
+                for table, value in self._drain():
+                    yield beam.pvalue.TaggedOutput(table, value)
+
+    def finish_bundle(self):
+        for table, value in self._drain():
+            yield beam.pvalue.TaggedOutput(table, WindowedValue(value, MIN_TIMESTAMP, [GlobalWindow()]))
+
+    def _drain(self):
+        counters, self._counters = self._counters, new_counters()
+        for table, by_partition in counters.items():
+            for partition, counter in by_partition.items():
+                yield table, (partition, counter)
+
+
+class CountPresence(beam.PTransform):
+    """Batches of posts with `terms` and `anchors` -> per table a PCollection of
+    (partition, Counter): totals {None: posts}, terms {term: df}, anchors {anchor: df},
+    pairs {(term, anchor): df}; summed over the whole input, keyed by `key` (Partition or
+    FilePartition) made from the post's fields."""
+
+    def __init__(self, key: PartitionKey = Partition):
+        super().__init__()
+        self._key = key
+
+    def expand(self, batches):
+        partial = batches | "CountInBundles" >> beam.ParDo(_CountInBundle(self._key)).with_outputs(*TABLES)
+        return {table: partial[table] | f"Sum{table.title()}" >> beam.CombinePerKey(SumCounters())
+                for table in TABLES}
+
+
+class _SumGroups(beam.CombineFn):
+    """Sums {group: Counter} dicts; lifted by Beam so partial sums happen before the shuffle."""
+
+    def create_accumulator(self):
+        return {}
+
+    def add_input(self, acc, part):
+        for group, counter in part.items():
+            total = acc.get(group)
+            if total is None:
+                acc[group] = Counter(counter)  # a copy: the input may be shared with other steps
+            else:
+                total.update(counter)
+        return acc
+
+    def merge_accumulators(self, accumulators):
+        accumulators = iter(accumulators)
+        merged = next(accumulators)  # Beam lets the first accumulator be updated in place
+        for acc in accumulators:
+            self.add_input(merged, acc)
+        return merged
+
+    def extract_output(self, acc):
+        return acc
+
+    def merged(self, sums: Iterable[dict[str, Counter]]) -> dict[str, Counter]:
+        """The sums of one key's side after a CoGroupByKey as one (a CombinePerKey gives one per
+        key: returned as it is, not copied), or {} when that side has none."""
+        return self.merge_accumulators(list(sums) or [{}])
+
+
+class GroupedCounts(beam.PTransform):
+    """Partition counts -> ({group: posts}, {group: {anchor: df}}, per term shard
+    (shard, ({group: term df}, {group: pair df}))), group = ``group_of(partition)``.
+
+    One shuffle serves every lexicon that leaves a group out (cross-fitting); terms are
+    spread over TERM_SHARDS so the per-term work runs in parallel and no single element
+    holds the whole vocabulary.
+    """
+
+    def __init__(self, group_of=None):
+        super().__init__()
+        self._group_of = group_of or (lambda partition: ALL)
+
+    def expand(self, counts):
+        group_of = self._group_of
+
+        def grouped(kv):
+            return {group_of(kv[0]): kv[1]}
+
+        n_posts = (counts[TOTALS] | "PostsPerPartition" >> beam.Map(lambda kv: {group_of(kv[0]): Counter({None: kv[1][None]})})
+                   | "AllPosts" >> beam.CombineGlobally(_SumGroups())
+                   | "PostsPerGroup" >> beam.Map(lambda groups: {g: c[None] for g, c in groups.items()}))
+        anchor_df = (counts[ANCHORS] | "AnchorGroups" >> beam.Map(grouped)
+                     | "AnchorDf" >> beam.CombineGlobally(_SumGroups()))
+        term_df = (counts[TERMS] | "TermShards" >> beam.FlatMap(
+                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_terms(kv[1])])
+                   | "TermDf" >> beam.CombinePerKey(_SumGroups()))
+        pair_df = (counts[PAIRS] | "PairShards" >> beam.FlatMap(
+                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_pairs(kv[1])])
+                   | "PairDf" >> beam.CombinePerKey(_SumGroups()))
+        shards = ({"df": term_df, "pairs": pair_df} | "JoinShards" >> beam.CoGroupByKey()
+                  | "MergeShard" >> beam.MapTuple(lambda shard, parts, sums=_SumGroups(): (
+                      shard, (sums.merged(parts["df"]), sums.merged(parts["pairs"])))))
+        return n_posts, anchor_df, shards
+
+
+class _FitScales(beam.CombineFn):
+    """Collects every shard's scale contributions; fits the scales once, exactly (fit_scales)."""
+
+    def create_accumulator(self):
+        return {}
+
+    def add_input(self, acc, parts):
+        for part, pairs in parts.items():
+            acc.setdefault(part, []).extend(pairs)
+        return acc
+
+    def merge_accumulators(self, accumulators):
+        merged = {}
+        for acc in accumulators:
+            self.add_input(merged, acc)
+        return merged
+
+    def extract_output(self, acc):
+        return fit_scales(acc)
+
+
+class BuildLexicons(beam.PTransform):
+    """Partition counts -> (name, `Lexicon`) for the lexicon of all partitions (name ALL) and,
+    for each name in ``leave_out``, the lexicon of every group but that one.
+
+    Per term shard and name: raw evidence; per name: the scale factors; per shard again:
+    entries; then one element per name assembles them with the priors (the functions of
+    `build_lexicon_from_counts`, which a test holds this equal to).
+    """
+
+    def __init__(self, seeds: SeedConfig, spec: LexiconSpec, metadata: Mapping | None = None,
+                 group_of=None, leave_out: Sequence[str] = ()):
+        super().__init__()
+        self._math = TermMath(seeds, spec)
+        self._metadata = dict(metadata or {})
+        self._group_of = group_of
+        self._names = (ALL, *leave_out)
+
+    def expand(self, counts):
+        math_, metadata, names = self._math, self._metadata, self._names
+        n_posts, anchor_df, shards = counts | "GroupedCounts" >> GroupedCounts(self._group_of)
+
+        def views(shard, n, anchors):
+            groups_df, groups_pairs = shard[1]
+            for name in names:
+                yield name, (without(groups_df, name), without(groups_pairs, name),
+                             sum(v for g, v in n.items() if name == ALL or g != name), without(anchors, name))
+
+        per_name = shards | "PerName" >> beam.FlatMap(views, n=beam.pvalue.AsSingleton(n_posts),
+                                                      anchors=beam.pvalue.AsSingleton(anchor_df))
+        evidence = per_name | "Evidence" >> beam.MapTuple(
+            lambda name, view: (name, (math_.evidence(view[0], view[1], view[3], view[2]), view[2])))
+        scales = (evidence | "ScaleSums" >> beam.MapTuple(lambda name, ev: (name, scale_sums(ev[0])))
+                  | "FitScales" >> beam.CombinePerKey(_FitScales()))
+        general = evidence | "GeneralEntries" >> beam.MapTuple(
+            lambda name, ev, scales=None: (name, math_.general_entries(ev[0], scales.get(name, Scales()), ev[1])),
+            scales=beam.pvalue.AsDict(scales))
+        supervised = per_name | "SupervisedEntries" >> beam.MapTuple(
+            lambda name, view: (name, math_.supervised_entries(view[0], view[1], view[3], view[2])))
+        return ({"general": general, "supervised": supervised} | "ByName" >> beam.CoGroupByKey()
+                | "Assemble" >> beam.MapTuple(
+                    lambda name, parts, scales=None: (name, assemble(
+                        math_, [e for shard in parts["general"] for e in shard],
+                        [e for shard in parts["supervised"] for e in shard],
+                        {**metadata, "scales": asdict(scales.get(name, Scales()))})),
+                    scales=beam.pvalue.AsDict(scales)))
+
+
+class BuildLexicon(beam.PTransform):
+    """Partition counts -> a one-element PCollection holding the `Lexicon` of all of them."""
+
+    def __init__(self, seeds: SeedConfig, spec: LexiconSpec, metadata: Mapping | None = None):
+        super().__init__()
+        self._build = BuildLexicons(seeds, spec, metadata)
+
+    def expand(self, counts):
+        return counts | "BuildLexicons" >> self._build | "Lexicon" >> beam.Values()
+
+
+class _Bytes:
+    """An object that weighs `size` bytes for `sys.getsizeof`, hence for Beam's state cache."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __sizeof__(self) -> int:
+        return self.size
+
+
+class CacheWeighedLexicon(Lexicon, CacheAware):
+    """A `Lexicon` as scoring takes it as a side input, which Beam's state cache weighs: each
+    layer's entries by the deep size of a few of them times their number, instead of a walk over
+    every object of every entry (~0.4 s per process, 10^4 entries)."""
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> CacheWeighedLexicon:
+        return cls(lexicon.layers, lexicon.metadata, lexicon.calibration)
+
+    def get_referents_for_cache(self) -> list:
+        weights = []
+        for entries in self.layers.values():
+            sample = list(islice(entries.values(), WEIGHED_ENTRIES))
+            per_entry = get_deep_size(*sample) / len(sample) if sample else 0
+            weights.append(_Bytes(sys.getsizeof(entries) + round(per_entry * len(entries))))
+        return [*weights, self.metadata, self.calibration]
