@@ -24,7 +24,7 @@ class RunOptions(JobOptions):
     out: Optional[str] = Field(None, description="folder for Parquet runs and the report (default: <DB name>-out "
                                                  "beside the DB, e.g. pulse-out/ for pulse.duckdb)")
     keep_runs: Annotated[int, Flag(metavar="N")] = Field(
-        DEFAULT_KEEP_RUNS, description="keep the Parquet folders of the last N loaded runs under OUT/runs; older "
+        DEFAULT_KEEP_RUNS, ge=0, description="keep the Parquet folders of the last N loaded runs under OUT/runs; older "
                                        "ones are deleted after a load (the data is in the DB)")
     report: Annotated[bool, Flag(name="--no-report", negated=True)] = Field(True, description="skip the charts")
     interval_replicates: Annotated[Optional[ReplicateCount], Flag(metavar="N", parse=parse_replicate_count)] = Field(

@@ -86,7 +86,7 @@ class JobOptions(BaseModel):
     lexicon: Annotated[Optional[str], Flag(metavar="PATH")] = Field(
         None, description="score with this lexicon file (from `mipulse lexicon build` or `export`); default: "
                           "the lexicon in force in --db, or (new database) one built from the run's own posts")
-    min_df: int = Field(MIN_DF_DEFAULT, description="posts a term needs before the corpus gives it a value")
+    min_df: int = Field(MIN_DF_DEFAULT, ge=1, description="posts a term needs before the corpus gives it a value")
     from_month: Optional[str] = Field(
         None, description="first month to load, YYYY-MM (posts before it become 'outside date range' rejects)")
     to_month: Optional[str] = Field(None, description="last month to load, YYYY-MM (inclusive)")
@@ -138,10 +138,10 @@ def add_arguments(parser: argparse.ArgumentParser, model: type[BaseModel], only:
     for name, field in model.model_fields.items():
         if only and name not in only:
             continue
-        flag = next((m for m in field.metadata if isinstance(m, Flag)), Flag())
+        flag = _flag(field)
         if flag.hidden:
             continue
-        option = flag.name or "--" + name.replace("_", "-")
+        option = option_of(model, name)
         kwargs: dict[str, Any] = {"dest": name, "help": field.description}
         value_type = _without_none(field.annotation)
         if value_type is bool:
@@ -166,6 +166,15 @@ def add_arguments(parser: argparse.ArgumentParser, model: type[BaseModel], only:
         parser.add_argument("--author-salt", action=_RefuseSecretFlag, help=argparse.SUPPRESS)
 
 
+def _flag(field) -> Flag:
+    return next((m for m in field.metadata if isinstance(m, Flag)), Flag())
+
+
+def option_of(model: type[BaseModel], name: str) -> str:
+    """The command-line flag of the model's field `name`."""
+    return _flag(model.model_fields[name]).name or "--" + name.replace("_", "-")
+
+
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     """The job's own flags (shared by `python -m pipelines.job` and the CLI)."""
     add_arguments(parser, JobOptions)
@@ -177,16 +186,20 @@ def from_namespace(model: type[Model], args: argparse.Namespace) -> Model:
     try:
         return model(**values)
     except ValidationError as exc:
-        raise ValueError(first_problem(exc)) from None
+        raise ValueError(first_problem(exc, model)) from None
 
 
-def first_problem(error: ValidationError) -> str:
-    """A validation error in one line: a check's own message, else pydantic's with the field name."""
+def first_problem(error: ValidationError, model: type[BaseModel]) -> str:
+    """A validation error of `model`'s flags in one line: a check's own message, else pydantic's
+    with the flag."""
     problem = error.errors()[0]
     raised = problem.get("ctx", {}).get("error")
     if isinstance(raised, Exception):
         return str(raised)
-    where = ".".join(str(part) for part in problem["loc"])
+    loc = list(problem["loc"])
+    if loc and loc[0] in model.model_fields:
+        loc[0] = option_of(model, loc[0])
+    where = ".".join(str(part) for part in loc)
     return f"{where}: {problem['msg']}" if where else problem["msg"]
 
 

@@ -55,6 +55,10 @@ def refused_run(capsys, sample, db, option: str, path) -> str:
     (["--from-mnth", "2019-01"], "mipulse run: unknown option --from-mnth (did you mean --from-month?)"),
     (["--direct_num_workerz=2"], "mipulse run: unknown option --direct_num_workerz"),
     (["more.jsonl"], "mipulse run: unexpected argument 'more.jsonl'"),
+    # refused by the options' own bounds, named by their flags (0 had run until the lexicon's own check)
+    (["--min-df", "0"], "mipulse run: --min-df: Input should be greater than or equal to 1"),
+    # -1 had kept no run folder at all, the opposite of what "keep -1" often means
+    (["--keep-runs", "-1"], "mipulse run: --keep-runs: Input should be greater than or equal to 0"),
 ])
 def test_option_mistakes(tmp_path, sample, capsys, no_flow, extra, expected):
     db = tmp_path / "m.duckdb"
