@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from pipelines.reading.posts import Reject, author_key
+from pipelines.reading.posts import ROUNDED_ID, Reject, author_key
 from pipelines.reading.sources import SourceOptions, read_records
 
 SALT = "pepper"
@@ -238,6 +238,24 @@ def test_csv_with_mapping_bom_and_short_rows():
     items = read("export.csv", content, columns="text=body,created_at=ts,post_id=uid,platform=site")
     assert summary(items) == [(1, "1"), (2, "reject", "wrong number of CSV fields")]
     assert items[0]["text"] == "hi, there"
+
+
+def test_ids_rounded_by_a_spreadsheet_or_a_float_are_rejects_not_one_post_and_duplicates():
+    """A spreadsheet saves tweet ids as 1.23457E+18 and a JavaScript number rounds them: thirty
+    tweets then share one id, and all but one were dropped as duplicates of it."""
+    content = ("id,text,created_at,platform\n"
+               "1.23457E+18,first,2020-02-02,twitter\n"
+               "1.23457E+18,second,2020-02-02,twitter\n"
+               "1234567890123456789,exact,2020-02-02,twitter\n"
+               "3e8,a base-36 reddit id,2020-02-02,reddit\n").encode()
+    assert summary(read("export.csv", content)) == [
+        (1, "reject", ROUNDED_ID), (2, "reject", ROUNDED_ID), (3, "1234567890123456789"), (4, "3e8")]
+    rows = [{"id": 1.2345678901234567e18, "text": "a", "created_at": "2020-02-02", "platform": "twitter"},
+            {"id": 1234567890123456789, "text": "b", "created_at": "2020-02-02", "platform": "twitter"},
+            {"id": 12345.0, "text": "c", "created_at": "2020-02-02", "platform": "twitter"},
+            {"id": 12.5, "text": "d", "created_at": "2020-02-02", "platform": "twitter"}]
+    assert summary(read("export.jsonl", ndjson(*rows))) == [
+        (1, "reject", ROUNDED_ID), (2, "1234567890123456789"), (3, "12345.0"), (4, "reject", ROUNDED_ID)]
 
 
 def test_parquet_with_mapping_and_native_timestamps(tmp_path):

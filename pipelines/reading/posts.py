@@ -28,6 +28,12 @@ _MENTION_MARKS = (*AT_SIGNS, "u/", "U/")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
 _ID_FIELDS = ("post_id", "id", "id_str")
+#: an id written in scientific notation, as spreadsheets save long numbers ("1.23457E+18"); the
+#: "+" tells it from a base-36 Reddit id such as "3e8"
+_SCIENTIFIC_RE = re.compile(r"^\s*\d+(?:\.\d*)?[eE]\+\d+\s*$")
+#: floats represent every integer exactly only up to here
+_EXACT_FLOAT_INTEGERS = 2 ** 53
+ROUNDED_ID = "post_id is a rounded number (scientific notation or a float): export ids as text"
 _AUTHOR_FIELDS = ("author", "author_id", "user", "username", "author_name")
 
 
@@ -120,6 +126,8 @@ def canonical_post(
     post_id = next((record[f] for f in _ID_FIELDS if record.get(f) not in (None, "")), None)
     if post_id is None or isinstance(post_id, (dict, list, bool)):
         raise RecordError("missing post_id")
+    if is_rounded_id(post_id):
+        raise RecordError(ROUNDED_ID)
     text = record.get("text")
     if not isinstance(text, str):
         raise RecordError("missing text" if text is None else "text is not a string")
@@ -141,6 +149,15 @@ def canonical_post(
         "parent_id": _optional_str(record.get("parent_id")),
         "source_file": source_file,
     }
+
+
+def is_rounded_id(post_id: Any) -> bool:
+    """True for an id that no longer names one post: written in scientific notation, or a float
+    that is not a whole number below 2^53 (tweet ids are ~1.2e18, so a spreadsheet or a
+    JavaScript number turns many of them into one)."""
+    if isinstance(post_id, float):
+        return not (post_id.is_integer() and abs(post_id) < _EXACT_FLOAT_INTEGERS)
+    return isinstance(post_id, str) and _SCIENTIFIC_RE.match(post_id) is not None
 
 
 def missing_fields(record: Mapping[str, Any], default_platform: str | None = None,
