@@ -23,7 +23,9 @@ import sql
 from flows.artifacts import failure_markdown, run_markdown
 from flows.reporting.report_html import lexicon_warning
 from flows.store.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
-from flows.store.incremental import InputFile, loaded_inputs, needs_loading
+from flows.store.incremental import (
+    InputFile, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning, needs_loading, posts_of_files,
+)
 from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
 from flows.store.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
@@ -101,12 +103,26 @@ def discover_inputs(patterns: list[str]) -> list[str]:
 
 @task(name="select files to read", **IO_RETRIES)
 def select_inputs(db_path: str, files: list[str], window: PostWindow, incremental: bool) -> list[InputFile]:
-    """The files to read now: all of them, or (incremental) those not yet loaded for this window."""
+    """The files to read now: all of them, or (incremental) those not yet loaded for this window,
+    with the files that dropped duplicates when one of those is read again (`files_to_read`)."""
     current = [InputFile.stat(f) for f in files]
     if not incremental:
         return current
     loaded = loaded_inputs(db_path, files)
-    return [f for f in current if needs_loading(f, loaded.get(f.path), window)]
+    chosen = files_to_read(current, loaded, window, files_with_duplicates(db_path))
+    unchanged = [f.path for f in chosen if not needs_loading(f, loaded.get(f.path), window)]
+    if unchanged:
+        get_run_logger().info("also reading %d unchanged input files that dropped duplicates when loaded (%s): a "
+                              "file read again may no longer hold the posts they repeat", len(unchanged),
+                              ", ".join(unchanged))
+    return chosen
+
+
+@task(name="posts of the files read, files that dropped duplicates", **IO_RETRIES)
+def posts_and_duplicates(db_path: str, files: list[str]) -> tuple[int, set[str]]:
+    """Before the load: how many loaded posts come from `files`, and which loaded files dropped
+    duplicates (`flows.store.incremental.lost_copies_warning` compares after the load)."""
+    return posts_of_files(db_path, files), files_with_duplicates(db_path)
 
 
 @task(name="list loaded posts this run keeps", **IO_RETRIES)
@@ -272,7 +288,11 @@ def run_flow(options: RunOptions) -> RunSummary:
                    "from_month": options.from_month, "to_month": options.to_month,
                    "platforms": list(window.platforms)} for f in selected]
     logger.info("stage 2/3: loading into %s", db)
+    posts_before, with_duplicates = posts_and_duplicates(db, files)
     accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, options)
+    lost = lost_copies_warning(files, posts_before, posts_of_files(db, files), with_duplicates)
+    if lost:
+        logger.warning("run %s: %s", run_id, lost)
     versions = versions_by_partition(db)
     if len(versions) > 1:
         logger.warning("%s", lexicon_warning(versions))

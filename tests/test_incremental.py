@@ -8,7 +8,9 @@ import pytest
 
 from flows.store.db import RunRecord, load_run, query, write_kept_posts
 from flows.store.checksum import checksums_of
-from flows.store.incremental import InputFile, LoadedFile, loaded_inputs, needs_loading
+from flows.store.incremental import (
+    InputFile, LoadedFile, files_to_read, loaded_inputs, lost_copies_warning, needs_loading,
+)
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
 from pipelines.reading.sources import SourceOptions
@@ -26,6 +28,27 @@ def test_needs_loading_by_hand():
     loaded_2019 = LoadedFile("/in/a.jsonl", 100, 5, PostWindow("2019-01", "2019-12"))
     assert needs_loading(now, loaded_2019, ALL)  # only a year of it was loaded
     assert not needs_loading(now, loaded_2019, PostWindow("2019-06", "2019-06", ("reddit",)))
+
+
+def test_files_that_dropped_duplicates_are_read_again_only_with_a_file_read_again():
+    a, b, c = InputFile("/in/a.jsonl", 100, 5), InputFile("/in/b.jsonl", 200, 5), InputFile("/in/c.jsonl", 300, 5)
+    loaded = {f.path: LoadedFile(f.path, f.size_bytes, f.mtime_ns, ALL) for f in (a, b)}
+    with_duplicates = {"/in/b.jsonl", "/in/elsewhere.jsonl"}
+    assert files_to_read([a, b, c], loaded, ALL, with_duplicates) == [c]  # c is new: nothing is replaced
+    a_changed = InputFile("/in/a.jsonl", 90, 6)
+    assert files_to_read([a_changed, b, c], loaded, ALL, with_duplicates) == [a_changed, b, c]
+    assert files_to_read([a_changed, b, c], loaded, ALL, set()) == [a_changed, c]
+    assert files_to_read([a, b], loaded, ALL, with_duplicates) == []
+
+
+def test_lost_copies_are_warned_of_only_when_posts_went_and_an_unread_file_dropped_duplicates():
+    reading = ["/in/a.jsonl"]
+    assert lost_copies_warning(reading, 10, 10, {"/in/b.jsonl"}) is None
+    assert lost_copies_warning(reading, 10, 5, {"/in/a.jsonl"}) is None  # it read the only one
+    warning = lost_copies_warning(reading, 10, 5, {"/in/a.jsonl", "/in/b.jsonl"})
+    assert warning.startswith("the files this run read hold 5 fewer posts") and "/in/b.jsonl dropped" in warning
+    many = {f"/in/{i}.jsonl" for i in range(7)}
+    assert "/in/4.jsonl and 2 more dropped" in lost_copies_warning(reading, 3, 2, many)
 
 
 def _write_posts(path: Path, posts: list[tuple[str, str, str]]) -> str:

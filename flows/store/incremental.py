@@ -3,6 +3,13 @@
 A file is skipped when the database remembers it with the same size and mtime and a window
 that contains the requested one. The load replaces only the data of the files a run read,
 so the files left out keep their posts and counts, also in the months the run writes to.
+
+One exception: a post that two files hold is loaded from one of them, and the other file's
+copy is dropped as a duplicate. When the first file is read again and no longer holds the post,
+its replacement removes the post, and only the other file still has it. So when a run reads
+again a file it loaded before, it also reads the files that dropped duplicates
+(`files_to_read`); files it cannot read, since they are not among its inputs, are named in a
+warning when the re-read files lost posts (`lost_copies_warning`).
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ import duckdb
 import sql
 from flows.store.db import query
 from pipelines.reading.window import PostWindow
+
+
+NAMED_FILES = 5  # files a warning names; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,47 @@ def needs_loading(file: InputFile, loaded: LoadedFile | None, window: PostWindow
         return True
     unchanged = (loaded.size_bytes, loaded.mtime_ns) == (file.size_bytes, file.mtime_ns)
     return not (unchanged and loaded.window.contains(window))
+
+
+def files_to_read(current: list[InputFile], loaded: dict[str, LoadedFile], window: PostWindow,
+                  with_duplicates: set[str]) -> list[InputFile]:
+    """The files that need loading; and when one of them was loaded before (its posts will be
+    replaced), also the files of `current` that dropped duplicates (`with_duplicates`): the copies
+    they hold may be of posts the re-read file no longer has. In `current`'s order."""
+    chosen = {f.path for f in current if needs_loading(f, loaded.get(f.path), window)}
+    if chosen & set(loaded):
+        chosen |= with_duplicates
+    return [f for f in current if f.path in chosen]
+
+
+def files_with_duplicates(db_path: str) -> set[str]:
+    """The loaded input files whose last load dropped duplicates (`sql/files_with_duplicates.sql`)."""
+    if not Path(db_path).exists():
+        return set()
+    return {row[0] for row in query(db_path, sql.read("files_with_duplicates.sql"))[1]}
+
+
+def posts_of_files(db_path: str, paths: list[str]) -> int:
+    """How many loaded posts come from these input files (0 for a new database)."""
+    if not Path(db_path).exists():
+        return 0
+    return query(db_path, sql.read("posts_of_files.sql"), {"paths": paths})[1][0][0]
+
+
+def lost_copies_warning(reading: list[str], posts_before: int, posts_after: int,
+                        with_duplicates: set[str]) -> str | None:
+    """A warning when the files a run read hold fewer posts after its load than before and
+    loaded files that the run did not read dropped duplicates: some of the posts gone may
+    still be in those files, which only a run that reads them can load again."""
+    unread = sorted(with_duplicates - set(reading))
+    if posts_after >= posts_before or not unread:
+        return None
+    named = ", ".join(unread[:NAMED_FILES]) + (f" and {len(unread) - NAMED_FILES} more" if len(unread) > NAMED_FILES
+                                               else "")
+    return (f"the files this run read hold {posts_before - posts_after} fewer posts than when they were loaded; "
+            f"{named} dropped copies of posts as duplicates when loaded and were not read now: posts "
+            "they hold that only the files read now had put in the database are gone from it; run again with "
+            "them among --input to load their copies")
 
 
 def loaded_inputs(db_path: str, paths: list[str]) -> dict[str, LoadedFile]:
