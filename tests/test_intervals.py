@@ -8,6 +8,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.induction.bootstrap import (
     combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, poisson_counts,
@@ -224,7 +226,28 @@ def test_poisson_replicates_are_successive_poisson_counts_and_of_some_terms_thei
                                                  one_by_one):
         assert terms == {t: v for t, v in whole[0].items() if t == "b"}
         assert pairs == {k: v for k, v in whole[2].items() if k[0] == "b"}
-        assert (anchors, n) == (whole[1], whole[3])  # n: still at least every term's draw
+        assert (anchors, n) == (whole[1], whole[3])  # n: still at least every term's and anchor's draw
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 200), st.data())
+def test_every_poisson_replicate_is_a_possible_table_of_counts(n, data):
+    """No count above n, no pair above its term or anchor, whatever is drawn: the replicate lexicons'
+    nPMI refuses anything else ("inconsistent counts"), which failed the report of 200 long posts
+    (an anchor in nearly every post was drawn above n)."""
+    df = st.integers(0, n)
+    terms = {t: data.draw(df) for t in "abc"}
+    anchors = {a: data.draw(df) for a in ("seed:pos", "seed:neg")}
+    pairs = {(t, a): data.draw(st.integers(0, min(terms[t], anchors[a]))) for t in terms for a in anchors}
+    for drawn_terms, drawn_anchors, drawn_pairs, drawn_n in poisson_replicates(
+            (terms, anchors, pairs, n), np.random.default_rng(data.draw(st.integers(0, 2**32 - 1))), 20):
+        assert max([*drawn_terms.values(), *drawn_anchors.values()], default=0) <= drawn_n
+        assert all(v <= min(drawn_terms[t], drawn_anchors[a]) for (t, a), v in drawn_pairs.items())
+
+
+def test_an_anchor_in_every_post_is_never_drawn_in_more_posts_than_there_are():
+    counts = ({"a": 1}, {"seed:pos": 100}, {("a", "seed:pos"): 1}, 100)
+    assert all(anchors["seed:pos"] <= n for _, anchors, _, n in poisson_replicates(counts, np.random.default_rng(0), 50))
 
 
 def test_scoring_prepared_texts_is_scoring_their_tokens(synthetic_prepared):

@@ -251,6 +251,8 @@ def poisson_replicates(counts: Counts, rng: np.random.Generator, replicates: int
         n_drawn = int(rng.poisson(n))
         marginals = [np.append(draws, 0)[at] for draws, at in ((term_draws, pair_term), (anchor_draws, pair_anchor))]
         clipped = np.minimum(pair_draws[kept], np.minimum(*marginals))
+        # n is drawn on its own: at least as many posts as the term or anchor drawn most often (an
+        # anchor in nearly every post, e.g. of long posts, is often drawn above n)
         yield (_nonzero([term_keys[i] for i in kept_terms], term_draws[kept_terms]),
                _nonzero(anchor_keys, anchor_draws), _nonzero(kept_keys, clipped),
-               max(n_drawn, int(term_draws.max(initial=0)), 1))
+               max(n_drawn, int(term_draws.max(initial=0)), int(anchor_draws.max(initial=0)), 1))
