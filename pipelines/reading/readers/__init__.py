@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterator, Mapping
 
 from pipelines.reading.posts import RecordError
 from pipelines.reading.readers.base import JsonFormat
@@ -52,7 +52,15 @@ def detect_by_name(path: str, requested: str = "auto") -> str:
 
 
 def detect_shape(document: object, columns: Columns = ()) -> JsonFormat:
-    """The platform format a parsed JSON document looks like, else generic JSONL."""
+    """The platform format a parsed JSON document looks like, else generic JSONL.
+
+    Records that name their own platform, or whose fields the user maps with `columns`, are
+    generic whatever else they hold: a generic record with a ``user`` object looked like a
+    Twitter v1.1 status, and one with ``created_utc`` and ``body`` like a Reddit comment, so
+    their platform field (and the mapping) went unread and YouTube posts became tweets."""
+    first = document[0] if isinstance(document, list) and document else document
+    if columns or (isinstance(first, Mapping) and "platform" in first):
+        return jsonl_format(columns)
     return next((f for f in _SHAPED if f.matches(document)), jsonl_format(columns))
 
 
