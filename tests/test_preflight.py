@@ -145,6 +145,17 @@ def test_mapping_suggestion_without_a_likely_column():
     assert suggest_mapping(["text"], ["a", "b"]) == "map them, e.g. --columns text=COLUMN"
 
 
+def test_a_platform_column_is_suggested_as_a_mapping_not_one_platform_for_every_row():
+    """A CSV with a Platform column got `--platform twitter|reddit|youtube`, and following it made
+    every row a tweet."""
+    columns = ["ID", "Platform", "Created_At", "Text"]
+    assert suggest_mapping(["platform", "post_id", "created_at", "text"], columns) == (
+        "map them, e.g. --columns platform=Platform,post_id=ID,created_at=Created_At,text=Text"
+        " (or --undated-as YYYY-MM for an undated corpus)")
+    assert suggest_mapping(["platform", "text"], ["id", "body"]) == (
+        "map them, e.g. --columns text=body --platform twitter|reddit|youtube")
+
+
 def test_beam_options_pass_and_others_do_not():
     check_beam_args(["--direct_num_workers=2", "--direct_running_mode", "multi_processing",
                      "--runner=FnApiRunner"], ["--from-month"])

@@ -28,6 +28,7 @@ LIKELY_COLUMNS = {
     "text": ("text", "body", "content", "message", "tweet", "full_text", "comment", "selftext"),
     "created_at": ("created_at", "date", "time", "timestamp", "ts", "created", "created_utc", "when",
                    "datetime", "published_at"),
+    "platform": ("platform", "site", "network"),
 }
 
 
@@ -172,22 +173,27 @@ def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str
 
 
 def suggest_mapping(missing: list[str], columns: list[str]) -> str:
-    """'try --columns post_id=tweet_id,text=body --platform twitter|reddit|youtube' for the fields missing."""
-    pairs = [f"{field}={_likely_column(field, columns)}" for field in missing if field != "platform"]
+    """'try --columns post_id=tweet_id,text=body --platform twitter|reddit|youtube' for the fields missing;
+    a platform column is mapped like the others (one --platform for every row would hide it)."""
+    platform_column = _named_column("platform", columns)
+    pairs = [f"{field}={platform_column if field == 'platform' else _likely_column(field, columns)}"
+             for field in missing if field != "platform" or platform_column]
     parts = [f"--columns {','.join(pairs)}"] if pairs else []
-    if "platform" in missing:
+    if "platform" in missing and not platform_column:
         parts.append(f"--platform {'|'.join(PLATFORMS)}")
     hint = " (or --undated-as YYYY-MM for an undated corpus)" if "created_at" in missing else ""
     return f"map them, e.g. {' '.join(parts)}{hint}"
 
 
 def _likely_column(field: str, columns: list[str]) -> str:
-    lowered = {c.lower(): c for c in columns}
-    for name in LIKELY_COLUMNS.get(field, ()):
-        if name in lowered:
-            return lowered[name]
     close = difflib.get_close_matches(field, columns, n=1, cutoff=0.5)
-    return close[0] if close else "COLUMN"
+    return _named_column(field, columns) or (close[0] if close else "COLUMN")
+
+
+def _named_column(field: str, columns: list[str]) -> str | None:
+    """The column whose name, in any case, is one of the field's usual names."""
+    lowered = {c.lower(): c for c in columns}
+    return next((lowered[name] for name in LIKELY_COLUMNS.get(field, ()) if name in lowered), None)
 
 
 def check_report(db: str, platform: str | None, labelled: str | None = None) -> None:
