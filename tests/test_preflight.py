@@ -77,6 +77,22 @@ def test_missing_input(tmp_path, capsys, no_flow, monkeypatch, argument, expecte
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_output_folder_that_is_a_file_is_refused_before_the_flow(tmp_path, sample, capsys, no_flow):
+    notes = tmp_path / "notes.md"
+    notes.write_text("keep")
+    line = refused_run(capsys, sample, tmp_path / "m.duckdb", "--out", notes)
+    assert line == f"mipulse run: --out {notes} is a file, not a folder"
+    (tmp_path / "m-out").write_text("also a file")  # the default output folder beside the DB
+    line = one_line_error(capsys, ["run", "--input", str(sample), "--db", str(tmp_path / "m.duckdb")])
+    assert line.startswith(f"mipulse run: the output folder {tmp_path / 'm-out'} (--out) is a file, not a folder")
+    assert notes.read_text() == "keep" and sorted(p.name for p in tmp_path.iterdir()) == ["m-out", "notes.md", "sample"]
+    db = tmp_path / "loaded.duckdb"
+    duckdb.connect(str(db)).close()
+    assert one_line_error(capsys, ["report", "--db", str(db), "--out", str(notes)]) == (
+        f"mipulse report: --out {notes} is a file, not a folder")
+    assert notes.read_text() == "keep"
+
+
 def test_db_that_is_not_duckdb_is_refused_untouched(tmp_path, sample, capsys, no_flow):
     notes = tmp_path / "notes.txt"
     notes.write_text("shopping list\n")

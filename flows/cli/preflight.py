@@ -55,6 +55,7 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
     if platform and platform.strip().lower() not in PLATFORMS:
         raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
     check_database(options.db)
+    check_out_folder(options.out_dir(), options.out)
     for path in inputs.files:
         check_required_fields(path, options.input_format, columns, platform, options.undated_as is not None)
     check_beam_args(options.beam_args, own_options)
@@ -144,10 +145,24 @@ def check_database(db: str) -> None:
         if header[8:12] != DUCKDB_MAGIC:
             raise UsageError(f"--db {db} is not a DuckDB database file (nothing was written to it)")
         return
+    _require_creatable(path, f"--db {db}")
+
+
+def check_out_folder(folder: Path, given: str | None) -> None:
+    """The output folder (--out, or a run's <DB name>-out) must be a folder or a path where one can be
+    created: a file there had failed a run after its whole Beam job, and a report with a traceback."""
+    what = f"--out {given}" if given else f"the output folder {folder} (--out)"
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{what} is a file, not a folder")
+    if not folder.exists():
+        _require_creatable(folder, what)
+
+
+def _require_creatable(path: Path, what: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     existing = next(p for p in (parent, *parent.parents) if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK):
-        raise UsageError(f"--db {db}: cannot create it, {existing} is not a writable folder")
+        raise UsageError(f"{what}: cannot create it, {existing} is not a writable folder")
 
 
 def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str, str], ...],
