@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 def test_every_task_of_the_run_flow_has_a_readable_name():
     tasks = [v for v in vars(flows.run_flow).values() if type(v).__name__ == "Task"]
-    assert len(tasks) == 9
+    assert len(tasks) == 10
     assert [t.name for t in tasks if t.name == t.fn.__name__] == []
     assert flows.run_flow.discover_inputs.retries == 0  # a missing input is a mistake, not a passing I/O error
 
@@ -45,7 +45,23 @@ def test_a_run_that_accepts_nothing_exits_non_zero(tmp_path, capsys):
                                           "created_at": "yesterday"}) + "\n" for i in range(3)))
     assert main(["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--no-report"]) == 1
     err = capsys.readouterr().err
-    assert "mipulse run: none of the 3 records read was accepted (reasons above)" in err
+    assert "mipulse run: none of the 3 records read was accepted: 3 rejected (reasons above)" in err
+
+
+def test_why_nothing_was_accepted_names_rejects_duplicates_or_empty_files():
+    from flows.cli.commands import _nothing_accepted
+
+    def row(read, rejected, duplicates):
+        return {"records_read": read, "accepted": 0, "rejected": rejected, "duplicates": duplicates}
+
+    assert _nothing_accepted([row(0, 0, 0), row(0, 0, 0)]) == "the 2 input files hold no records"
+    assert _nothing_accepted([row(0, 0, 0)]) == "the input file holds no records"  # a header-only CSV exited 0
+    assert _nothing_accepted([row(240, 0, 240)]) == (  # said "(reasons above)", and no reason was above
+        "none of the 240 records read was accepted: 240 duplicates of posts already loaded from other files "
+        "or read first")
+    assert _nothing_accepted([row(5, 2, 0), row(3, 0, 3)]) == (
+        "none of the 8 records read was accepted: 2 rejected (reasons above), 3 duplicates of posts already "
+        "loaded from other files or read first")
 
 
 def test_pytest_ends_without_a_logging_error_after_a_flow_ran():

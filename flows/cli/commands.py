@@ -216,11 +216,21 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
           f"({summary.posts_per_second:.0f} posts/s) -> {summary.db}")
     for chart in summary.report:
         print(f"chart: {chart}")
-    records = sum(row["records_read"] for row in summary.accounting)
-    if records and not summary.posts:
-        print(f"mipulse run: none of the {records} records read was accepted (reasons above)", file=sys.stderr)
+    if summary.accounting and not summary.posts:  # files were read (an incremental run may read none)
+        print(f"mipulse run: {_nothing_accepted(summary.accounting)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _nothing_accepted(accounting: list[dict]) -> str:
+    """Why a run that read files accepted no post, in one line."""
+    records, rejected, duplicates = (sum(row[k] for row in accounting) for k in ("records_read", "rejected", "duplicates"))
+    if not records:
+        return "the input file holds no records" if len(accounting) == 1 else \
+            f"the {len(accounting)} input files hold no records"
+    parts = [f"{rejected} rejected (reasons above)"] if rejected else []
+    parts += [f"{duplicates} duplicates of posts already loaded from other files or read first"] if duplicates else []
+    return f"none of the {records} records read was accepted: {', '.join(parts)}"
 
 
 class _CurrentStderr(logging.StreamHandler):
