@@ -116,6 +116,18 @@ def test_doc_examples_are_not_stale(demo):
         "the documents' example outputs are stale: regenerate them with `.venv/bin/python bench/sql_docs.py`")
 
 
+def test_the_report_says_reddit_is_labelled_by_a_model_of_its_own(demo):
+    """The default lexicon scores Reddit comments with a model fitted on them (docs/lexicons.md): a chart
+    that compares platforms says so, and one platform's report does not (only one model in it)."""
+    from flows.reporting.report import render_report
+
+    note = "Posts of reddit are labelled by a sentiment model fitted on posts of that platform, the others"
+    assert note in (demo / "out" / "report" / "report.html").read_text(encoding="utf-8")
+    out = demo / "reddit-only"
+    render_report(demo / "m.duckdb", out, platform="reddit", interval_replicates=0)
+    assert note not in (out / "report.html").read_text(encoding="utf-8")
+
+
 def test_report_intervals_resample_the_lexicon_of_the_run(demo):
     """The run's lexicon is re-induced from bootstrap replicates (not held fixed), and every
     lexicon-aware interval of the yearly shares holds its Wilson interval."""

@@ -215,6 +215,15 @@ def test_a_report_without_lexicon_intervals_says_they_were_not_asked_for(db, tmp
     assert "trust, surprise and anticipation led 0-0.6 % of tweets, while people saw them in 4-14 %" in html
 
 
+def test_the_platform_model_note_is_for_windows_that_mix_platforms_scored_by_different_models():
+    from flows.reporting.report import platform_models_note
+
+    assert platform_models_note([{"platform": "twitter", "own_model": False}]) == ""
+    assert platform_models_note([{"platform": "reddit", "own_model": True}]) == ""  # reddit alone: one model
+    note = platform_models_note([{"platform": "reddit", "own_model": True}, {"platform": "twitter", "own_model": False}])
+    assert note.startswith(" Posts of reddit are labelled by a sentiment model fitted on posts of that platform")
+
+
 def test_render_report_with_filters_and_on_an_empty_window(db, tmp_path):
     out = tmp_path / "filtered"
     _assert_pngs(render_report(str(db), str(out), from_year=2021, platform="reddit"), out, 5_000)

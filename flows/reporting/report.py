@@ -148,6 +148,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             topics = _query(con, "report_topic_volume.sql", params)
             topic_terms = _query(con, "report_topic_terms.sql",
                                  {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
+            platform_models = _query(con, "report_platform_models.sql", params)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
             versions = _query(con, "lexicon_versions_by_partition.sql", {})
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
@@ -155,7 +156,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
         how = _interval_note(intervals, interval_replicates)
         charts = [
             (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
-             f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"),
+             f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"
+             f"{platform_models_note(platform_models)}"),
             (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
              "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
              f"{how} These shares understate changes between years too (docs/intervals.md). {RARE_EMOTIONS_NOTE}"),
@@ -193,6 +195,17 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                   charts, tables)
     data = [adjusted.write_csv(out_dir / ADJUSTED_TABLE)] if adjusted is not None else []
     return [path for path, _ in charts] + data + [html]
+
+
+def platform_models_note(platform_models: list[Row]) -> str:
+    """A caption's warning when the window mixes platforms scored by a sentiment model of their own
+    platform (`sql/report_platform_models.sql`) with platforms scored by the general one."""
+    own = [r["platform"] for r in platform_models if r["own_model"]]
+    if not own or len(own) == len(platform_models):
+        return ""
+    return (f" Posts of {' and '.join(own)} are labelled by a sentiment model fitted on posts of that platform, the "
+            "others by the general model of the lexicon, so the same words can get another label there: compare "
+            "platforms with that in mind (docs/lexicons.md).")
 
 
 def _shift_caption(pair: tuple[int, int]) -> str:
