@@ -93,6 +93,24 @@ def test_an_output_folder_that_is_a_file_is_refused_before_the_flow(tmp_path, sa
     assert notes.read_text() == "keep"
 
 
+def test_a_report_of_years_without_posts_is_refused_not_drawn_empty(tmp_path, capsys):
+    """`mipulse report --from 2030` drew six "no data" charts and exited 0."""
+    db = tmp_path / "m.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE posts (platform VARCHAR, month VARCHAR)")
+        con.execute("INSERT INTO posts VALUES ('twitter', '2014-03'), ('reddit', '2019-12'), ('twitter', '2023-01')")
+
+    def refused(*extra: str) -> str:
+        return one_line_error(capsys, ["report", "--db", str(db), "--out", str(tmp_path / "r"), *extra])
+
+    assert refused("--from", "2030") == "mipulse report: no posts in the years from 2030 on; years with posts: 2014..2023"
+    assert refused("--to", "2010") == "mipulse report: no posts in the years up to 2010; years with posts: 2014..2023"
+    assert refused("--from", "2020", "--to", "2018") == "mipulse report: --from 2020 is after --to 2018"
+    assert refused("--from", "2020", "--platform", "reddit") == (
+        "mipulse report: no posts of reddit in the years from 2020 on; years with posts: 2019..2019")
+    assert not (tmp_path / "r").exists()
+
+
 def test_db_that_is_not_duckdb_is_refused_untouched(tmp_path, sample, capsys, no_flow):
     notes = tmp_path / "notes.txt"
     notes.write_text("shopping list\n")

@@ -328,7 +328,7 @@ def _print_result(output_format: str, columns: list[str], rows: list[tuple]) -> 
 def _report(args: argparse.Namespace, _: list[str]) -> int:
     from flows.cli.preflight import check_out_folder, check_report
 
-    check_report(args.db, args.platform, args.labelled)
+    check_report(args.db, args.platform, args.labelled, args.from_year, args.to_year)
     check_out_folder(Path(args.out), args.out)
     from flows.reporting.report import render_report
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -211,27 +212,40 @@ def _named_column(field: str, columns: list[str]) -> str | None:
     return next((lowered[name] for name in LIKELY_COLUMNS.get(field, ()) if name in lowered), None)
 
 
-def check_report(db: str, platform: str | None, labelled: str | None = None) -> None:
-    """`mipulse report`: the DB must exist and hold posts of the platform asked for; a labelled
-    file must hold sentiment-labelled posts."""
-    import sql
-    from flows.store.db import query
-
+def check_report(db: str, platform: str | None, labelled: str | None = None, from_year: int | None = None,
+                 to_year: int | None = None) -> None:
+    """`mipulse report`: the DB must exist and hold posts of the platform and years asked for; a
+    labelled file must hold sentiment-labelled posts."""
     if not Path(db).is_file():
         raise UsageError(f"--db {db}: no such database file")
     check_database(db)
     check_labelled(labelled)
-    if platform is None:
-        return
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise UsageError(f"--from {from_year} is after --to {to_year}")
+    if platform is not None:
+        present = [r[0] for r in _report_query(db, "report_platforms.sql", {})]
+        if platform not in present:
+            close = difflib.get_close_matches(platform.lower(), present, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise UsageError(f"--platform {platform!r}: no posts of that platform in {db}; {hint}"
+                             f"platforms with posts: {', '.join(present) or 'none'}")
+    if from_year is not None or to_year is not None:
+        years = [r[0] for r in _report_query(db, "report_post_years.sql", {"platform": platform})]
+        low, high = from_year if from_year is not None else -math.inf, to_year if to_year is not None else math.inf
+        if years and not any(low <= year <= high for year in years):
+            asked = (f"from {from_year} on" if to_year is None else f"up to {to_year}" if from_year is None
+                     else f"{from_year}..{to_year}")
+            raise UsageError(f"no posts{f' of {platform}' if platform else ''} in the years {asked}; years with "
+                             f"posts: {years[0]}..{years[-1]}")
+
+
+def _report_query(db: str, name: str, params: dict) -> list[tuple]:
     import duckdb
 
+    import sql
+    from flows.store.db import query
+
     try:
-        _, rows = query(db, sql.read("report_platforms.sql"))
+        return query(db, sql.read(name), params)[1]
     except duckdb.CatalogException:
         raise UsageError(f"--db {db} holds no mipulse data yet; load some with mipulse run") from None
-    present = [r[0] for r in rows]
-    if platform not in present:
-        close = difflib.get_close_matches(platform.lower(), present, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]}? " if close else ""
-        raise UsageError(f"--platform {platform!r}: no posts of that platform in {db}; {hint}"
-                         f"platforms with posts: {', '.join(present) or 'none'}")
