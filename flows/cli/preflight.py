@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from pipelines.errors import BadInput
 from pipelines.reading.inputs import Inputs, NoInputFiles, find_inputs
-from pipelines.reading.posts import PLATFORMS, missing_fields
+from pipelines.reading.posts import PLATFORMS, canonical_platform, missing_fields
 
 if TYPE_CHECKING:
     from flows.options import RunOptions
@@ -53,7 +53,7 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
     except (NoInputFiles, ValueError, SeedConfigError) as exc:
         raise UsageError(str(exc)) from None
     platform = options.default_platform
-    if platform and platform.strip().lower() not in PLATFORMS:
+    if platform and canonical_platform(platform) not in PLATFORMS:
         raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
     check_database(options.db)
     check_out_folder(options.out_dir(), options.out)

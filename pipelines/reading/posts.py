@@ -12,6 +12,8 @@ from pipelines.reading.excerpts import allowed_values
 from pipelines.text.mentions import AT_SIGNS, MENTION, RETWEET_MENTION
 
 PLATFORMS = ("twitter", "reddit", "youtube")
+#: other names of a platform in exports: Twitter is X since 2023
+PLATFORM_ALIASES = {"x": "twitter", "twitter/x": "twitter", "x/twitter": "twitter", "x (twitter)": "twitter"}
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 EXCERPT_CHARS = 200
@@ -99,8 +101,15 @@ def parse_timestamp(value: Any) -> datetime:
 
 
 def record_platform(record: Mapping[str, Any], default: str | None = None) -> str:
-    """A record's platform as the readers take it (lower case; ``default`` when it has none; "" without either)."""
-    return str(record.get("platform") or default or "").strip().lower()
+    """A record's platform as the readers take it (lower case, `canonical_platform`; ``default`` when it
+    has none; "" without either)."""
+    return canonical_platform(str(record.get("platform") or default or ""))
+
+
+def canonical_platform(name: str) -> str:
+    """A platform name in lower case, X's names as twitter (exports since 2023 say "X" or "twitter/x")."""
+    name = name.strip().lower()
+    return PLATFORM_ALIASES.get(name, name)
 
 
 def canonical_post(

@@ -1,0 +1,45 @@
+"""Exports since 2023 name Twitter "X": those names are twitter, in records and in --platform."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from pipelines.reading.posts import Reject
+from pipelines.reading.sources import SourceOptions, read_records
+
+
+def platforms(records: list[dict], **options) -> list[str]:
+    content = b"".join(json.dumps(r).encode() + b"\n" for r in records)
+    items = read_records("export.jsonl", io.BytesIO(content), SourceOptions(author_salt="pepper", **options))
+    return [i.reason if isinstance(i, Reject) else i["platform"] for i in items]
+
+
+def post(i: int, **fields) -> dict:
+    return {"id": str(i), "text": "hello", "created_at": "2024-01-01T00:00:00Z", **fields}
+
+
+def test_x_and_its_spellings_are_twitter_and_unknown_names_still_rejects():
+    assert platforms([post(1, platform="X"), post(2, platform=" twitter/x "), post(3, platform="X (Twitter)"),
+                      post(4, platform="Twitter"), post(5, platform="mastodon")]) == [
+        "twitter", "twitter", "twitter", "twitter", "unknown platform"]
+    assert platforms([post(1)], default_platform="x") == ["twitter"]
+
+
+def test_mipulse_run_takes_platform_x(tmp_path, monkeypatch):
+    import flows.run_flow
+    from flows.cli.commands import main
+
+    class Started(Exception):
+        pass
+
+    def started(**parameters):
+        raise Started(parameters)
+
+    monkeypatch.setattr(flows.run_flow, "run_flow", started)
+    export = tmp_path / "x.jsonl"
+    export.write_text(json.dumps(post(1)) + "\n")
+    with pytest.raises(Started):  # the preflight let it through: the flow was about to start
+        main(["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--platform", "X"])
