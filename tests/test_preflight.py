@@ -175,6 +175,16 @@ def test_the_suggested_mapping_is_accepted(tmp_path, monkeypatch):
     assert flow.value.args[0]["options"].inputs == [str(export)]
 
 
+def test_a_mapping_to_a_column_the_records_lack_is_named(tmp_path, capsys, no_flow):
+    """It said the records had no text and suggested --columns text=text."""
+    export = tmp_path / "other.csv"
+    export.write_text("tweet_id,body,when,platform\n1,Love this clean air,2019-05-01T10:00:00Z,twitter\n")
+    line = one_line_error(capsys, ["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"),
+                                   "--columns", "post_id=tweet_id,created_at=when,text=nosuch"])
+    assert line == (f"mipulse run: {export}: --columns text=nosuch: the records have no such column "
+                    "(columns: tweet_id, body, when, platform)")
+
+
 def test_mapping_suggestion_without_a_likely_column():
     assert suggest_mapping(["text"], ["a", "b"]) == "map them, e.g. --columns text=COLUMN"
 

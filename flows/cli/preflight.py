@@ -184,6 +184,11 @@ def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str
             columns = columns or list(record)
     if lacking:
         ordered = [f for f in ("platform", "post_id", "created_at", "text") if f in lacking]
+        mapped = dict(mapping)
+        wrong = [f"{field}={mapped[field]}" for field in ordered if field in mapped]
+        if wrong:  # the records hold the mapped fields only as the mapping's own empty values
+            raise UsageError(f"{path}: --columns {','.join(wrong)}: the records have no such column (columns: "
+                             f"{', '.join(c for c in columns if c not in mapped)})")
         raise UsageError(f"{path}: records have no {', '.join(ordered)} (columns: {', '.join(columns)}); "
                          f"{suggest_mapping(ordered, columns)}")
 
