@@ -41,3 +41,31 @@ def test_the_users_column_mapping_is_read_even_when_records_look_like_a_platform
     posts = read(ndjson({"uid": "u1", "body": "hi", "ts": "2021-01-01T00:00:00Z", "user": {"id": "9"}}),
                  columns="post_id=uid,text=body,created_at=ts,author=user.id", default_platform="reddit")
     assert [(p["platform"], p["post_id"], p["text"]) for p in posts] == [("reddit", "u1", "hi")]
+
+
+TWARC = {"version": "2.10.4", "url": "https://api.twitter.com/2/tweets/search/all"}
+
+
+def test_tweets_flattened_by_twarc2_are_read_as_twitter_v2_with_their_inlined_retweets():
+    """`twarc2 flatten` writes one tweet per line with its expansions inlined: it was read as a generic
+    record without a platform, or, with --format twitter-v2, rejected as 'no data list'."""
+    lines = ndjson(
+        {"id": "2001", "text": "the climate is changing", "created_at": "2021-03-04T05:06:07.000Z", "author_id": "42",
+         "author": {"id": "42", "username": "fan"}, "__twarc": TWARC},
+        {"id": "2002", "text": "RT @fan: the climate is chan\u2026", "created_at": "2021-03-04T06:00:00.000Z",
+         "author_id": "43", "__twarc": TWARC,
+         "referenced_tweets": [{"type": "retweeted", "id": "1990", "text": "the climate is changing fast, all of it",
+                                "created_at": "2021-03-01T00:00:00.000Z", "author_id": "42"}]},
+        {"id": "2003", "text": "RT @someone: unseen", "created_at": "2021-03-04T06:00:00.000Z", "author_id": "44",
+         "referenced_tweets": [{"type": "retweeted", "id": "1991"}], "__twarc": TWARC},
+        {"id": "2004", "text": "a reply", "created_at": "2021-03-04T07:00:00.000Z", "author_id": "45", "__twarc": TWARC,
+         "referenced_tweets": [{"type": "replied_to", "id": "2001", "text": "the climate is changing",
+                                "created_at": "2021-03-04T05:06:07.000Z", "author_id": "42"}]})
+    for options in ({}, {"format": "twitter-v2"}):
+        items = read(lines, **options)
+        assert [(i.record_no, i.reason) if isinstance(i, Reject) else
+                (i["record_no"], i["platform"], i["post_id"], i["month"], i["text"], i["parent_id"]) for i in items] == [
+            (1, "twitter", "2001", "2021-03", "the climate is changing", None),
+            (2, "twitter", "1990", "2021-03", "the climate is changing fast, all of it", None),  # the original
+            (3, "retweet"),  # its original was not inlined: only the truncated "RT" copy is there
+            (4, "twitter", "2004", "2021-03", "a reply", "2001")]

@@ -3,8 +3,8 @@
 Retweets: a retweet is read as the tweet it retweets (its id, author, time and full
 text), so the text is counted once however often it was retweeted: the first copy is
 accepted and every later one is a duplicate of (twitter, original id). A v2 retweet whose
-original is not in the response's `includes.tweets` is rejected as "retweet" (its own
-text is a truncated "RT @user: ..." copy). Authors are keyed by the numeric user id,
+original is not in the response's `includes.tweets` (or, flattened by twarc2, inlined in its
+`referenced_tweets`) is rejected as "retweet" (its own text is a truncated "RT @user: ..." copy). Authors are keyed by the numeric user id,
 which survives renames and is the same in v1.1 and v2; usernames are never read.
 """
 
@@ -21,18 +21,31 @@ _V1_TEXT_HINTS = ("full_text", "extended_tweet", "retweeted_status", "id_str")
 # ---- API v2 -------------------------------------------------------------------------
 
 def _v2_matches(document: object) -> bool:
-    return isinstance(document, Mapping) and "data" in document and (
+    return isinstance(document, Mapping) and ("data" in document and (
         "includes" in document or "meta" in document or isinstance(document.get("data"), list))
+        or _is_flattened(document))
+
+
+def _is_flattened(document: Mapping) -> bool:
+    """One tweet per line as `twarc2 flatten` writes it: the response's expansions inlined into the
+    tweet (its referenced tweets in full), and twarc's own "__twarc" entry."""
+    return "__twarc" in document and "data" not in document
 
 
 def _v2_records(document: object) -> list:
-    """A v2 response -> its tweets, each paired with the response's included tweets."""
+    """A v2 response -> its tweets, each paired with the response's included tweets; a flattened
+    tweet -> itself, paired with the tweets it references (inlined in full)."""
     response = require_object(document)
+    if _is_flattened(response):
+        refs = response.get("referenced_tweets")  # inlined in full when twarc had them, else {type, id} only
+        return [(response, {i: t for i, t in _by_id(refs if isinstance(refs, list) else ()).items() if "text" in t})]
     tweets = list_field(response, "data", "Twitter v2 response")
     includes = response.get("includes")
-    included = includes.get("tweets") if isinstance(includes, Mapping) else None
-    by_id = {t["id"]: t for t in included or () if isinstance(t, Mapping) and isinstance(t.get("id"), str)}
-    return [(tweet, by_id) for tweet in tweets]
+    return [(tweet, _by_id(includes.get("tweets") if isinstance(includes, Mapping) else None)) for tweet in tweets]
+
+
+def _by_id(tweets) -> dict:
+    return {t["id"]: t for t in tweets or () if isinstance(t, Mapping) and isinstance(t.get("id"), str)}
 
 
 def _v2_to_flat(item: tuple[Any, dict]) -> dict:
