@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from datetime import datetime
@@ -238,6 +239,21 @@ def test_csv_with_mapping_bom_and_short_rows():
     items = read("export.csv", content, columns="text=body,created_at=ts,post_id=uid,platform=site")
     assert summary(items) == [(1, "1"), (2, "reject", "wrong number of CSV fields")]
     assert items[0]["text"] == "hi, there"
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize("suffix,encode", [("", lambda b: b), (".gz", gzip.compress), (".zst", zst_frames)])
+def test_a_byte_order_mark_opening_a_json_file_is_dropped(suffix, encode):
+    """Windows tools write a BOM: it had made line 1 "invalid JSON" and a pretty-printed
+    response a hundred "invalid JSON" lines."""
+    rows = ndjson({"id": "a", "platform": "reddit", "text": "first", "created_at": "2020-02-02"},
+                  {"id": "b", "platform": "reddit", "text": "second", "created_at": "2020-02-02"})
+    assert summary(read("export.jsonl" + suffix, encode(UTF8_BOM + rows))) == [(1, "a"), (2, "b")]
+    for document in (V2_RESPONSE, V1_STATUSES[:2], YT_THREADS):
+        pretty = json.dumps(document, indent=2).encode()
+        assert summary(read("page.json" + suffix, encode(UTF8_BOM + pretty))) == summary(read("page.json", pretty))
 
 
 def test_ids_rounded_by_a_spreadsheet_or_a_float_are_rejects_not_one_post_and_duplicates():
