@@ -241,6 +241,14 @@ def test_csv_with_mapping_bom_and_short_rows():
     assert items[0]["text"] == "hi, there"
 
 
+@pytest.mark.parametrize("name,encode", [("export.tsv", lambda b: b), ("export.tsv.gz", gzip.compress)])
+def test_tsv_is_split_at_tabs_not_commas(name, encode):
+    content = b'uid\tbody\tts\tsite\n1\thi, there\t2020-02-02 10:00:00\tyoutube\n2\t"tab\tinside"\t2020-02-03\treddit\n'
+    items = read(name, encode(content), columns="text=body,created_at=ts,post_id=uid,platform=site")
+    assert summary(items) == [(1, "1"), (2, "2")]
+    assert [i["text"] for i in items] == ["hi, there", "tab\tinside"]
+
+
 UTF8_BOM = b"\xef\xbb\xbf"
 
 

@@ -59,7 +59,7 @@ def jsonl_format(columns: tuple[tuple[str, str], ...]) -> JsonFormat:
                       lambda record: apply_columns(record, columns))
 
 
-def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unreadable]]:
+def csv_rows(stream: IO[bytes], delimiter: str = ",") -> Iterator[tuple[int, Mapping[str, Any] | Unreadable]]:
     """(row_no, row) per CSV record (the header is row 0); bad records are Unreadable.
 
     A record whose quotes do not balance (one stray `"` opens a field that swallows the
@@ -68,7 +68,7 @@ def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unrea
     """
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
     lines = _PhysicalLines(text)
-    reader, header, row_no = csv.reader(lines), None, 0
+    reader, header, row_no = csv.reader(lines, delimiter=delimiter), None, 0
     while True:
         lines.record = []
         try:
@@ -86,9 +86,10 @@ def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unrea
             return
         if values is None or _unbalanced(lines.record):
             row_no += 1
-            yield row_no, Unreadable("unbalanced quote in CSV record", _first_line_excerpt(header, lines.record[0]))
+            yield row_no, Unreadable("unbalanced quote in CSV record",
+                                     _first_line_excerpt(header, lines.record[0], delimiter))
             lines.push_back(lines.record[1:])
-            reader = csv.reader(lines)  # a fresh parser: the old one is inside the stray field
+            reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: the old one is inside the stray field
         elif header is None:
             header = values
         elif values:  # blank lines are no records
@@ -133,10 +134,10 @@ def _unbalanced(record_lines: list[str]) -> bool:
     return len(record_lines) > 1 and sum(line.count('"') for line in record_lines) % 2 == 1
 
 
-def _first_line_excerpt(header: list[str] | None, line: str) -> str:
+def _first_line_excerpt(header: list[str] | None, line: str, delimiter: str) -> str:
     if header is None:
         return ""
-    return _row_excerpt(header, next(csv.reader([line]), []))
+    return _row_excerpt(header, next(csv.reader([line], delimiter=delimiter), []))
 
 
 def _row_excerpt(header: list[str], values: list[str]) -> str:
