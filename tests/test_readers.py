@@ -249,6 +249,19 @@ def test_tsv_is_split_at_tabs_not_commas(name, encode):
     assert [i["text"] for i in items] == ["hi, there", "tab\tinside"]
 
 
+def test_csv_rows_that_are_not_utf8_are_rejects_like_jsonl_not_mangled_posts():
+    """A Latin-1 'café' had been loaded as 'caf\ufffd'; now it is counted, the other rows load."""
+    content = (b"id,text,created_at,platform\n"
+               b"1,caf\xe9 au lait,2020-02-02,reddit\n"          # Latin-1
+               b"2,\x93quoted\x94 by cp1252,2020-02-02,reddit\n"  # cp1252 curly quotes
+               b"3,caf\xc3\xa9 in UTF-8,2020-02-02,reddit\n")
+    items = read("export.csv", content)
+    assert summary(items) == [(1, "reject", "invalid UTF-8"), (2, "reject", "invalid UTF-8"), (3, "3")]
+    assert items[2]["text"] == "caf\u00e9 in UTF-8"
+    assert items[0].as_row()["excerpt"].encode("utf-8")  # storable: no lone surrogate left
+    assert summary(read("export.jsonl", b'{"id": "1", "text": "caf\xe9"}\n')) == [(1, "reject", "invalid UTF-8")]
+
+
 UTF8_BOM = b"\xef\xbb\xbf"
 
 

@@ -21,6 +21,7 @@ STREAM_ERRORS = (zstandard.ZstdError, OSError, EOFError)
 _OPENERS = ("{", "[")
 #: the byte order mark Windows tools and some editors write at the start of a UTF-8 file
 UTF8_BOM = b"\xef\xbb\xbf"
+INVALID_UTF8 = "invalid UTF-8"
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def parse_json(raw: bytes | Unreadable) -> object:
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return Unreadable("invalid UTF-8", raw[:800].decode("utf-8", "replace").strip())
+        return Unreadable(INVALID_UTF8, raw[:800].decode("utf-8", "replace").strip())
     except (ValueError, RecursionError):
         return Unreadable("invalid JSON", raw[:800].decode("utf-8", "replace").strip())
 

@@ -11,18 +11,22 @@ import csv
 import io
 import itertools
 import json
+import re
 import sys
 from typing import IO, Any, Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.reading.posts import repair_text
 from pipelines.reading.readers.base import JsonFormat, get_path, require_object
-from pipelines.reading.readers.streams import STREAM_ERRORS, Unreadable
+from pipelines.reading.readers.streams import INVALID_UTF8, STREAM_ERRORS, Unreadable
 
 MAPPABLE = ("platform", "post_id", "created_at", "author", "text", "lang", "parent_id")
 PARQUET_BATCH_ROWS = 4096
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long posts are rejected later, by length
+#: what the "surrogateescape" decoding makes of each byte that is not UTF-8
+_UNDECODED_BYTE_RE = re.compile("[\udc80-\udcff]")
 
 
 def parse_columns(spec: str | None) -> tuple[tuple[str, str], ...]:
@@ -64,9 +68,11 @@ def csv_rows(stream: IO[bytes], delimiter: str = ",") -> Iterator[tuple[int, Map
 
     A record whose quotes do not balance (one stray `"` opens a field that swallows the
     following lines, to the file's end or for more than MAX_RECORD_LINES lines) is rejected
-    as its first line alone; the lines after it are read again as records of their own.
+    as its first line alone; the lines after it are read again as records of their own. A
+    record holding bytes that are not UTF-8 (a Latin-1 or cp1252 export) is rejected as
+    "invalid UTF-8", as in JSONL; encodings are never guessed.
     """
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     lines = _PhysicalLines(text)
     reader, header, row_no = csv.reader(lines, delimiter=delimiter), None, 0
     while True:
@@ -91,10 +97,12 @@ def csv_rows(stream: IO[bytes], delimiter: str = ",") -> Iterator[tuple[int, Map
             lines.push_back(lines.record[1:])
             reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: the old one is inside the stray field
         elif header is None:
-            header = values
+            header = [repair_text(name) for name in values]  # a name's undecodable bytes become U+FFFD
         elif values:  # blank lines are no records
             row_no += 1
-            if len(values) != len(header):
+            if _has_undecoded_bytes(values):
+                yield row_no, Unreadable(INVALID_UTF8, _row_excerpt(header, values))
+            elif len(values) != len(header):
                 yield row_no, Unreadable("wrong number of CSV fields", _row_excerpt(header, values))
             else:
                 yield row_no, dict(zip(header, values))
@@ -132,6 +140,10 @@ def _unbalanced(record_lines: list[str]) -> bool:
     """A record over several lines with an odd number of quote characters: its last quoted
     field never closed (it ran to the end of the file)."""
     return len(record_lines) > 1 and sum(line.count('"') for line in record_lines) % 2 == 1
+
+
+def _has_undecoded_bytes(values: list[str]) -> bool:
+    return any(_UNDECODED_BYTE_RE.search(value) for value in values)
 
 
 def _first_line_excerpt(header: list[str] | None, line: str, delimiter: str) -> str:
