@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -313,6 +313,33 @@ def test_undated_records_get_the_given_month_only_when_time_is_absent():
     assert items[0]["month"] == "2019-01"
     with pytest.raises(ValueError):
         SourceOptions(undated_as="2019")
+
+
+MAY_5_2020 = [1588636800000, "1588636800000", "Tue, 05 May 2020 00:00:00 +0000", "Tue May 05 00:00:00 +0000 2020",
+              1588636800, "2020-05-05T00:00:00Z"]
+
+
+def test_created_at_in_epoch_milliseconds_rfc_2822_or_twitter_text_or_a_parquet_date(tmp_path):
+    """Each had been an "unparseable created_at" in generic exports; a bare year stays a reject
+    (it had been "created_at out of range", read as 2018 seconds after 1970)."""
+    rows = [{"id": str(n), "platform": "reddit", "text": "t", "created_at": when}
+            for n, when in enumerate([*MAY_5_2020, "2018", 2018], start=1)]
+    items = read("export.jsonl", ndjson(*rows))
+    assert summary(items) == [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5"), (6, "6"),
+                              (7, "reject", "unparseable created_at"), (8, "reject", "unparseable created_at")]
+    assert {item["created_at"] for item in items[:6]} == {datetime(2020, 5, 5)}
+    content = b'id,platform,text,created_at\n1,reddit,t,1588636800000\n2,reddit,t,"Tue, 05 May 2020 00:00:00 +0000"\n'
+    assert [item["created_at"] for item in read("export.csv", content)] == [datetime(2020, 5, 5)] * 2
+    # a tweets.js archive (window.YTD... prefix removed) mapped as the --columns hint suggests
+    archive = ndjson({"tweet": {"id_str": "77", "full_text": "hi", "created_at": "Wed Oct 10 20:19:24 +0000 2018"}})
+    items = read("tweets.jsonl", archive, columns="post_id=tweet.id_str,text=tweet.full_text,created_at=tweet.created_at",
+                 default_platform="twitter")
+    assert summary(items) == [(1, "77")] and items[0]["created_at"] == datetime(2018, 10, 10, 20, 19, 24)
+    path = tmp_path / "dated.parquet"
+    pq.write_table(pa.table({"id": ["d1"], "text": ["t"], "created_at": pa.array([date(2018, 12, 31)], pa.date32())}),
+                   path)
+    items = read(str(path), path.read_bytes(), default_platform="youtube")
+    assert summary(items) == [(1, "d1")] and items[0]["created_at"] == datetime(2018, 12, 31)
 
 
 def test_format_override_and_bad_column_spec():
