@@ -146,7 +146,7 @@ REDDIT_RECORDS = [
     {"id": "abc2", "subreddit": "climate", "author": "u2", "created_utc": "1577836801",
      "title": "A link post", "selftext": "", "url": "https://example.org"},
     {"id": "abc3", "subreddit": "climate", "author": "[deleted]", "created_utc": 1577836802,
-     "title": "Gone", "selftext": "[deleted]"},
+     "title": "[deleted by user]", "selftext": "[deleted]"},
     {"id": "c1", "subreddit": "climate", "author": "u3", "created_utc": 1577836900,
      "body": "Top-level comment @u1", "parent_id": "t3_abc1", "link_id": "t3_abc1"},
     {"id": "c2", "subreddit": "climate", "author": "[deleted]", "created_utc": 1577837000,
@@ -177,6 +177,32 @@ def test_reddit_submissions_and_comments(name, encode):
     assert (items[3]["parent_id"], items[4]["parent_id"]) == ("t3_abc1", "t1_c1")
     assert items[4]["author_key"] is None
     assert items[0]["created_at"] == datetime(2020, 1, 1)
+
+
+def reddit_submission(post_id: str, title: str, selftext: str) -> dict:
+    return {"id": post_id, "subreddit": "climate", "author": "u1", "created_utc": 1577836800,
+            "title": title, "selftext": selftext}
+
+
+@pytest.mark.parametrize("placeholder, reason", [
+    ("[ Removed by Reddit ]", "[removed]"),
+    ("[ Removed by Reddit on account of violating the [content policy](/help/contentpolicy). ]", "[removed]"),
+    ("[removed by moderator]", "[removed]"), ("[deleted by user]", "[deleted]"), (" [Removed]\n", "[removed]")])
+def test_every_reddit_removal_placeholder_is_missing_text_not_a_neutral_post(placeholder, reason):
+    comment = {"id": "c9", "subreddit": "climate", "author": "u1", "created_utc": 1577836800,
+               "body": placeholder, "parent_id": "t3_abc1"}
+    items = read("RC_2020-01.ndjson", ndjson(comment, reddit_submission("s9", placeholder, "")))
+    assert summary(items) == [(1, "reject", reason), (2, "reject", reason)]
+
+
+def test_a_submission_whose_selftext_is_gone_keeps_its_real_title():
+    items = read("RS_2020-01.ndjson", ndjson(reddit_submission("s1", "Heat records", "[removed]"),
+                                             reddit_submission("s2", "[OC] Heat map", "[ Removed by Reddit ]"),
+                                             reddit_submission("s3", "[deleted by user]", "[deleted]"),
+                                             reddit_submission("s4", "[removed] by the mods, why?", "")))
+    assert summary(items) == [(1, "t3_s1"), (2, "t3_s2"), (3, "reject", "[deleted]"), (4, "t3_s4")]
+    assert [item["text"] for item in items if not isinstance(item, Reject)] == [
+        "Heat records", "[OC] Heat map", "[removed] by the mods, why?"]
 
 
 # ---- YouTube ------------------------------------------------------------------------------
