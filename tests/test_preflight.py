@@ -148,9 +148,12 @@ def test_a_lexicon_file_that_is_not_one_is_refused_before_the_flow(tmp_path, sam
     assert not db.exists()
 
 
-def test_csv_with_other_column_names_names_every_missing_field_and_a_mapping(tmp_path, capsys, no_flow):
-    export = tmp_path / "other.csv"
-    export.write_text("tweet_id,body,when,user\n1,Love this clean air,2019-05-01T10:00:00Z,a\n")
+@pytest.mark.parametrize("name, separator", [("other.csv", ","), ("other.tsv", "\t")])
+def test_csv_with_other_column_names_names_every_missing_field_and_a_mapping(tmp_path, capsys, no_flow,
+                                                                               name, separator):
+    export = tmp_path / name
+    export.write_text(separator.join(["tweet_id", "body", "when", "user"]) + "\n"
+                      + separator.join(["1", "Love this clean air", "2019-05-01T10:00:00Z", "a"]) + "\n")
     line = one_line_error(capsys, ["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb")])
     assert line == (f"mipulse run: {export}: records have no platform, post_id, created_at, text "
                     "(columns: tweet_id, body, when, user); map them, e.g. "

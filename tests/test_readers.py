@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -145,7 +146,7 @@ REDDIT_RECORDS = [
     {"id": "abc2", "subreddit": "climate", "author": "u2", "created_utc": "1577836801",
      "title": "A link post", "selftext": "", "url": "https://example.org"},
     {"id": "abc3", "subreddit": "climate", "author": "[deleted]", "created_utc": 1577836802,
-     "title": "Gone", "selftext": "[deleted]"},
+     "title": "[deleted by user]", "selftext": "[deleted]"},
     {"id": "c1", "subreddit": "climate", "author": "u3", "created_utc": 1577836900,
      "body": "Top-level comment @u1", "parent_id": "t3_abc1", "link_id": "t3_abc1"},
     {"id": "c2", "subreddit": "climate", "author": "[deleted]", "created_utc": 1577837000,
@@ -176,6 +177,32 @@ def test_reddit_submissions_and_comments(name, encode):
     assert (items[3]["parent_id"], items[4]["parent_id"]) == ("t3_abc1", "t1_c1")
     assert items[4]["author_key"] is None
     assert items[0]["created_at"] == datetime(2020, 1, 1)
+
+
+def reddit_submission(post_id: str, title: str, selftext: str) -> dict:
+    return {"id": post_id, "subreddit": "climate", "author": "u1", "created_utc": 1577836800,
+            "title": title, "selftext": selftext}
+
+
+@pytest.mark.parametrize("placeholder, reason", [
+    ("[ Removed by Reddit ]", "[removed]"),
+    ("[ Removed by Reddit on account of violating the [content policy](/help/contentpolicy). ]", "[removed]"),
+    ("[removed by moderator]", "[removed]"), ("[deleted by user]", "[deleted]"), (" [Removed]\n", "[removed]")])
+def test_every_reddit_removal_placeholder_is_missing_text_not_a_neutral_post(placeholder, reason):
+    comment = {"id": "c9", "subreddit": "climate", "author": "u1", "created_utc": 1577836800,
+               "body": placeholder, "parent_id": "t3_abc1"}
+    items = read("RC_2020-01.ndjson", ndjson(comment, reddit_submission("s9", placeholder, "")))
+    assert summary(items) == [(1, "reject", reason), (2, "reject", reason)]
+
+
+def test_a_submission_whose_selftext_is_gone_keeps_its_real_title():
+    items = read("RS_2020-01.ndjson", ndjson(reddit_submission("s1", "Heat records", "[removed]"),
+                                             reddit_submission("s2", "[OC] Heat map", "[ Removed by Reddit ]"),
+                                             reddit_submission("s3", "[deleted by user]", "[deleted]"),
+                                             reddit_submission("s4", "[removed] by the mods, why?", "")))
+    assert summary(items) == [(1, "t3_s1"), (2, "t3_s2"), (3, "reject", "[deleted]"), (4, "t3_s4")]
+    assert [item["text"] for item in items if not isinstance(item, Reject)] == [
+        "Heat records", "[OC] Heat map", "[removed] by the mods, why?"]
 
 
 # ---- YouTube ------------------------------------------------------------------------------
@@ -240,6 +267,42 @@ def test_csv_with_mapping_bom_and_short_rows():
     assert items[0]["text"] == "hi, there"
 
 
+@pytest.mark.parametrize("name,encode", [("export.tsv", lambda b: b), ("export.tsv.gz", gzip.compress)])
+def test_tsv_is_split_at_tabs_not_commas(name, encode):
+    content = b'uid\tbody\tts\tsite\n1\thi, there\t2020-02-02 10:00:00\tyoutube\n2\t"tab\tinside"\t2020-02-03\treddit\n'
+    items = read(name, encode(content), columns="text=body,created_at=ts,post_id=uid,platform=site")
+    assert summary(items) == [(1, "1"), (2, "2")]
+    assert [i["text"] for i in items] == ["hi, there", "tab\tinside"]
+
+
+def test_csv_rows_that_are_not_utf8_are_rejects_like_jsonl_not_mangled_posts():
+    """A Latin-1 'café' had been loaded as 'caf\ufffd'; now it is counted, the other rows load."""
+    content = (b"id,text,created_at,platform\n"
+               b"1,caf\xe9 au lait,2020-02-02,reddit\n"          # Latin-1
+               b"2,\x93quoted\x94 by cp1252,2020-02-02,reddit\n"  # cp1252 curly quotes
+               b"3,caf\xc3\xa9 in UTF-8,2020-02-02,reddit\n")
+    items = read("export.csv", content)
+    assert summary(items) == [(1, "reject", "invalid UTF-8"), (2, "reject", "invalid UTF-8"), (3, "3")]
+    assert items[2]["text"] == "caf\u00e9 in UTF-8"
+    assert items[0].as_row()["excerpt"].encode("utf-8")  # storable: no lone surrogate left
+    assert summary(read("export.jsonl", b'{"id": "1", "text": "caf\xe9"}\n')) == [(1, "reject", "invalid UTF-8")]
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize("suffix,encode", [("", lambda b: b), (".gz", gzip.compress), (".zst", zst_frames)])
+def test_a_byte_order_mark_opening_a_json_file_is_dropped(suffix, encode):
+    """Windows tools write a BOM: it had made line 1 "invalid JSON" and a pretty-printed
+    response a hundred "invalid JSON" lines."""
+    rows = ndjson({"id": "a", "platform": "reddit", "text": "first", "created_at": "2020-02-02"},
+                  {"id": "b", "platform": "reddit", "text": "second", "created_at": "2020-02-02"})
+    assert summary(read("export.jsonl" + suffix, encode(UTF8_BOM + rows))) == [(1, "a"), (2, "b")]
+    for document in (V2_RESPONSE, V1_STATUSES[:2], YT_THREADS):
+        pretty = json.dumps(document, indent=2).encode()
+        assert summary(read("page.json" + suffix, encode(UTF8_BOM + pretty))) == summary(read("page.json", pretty))
+
+
 def test_ids_rounded_by_a_spreadsheet_or_a_float_are_rejects_not_one_post_and_duplicates():
     """A spreadsheet saves tweet ids as 1.23457E+18 and a JavaScript number rounds them: thirty
     tweets then share one id, and all but one were dropped as duplicates of it."""
@@ -276,6 +339,33 @@ def test_undated_records_get_the_given_month_only_when_time_is_absent():
     assert items[0]["month"] == "2019-01"
     with pytest.raises(ValueError):
         SourceOptions(undated_as="2019")
+
+
+MAY_5_2020 = [1588636800000, "1588636800000", "Tue, 05 May 2020 00:00:00 +0000", "Tue May 05 00:00:00 +0000 2020",
+              1588636800, "2020-05-05T00:00:00Z"]
+
+
+def test_created_at_in_epoch_milliseconds_rfc_2822_or_twitter_text_or_a_parquet_date(tmp_path):
+    """Each had been an "unparseable created_at" in generic exports; a bare year stays a reject
+    (it had been "created_at out of range", read as 2018 seconds after 1970)."""
+    rows = [{"id": str(n), "platform": "reddit", "text": "t", "created_at": when}
+            for n, when in enumerate([*MAY_5_2020, "2018", 2018], start=1)]
+    items = read("export.jsonl", ndjson(*rows))
+    assert summary(items) == [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5"), (6, "6"),
+                              (7, "reject", "unparseable created_at"), (8, "reject", "unparseable created_at")]
+    assert {item["created_at"] for item in items[:6]} == {datetime(2020, 5, 5)}
+    content = b'id,platform,text,created_at\n1,reddit,t,1588636800000\n2,reddit,t,"Tue, 05 May 2020 00:00:00 +0000"\n'
+    assert [item["created_at"] for item in read("export.csv", content)] == [datetime(2020, 5, 5)] * 2
+    # a tweets.js archive (window.YTD... prefix removed) mapped as the --columns hint suggests
+    archive = ndjson({"tweet": {"id_str": "77", "full_text": "hi", "created_at": "Wed Oct 10 20:19:24 +0000 2018"}})
+    items = read("tweets.jsonl", archive, columns="post_id=tweet.id_str,text=tweet.full_text,created_at=tweet.created_at",
+                 default_platform="twitter")
+    assert summary(items) == [(1, "77")] and items[0]["created_at"] == datetime(2018, 10, 10, 20, 19, 24)
+    path = tmp_path / "dated.parquet"
+    pq.write_table(pa.table({"id": ["d1"], "text": ["t"], "created_at": pa.array([date(2018, 12, 31)], pa.date32())}),
+                   path)
+    items = read(str(path), path.read_bytes(), default_platform="youtube")
+    assert summary(items) == [(1, "d1")] and items[0]["created_at"] == datetime(2018, 12, 31)
 
 
 def test_format_override_and_bad_column_spec():

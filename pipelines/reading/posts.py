@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, Mapping
 
 from pipelines.reading.authors import author_key
@@ -16,6 +17,7 @@ PLATFORMS = ("twitter", "reddit", "youtube")
 PLATFORM_ALIASES = {"x": "twitter", "twitter/x": "twitter", "x/twitter": "twitter", "x (twitter)": "twitter"}
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+_EARLIEST_EPOCH, _LATEST_EPOCH = EARLIEST.timestamp(), LATEST.timestamp()
 EXCERPT_CHARS = 200
 MAX_TEXT_CHARS = 100_000
 
@@ -78,26 +80,54 @@ def safe_excerpt(raw: str) -> str:
 
 
 def parse_timestamp(value: Any) -> datetime:
-    """ISO 8601 text or epoch seconds to an aware UTC datetime; RecordError if invalid."""
+    """When a record was posted, as an aware UTC datetime; RecordError if invalid.
+
+    Read: ISO 8601 text; RFC 2822 text, Twitter's "Wed Oct 10 20:19:24 +0000 2018" included;
+    epoch seconds, or epoch milliseconds when the number is in range only as those (a number
+    or its digits; in range neither way, such as a bare year "2018", it is unparseable); a
+    datetime; a date (its midnight, UTC). Times without a zone are UTC.
+    """
     if value is None or value == "":
         raise RecordError("missing created_at")
     try:
-        if isinstance(value, bool):
-            raise TypeError
-        if isinstance(value, datetime):
-            moment = value
-        elif isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH_RE.match(value)):
-            moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
-        elif isinstance(value, str):
-            moment = datetime.fromisoformat(value.strip().replace(" +0000", "+00:00"))
-        else:
-            raise TypeError
-    except (TypeError, ValueError, OverflowError, OSError):
+        moment = _moment(value)
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
         raise RecordError("unparseable created_at") from None
     moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
     if not EARLIEST <= moment < LATEST:
         raise RecordError("created_at out of range")
     return moment
+
+
+def _moment(value: Any) -> datetime:
+    if isinstance(value, bool):
+        raise TypeError
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH_RE.match(value)):
+        return _epoch_moment(float(value))
+    if isinstance(value, str):
+        return _text_moment(value.strip())
+    raise TypeError
+
+
+def _epoch_moment(number: float) -> datetime:
+    """Epoch seconds, else epoch milliseconds: whichever falls between EARLIEST and LATEST."""
+    for per_second in (1, 1000):
+        seconds = number / per_second
+        if _EARLIEST_EPOCH <= seconds < _LATEST_EPOCH:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    raise ValueError("in range neither as epoch seconds nor as epoch milliseconds")
+
+
+def _text_moment(text: str) -> datetime:
+    """ISO 8601, else RFC 2822 (which also reads Twitter's "Wed Oct 10 20:19:24 +0000 2018")."""
+    try:
+        return datetime.fromisoformat(text.replace(" +0000", "+00:00"))
+    except ValueError:
+        return parsedate_to_datetime(text)
 
 
 def record_platform(record: Mapping[str, Any], default: str | None = None) -> str:

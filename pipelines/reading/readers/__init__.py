@@ -41,14 +41,24 @@ def detect_by_name(path: str, requested: str = "auto") -> str:
     """'csv' or 'parquet' by extension (also under .gz/.zst), else 'json' (shape decides)."""
     if requested != "auto":
         return requested
-    name = path.lower()
-    for suffix in _COMPRESSED:
-        name = name.removesuffix(suffix)
+    name = _uncompressed_name(path)
     if name.endswith((".csv", ".tsv")):
         return "csv"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
     return "json"
+
+
+def csv_delimiter(path: str) -> str:
+    """A tab for a `.tsv` file (also under .gz/.zst), else a comma."""
+    return "\t" if _uncompressed_name(path).endswith(".tsv") else ","
+
+
+def _uncompressed_name(path: str) -> str:
+    name = path.lower()
+    for suffix in _COMPRESSED:
+        name = name.removesuffix(suffix)
+    return name
 
 
 def detect_shape(document: object, columns: Columns = ()) -> JsonFormat:
@@ -70,7 +80,7 @@ def read_flat_records(path: str, raw: IO[bytes], requested: str = "auto",
     stream = decompressed(path, raw)
     kind = detect_by_name(path, requested)
     if kind in ("csv", "parquet"):
-        rows = csv_rows(stream) if kind == "csv" else parquet_rows(stream)
+        rows = csv_rows(stream, csv_delimiter(path)) if kind == "csv" else parquet_rows(stream)
         for row_no, row in rows:
             yield row_no, row if isinstance(row, Unreadable) else _flat(lambda r: apply_columns(r, columns), row)
         return

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Mapping
 
 from pipelines.reading.posts import RecordError
@@ -58,23 +56,3 @@ def text_of(*candidates: Any) -> Any:
     """The first candidate that is a non-empty string, else the first non-None one."""
     present = [c for c in candidates if c is not None]
     return next((c for c in present if isinstance(c, str) and c.strip()), present[0] if present else None)
-
-
-def rfc2822_to_iso(value: Any) -> Any:
-    """Twitter v1.1 'Wed Oct 10 20:19:24 +0000 2018' to ISO 8601; other values unchanged."""
-    if not isinstance(value, str) or not value[:3].isalpha():
-        return value
-    try:
-        moment = _parse_twitter_date(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        raise RecordError("unparseable created_at") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
-
-
-def _parse_twitter_date(value: str) -> datetime:
-    try:
-        return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
-    except ValueError:
-        return parsedate_to_datetime(value)

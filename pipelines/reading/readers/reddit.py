@@ -2,18 +2,24 @@
 
 A submission's text is its title plus its selftext; a comment's is its body. Ids are
 Reddit fullnames (`t3_` submissions, `t1_` comments) so the two id spaces never collide
-and a comment's `parent_id` names its parent post directly. A deleted or removed body is
-a reject with the reason "[deleted]" or "[removed]"; a deleted author alone is not.
+and a comment's `parent_id` names its parent post directly. A text Reddit replaced with a
+placeholder ("[deleted]", "[removed]", "[deleted by user]", "[removed by moderator]",
+"[ Removed by Reddit ]", "[ Removed by Reddit on account of violating the [content
+policy](...). ]") is a reject with the reason "[deleted]" or "[removed]"; a submission whose
+selftext alone is gone keeps its title; a deleted author alone is no reject.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from pipelines.reading.posts import RecordError
 from pipelines.reading.readers.base import JsonFormat, require_object
 
-GONE = ("[deleted]", "[removed]")
+#: "[deleted]", "[removed]" and the longer forms such as "[ Removed by Reddit ]" or "[deleted by user]"
+_PLACEHOLDER_RE = re.compile(r"\[\s*(?P<gone>deleted|removed)(?:\s+by\s+(?:reddit|moderator|user)"
+                             r"(?:\s+(?:on account of|in response to)\b.*)?)?\s*\]", re.IGNORECASE | re.DOTALL)
 
 
 def _matches(document: object) -> bool:
@@ -29,27 +35,41 @@ def _to_flat(record: Any) -> dict:
     record = require_object(record)
     is_comment = "body" in record
     text = record.get("body") if is_comment else _submission_text(record)
-    if isinstance(text, str) and text.strip() in GONE:
-        raise RecordError(text.strip())
+    gone = _placeholder_reason(text)
+    if gone is not None:
+        raise RecordError(gone)
     author = record.get("author")
     return {
         "platform": "reddit",
         "post_id": _fullname("t1_" if is_comment else "t3_", record.get("id")),
         "created_at": record.get("created_utc"),
-        "author": None if author in GONE else author,
+        "author": None if _placeholder_reason(author) else author,
         "text": text,
         "lang": None,
         "parent_id": record.get("parent_id") if is_comment else None,
     }
 
 
+def _placeholder_reason(text: Any) -> str | None:
+    """The reject reason ("[deleted]" or "[removed]") of a text Reddit replaced with a placeholder, else None."""
+    match = _PLACEHOLDER_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    return f"[{match['gone'].lower()}]" if match else None
+
+
 def _submission_text(record: Mapping[str, Any]) -> Any:
+    """Title and selftext, each kept only when it is real text; with neither, the placeholder
+    that replaced one of them (a reject), else the title (an empty one is a reject too)."""
     title, body = record.get("title"), record.get("selftext")
     if not isinstance(title, str):
         return title
-    if isinstance(body, str) and body.strip() in GONE:
-        return body
-    return f"{title}\n\n{body}" if isinstance(body, str) and body.strip() else title
+    real = [part for part in (title, body) if _is_real_text(part)]
+    if real:
+        return "\n\n".join(real)
+    return next((part for part in (body, title) if _placeholder_reason(part)), title)
+
+
+def _is_real_text(part: Any) -> bool:
+    return isinstance(part, str) and bool(part.strip()) and _placeholder_reason(part) is None
 
 
 def _fullname(prefix: str, post_id: Any) -> str | None:

@@ -19,6 +19,9 @@ import zstandard
 ZSTD_MAX_WINDOW = 2**31
 STREAM_ERRORS = (zstandard.ZstdError, OSError, EOFError)
 _OPENERS = ("{", "[")
+#: the byte order mark Windows tools and some editors write at the start of a UTF-8 file
+UTF8_BOM = b"\xef\xbb\xbf"
+INVALID_UTF8 = "invalid UTF-8"
 
 
 @dataclass(frozen=True)
@@ -96,11 +99,14 @@ class _ZstdFrames(io.RawIOBase):
 def nonblank_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | Unreadable]]:
     """(line_no, line) for every line with content; line numbers count blank lines too.
 
-    A corrupt compressed stream ends with one Unreadable: what follows cannot be counted.
+    A UTF-8 byte order mark opening the stream is dropped. A corrupt compressed stream ends
+    with one Unreadable: what follows cannot be counted.
     """
     line_no = 0
     try:
         for line_no, line in enumerate(stream, start=1):
+            if line_no == 1:
+                line = line.removeprefix(UTF8_BOM)
             if line.strip():
                 yield line_no, line
     except STREAM_ERRORS as exc:
@@ -114,7 +120,7 @@ def parse_json(raw: bytes | Unreadable) -> object:
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return Unreadable("invalid UTF-8", raw[:800].decode("utf-8", "replace").strip())
+        return Unreadable(INVALID_UTF8, raw[:800].decode("utf-8", "replace").strip())
     except (ValueError, RecursionError):
         return Unreadable("invalid JSON", raw[:800].decode("utf-8", "replace").strip())
 

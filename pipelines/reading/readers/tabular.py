@@ -11,18 +11,22 @@ import csv
 import io
 import itertools
 import json
+import re
 import sys
 from typing import IO, Any, Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.reading.posts import repair_text
 from pipelines.reading.readers.base import JsonFormat, get_path, require_object
-from pipelines.reading.readers.streams import STREAM_ERRORS, Unreadable
+from pipelines.reading.readers.streams import INVALID_UTF8, STREAM_ERRORS, Unreadable
 
 MAPPABLE = ("platform", "post_id", "created_at", "author", "text", "lang", "parent_id")
 PARQUET_BATCH_ROWS = 4096
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long posts are rejected later, by length
+#: what the "surrogateescape" decoding makes of each byte that is not UTF-8
+_UNDECODED_BYTE_RE = re.compile("[\udc80-\udcff]")
 
 
 def parse_columns(spec: str | None) -> tuple[tuple[str, str], ...]:
@@ -59,16 +63,18 @@ def jsonl_format(columns: tuple[tuple[str, str], ...]) -> JsonFormat:
                       lambda record: apply_columns(record, columns))
 
 
-def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unreadable]]:
+def csv_rows(stream: IO[bytes], delimiter: str = ",") -> Iterator[tuple[int, Mapping[str, Any] | Unreadable]]:
     """(row_no, row) per CSV record (the header is row 0); bad records are Unreadable.
 
     A record whose quotes do not balance (one stray `"` opens a field that swallows the
     following lines, to the file's end or for more than MAX_RECORD_LINES lines) is rejected
-    as its first line alone; the lines after it are read again as records of their own.
+    as its first line alone; the lines after it are read again as records of their own. A
+    record holding bytes that are not UTF-8 (a Latin-1 or cp1252 export) is rejected as
+    "invalid UTF-8", as in JSONL; encodings are never guessed.
     """
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     lines = _PhysicalLines(text)
-    reader, header, row_no = csv.reader(lines), None, 0
+    reader, header, row_no = csv.reader(lines, delimiter=delimiter), None, 0
     while True:
         lines.record = []
         try:
@@ -86,14 +92,17 @@ def csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, Mapping[str, Any] | Unrea
             return
         if values is None or _unbalanced(lines.record):
             row_no += 1
-            yield row_no, Unreadable("unbalanced quote in CSV record", _first_line_excerpt(header, lines.record[0]))
+            yield row_no, Unreadable("unbalanced quote in CSV record",
+                                     _first_line_excerpt(header, lines.record[0], delimiter))
             lines.push_back(lines.record[1:])
-            reader = csv.reader(lines)  # a fresh parser: the old one is inside the stray field
+            reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: the old one is inside the stray field
         elif header is None:
-            header = values
+            header = [repair_text(name) for name in values]  # a name's undecodable bytes become U+FFFD
         elif values:  # blank lines are no records
             row_no += 1
-            if len(values) != len(header):
+            if _has_undecoded_bytes(values):
+                yield row_no, Unreadable(INVALID_UTF8, _row_excerpt(header, values))
+            elif len(values) != len(header):
                 yield row_no, Unreadable("wrong number of CSV fields", _row_excerpt(header, values))
             else:
                 yield row_no, dict(zip(header, values))
@@ -133,10 +142,14 @@ def _unbalanced(record_lines: list[str]) -> bool:
     return len(record_lines) > 1 and sum(line.count('"') for line in record_lines) % 2 == 1
 
 
-def _first_line_excerpt(header: list[str] | None, line: str) -> str:
+def _has_undecoded_bytes(values: list[str]) -> bool:
+    return any(_UNDECODED_BYTE_RE.search(value) for value in values)
+
+
+def _first_line_excerpt(header: list[str] | None, line: str, delimiter: str) -> str:
     if header is None:
         return ""
-    return _row_excerpt(header, next(csv.reader([line]), []))
+    return _row_excerpt(header, next(csv.reader([line], delimiter=delimiter), []))
 
 
 def _row_excerpt(header: list[str], values: list[str]) -> str:

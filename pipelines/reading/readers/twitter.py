@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from pipelines.reading.posts import RecordError
-from pipelines.reading.readers.base import JsonFormat, get_path, list_field, require_object, rfc2822_to_iso, text_of
+from pipelines.reading.readers.base import JsonFormat, get_path, list_field, require_object, text_of
 
 _V1_TEXT_HINTS = ("full_text", "extended_tweet", "retweeted_status", "id_str")
 
@@ -106,7 +106,7 @@ def _v1_to_flat(status: Any) -> dict:
     return {
         "platform": "twitter",
         "post_id": text_of(status.get("id_str"), _scalar(status.get("id"))),
-        "created_at": rfc2822_to_iso(status.get("created_at")),
+        "created_at": status.get("created_at"),
         "author": _scalar(get_path(user, "id_str") or get_path(user, "id")) if isinstance(user, Mapping) else None,
         "text": text_of(get_path(status, "extended_tweet.full_text"), status.get("full_text"), status.get("text")),
         "lang": status.get("lang"),
