@@ -26,7 +26,7 @@ from pipelines import progress
 from pipelines.batches import PostBatch
 from pipelines.config import SeedConfig
 from pipelines.induction.counting import FilePartition
-from pipelines.reading.dedupe import DropDuplicates
+from pipelines.reading.dedupe import DropDuplicates, OutsideLoaded
 from pipelines.induction.induce import LexiconSpec
 from pipelines.induction.lexicon import Lexicon, check_lexicon_file, lexicon_file_bytes, read_lexicon
 from pipelines.induction.transforms import BuildLexicon, CacheWeighedLexicon, CountPresence, SumCounters
@@ -182,8 +182,10 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     out = settings.output
     read = p | "ReadPosts" >> ReadPosts(list(settings.inputs), settings.source)
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
+    outside, outside_loaded = outside | "OutsideLoaded" >> OutsideLoaded(settings.loaded_posts)
     rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
+    dropped = (dropped, outside_loaded) | "AllDuplicates" >> beam.Flatten()
     prepared = batches | "Prepare" >> Prepare(settings.seeds)
     # Per input file, so a load replaces exactly the counts of the files it read; the lexicon
     # sums over every partition whatever its key.

@@ -74,3 +74,11 @@ def test_keep_window_splits_posts_into_kept_and_rejects():
         assert_that(outside | "Reasons" >> beam.Map(lambda r: (r["record_no"], r["reason"], r["excerpt"])),
                     equal_to([(2, OUTSIDE_DATE_RANGE, "twitter 2 2018-12"),
                               (3, PLATFORM_NOT_SELECTED, "youtube 3 2019-02")]), label="outside")
+
+
+def test_loaded_copies_are_the_runs_copies_of_loaded_posts_only():
+    from pipelines.reading.dedupe import LOADED, loaded_copies
+
+    keys = [("twitter", "1", *LOADED), ("twitter", "1", "a.jsonl", 3), ("twitter", "2", "a.jsonl", 4),
+            ("reddit", "1", "a.jsonl", 5), ("reddit", "9", *LOADED)]
+    assert loaded_copies(keys) == [("a.jsonl", 3)]  # twitter 2 and reddit 1 are not loaded; reddit 9 is not the run's

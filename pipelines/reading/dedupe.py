@@ -1,7 +1,8 @@
 """Drop duplicate posts (same platform and post_id): the first by file name and position stays.
 
 Posts already loaded from other files (read from Parquet, the database's ids) come first:
-the loaded copy stays, and the run counts its own copy as a duplicate.
+the loaded copy stays, and the run counts its own copy as a duplicate; so do the records
+outside a windowed run's window whose post is loaded (`OutsideLoaded`).
 Only keys travel through the shuffle, sharded by a stable hash, so the cost is one small
 element per shard and batch, not one per post.
 """
@@ -72,10 +73,7 @@ class DropDuplicates(beam.PTransform):
     def expand(self, batches):
         keys = batches | "ShardKeys" >> beam.FlatMap(shard_keys)
         if self._loaded_posts:
-            loaded = (batches.pipeline
-                      | "ReadLoadedIds" >> beam.io.ReadFromParquetBatched(self._loaded_posts)
-                      | "ShardLoadedIds" >> beam.FlatMap(shard_loaded))
-            keys = (keys, loaded) | "WithLoadedIds" >> beam.Flatten()
+            keys = (keys, _loaded_ids(batches.pipeline, self._loaded_posts)) | "WithLoadedIds" >> beam.Flatten()
         dropped = (
             keys
             | "GroupShards" >> beam.GroupByKey()
@@ -85,6 +83,52 @@ class DropDuplicates(beam.PTransform):
             _without, dropped=beam.pvalue.AsDict(dropped | "AsKeys" >> beam.Map(lambda loc: (loc, True)))
         ).with_output_types(PostBatch)
         return kept, dropped
+
+
+def _loaded_ids(pipeline: beam.Pipeline, loaded_posts: str, prefix: str = ""):
+    """(shard, keys at LOADED) of the loaded posts' ids, as `shard_keys` gives a run's."""
+    return (pipeline
+            | f"{prefix}ReadLoadedIds" >> beam.io.ReadFromParquetBatched(loaded_posts)
+            | f"{prefix}ShardLoadedIds" >> beam.FlatMap(shard_loaded))
+
+
+def loaded_copies(keys: list[tuple[str, str, str, int]]) -> list[Location]:
+    """Locations of the run's copies (not at LOADED) of posts that are loaded (a key at LOADED)."""
+    loaded = {(platform, post_id) for platform, post_id, *location in keys if tuple(location) == LOADED}
+    return [(source_file, record_no) for platform, post_id, source_file, record_no in keys
+            if (source_file, record_no) != LOADED and (platform, post_id) in loaded]
+
+
+class OutsideLoaded(beam.PTransform):
+    """Reject rows of posts outside the run's window (`pipelines.reading.window.outside_row`) ->
+    (the rows whose post is not loaded, the locations (source_file, record_no) of those whose post is).
+
+    A windowed run rejects the records outside its window. One whose post the database already
+    holds, loaded by a run over another window or from another file, is no reject: it counts as a
+    duplicate of the loaded copy. Backfills of a file window by window then leave each of its
+    records one post or one reject, not a post and a reject "outside date range" from the next
+    window's run. `loaded_posts`: as `DropDuplicates`'s (None: nothing is loaded).
+    """
+
+    def __init__(self, loaded_posts: str | None = None):
+        super().__init__()
+        self._loaded_posts = loaded_posts
+
+    def expand(self, rows):
+        if not self._loaded_posts:
+            return rows, rows | "NoneLoaded" >> beam.FlatMap(lambda row: ())
+        keys = rows | "ShardOutsideKeys" >> beam.Map(lambda row: (
+            key_shard(row["platform"], row["post_id"]),
+            [(row["platform"], row["post_id"], row["source_file"], row["record_no"])]))
+        loaded = (
+            (keys, _loaded_ids(rows.pipeline, self._loaded_posts, "Outside")) | "OutsideWithLoadedIds" >> beam.Flatten()
+            | "GroupOutsideShards" >> beam.GroupByKey()
+            | "FindLoaded" >> beam.FlatMap(lambda kv: loaded_copies([k for ks in kv[1] for k in ks]))
+        )
+        kept = rows | "KeepUnloaded" >> beam.Filter(
+            lambda row, loaded: (row["source_file"], row["record_no"]) not in loaded,
+            loaded=beam.pvalue.AsDict(loaded | "LoadedAsKeys" >> beam.Map(lambda loc: (loc, True))))
+        return kept, loaded
 
 
 def _without(batch: list[dict], dropped) -> list[dict]:

@@ -63,6 +63,8 @@ class PostWindow:
 
 
 def outside_row(post: dict, reason: str) -> dict:
-    """The reject row of a post outside the window (no text: only where it came from)."""
+    """The reject row of a post outside the window (no text: only where it came from), with the
+    post's platform and post_id, which the rejects table does not keep (`OutsideLoaded` reads them)."""
     return {"source_file": post["source_file"], "record_no": post["record_no"], "reason": reason,
-            "excerpt": f"{post['platform']} {post['post_id']} {post['month']}"}
+            "excerpt": f"{post['platform']} {post['post_id']} {post['month']}",
+            "platform": post["platform"], "post_id": post["post_id"]}
