@@ -182,12 +182,11 @@ def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
     out = settings.output
     read = p | "ReadPosts" >> ReadPosts(list(settings.inputs), settings.source)
     in_window, outside = read.posts | "KeepWindow" >> KeepWindow(settings.window)
-    # only a window leaves records outside: without one, no second pass over the loaded ids
-    outside, outside_loaded = outside | "OutsideLoaded" >> OutsideLoaded(
-        settings.loaded_posts if settings.window != PostWindow() else None)
-    rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     batches, dropped = in_window | "DropDuplicates" >> DropDuplicates(settings.loaded_posts)
-    dropped = (dropped, outside_loaded) | "AllDuplicates" >> beam.Flatten()
+    if settings.window != PostWindow() and settings.loaded_posts:  # only a window leaves records outside
+        outside, outside_loaded = outside | "OutsideLoaded" >> OutsideLoaded(settings.loaded_posts)
+        dropped = (dropped, outside_loaded) | "AllDuplicates" >> beam.Flatten()
+    rejects = (read[REJECTS], outside) | "AllRejects" >> beam.Flatten()
     prepared = batches | "Prepare" >> Prepare(settings.seeds)
     # Per input file, so a load replaces exactly the counts of the files it read; the lexicon
     # sums over every partition whatever its key.

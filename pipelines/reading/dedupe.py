@@ -107,16 +107,14 @@ class OutsideLoaded(beam.PTransform):
     holds, loaded by a run over another window or from another file, is no reject: it counts as a
     duplicate of the loaded copy. Backfills of a file window by window then leave each of its
     records one post or one reject, not a post and a reject "outside date range" from the next
-    window's run. `loaded_posts`: as `DropDuplicates`'s (None: nothing is loaded).
+    window's run. `loaded_posts`: as `DropDuplicates`'s.
     """
 
-    def __init__(self, loaded_posts: str | None = None):
+    def __init__(self, loaded_posts: str):
         super().__init__()
         self._loaded_posts = loaded_posts
 
     def expand(self, rows):
-        if not self._loaded_posts:
-            return rows, rows | "NoneLoaded" >> beam.FlatMap(lambda row: ())
         keys = rows | "ShardOutsideKeys" >> beam.Map(lambda row: (
             key_shard(row["platform"], row["post_id"]),
             [(row["platform"], row["post_id"], row["source_file"], row["record_no"])]))
