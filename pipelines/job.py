@@ -139,12 +139,15 @@ class LexiconInForce(beam.PTransform):
                         "tokenizer": TOKENIZER_VERSION}
             lexicon = (counts | "BuildLexicon" >> BuildLexicon(settings.seeds, settings.lexicon, metadata)
                        | "Calibrate" >> beam.Map(with_default_calibration))
-        return lexicon | "Version" >> beam.Map(with_version)
+        return lexicon | "Version" >> beam.Map(as_job_lexicon)
 
 
-def with_version(lexicon: Lexicon) -> Lexicon:
-    """The lexicon with its version (a content hash, ~1 s per 77,000 rows) computed: it travels
-    with the lexicon to each step that uses it, instead of being computed again in each."""
+def as_job_lexicon(lexicon: Lexicon) -> CacheWeighedLexicon:
+    """The lexicon as the job's steps take it: with its version (a content hash, ~1 s per 77,000
+    rows) computed, so that it travels with the lexicon to each step that uses it instead of being
+    computed again in each; and weighed for Beam's cache by a sample of its entries, as scoring
+    takes it as a side input."""
+    lexicon = CacheWeighedLexicon.of(lexicon)
     lexicon.version  # noqa: B018 (a cached property: computed and kept)
     return lexicon
 
@@ -174,7 +177,7 @@ class ScorePosts(beam.PTransform):
             lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
         return to_score | "Score" >> beam.Map(
             lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)),
-            lexicon=beam.pvalue.AsSingleton(self._lexicon | "CacheWeighed" >> beam.Map(CacheWeighedLexicon.of)))
+            lexicon=beam.pvalue.AsSingleton(self._lexicon))
 
 
 def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:

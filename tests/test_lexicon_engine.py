@@ -359,9 +359,11 @@ def test_a_given_lexicon_travels_with_the_job_as_its_file_bytes(tmp_path):
     lexicon.write(path)
     with BeamTestPipeline(runner="FnApiRunner") as p:
         given = {"counts": p | beam.Create([0])} | LexiconInForce(SimpleNamespace(lexicon_file=path))
-        # its version computed once, before it reaches the steps that use it
-        assert_that(given | beam.Map(lambda lex: ("version" in vars(lex), lex.version, lex.rows() == lexicon.rows())),
-                    equal_to([(True, lexicon.version, True)]))
+        # its version computed once, before it reaches the steps that use it; weighed by a sample
+        # of its entries when scoring caches it as a side input (the test below)
+        assert_that(given | beam.Map(lambda lex: ("version" in vars(lex), lex.version, lex.rows() == lexicon.rows(),
+                                                  type(lex).__name__)),
+                    equal_to([(True, lexicon.version, True, "CacheWeighedLexicon")]))
         graph = p.to_runner_api().components
     read = next(t for t in graph.transforms.values() if t.unique_name.endswith("/ReadLexicon"))
     shipped = graph.pcollections[next(iter(read.outputs.values()))]
@@ -481,18 +483,3 @@ def test_beams_state_cache_weighs_a_lexicon_without_walking_every_entry():
     assert not any(r is lexicon.layers or r is entries for r in referents)  # a walk of the entries starts there
     walked = objsize.get_deep_size(lexicon)  # every object of every entry
     assert 0.8 * walked < statecache.get_deep_size(lexicon) < 1.2 * walked
-
-
-def test_scoring_takes_the_lexicon_as_the_cache_weighed_side_input(tmp_path, monkeypatch):
-    """The lexicon of `ScorePosts` reaches the scoring as a `CacheWeighedLexicon`, so Beam's
-    cache weighs it by a sample of its entries (above), not by a walk of every entry."""
-    import pipelines.job as job
-
-    seen = tmp_path / "seen"  # written by the scoring step: a closure's list would be pickled as a copy
-    monkeypatch.setattr(job, "_score_batch", lambda batch, lexicon: seen.write_text(
-        f"{type(lexicon).__name__} {lexicon.version} {len(batch)}") and [])
-    lexicon, _ = build_local([{"text": "good forest"}, {"text": "bad smog"}], SEEDS, SPEC)
-    post = {"platform": "x", "post_id": "1", "month": "2020-01", "tokens": ["good", "forest"], "topics": []}
-    with BeamTestPipeline(runner="FnApiRunner") as p:
-        _ = p | "Posts" >> beam.Create([[post]]) | job.ScorePosts(p | "Lexicon" >> beam.Create([lexicon]))
-    assert seen.read_text() == f"CacheWeighedLexicon {lexicon.version} 1"
