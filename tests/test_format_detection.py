@@ -69,3 +69,21 @@ def test_tweets_flattened_by_twarc2_are_read_as_twitter_v2_with_their_inlined_re
             (2, "twitter", "1990", "2021-03", "the climate is changing fast, all of it", None),  # the original
             (3, "retweet"),  # its original was not inlined: only the truncated "RT" copy is there
             (4, "twitter", "2004", "2021-03", "a reply", "2001")]
+
+
+def test_search_pages_saved_as_one_json_array_and_pages_without_results():
+    """A JSON array of v2 search pages had been one reject ('record is not an object') holding all
+    their tweets; a page that found nothing, a reject 'no data list'."""
+    def page(*ids):
+        return {"data": [{"id": i, "text": f"tweet {i}", "created_at": "2021-03-04T05:06:07.000Z", "author_id": "1"}
+                         for i in ids], "meta": {"result_count": len(ids)}}
+
+    empty = {"meta": {"result_count": 0}}
+    pages = json.dumps([page("1", "2"), empty, page("3")], indent=1).encode()
+    for options in ({}, {"format": "twitter-v2"}):
+        assert [(i["record_no"], i["post_id"]) for i in read(pages, **options)] == [(1, "1"), (2, "2"), (3, "3")]
+        assert [(i["record_no"], i["post_id"]) for i in read(ndjson(page("1"), empty, page("2")), **options)] == [
+            (1, "1"), (2, "2")]
+    errors = read(ndjson({"errors": [{"message": "Rate limit exceeded"}], "meta": {"result_count": 1}}),
+                  format="twitter-v2")
+    assert [i.reason for i in errors] == ["not a Twitter v2 response: no 'data' list"]  # not an empty page

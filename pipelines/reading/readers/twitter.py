@@ -21,6 +21,8 @@ _V1_TEXT_HINTS = ("full_text", "extended_tweet", "retweeted_status", "id_str")
 # ---- API v2 -------------------------------------------------------------------------
 
 def _v2_matches(document: object) -> bool:
+    if isinstance(document, list):  # the pages of a search, saved as one JSON array
+        return bool(document) and _v2_matches(document[0])
     return isinstance(document, Mapping) and ("data" in document and (
         "includes" in document or "meta" in document or isinstance(document.get("data"), list))
         or _is_flattened(document))
@@ -33,15 +35,26 @@ def _is_flattened(document: Mapping) -> bool:
 
 
 def _v2_records(document: object) -> list:
-    """A v2 response -> its tweets, each paired with the response's included tweets; a flattened
-    tweet -> itself, paired with the tweets it references (inlined in full)."""
+    """A v2 response -> its tweets, each paired with the response's included tweets (a page of no
+    results: none); a JSON array of responses -> the tweets of each; a flattened tweet -> itself,
+    paired with the tweets it references (inlined in full)."""
+    if isinstance(document, list) and all(isinstance(page, Mapping) and "data" in page or _no_results(page)
+                                          for page in document):
+        return [record for page in document for record in _v2_records(page)]
     response = require_object(document)
+    if _no_results(response):
+        return []
     if _is_flattened(response):
         refs = response.get("referenced_tweets")  # inlined in full when twarc had them, else {type, id} only
         return [(response, {i: t for i, t in _by_id(refs if isinstance(refs, list) else ()).items() if "text" in t})]
     tweets = list_field(response, "data", "Twitter v2 response")
     includes = response.get("includes")
     return [(tweet, _by_id(includes.get("tweets") if isinstance(includes, Mapping) else None)) for tweet in tweets]
+
+
+def _no_results(page: object) -> bool:
+    """A search page that found nothing: its meta says 0 results and it has no data."""
+    return isinstance(page, Mapping) and "data" not in page and get_path(page, "meta.result_count") == 0
 
 
 def _by_id(tweets) -> dict:
