@@ -87,3 +87,10 @@ def test_search_pages_saved_as_one_json_array_and_pages_without_results():
     errors = read(ndjson({"errors": [{"message": "Rate limit exceeded"}], "meta": {"result_count": 1}}),
                   format="twitter-v2")
     assert [i.reason for i in errors] == ["not a Twitter v2 response: no 'data' list"]  # not an empty page
+
+
+def test_a_reddit_comment_identified_by_its_fullname_alone_has_an_id():
+    """A comment with only `name` ("t1_abc", as Reddit's API gives it) had been 'missing post_id'."""
+    comment = {"body": "hello", "created_utc": 1588636800, "subreddit": "climate"}
+    posts = read(ndjson({**comment, "name": "t1_abc"}, {**comment, "id": "xyz", "name": "t1_xyz"}))
+    assert [p["post_id"] for p in posts] == ["t1_abc", "t1_xyz"]

@@ -41,7 +41,7 @@ def _to_flat(record: Any) -> dict:
     author = record.get("author")
     return {
         "platform": "reddit",
-        "post_id": _fullname("t1_" if is_comment else "t3_", record.get("id")),
+        "post_id": _fullname("t1_" if is_comment else "t3_", record.get("id") or record.get("name")),
         "created_at": record.get("created_utc"),
         "author": None if _placeholder_reason(author) else author,
         "text": text,
@@ -73,6 +73,7 @@ def _is_real_text(part: Any) -> bool:
 
 
 def _fullname(prefix: str, post_id: Any) -> str | None:
+    """The fullname of a base-36 id ("abc1") or of a fullname (the "name" field)."""
     if not isinstance(post_id, str) or not post_id:
         return None
     return post_id if post_id.startswith(prefix) else prefix + post_id
