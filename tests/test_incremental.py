@@ -9,7 +9,7 @@ import pytest
 from flows.store.db import RunRecord, load_run, query, write_kept_posts
 from flows.store.checksum import checksums_of
 from flows.store.incremental import (
-    InputFile, LoadedFile, files_to_read, loaded_inputs, lost_copies_warning, needs_loading,
+    InputFile, LoadedFile, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning, needs_loading,
 )
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
@@ -100,6 +100,7 @@ def test_a_post_moved_to_another_month_by_a_second_file_is_kept_once(tmp_path):
         ("2019-01", a, 2), ("2019-02", b, 1)]
     assert query(db, "SELECT source_file, accepted, duplicates FROM file_accounting ORDER BY 1")[1] == [
         (a, 2, 0), (b, 1, 1)]
+    assert files_with_duplicates(db) == {b}  # b's copy of 1 is a's post
     _run_and_load(tmp_path, db, [b], "r3")  # re-reading b changes nothing
     assert query(db, "SELECT count(*), count(DISTINCT post_id) FROM posts")[1] == [(3, 3)]
 
@@ -131,3 +132,5 @@ def test_backfills_window_by_window_leave_each_record_one_post_or_one_reject(tmp
     assert query(db, "SELECT post_id FROM posts ORDER BY 1")[1] == [("1",), ("2",)]
     assert query(db, "SELECT record_no, reason FROM rejects ORDER BY 1")[1] == [(3, "outside date range")]
     assert query(db, "SELECT records_read, accepted, rejected, duplicates FROM file_accounting")[1] == [(3, 1, 1, 1)]
+    # its own January post is no copy of another file's: nothing to read again with a changed file
+    assert files_with_duplicates(db) == set()
