@@ -188,6 +188,14 @@ def test_a_mapping_to_a_column_the_records_lack_is_named(tmp_path, capsys, no_fl
                     "(columns: tweet_id, body, when, platform)")
 
 
+def test_a_utf16_export_is_named_as_such(tmp_path, capsys, no_flow):
+    """Its error line had shown the header's NUL bytes, with no word of the encoding."""
+    export = tmp_path / "unicode.csv"
+    export.write_bytes("id,platform,created_at,text\n1,twitter,2020-01-01,hi\n".encode("utf-16"))
+    line = one_line_error(capsys, ["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb")])
+    assert line == f"mipulse run: {export} is UTF-16 text; save it as UTF-8 (mipulse reads UTF-8 only)"
+
+
 def test_mapping_suggestion_without_a_likely_column():
     assert suggest_mapping(["text"], ["a", "b"]) == "map them, e.g. --columns text=COLUMN"
 

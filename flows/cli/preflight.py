@@ -33,6 +33,10 @@ LIKELY_COLUMNS = {
 }
 
 
+#: how a UTF-16 file begins (little- and big-endian): spreadsheets save "Unicode text" so
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 class UsageError(BadInput, ValueError):
     """A command-line mistake; the message is the one line the user sees."""
 
@@ -173,6 +177,9 @@ def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str
 
     seen, lacking, columns = 0, None, []
     with open(path, "rb") as stream:
+        if stream.read(2) in UTF16_BOMS:
+            raise UsageError(f"{path} is UTF-16 text; save it as UTF-8 (mipulse reads UTF-8 only)")
+        stream.seek(0)
         for _, record in read_flat_records(path, stream, input_format, mapping):
             if seen >= FIRST_RECORDS:
                 break
