@@ -94,3 +94,30 @@ def test_a_reddit_comment_identified_by_its_fullname_alone_has_an_id():
     comment = {"body": "hello", "created_utc": 1588636800, "subreddit": "climate"}
     posts = read(ndjson({**comment, "name": "t1_abc"}, {**comment, "id": "xyz", "name": "t1_xyz"}))
     assert [p["post_id"] for p in posts] == ["t1_abc", "t1_xyz"]
+
+
+def test_a_twitter_archives_tweets_js_is_read_as_its_statuses():
+    """The tweets.js of a downloaded Twitter/X archive: a JavaScript assignment of a JSON array of
+    {"tweet": status}; it had been a hundred 'invalid JSON' lines."""
+    content = b"""window.YTD.tweets.part0 = [
+  {
+    "tweet" : {
+      "id_str" : "1050118621198921728",
+      "full_text" : "Heat waves are getting worse every year",
+      "created_at" : "Wed Oct 10 20:19:24 +0000 2018",
+      "in_reply_to_status_id_str" : "1050118621198921700"
+    }
+  },
+  {
+    "tweet" : {
+      "id_str" : "1050118621198921729",
+      "full_text" : "Great news: solar is now cheaper than coal",
+      "created_at" : "Wed Oct 10 21:19:24 +0000 2018"
+    }
+  }
+]
+"""
+    items = list(read_records("tweets.js", io.BytesIO(content), SourceOptions(author_salt="pepper")))
+    assert [(p["record_no"], p["platform"], p["post_id"], p["created_at"].isoformat(), p["parent_id"]) for p in items] == [
+        (1, "twitter", "1050118621198921728", "2018-10-10T20:19:24", "1050118621198921700"),
+        (2, "twitter", "1050118621198921729", "2018-10-10T21:19:24", None)]

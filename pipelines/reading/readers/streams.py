@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import IO, Iterator
 
@@ -19,6 +20,9 @@ import zstandard
 ZSTD_MAX_WINDOW = 2**31
 STREAM_ERRORS = (zstandard.ZstdError, OSError, EOFError)
 _OPENERS = ("{", "[")
+#: how each JSON file of a Twitter/X archive begins ("window.YTD.tweets.part0 = [ ..."): a
+#: JavaScript assignment of one JSON array
+_ARCHIVE_ASSIGNMENT = re.compile(rb"^\s*window\.YTD\.[\w.]+\s*=\s*")
 #: the byte order mark Windows tools and some editors write at the start of a UTF-8 file
 UTF8_BOM = b"\xef\xbb\xbf"
 INVALID_UTF8 = "invalid UTF-8"
@@ -127,11 +131,14 @@ def parse_json(raw: bytes | Unreadable) -> object:
 
 def json_documents(stream: IO[bytes]) -> tuple[bool, Iterator[tuple[int, object]]]:
     """(whole, documents): one (line_no, value | Unreadable) per NDJSON line, or the
-    single document of a pretty-printed file (whole=True, line_no 1)."""
+    single document of a pretty-printed file (whole=True, line_no 1), also of a Twitter/X
+    archive's `tweets.js` ("window.YTD.tweets.part0 = [...]")."""
     lines = nonblank_lines(stream)
     first = next(lines, None)
     if first is None:
         return False, iter(())
+    if not isinstance(first[1], Unreadable):  # an archive's tweets.js: the array without its assignment
+        first = (first[0], _ARCHIVE_ASSIGNMENT.sub(b"", first[1], count=1))
     value = parse_json(first[1])
     if isinstance(value, Unreadable) and _opens_document(first[1]):
         rest = [first, *lines]

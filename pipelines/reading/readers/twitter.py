@@ -96,16 +96,25 @@ def _v1_matches(document: object) -> bool:
         return False
     if isinstance(document.get("statuses"), list):
         return True
+    document = _unwrapped(document)
     return isinstance(document.get("user"), Mapping) or any(k in document for k in _V1_TEXT_HINTS)
 
 
 def _v1_records(document: object) -> list:
-    """A status, a list of statuses or a search response {'statuses': [...]} -> statuses."""
+    """A status, a list of statuses, a search response {'statuses': [...]} or an archive's list of
+    {'tweet': status} -> statuses."""
     if isinstance(document, list):
-        return document
+        return [_unwrapped(item) for item in document]
     if isinstance(document, Mapping) and isinstance(document.get("statuses"), list):
         return document["statuses"]
-    return [document]
+    return [_unwrapped(document)]
+
+
+def _unwrapped(item: Any) -> Any:
+    """The status of a Twitter/X archive's {'tweet': status} (tweets.js), else the item itself."""
+    if isinstance(item, Mapping) and len(item) == 1 and isinstance(item.get("tweet"), Mapping):
+        return item["tweet"]
+    return item
 
 
 def _v1_to_flat(status: Any) -> dict:
