@@ -1,4 +1,5 @@
-"""Exports since 2023 name Twitter "X": those names are twitter, in records and in --platform."""
+"""Platform names and what a platform means for a generic record: exports since 2023 name Twitter "X"
+(twitter, in records and in --platform); Reddit's placeholders of deleted texts are no posts."""
 
 from __future__ import annotations
 
@@ -43,3 +44,10 @@ def test_mipulse_run_takes_platform_x(tmp_path, monkeypatch):
     export.write_text(json.dumps(post(1)) + "\n")
     with pytest.raises(Started):  # the preflight let it through: the flow was about to start
         main(["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb"), "--platform", "X"])
+
+
+def test_reddit_placeholders_in_a_generic_export_are_rejects_as_in_the_reddit_reader():
+    """A CSV or JSONL of Reddit comments with "[deleted]" bodies had loaded them as neutral posts."""
+    assert platforms([post(1, platform="reddit", text="[deleted]"), post(2, platform="reddit", text="[ Removed by Reddit ]"),
+                      post(3, platform="twitter", text="[deleted]"), post(4, platform="reddit", text="[removed] by the mods?")]) == [
+        "[deleted]", "[removed]", "twitter", "reddit"]  # a tweet may say it; a sentence around it is text

@@ -38,6 +38,10 @@ _SCIENTIFIC_RE = re.compile(r"^\s*\d+(?:\.\d*)?[eE]\+\d+\s*$")
 #: floats represent every integer exactly only up to here
 _EXACT_FLOAT_INTEGERS = 2 ** 53
 ROUNDED_ID = "post_id is a rounded number (scientific notation or a float): export ids as text"
+#: what Reddit puts where a text was deleted or removed: "[deleted]", "[removed]" and the longer
+#: forms such as "[ Removed by Reddit ]" or "[deleted by user]"
+_REDDIT_PLACEHOLDER_RE = re.compile(r"\[\s*(?P<gone>deleted|removed)(?:\s+by\s+(?:reddit|moderator|user)"
+                                    r"(?:\s+(?:on account of|in response to)\b.*)?)?\s*\]", re.IGNORECASE | re.DOTALL)
 _AUTHOR_FIELDS = ("author", "author_id", "user", "username", "author_name")
 
 
@@ -172,6 +176,9 @@ def canonical_post(
         raise RecordError("missing text" if text is None else "text is not a string")
     if not text.strip():
         raise RecordError("empty text")
+    gone = reddit_placeholder(text) if platform == "reddit" else None
+    if gone is not None:  # a generic export of Reddit posts: the same rejects as the Reddit reader's
+        raise RecordError(gone)
     if len(text) > MAX_TEXT_CHARS:
         raise RecordError("text too long")
     raw_time = record.get("created_at")
@@ -188,6 +195,12 @@ def canonical_post(
         "parent_id": _optional_str(record.get("parent_id")),
         "source_file": source_file,
     }
+
+
+def reddit_placeholder(text: Any) -> str | None:
+    """The reject reason ("[deleted]" or "[removed]") of a text Reddit replaced with a placeholder, else None."""
+    match = _REDDIT_PLACEHOLDER_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    return f"[{match['gone'].lower()}]" if match else None
 
 
 def is_rounded_id(post_id: Any) -> bool:

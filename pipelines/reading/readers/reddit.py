@@ -11,16 +11,10 @@ selftext alone is gone keeps its title; a deleted author alone is no reject.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
-from pipelines.reading.posts import RecordError
+from pipelines.reading.posts import RecordError, reddit_placeholder
 from pipelines.reading.readers.base import JsonFormat, require_object
-
-#: "[deleted]", "[removed]" and the longer forms such as "[ Removed by Reddit ]" or "[deleted by user]"
-_PLACEHOLDER_RE = re.compile(r"\[\s*(?P<gone>deleted|removed)(?:\s+by\s+(?:reddit|moderator|user)"
-                             r"(?:\s+(?:on account of|in response to)\b.*)?)?\s*\]", re.IGNORECASE | re.DOTALL)
-
 
 def _matches(document: object) -> bool:
     return isinstance(document, Mapping) and "created_utc" in document and (
@@ -35,7 +29,7 @@ def _to_flat(record: Any) -> dict:
     record = require_object(record)
     is_comment = "body" in record
     text = record.get("body") if is_comment else _submission_text(record)
-    gone = _placeholder_reason(text)
+    gone = reddit_placeholder(text)
     if gone is not None:
         raise RecordError(gone)
     author = record.get("author")
@@ -43,17 +37,11 @@ def _to_flat(record: Any) -> dict:
         "platform": "reddit",
         "post_id": _fullname("t1_" if is_comment else "t3_", record.get("id") or record.get("name")),
         "created_at": record.get("created_utc"),
-        "author": None if _placeholder_reason(author) else author,
+        "author": None if reddit_placeholder(author) else author,
         "text": text,
         "lang": None,
         "parent_id": record.get("parent_id") if is_comment else None,
     }
-
-
-def _placeholder_reason(text: Any) -> str | None:
-    """The reject reason ("[deleted]" or "[removed]") of a text Reddit replaced with a placeholder, else None."""
-    match = _PLACEHOLDER_RE.fullmatch(text.strip()) if isinstance(text, str) else None
-    return f"[{match['gone'].lower()}]" if match else None
 
 
 def _submission_text(record: Mapping[str, Any]) -> Any:
@@ -65,11 +53,11 @@ def _submission_text(record: Mapping[str, Any]) -> Any:
     real = [part for part in (title, body) if _is_real_text(part)]
     if real:
         return "\n\n".join(real)
-    return next((part for part in (body, title) if _placeholder_reason(part)), title)
+    return next((part for part in (body, title) if reddit_placeholder(part)), title)
 
 
 def _is_real_text(part: Any) -> bool:
-    return isinstance(part, str) and bool(part.strip()) and _placeholder_reason(part) is None
+    return isinstance(part, str) and bool(part.strip()) and reddit_placeholder(part) is None
 
 
 def _fullname(prefix: str, post_id: Any) -> str | None:
