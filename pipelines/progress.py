@@ -2,7 +2,7 @@
 
 Steps call `progress.add(stage, unit, n, **more)`; for each stage a line goes to the
 `mipulse.progress` logger when it starts, then at most every `INTERVAL_S` seconds, e.g.
-`reading: 12,000 records, 11,200 accepted, 2 files read, 4,100 records/s`.
+`reading: 12,000 records, 11,200 valid posts, 2 files read, 4,100 records/s`.
 Counts are per process (the in-process runner runs every step in this one); a runner with
 worker processes logs one line per worker.
 """
@@ -50,7 +50,7 @@ def add(stage: str, unit: str, n: int, done_at: tuple[str, int] | None = None, *
 
 
 def describe(stage: str, unit: str, counts: dict[str, int], seconds: float) -> str:
-    """'reading: 12,000 records, 11,200 accepted, 2 files read, 4,100 records/s'."""
+    """'reading: 12,000 records, 11,200 valid posts, 2 files read, 4,100 records/s'."""
     others = [f"{value:,} {name}" for name, value in counts.items() if name != unit]
     rate = f"{counts[unit] / seconds:,.0f} {unit}/s" if seconds > 0 else "started"
     return ", ".join([f"{stage}: {counts[unit]:,} {unit}", *others, rate])

@@ -34,6 +34,9 @@ def test_sample_folder_as_input_runs_with_progress_and_keeps_the_last_runs(tmp_p
     assert "mipulse run: skipped 1 file in input folders: " in err and "README.txt (not a supported extension)" in err
     for stage in ("reading: ", "tokenizing and counting: ", "scoring: "):
         assert f"| INFO    | {stage}" in err, stage
+    # records that became posts, counted before the window and the duplicate check: "accepted" there had
+    # contradicted the final table whenever a duplicate or a post outside the window followed
+    assert "reading: 300 records, 300 valid posts, 3 files read" in err
     runs = sorted(p.name for p in (tmp_path / "pulse-out" / "runs").iterdir())
     # only the second run's folder (and the lexicon file it scored with) is left
     assert len({name.split(".")[0] for name in runs}) == 1 and any("." not in name for name in runs), runs

@@ -25,6 +25,9 @@ from pipelines.reading.readers import FORMATS, Unreadable, parse_columns, read_f
 
 REJECTS = "rejects"
 FILE_READS = "file_reads"
+#: the progress line's count of records that became posts, before the window and the duplicate check
+#: (the final table's "accepted" comes after both, so it may be smaller)
+VALID_POSTS = "valid posts"
 
 __all__ = ["FORMATS", "REJECTS", "FILE_READS", "SourceOptions", "ReadPosts", "match_literally", "read_records",
            "undated_month"]
@@ -107,12 +110,12 @@ class _ParseFile(beam.DoFn):
                 self._accepted.inc()
                 batch.append(item)
                 if len(batch) >= self._options.batch_size:
-                    progress.add("reading", "records", read - unreported, accepted=len(batch))
+                    progress.add("reading", "records", read - unreported, **{VALID_POSTS: len(batch)})
                     unreported = read
                     yield batch
                     batch = []
         progress.add("reading", "records", read - unreported, done_at=("files read", self._files),
-                     accepted=len(batch), **{"files read": 1})
+                     **{VALID_POSTS: len(batch), "files read": 1})
         if batch:
             yield batch
         yield beam.pvalue.TaggedOutput(FILE_READS, (path, read))
