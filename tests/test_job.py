@@ -21,9 +21,16 @@ from pipelines.evaluation.synthetic import generate_posts
 
 
 def test_dropped_copies_keeps_first_by_file_and_position():
-    keys = [("twitter", "1", "b.jsonl", 1), ("twitter", "1", "a.jsonl", 9), ("twitter", "1", "a.jsonl", 3),
-            ("reddit", "1", "b.jsonl", 2)]
+    keys = [("twitter", "1", "b.jsonl", 1, False), ("twitter", "1", "a.jsonl", 9, False),
+            ("twitter", "1", "a.jsonl", 3, False), ("reddit", "1", "b.jsonl", 2, False)]
     assert dropped_copies(keys) == [("a.jsonl", 9), ("b.jsonl", 1)]
+
+
+def test_a_full_text_is_kept_before_a_copy_cut_short_but_never_before_the_loaded_copy():
+    """A v1.1 retweet of a long tweet carries its text cut short; read before the tweet itself, it had won."""
+    keys = [("twitter", "1", "a.jsonl", 1, True), ("twitter", "1", "a.jsonl", 2, False),
+            ("twitter", "2", "a.jsonl", 3, True), ("twitter", "2", "", 0, False), ("twitter", "2", "b.jsonl", 1, False)]
+    assert sorted(dropped_copies(keys)) == [("a.jsonl", 1), ("a.jsonl", 3), ("b.jsonl", 1)]
 
 
 def test_drop_duplicates_transform():
@@ -36,6 +43,29 @@ def test_drop_duplicates_transform():
         ids = kept | beam.FlatMap(lambda b: [(x["post_id"], x["source_file"], x["record_no"]) for x in b])
         assert_that(ids, equal_to([("1", "a", 1), ("2", "a", 2), ("3", "b", 2)]), label="kept")
         assert_that(dropped, equal_to([("b", 1), ("b", 3)]), label="dropped")
+
+
+def test_a_v1_retweet_of_a_long_tweet_read_first_loses_to_the_full_tweet():
+    """Timelines come newest first: a retweet (its copy of the tweet cut at 140 characters, read
+    without tweet_mode=extended) before the tweet itself. The cut copy had been the post."""
+    import io
+    import json
+
+    from pipelines.reading.sources import read_records
+
+    full = "Heat waves are getting worse every single year and the cities are not ready: " * 3
+    cut = {"id_str": "555", "created_at": "Wed Oct 10 20:19:24 +0000 2018", "truncated": True,
+           "text": full[:139] + "\u2026", "user": {"id_str": "1"}}
+    lines = [{"id_str": "600", "created_at": "Thu Oct 11 20:19:24 +0000 2018", "text": "RT @a: ...",
+              "user": {"id_str": "2"}, "retweeted_status": cut},
+             {**cut, "truncated": False, "full_text": full, "text": None}]
+    content = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    posts = list(read_records("timeline.jsonl", io.BytesIO(content), SourceOptions(author_salt="s")))
+    assert [(p["post_id"], p.get("partial_text", False)) for p in posts] == [("555", True), ("555", False)]
+    with BeamTestPipeline(runner="FnApiRunner") as p:
+        kept, _ = p | beam.Create([posts]) | DropDuplicates()
+        assert_that(kept | beam.FlatMap(lambda b: [(x["record_no"], x["text"] == full) for x in b]),
+                    equal_to([(2, True)]))
 
 
 def test_drop_duplicates_drops_copies_of_posts_loaded_from_other_files(tmp_path):

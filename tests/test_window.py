@@ -79,6 +79,6 @@ def test_keep_window_splits_posts_into_kept_and_rejects():
 def test_loaded_copies_are_the_runs_copies_of_loaded_posts_only():
     from pipelines.reading.dedupe import LOADED, loaded_copies
 
-    keys = [("twitter", "1", *LOADED), ("twitter", "1", "a.jsonl", 3), ("twitter", "2", "a.jsonl", 4),
-            ("reddit", "1", "a.jsonl", 5), ("reddit", "9", *LOADED)]
+    keys = [("twitter", "1", *LOADED, False), ("twitter", "1", "a.jsonl", 3, False), ("twitter", "2", "a.jsonl", 4, False),
+            ("reddit", "1", "a.jsonl", 5, False), ("reddit", "9", *LOADED, False)]
     assert loaded_copies(keys) == [("a.jsonl", 3)]  # twitter 2 and reddit 1 are not loaded; reddit 9 is not the run's

@@ -1,4 +1,6 @@
-"""Drop duplicate posts (same platform and post_id): the first by file name and position stays.
+"""Drop duplicate posts (same platform and post_id): the first by file name and position stays,
+unless it is a copy whose text is cut short (`partial_text`, a v1.1 retweet of a long tweet) and a
+full one exists.
 
 Posts already loaded from other files (read from Parquet, the database's ids) come first:
 the loaded copy stays, and the run counts its own copy as a duplicate; so do the records
@@ -29,12 +31,15 @@ def key_shard(platform: str, post_id: str) -> int:
     return zlib.crc32(f"{platform}\x00{post_id}".encode()) % KEY_SHARDS
 
 
+Key = tuple[str, str, str, int, bool]  # (platform, post_id, source_file, record_no, partial text)
+
+
 def shard_keys(batch: list[dict]):
-    """A batch of posts -> (shard, [(platform, post_id, source_file, record_no), ...])."""
+    """A batch of posts -> (shard, [Key, ...])."""
     shards: dict[int, list] = defaultdict(list)
     for p in batch:
         shards[key_shard(p["platform"], p["post_id"])].append(
-            (p["platform"], p["post_id"], p["source_file"], p["record_no"]))
+            (p["platform"], p["post_id"], p["source_file"], p["record_no"], bool(p.get("partial_text"))))
     return shards.items()
 
 
@@ -42,15 +47,20 @@ def shard_loaded(ids: pa.Table):
     """An Arrow batch of loaded (platform, post_id) -> (shard, keys located at LOADED), as shard_keys."""
     shards: dict[int, list] = defaultdict(list)
     for platform, post_id in zip(ids.column("platform").to_pylist(), ids.column("post_id").to_pylist()):
-        shards[key_shard(platform, post_id)].append((platform, post_id, *LOADED))
+        shards[key_shard(platform, post_id)].append((platform, post_id, *LOADED, False))
     return shards.items()
 
 
-def dropped_copies(keys: list[tuple[str, str, str, int]]) -> list[Location]:
-    """Locations of every copy but the first (by source_file, record_no) of each post id."""
+def _kept_first(key: Key) -> tuple:
+    """The loaded copy, then full texts before cut ones, then by file and position."""
+    return (key[2:4] != LOADED, key[4], key[2], key[3])
+
+
+def dropped_copies(keys: list[Key]) -> list[Location]:
+    """Locations of every copy but the first (`_kept_first`) of each post id."""
     first: dict[tuple[str, str], Location] = {}
     dropped: list[Location] = []
-    for platform, post_id, source_file, record_no in sorted(keys, key=lambda k: (k[2], k[3])):
+    for platform, post_id, source_file, record_no, _ in sorted(keys, key=_kept_first):
         if (platform, post_id) in first:
             if (source_file, record_no) != LOADED:
                 dropped.append((source_file, record_no))
@@ -92,10 +102,11 @@ def _loaded_ids(pipeline: beam.Pipeline, loaded_posts: str, prefix: str = ""):
             | f"{prefix}ShardLoadedIds" >> beam.FlatMap(shard_loaded))
 
 
-def loaded_copies(keys: list[tuple[str, str, str, int]]) -> list[Location]:
+def loaded_copies(keys: list[Key]) -> list[Location]:
     """Locations of the run's copies (not at LOADED) of posts that are loaded (a key at LOADED)."""
-    loaded = {(platform, post_id) for platform, post_id, *location in keys if tuple(location) == LOADED}
-    return [(source_file, record_no) for platform, post_id, source_file, record_no in keys
+    loaded = {(platform, post_id) for platform, post_id, source_file, record_no, _ in keys
+              if (source_file, record_no) == LOADED}
+    return [(source_file, record_no) for platform, post_id, source_file, record_no, _ in keys
             if (source_file, record_no) != LOADED and (platform, post_id) in loaded]
 
 
@@ -117,7 +128,7 @@ class OutsideLoaded(beam.PTransform):
     def expand(self, rows):
         keys = rows | "ShardOutsideKeys" >> beam.Map(lambda row: (
             key_shard(row["platform"], row["post_id"]),
-            [(row["platform"], row["post_id"], row["source_file"], row["record_no"])]))
+            [(row["platform"], row["post_id"], row["source_file"], row["record_no"], False)]))
         loaded = (
             (keys, _loaded_ids(rows.pipeline, self._loaded_posts, "Outside")) | "OutsideWithLoadedIds" >> beam.Flatten()
             | "GroupOutsideShards" >> beam.GroupByKey()

@@ -185,6 +185,8 @@ def canonical_post(
     created_at = parse_timestamp(undated if undated is not None and raw_time in (None, "") else raw_time)
     author = next((record[f] for f in _AUTHOR_FIELDS if record.get(f)), None)
     return {
+        # a text the export cut short (only when True: the duplicate check prefers a full copy)
+        **({"partial_text": True} if record.get("partial_text") is True else {}),
         "platform": platform,
         "post_id": repair_text(str(post_id)),
         "month": f"{created_at.year:04d}-{created_at.month:02d}",  # strftime("%Y-%m"), 20x faster

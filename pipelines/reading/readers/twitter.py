@@ -125,12 +125,18 @@ def _v1_to_flat(status: Any) -> dict:
     if original is not None:
         raise RecordError("retweet")
     user = status.get("user")
+    full_text = text_of(get_path(status, "extended_tweet.full_text"), status.get("full_text"))
+    # A long tweet read without tweet_mode=extended (a retweet's copy of it included) has its text
+    # cut at 140 characters: a full copy of it, if the input has one, is kept instead
+    # (`pipelines.reading.dedupe`).
+    partial = {"partial_text": True} if status.get("truncated") is True and full_text is None else {}
     return {
+        **partial,
         "platform": "twitter",
         "post_id": text_of(status.get("id_str"), _scalar(status.get("id"))),
         "created_at": status.get("created_at"),
         "author": _scalar(get_path(user, "id_str") or get_path(user, "id")) if isinstance(user, Mapping) else None,
-        "text": text_of(get_path(status, "extended_tweet.full_text"), status.get("full_text"), status.get("text")),
+        "text": text_of(full_text, status.get("text")),
         "lang": status.get("lang"),
         "parent_id": text_of(status.get("in_reply_to_status_id_str"), _scalar(status.get("in_reply_to_status_id"))),
     }
