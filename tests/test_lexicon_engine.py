@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import Counter
 
 import apache_beam as beam
@@ -24,7 +25,7 @@ from pipelines.induction.induce import (
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
 from pipelines.induction.lexicon import (
-    GENERAL, Lexicon, LexiconEntry, LexiconFileError, lexicon_file_bytes, read_lexicon)
+    GENERAL, METADATA_KEY, Lexicon, LexiconEntry, LexiconFileError, lexicon_file_bytes, read_lexicon)
 from pipelines.induction.lexicon_local import build_local
 from pipelines.induction.transforms import BuildLexicon, BuildLexicons, CacheWeighedLexicon, CountPresence
 from pipelines.text.prepare import PostPreparer
@@ -340,6 +341,44 @@ def test_bad_lexicon_files_are_refused_with_the_reason(tmp_path):
     pq.write_table(pa.table({"term": ["a"]}), tmp_path / "plain.parquet")
     with pytest.raises(LexiconFileError, match="no mipulse lexicon metadata"):
         read_lexicon(str(tmp_path / "plain.parquet"))
+
+
+@pytest.mark.parametrize("edit, reason", [
+    (lambda rows: rows[0].update(sentiment=float("nan")), "general term 'good': sentiment is nan (a finite number"),
+    (lambda rows: rows[1].update(fear=float("inf")), "general term 'grim': fear is inf (a finite number"),
+    (lambda rows: rows[0].update(sentiment=5.0), "general term 'good': sentiment 5.0 is outside [-1, 1]"),
+    (lambda rows: rows[0].update(term=None), "a row of layer general has the term None"),
+    (lambda rows: rows[0].update(term="  "), "a row of layer general has the term '  '"),
+    (lambda rows: rows[1].update(term="good"), "general term 'good' appears twice"),
+    (lambda rows: rows[0].update(sentiment=None), "general term 'good': sentiment is empty"),
+    (lambda rows: rows.clear(), "the lexicon holds no terms"),
+])
+def test_an_edited_lexicon_that_scoring_would_misuse_is_refused_naming_the_row(tmp_path, edit, reason):
+    """A NaN had reached post_scores and the report (+nan), 5.0 scored as +5.07, a missing term failed
+    inside the Beam job with a traceback, a repeated term silently kept its last row."""
+    import pyarrow as pa
+
+    path = str(tmp_path / "lex.parquet")
+    Lexicon({GENERAL: {"good": LexiconEntry("good", 0.5), "grim": LexiconEntry("grim", -0.3)}},
+            {"kind": "test"}, {}).write(path)
+    table = pq.read_table(path)
+    rows = table.to_pylist()
+    edit(rows)
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    with pytest.raises(LexiconFileError, match=re.escape(f"lex.parquet: {reason}")):
+        read_lexicon(path)
+
+
+def test_lexicon_metadata_that_is_not_json_is_named_as_such(tmp_path):
+    import pyarrow as pa
+
+    path = str(tmp_path / "lex.parquet")
+    Lexicon({GENERAL: {"good": LexiconEntry("good", 0.5)}}, {"kind": "test"}, {}).write(path)
+    table = pq.read_table(path)
+    broken = {METADATA_KEY: table.schema.metadata[METADATA_KEY][:-5]}  # an editor cut it short
+    pq.write_table(table.replace_schema_metadata(broken), path)
+    with pytest.raises(LexiconFileError, match="lex.parquet: its mipulse metadata is not valid JSON"):
+        read_lexicon(path)
 
 
 def test_a_given_lexicon_travels_with_the_job_as_its_file_bytes(tmp_path):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
@@ -139,15 +140,42 @@ class Lexicon:
 
 
 def lexicon_from_rows(rows: list[dict], metadata: Mapping, calibration: Mapping) -> Lexicon:
+    """The lexicon of its rows; ValueError, naming the row, for a row scoring could not use or would
+    use wrongly: an unknown layer, a term that is not text, a repeated term, a value that is not a
+    finite number, a general valence outside [-1, 1] (an edited file's mistakes)."""
     layers: dict[str, dict[str, LexiconEntry]] = {layer: {} for layer in LAYERS}
     for row in rows:
-        if row["layer"] not in layers:
-            raise ValueError(f"unknown lexicon layer {row['layer']!r} (expected one of {LAYERS})")
-        layers[row["layer"]][row["term"]] = LexiconEntry(
-            row["term"], float(row["sentiment"]), tuple(float(row[e] or 0.0) for e in EMOTIONS),
-            float(row.get("neutral") or 0.0), int(row.get("df") or 0), int(row.get("support") or 0),
+        layer, term = row["layer"], row["term"]
+        if layer not in layers:
+            raise ValueError(f"unknown lexicon layer {layer!r} (expected one of {LAYERS})")
+        if not isinstance(term, str) or not term.strip():
+            raise ValueError(f"a row of layer {layer} has the term {term!r} (a term is text)")
+        if term in layers[layer]:
+            raise ValueError(f"{layer} term {term!r} appears twice (one row per term and layer)")
+        entry = LexiconEntry(
+            term, _finite(row, "sentiment"), tuple(_finite(row, e, 0.0) for e in EMOTIONS),
+            _finite(row, "neutral", 0.0), int(row.get("df") or 0), int(row.get("support") or 0),
             row.get("source") or "edited")
+        if layer == GENERAL and not -1.0 <= entry.sentiment <= 1.0:
+            raise ValueError(f"general term {term!r}: sentiment {entry.sentiment} is outside [-1, 1]")
+        layers[layer][term] = entry
     return Lexicon({k: v for k, v in layers.items() if v}, dict(metadata), dict(calibration))
+
+
+def _finite(row: Mapping, column: str, missing: float | None = None) -> float:
+    """Column `column` of the row as a finite number (`missing` when empty; without one, empty is an error)."""
+    value = row.get(column)
+    if value is None:
+        if missing is None:
+            raise ValueError(f"{row['layer']} term {row['term']!r}: {column} is empty")
+        return missing
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{row['layer']} term {row['term']!r}: {column} is {value!r} (a finite number is needed)")
+    return number
 
 
 def lexicon_file_bytes(path: str) -> bytes:
@@ -167,7 +195,10 @@ def _file_header(path: str, schema: pa.Schema) -> dict:
     raw = (schema.metadata or {}).get(METADATA_KEY)
     if raw is None:
         raise LexiconFileError(f"{path}: no mipulse lexicon metadata (write it with `mipulse lexicon build`)")
-    header = json.loads(raw)
+    try:
+        header = json.loads(raw)
+    except ValueError as exc:
+        raise LexiconFileError(f"{path}: its mipulse metadata is not valid JSON ({exc})") from None
     if header.get("format") != FORMAT:
         raise LexiconFileError(f"{path}: lexicon format {header.get('format')!r}, expected {FORMAT!r}")
     missing = [c for c in ("layer", "term", "sentiment", *EMOTIONS) if c not in schema.names]
@@ -196,6 +227,8 @@ def read_lexicon(path: str, data: bytes | None = None) -> Lexicon:
     or parse `data`, its bytes (`lexicon_file_bytes`) read already (errors still name `path`)."""
     table = _parquet(path, lexicon_file_bytes(path) if data is None else data)
     header = _file_header(path, table.schema)
+    if not table.num_rows:
+        raise LexiconFileError(f"{path}: the lexicon holds no terms")
     try:
         return lexicon_from_rows(table.to_pylist(), header.get("metadata", {}), header.get("calibration", {}))
     except (TypeError, ValueError) as exc:
