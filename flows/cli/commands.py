@@ -368,7 +368,9 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
                                           ("--no-characters", args.no_characters)) if given]
     if misplaced:
         raise ValueError(f"{', '.join(misplaced)}: only with --train (they shape a supervised lexicon)")
-    version = build_default_lexicon(args.input, args.out, seeds,
+    from pipelines.reading.inputs import find_inputs
+
+    version = build_default_lexicon(find_inputs(args.input).files, args.out, seeds,  # folders and globs, as run
                                     SourceOptions(args.format, args.platform, undated_as=args.undated_as))
     print(f"lexicon {version} -> {args.out}")
     return 0

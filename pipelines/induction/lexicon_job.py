@@ -17,6 +17,7 @@ import hashlib
 import io
 import os
 import tempfile
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Sequence
@@ -67,8 +68,12 @@ def write_lexicon_file(lexicon: Lexicon, path: str) -> str:
 def build_default_lexicon(inputs: Sequence[str], out: str, seeds: SeedConfig, source: SourceOptions,
                           spec: LexiconSpec = LexiconSpec(), window: PostWindow = PostWindow(),
                           beam_args: Sequence[str] = ()) -> str:
-    """The default lexicon of an unlabelled corpus, written to ``out``; returns its version."""
-    settings = JobSettings(tuple(inputs), out, seeds, source, spec, window)
+    """The default lexicon of an unlabelled corpus, written to ``out``; returns its version.
+
+    Written under a new name first and renamed over ``out`` when complete: inputs without a
+    post build no lexicon (a ValueError), and an earlier file at ``out`` stays as it was."""
+    building = f"{out}.{uuid.uuid4().hex[:8]}.building"
+    settings = JobSettings(tuple(inputs), building, seeds, source, spec, window)
     with new_pipeline(list(beam_args)) as p:
         read = p | "ReadPosts" >> ReadPosts(list(inputs), source)
         in_window, _ = read.posts | "KeepWindow" >> KeepWindow(window)
@@ -77,7 +82,11 @@ def build_default_lexicon(inputs: Sequence[str], out: str, seeds: SeedConfig, so
                                                    prepare=PostPreparer(seeds))
                   | "CountPresence" >> CountPresence())
         (counts | "LexiconInForce" >> LexiconInForce(settings)
-         | "WriteLexicon" >> beam.Map(write_lexicon_file, out))
+         | "WriteLexicon" >> beam.Map(write_lexicon_file, building))
+    if not FileSystems.exists(building):
+        raise ValueError(f"no post to build a lexicon from in {', '.join(inputs)} (its records were all rejects, "
+                         "or outside the window); nothing was written")
+    FileSystems.rename([building], [out])
     return read_lexicon(out).version
 
 
