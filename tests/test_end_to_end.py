@@ -146,6 +146,23 @@ def test_report_intervals_resample_the_lexicon_of_the_run(demo):
     assert any(r["lex_high"] - r["lex_low"] > r["ci_high"] - r["ci_low"] + 1e-6 for r in rows)
 
 
+def test_a_lexicon_from_a_file_is_not_resampled_as_if_induced_from_these_posts(demo, tmp_path):
+    """An edited lexicon (or one of another corpus) given with --lexicon had "lexicon-aware" intervals
+    of lexicons re-induced from this database's posts, which drop its edits."""
+    import shutil
+
+    from flows.store.db import connect_read_only
+    from flows.reporting.intervals import lexicon_intervals
+
+    db = tmp_path / "given.duckdb"
+    shutil.copy(demo / "m.duckdb", db)
+    with duckdb.connect(str(db)) as con:  # as if the run had scored with `--lexicon edited.parquet`
+        con.execute("UPDATE runs SET options = json_merge_patch(options, '{\"lexicon\": \"edited.parquet\"}')")
+    with connect_read_only(db) as con:
+        intervals = lexicon_intervals(con, replicates=3)
+    assert not intervals.lexicon_resampled and intervals.values == {}
+
+
 def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(demo, tmp_path, capsys):
     """`mipulse report --labelled`: 900 of the demo's posts with their true polarity give each
     platform's confusion matrix (the one `mipulse evaluate` counts with the run's lexicon), and the

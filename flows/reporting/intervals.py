@@ -4,8 +4,8 @@ The replicate lexicons are re-induced from Poisson-weighted counts of every post
 database (the lexicon in force was induced from all of them) with the engine and the options
 that lexicon records, and keep its calibration; each re-scores the same random subsample of
 at most `PER_GROUP` posts per (month, platform). A lexicon that was not induced from these
-posts (a `--lexicon` file, other seeds) is held fixed: its intervals are then Wilson's, and
-`LexiconIntervals.lexicon_resampled` says so.
+posts (a `--lexicon` file, even an edited copy of the default lexicon; other seeds) is held fixed:
+its intervals are then Wilson's, and `LexiconIntervals.lexicon_resampled` says so.
 """
 
 from __future__ import annotations
@@ -64,6 +64,13 @@ def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
     return lexicon_from_tables(con, version) if version else None
 
 
+def from_a_file(con: duckdb.DuckDBPyConnection, version: str) -> bool:
+    """True when the lexicon came from a `--lexicon` file (`sql/lexicon_from_a_file.sql`): edited, or
+    induced from other posts, it is not what re-inducing it from these posts gives."""
+    found = con.execute(sql.read("lexicon_from_a_file.sql"), {"version": version}).fetchone()
+    return bool(found and found[0])
+
+
 def _replicate_spec(lexicon: Lexicon) -> LexiconSpec | None:
     """The options the lexicon in force was induced with, or None when it cannot be re-induced."""
     meta = lexicon.metadata
@@ -114,7 +121,7 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     rows = con.execute(sql.read("bootstrap_posts.sql")).fetchall()
     if not rows:
         return None
-    spec = _replicate_spec(lexicon)
+    spec = None if from_a_file(con, lexicon.version) else _replicate_spec(lexicon)
     if spec is None:
         return LexiconIntervals({}, 0, len(rows), 0, False)
     prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
