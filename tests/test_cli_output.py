@@ -103,6 +103,14 @@ def test_query_prints_every_statement(db, capsys):
     assert capsys.readouterr().out == "a\n-\n1\n(1 row)\n\nb\n-\n2\n(1 row)\n"
 
 
+def test_query_statements_share_one_connection_so_temp_tables_and_macros_carry_over(db, capsys):
+    """Each statement had its own connection: 'Table with name t does not exist'."""
+    sql = "CREATE TEMP TABLE t AS SELECT 1 AS a; CREATE TEMP MACRO twice(x) AS 2 * x; SELECT twice(a) AS b FROM t"
+    assert main(["query", "--db", db, "--format", "csv", sql]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == ["b", "2"]
+    assert main(["query", "--db", db, "DELETE FROM posts"]) == 3  # still read-only
+
+
 @pytest.mark.parametrize("sql", ["", "   ", "-- only a comment"])
 def test_query_without_sql_is_one_line(db, capsys, sql):
     assert main(["query", "--db", db, sql]) == 2

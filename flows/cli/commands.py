@@ -287,7 +287,7 @@ def _schedule(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _query(args: argparse.Namespace, _: list[str]) -> int:
-    from flows.store.db import ReadOnlyQueryError, query
+    from flows.store.db import ReadOnlyQueryError, queries
 
     import duckdb
 
@@ -299,18 +299,17 @@ def _query(args: argparse.Namespace, _: list[str]) -> int:
     if not statements:
         print("mipulse query: no SQL statement given", file=sys.stderr)
         return 2
-    for number, statement in enumerate(statements):
-        try:
-            columns, rows = query(args.db, statement)
-        except ReadOnlyQueryError as exc:
-            print(f"mipulse query: {exc}", file=sys.stderr)
-            return 3
-        except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
-            print(f"mipulse query: {exc}", file=sys.stderr)
-            return 1
-        if number:
-            print()
-        _print_result(args.format, columns, rows)
+    try:  # one connection: a TEMP table or macro of one statement is there for the next
+        for number, (columns, rows) in enumerate(queries(args.db, statements)):
+            if number:
+                print()
+            _print_result(args.format, columns, rows)
+    except ReadOnlyQueryError as exc:
+        print(f"mipulse query: {exc}", file=sys.stderr)
+        return 3
+    except duckdb.Error as exc:  # bad SQL, unknown table...: a message, not a traceback
+        print(f"mipulse query: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -346,13 +346,21 @@ def _file_identity(path: str | Path) -> tuple[int, int] | None:
 
 def query(db_path: str | Path, statement: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple]]:
     """Run one query read-only; returns (column names, rows)."""
+    return next(queries(db_path, [statement], params))
+
+
+def queries(db_path: str | Path, statements: Sequence[str],
+            params: dict[str, Any] | None = None) -> Iterator[tuple[list[str], list[tuple]]]:
+    """Run statements read-only on one connection, in order, so that a TEMP table or macro one makes
+    is there for the next; yields each one's (column names, rows)."""
     con = connect_read_only(db_path)
     try:
-        try:
-            cursor = con.execute(statement, params)
-        except (duckdb.InvalidInputException, duckdb.PermissionException) as exc:
-            raise ReadOnlyQueryError(f"refused: {exc}") from exc
-        columns = [d[0] for d in cursor.description] if cursor.description else []
-        return columns, cursor.fetchall() if columns else []
+        for statement in statements:
+            try:
+                cursor = con.execute(statement, params)
+            except (duckdb.InvalidInputException, duckdb.PermissionException) as exc:
+                raise ReadOnlyQueryError(f"refused: {exc}") from exc
+            columns = [d[0] for d in cursor.description] if cursor.description else []
+            yield columns, cursor.fetchall() if columns else []
     finally:
         con.close()
