@@ -146,6 +146,16 @@ def test_report_intervals_resample_the_lexicon_of_the_run(demo):
     assert any(r["lex_high"] - r["lex_low"] > r["ci_high"] - r["ci_low"] + 1e-6 for r in rows)
 
 
+def test_the_scheduled_yearly_report_fails_on_a_year_without_posts(demo, tmp_path):
+    """It had rendered empty charts and ended Completed: the loads feeding the database may have stopped."""
+    from flows.report_flow import report_flow
+    from flows.reporting.window import EmptyReportWindow
+
+    with pytest.raises(EmptyReportWindow, match=r"^no posts in the years 2030\.\.2030; years with posts: 20\d\d\.\.20\d\d$"):
+        report_flow.fn(db=str(demo / "m.duckdb"), out=str(tmp_path / "r"), year=2030)
+    assert not (tmp_path / "r").exists()
+
+
 def test_a_lexicon_from_a_file_is_not_resampled_as_if_induced_from_these_posts(demo, tmp_path):
     """An edited lexicon (or one of another corpus) given with --lexicon had "lexicon-aware" intervals
     of lexicons re-induced from this database's posts, which drop its edits."""

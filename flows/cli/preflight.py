@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import logging
-import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -242,13 +241,12 @@ def check_report(db: str, platform: str | None, labelled: str | None = None, fro
             raise UsageError(f"--platform {platform!r}: no posts of that platform in {db}; {hint}"
                              f"platforms with posts: {', '.join(present) or 'none'}")
     if from_year is not None or to_year is not None:
+        from flows.reporting.window import empty_window
+
         years = [r[0] for r in _report_query(db, "report_post_years.sql", {"platform": platform})]
-        low, high = from_year if from_year is not None else -math.inf, to_year if to_year is not None else math.inf
-        if years and not any(low <= year <= high for year in years):
-            asked = (f"from {from_year} on" if to_year is None else f"up to {to_year}" if from_year is None
-                     else f"{from_year}..{to_year}")
-            raise UsageError(f"no posts{f' of {platform}' if platform else ''} in the years {asked}; years with "
-                             f"posts: {years[0]}..{years[-1]}")
+        problem = empty_window(years, from_year, to_year, platform)
+        if problem:
+            raise UsageError(problem)
 
 
 def _report_query(db: str, name: str, params: dict) -> list[tuple]:
