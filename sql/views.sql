@@ -261,8 +261,10 @@ COMMENT ON COLUMN yearly_topic_sentiment_share.ci_high IS 'Upper bound of the 95
 
 -- The terms most associated with each topic in each year, all platforms pooled: nPMI(term,
 -- topic:<t>) from the additive counts of the year, unsmoothed. Only pairs seen in at least 3
--- posts of the year (nPMI favours rare terms); seed words and topic keywords (every word
--- anchor) are left out, since a topic's own keywords would top its list. Ten per year × topic.
+-- posts of the year (nPMI favours rare terms); seed words (every word anchor) are left out. A
+-- topic's own keywords are not: they come from the seed file, which the database does not hold, and
+-- top their topic's list (the report leaves them out; in SQL, leave out the keywords of your seed
+-- file). Ten per year × topic.
 CREATE OR REPLACE VIEW yearly_topic_top_terms AS
 WITH n AS (
     SELECT CAST(left(month, 4) AS INTEGER) AS year, sum(posts) AS n FROM totals GROUP BY year
@@ -298,11 +300,11 @@ SELECT year, topic,
 FROM scored
 QUALIFY rank <= 10;
 
-COMMENT ON VIEW yearly_topic_top_terms IS 'Per year × topic: the 10 terms with the highest nPMI(term, topic) of the year (all platforms, pairs in >= 3 posts, seed words and keywords left out), with the counts behind it.';
+COMMENT ON VIEW yearly_topic_top_terms IS 'Per year × topic: the 10 terms with the highest nPMI(term, topic) of the year (all platforms, pairs in >= 3 posts, seed words left out; the topic''s own keywords stay, the report leaves them out), with the counts behind it.';
 COMMENT ON COLUMN yearly_topic_top_terms.year IS 'Calendar year of the posts'' month (UTC).';
 COMMENT ON COLUMN yearly_topic_top_terms.topic IS 'Topic name from lexicons/seeds.toml (a post can carry several).';
 COMMENT ON COLUMN yearly_topic_top_terms.rank IS '1 = the highest nPMI of the year and topic; ties broken by term.';
-COMMENT ON COLUMN yearly_topic_top_terms.term IS 'A counted term (seed words and topic keywords left out).';
+COMMENT ON COLUMN yearly_topic_top_terms.term IS 'A counted term (seed words left out; the topic''s own keywords stay).';
 COMMENT ON COLUMN yearly_topic_top_terms.npmi IS 'nPMI(term, topic) of the year over all platforms, in [-1, 1].';
 COMMENT ON COLUMN yearly_topic_top_terms.c_xy IS 'Posts of the year holding both the term and the topic (at least 3).';
 COMMENT ON COLUMN yearly_topic_top_terms.c_x IS 'Posts of the year holding the term.';
