@@ -111,6 +111,16 @@ def test_query_statements_share_one_connection_so_temp_tables_and_macros_carry_o
     assert main(["query", "--db", db, "DELETE FROM posts"]) == 3  # still read-only
 
 
+def test_a_query_piped_into_head_ends_quietly(db):
+    """`mipulse query ... | head` had ended in a BrokenPipeError traceback, exit 1."""
+    run = subprocess.Popen([sys.executable, "-c", "import sys; from flows.cli.commands import main; sys.exit(main())",
+                            "query", "--db", db, "SELECT * FROM range(300000)"],
+                           cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout.readline().strip() == b"range"
+    run.stdout.close()  # as head does after its lines
+    assert run.wait() == 0 and run.stderr.read() == b""
+
+
 @pytest.mark.parametrize("sql", ["", "   ", "-- only a comment"])
 def test_query_without_sql_is_one_line(db, capsys, sql):
     assert main(["query", "--db", db, sql]) == 2

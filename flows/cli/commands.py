@@ -21,6 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The `mipulse` command (`argv` None: the process's own arguments, and it exits next)."""
     try:
         return _main(argv)
+    except BrokenPipeError:  # `mipulse query ... | head` closed the pipe: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     finally:
         if argv is None:
             _skip_collections_at_exit()
