@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 
+#: commands that only print what they read: a reader closing their output (`| head`) ends them quietly
+READ_ONLY_COMMANDS = ("query", "evaluate")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `mipulse` command (`argv` None: the process's own arguments, and it exits next)."""
     try:
         return _main(argv)
-    except BrokenPipeError:  # `mipulse query ... | head` closed the pipe: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
-        return 0
     finally:
         if argv is None:
             _skip_collections_at_exit()
@@ -50,6 +51,12 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         return args.handler(args, extra)
+    except BrokenPipeError:
+        if args.command not in READ_ONLY_COMMANDS:  # a pipe of the run's own (a helper's) is no reader's choice
+            raise
+        # `mipulse query ... | head` closed the pipe: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except MipulseError as exc:  # each says what to do in one line, and has its exit code
         print(f"mipulse {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
