@@ -36,7 +36,8 @@ def test_parse_labelled_and_reasons():
 
 def test_task_labels_per_emotion_set():
     post = parse_labelled('{"text": "x", "labels": ["trust", "optimism", "anger", "love"]}')
-    assert task_labels(post, "emotion", "plutchik") == ("anger", "trust")
+    # a dyad counts as both its emotions (GOLD_MAPPINGS: optimism = anticipation + joy)
+    assert task_labels(post, "emotion", "plutchik") == ("anger", "anticipation", "joy", "trust")
     assert task_labels(post, "emotion", "ekman") == ("anger", "joy")  # GoEmotions: optimism, love -> joy
     assert task_labels(post, "sentiment") == ("trust",)
     with pytest.raises(ValueError, match="emotion set"):
@@ -161,3 +162,46 @@ def test_the_summary_prints_the_confusion_matrix_a_user_corrects_label_shares_wi
     assert lines[at + 1].split() == ["negative", "neutral", "positive"]
     assert [line.split() for line in lines[at + 2:at + 5]] == [
         ["negative", "1", "1", "0"], ["neutral", "0", "1", "0"], ["positive", "0", "1", "2"]]
+
+
+def _post(i, text, *labels):
+    from pipelines.evaluation.labelled import LabelledPost
+
+    return LabelledPost(str(i), text, labels)
+
+
+def _score(dominant, **present):
+    return {"dominant_emotion": dominant, "emotion_labels": [dominant] if dominant else [], **present}
+
+
+def test_evaluate_maps_tweeteval_optimism_and_averages_over_the_gold_classes_as_the_benchmark_does():
+    from pipelines.evaluation.evaluate import _emotion_reports, format_report, report_json, single_emotion_reports
+
+    test = [_post(1, "so angry", "anger"), _post(2, "happy day", "joy"), _post(3, "it will be fine", "optimism"),
+            _post(4, "looking forward", "optimism"), _post(5, "so sad", "sadness")]
+    scores = [_score("anger"), _score("joy"), _score("joy", anticipation=0.3), _score("fear"), _score("sadness")]
+    report, baseline = _emotion_reports(test, scores, "plutchik")
+    assert report["n"] == 5 and report["classes_with_support"] == ["anger", "joy", "optimism", "sadness"]
+    assert report["per_class"]["optimism"]["support"] == 2 and report["accuracy"] == pytest.approx(4 / 5)
+    assert report["macro_recall"] == pytest.approx((1 + 1 + 0.5 + 1) / 4)  # over the 4 gold classes, not 8
+    assert report["mappings"] == {"optimism": "anticipation, or joy / trust with anticipation present "
+                                              "(Plutchik's dyad: optimism = anticipation + joy)"}
+    # the benchmark's emotion_default row: the same function on the raw gold labels
+    assert (report, baseline) == single_emotion_reports([p.text for p in test], [p.labels[0] for p in test], scores)
+    assert json.loads(report_json({**report, "baseline": baseline, "task": "emotion", "lexicon_version": "x"}))[
+        "mappings"] == report["mappings"]
+    text = format_report({**report, "baseline": baseline, "task": "emotion", "test": "t", "lexicon_version": "x"})
+    assert "gold 'optimism' counts as anticipation" in text
+    assert "macro figures over the classes with gold support: anger, joy, optimism, sadness" in text
+
+
+def test_multi_label_macro_figures_run_over_the_labels_with_gold_support():
+    from pipelines.evaluation.evaluate import _emotion_reports
+
+    test = [_post(1, "so angry", "anger", "disgust"), _post(2, "happy day", "joy"), _post(3, "hopeful", "hope")]
+    scores = [_score("anger"), _score("fear"), _score("trust")]
+    report, baseline = _emotion_reports(test, scores, "plutchik")
+    assert report["classes_with_support"] == ["anger", "anticipation", "disgust", "joy", "trust"]
+    assert report["macro_f1"] == pytest.approx((1 + 0 + 0 + 1 + 0) / 5)
+    assert report["mappings"] == {"hope": "anticipation and trust (Plutchik's dyad: hope = anticipation + trust)"}
+    assert set(baseline["per_class"]) == set(report["per_class"])  # all eight listed, macro over the five

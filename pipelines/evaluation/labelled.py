@@ -40,6 +40,12 @@ GOEMOTIONS_SENTIMENT = {
     "neutral": ("neutral",),
 }
 _TO_SENTIMENT = {fine: group for group, fines in GOEMOTIONS_SENTIMENT.items() for fine in fines}
+#: Gold labels that are not one of Plutchik's eight, as the two primary emotions of their dyad
+#: (Plutchik): optimism = anticipation + joy, hope = anticipation + trust (docs/lexicons.md). The one
+#: mapping: training labels become both emotions (`task_labels`); an evaluation counts a post as
+#: right when its dominant emotion is the first, or a partner of the first with the first present
+#: (`pipelines.evaluation.evaluate.matches`).
+GOLD_MAPPINGS = {"optimism": ("anticipation", "joy"), "hope": ("anticipation", "trust")}
 
 
 def goemotions_sentiment(labels: tuple[str, ...]) -> str | None:
@@ -127,15 +133,22 @@ def to_ekman(labels: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({_TO_EKMAN[x] for x in labels if x in _TO_EKMAN}))
 
 
+def to_plutchik(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Plutchik's eight a post's labels contain, a dyad (GOLD_MAPPINGS) as both its emotions, in
+    Plutchik's order."""
+    found = {e for label in labels for e in GOLD_MAPPINGS.get(label, (label,))}
+    return tuple(e for e in PLUTCHIK if e in found)
+
+
 def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tuple[str, ...]:
     """The post's gold labels for a task: one class (sentiment, or any single-label set), or
-    its emotions: Ekman's six (GoEmotions mapped) or Plutchik's eight (labels kept as given)."""
+    its emotions: Ekman's six (GoEmotions mapped) or Plutchik's eight (dyads mapped by GOLD_MAPPINGS)."""
     if task != "emotion":
         return post.labels[:1]
     if emotion_set == "ekman":
         return to_ekman(post.labels)
     if emotion_set == "plutchik":
-        return tuple(e for e in PLUTCHIK if e in post.labels)
+        return to_plutchik(post.labels)
     raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
 
 
