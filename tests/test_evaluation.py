@@ -205,3 +205,34 @@ def test_multi_label_macro_figures_run_over_the_labels_with_gold_support():
     assert report["macro_f1"] == pytest.approx((1 + 0 + 0 + 1 + 0) / 5)
     assert report["mappings"] == {"hope": "anticipation and trust (Plutchik's dyad: hope = anticipation + trust)"}
     assert set(baseline["per_class"]) == set(report["per_class"])  # all eight listed, macro over the five
+
+
+def _emotion_rows(rng: random.Random, n: int, labels=("anger", "joy", "optimism", "sadness")) -> list[dict]:
+    words = {"anger": "furious", "joy": "delighted", "optimism": "hopeful", "sadness": "tearful"}
+    return [{"id": f"e{i}", "text": f"{words[label]} {rng.choice(['river', 'paper', 'street'])} e{i}", "label": label}
+            for i, label in enumerate(rng.choice(labels) for _ in range(n))]
+
+
+def test_training_labels_map_a_dyad_to_both_its_emotions(tmp_path):
+    from pipelines.induction.lexicon_job import SupervisedSettings, training_posts
+
+    train = write_jsonl(tmp_path / "train.jsonl", [{"text": "a", "label": "optimism"}, {"text": "b", "label": "joy"},
+                                                   {"text": "c", "label": "hope"}])
+    posts, labels, _ = training_posts(SupervisedSettings(train, "x.parquet", "emotion"))
+    assert dict(zip((p.text for p in posts), labels)) == {
+        "a": ("anticipation", "joy"), "b": ("joy",), "c": ("anticipation", "trust")}
+
+
+@pytest.mark.slow
+def test_lexicon_build_trains_optimism_as_anticipation_and_joy_and_says_so(tmp_path, capsys):
+    from pipelines.induction.lexicon import read_lexicon
+
+    rows = _emotion_rows(random.Random(5), 120)
+    train, lexicon = write_jsonl(tmp_path / "train.jsonl", rows), str(tmp_path / "lex.parquet")
+    assert main(["lexicon", "build", "--train", train, "--task", "emotion", "--out", lexicon, "--no-characters"]) == 0
+    optimism = sum(1 for r in rows if r["label"] == "optimism")
+    line = capsys.readouterr().out
+    assert (f"classes anger, anticipation, joy, sadness, {optimism} 'optimism' posts as anticipation + joy "
+            f"(Plutchik's dyad)") in line
+    assert read_lexicon(lexicon).metadata["label_mappings"] == {
+        "optimism": {"emotions": ["anticipation", "joy"], "posts": optimism}}

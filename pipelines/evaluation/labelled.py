@@ -140,6 +140,13 @@ def to_plutchik(labels: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(e for e in PLUTCHIK if e in found)
 
 
+def dyads_in(posts: list[LabelledPost]) -> dict[str, dict]:
+    """The labels of `posts` that GOLD_MAPPINGS maps to a dyad's two emotions, with how many posts
+    carry each: what a report says was mapped ({'optimism': {'emotions': [...], 'posts': 145}})."""
+    counts = {label: sum(1 for p in posts if label in p.labels) for label in GOLD_MAPPINGS}
+    return {label: {"emotions": list(GOLD_MAPPINGS[label]), "posts": n} for label, n in counts.items() if n}
+
+
 def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tuple[str, ...]:
     """The post's gold labels for a task: one class (sentiment, or any single-label set), or
     its emotions: Ekman's six (GoEmotions mapped) or Plutchik's eight (dyads mapped by GOLD_MAPPINGS)."""

@@ -35,7 +35,9 @@ from pipelines.induction.characters import fit_character_layer, with_characters
 from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induction.induce import ALL, LexiconSpec
 from pipelines.job import JobSettings, LexiconInForce, new_pipeline
-from pipelines.evaluation.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
+from pipelines.evaluation.labelled import (
+    LabelledPost, LabelledRecordError, dyads_in, parse_labelled, read_labelled, task_labels,
+)
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.induction.transforms import BuildLexicons, CountPresence
 from pipelines.text.prepare import PostPreparer
@@ -147,7 +149,10 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         raise ValueError(f"{settings.train}: too few labelled posts ({len(posts)}) or classes ({classes})")
     spec = replace(settings.spec, classes=classes)
     digest = hashlib.sha256(open(settings.train, "rb").read()).hexdigest()[:16]
+    # a dyad (optimism, hope) is trained as both its emotions, and the lexicon and the summary say so
+    dyads = dyads_in(posts) if (settings.task, settings.emotion_set) == ("emotion", "plutchik") else {}
     metadata = {"kind": "supervised", "task": settings.task, "sources": list(spec.sources),
+                **({"label_mappings": dyads} if dyads else {}),
                 "options": spec.as_dict(), "seeds": seeds.fingerprint, "tokenizer": TOKENIZER_VERSION,
                 "training_data": {"file": os.path.basename(settings.train), "sha256_16": digest,
                                   "posts": len(posts), "left_out_as_overlap": left_out}}
@@ -195,7 +200,7 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features, text_folds)}
     lexicon = Lexicon(full.layers, full.metadata, {**untrained_defaults(calibration), **full.calibration, **calibration})
     version = write_lexicon_file(lexicon, settings.out)
-    return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes),
+    return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes), "mapped": dyads,
             "terms": {layer: len(entries) for layer, entries in lexicon.layers.items()}, "out": settings.out}
 
 
