@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 
@@ -236,3 +237,47 @@ def test_lexicon_build_trains_optimism_as_anticipation_and_joy_and_says_so(tmp_p
             f"(Plutchik's dyad)") in line
     assert read_lexicon(lexicon).metadata["label_mappings"] == {
         "optimism": {"emotions": ["anticipation", "joy"], "posts": optimism}}
+
+
+def _posts(*labels):
+    return [_post(i, f"text {i}", *(ls if isinstance(ls, tuple) else (ls,))) for i, ls in enumerate(labels)]
+
+
+@pytest.mark.parametrize("task, emotions, labels, message", [
+    ("sentiment", "plutchik", ("positive", "mixed"),
+     re.escape("--train f: labels ['mixed'] are not among the classes ['negative', 'neutral', 'positive']") + "$"),
+    ("sentiment", "plutchik", ("neg", "neu", "pos"), r"labels \['neg', 'neu', 'pos'\] are not among the classes"),
+    ("sentiment", "plutchik", (("admiration", "joy"), "neutral"),
+     r"labels \['admiration', 'joy'\] .* \(they look like emotions: did you mean --task emotion\?\)$"),
+    ("emotion", "plutchik", ("joy", "admiration"),
+     r"labels \['admiration'\] are not among the classes Plutchik's eight, .* \(did you mean --emotions ekman\?\)$"),
+    ("emotion", "ekman", ("joy", "trust"), r"labels \['trust'\] .* \(did you mean --emotions plutchik\?\)$"),
+    ("emotion", "plutchik", ("joy", "wistful"), r"labels \['wistful'\] are not among the classes [^(]*$"),
+])
+def test_labels_outside_the_task_are_refused_naming_them(task, emotions, labels, message):
+    from pipelines.evaluation.labelled import LabelSetError, check_labels
+
+    with pytest.raises(LabelSetError, match=message):
+        check_labels(_posts(*labels), task, emotions, "--train f")
+
+
+def test_labels_of_the_task_pass_the_check():
+    from pipelines.evaluation.labelled import check_labels
+
+    check_labels(_posts("negative", "neutral", "positive"), "sentiment", "plutchik", "f")
+    check_labels(_posts("anger", "optimism", "hope", "neutral"), "emotion", "plutchik", "f")
+    check_labels(_posts(("admiration", "grief"), "neutral"), "emotion", "ekman", "f")
+
+
+@pytest.mark.parametrize("command", [["lexicon", "build", "--out", "{out}", "--train", "{file}"],
+                                     ["evaluate", "--test", "{file}"],
+                                     ["evaluate", "--test", "{ok}", "--train", "{file}"]])
+def test_unexpected_labels_are_refused_in_one_line_before_any_work(tmp_path, capsys, command):
+    rows = [{"text": f"post {i}", "label": label} for i, label in enumerate(["positive", "mixed", "negative"] * 30)]
+    paths = {"file": write_jsonl(tmp_path / "mixed.jsonl", rows), "out": str(tmp_path / "lex.parquet"),
+             "ok": write_jsonl(tmp_path / "ok.jsonl", [{"text": "fine", "label": "positive"}])}
+    assert main([part.format(**paths) for part in command]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{paths['file']}: labels ['mixed'] are not among the classes" in err
+    assert not (tmp_path / "lex.parquet").exists()
+

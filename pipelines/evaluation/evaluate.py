@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from pipelines.evaluation.baselines import emolex_emotions, vader_label
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.evaluation.labelled import EKMAN, GOLD_MAPPINGS, SENTIMENT_CLASSES, read_labelled, task_labels
+from pipelines.evaluation.labelled import (
+    EKMAN, GOLD_MAPPINGS, SENTIMENT_CLASSES, check_labels, read_labelled, task_labels,
+)
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
 from pipelines.evaluation.metrics import macro_over, multi_label_report, single_label_report
@@ -46,6 +48,7 @@ def evaluate(opts: EvaluateOptions) -> dict:
     test, rejects = read_labelled(opts.test)
     if not test:
         raise ValueError(f"{opts.test}: no labelled posts")
+    check_labels(test, opts.task, opts.emotion_set, f"--test {opts.test}")
     with tempfile.TemporaryDirectory() as work:
         lexicon, built = _lexicon(opts, os.path.join(work, "lexicon.parquet"))
     scores = score_posts([tokenize(p.text) for p in test], lexicon, [p.platform for p in test])
@@ -107,7 +110,7 @@ def _emotion_reports(test, scores, emotion_set: str) -> tuple[dict, dict]:
     per-label reports over the set, macro figures over the labels with gold support."""
     classes = EMOTION_SETS[emotion_set]
     if emotion_set == "plutchik" and all(len(p.labels) == 1 for p in test) and any(
-            p.labels[0] in GOLD_MAPPINGS or p.labels[0] not in EMOTIONS for p in test):
+            p.labels[0] in GOLD_MAPPINGS for p in test):  # check_labels has refused labels outside the set
         return single_emotion_reports([p.text for p in test], [p.labels[0] for p in test], scores)
     gold = [task_labels(p, "emotion", emotion_set) for p in test]
     predicted = [tuple(e for e in s["emotion_labels"] if e in classes) for s in scores]

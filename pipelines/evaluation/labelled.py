@@ -159,6 +159,48 @@ def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tu
     raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
 
 
+#: A label that says a post expresses no emotion (GoEmotions' 'neutral'), in either emotion set
+NO_EMOTION = "neutral"
+#: Labels that name an emotion in some set this module reads (GoEmotions' 27, Ekman's six,
+#: Plutchik's eight and its mapped dyads): what a hint about --task / --emotions goes by
+EMOTION_LIKE = frozenset(_TO_EKMAN) | frozenset(PLUTCHIK) | frozenset(GOLD_MAPPINGS)
+
+
+class LabelSetError(BadInput, ValueError):
+    """Labels outside the task's label set: refused before any work, in one line (exit 2)."""
+
+
+def task_classes(task: str, emotion_set: str = "plutchik") -> frozenset[str]:
+    """Every label a labelled file may carry for a task: the sentiment classes; GoEmotions' 27 and
+    Ekman's six (ekman) or Plutchik's eight and the dyads of GOLD_MAPPINGS (plutchik), and 'neutral'."""
+    if task != "emotion":
+        return frozenset(SENTIMENT_CLASSES)
+    if emotion_set not in ("ekman", "plutchik"):
+        raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
+    return (frozenset(_TO_EKMAN) if emotion_set == "ekman" else frozenset(PLUTCHIK) | frozenset(GOLD_MAPPINGS)) | {
+        NO_EMOTION}
+
+
+def check_labels(posts: list[LabelledPost], task: str, emotion_set: str, name: str) -> None:
+    """Refuse a file whose labels the task cannot use, naming them (LabelSetError), rather than
+    drop or fold them silently or fail deep inside a build: `name` is how the message names the
+    file ('--train FILE'). With the hint a user needs: --task emotion for emotion labels given as
+    sentiment, the other --emotions set."""
+    found = {label for p in posts for label in p.labels}
+    unknown = sorted(found - task_classes(task, emotion_set))
+    if not unknown:
+        return
+    if task != "emotion":
+        allowed, hint = list(SENTIMENT_CLASSES), " (they look like emotions: did you mean --task emotion?)"
+        hint = hint if set(unknown) & EMOTION_LIKE else ""
+    else:
+        other = "plutchik" if emotion_set == "ekman" else "ekman"
+        allowed = (f"GoEmotions' 27, Ekman's six or {NO_EMOTION!r}" if emotion_set == "ekman" else
+                   f"Plutchik's eight, the dyads {sorted(GOLD_MAPPINGS)} or {NO_EMOTION!r}")
+        hint = f" (did you mean --emotions {other}?)" if set(unknown) <= task_classes(task, other) else ""
+    raise LabelSetError(f"{name}: labels {unknown} are not among the classes {allowed}{hint}")
+
+
 class LabelledFileError(BadInput, ValueError):
     """A --labelled file without a single usable post; the message says why."""
 

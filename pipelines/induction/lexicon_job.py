@@ -36,7 +36,7 @@ from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induction.induce import ALL, LexiconSpec
 from pipelines.job import JobSettings, LexiconInForce, new_pipeline
 from pipelines.evaluation.labelled import (
-    LabelledPost, LabelledRecordError, dyads_in, parse_labelled, read_labelled, task_labels,
+    LabelledPost, LabelledRecordError, check_labels, dyads_in, parse_labelled, read_labelled, task_labels,
 )
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.induction.transforms import BuildLexicons, CountPresence
@@ -108,6 +108,7 @@ def training_posts(settings: SupervisedSettings) -> tuple[list[LabelledPost], li
     """(posts, their gold labels for the task, posts left out as overlapping the leave-out file),
     sorted by text and labels: the lexicon of a file does not depend on the order of its lines."""
     posts, _ = read_labelled(settings.train)
+    check_labels(posts, settings.task, settings.emotion_set, f"--train {settings.train}")
     keys = leave_out_keys(settings.leave_out)
     kept = sorted(((p, task_labels(p, settings.task, settings.emotion_set)) for p in posts
                    if not p.overlap_keys() & keys), key=lambda pair: (pair[0].text, pair[1]))
