@@ -281,3 +281,15 @@ def test_unexpected_labels_are_refused_in_one_line_before_any_work(tmp_path, cap
     assert err.count("\n") == 1 and f"{paths['file']}: labels ['mixed'] are not among the classes" in err
     assert not (tmp_path / "lex.parquet").exists()
 
+
+def test_evaluate_task_emotion_on_a_sentiment_file_is_refused_before_any_work(tmp_path, capsys):
+    from pipelines.evaluation.labelled import LabelSetError, check_labels
+
+    with pytest.raises(LabelSetError, match=r"^f: no emotion labels in the file \(labels \['negative', 'neutral', "
+                                            r"'positive'\]\): did you mean --task sentiment\?$"):
+        check_labels(_posts("negative", "neutral", "positive"), "emotion", "plutchik", "f")
+    test = write_jsonl(tmp_path / "s.jsonl", [{"text": f"post {i}", "label": label}
+                                              for i, label in enumerate(["positive", "negative", "neutral"] * 20)])
+    assert main(["evaluate", "--test", test, "--task", "emotion"]) == 2
+    assert capsys.readouterr().err == (f"mipulse evaluate: --test {test}: no emotion labels in the file (labels "
+                                       f"['negative', 'neutral', 'positive']): did you mean --task sentiment?\n")

@@ -185,8 +185,11 @@ def check_labels(posts: list[LabelledPost], task: str, emotion_set: str, name: s
     """Refuse a file whose labels the task cannot use, naming them (LabelSetError), rather than
     drop or fold them silently or fail deep inside a build: `name` is how the message names the
     file ('--train FILE'). With the hint a user needs: --task emotion for emotion labels given as
-    sentiment, the other --emotions set."""
+    sentiment, --task sentiment for a file without an emotion label, the other --emotions set."""
     found = {label for p in posts for label in p.labels}
+    if task == "emotion" and not found & EMOTION_LIKE:
+        raise LabelSetError(f"{name}: no emotion labels in the file (labels {sorted(found)}): "
+                            f"did you mean --task sentiment?")
     unknown = sorted(found - task_classes(task, emotion_set))
     if not unknown:
         return
