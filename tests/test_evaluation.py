@@ -293,3 +293,24 @@ def test_evaluate_task_emotion_on_a_sentiment_file_is_refused_before_any_work(tm
     assert main(["evaluate", "--test", test, "--task", "emotion"]) == 2
     assert capsys.readouterr().err == (f"mipulse evaluate: --test {test}: no emotion labels in the file (labels "
                                        f"['negative', 'neutral', 'positive']): did you mean --task sentiment?\n")
+
+
+def test_left_out_note_is_the_one_report_labelled_prints():
+    from pipelines.evaluation.labelled import left_out_note
+
+    assert left_out_note([]) == ""
+    assert left_out_note(["line 3: not JSON (x)"]) == "Left out of the file: 1 line (line 3: not JSON (x))."
+    assert left_out_note(["post 1: a", "post 2: b"]) == "Left out of the file: 2 lines (post 1: a; …)."
+
+
+def test_evaluate_says_which_lines_of_the_test_file_it_left_out(tmp_path, capsys):
+    rows = [json.dumps(r) for r in _dated(_planted(random.Random(4), 60, "t"))]
+    test = tmp_path / "test.jsonl"
+    test.write_text("\n".join(rows[:30] + ['{"text": broken'] + rows[30:]) + "\n", encoding="utf-8")
+    assert main(["evaluate", "--test", str(test)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"task=sentiment test={test} n=60 ")
+    assert lines[1].startswith("Left out of the file: 1 line (line 31: not JSON (")
+    assert main(["evaluate", "--test", str(test), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["test_rejects"] == 1 and report["left_out"] == lines[1]

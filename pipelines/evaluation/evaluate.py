@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pipelines.evaluation.baselines import emolex_emotions, vader_label
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.evaluation.labelled import (
-    EKMAN, GOLD_MAPPINGS, SENTIMENT_CLASSES, check_labels, read_labelled, task_labels,
+    EKMAN, GOLD_MAPPINGS, SENTIMENT_CLASSES, check_labels, left_out_note, read_labelled, task_labels,
 )
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
@@ -60,6 +60,7 @@ def evaluate(opts: EvaluateOptions) -> dict:
     else:
         report, baseline = _emotion_reports(test, scores, opts.emotion_set)
     return {**report, "baseline": baseline, "task": opts.task, "test": opts.test, "test_rejects": len(rejects),
+            **({"left_out": left_out_note(rejects)} if rejects else {}),
             "lexicon_version": lexicon.version, "lexicon": built,
             "scores": {p.id: s for p, s in zip(test, scores)}}
 
@@ -164,6 +165,8 @@ def emolex_argmax(text: str) -> dict | None:
 def format_report(report: dict) -> str:
     """Human-readable summary: headline metrics, per class, confusion, baseline side by side."""
     lines = [f"task={report['task']} test={report['test']} n={report['n']} lexicon={report['lexicon_version']}"]
+    if report.get("left_out"):
+        lines.append(report["left_out"])
     base = report.get("baseline") or {}
     lines.append(f"{'metric':<14}{'mipulse':>10}" + (f"{base['name']:>18}" if base else ""))
     for key in ("accuracy", "macro_f1", "macro_recall"):
@@ -191,5 +194,5 @@ def confusion_lines(classes: list[str], matrix: list[list[int]]) -> list[str]:
 
 def report_json(report: dict) -> str:
     keys = ("task", "n", "accuracy", "macro_f1", "macro_recall", "per_class", "classes", "confusion", "baseline",
-            "lexicon_version", "classes_with_support", "mappings")
+            "lexicon_version", "classes_with_support", "mappings", "test_rejects", "left_out")
     return json.dumps({k: report[k] for k in keys if k in report}, default=str)

@@ -128,6 +128,13 @@ def read_labelled(path: str) -> tuple[list[LabelledPost], list[str]]:
     return posts, rejects
 
 
+def left_out_note(rejects: list[str]) -> str:
+    """What a labelled file lost, in one sentence: 'Left out of the file: 2 lines (line 101: not
+    JSON (…); …).' (the first reason shown), or '' when nothing was left out."""
+    n = len(rejects)
+    return f"Left out of the file: {n} line{'s' if n != 1 else ''} ({rejects[0]}{'; …' if n > 1 else ''})." if n else ""
+
+
 def to_ekman(labels: tuple[str, ...]) -> tuple[str, ...]:
     """GoEmotions (or Ekman / Plutchik) labels -> the Ekman six they contain, sorted."""
     return tuple(sorted({_TO_EKMAN[x] for x in labels if x in _TO_EKMAN}))
