@@ -79,6 +79,10 @@ def test_optimism_is_mapped_to_anticipation_or_its_dyads():
     assert matches("optimism", {"dominant_emotion": "anticipation"})
     assert matches("optimism", {"dominant_emotion": "joy", "anticipation": 0.2})
     assert not matches("optimism", {"dominant_emotion": "joy", "anticipation": 0.0})
+    assert matches("optimism", {"dominant_emotion": "trust", "anticipation": 0.2})  # docs/lexicons.md
+    assert matches("hope", {"dominant_emotion": "joy", "anticipation": 0.2})
+    for other in ("sadness", "fear", "anger", "surprise", "disgust"):  # only joy / trust partner anticipation
+        assert not matches("optimism", {"dominant_emotion": other, "anticipation": 0.5})
     assert matches("joy", {"dominant_emotion": "joy"}) and not matches("anger", {"dominant_emotion": None})
 
 

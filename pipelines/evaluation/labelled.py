@@ -44,7 +44,10 @@ _TO_SENTIMENT = {fine: group for group, fines in GOEMOTIONS_SENTIMENT.items() fo
 #: (Plutchik): optimism = anticipation + joy, hope = anticipation + trust (docs/lexicons.md). The one
 #: mapping: training labels become both emotions (`task_labels`); an evaluation counts a post as
 #: right when its dominant emotion is the first, or a partner of the first with the first present
-#: (`pipelines.evaluation.evaluate.matches`).
+#: (`pipelines.evaluation.evaluate.matches`). Both dyads here share anticipation, and annotators do not
+#: tell them apart (TweetEval's optimism takes in hope): either counts as anticipation, or joy / trust
+#: with anticipation present. A dyad on anticipation of another kind (pessimism = anticipation +
+#: sadness) would widen that; it needs its own rule in `matches` (a test guards this).
 GOLD_MAPPINGS = {"optimism": ("anticipation", "joy"), "hope": ("anticipation", "trust")}
 
 
