@@ -223,7 +223,7 @@ def test_training_labels_map_a_dyad_to_both_its_emotions(tmp_path):
 
     train = write_jsonl(tmp_path / "train.jsonl", [{"text": "a", "label": "optimism"}, {"text": "b", "label": "joy"},
                                                    {"text": "c", "label": "hope"}])
-    posts, labels, _ = training_posts(SupervisedSettings(train, "x.parquet", "emotion"))
+    posts, labels, _, _ = training_posts(SupervisedSettings(train, "x.parquet", "emotion"))
     assert dict(zip((p.text for p in posts), labels)) == {
         "a": ("anticipation", "joy"), "b": ("joy",), "c": ("anticipation", "trust")}
 
@@ -234,11 +234,14 @@ def test_lexicon_build_trains_optimism_as_anticipation_and_joy_and_says_so(tmp_p
 
     rows = _emotion_rows(random.Random(5), 120)
     train, lexicon = write_jsonl(tmp_path / "train.jsonl", rows), str(tmp_path / "lex.parquet")
+    with open(train, "a", encoding="utf-8") as handle:
+        handle.write('{"text": "no label"}\n')
     assert main(["lexicon", "build", "--train", train, "--task", "emotion", "--out", lexicon, "--no-characters"]) == 0
     optimism = sum(1 for r in rows if r["label"] == "optimism")
     line = capsys.readouterr().out
     assert (f"classes anger, anticipation, joy, sadness, {optimism} 'optimism' posts as anticipation + joy "
             f"(Plutchik's dyad)") in line
+    assert line.endswith(". Left out of the file: 1 line (line 121: no 'label' or 'labels').\n")
     assert read_lexicon(lexicon).metadata["label_mappings"] == {
         "optimism": {"emotions": ["anticipation", "joy"], "posts": optimism}}
 
