@@ -118,8 +118,9 @@ def _emotion_reports(test, scores, emotion_set: str) -> tuple[dict, dict]:
     report = multi_label_report(gold, predicted, classes)
     baseline = multi_label_report(gold, [emolex_emotions(p.text, classes) for p in test], classes)
     supported = [c for c in classes if any(c in g for g in gold)]
+    mappings = mapping_descriptions((x for p in test for x in p.labels), single_label=False)
     return ({**report, **macro_over(report["per_class"], supported), "classes_with_support": supported,
-             **({"mappings": m} if (m := mapping_descriptions((x for p in test for x in p.labels), single_label=False)) else {})},
+             **({"mappings": mappings} if mappings else {})},
             {"name": "emolex-any-term", **baseline, **macro_over(baseline["per_class"], supported)})
 
 

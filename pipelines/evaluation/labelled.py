@@ -134,8 +134,10 @@ def read_labelled(path: str) -> tuple[list[LabelledPost], list[str]]:
 def left_out_note(rejects: list[str]) -> str:
     """What a labelled file lost, in one sentence: 'Left out of the file: 2 lines (line 101: not
     JSON (…); …).' (the first reason shown), or '' when nothing was left out."""
+    if not rejects:
+        return ""
     n = len(rejects)
-    return f"Left out of the file: {n} line{'s' if n != 1 else ''} ({rejects[0]}{'; …' if n > 1 else ''})." if n else ""
+    return f"Left out of the file: {n} line{'s' if n != 1 else ''} ({rejects[0]}{'; …' if n > 1 else ''})."
 
 
 def to_ekman(labels: tuple[str, ...]) -> tuple[str, ...]:
