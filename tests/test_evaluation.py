@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 
@@ -36,7 +37,8 @@ def test_parse_labelled_and_reasons():
 
 def test_task_labels_per_emotion_set():
     post = parse_labelled('{"text": "x", "labels": ["trust", "optimism", "anger", "love"]}')
-    assert task_labels(post, "emotion", "plutchik") == ("anger", "trust")
+    # a dyad counts as both its emotions (GOLD_MAPPINGS: optimism = anticipation + joy)
+    assert task_labels(post, "emotion", "plutchik") == ("anger", "anticipation", "joy", "trust")
     assert task_labels(post, "emotion", "ekman") == ("anger", "joy")  # GoEmotions: optimism, love -> joy
     assert task_labels(post, "sentiment") == ("trust",)
     with pytest.raises(ValueError, match="emotion set"):
@@ -77,6 +79,10 @@ def test_optimism_is_mapped_to_anticipation_or_its_dyads():
     assert matches("optimism", {"dominant_emotion": "anticipation"})
     assert matches("optimism", {"dominant_emotion": "joy", "anticipation": 0.2})
     assert not matches("optimism", {"dominant_emotion": "joy", "anticipation": 0.0})
+    assert matches("optimism", {"dominant_emotion": "trust", "anticipation": 0.2})  # docs/lexicons.md
+    assert matches("hope", {"dominant_emotion": "joy", "anticipation": 0.2})
+    for other in ("sadness", "fear", "anger", "surprise", "disgust"):  # only joy / trust partner anticipation
+        assert not matches("optimism", {"dominant_emotion": other, "anticipation": 0.5})
     assert matches("joy", {"dominant_emotion": "joy"}) and not matches("anger", {"dominant_emotion": None})
 
 
@@ -161,3 +167,157 @@ def test_the_summary_prints_the_confusion_matrix_a_user_corrects_label_shares_wi
     assert lines[at + 1].split() == ["negative", "neutral", "positive"]
     assert [line.split() for line in lines[at + 2:at + 5]] == [
         ["negative", "1", "1", "0"], ["neutral", "0", "1", "0"], ["positive", "0", "1", "2"]]
+
+
+def _post(i, text, *labels):
+    from pipelines.evaluation.labelled import LabelledPost
+
+    return LabelledPost(str(i), text, labels)
+
+
+def _score(dominant, **present):
+    return {"dominant_emotion": dominant, "emotion_labels": [dominant] if dominant else [], **present}
+
+
+def test_evaluate_maps_tweeteval_optimism_and_averages_over_the_gold_classes_as_the_benchmark_does():
+    from pipelines.evaluation.evaluate import _emotion_reports, format_report, report_json, single_emotion_reports
+
+    test = [_post(1, "so angry", "anger"), _post(2, "happy day", "joy"), _post(3, "it will be fine", "optimism"),
+            _post(4, "looking forward", "optimism"), _post(5, "so sad", "sadness")]
+    scores = [_score("anger"), _score("joy"), _score("joy", anticipation=0.3), _score("fear"), _score("sadness")]
+    report, baseline = _emotion_reports(test, scores, "plutchik")
+    assert report["n"] == 5 and report["classes_with_support"] == ["anger", "joy", "optimism", "sadness"]
+    assert report["per_class"]["optimism"]["support"] == 2 and report["accuracy"] == pytest.approx(4 / 5)
+    assert report["macro_recall"] == pytest.approx((1 + 1 + 0.5 + 1) / 4)  # over the 4 gold classes, not 8
+    assert report["mappings"] == {"optimism": "anticipation, or joy / trust with anticipation present "
+                                              "(Plutchik's dyad: optimism = anticipation + joy)"}
+    # the benchmark's emotion_default row: the same function on the raw gold labels
+    assert (report, baseline) == single_emotion_reports([p.text for p in test], [p.labels[0] for p in test], scores)
+    assert json.loads(report_json({**report, "baseline": baseline, "task": "emotion", "lexicon_version": "x"}))[
+        "mappings"] == report["mappings"]
+    text = format_report({**report, "baseline": baseline, "task": "emotion", "test": "t", "lexicon_version": "x"})
+    assert "gold 'optimism' counts as anticipation" in text
+    assert "macro figures over the classes with gold support: anger, joy, optimism, sadness" in text
+
+
+def test_multi_label_macro_figures_run_over_the_labels_with_gold_support():
+    from pipelines.evaluation.evaluate import _emotion_reports
+
+    test = [_post(1, "so angry", "anger", "disgust"), _post(2, "happy day", "joy"), _post(3, "hopeful", "hope")]
+    scores = [_score("anger"), _score("fear"), _score("trust")]
+    report, baseline = _emotion_reports(test, scores, "plutchik")
+    assert report["classes_with_support"] == ["anger", "anticipation", "disgust", "joy", "trust"]
+    assert report["macro_f1"] == pytest.approx((1 + 0 + 0 + 1 + 0) / 5)
+    assert report["mappings"] == {"hope": "anticipation and trust (Plutchik's dyad: hope = anticipation + trust)"}
+    assert set(baseline["per_class"]) == set(report["per_class"])  # all eight listed, macro over the five
+
+
+def _emotion_rows(rng: random.Random, n: int, labels=("anger", "joy", "optimism", "sadness")) -> list[dict]:
+    words = {"anger": "furious", "joy": "delighted", "optimism": "hopeful", "sadness": "tearful"}
+    return [{"id": f"e{i}", "text": f"{words[label]} {rng.choice(['river', 'paper', 'street'])} e{i}", "label": label}
+            for i, label in enumerate(rng.choice(labels) for _ in range(n))]
+
+
+def test_training_labels_map_a_dyad_to_both_its_emotions(tmp_path):
+    from pipelines.induction.lexicon_job import SupervisedSettings, training_posts
+
+    train = write_jsonl(tmp_path / "train.jsonl", [{"text": "a", "label": "optimism"}, {"text": "b", "label": "joy"},
+                                                   {"text": "c", "label": "hope"}])
+    posts, labels, _, _ = training_posts(SupervisedSettings(train, "x.parquet", "emotion"))
+    assert dict(zip((p.text for p in posts), labels)) == {
+        "a": ("anticipation", "joy"), "b": ("joy",), "c": ("anticipation", "trust")}
+
+
+@pytest.mark.slow
+def test_lexicon_build_trains_optimism_as_anticipation_and_joy_and_says_so(tmp_path, capsys):
+    from pipelines.induction.lexicon import read_lexicon
+
+    rows = _emotion_rows(random.Random(5), 120)
+    train, lexicon = write_jsonl(tmp_path / "train.jsonl", rows), str(tmp_path / "lex.parquet")
+    with open(train, "a", encoding="utf-8") as handle:
+        handle.write('{"text": "no label"}\n')
+    assert main(["lexicon", "build", "--train", train, "--task", "emotion", "--out", lexicon, "--no-characters"]) == 0
+    optimism = sum(1 for r in rows if r["label"] == "optimism")
+    line = capsys.readouterr().out
+    assert (f"classes anger, anticipation, joy, sadness, {optimism} 'optimism' posts as anticipation + joy "
+            f"(Plutchik's dyad)") in line
+    assert line.endswith(". Left out of the file: 1 line (line 121: no 'label' or 'labels').\n")
+    assert read_lexicon(lexicon).metadata["label_mappings"] == {
+        "optimism": {"emotions": ["anticipation", "joy"], "posts": optimism}}
+
+
+def _posts(*labels):
+    return [_post(i, f"text {i}", *(ls if isinstance(ls, tuple) else (ls,))) for i, ls in enumerate(labels)]
+
+
+@pytest.mark.parametrize("task, emotions, labels, message", [
+    ("sentiment", "plutchik", ("positive", "mixed"),
+     re.escape("--train f: labels ['mixed'] are not among the classes ['negative', 'neutral', 'positive']") + "$"),
+    ("sentiment", "plutchik", ("neg", "neu", "pos"), r"labels \['neg', 'neu', 'pos'\] are not among the classes"),
+    ("sentiment", "plutchik", (("admiration", "joy"), "neutral"),
+     r"labels \['admiration', 'joy'\] .* \(they look like emotions: did you mean --task emotion\?\)$"),
+    ("emotion", "plutchik", ("joy", "admiration"),
+     r"labels \['admiration'\] are not among the classes Plutchik's eight, .* \(did you mean --emotions ekman\?\)$"),
+    ("emotion", "ekman", ("joy", "trust"), r"labels \['trust'\] .* \(did you mean --emotions plutchik\?\)$"),
+    ("emotion", "plutchik", ("joy", "wistful"), r"labels \['wistful'\] are not among the classes [^(]*$"),
+])
+def test_labels_outside_the_task_are_refused_naming_them(task, emotions, labels, message):
+    from pipelines.evaluation.labelled import LabelSetError, check_labels
+
+    with pytest.raises(LabelSetError, match=message):
+        check_labels(_posts(*labels), task, emotions, "--train f")
+
+
+def test_labels_of_the_task_pass_the_check():
+    from pipelines.evaluation.labelled import check_labels
+
+    check_labels(_posts("negative", "neutral", "positive"), "sentiment", "plutchik", "f")
+    check_labels(_posts("anger", "optimism", "hope", "neutral"), "emotion", "plutchik", "f")
+    check_labels(_posts(("admiration", "grief"), "neutral"), "emotion", "ekman", "f")
+
+
+@pytest.mark.parametrize("command", [["lexicon", "build", "--out", "{out}", "--train", "{file}"],
+                                     ["evaluate", "--test", "{file}"],
+                                     ["evaluate", "--test", "{ok}", "--train", "{file}"]])
+def test_unexpected_labels_are_refused_in_one_line_before_any_work(tmp_path, capsys, command):
+    rows = [{"text": f"post {i}", "label": label} for i, label in enumerate(["positive", "mixed", "negative"] * 30)]
+    paths = {"file": write_jsonl(tmp_path / "mixed.jsonl", rows), "out": str(tmp_path / "lex.parquet"),
+             "ok": write_jsonl(tmp_path / "ok.jsonl", [{"text": "fine", "label": "positive"}])}
+    assert main([part.format(**paths) for part in command]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{paths['file']}: labels ['mixed'] are not among the classes" in err
+    assert not (tmp_path / "lex.parquet").exists()
+
+
+def test_evaluate_task_emotion_on_a_sentiment_file_is_refused_before_any_work(tmp_path, capsys):
+    from pipelines.evaluation.labelled import LabelSetError, check_labels
+
+    with pytest.raises(LabelSetError, match=r"^f: no emotion labels in the file \(labels \['negative', 'neutral', "
+                                            r"'positive'\]\): did you mean --task sentiment\?$"):
+        check_labels(_posts("negative", "neutral", "positive"), "emotion", "plutchik", "f")
+    test = write_jsonl(tmp_path / "s.jsonl", [{"text": f"post {i}", "label": label}
+                                              for i, label in enumerate(["positive", "negative", "neutral"] * 20)])
+    assert main(["evaluate", "--test", test, "--task", "emotion"]) == 2
+    assert capsys.readouterr().err == (f"mipulse evaluate: --test {test}: no emotion labels in the file (labels "
+                                       f"['negative', 'neutral', 'positive']): did you mean --task sentiment?\n")
+
+
+def test_left_out_note_is_the_one_report_labelled_prints():
+    from pipelines.evaluation.labelled import left_out_note
+
+    assert left_out_note([]) == ""
+    assert left_out_note(["line 3: not JSON (x)"]) == "Left out of the file: 1 line (line 3: not JSON (x))."
+    assert left_out_note(["post 1: a", "post 2: b"]) == "Left out of the file: 2 lines (post 1: a; …)."
+
+
+def test_evaluate_says_which_lines_of_the_test_file_it_left_out(tmp_path, capsys):
+    rows = [json.dumps(r) for r in _dated(_planted(random.Random(4), 60, "t"))]
+    test = tmp_path / "test.jsonl"
+    test.write_text("\n".join(rows[:30] + ['{"text": broken'] + rows[30:]) + "\n", encoding="utf-8")
+    assert main(["evaluate", "--test", str(test)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"task=sentiment test={test} n=60 ")
+    assert lines[1].startswith("Left out of the file: 1 line (line 31: not JSON (")
+    assert main(["evaluate", "--test", str(test), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["test_rejects"] == 1 and report["left_out"] == lines[1]

@@ -359,6 +359,7 @@ def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
 
 def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.config import load_seeds
+    from pipelines.evaluation.labelled import left_out_note
     from pipelines.induction.induce import LexiconSpec
     from pipelines.induction.lexicon_job import (
         SupervisedSettings, build_default_lexicon, build_supervised_lexicon, supervised_sources,
@@ -370,8 +371,11 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
         spec = LexiconSpec(sources=supervised_sources(priors=not args.no_priors, characters=not args.no_characters))
         summary = build_supervised_lexicon(SupervisedSettings(args.train, args.out, args.task, args.emotions, spec,
                                                               args.leave_out), seeds)
+        mapped = "".join(f", {m['posts']} '{label}' posts as {' + '.join(m['emotions'])} (Plutchik's dyad)"
+                         for label, m in summary["mapped"].items())
         print(f"lexicon {summary['version']}: {summary['posts']} labelled posts ({summary['left_out']} left out), "
-              f"classes {', '.join(summary['classes'])}, terms {summary['terms']} -> {args.out}")
+              f"classes {', '.join(summary['classes'])}{mapped}, terms {summary['terms']} -> {args.out}"
+              + (f". {note}" if (note := left_out_note(summary["rejects"])) else ""))
         return 0
     misplaced = [flag for flag, given in (("--leave-out", args.leave_out), ("--no-priors", args.no_priors),
                                           ("--no-characters", args.no_characters)) if given]

@@ -38,6 +38,7 @@ from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E4
 from pipelines.induction.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
 from pipelines.errors import BadInput  # noqa: E402
+from pipelines.evaluation.labelled import left_out_note  # noqa: E402
 from pipelines.gc_passes import fewer_gc_passes  # noqa: E402
 from pipelines.induction.priors import query_terms  # noqa: E402
 
@@ -368,9 +369,7 @@ def _widest(*bounds: list[float]) -> tuple[list[float], list[float]]:
 def _adjusted_note(adjusted: AdjustedSentiment, labelled: str | Path) -> str:
     """The adjusted chart's caption: what was done, with which posts, and what was not adjusted."""
     skipped = "; ".join(f"{platform}: {why}" for platform, why in adjusted.not_adjusted.items())
-    n = len(adjusted.rejected)
-    more = "; …" if n > 1 else ""
-    left_out = f" Left out of the file: {n} line{'s' if n != 1 else ''} ({adjusted.rejected[0]}{more})." if n else ""
+    left_out = f" {note}" if (note := left_out_note(adjusted.rejected)) else ""
     found = (f"{adjusted.in_database:,} of them are posts of this database" if adjusted.in_database else
              "none of them is a post of this database (by id): the matrix holds only if they are like its posts")
     return (f"Each platform's yearly label counts solved back through the confusion matrix of the "

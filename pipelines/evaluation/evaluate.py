@@ -19,17 +19,16 @@ from dataclasses import dataclass
 
 from pipelines.evaluation.baselines import emolex_emotions, vader_label
 from pipelines.config import EMOTIONS, load_seeds
-from pipelines.evaluation.labelled import EKMAN, SENTIMENT_CLASSES, read_labelled, task_labels
+from pipelines.evaluation.labelled import (
+    EKMAN, GOLD_MAPPINGS, SENTIMENT_CLASSES, check_labels, left_out_note, read_labelled, task_labels,
+)
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
-from pipelines.evaluation.metrics import multi_label_report, single_label_report
+from pipelines.evaluation.metrics import macro_over, multi_label_report, single_label_report
 from pipelines.scoring.score import score_posts
 from pipelines.reading.sources import SourceOptions
 from pipelines.text.tokenizer import tokenize
 
-#: Gold labels that are not one of Plutchik's eight, as the emotions (dyads) that stand for
-#: them: Plutchik's optimism = anticipation + joy; hope = anticipation + trust.
-GOLD_MAPPINGS = {"optimism": ("anticipation", ("joy", "trust"))}
 EMOTION_SETS = {"ekman": EKMAN, "plutchik": EMOTIONS}
 UNDATED_MONTH = "2000-01"  # evaluation files are often undated; dates play no part in a score
 
@@ -49,6 +48,7 @@ def evaluate(opts: EvaluateOptions) -> dict:
     test, rejects = read_labelled(opts.test)
     if not test:
         raise ValueError(f"{opts.test}: no labelled posts")
+    check_labels(test, opts.task, opts.emotion_set, f"--test {opts.test}")
     with tempfile.TemporaryDirectory() as work:
         lexicon, built = _lexicon(opts, os.path.join(work, "lexicon.parquet"))
     scores = score_posts([tokenize(p.text) for p in test], lexicon, [p.platform for p in test])
@@ -58,9 +58,9 @@ def evaluate(opts: EvaluateOptions) -> dict:
         baseline = {"name": "vader", **single_label_report(gold, [vader_label(p.text) for p in test],
                                                            SENTIMENT_CLASSES)}
     else:
-        gold = [task_labels(p, "emotion", opts.emotion_set) for p in test]
-        report, baseline = _emotion_reports(test, gold, scores, opts.emotion_set)
+        report, baseline = _emotion_reports(test, scores, opts.emotion_set)
     return {**report, "baseline": baseline, "task": opts.task, "test": opts.test, "test_rejects": len(rejects),
+            **({"left_out": left_out_note(rejects)} if rejects else {}),
             "lexicon_version": lexicon.version, "lexicon": built,
             "scores": {p.id: s for p, s in zip(test, scores)}}
 
@@ -81,27 +81,47 @@ def _lexicon(opts: EvaluateOptions, path: str) -> tuple[Lexicon, dict]:
     return read_lexicon(path), {"kind": "default", "corpus": opts.test, "version": version}
 
 
+def partners(core: str) -> tuple[str, ...]:
+    """The emotions that pair with `core` in a dyad of GOLD_MAPPINGS (anticipation: joy, trust)."""
+    return tuple(sorted({other for first, other in GOLD_MAPPINGS.values() if first == core}))
+
+
 def matches(gold_label: str, score: dict) -> bool:
-    """Whether a post's predicted emotions express a gold label (mapped by GOLD_MAPPINGS)."""
+    """Whether a post's predicted emotions express a gold label: a dyad of GOLD_MAPPINGS counts as
+    its first emotion, or as one of that emotion's partners with the first present too."""
     if gold_label not in GOLD_MAPPINGS:
         return gold_label == score["dominant_emotion"]
-    core, partners = GOLD_MAPPINGS[gold_label]
+    core = GOLD_MAPPINGS[gold_label][0]
     dominant = score["dominant_emotion"]
-    return dominant == core or (dominant in partners and score.get(core, 0.0) > 0)
+    return dominant == core or (dominant in partners(core) and score.get(core, 0.0) > 0)
 
 
-def _emotion_reports(test, gold, scores, emotion_set: str) -> tuple[dict, dict]:
-    """Single-label gold (one emotion per post): dominant-emotion accuracy with the mappings,
-    macro figures over the gold classes. Multi-label gold: per-label report over the set."""
+def mapping_descriptions(labels, single_label: bool = True) -> dict[str, str]:
+    """What each mapped gold label among `labels` counts as, for the report: as `matches` takes it
+    (one emotion per post), or as both emotions of its dyad (`task_labels`, several per post)."""
+    present = set(labels)
+    return {label: (f"{core}, or {' / '.join(partners(core))} with {core} present" if single_label else
+                    f"{core} and {other}") + f" (Plutchik's dyad: {label} = {core} + {other})"
+            for label, (core, other) in GOLD_MAPPINGS.items() if label in present}
+
+
+def _emotion_reports(test, scores, emotion_set: str) -> tuple[dict, dict]:
+    """Single-label gold (one emotion per post, some a dyad or not among Plutchik's eight):
+    dominant-emotion accuracy with the mappings, macro figures over the gold classes. Otherwise
+    per-label reports over the set, macro figures over the labels with gold support."""
     classes = EMOTION_SETS[emotion_set]
-    if all(len(g) == 1 for g in gold) and any(g[0] in GOLD_MAPPINGS or g[0] not in EMOTIONS for g in gold):
-        return single_emotion_reports([p.text for p in test], [g[0] for g in gold], scores)
+    if emotion_set == "plutchik" and all(len(p.labels) == 1 for p in test) and any(
+            p.labels[0] in GOLD_MAPPINGS for p in test):  # check_labels has refused labels outside the set
+        return single_emotion_reports([p.text for p in test], [p.labels[0] for p in test], scores)
+    gold = [task_labels(p, "emotion", emotion_set) for p in test]
     predicted = [tuple(e for e in s["emotion_labels"] if e in classes) for s in scores]
     report = multi_label_report(gold, predicted, classes)
     baseline = multi_label_report(gold, [emolex_emotions(p.text, classes) for p in test], classes)
-    supported = sorted({c for g in gold for c in g})
-    return ({**report, "classes_with_support": supported},
-            {"name": "emolex-any-term", **baseline})
+    supported = [c for c in classes if any(c in g for g in gold)]
+    mappings = mapping_descriptions((x for p in test for x in p.labels), single_label=False)
+    return ({**report, **macro_over(report["per_class"], supported), "classes_with_support": supported,
+             **({"mappings": mappings} if mappings else {})},
+            {"name": "emolex-any-term", **baseline, **macro_over(baseline["per_class"], supported)})
 
 
 OTHER = "(other)"  # a predicted emotion that is no gold class: always wrong
@@ -112,9 +132,7 @@ def supported_report(gold: list[str], predicted: list[str], classes: tuple[str, 
     figures average over `classes` (the classes with gold support) only."""
     report = single_label_report(gold, [p if p in classes else OTHER for p in predicted], (*classes, OTHER))
     per_class = {c: report["per_class"][c] for c in classes}
-    return {**report, "per_class": per_class, "classes_with_support": list(classes),
-            "macro_f1": sum(v["f1"] for v in per_class.values()) / len(classes),
-            "macro_recall": sum(v["recall"] for v in per_class.values()) / len(classes)}
+    return {**report, "per_class": per_class, "classes_with_support": list(classes), **macro_over(per_class, classes)}
 
 
 def single_emotion_reports(texts: list[str], gold: list[str], scores: list[dict]) -> tuple[dict, dict]:
@@ -128,7 +146,7 @@ def single_emotion_reports(texts: list[str], gold: list[str], scores: list[dict]
     def predicted(g: str, found: dict | None) -> str:
         return g if found and matches(g, found) else ((found or {}).get("dominant_emotion") or "none")
 
-    mapping = {k: f"{v[0]}, or {' / '.join(v[1])} with {v[0]} present" for k, v in GOLD_MAPPINGS.items()}
+    mapping = mapping_descriptions(gold_classes)
     ours = supported_report(gold, [predicted(g, s) for g, s in zip(gold, scores)], gold_classes)
     emolex = supported_report(gold, [predicted(g, emolex_argmax(t)) for g, t in zip(gold, texts)], gold_classes)
     return {**ours, "mappings": mapping}, {"name": "emolex-argmax", **emolex}
@@ -148,6 +166,8 @@ def emolex_argmax(text: str) -> dict | None:
 def format_report(report: dict) -> str:
     """Human-readable summary: headline metrics, per class, confusion, baseline side by side."""
     lines = [f"task={report['task']} test={report['test']} n={report['n']} lexicon={report['lexicon_version']}"]
+    if report.get("left_out"):
+        lines.append(report["left_out"])
     base = report.get("baseline") or {}
     lines.append(f"{'metric':<14}{'mipulse':>10}" + (f"{base['name']:>18}" if base else ""))
     for key in ("accuracy", "macro_f1", "macro_recall"):
@@ -159,6 +179,8 @@ def format_report(report: dict) -> str:
         lines += confusion_lines(report["classes"], report["confusion"])
     for gold, meaning in report.get("mappings", {}).items():
         lines.append(f"gold '{gold}' counts as {meaning}")
+    if "classes_with_support" in report:
+        lines.append(f"macro figures over the classes with gold support: {', '.join(report['classes_with_support'])}")
     return "\n".join(lines)
 
 
@@ -173,5 +195,5 @@ def confusion_lines(classes: list[str], matrix: list[list[int]]) -> list[str]:
 
 def report_json(report: dict) -> str:
     keys = ("task", "n", "accuracy", "macro_f1", "macro_recall", "per_class", "classes", "confusion", "baseline",
-            "lexicon_version", "classes_with_support", "mappings")
+            "lexicon_version", "classes_with_support", "mappings", "test_rejects", "left_out")
     return json.dumps({k: report[k] for k in keys if k in report}, default=str)

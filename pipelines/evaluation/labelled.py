@@ -40,6 +40,15 @@ GOEMOTIONS_SENTIMENT = {
     "neutral": ("neutral",),
 }
 _TO_SENTIMENT = {fine: group for group, fines in GOEMOTIONS_SENTIMENT.items() for fine in fines}
+#: Gold labels that are not one of Plutchik's eight, as the two primary emotions of their dyad
+#: (Plutchik): optimism = anticipation + joy, hope = anticipation + trust (docs/lexicons.md). The one
+#: mapping: training labels become both emotions (`task_labels`); an evaluation counts a post as
+#: right when its dominant emotion is the first, or a partner of the first with the first present
+#: (`pipelines.evaluation.evaluate.matches`). Both dyads here share anticipation, and annotators do not
+#: tell them apart (TweetEval's optimism takes in hope): either counts as anticipation, or joy / trust
+#: with anticipation present. A dyad on anticipation of another kind (pessimism = anticipation +
+#: sadness) would widen that; it needs its own rule in `matches` (a test guards this).
+GOLD_MAPPINGS = {"optimism": ("anticipation", "joy"), "hope": ("anticipation", "trust")}
 
 
 def goemotions_sentiment(labels: tuple[str, ...]) -> str | None:
@@ -122,21 +131,89 @@ def read_labelled(path: str) -> tuple[list[LabelledPost], list[str]]:
     return posts, rejects
 
 
+def left_out_note(rejects: list[str]) -> str:
+    """What a labelled file lost, in one sentence: 'Left out of the file: 2 lines (line 101: not
+    JSON (…); …).' (the first reason shown), or '' when nothing was left out."""
+    if not rejects:
+        return ""
+    n = len(rejects)
+    return f"Left out of the file: {n} line{'s' if n != 1 else ''} ({rejects[0]}{'; …' if n > 1 else ''})."
+
+
 def to_ekman(labels: tuple[str, ...]) -> tuple[str, ...]:
     """GoEmotions (or Ekman / Plutchik) labels -> the Ekman six they contain, sorted."""
     return tuple(sorted({_TO_EKMAN[x] for x in labels if x in _TO_EKMAN}))
 
 
+def to_plutchik(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Plutchik's eight a post's labels contain, a dyad (GOLD_MAPPINGS) as both its emotions, in
+    Plutchik's order."""
+    found = {e for label in labels for e in GOLD_MAPPINGS.get(label, (label,))}
+    return tuple(e for e in PLUTCHIK if e in found)
+
+
+def dyads_in(posts: list[LabelledPost]) -> dict[str, dict]:
+    """The labels of `posts` that GOLD_MAPPINGS maps to a dyad's two emotions, with how many posts
+    carry each: what a report says was mapped ({'optimism': {'emotions': [...], 'posts': 145}})."""
+    counts = {label: sum(1 for p in posts if label in p.labels) for label in GOLD_MAPPINGS}
+    return {label: {"emotions": list(GOLD_MAPPINGS[label]), "posts": n} for label, n in counts.items() if n}
+
+
 def task_labels(post: LabelledPost, task: str, emotion_set: str = "ekman") -> tuple[str, ...]:
     """The post's gold labels for a task: one class (sentiment, or any single-label set), or
-    its emotions: Ekman's six (GoEmotions mapped) or Plutchik's eight (labels kept as given)."""
+    its emotions: Ekman's six (GoEmotions mapped) or Plutchik's eight (dyads mapped by GOLD_MAPPINGS)."""
     if task != "emotion":
         return post.labels[:1]
     if emotion_set == "ekman":
         return to_ekman(post.labels)
     if emotion_set == "plutchik":
-        return tuple(e for e in PLUTCHIK if e in post.labels)
+        return to_plutchik(post.labels)
     raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
+
+
+#: A label that says a post expresses no emotion (GoEmotions' 'neutral'), in either emotion set
+NO_EMOTION = "neutral"
+#: Labels that name an emotion in some set this module reads (GoEmotions' 27, Ekman's six,
+#: Plutchik's eight and its mapped dyads): what a hint about --task / --emotions goes by
+EMOTION_LIKE = frozenset(_TO_EKMAN) | frozenset(PLUTCHIK) | frozenset(GOLD_MAPPINGS)
+
+
+class LabelSetError(BadInput, ValueError):
+    """Labels outside the task's label set: refused before any work, in one line (exit 2)."""
+
+
+def task_classes(task: str, emotion_set: str = "plutchik") -> frozenset[str]:
+    """Every label a labelled file may carry for a task: the sentiment classes; GoEmotions' 27 and
+    Ekman's six (ekman) or Plutchik's eight and the dyads of GOLD_MAPPINGS (plutchik), and 'neutral'."""
+    if task != "emotion":
+        return frozenset(SENTIMENT_CLASSES)
+    if emotion_set not in ("ekman", "plutchik"):
+        raise ValueError(f"emotion set must be 'ekman' or 'plutchik', got {emotion_set!r}")
+    return (frozenset(_TO_EKMAN) if emotion_set == "ekman" else frozenset(PLUTCHIK) | frozenset(GOLD_MAPPINGS)) | {
+        NO_EMOTION}
+
+
+def check_labels(posts: list[LabelledPost], task: str, emotion_set: str, name: str) -> None:
+    """Refuse a file whose labels the task cannot use, naming them (LabelSetError), rather than
+    drop or fold them silently or fail deep inside a build: `name` is how the message names the
+    file ('--train FILE'). With the hint a user needs: --task emotion for emotion labels given as
+    sentiment, --task sentiment for a file without an emotion label, the other --emotions set."""
+    found = {label for p in posts for label in p.labels}
+    if task == "emotion" and not found & EMOTION_LIKE:
+        raise LabelSetError(f"{name}: no emotion labels in the file (labels {sorted(found)}): "
+                            f"did you mean --task sentiment?")
+    unknown = sorted(found - task_classes(task, emotion_set))
+    if not unknown:
+        return
+    if task != "emotion":
+        allowed, hint = list(SENTIMENT_CLASSES), " (they look like emotions: did you mean --task emotion?)"
+        hint = hint if set(unknown) & EMOTION_LIKE else ""
+    else:
+        other = "plutchik" if emotion_set == "ekman" else "ekman"
+        allowed = (f"GoEmotions' 27, Ekman's six or {NO_EMOTION!r}" if emotion_set == "ekman" else
+                   f"Plutchik's eight, the dyads {sorted(GOLD_MAPPINGS)} or {NO_EMOTION!r}")
+        hint = f" (did you mean --emotions {other}?)" if set(unknown) <= task_classes(task, other) else ""
+    raise LabelSetError(f"{name}: labels {unknown} are not among the classes {allowed}{hint}")
 
 
 class LabelledFileError(BadInput, ValueError):

@@ -57,6 +57,12 @@ def scores_from_confusion(matrix: list[list[int]], classes: Sequence[str]) -> di
     return out
 
 
+def macro_over(per_class: dict[str, dict], classes: Sequence[str]) -> dict:
+    """macro_f1 and macro_recall averaged over `classes` only (e.g. those with gold support)."""
+    return {key: _ratio(sum(per_class[c][metric] for c in classes), len(classes))
+            for key, metric in (("macro_f1", "f1"), ("macro_recall", "recall"))}
+
+
 def single_label_report(gold: Sequence[str], predicted: Sequence[str], classes: Sequence[str]) -> dict:
     """accuracy, macro_f1, macro_recall, per_class and the confusion matrix (rows gold)."""
     matrix = confusion_matrix(gold, predicted, classes)

@@ -36,7 +36,9 @@ from pipelines.induction.characters import fit_character_layer, with_characters
 from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induction.induce import ALL, LexiconSpec
 from pipelines.job import JobSettings, LexiconInForce, new_pipeline
-from pipelines.evaluation.labelled import LabelledPost, LabelledRecordError, parse_labelled, read_labelled, task_labels
+from pipelines.evaluation.labelled import (
+    LabelledPost, LabelledRecordError, check_labels, dyads_in, parse_labelled, read_labelled, task_labels,
+)
 from pipelines.induction.lexicon import Lexicon, read_lexicon
 from pipelines.induction.transforms import BuildLexicons, CountPresence
 from pipelines.text.prepare import PostPreparer
@@ -111,14 +113,16 @@ def fold_of(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") % FOLDS
 
 
-def training_posts(settings: SupervisedSettings) -> tuple[list[LabelledPost], list[tuple[str, ...]], int]:
-    """(posts, their gold labels for the task, posts left out as overlapping the leave-out file),
-    sorted by text and labels: the lexicon of a file does not depend on the order of its lines."""
-    posts, _ = read_labelled(settings.train)
+def training_posts(settings: SupervisedSettings) -> tuple[list[LabelledPost], list[tuple[str, ...]], int, list[str]]:
+    """(posts, their gold labels for the task, posts left out as overlapping the leave-out file, one
+    reason per line that is no labelled post), sorted by text and labels: the lexicon of a file does
+    not depend on the order of its lines."""
+    posts, rejects = read_labelled(settings.train)
+    check_labels(posts, settings.task, settings.emotion_set, f"--train {settings.train}")
     keys = leave_out_keys(settings.leave_out)
     kept = sorted(((p, task_labels(p, settings.task, settings.emotion_set)) for p in posts
                    if not p.overlap_keys() & keys), key=lambda pair: (pair[0].text, pair[1]))
-    return [p for p, _ in kept], [labels for _, labels in kept], len(posts) - len(kept)
+    return [p for p, _ in kept], [labels for _, labels in kept], len(posts) - len(kept), rejects
 
 
 def leave_out_keys(path: str | None) -> frozenset[str]:
@@ -150,16 +154,20 @@ class _CountedRows(beam.DoFn):
 
 def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, beam_args: Sequence[str] = ()) -> dict:
     """Build, calibrate and write a supervised lexicon; returns a summary."""
-    posts, labels, left_out = training_posts(settings)
+    posts, labels, left_out, rejects = training_posts(settings)
     classes = tuple(sorted({c for ls in labels for c in ls}))
     if len(classes) < 2 or len(posts) < 10 * FOLDS:
         raise ValueError(f"{settings.train}: too few labelled posts ({len(posts)}) or classes ({classes})")
     spec = replace(settings.spec, classes=classes)
     digest = hashlib.sha256(open(settings.train, "rb").read()).hexdigest()[:16]
+    # a dyad (optimism, hope) is trained as both its emotions, and the lexicon and the summary say so
+    dyads = dyads_in(posts) if (settings.task, settings.emotion_set) == ("emotion", "plutchik") else {}
     metadata = {"kind": "supervised", "task": settings.task, "sources": list(spec.sources),
+                **({"label_mappings": dyads} if dyads else {}),
                 "options": spec.as_dict(), "seeds": seeds.fingerprint, "tokenizer": TOKENIZER_VERSION,
                 "training_data": {"file": os.path.basename(settings.train), "sha256_16": digest,
-                                  "posts": len(posts), "left_out_as_overlap": left_out}}
+                                  "posts": len(posts), "left_out_as_overlap": left_out,
+                                  "lines_not_read": len(rejects)}}
     rows = [{"text": p.text, "labels": ls, "fold": fold_of(p.text)} for p, ls in zip(posts, labels)]
     with tempfile.TemporaryDirectory() as work:
         paths = {fold: os.path.join(work, f"fold-{fold}.parquet") for fold in range(FOLDS)}
@@ -204,7 +212,8 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         calibration = {"emotion": fit_emotion_calibration(x, labels, classes, features, text_folds)}
     lexicon = Lexicon(full.layers, full.metadata, {**untrained_defaults(calibration), **full.calibration, **calibration})
     version = write_lexicon_file(lexicon, settings.out)
-    return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes),
+    return {"version": version, "posts": len(posts), "left_out": left_out, "classes": list(classes), "mapped": dyads,
+            "rejects": rejects,
             "terms": {layer: len(entries) for layer, entries in lexicon.layers.items()}, "out": settings.out}
 
 
