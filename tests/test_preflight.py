@@ -93,6 +93,16 @@ def test_an_output_folder_that_is_a_file_is_refused_before_the_flow(tmp_path, sa
     assert notes.read_text() == "keep"
 
 
+def test_report_platform_x_is_twitter_as_in_the_inputs(tmp_path, capsys):
+    db = tmp_path / "m.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE posts (platform VARCHAR, month VARCHAR)")
+        con.execute("INSERT INTO posts VALUES ('reddit', '2019-12')")
+    # refused for want of twitter posts, as twitter would be: X is not an unknown platform
+    assert one_line_error(capsys, ["report", "--db", str(db), "--out", str(tmp_path / "r"), "--platform", "X"]) == (
+        f"mipulse report: --platform 'twitter': no posts of that platform in {db}; platforms with posts: reddit")
+
+
 def test_a_report_of_years_without_posts_is_refused_not_drawn_empty(tmp_path, capsys):
     """`mipulse report --from 2030` drew six "no data" charts and exited 0."""
     db = tmp_path / "m.duckdb"

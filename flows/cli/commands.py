@@ -336,13 +336,15 @@ def _print_result(output_format: str, columns: list[str], rows: list[tuple]) -> 
 
 def _report(args: argparse.Namespace, _: list[str]) -> int:
     from flows.cli.preflight import check_out_folder, check_report
+    from pipelines.reading.posts import PLATFORM_ALIASES
 
-    check_report(args.db, args.platform, args.labelled, args.from_year, args.to_year)
+    platform = PLATFORM_ALIASES.get(args.platform.strip().lower(), args.platform) if args.platform else None  # X
+    check_report(args.db, platform, args.labelled, args.from_year, args.to_year)
     check_out_folder(Path(args.out), args.out)
     from flows.reporting.report import render_report
 
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
-                              platform=args.platform, interval_replicates=args.interval_replicates,
+                              platform=platform, interval_replicates=args.interval_replicates,
                               labelled=args.labelled):
         print(f"chart: {path}")
     return 0
