@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from pipelines.reading.posts import RecordError, reddit_placeholder
+from pipelines.reading.posts import reddit_placeholder
 from pipelines.reading.readers.base import JsonFormat, require_object
 
 def _matches(document: object) -> bool:
@@ -29,9 +29,7 @@ def _to_flat(record: Any) -> dict:
     record = require_object(record)
     is_comment = "body" in record
     text = record.get("body") if is_comment else _submission_text(record)
-    gone = reddit_placeholder(text)
-    if gone is not None:
-        raise RecordError(gone)
+    # a placeholder text ("[deleted]") is rejected by `canonical_post`, as in every export of Reddit posts
     author = record.get("author")
     return {
         "platform": "reddit",
