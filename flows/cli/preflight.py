@@ -233,29 +233,20 @@ def check_report(db: str, platform: str | None, labelled: str | None = None, fro
     check_labelled(labelled)
     if from_year is not None and to_year is not None and from_year > to_year:
         raise UsageError(f"--from {from_year} is after --to {to_year}")
-    if platform is not None:
-        present = [r[0] for r in _report_query(db, "report_platforms.sql", {})]
-        if platform not in present:
-            close = difflib.get_close_matches(platform.lower(), present, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]}? " if close else ""
-            raise UsageError(f"--platform {platform!r}: no posts of that platform in {db}; {hint}"
-                             f"platforms with posts: {', '.join(present) or 'none'}")
-    if from_year is not None or to_year is not None:
-        from flows.reporting.window import empty_window
-
-        years = [r[0] for r in _report_query(db, "report_post_years.sql", {"platform": platform})]
-        problem = empty_window(years, from_year, to_year, platform)
-        if problem:
-            raise UsageError(problem)
-
-
-def _report_query(db: str, name: str, params: dict) -> list[tuple]:
     import duckdb
 
     import sql
+    from flows.reporting.window import check_window_has_posts
     from flows.store.db import query
 
     try:
-        return query(db, sql.read(name), params)[1]
+        if platform is not None:
+            present = [r[0] for r in query(db, sql.read("report_platforms.sql"))[1]]
+            if platform not in present:
+                close = difflib.get_close_matches(platform.lower(), present, n=1, cutoff=0.5)
+                hint = f"did you mean {close[0]}? " if close else ""
+                raise UsageError(f"--platform {platform!r}: no posts of that platform in {db}; {hint}"
+                                 f"platforms with posts: {', '.join(present) or 'none'}")
+        check_window_has_posts(db, from_year, to_year, platform)  # as the scheduled yearly report
     except duckdb.CatalogException:
         raise UsageError(f"--db {db} holds no mipulse data yet; load some with mipulse run") from None
