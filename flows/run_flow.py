@@ -102,27 +102,29 @@ def discover_inputs(patterns: list[str]) -> list[str]:
 
 
 @task(name="select files to read", **IO_RETRIES)
-def select_inputs(db_path: str, files: list[str], window: PostWindow, incremental: bool) -> list[InputFile]:
-    """The files to read now: all of them, or (incremental) those not yet loaded for this window,
-    with the files that dropped duplicates when one of those is read again (`files_to_read`)."""
-    current = [InputFile.stat(f) for f in files]
+def select_inputs(db_path: str, files: list[str], window: PostWindow,
+                  incremental: bool) -> tuple[list[InputFile], set[str]]:
+    """(the files to read now, the loaded files that dropped copies of other files' posts). The files:
+    all of them, or (incremental) those not yet loaded for this window, with the files that dropped
+    duplicates when one of those is read again (`files_to_read`); `lost_copies_warning` names those
+    the run cannot read."""
+    current, with_duplicates = [InputFile.stat(f) for f in files], files_with_duplicates(db_path)
     if not incremental:
-        return current
+        return current, with_duplicates
     loaded = loaded_inputs(db_path, files)
-    chosen = files_to_read(current, loaded, window, files_with_duplicates(db_path))
+    chosen = files_to_read(current, loaded, window, with_duplicates)
     unchanged = [f.path for f in chosen if not needs_loading(f, loaded.get(f.path), window)]
     if unchanged:
         get_run_logger().info("also reading %d unchanged input files that dropped duplicates when loaded (%s): a "
                               "file read again may no longer hold the posts they repeat", len(unchanged),
                               ", ".join(unchanged))
-    return chosen
+    return chosen, with_duplicates
 
 
-@task(name="posts of the files read, files that dropped duplicates", **IO_RETRIES)
-def posts_and_duplicates(db_path: str, files: list[str]) -> tuple[int, set[str]]:
-    """Before the load: how many loaded posts come from `files`, and which loaded files dropped
-    duplicates (`flows.store.incremental.lost_copies_warning` compares after the load)."""
-    return posts_of_files(db_path, files), files_with_duplicates(db_path)
+@task(name="posts of the files read", **IO_RETRIES)
+def posts_before_load(db_path: str, files: list[str]) -> int:
+    """How many loaded posts come from `files` before the load (`lost_copies_warning` compares after it)."""
+    return posts_of_files(db_path, files)
 
 
 @task(name="list loaded posts this run keeps", **IO_RETRIES)
@@ -263,7 +265,7 @@ def run_flow(options: RunOptions) -> RunSummary:
     window = options.window()
     secret, key_fingerprint = secret_for(db)  # never a parameter: those are stored and shown
     found = discover_inputs(options.inputs)
-    selected = select_inputs(db, found, window, options.incremental)
+    selected, with_duplicates = select_inputs(db, found, window, options.incremental)
     if not selected:
         logger.info("run %s: all %d input files already loaded for %s; nothing to do",
                     run_id, len(found), window.describe())
@@ -288,7 +290,7 @@ def run_flow(options: RunOptions) -> RunSummary:
                    "from_month": options.from_month, "to_month": options.to_month,
                    "platforms": list(window.platforms)} for f in selected]
     logger.info("stage 2/3: loading into %s", db)
-    posts_before, with_duplicates = posts_and_duplicates(db, files)
+    posts_before = posts_before_load(db, files)
     accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, options)
     lost = lost_copies_warning(files, posts_before, posts_of_files(db, files), with_duplicates)
     if lost:
