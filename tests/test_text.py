@@ -38,6 +38,9 @@ GOLDEN = [
     ("I ain't sure; CA and AI can't", ["i", "is", "not", "sure_NEG", ";", "ca", "and", "ai", "can", "not"]),
     ("hi🔥there GOOOOD :)))))", ["hi", "🔥", "there", "good", ":))"]),
     ("no #wildfires here", ["no", "#wildfires", "wild_NEG", "fires_NEG", "here_NEG"]),
+    # YouTube comments end with a byte order mark; zero-width spaces, word joiners, soft hyphens
+    ("Love this song!\ufeff", ["love", "this", "song", "!"]),
+    ("solar\u200bpower is co\u00adoperative\u2060ly amazing\ufeff", ["solar", "power", "is", "cooperatively", "amazing"]),
 ]
 
 
@@ -53,7 +56,7 @@ def test_counting_terms_drop_stop_words_placeholders_and_punctuation():
 
 
 def test_version_was_bumped_for_the_new_rules():
-    assert TOKENIZER_VERSION == "mipulse-tok-4"
+    assert TOKENIZER_VERSION == "mipulse-tok-5"
 
 
 def test_html_entities_are_decoded_before_tokenizing():

@@ -5,7 +5,8 @@ and explanations); `counting_terms(tokens)` returns the set of terms a post cont
 to document-frequency counts (stop words, punctuation and placeholders dropped).
 
 What the rules do, in order: HTML entities are decoded (`&amp;` -> `&`); curly apostrophes
-become straight; every emoji (with its skin tone, keycap, flag pair, tag sequence or ZWJ
+become straight; byte order marks, word joiners and soft hyphens are dropped and zero-width
+spaces become spaces; every emoji (with its skin tone, keycap, flag pair, tag sequence or ZWJ
 sequence) becomes its own token with variation selectors stripped, even when glued to
 words or other emoji; emoticons stay whole and keep their case; URLs and @mentions become
 placeholders; hashtags stay as `#tag` followed by their words; elongations are cut to two
@@ -31,7 +32,7 @@ from spacy.tokenizer import Tokenizer
 from pipelines.text.hashtags import split_hashtag
 from pipelines.text.mentions import AT_SIGNS, MENTION_RE
 
-TOKENIZER_VERSION = "mipulse-tok-4"
+TOKENIZER_VERSION = "mipulse-tok-5"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
 
 URL = "<url>"
@@ -39,7 +40,11 @@ USER = "<user>"
 NEG_SUFFIX = "_NEG"
 PLACEHOLDERS = frozenset({URL, USER})
 
-_CLEANUP = (("\ufe0e", ""), ("\ufe0f", ""), ("\u2019", "'"), ("\u2018", "'"))
+# Variation selectors and invisible characters go; a zero-width space is a space. Most YouTube
+# comments end with U+FEFF (a byte order mark): left in, it made the last word another term
+# ('amazing\ufeff', 'song!\ufeff' whole) that no lexicon holds.
+_CLEANUP = (("\ufe0e", ""), ("\ufe0f", ""), ("\u2019", "'"), ("\u2018", "'"), ("\ufeff", ""), ("\u2060", ""),
+            ("\u00ad", ""), ("\u200b", " "))
 # One emoji: a flag pair, a keycap, or a pictograph with modifiers/tags, ZWJ-joined.
 _EMOJI_PART = r"\p{Extended_Pictographic}[\p{Emoji_Modifier}\U000E0020-\U000E007F]*"
 EMOJI_RE = regex.compile(
