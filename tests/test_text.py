@@ -40,7 +40,10 @@ GOLDEN = [
     ("no #wildfires here", ["no", "#wildfires", "wild_NEG", "fires_NEG", "here_NEG"]),
     # YouTube comments end with a byte order mark; zero-width spaces, word joiners, soft hyphens
     ("Love this song!\ufeff", ["love", "this", "song", "!"]),
-    ("solar\u200bpower is co\u00adoperative\u2060ly amazing\ufeff", ["solar", "power", "is", "cooperatively", "amazing"]),
+    ("Great video!<br />I <b>LOVE</b> it<br><a href=\"https://youtu.be/x\">here</a> <3 a<b",
+     ["great", "video", "!", "i", "love", "it", "here", "<3", "a", "<", "b"]),
+    ("\u200bsolar\u200b power is co\u00adoperative\u2060ly c\u200ban be amazing\ufeff",
+     ["solar", "power", "is", "cooperatively", "can", "be", "amazing"]),
 ]
 
 

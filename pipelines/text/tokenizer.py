@@ -4,9 +4,10 @@
 and explanations); `counting_terms(tokens)` returns the set of terms a post contributes
 to document-frequency counts (stop words, punctuation and placeholders dropped).
 
-What the rules do, in order: HTML entities are decoded (`&amp;` -> `&`); curly apostrophes
-become straight; byte order marks, word joiners and soft hyphens are dropped and zero-width
-spaces become spaces; every emoji (with its skin tone, keycap, flag pair, tag sequence or ZWJ
+What the rules do, in order: HTML entities are decoded (`&amp;` -> `&`) and HTML tags (`<br />`,
+`<b>`, `<a href=...>`) become breaks between words; curly apostrophes
+become straight; byte order marks, zero-width spaces, word joiners and soft hyphens are
+dropped; every emoji (with its skin tone, keycap, flag pair, tag sequence or ZWJ
 sequence) becomes its own token with variation selectors stripped, even when glued to
 words or other emoji; emoticons stay whole and keep their case; URLs and @mentions become
 placeholders; hashtags stay as `#tag` followed by their words; elongations are cut to two
@@ -40,11 +41,12 @@ USER = "<user>"
 NEG_SUFFIX = "_NEG"
 PLACEHOLDERS = frozenset({URL, USER})
 
-# Variation selectors and invisible characters go; a zero-width space is a space. Most YouTube
-# comments end with U+FEFF (a byte order mark): left in, it made the last word another term
-# ('amazing\ufeff', 'song!\ufeff' whole) that no lexicon holds.
+# Variation selectors, zero-width spaces (at the ends of words in posts, or inside one to dodge a
+# filter: 'c\u200ban'), word joiners, soft hyphens and byte order marks go. Most YouTube comments
+# end with U+FEFF: left in, it glued their last word, with its punctuation, into a term no lexicon
+# holds ('amazing\ufeff', 'song!\ufeff').
 _CLEANUP = (("\ufe0e", ""), ("\ufe0f", ""), ("\u2019", "'"), ("\u2018", "'"), ("\ufeff", ""), ("\u2060", ""),
-            ("\u00ad", ""), ("\u200b", " "))
+            ("\u00ad", ""), ("\u200b", ""))
 # One emoji: a flag pair, a keycap, or a pictograph with modifiers/tags, ZWJ-joined.
 _EMOJI_PART = r"\p{Extended_Pictographic}[\p{Emoji_Modifier}\U000E0020-\U000E007F]*"
 EMOJI_RE = regex.compile(
@@ -126,14 +128,16 @@ def _negated_tokens(chunks: list[str]) -> list[str]:
 
 
 def _placeholders(text: str) -> str:
-    """HTML entities decoded, curly apostrophes and variation selectors cleaned, URLs and
-    mentions replaced.
+    """HTML entities decoded, HTML tags made breaks, curly apostrophes, variation selectors and
+    invisible characters cleaned, URLs and mentions replaced.
 
     Each step first checks, in C, whether it has anything to do: most posts are ASCII
     and most have no entity, link or mention.
     """
     if "&" in text:
         text = decode_html_entities(text)
+    if "<" in text:
+        text = _HTML_TAG_RE.sub(" ", text)
     if not text.isascii():
         for old, new in _CLEANUP:
             if old in text:
@@ -192,6 +196,9 @@ _CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
 _CUE_CHUNKS: set[str] = set()
 _STEPS_IN_SCOPE, _STEPS_OUT_OF_SCOPE = _NegationSteps(in_scope=True), _NegationSteps(in_scope=False)
 _AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
+# The markup of texts exported as HTML (YouTube's `textDisplay`: `<br />`, `<b>`, `<a href="...">`):
+# each tag is a break between words. Only these tag names, so '<3', '<user>' and 'a<b' stay text.
+_HTML_TAG_RE = re.compile(r"</?(?:a|b|i|u|s|p|br|em|strong|span|div|font)(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
