@@ -31,6 +31,7 @@ _MENTION_RE = re.compile(rf"(?P<rt>{RETWEET_MENTION})|{MENTION}"
 _MENTION_MARKS = (*AT_SIGNS, "u/", "U/")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
+_UTC_NAME_RE = re.compile(r"\s+(?:UTC|GMT)$", re.IGNORECASE)
 _ID_FIELDS = ("post_id", "id", "id_str")
 #: an id written in scientific notation, as spreadsheets save long numbers ("1.23457E+18"); the
 #: "+" tells it from a base-36 Reddit id such as "3e8"
@@ -86,7 +87,7 @@ def safe_excerpt(raw: str) -> str:
 def parse_timestamp(value: Any) -> datetime:
     """When a record was posted, as an aware UTC datetime; RecordError if invalid.
 
-    Read: ISO 8601 text; RFC 2822 text, Twitter's "Wed Oct 10 20:19:24 +0000 2018" included;
+    Read: ISO 8601 text (its zone also written " UTC" or " GMT"); RFC 2822 text, Twitter's "Wed Oct 10 20:19:24 +0000 2018" included;
     epoch seconds, or epoch milliseconds when the number is in range only as those (a number
     or its digits; in range neither way, such as a bare year "2018", it is unparseable); a
     datetime; a date (its midnight, UTC). Times without a zone are UTC.
@@ -127,9 +128,10 @@ def _epoch_moment(number: float) -> datetime:
 
 
 def _text_moment(text: str) -> datetime:
-    """ISO 8601, else RFC 2822 (which also reads Twitter's "Wed Oct 10 20:19:24 +0000 2018")."""
+    """ISO 8601 (also with the zone written " UTC", as Reddit's data export and BigQuery write it),
+    else RFC 2822 (which also reads Twitter's "Wed Oct 10 20:19:24 +0000 2018")."""
     try:
-        return datetime.fromisoformat(text.replace(" +0000", "+00:00"))
+        return datetime.fromisoformat(_UTC_NAME_RE.sub("+00:00", text.replace(" +0000", "+00:00")))
     except ValueError:
         return parsedate_to_datetime(text)
 
