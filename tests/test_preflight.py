@@ -221,6 +221,17 @@ def test_a_platform_column_is_suggested_as_a_mapping_not_one_platform_for_every_
         "map them, e.g. --columns text=body --platform twitter|reddit|youtube")
 
 
+def test_created_at_is_suggested_only_as_a_column_holding_a_time(tmp_path, capsys, no_flow):
+    """youtube-comment-downloader's lines: the hint had been post_id=photo (a picture's URL) and
+    created_at=time ("1 year ago", which no run reads)."""
+    export = tmp_path / "comments.json"
+    export.write_text('{"cid": "Ugz1", "text": "so good", "time": "1 year ago", "author": "@a", "votes": "5", '
+                      '"photo": "https://yt3.ggpht.com/x", "heart": false, "time_parsed": 1672531200.5}\n')
+    line = one_line_error(capsys, ["run", "--input", str(export), "--db", str(tmp_path / "m.duckdb")])
+    assert line.endswith("map them, e.g. --columns post_id=cid,created_at=time_parsed --platform "
+                         "twitter|reddit|youtube (or --undated-as YYYY-MM for an undated corpus)")
+
+
 def test_beam_options_pass_and_others_do_not():
     check_beam_args(["--direct_num_workers=2", "--direct_running_mode", "multi_processing",
                      "--runner=FnApiRunner"], ["--from-month"])

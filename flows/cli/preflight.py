@@ -11,11 +11,11 @@ import difflib
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from pipelines.errors import BadInput
 from pipelines.reading.inputs import Inputs, NoInputFiles, find_inputs
-from pipelines.reading.posts import PLATFORMS, canonical_platform, missing_fields
+from pipelines.reading.posts import PLATFORMS, RecordError, canonical_platform, missing_fields, parse_timestamp
 
 if TYPE_CHECKING:
     from flows.options import RunOptions
@@ -24,7 +24,7 @@ FIRST_RECORDS = 20  # records per input file looked at for missing fields
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 # Column names that usually hold a canonical field, for the --columns suggestion.
 LIKELY_COLUMNS = {
-    "post_id": ("id", "tweet_id", "status_id", "comment_id", "post_id", "uid"),
+    "post_id": ("id", "tweet_id", "status_id", "comment_id", "post_id", "uid", "cid"),
     "text": ("text", "body", "content", "message", "tweet", "full_text", "comment", "selftext"),
     "created_at": ("created_at", "date", "time", "timestamp", "ts", "created", "created_utc", "when",
                    "datetime", "published_at"),
@@ -174,7 +174,7 @@ def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str
     """The first records of a file must carry every required field; else name them all and a mapping."""
     from pipelines.reading.readers import Unreadable, read_flat_records
 
-    seen, lacking, columns = 0, None, []
+    seen, lacking, first = 0, None, {}
     with open(path, "rb") as stream:
         if stream.read(2) in UTF16_BOMS:
             raise UsageError(f"{path} is UTF-16 text; save it as UTF-8 (mipulse reads UTF-8 only)")
@@ -187,7 +187,8 @@ def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str
             seen += 1
             missing = set(missing_fields(record, default_platform, undated))
             lacking = missing if lacking is None else lacking & missing
-            columns = columns or list(record)
+            first = first or record
+    columns = list(first)
     if lacking:
         ordered = [f for f in ("platform", "post_id", "created_at", "text") if f in lacking]
         mapped = dict(mapping)
@@ -196,14 +197,15 @@ def check_required_fields(path: str, input_format: str, mapping: tuple[tuple[str
             raise UsageError(f"{path}: --columns {','.join(wrong)}: the records have no such column (columns: "
                              f"{', '.join(c for c in columns if c not in mapped)})")
         raise UsageError(f"{path}: records have no {', '.join(ordered)} (columns: {', '.join(columns)}); "
-                         f"{suggest_mapping(ordered, columns)}")
+                         f"{suggest_mapping(ordered, columns, first)}")
 
 
-def suggest_mapping(missing: list[str], columns: list[str]) -> str:
+def suggest_mapping(missing: list[str], columns: list[str], first: Mapping | None = None) -> str:
     """'try --columns post_id=tweet_id,text=body --platform twitter|reddit|youtube' for the fields missing;
-    a platform column is mapped like the others (one --platform for every row would hide it)."""
+    a platform column is mapped like the others (one --platform for every row would hide it). With the
+    file's first record, created_at is suggested only as a column whose value is a time mipulse reads."""
     platform_column = _named_column("platform", columns)
-    pairs = [f"{field}={platform_column if field == 'platform' else _likely_column(field, columns)}"
+    pairs = [f"{field}={platform_column if field == 'platform' else _likely_column(field, columns, first)}"
              for field in missing if field != "platform" or platform_column]
     parts = [f"--columns {','.join(pairs)}"] if pairs else []
     if "platform" in missing and not platform_column:
@@ -212,9 +214,22 @@ def suggest_mapping(missing: list[str], columns: list[str]) -> str:
     return f"map them, e.g. {' '.join(parts)}{hint}"
 
 
-def _likely_column(field: str, columns: list[str]) -> str:
-    close = difflib.get_close_matches(field, columns, n=1, cutoff=0.5)
+def _likely_column(field: str, columns: list[str], first: Mapping | None) -> str:
+    """The column of a usual name, else one of a close name, else (for created_at) the first
+    column holding a time; "COLUMN" when none is."""
+    timed = field == "created_at" and first is not None
+    if timed:  # youtube-comment-downloader's "time" is "1 year ago"; its "time_parsed" a time
+        columns = [c for c in columns if _reads_as_time(first.get(c))]
+    close = difflib.get_close_matches(field, columns, n=1, cutoff=0.6) or (columns[:1] if timed else [])
     return _named_column(field, columns) or (close[0] if close else "COLUMN")
+
+
+def _reads_as_time(value: object) -> bool:
+    try:
+        parse_timestamp(value)
+    except RecordError:
+        return False
+    return True
 
 
 def _named_column(field: str, columns: list[str]) -> str | None:
