@@ -21,6 +21,7 @@ from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipelines.reading.months import check_window
+from pipelines.reading.posts import ENGLISH, is_language_code
 from pipelines.reading.readers import FORMATS
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
@@ -66,6 +67,23 @@ class _RefuseSecretFlag(argparse.Action):
                      "parameters): set MIPULSE_AUTHOR_SALT or use the key file, see docs/privacy.md")
 
 
+def language_codes(codes: list[str]) -> list[str]:
+    """--languages: language codes of two or three letters, in lower case, or 'all' alone."""
+    codes = [code.strip().lower() for code in codes]
+    if "all" in codes and len(codes) > 1:
+        raise ValueError("--languages: all keeps every language; give it alone")
+    for code in codes:
+        if code != "all" and not is_language_code(code):
+            raise ValueError(f"--languages: {code!r} is not a language code (two or three letters: en, es, pt)")
+    return codes
+
+
+def kept_languages(codes: list[str]) -> tuple[str, ...] | None:
+    """--languages as `SourceOptions.languages`: the codes, or None for all."""
+    codes = language_codes(codes)
+    return None if codes == ["all"] else tuple(codes)
+
+
 class JobOptions(BaseModel):
     """What the Beam job reads, which posts it keeps and how it builds its lexicon (never the author key:
     options are stored and shown; the secret comes from the environment or the key file)."""
@@ -91,6 +109,10 @@ class JobOptions(BaseModel):
         None, description="first month to load, YYYY-MM (posts before it become 'outside date range' rejects)")
     to_month: Optional[str] = Field(None, description="last month to load, YYYY-MM (inclusive)")
     platforms: Optional[list[str]] = Field(None, description="load only these platforms")
+    languages: Annotated[list[str], Flag(metavar="CODE"), AfterValidator(language_codes)] = Field(
+        list(ENGLISH), description="keep the posts of these languages where an export names one (Twitter's lang; "
+                                   "all: every language); others become 'language xx not selected' rejects "
+                                   "(default: en, the lexicons' language)")
     runner: str = Field(DEFAULT_RUNNER, description=f"Beam runner (default: {DEFAULT_RUNNER}, in-process)")
 
     @model_validator(mode="after")
@@ -124,7 +146,7 @@ class JobOptions(BaseModel):
             output=output,
             seeds=load_seeds(self.seeds),
             source=SourceOptions(self.input_format, self.default_platform, secret or read_secret(), self.columns,
-                                 self.undated_as),
+                                 self.undated_as, kept_languages(self.languages)),
             lexicon=LexiconSpec(min_df=self.min_df),
             window=self.window(),
             lexicon_file=lexicon_file or self.lexicon,

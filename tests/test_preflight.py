@@ -300,3 +300,23 @@ def test_a_labelled_file_without_sentiment_labels_is_refused_by_run_and_report(t
     duckdb.connect(str(db)).close()  # a database the report could open: the labelled file is what is refused
     line = one_line_error(capsys, ["report", "--db", str(db), "--out", str(tmp_path / "r"), "--labelled", str(emotions)])
     assert line.startswith(f"mipulse report: --labelled {emotions}: no post with one of the labels")
+
+
+@pytest.mark.parametrize("languages,error", [
+    (["english"], "mipulse run: --languages: 'english' is not a language code (two or three letters: en, es, pt)"),
+    (["en", "all"], "mipulse run: --languages: all keeps every language; give it alone"),
+])
+def test_languages_must_be_codes_or_all_alone(tmp_path, capsys, sample, no_flow, languages, error):
+    assert one_line_error(capsys, ["run", "--input", str(sample), "--db", str(tmp_path / "m.duckdb"),
+                                   "--languages", *languages]) == error
+
+
+def test_the_job_keeps_the_languages_asked_for(sample):
+    from pipelines.options import JobOptions
+
+    def kept(**options):
+        return JobOptions(inputs=[str(sample)], **options).job_settings("out", files=(), secret="s").source.languages
+
+    assert kept() == ("en",)
+    assert kept(languages=["EN", "pt"]) == ("en", "pt")
+    assert kept(languages=["all"]) is None

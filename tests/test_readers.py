@@ -386,3 +386,20 @@ def test_reject_excerpts_show_the_record_itself():
     assert '"0999"' not in retweet.excerpt  # the included tweets are not part of this record
     assert '"author_id": "<redacted>"' in retweet.excerpt
     assert (bad.reason, bad.excerpt) == ("invalid JSON", "<redacted> <redacted>")  # words outside JSON: allow-list
+
+
+# ---- languages --------------------------------------------------------------------------
+
+def test_posts_in_a_language_the_run_does_not_keep_are_rejects_that_name_it():
+    """A Spanish tweet scored with English lexicons had counted as neutral (or worse), silently."""
+    tweets = [v1_status(str(n), lang=lang) for n, lang in
+              enumerate(["en", "es", "en-GB", "und", "qme", "pt_BR", "FR", None, "e?"], start=1)]
+    assert summary(read("tweets.jsonl", ndjson(*tweets))) == [
+        (1, "1"), (2, "reject", "language es not selected"), (3, "3"), (4, "4"), (5, "5"),
+        (6, "reject", "language pt not selected"), (7, "reject", "language fr not selected"), (8, "8"), (9, "9")]
+    assert summary(read("tweets.jsonl", ndjson(*tweets), languages=("en", "pt")))[5] == (6, "6")
+    assert [item["lang"] for item in read("tweets.jsonl", ndjson(*tweets), languages=None)] == \
+        ["en", "es", "en-GB", "und", "qme", "pt_BR", "FR", None, "e?"]
+    # generic exports: a lang column is read as such
+    content = b"id,platform,created_at,text,lang\n1,reddit,2020-01-01,hola,es\n2,reddit,2020-01-01,hi,\n"
+    assert summary(read("export.csv", content)) == [(1, "reject", "language es not selected"), (2, "2")]

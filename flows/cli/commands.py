@@ -88,7 +88,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     from flows.options import RunOptions
-    from pipelines.options import add_arguments
+    from pipelines.options import JobOptions, add_arguments
 
     parser = _Parser(prog="mipulse", description="Sentiment and emotion of social posts, "
                      "year by year, with PMI lexicons.")
@@ -174,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--format", default="auto", help="with --input: input format (as for run)")
     build.add_argument("--platform", default=None, help="with --input: platform of records without one")
     build.add_argument("--undated-as", default=None, metavar="YYYY-MM", help="with --input: month of undated records")
+    add_arguments(build, JobOptions, only=("languages",))
     build.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
     build.set_defaults(handler=_lexicon_build)
     export = lexicon_sub.add_parser("export", help="write a lexicon stored in a database to a file")
@@ -366,6 +367,7 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.induction.lexicon_job import (
         SupervisedSettings, build_default_lexicon, build_supervised_lexicon, supervised_sources,
     )
+    from pipelines.options import kept_languages
     from pipelines.reading.sources import SourceOptions
 
     seeds = load_seeds(args.seeds)
@@ -386,7 +388,8 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.reading.inputs import find_inputs
 
     version = build_default_lexicon(find_inputs(args.input).files, args.out, seeds,  # folders and globs, as run
-                                    SourceOptions(args.format, args.platform, undated_as=args.undated_as))
+                                    SourceOptions(args.format, args.platform, undated_as=args.undated_as,
+                                                  languages=kept_languages(args.languages)))
     print(f"lexicon {version} -> {args.out}")
     return 0
 

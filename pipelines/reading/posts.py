@@ -15,6 +15,11 @@ from pipelines.text.mentions import AT_SIGNS, MENTION, RETWEET_MENTION
 PLATFORMS = ("twitter", "reddit", "youtube")
 #: other names of a platform in exports: Twitter is X since 2023
 PLATFORM_ALIASES = {"x": "twitter", "twitter/x": "twitter", "x/twitter": "twitter", "x (twitter)": "twitter"}
+#: the languages a run keeps by default: the lexicons' language (VADER, EmoLex and the seeds are English)
+ENGLISH = ("en",)
+#: language codes that name no language (Twitter's: undetermined, only links, hashtags, mentions,
+#: cashtags or too short; ISO's "no linguistic content"): such posts are kept whatever --languages says
+NO_LANGUAGE = frozenset({"und", "zxx", "qme", "qht", "qam", "qct", "qst", "art"})
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 _EARLIEST_EPOCH, _LATEST_EPOCH = EARLIEST.timestamp(), LATEST.timestamp()
@@ -154,11 +159,13 @@ def canonical_post(
     salt: str,
     default_platform: str | None = None,
     undated: datetime | None = None,
+    languages: tuple[str, ...] | None = ENGLISH,
 ) -> dict:
     """Map a flat record (JSONL/CSV row) to the canonical post dict; RecordError if unusable.
 
     `undated`, when given, is the time used for records with no created_at at all (an
     undated corpus assigned to one period); unparseable or out-of-range times still reject.
+    `languages`: a record whose export names another language is a reject (`language_reject`).
     """
     if not isinstance(record, Mapping):
         raise RecordError("record is not an object")
@@ -183,6 +190,9 @@ def canonical_post(
         raise RecordError(gone)
     if len(text) > MAX_TEXT_CHARS:
         raise RecordError("text too long")
+    lang = _optional_str(record.get("lang"))
+    if (other := language_reject(lang, languages)) is not None:
+        raise RecordError(other)
     raw_time = record.get("created_at")
     created_at = parse_timestamp(undated if undated is not None and raw_time in (None, "") else raw_time)
     author = next((record[f] for f in _AUTHOR_FIELDS if record.get(f)), None)
@@ -195,10 +205,28 @@ def canonical_post(
         "created_at": created_at.replace(tzinfo=None),
         "author_key": author_key(platform, str(author) if author is not None else None, salt),
         "text": redact_mentions(repair_text(text)),
-        "lang": _optional_str(record.get("lang")),
+        "lang": lang,
         "parent_id": _optional_str(record.get("parent_id")),
         "source_file": source_file,
     }
+
+
+def language_reject(lang: str | None, languages: tuple[str, ...] | None) -> str | None:
+    """Why a post the export says is in `lang` is not kept ("language es not selected"), or None: kept
+    when `languages` is None (all), when the export names no language (no code of two or three
+    letters, or one of NO_LANGUAGE), or when the code's language ("en" of "en-GB") is one of
+    `languages`. A Spanish post scored by English lexicons would count as neutral, or worse."""
+    if languages is None or lang is None:
+        return None
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    if not is_language_code(code) or code in NO_LANGUAGE or code in languages:
+        return None
+    return f"language {code} not selected"
+
+
+def is_language_code(code: str) -> bool:
+    """Two or three ASCII letters: an ISO 639 code as exports write them (en, es, fil)."""
+    return 2 <= len(code) <= 3 and code.isascii() and code.isalpha()
 
 
 def reddit_placeholder(text: Any) -> str | None:

@@ -20,7 +20,7 @@ from apache_beam.metrics import Metrics
 
 from pipelines import progress
 from pipelines.batches import PostBatch
-from pipelines.reading.posts import Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
+from pipelines.reading.posts import ENGLISH, Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
 from pipelines.reading.readers import FORMATS, Unreadable, parse_columns, read_flat_records
 
 REJECTS = "rejects"
@@ -41,6 +41,7 @@ class SourceOptions:
     columns: 'field=column,...' mapping for CSV/JSONL/Parquet exports.
     undated_as: 'YYYY-MM' given to records with no created_at at all (an undated corpus,
     e.g. GoEmotions, read as one period); None rejects them as "missing created_at".
+    languages: the languages kept where an export names a post's language; None keeps all.
     """
 
     format: str = "auto"
@@ -48,6 +49,7 @@ class SourceOptions:
     author_salt: str = ""
     columns: str | None = None
     undated_as: str | None = None
+    languages: tuple[str, ...] | None = ENGLISH
     batch_size: int = 1000  # posts per Beam element: Beam's per-element cost is paid per batch
 
     def __post_init__(self) -> None:
@@ -75,7 +77,8 @@ def read_records(path: str, stream: IO[bytes], options: SourceOptions) -> Iterat
             yield Reject(path, record_no, record.reason, safe_excerpt(record.raw))
             continue
         try:
-            post = canonical_post(record, path, options.author_salt, options.default_platform, undated)
+            post = canonical_post(record, path, options.author_salt, options.default_platform, undated,
+                                  options.languages)
         except RecordError as exc:
             yield Reject(path, record_no, str(exc), _excerpt(record))
         else:
