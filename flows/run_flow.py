@@ -22,13 +22,15 @@ from prefect.tasks import exponential_backoff
 import sql
 from flows.artifacts import failure_markdown, run_markdown
 from flows.reporting.report_html import lexicon_warning
-from flows.store.db import PostsLoadedMeanwhile, RunRecord, load_run, query, write_kept_posts
+from flows.store.db import PostsLoadedMeanwhile, RunRecord, connect_read_only, load_run, query, write_kept_posts
 from flows.store.incremental import (
     InputFile, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning, needs_loading, posts_of_files,
 )
 from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
-from flows.store.lexicon_store import export_lexicon, lexicon_in_force, versions_by_partition
+from flows.store.lexicon_store import (
+    export_lexicon, lexicon_in_force, narrow_lexicon_in_force, versions_by_partition,
+)
 from flows.options import RunOptions
 from flows.reporting.report import render_report
 from flows.store.retention import remove_folders, stale_run_folders
@@ -298,6 +300,10 @@ def run_flow(options: RunOptions) -> RunSummary:
     versions = versions_by_partition(db)
     if len(versions) > 1:
         logger.warning("%s", lexicon_warning(versions))
+    with connect_read_only(db) as con:
+        narrow = narrow_lexicon_in_force(con)
+    if narrow:
+        logger.warning("%s", narrow)
     pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
     if pruned:
         logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",

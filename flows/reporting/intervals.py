@@ -1,11 +1,13 @@
 """Lexicon-aware intervals of the report's shares and mean scores (`pipelines.induction.bootstrap`).
 
-The replicate lexicons are re-induced from Poisson-weighted counts of every post of the
-database (the lexicon in force was induced from all of them) with the engine and the options
-that lexicon records, and keep its calibration; each re-scores the same random subsample of
-at most `PER_GROUP` posts per (month, platform). A lexicon that was not induced from these
-posts (a `--lexicon` file, even an edited copy of the default lexicon; other seeds) is held fixed:
-its intervals are then Wilson's, and `LexiconIntervals.lexicon_resampled` says so.
+The replicate lexicons are re-induced from Poisson-weighted counts of the posts the lexicon in
+force was induced from (the posts of the partitions the run that built it loaded: every post of
+the database after one run over everything; one year of them when a backfill began with that
+year, so that the intervals are as wide as such a lexicon is unstable) with the engine and the
+options that lexicon records, and keep its calibration; each re-scores the same random subsample
+of at most `PER_GROUP` posts per (month, platform). A lexicon that no run induced (a `--lexicon`
+file, even an edited copy of the default lexicon; other seeds) is held fixed: its intervals are
+then Wilson's, and `LexiconIntervals.lexicon_resampled` says so.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import duckdb
 
 import sql
 from flows.reporting.window_lexicon import scale_terms
-from flows.store.lexicon_store import lexicon_from_tables, version_in_force
+from flows.store.lexicon_store import induced_from, lexicon_from_tables, version_in_force
 from pipelines.induction.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
     replicate_values, subsample,
@@ -62,13 +64,6 @@ def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
     """The lexicon the latest run scored with, from the lexicon tables (None: no run)."""
     version = version_in_force(con)
     return lexicon_from_tables(con, version) if version else None
-
-
-def from_a_file(con: duckdb.DuckDBPyConnection, version: str) -> bool:
-    """True when the lexicon came from a `--lexicon` file (`sql/lexicon_from_a_file.sql`): edited, or
-    induced from other posts, it is not what re-inducing it from these posts gives."""
-    found = con.execute(sql.read("lexicon_from_a_file.sql"), {"version": version}).fetchone()
-    return bool(found and found[0])
 
 
 def _replicate_spec(lexicon: Lexicon) -> LexiconSpec | None:
@@ -121,20 +116,23 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     rows = con.execute(sql.read("bootstrap_posts.sql")).fetchall()
     if not rows:
         return None
-    spec = None if from_a_file(con, lexicon.version) else _replicate_spec(lexicon)
+    induced = induced_from(con, lexicon.version)
+    spec = None if induced is None else _replicate_spec(lexicon)
     if spec is None:
         return LexiconIntervals({}, 0, len(rows), 0, False)
     prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
     groups = [(month, platform) for month, platform, _ in rows]
     posts_per_group = Counter(groups)
     rescored = subsample(groups, PER_GROUP, seed)
-    counted = set(subsample(["all"] * len(rows), MAX_POSTS, seed)) | set(rescored)
-    indices = sorted(counted)
+    inducing = [i for i, group in enumerate(groups) if group in induced.partitions]
+    counted = sorted({inducing[j] for j in subsample(["all"] * len(inducing), MAX_POSTS, seed)}
+                     | {i for i in rescored if groups[i] in induced.partitions})
+    indices = sorted(set(counted) | set(rescored))
     prepared = dict(zip(indices, prepare_each_text_once(prepare, [rows[i][2] or "" for i in indices])))
     kept_posts, kept_groups = [prepared[i] for i in rescored], [groups[i] for i in rescored]
     # a replicate's entries of the terms the kept posts look up are those of its whole lexicon
     needed = looked_up(kept_posts) | scale_terms(load_seeds(), spec)
-    replicas = lexicon_replicates(list(prepared.values()), _inducer(lexicon, spec), replicates, seed, needed)
+    replicas = lexicon_replicates([prepared[i] for i in counted], _inducer(lexicon, spec), replicates, seed, needed)
     texts = [PostText(post["tokens"]) for post in kept_posts]  # what no replicate changes, once
     platforms = [platform for _, platform in kept_groups]
     # each replicate scores the kept posts as one batch; label_sums reads them by position
@@ -142,7 +140,7 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
             for replica in replicas]
     values = {**replicate_values(sums, posts_per_group, lambda g: ("month", g[0], g[1])),
               **replicate_values(sums, posts_per_group, lambda g: ("year", int(g[0][:4]), g[1]))}
-    return LexiconIntervals(values, replicates, len(prepared), len(rescored), True)
+    return LexiconIntervals(values, replicates, len(counted), len(rescored), True)
 
 
 def with_share_intervals(rows: list[Row], intervals: LexiconIntervals | None, dimension: str, label_column: str,

@@ -32,6 +32,7 @@ from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
 from flows.store.db import connect_read_only  # noqa: E402
+from flows.store.lexicon_store import narrow_lexicon_in_force  # noqa: E402
 from flows.reporting.png import FIGSIZE, save_no_data, save_png  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
 from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
@@ -152,6 +153,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             platform_models = _query(con, "report_platform_models.sql", params)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
             versions = _query(con, "lexicon_versions_by_partition.sql", {})
+            narrow = narrow_lexicon_in_force(con)
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
         topic_terms = _without_topic_keywords(topic_terms)
         how = _interval_note(intervals, interval_replicates)
@@ -192,7 +194,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
         ("Emotion drift: largest changes per emotion", report_html.emotion_drift_table(drift)),
         ("Monthly sentiment shares (%)", report_html.sentiment_table(monthly, period="month")),
     ]
-    html = report_html.write_html(out_dir, f"mipulse report{window}", report_html.generated_line(db_path, runs, versions),
+    html = report_html.write_html(out_dir, f"mipulse report{window}",
+                                  report_html.generated_line(db_path, runs, versions, narrow),
                                   charts, tables)
     data = [adjusted.write_csv(out_dir / ADJUSTED_TABLE)] if adjusted is not None else []
     return [path for path, _ in charts] + data + [html]

@@ -45,7 +45,7 @@ def write_html(out_dir: Path, title: str, meta: list[str], figures: list[tuple[P
     return path
 
 
-def generated_line(db_path: Path, runs: list[tuple], versions: list[Row] = ()) -> list[str]:
+def generated_line(db_path: Path, runs: list[tuple], versions: list[Row] = (), narrow: str | None = None) -> list[str]:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"Database {db_path} · generated {now}"]
     if runs:
@@ -54,6 +54,8 @@ def generated_line(db_path: Path, runs: list[tuple], versions: list[Row] = ()) -
                      f"· {len(runs)} run(s) loaded")
     if len(versions) > 1:
         lines.append(lexicon_warning(versions))
+    if narrow:
+        lines.append(narrow)
     return lines
 
 

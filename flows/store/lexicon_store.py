@@ -8,6 +8,7 @@ writes it as a lexicon file the Beam job reads like any other.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -58,6 +59,57 @@ def lexicon_from_tables(con: duckdb.DuckDBPyConnection, version: str) -> Lexicon
     if not rows or not headers:
         return None
     return lexicon_from_rows([dict(zip(columns, r)) for r in rows], json.loads(headers[0][0]), json.loads(headers[0][1]))
+
+
+@dataclass(frozen=True)
+class InducedFrom:
+    """The posts a run induced a default lexicon from, and how many posts it scores now."""
+
+    version: str
+    posts: int
+    partitions: frozenset[tuple[str, str]]  # (month, platform)
+    scored: int
+
+    def describe(self) -> str:
+        """'3,640 posts of 2014-01..2014-12 (twitter)'."""
+        months = sorted(month for month, _ in self.partitions)
+        platforms = sorted({platform for _, platform in self.partitions})
+        span = f"{months[0]}..{months[-1]}" if months else "no month"
+        return f"{self.posts:,} posts of {span} ({', '.join(platforms)})"
+
+
+#: a lexicon induced from fewer than this share of the posts it scores is named as such
+NARROW_SHARE = 0.5
+
+
+def induced_from(con: duckdb.DuckDBPyConnection, version: str) -> InducedFrom | None:
+    """What a run induced the lexicon `version` from (`sql/lexicon_induced_from.sql`); None for a lexicon
+    that no run induced: a `--lexicon` file (other posts, or edited), a supervised one, an unknown version."""
+    found = con.execute(sql.read("lexicon_induced_from.sql"), {"version": version}).fetchone()
+    if found is None:
+        return None
+    kind, from_a_file, posts, partitions, scored = found
+    if kind != "default" or from_a_file:
+        return None
+    cells = frozenset(tuple(reversed(p.split("/", 1))) for p in partitions or ())
+    return InducedFrom(version, posts or 0, cells, scored)
+
+
+def narrow_lexicon_warning(induced: InducedFrom | None) -> str | None:
+    """The line a run and a report carry when the lexicon in force was induced from under half of the
+    posts it now scores (a first load of one year, one month or one platform, then backfills)."""
+    if induced is None or induced.posts >= NARROW_SHARE * induced.scored:
+        return None
+    return (f"WARNING: the lexicon in force ({induced.version}) was induced from {induced.describe()} and now "
+            f"scores {induced.scored:,} posts; one induced from all of them can label them differently. To induce "
+            "it from every post and rescore them, run once over all inputs, without --from-month, --to-month or "
+            "--platforms, with --rebuild-lexicon (docs/lexicons.md, 'Comparable history').")
+
+
+def narrow_lexicon_in_force(con: duckdb.DuckDBPyConnection) -> str | None:
+    """`narrow_lexicon_warning` of the lexicon in force (None: no run, or nothing to warn of)."""
+    version = version_in_force(con)
+    return narrow_lexicon_warning(induced_from(con, version)) if version else None
 
 
 def export_lexicon(db_path: str, version: str, path: str) -> str:
