@@ -14,7 +14,7 @@ from pipelines.options import JobOptions, add_arguments, add_job_arguments, from
 
 # The flags users have today (docs/command-line.md); the model must keep every spelling.
 RUN_FLAGS = {"--input", "--seeds", "--format", "--columns", "--undated-as", "--platform", "--lexicon", "--min-df",
-             "--from-month", "--to-month", "--platforms", "--runner", "--db", "--out", "--keep-runs", "--no-report",
+             "--from-month", "--to-month", "--platforms", "--languages", "--runner", "--db", "--out", "--keep-runs", "--no-report",
              "--interval-replicates", "--labelled", "--rebuild-lexicon", "--incremental", "--wait-for-writer"}
 
 
