@@ -1,5 +1,7 @@
 """The temporary Prefect server `mipulse run` launches before it imports the flow's modules."""
 
+import os
+
 import httpx
 from prefect import flow
 from prefect.events.worker import EventsWorker
@@ -29,6 +31,16 @@ def test_flow_runs_inside_use_the_early_server_and_it_stops():
     finally:
         server.stop()
     assert server.process.poll() is not None
+
+
+def test_the_early_server_is_out_of_reach_of_a_ctrl_c_in_the_terminal():
+    """Ctrl-C reaches the run's whole process group: the server went down with the run, which then
+    could not record how it ended and hung for 70-150 s, ending with connection tracebacks."""
+    server = EarlyServer()
+    try:
+        assert os.getsid(server.process.pid) != os.getsid(0)
+    finally:
+        server.stop()
 
 
 def test_a_server_that_did_not_come_up_leaves_prefect_to_start_its_own():
