@@ -133,3 +133,23 @@ def test_the_old_secret_flag_is_refused_not_passed_on_to_beam(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--input", "x.jsonl", "--db", "m.duckdb", "--author-salt", "visible-in-ps"])
     assert "MIPULSE_AUTHOR_SALT" in capsys.readouterr().err
+
+
+def test_mipulse_run_with_another_key_is_refused_in_one_line_before_the_flow(key_file, tmp_path, monkeypatch, capsys):
+    """The refusal came from inside the flow, with Prefect's traceback and the message four times."""
+    import json
+
+    import flows.run_flow
+    from flows.cli.commands import main
+
+    db = tmp_path / "m.duckdb"
+    _, found = secret_for(str(db))
+    load_with(db, tmp_path, "r1", found)
+    export = tmp_path / "posts.jsonl"
+    export.write_text(json.dumps({"platform": "twitter", "id": "9", "text": "hi", "created_at": "2020-01-02"}) + "\n")
+    monkeypatch.setattr(flows.run_flow, "run_flow", lambda **_: pytest.fail("the flow started"))
+    monkeypatch.setenv(SECRET_ENV, "another key")
+    assert main(["run", "--input", str(export), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"mipulse run: {db}: its author keys were made with the author key of fingerprint {found}")

@@ -59,6 +59,7 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
     if platform and canonical_platform(platform) not in PLATFORMS:
         raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
     check_database(options.db)
+    check_author_key(options.db)
     check_out_folder(options.out_dir(), options.out)
     for path in inputs.files:
         check_required_fields(path, options.input_format, columns, platform, options.undated_as is not None)
@@ -150,6 +151,24 @@ def check_database(db: str) -> None:
             raise UsageError(f"--db {db} is not a DuckDB database file (nothing was written to it)")
         return
     _require_creatable(path, f"--db {db}")
+
+
+def check_author_key(db: str) -> None:
+    """The author key must be the one a database's author keys were made with: a missing or other key
+    is refused here, in one line (refused inside the flow, it had come with Prefect's traceback, four
+    times). A new database needs none yet: its first run makes or reads the key."""
+    import duckdb
+
+    from flows.store.keys import secret_for, stored_fingerprint
+    from pipelines.reading.authors import AuthorKeyError
+
+    try:
+        if stored_fingerprint(db) is not None:
+            secret_for(db)
+    except AuthorKeyError as exc:
+        raise UsageError(str(exc)) from None
+    except duckdb.Error:  # another process is writing it: the run checks again once it can read
+        return
 
 
 def check_out_folder(folder: Path, given: str | None) -> None:
