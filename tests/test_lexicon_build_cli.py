@@ -25,4 +25,26 @@ def test_a_folder_builds_and_inputs_without_posts_leave_an_earlier_file_as_it_wa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.jsonl", "lexicon.parquet", "sample"]
 
 
+def test_an_export_is_read_with_the_options_run_reads_it_with(tmp_path, capsys):
+    """`--columns` and `--min-df` were unknown to `lexicon build`, and an export whose columns need a
+    mapping gave "no post to build a lexicon from", naming no field."""
+    export = tmp_path / "comments.csv"
+    rows = [f"c{i},2023-11-0{1 + i % 9} 14:03:22 UTC,I love solar power and hate coal {i}" for i in range(30)]
+    export.write_text("id,date,body\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "lexicon.parquet"
+    assert main(["lexicon", "build", "--input", str(export), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "map them, e.g. --columns created_at=date,text=body --platform twitter|reddit|youtube "
+        "(or --undated-as YYYY-MM for an undated corpus)")
+    assert main(["lexicon", "build", "--input", str(export), "--out", str(out), "--columns", "created_at=date,text=body",
+                 "--platform", "reddit", "--min-df", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "mipulse lexicon: --min-df: Input should be greater than or equal to 1"
+    assert main(["lexicon", "build", "--input", str(export), "--out", str(out), "--columns", "created_at=date,text=body",
+                 "--platform", "reddit", "--min-df", "2"]) == 0
+    from pipelines.induction.lexicon import read_lexicon
+
+    lexicon = read_lexicon(str(out))
+    assert lexicon.metadata["options"]["min_df"] == 2 and lexicon.general["love"].df == 30  # every post read
+
+
 pytestmark = pytest.mark.slow

@@ -171,11 +171,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --train: without the VADER / EmoLex priors")
     build.add_argument("--no-characters", action="store_true",
                        help="with --train: without the character layer (a model over character n-grams)")
-    build.add_argument("--format", default="auto", help="with --input: input format (as for run)")
-    build.add_argument("--platform", default=None, help="with --input: platform of records without one")
-    build.add_argument("--undated-as", default=None, metavar="YYYY-MM", help="with --input: month of undated records")
-    add_arguments(build, JobOptions, only=("languages",))
-    build.add_argument("--seeds", default=None, help="seed TOML (default: lexicons/seeds.toml)")
+    add_arguments(build.add_argument_group("reading and counting the posts, as mipulse run does"), JobOptions,
+                  only=LEXICON_INPUT_OPTIONS)
     build.set_defaults(handler=_lexicon_build)
     export = lexicon_sub.add_parser("export", help="write a lexicon stored in a database to a file")
     export.add_argument("--db", required=True, help="DuckDB file written by mipulse run")
@@ -360,6 +357,10 @@ def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
     return 0
 
 
+#: the run's options that `lexicon build --input` takes too (seeds also with --train)
+LEXICON_INPUT_OPTIONS = ("seeds", "input_format", "columns", "undated_as", "default_platform", "min_df", "languages")
+
+
 def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.config import load_seeds
     from pipelines.evaluation.labelled import left_out_note
@@ -385,11 +386,17 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
                                           ("--no-characters", args.no_characters)) if given]
     if misplaced:
         raise ValueError(f"{', '.join(misplaced)}: only with --train (they shape a supervised lexicon)")
-    from pipelines.reading.inputs import find_inputs
+    from flows.cli.preflight import check_lexicon_inputs
+    from pipelines.options import JobOptions, from_namespace
 
-    version = build_default_lexicon(find_inputs(args.input).files, args.out, seeds,  # folders and globs, as run
-                                    SourceOptions(args.format, args.platform, undated_as=args.undated_as,
-                                                  languages=kept_languages(args.languages)))
+    options = from_namespace(JobOptions, argparse.Namespace(
+        inputs=args.input, **{name: getattr(args, name) for name in LEXICON_INPUT_OPTIONS}))
+    inputs = check_lexicon_inputs(options)  # folders and globs, and each file's fields, as run checks them
+    version = build_default_lexicon(inputs.files, args.out, seeds,
+                                    SourceOptions(options.input_format, options.default_platform, columns=options.columns,
+                                                  undated_as=options.undated_as,
+                                                  languages=kept_languages(options.languages)),
+                                    LexiconSpec(min_df=options.min_df))
     print(f"lexicon {version} -> {args.out}")
     return 0
 

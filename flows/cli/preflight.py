@@ -19,6 +19,7 @@ from pipelines.reading.posts import PLATFORMS, RecordError, canonical_platform, 
 
 if TYPE_CHECKING:
     from flows.options import RunOptions
+    from pipelines.options import JobOptions
 
 FIRST_RECORDS = 20  # records per input file looked at for missing fields
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -46,23 +47,11 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
 
     Checks that need no Beam come first (importing Beam alone takes about a second).
     """
-    from pipelines.config import SeedConfigError, load_seeds
-    from pipelines.reading.readers import parse_columns
-
-    try:
-        inputs = find_inputs(options.inputs)
-        columns = parse_columns(options.columns)
-        load_seeds(options.seeds)
-    except (NoInputFiles, ValueError, SeedConfigError) as exc:
-        raise UsageError(str(exc)) from None
-    platform = options.default_platform
-    if platform and canonical_platform(platform) not in PLATFORMS:
-        raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
+    inputs, columns = _inputs_and_columns(options)
     check_database(options.db)
     check_author_key(options.db)
     check_out_folder(options.out_dir(), options.out)
-    for path in inputs.files:
-        check_required_fields(path, options.input_format, columns, platform, options.undated_as is not None)
+    _check_records(inputs, columns, options)
     check_beam_args(options.beam_args, own_options)
     if options.lexicon:  # read whole (~0.8 s per 77,000 rows): an edited row is refused here too, in one line
         from pipelines.induction.lexicon import LexiconFileError, read_lexicon
@@ -151,6 +140,35 @@ def check_database(db: str) -> None:
             raise UsageError(f"--db {db} is not a DuckDB database file (nothing was written to it)")
         return
     _require_creatable(path, f"--db {db}")
+
+
+def check_lexicon_inputs(options: JobOptions) -> Inputs:
+    """`mipulse lexicon build --input`: the input files, whose first records must make posts, as for a run."""
+    inputs, columns = _inputs_and_columns(options)
+    _check_records(inputs, columns, options)
+    return inputs
+
+
+def _inputs_and_columns(options: JobOptions) -> tuple[Inputs, tuple[tuple[str, str], ...]]:
+    from pipelines.config import SeedConfigError, load_seeds
+    from pipelines.reading.readers import parse_columns
+
+    try:
+        inputs = find_inputs(options.inputs)
+        columns = parse_columns(options.columns)
+        load_seeds(options.seeds)
+    except (NoInputFiles, ValueError, SeedConfigError) as exc:
+        raise UsageError(str(exc)) from None
+    platform = options.default_platform
+    if platform and canonical_platform(platform) not in PLATFORMS:
+        raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
+    return inputs, columns
+
+
+def _check_records(inputs: Inputs, columns: tuple[tuple[str, str], ...], options: JobOptions) -> None:
+    for path in inputs.files:
+        check_required_fields(path, options.input_format, columns, options.default_platform,
+                              options.undated_as is not None)
 
 
 def check_author_key(db: str) -> None:
