@@ -109,7 +109,11 @@ def test_evaluate_cli_end_to_end_and_run_gives_the_same_labels(tmp_path, capsys)
     test = write_jsonl(tmp_path / "test.jsonl", _dated(_planted(rng, 60, "test")))
     lexicon = str(tmp_path / "lex.parquet")
     assert main(["lexicon", "build", "--train", train, "--out", lexicon]) == 0
-    assert "lexicon lex-" in capsys.readouterr().out
+    built = capsys.readouterr()
+    assert re.search(r"^lexicon lex-\w+: 400 labelled posts .* terms: [\d,]+ general, [\d,]+ supervised, [\d,]+ characters ",
+                     built.out)
+    # a build of minutes on real data said nothing until its end
+    assert [line.split(" | ")[-1].split(":")[0] for line in built.err.splitlines()] == ["lexicon build"] * 3
     assert main(["evaluate", "--test", test, "--lexicon", lexicon, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["accuracy"] >= 0.95  # the planted words decide the label

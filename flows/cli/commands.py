@@ -372,14 +372,16 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.reading.sources import SourceOptions
 
     seeds = load_seeds(args.seeds)
+    _show_progress()
     if args.train:
         spec = LexiconSpec(sources=supervised_sources(priors=not args.no_priors, characters=not args.no_characters))
         summary = build_supervised_lexicon(SupervisedSettings(args.train, args.out, args.task, args.emotions, spec,
                                                               args.leave_out), seeds)
         mapped = "".join(f", {m['posts']} '{label}' posts as {' + '.join(m['emotions'])} (Plutchik's dyad)"
                          for label, m in summary["mapped"].items())
-        print(f"lexicon {summary['version']}: {summary['posts']} labelled posts ({summary['left_out']} left out), "
-              f"classes {', '.join(summary['classes'])}{mapped}, terms {summary['terms']} -> {args.out}"
+        print(f"lexicon {summary['version']}: {summary['posts']:,} labelled posts ({summary['left_out']:,} left out), "
+              f"classes {', '.join(summary['classes'])}{mapped}, "
+              f"terms: {', '.join(f'{n:,} {layer}' for layer, n in summary['terms'].items())} -> {args.out}"
               + (f". {note}" if (note := left_out_note(summary["rejects"])) else ""))
         return 0
     misplaced = [flag for flag, given in (("--leave-out", args.leave_out), ("--no-priors", args.no_priors),

@@ -36,6 +36,7 @@ from pipelines.induction.characters import fit_character_layer, with_characters
 from pipelines.reading.dedupe import DropDuplicates
 from pipelines.induction.induce import ALL, LexiconSpec
 from pipelines.job import JobSettings, LexiconInForce, new_pipeline
+from pipelines.progress import LOGGER as PROGRESS
 from pipelines.evaluation.labelled import (
     LabelledPost, LabelledRecordError, check_labels, dyads_in, parse_labelled, read_labelled, task_labels,
 )
@@ -159,6 +160,8 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
     if len(classes) < 2 or len(posts) < 10 * FOLDS:
         raise ValueError(f"{settings.train}: too few labelled posts ({len(posts)}) or classes ({classes})")
     spec = replace(settings.spec, classes=classes)
+    PROGRESS.info("lexicon build: %s labelled posts (%s left out), classes %s: counting terms", f"{len(posts):,}",
+                  f"{left_out:,}", ", ".join(classes))
     digest = hashlib.sha256(open(settings.train, "rb").read()).hexdigest()[:16]
     # a dyad (optimism, hope) is trained as both its emotions, and the lexicon and the summary say so
     dyads = dyads_in(posts) if (settings.task, settings.emotion_set) == ("emotion", "plutchik") else {}
@@ -194,6 +197,8 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
     text_folds = np.array([r["fold"] for r in rows])  # the cross-fitting folds: the order of the posts does not matter
     characters = "characters" in spec.sources
     if characters:
+        PROGRESS.info("lexicon build: counted; fitting the character layer (%d models over character n-grams, "
+                      "the longest step)", FOLDS + 1)
         full, fold_lexicons = _with_character_layers(full, fold_lexicons, texts, labels, text_folds, settings.task,
                                                      classes)
     features = (sentiment_feature_names(supervised=True, characters=characters) if settings.task == "sentiment"
@@ -203,6 +208,7 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
         members = np.flatnonzero(text_folds == fold)
         x[members] = post_features([texts[i] for i in members], lexicon, features)
     x, text_folds = x.tolist(), text_folds.tolist()
+    PROGRESS.info("lexicon build: calibrating on the cross-fitted features of the %s posts", f"{len(rows):,}")
     if settings.task == "sentiment":
         # chosen by SemEval 2017's measure (macro-recall): by macro-F1 the weightings were near-equal
         # and the choice flipped between dev folds, trading recall for accuracy
