@@ -225,7 +225,7 @@ COMMENT ON COLUMN anchor_pair_counts.df IS 'Posts of the partition holding both 
 COMMENT ON COLUMN anchor_pair_counts.run_id IS 'Run that loaded the row.';
 COMMENT ON COLUMN anchor_pair_counts.source_file IS 'Input file the counted posts came from (NULL: counted before per-file counts, together with other files of the month).';
 
-COMMENT ON TABLE lexicon IS 'The lexicons posts were scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score.score_post used.';
+COMMENT ON TABLE lexicon IS 'Every lexicon a run scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score.score_post used. Older versions stay after a rebuild, also when no post carries them any more: the view lexicon_in_force names the one posts are scored with now.';
 COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<content hash of entries, metadata and calibration> (post_scores.lexicon_version).';
 COMMENT ON COLUMN lexicon.layer IS 'general (priors moved or extended by the corpus), supervised (class-vs-rest PMI from labelled posts) or characters (weights of a model over character n-grams, supervised lexicons only).';
 COMMENT ON COLUMN lexicon.term IS 'Counting term (a word, hashtag, emoji, emoticon, negated form x_NEG, or a bigram in supervised lexicons); characters: a character n-gram inside a space-padded word.';
@@ -243,7 +243,7 @@ COMMENT ON COLUMN lexicon.df IS 'Posts of the lexicon''s corpus containing the t
 COMMENT ON COLUMN lexicon.support IS 'Posts of evidence behind the corpus part of the value (term with a prior word, a distant label or a gold label); 0 = prior only.';
 COMMENT ON COLUMN lexicon.source IS 'Where the value came from: prior, prior+corpus, corpus, supervised or characters.';
 COMMENT ON COLUMN lexicon.run_id IS 'Run that loaded the row.';
-COMMENT ON TABLE lexicons IS 'One row per lexicon version: its metadata (kind, sources, options, seeds, training-data hash) and calibration (how lexicon evidence becomes a label).';
+COMMENT ON TABLE lexicons IS 'One row per lexicon version a run scored with (the one in force: view lexicon_in_force): its metadata (kind, sources, options, seeds, training-data hash) and calibration (how lexicon evidence becomes a label).';
 COMMENT ON COLUMN lexicons.lexicon_version IS 'As lexicon.lexicon_version.';
 COMMENT ON COLUMN lexicons.metadata IS 'JSON: kind (default / supervised), sources, options, seed fingerprint, tokenizer, scales, training data hash.';
 COMMENT ON COLUMN lexicons.calibration IS 'JSON: the linear model(s) over pipelines.scoring.combiner features, or a neutral band.';

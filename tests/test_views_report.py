@@ -11,6 +11,7 @@ import pytest
 
 import sql
 from flows.reporting.report import render_report
+from flows.store.lexicon_store import version_in_force
 from flows.store.views import VIEWS, create_views
 
 EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
@@ -94,6 +95,21 @@ def test_views_are_empty_on_empty_tables(tmp_path):
     con = _new_db(tmp_path / "empty.duckdb")
     for view in VIEWS:
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,)
+
+
+def test_lexicon_in_force_is_the_version_runs_score_with_not_every_stored_one(tmp_path):
+    """docs/sql.md's lexicon example read every stored version: after a rebuild it listed "fight" twice."""
+    con = _new_db(tmp_path / "lexicons.duckdb")
+    assert con.execute("SELECT * FROM lexicon_in_force").fetchall() == [] and version_in_force(con) is None
+    con.executemany("INSERT INTO lexicons VALUES (?, '{}', '{}', ?)", [("lex-old", "r1"), ("lex-new", "r2")])
+    con.executemany("INSERT INTO runs (run_id, finished_at, lexicon_version) VALUES (?, ?, ?)",
+                    [("r1", "2026-12-01 10:00", "lex-old"), ("r2", "2026-12-02 10:00", "lex-new"),
+                     ("r3", "2026-12-03 10:00", "lex-old")])  # a backfill on a lexicon file given by hand
+    assert con.execute("SELECT * FROM lexicon_in_force").fetchall() == [("lex-old",)]
+    assert version_in_force(con) == "lex-old"  # the flow's own rule (sql/lexicon_in_force.sql)
+    con.execute("INSERT INTO runs (run_id, finished_at, lexicon_version) VALUES ('r4', '2026-12-04 10:00', 'lex-new')")
+    assert con.execute("SELECT * FROM lexicon_in_force").fetchall() == [("lex-new",)]
+    assert version_in_force(con) == "lex-new"
 
 
 def test_yearly_sentiment_share_counts_shares_and_wilson(con):
