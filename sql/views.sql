@@ -78,7 +78,7 @@ SELECT
 FROM monthly_sentiment_share
 GROUP BY year, platform, sentiment_label;
 
-COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high). Shares of labels understate changes between years (docs/intervals.md).';
+COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high). Shares of labels: if the model errs alike in every year they understate changes between years; where its errors differ by year a change can be partly its own (docs/intervals.md).';
 COMMENT ON COLUMN yearly_sentiment_share.year IS 'Calendar year of the posts'' month (UTC).';
 COMMENT ON COLUMN yearly_sentiment_share.platform IS 'Platform: twitter, reddit or youtube.';
 COMMENT ON COLUMN yearly_sentiment_share.sentiment_label IS 'Sentiment label of the posts: positive, neutral or negative (post_scores.sentiment_label).';

@@ -46,9 +46,12 @@ DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of t
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 ADJUSTED_FILE = "sentiment_share_adjusted.png"
 ADJUSTED_TABLE = "sentiment_share_adjusted.csv"
-LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was fitted on, so changes between "
-                     "years read smaller than they are (at 40-60 % of their size on labelled posts, "
-                     "docs/intervals.md; --labelled with posts you labelled adjusts them).")
+LABEL_SHARES_NOTE = ("These are shares of labels. If the model mislabels posts alike in every year (one confusion "
+                     "matrix), changes between years read smaller than they are (at 40-60 % of their size on "
+                     "labelled posts); where its errors differ by year, a change can also be the model's own "
+                     "(SemEval tweets: 12.1 % labelled negative in 2011, 17.5 % in 2015, 15.7 % truly negative in "
+                     "both; docs/intervals.md). --labelled with posts you labelled adjusts them, under the same "
+                     "assumption.")
 EMOTION_FILE = "emotion_shares.png"
 RARE_EMOTIONS_NOTE = ("The dominant emotion is the most probable of the eight, so rare ones are seldom it: on "
                       "held-out labelled tweets, trust, surprise and anticipation led 0-0.6 % of tweets, while "
@@ -161,7 +164,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
              f"{platform_models_note(platform_models)}"),
             (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
              "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
-             f"{how} These shares understate changes between years too (docs/intervals.md). {RARE_EMOTIONS_NOTE}"),
+             f"{how} If the model errs alike in every year, these shares understate changes between years too "
+             f"(docs/intervals.md). {RARE_EMOTIONS_NOTE}"),
             (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
              "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
              "the posts per day, so counts say nothing about volume)."),
