@@ -234,6 +234,25 @@ def test_a_report_without_lexicon_intervals_says_they_were_not_asked_for(db, tmp
     assert "trust, surprise and anticipation led 0-0.6 % of tweets, while people saw them in 4-14 %" in html
 
 
+def _with_totals(db: Path, totals: list[tuple[str, str, int]]) -> Path:
+    """`db` with these (month, platform, posts) totals: the years a report shows and their posts."""
+    with duckdb.connect(str(db)) as con:
+        con.executemany("INSERT INTO totals (month, platform, posts, run_id, source_file) VALUES (?, ?, ?, 'run-1', 'f')",
+                        totals)
+    return db
+
+
+def test_a_word_shift_caption_gives_the_posts_of_its_two_years(db, tmp_path):
+    """A 2020 -> 2021 shift was built on 31 posts, and nothing said so."""
+    from flows.reporting.report import shift_caption
+
+    assert shift_caption((2020, 2021), {2020: 31, 2021: 3050}).startswith(
+        "Word shift 2020 → 2021 (31 posts in 2020, 3,050 in 2021): the terms that moved")
+    _with_totals(db, [("2020-01", "twitter", 4), ("2021-03", "twitter", 2), ("2021-02", "reddit", 3)])
+    html = (render_report(db, tmp_path / "report", interval_replicates=0)[-1]).read_text(encoding="utf-8")
+    assert "Word shift 2020 → 2021 (4 posts in 2020, 5 in 2021)" in html
+
+
 def test_the_platform_model_note_is_for_windows_that_mix_platforms_scored_by_different_models():
     from flows.reporting.report import platform_models_note
 

@@ -182,7 +182,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                               what="Sentiment share adjusted by your labelled posts"),
                               _adjusted_note(adjusted, labelled)))
         if shifts:
-            charts += [(Path(path), _shift_caption(pair)) for path, pair in zip(shift_helper.results(), shifts)]
+            posts = {r["year"]: r["posts"] for r in year_months}
+            charts += [(Path(path), shift_caption(pair, posts)) for path, pair in zip(shift_helper.results(), shifts)]
         drift = lexicon_helper.results()[0] if lexicon_helper else report_lexicon.lexicon_charts(*lexicon_arguments)
     tables = [
         ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
@@ -213,8 +214,12 @@ def platform_models_note(platform_models: list[Row]) -> str:
             "platforms with that in mind (docs/lexicons.md).")
 
 
-def _shift_caption(pair: tuple[int, int]) -> str:
-    return (f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
+def shift_caption(pair: tuple[int, int], posts: Mapping[int, int]) -> str:
+    """A word-shift chart's caption, with the posts of its two years (`posts`: year -> posts in the window):
+    a shift between a year of 31 posts and one of 3,050 had looked as solid as any other."""
+    a, b = pair
+    return (f"Word shift {a} → {b} ({posts[a]:,} posts in {a}, {posts[b]:,} in {b}): the terms that moved the "
+            "average valence of the words used "
             "(each lexicon word weighted by the posts that hold it), from the counts and the lexicon in force. "
             "Green bars pushed it up, red bars down; the bars of all terms add up to the total change.")
 
