@@ -253,6 +253,20 @@ def test_a_word_shift_caption_gives_the_posts_of_its_two_years(db, tmp_path):
     assert "Word shift 2020 → 2021 (4 posts in 2020, 5 in 2021)" in html
 
 
+def test_the_sentiment_caption_names_the_years_without_posts_inside_the_window(db, tmp_path):
+    """Loaded 2014, 2016, 2018: the lines joined across 2015 and 2017 and no word shift was drawn, unsaid."""
+    from flows.reporting.report import missing_years_note, year_spans
+
+    assert missing_years_note([2014, 2016, 2018]) == (
+        " No posts in 2015 and 2017: the yearly charts' lines join across those years, and no word shift spans "
+        "them (each compares a year with the next).")
+    assert missing_years_note([2019, 2020]) == missing_years_note([2020]) == missing_years_note([]) == ""
+    assert year_spans([2015, 2017, 2018, 2019, 2022]) == "2015, 2017–2019 and 2022"
+    _with_totals(db, [("2018-05", "twitter", 3), ("2020-01", "twitter", 4), ("2021-03", "twitter", 2)])
+    html = (render_report(db, tmp_path / "report", interval_replicates=0)[-1]).read_text(encoding="utf-8")
+    assert "No posts in 2019: the yearly charts" in html and "word shift spans it (each" in html
+
+
 def test_the_platform_model_note_is_for_windows_that_mix_platforms_scored_by_different_models():
     from flows.reporting.report import platform_models_note
 

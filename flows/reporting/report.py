@@ -161,7 +161,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
         charts = [
             (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
              f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"
-             f"{platform_models_note(platform_models)}"),
+             f"{platform_models_note(platform_models)}{missing_years_note(years)}"),
             (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
              "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
              f"{how} If the model errs alike in every year, these shares understate changes between years too "
@@ -212,6 +212,30 @@ def platform_models_note(platform_models: list[Row]) -> str:
     return (f" Posts of {' and '.join(own)} are labelled by a sentiment model fitted on posts of that platform, the "
             "others by the general model of the lexicon, so the same words can get another label there: compare "
             "platforms with that in mind (docs/lexicons.md).")
+
+
+def missing_years_note(years: list[int]) -> str:
+    """A caption's sentence naming the years without posts between the first and the last of `years`
+    (sorted): with 2014, 2016 and 2018 loaded, the lines had joined across 2015 and 2017 and no word
+    shift was drawn, with no word why."""
+    missing = sorted(set(range(years[0], years[-1] + 1)) - set(years)) if years else []
+    if not missing:
+        return ""
+    those = "that year" if len(missing) == 1 else "those years"
+    return (f" No posts in {year_spans(missing)}: the yearly charts' lines join across {those}, and no word "
+            f"shift spans {'it' if len(missing) == 1 else 'them'} (each compares a year with the next).")
+
+
+def year_spans(years: list[int]) -> str:
+    """Sorted years as text, runs as spans: [2015, 2017, 2018, 2019] -> '2015 and 2017–2019'."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][-1] + 1:
+            spans[-1].append(year)
+        else:
+            spans.append([year])
+    texts = [f"{s[0]}–{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
 
 
 def shift_caption(pair: tuple[int, int], posts: Mapping[int, int]) -> str:
