@@ -153,7 +153,7 @@ COMMENT ON COLUMN runs.lexicon_version IS 'Content version of the lexicon the ru
 COMMENT ON COLUMN runs.records_read IS 'Input records read, over all input files.';
 COMMENT ON COLUMN runs.accepted IS 'Records that became a post (records_read = accepted + rejected + duplicates).';
 COMMENT ON COLUMN runs.rejected IS 'Records rejected with a reason (see the rejects table).';
-COMMENT ON COLUMN runs.duplicates IS 'Records dropped as a repeat of an accepted (platform, post_id).';
+COMMENT ON COLUMN runs.duplicates IS 'Records whose post is kept from another copy (see file_accounting.duplicates): repeats, posts loaded from other files, and records outside the window whose post is loaded.';
 COMMENT ON COLUMN runs.partitions IS 'The platform/YYYY-MM partitions the run wrote to (it replaced only the rows of its own input files there).';
 
 COMMENT ON TABLE posts IS 'Canonical accepted posts, one per (platform, post_id): the copy loaded first stays, a later file''s copy counts as a duplicate of it; partitioned by (platform, month). No raw author handles.';
@@ -225,7 +225,7 @@ COMMENT ON COLUMN anchor_pair_counts.df IS 'Posts of the partition holding both 
 COMMENT ON COLUMN anchor_pair_counts.run_id IS 'Run that loaded the row.';
 COMMENT ON COLUMN anchor_pair_counts.source_file IS 'Input file the counted posts came from (NULL: counted before per-file counts, together with other files of the month).';
 
-COMMENT ON TABLE lexicon IS 'The lexicons posts were scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score.score_post used.';
+COMMENT ON TABLE lexicon IS 'Every lexicon a run scored with, one row per (lexicon_version, layer, term): exactly the entries pipelines.scoring.score.score_post used. Older versions stay after a rebuild, also when no post carries them any more: the view lexicon_in_force names the one posts are scored with now.';
 COMMENT ON COLUMN lexicon.lexicon_version IS 'lex-<content hash of entries, metadata and calibration> (post_scores.lexicon_version).';
 COMMENT ON COLUMN lexicon.layer IS 'general (priors moved or extended by the corpus), supervised (class-vs-rest PMI from labelled posts) or characters (weights of a model over character n-grams, supervised lexicons only).';
 COMMENT ON COLUMN lexicon.term IS 'Counting term (a word, hashtag, emoji, emoticon, negated form x_NEG, or a bigram in supervised lexicons); characters: a character n-gram inside a space-padded word.';
@@ -243,7 +243,7 @@ COMMENT ON COLUMN lexicon.df IS 'Posts of the lexicon''s corpus containing the t
 COMMENT ON COLUMN lexicon.support IS 'Posts of evidence behind the corpus part of the value (term with a prior word, a distant label or a gold label); 0 = prior only.';
 COMMENT ON COLUMN lexicon.source IS 'Where the value came from: prior, prior+corpus, corpus, supervised or characters.';
 COMMENT ON COLUMN lexicon.run_id IS 'Run that loaded the row.';
-COMMENT ON TABLE lexicons IS 'One row per lexicon version: its metadata (kind, sources, options, seeds, training-data hash) and calibration (how lexicon evidence becomes a label).';
+COMMENT ON TABLE lexicons IS 'One row per lexicon version a run scored with (the one in force: view lexicon_in_force): its metadata (kind, sources, options, seeds, training-data hash) and calibration (how lexicon evidence becomes a label).';
 COMMENT ON COLUMN lexicons.lexicon_version IS 'As lexicon.lexicon_version.';
 COMMENT ON COLUMN lexicons.metadata IS 'JSON: kind (default / supervised), sources, options, seed fingerprint, tokenizer, scales, training data hash.';
 COMMENT ON COLUMN lexicons.calibration IS 'JSON: the linear model(s) over pipelines.scoring.combiner features, or a neutral band.';
@@ -256,13 +256,13 @@ COMMENT ON COLUMN rejects.record_no IS 'Position of the record in its file (1-ba
 COMMENT ON COLUMN rejects.reason IS 'Why the record was rejected.';
 COMMENT ON COLUMN rejects.excerpt IS 'The start of the raw record, for diagnosis.';
 
-COMMENT ON TABLE file_accounting IS 'Per input file: records read = accepted + rejected + duplicates; replaced per source_file on re-load.';
+COMMENT ON TABLE file_accounting IS 'Per input file, the accounting of the last run that read it (replaced per source_file on re-load): records read = accepted + rejected + duplicates. After a file was loaded window by window, accepted counts the last window''s posts only; count a file''s posts in posts.';
 COMMENT ON COLUMN file_accounting.run_id IS 'Run that loaded the row.';
 COMMENT ON COLUMN file_accounting.source_file IS 'Input file.';
 COMMENT ON COLUMN file_accounting.records_read IS 'Records read from the file.';
-COMMENT ON COLUMN file_accounting.accepted IS 'Records that became a post.';
-COMMENT ON COLUMN file_accounting.rejected IS 'Records rejected (see rejects).';
-COMMENT ON COLUMN file_accounting.duplicates IS 'Records dropped as repeats of an accepted post.';
+COMMENT ON COLUMN file_accounting.accepted IS 'Records that became a post in this run (inside its window).';
+COMMENT ON COLUMN file_accounting.rejected IS 'Records rejected (see rejects), also those outside the run''s window (outside date range, platform not selected) whose post the database does not hold.';
+COMMENT ON COLUMN file_accounting.duplicates IS 'Records whose post is kept from another copy: a repeat of a post the run accepted, a post already loaded from another file, or (a windowed run) a record outside the window whose post the database holds, loaded by a run over another window or from another file.';
 
 COMMENT ON TABLE input_files IS 'Input files already loaded, for incremental runs: a file whose size and mtime are unchanged and whose last window contains the requested one is skipped.';
 COMMENT ON COLUMN input_files.source_file IS 'Absolute path of the input file.';

@@ -78,7 +78,7 @@ SELECT
 FROM monthly_sentiment_share
 GROUP BY year, platform, sentiment_label;
 
-COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high). Shares of labels understate changes between years (docs/intervals.md).';
+COMMENT ON VIEW yearly_sentiment_share IS 'Per year × platform × sentiment_label: n posts, total posts of the year × platform, share = n/total, Wilson 95% interval (ci_low, ci_high). Shares of labels: if the model errs alike in every year they understate changes between years; where its errors differ by year a change can be partly its own (docs/intervals.md).';
 COMMENT ON COLUMN yearly_sentiment_share.year IS 'Calendar year of the posts'' month (UTC).';
 COMMENT ON COLUMN yearly_sentiment_share.platform IS 'Platform: twitter, reddit or youtube.';
 COMMENT ON COLUMN yearly_sentiment_share.sentiment_label IS 'Sentiment label of the posts: positive, neutral or negative (post_scores.sentiment_label).';
@@ -310,3 +310,16 @@ COMMENT ON COLUMN yearly_topic_top_terms.c_xy IS 'Posts of the year holding both
 COMMENT ON COLUMN yearly_topic_top_terms.c_x IS 'Posts of the year holding the term.';
 COMMENT ON COLUMN yearly_topic_top_terms.c_y IS 'Posts of the year carrying the topic.';
 COMMENT ON COLUMN yearly_topic_top_terms.n IS 'All posts of the year (all platforms).';
+
+-- The lexicon in force: the one the latest run scored with, which later runs (backfills,
+-- incremental runs) score with too, so that years stay comparable. The same rule as
+-- sql/lexicon_in_force.sql, which the flow reads before a run (views exist only once a load
+-- made them); tests/test_views_report.py checks that the two agree.
+CREATE OR REPLACE VIEW lexicon_in_force AS
+SELECT r.lexicon_version
+FROM runs AS r JOIN lexicons AS l USING (lexicon_version)
+ORDER BY r.finished_at DESC, r.run_id DESC
+LIMIT 1;
+
+COMMENT ON VIEW lexicon_in_force IS 'One row (none before a run): the lexicon version new posts are scored with, that of the latest run; the lexicon and lexicons tables also keep every older version a run scored with. Join it to lexicon for the entries in force.';
+COMMENT ON COLUMN lexicon_in_force.lexicon_version IS 'As lexicon.lexicon_version.';

@@ -12,6 +12,7 @@ import pytest
 
 import flows.run_flow
 from flows.cli.commands import main
+from flows.store.db import query
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -57,14 +58,36 @@ def test_why_nothing_was_accepted_names_rejects_duplicates_or_empty_files():
     def row(read, rejected, duplicates):
         return {"records_read": read, "accepted": 0, "rejected": rejected, "duplicates": duplicates}
 
-    assert _nothing_accepted([row(0, 0, 0), row(0, 0, 0)]) == "the 2 input files hold no records"
-    assert _nothing_accepted([row(0, 0, 0)]) == "the input file holds no records"  # a header-only CSV exited 0
-    assert _nothing_accepted([row(240, 0, 240)]) == (  # said "(reasons above)", and no reason was above
+    assert _nothing_accepted([row(0, 0, 0), row(0, 0, 0)], 0) == "the 2 input files hold no records"
+    assert _nothing_accepted([row(0, 0, 0)], 0) == "the input file holds no records"  # a header-only CSV exited 0
+    assert _nothing_accepted([row(240, 0, 240)], 0) == (  # said "(reasons above)", and no reason was above
         "none of the 240 records read was accepted: 240 duplicates of posts already loaded from other files "
-        "or read first")
-    assert _nothing_accepted([row(5, 2, 0), row(3, 0, 3)]) == (
-        "none of the 8 records read was accepted: 2 rejected (reasons above), 3 duplicates of posts already "
-        "loaded from other files or read first")
+        "(a corrected re-export under a new name, or a moved folder? see 'Replacing an export' in docs/scheduling.md)")
+    # the files' own posts, loaded by a run over another window: no other file is involved
+    assert _nothing_accepted([row(5, 2, 0), row(3, 0, 3)], 3) == (
+        "none of the 8 records read was accepted: 2 rejected (reasons above), 3 duplicates of posts already loaded")
+
+
+def test_a_corrected_export_under_a_new_name_is_refused_with_its_cause_and_applied_over_the_old_file(tmp_path, capsys):
+    """The corrected file's records were all duplicates of the old file's posts: exit 1 with "none of
+    the … records read was accepted" and no word why; written over the old file, it replaces its posts."""
+    db = str(tmp_path / "m.duckdb")
+
+    def export(name: str, texts: list[str]) -> str:
+        (tmp_path / name).write_text("".join(json.dumps({"platform": "twitter", "id": str(i), "text": text,
+                                                         "created_at": "2019-05-05T00:00:00Z"}) + "\n"
+                                             for i, text in enumerate(texts)))
+        return str(tmp_path / name)
+
+    assert main(["run", "--input", export("march.jsonl", ["a god day", "a bad day"]), "--db", db, "--no-report"]) == 0
+    assert main(["run", "--input", export("march-fixed.jsonl", ["a good day", "a bad day"]), "--db", db,
+                 "--no-report"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "mipulse run: none of the 2 records read was accepted: 2 duplicates of posts already loaded from other "
+        "files (a corrected re-export under a new name, or a moved folder? see 'Replacing an export' in "
+        "docs/scheduling.md)")
+    assert main(["run", "--input", export("march.jsonl", ["a good day", "a bad day"]), "--db", db, "--no-report"]) == 0
+    assert query(db, "SELECT text FROM posts ORDER BY post_id")[1] == [("a good day",), ("a bad day",)]
 
 
 def test_pytest_ends_without_a_logging_error_after_a_flow_ran():

@@ -5,14 +5,14 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
 
-from pipelines.reading.posts import ROUNDED_ID, Reject, author_key
+from pipelines.reading.posts import ROUNDED_ID, RecordError, Reject, author_key, parse_timestamp
 from pipelines.reading.sources import SourceOptions, read_records
 
 SALT = "pepper"
@@ -339,6 +339,20 @@ def test_undated_records_get_the_given_month_only_when_time_is_absent():
     assert items[0]["month"] == "2019-01"
     with pytest.raises(ValueError):
         SourceOptions(undated_as="2019")
+
+
+def test_created_at_more_than_a_day_ahead_of_the_clock_is_a_reject():
+    """Posts dated 2029 and 2091 had been accepted, and every chart's x axis ran to 2091; a day's
+    margin keeps a fast clock or a wrongly written zone from rejecting today's posts."""
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+    assert parse_timestamp("2026-12-08T12:00:00Z", now=now) == datetime(2026, 12, 8, 12, 0, tzinfo=timezone.utc)
+    for later in ("2026-12-08T12:00:01Z", "2029-05-01", "2026-12-08T08:00:01-04:00"):
+        with pytest.raises(RecordError, match="^created_at in the future$"):
+            parse_timestamp(later, now=now)
+    rows = [{"id": str(n), "platform": "reddit", "text": "t", "created_at": when}
+            for n, when in enumerate(["2091-01-01", 4_000_000_000, "2020-05-05"], start=1)]
+    assert summary(read("export.jsonl", ndjson(*rows))) == [
+        (1, "reject", "created_at in the future"), (2, "reject", "created_at in the future"), (3, "3")]
 
 
 MAY_5_2020 = [1588636800000, "1588636800000", "Tue, 05 May 2020 00:00:00 +0000", "Tue May 05 00:00:00 +0000 2020",

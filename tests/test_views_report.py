@@ -11,6 +11,7 @@ import pytest
 
 import sql
 from flows.reporting.report import render_report
+from flows.store.lexicon_store import version_in_force
 from flows.store.views import VIEWS, create_views
 
 EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
@@ -94,6 +95,21 @@ def test_views_are_empty_on_empty_tables(tmp_path):
     con = _new_db(tmp_path / "empty.duckdb")
     for view in VIEWS:
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,)
+
+
+def test_lexicon_in_force_is_the_version_runs_score_with_not_every_stored_one(tmp_path):
+    """docs/sql.md's lexicon example read every stored version: after a rebuild it listed "fight" twice."""
+    con = _new_db(tmp_path / "lexicons.duckdb")
+    assert con.execute("SELECT * FROM lexicon_in_force").fetchall() == [] and version_in_force(con) is None
+    con.executemany("INSERT INTO lexicons VALUES (?, '{}', '{}', ?)", [("lex-old", "r1"), ("lex-new", "r2")])
+    con.executemany("INSERT INTO runs (run_id, finished_at, lexicon_version) VALUES (?, ?, ?)",
+                    [("r1", "2026-12-01 10:00", "lex-old"), ("r2", "2026-12-02 10:00", "lex-new"),
+                     ("r3", "2026-12-03 10:00", "lex-old")])  # a backfill on a lexicon file given by hand
+    assert con.execute("SELECT * FROM lexicon_in_force").fetchall() == [("lex-old",)]
+    assert version_in_force(con) == "lex-old"  # the flow's own rule (sql/lexicon_in_force.sql)
+    con.execute("INSERT INTO runs (run_id, finished_at, lexicon_version) VALUES ('r4', '2026-12-04 10:00', 'lex-new')")
+    assert con.execute("SELECT * FROM lexicon_in_force").fetchall() == [("lex-new",)]
+    assert version_in_force(con) == "lex-new"
 
 
 def test_yearly_sentiment_share_counts_shares_and_wilson(con):
@@ -210,9 +226,45 @@ def test_a_report_without_lexicon_intervals_says_they_were_not_asked_for(db, tmp
     _assert_pngs(render_report(db, out, interval_replicates=0), out, min_bytes=5_000)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "lexicon-aware intervals were not asked for (--interval-replicates 0)" in html
-    assert "changes between years read smaller than they are (at 40-60 % of their size" in html
-    assert "These shares understate changes between years too" in html  # the emotion chart's caption
+    # the assumption is said: on real tweets whose errors differed by year, a flat true share rose 5.4 points
+    assert ("If the model mislabels posts alike in every year (one confusion matrix), changes between years read "
+            "smaller than they are (at 40-60 % of their size") in html
+    assert "where its errors differ by year, a change can also be the model" in html
+    assert "If the model errs alike in every year, these shares understate changes between years too" in html
     assert "trust, surprise and anticipation led 0-0.6 % of tweets, while people saw them in 4-14 %" in html
+
+
+def _with_totals(db: Path, totals: list[tuple[str, str, int]]) -> Path:
+    """`db` with these (month, platform, posts) totals: the years a report shows and their posts."""
+    with duckdb.connect(str(db)) as con:
+        con.executemany("INSERT INTO totals (month, platform, posts, run_id, source_file) VALUES (?, ?, ?, 'run-1', 'f')",
+                        totals)
+    return db
+
+
+def test_a_word_shift_caption_gives_the_posts_of_its_two_years(db, tmp_path):
+    """A 2020 -> 2021 shift was built on 31 posts, and nothing said so."""
+    from flows.reporting.report import shift_caption
+
+    assert shift_caption((2020, 2021), {2020: 31, 2021: 3050}).startswith(
+        "Word shift 2020 → 2021 (31 posts in 2020, 3,050 in 2021): the terms that moved")
+    _with_totals(db, [("2020-01", "twitter", 4), ("2021-03", "twitter", 2), ("2021-02", "reddit", 3)])
+    html = (render_report(db, tmp_path / "report", interval_replicates=0)[-1]).read_text(encoding="utf-8")
+    assert "Word shift 2020 → 2021 (4 posts in 2020, 5 in 2021)" in html
+
+
+def test_the_sentiment_caption_names_the_years_without_posts_inside_the_window(db, tmp_path):
+    """Loaded 2014, 2016, 2018: the lines joined across 2015 and 2017 and no word shift was drawn, unsaid."""
+    from flows.reporting.report import missing_years_note, year_spans
+
+    assert missing_years_note([2014, 2016, 2018]) == (
+        " No posts in 2015 and 2017: the yearly charts' lines join across those years, and no word shift spans "
+        "them (each compares a year with the next).")
+    assert missing_years_note([2019, 2020]) == missing_years_note([2020]) == missing_years_note([]) == ""
+    assert year_spans([2015, 2017, 2018, 2019, 2022]) == "2015, 2017–2019 and 2022"
+    _with_totals(db, [("2018-05", "twitter", 3), ("2020-01", "twitter", 4), ("2021-03", "twitter", 2)])
+    html = (render_report(db, tmp_path / "report", interval_replicates=0)[-1]).read_text(encoding="utf-8")
+    assert "No posts in 2019: the yearly charts" in html and "word shift spans it (each" in html
 
 
 def test_the_platform_model_note_is_for_windows_that_mix_platforms_scored_by_different_models():

@@ -225,19 +225,34 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     for chart in summary.report:
         print(f"chart: {chart}")
     if summary.accounting and not summary.posts:  # files were read (an incremental run may read none)
-        print(f"mipulse run: {_nothing_accepted(summary.accounting)}", file=sys.stderr)
+        from flows.store.incremental import posts_of_files
+
+        files = [row["source_file"] for row in summary.accounting]
+        print(f"mipulse run: {_nothing_accepted(summary.accounting, posts_of_files(summary.db, files))}",
+              file=sys.stderr)
         return 1
     return 0
 
 
-def _nothing_accepted(accounting: list[dict]) -> str:
-    """Why a run that read files accepted no post, in one line."""
+#: why a run's records can all be copies of posts that other files hold (files are known by their path)
+RENAMED_EXPORT_HINT = ("a corrected re-export under a new name, or a moved folder? "
+                       "see 'Replacing an export' in docs/scheduling.md")
+
+
+def _nothing_accepted(accounting: list[dict], posts_of_its_files: int) -> str:
+    """Why a run that read files accepted no post, in one line. `posts_of_its_files`: the posts the
+    database holds from the files read (loaded by runs over other windows).
+
+    With no post accepted, every duplicate is a copy of a post loaded before the run; when none of
+    those comes from the files read, the files repeat other files' posts (`RENAMED_EXPORT_HINT`)."""
     records, rejected, duplicates = (sum(row[k] for row in accounting) for k in ("records_read", "rejected", "duplicates"))
     if not records:
         return "the input file holds no records" if len(accounting) == 1 else \
             f"the {len(accounting)} input files hold no records"
     parts = [f"{rejected} rejected (reasons above)"] if rejected else []
-    parts += [f"{duplicates} duplicates of posts already loaded from other files or read first"] if duplicates else []
+    if duplicates:
+        parts.append(f"{duplicates} duplicates of posts already loaded" if posts_of_its_files else
+                     f"{duplicates} duplicates of posts already loaded from other files ({RENAMED_EXPORT_HINT})")
     return f"none of the {records} records read was accepted: {', '.join(parts)}"
 
 

@@ -47,9 +47,12 @@ DODGE = 0.012  # gap between neighbouring labels' error bars, as a fraction of t
 SENTIMENT_FILE = "sentiment_share_by_platform.png"
 ADJUSTED_FILE = "sentiment_share_adjusted.png"
 ADJUSTED_TABLE = "sentiment_share_adjusted.csv"
-LABEL_SHARES_NOTE = ("Shares of labels lean toward the mix the calibration was fitted on, so changes between "
-                     "years read smaller than they are (at 40-60 % of their size on labelled posts, "
-                     "docs/intervals.md; --labelled with posts you labelled adjusts them).")
+LABEL_SHARES_NOTE = ("These are shares of labels. If the model mislabels posts alike in every year (one confusion "
+                     "matrix), changes between years read smaller than they are (at 40-60 % of their size on "
+                     "labelled posts); where its errors differ by year, a change can also be the model's own "
+                     "(SemEval tweets: 12.1 % labelled negative in 2011, 17.5 % in 2015, 15.7 % truly negative in "
+                     "both; docs/intervals.md). --labelled with posts you labelled adjusts them, under the same "
+                     "assumption.")
 EMOTION_FILE = "emotion_shares.png"
 RARE_EMOTIONS_NOTE = ("The dominant emotion is the most probable of the eight, so rare ones are seldom it: on "
                       "held-out labelled tweets, trust, surprise and anticipation led 0-0.6 % of tweets, while "
@@ -160,10 +163,11 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
         charts = [
             (_plot_sentiment(sentiment, out_dir / SENTIMENT_FILE, window, partial),
              f"Share of posts per sentiment label, per year and platform. {how} {LABEL_SHARES_NOTE}"
-             f"{platform_models_note(platform_models)}"),
+             f"{platform_models_note(platform_models)}{missing_years_note(years)}"),
             (_plot_emotions(emotions, out_dir / EMOTION_FILE, window, partial),
              "Share of posts whose dominant emotion is each of Plutchik's eight, among posts with emotion evidence. "
-             f"{how} These shares understate changes between years too (docs/intervals.md). {RARE_EMOTIONS_NOTE}"),
+             f"{how} If the model errs alike in every year, these shares understate changes between years too "
+             f"(docs/intervals.md). {RARE_EMOTIONS_NOTE}"),
             (_plot_topics(topics, out_dir / TOPIC_FILE, window, partial),
              "Share of the year's posts carrying each topic's keywords (shares, not counts: sampled exports often cap "
              "the posts per day, so counts say nothing about volume)."),
@@ -180,7 +184,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                               what="Sentiment share adjusted by your labelled posts"),
                               _adjusted_note(adjusted, labelled)))
         if shifts:
-            charts += [(Path(path), _shift_caption(pair)) for path, pair in zip(shift_helper.results(), shifts)]
+            posts = {r["year"]: r["posts"] for r in year_months}
+            charts += [(Path(path), shift_caption(pair, posts)) for path, pair in zip(shift_helper.results(), shifts)]
         drift = lexicon_helper.results()[0] if lexicon_helper else report_lexicon.lexicon_charts(*lexicon_arguments)
     tables = [
         ("Yearly sentiment shares (%)", report_html.sentiment_table(sentiment)),
@@ -212,8 +217,36 @@ def platform_models_note(platform_models: list[Row]) -> str:
             "platforms with that in mind (docs/lexicons.md).")
 
 
-def _shift_caption(pair: tuple[int, int]) -> str:
-    return (f"Word shift {pair[0]} → {pair[1]}: the terms that moved the average valence of the words used "
+def missing_years_note(years: list[int]) -> str:
+    """A caption's sentence naming the years without posts between the first and the last of `years`
+    (sorted): with 2014, 2016 and 2018 loaded, the lines had joined across 2015 and 2017 and no word
+    shift was drawn, with no word why."""
+    missing = sorted(set(range(years[0], years[-1] + 1)) - set(years)) if years else []
+    if not missing:
+        return ""
+    those = "that year" if len(missing) == 1 else "those years"
+    return (f" No posts in {year_spans(missing)}: the yearly charts' lines join across {those}, and no word "
+            f"shift spans {'it' if len(missing) == 1 else 'them'} (each compares a year with the next).")
+
+
+def year_spans(years: list[int]) -> str:
+    """Sorted years as text, runs as spans: [2015, 2017, 2018, 2019] -> '2015 and 2017–2019'."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][-1] + 1:
+            spans[-1].append(year)
+        else:
+            spans.append([year])
+    texts = [f"{s[0]}–{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
+
+
+def shift_caption(pair: tuple[int, int], posts: Mapping[int, int]) -> str:
+    """A word-shift chart's caption, with the posts of its two years (`posts`: year -> posts in the window):
+    a shift between a year of 31 posts and one of 3,050 had looked as solid as any other."""
+    a, b = pair
+    return (f"Word shift {a} → {b} ({posts[a]:,} posts in {a}, {posts[b]:,} in {b}): the terms that moved the "
+            "average valence of the words used "
             "(each lexicon word weighted by the posts that hold it), from the counts and the lexicon in force. "
             "Green bars pushed it up, red bars down; the bars of all terms add up to the total change.")
 

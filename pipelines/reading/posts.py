@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Mapping
 
@@ -22,6 +22,9 @@ ENGLISH = ("en",)
 NO_LANGUAGE = frozenset({"und", "zxx", "qme", "qht", "qam", "qct", "qst", "art"})
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+#: how far past this machine's clock a created_at may be (clocks that run fast, zones written wrong);
+#: beyond it a post is a reject "created_at in the future", not a point at the end of every chart
+FUTURE_MARGIN = timedelta(days=1)
 _EARLIEST_EPOCH, _LATEST_EPOCH = EARLIEST.timestamp(), LATEST.timestamp()
 EXCERPT_CHARS = 200
 MAX_TEXT_CHARS = 100_000
@@ -89,8 +92,9 @@ def safe_excerpt(raw: str) -> str:
     return redact_mentions(allowed_values(raw[: EXCERPT_CHARS * 4]))[:EXCERPT_CHARS]
 
 
-def parse_timestamp(value: Any) -> datetime:
-    """When a record was posted, as an aware UTC datetime; RecordError if invalid.
+def parse_timestamp(value: Any, now: datetime | None = None) -> datetime:
+    """When a record was posted, as an aware UTC datetime; RecordError if invalid, out of range
+    or later than `now` (an aware datetime; the clock's time when None) plus FUTURE_MARGIN.
 
     Read: ISO 8601 text (its zone also written " UTC" or " GMT"); RFC 2822 text, Twitter's "Wed Oct 10 20:19:24 +0000 2018" included;
     epoch seconds, or epoch milliseconds when the number is in range only as those (a number
@@ -106,6 +110,8 @@ def parse_timestamp(value: Any) -> datetime:
     moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
     if not EARLIEST <= moment < LATEST:
         raise RecordError("created_at out of range")
+    if moment > (now or datetime.now(timezone.utc)) + FUTURE_MARGIN:
+        raise RecordError("created_at in the future")
     return moment
 
 
