@@ -383,3 +383,26 @@ def test_the_adjusted_caption_warns_when_no_labelled_post_is_a_post_of_the_datab
                                             rejected=["post 1: a", "post 2: b"]), "mine.jsonl")
     assert "(120 of them are posts of this database)" in mine and "Not adjusted: reddit: why." in mine
     assert "Left out of the file: 2 lines (post 1: a; …)." in mine
+
+
+def test_posts_placed_in_a_month_by_undated_as_are_counted_for_the_report():
+    """5,000 undated comments loaded with --undated-as 2019-06 looked like reddit's 2019, dated, in every
+    view and chart."""
+    from flows.reporting.report_html import undated_note
+    from flows.store.db import ensure_schema
+
+    with duckdb.connect(":memory:") as con:
+        ensure_schema(con)
+        con.execute("""INSERT INTO runs (run_id, options) VALUES ('r1', '{"undated_as": "2019-06"}'),
+                       ('r2', '{"undated_as": null}')""")
+        con.execute("""INSERT INTO posts (platform, post_id, month, created_at, run_id) VALUES
+                       ('reddit', 'a', '2019-06', '2019-06-01 00:00:00', 'r1'),
+                       ('reddit', 'b', '2019-06', '2019-06-01 00:00:00', 'r1'),
+                       ('reddit', 'c', '2019-06', '2019-06-14 09:00:00', 'r1'),
+                       ('reddit', 'd', '2019-06', '2019-06-01 00:00:00', 'r2')""")
+        cursor = con.execute(sql.read("report_undated.sql"))
+        rows = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
+    assert rows == [{"month": "2019-06", "posts": 2}]
+    assert undated_note(rows) == ("Posts without a date, placed by --undated-as: 2 in 2019-06. Their month and year "
+                                  "say nothing of when they were written.")
+    assert undated_note([]) is None

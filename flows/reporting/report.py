@@ -156,7 +156,9 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             platform_models = _query(con, "report_platform_models.sql", params)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
             versions = _query(con, "lexicon_versions_by_partition.sql", {})
-            narrow = narrow_lexicon_in_force(con)
+            warnings = [w for w in (report_html.lexicon_warning(versions) if len(versions) > 1 else None,
+                                    narrow_lexicon_in_force(con),
+                                    report_html.undated_note(_query(con, "report_undated.sql", {}))) if w]
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
         topic_terms = _without_topic_keywords(topic_terms)
         how = _interval_note(intervals, interval_replicates)
@@ -200,7 +202,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
         ("Monthly sentiment shares (%)", report_html.sentiment_table(monthly, period="month")),
     ]
     html = report_html.write_html(out_dir, f"mipulse report{window}",
-                                  report_html.generated_line(db_path, runs, versions, narrow),
+                                  report_html.generated_line(db_path, runs, warnings),
                                   charts, tables)
     data = [adjusted.write_csv(out_dir / ADJUSTED_TABLE)] if adjusted is not None else []
     return [path for path, _ in charts] + data + [html]

@@ -45,18 +45,24 @@ def write_html(out_dir: Path, title: str, meta: list[str], figures: list[tuple[P
     return path
 
 
-def generated_line(db_path: Path, runs: list[tuple], versions: list[Row] = (), narrow: str | None = None) -> list[str]:
+def generated_line(db_path: Path, runs: list[tuple], warnings: list[str] = ()) -> list[str]:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"Database {db_path} · generated {now}"]
     if runs:
         run_id, lexicon_version, accepted = runs[0]
         lines.append(f"Latest run {run_id} · lexicon {lexicon_version} · {accepted:,} posts accepted "
                      f"· {len(runs)} run(s) loaded")
-    if len(versions) > 1:
-        lines.append(lexicon_warning(versions))
-    if narrow:
-        lines.append(narrow)
-    return lines
+    return lines + list(warnings)
+
+
+def undated_note(undated: list[Row]) -> str | None:
+    """The line a report carries when posts without a date were placed in a month (`--undated-as`): their
+    year is the one the user chose, not the one they were written in."""
+    if not undated:
+        return None
+    placed = "; ".join(f"{r['posts']:,} in {r['month']}" for r in undated)
+    return (f"Posts without a date, placed by --undated-as: {placed}. Their month and year say nothing of when "
+            "they were written.")
 
 
 def lexicon_warning(versions: list[Row]) -> str:
