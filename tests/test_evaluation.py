@@ -321,3 +321,12 @@ def test_evaluate_says_which_lines_of_the_test_file_it_left_out(tmp_path, capsys
     assert main(["evaluate", "--test", str(test), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["test_rejects"] == 1 and report["left_out"] == lines[1]
+
+
+@pytest.mark.parametrize("option", ["--test", "--train", "--lexicon"])
+def test_evaluate_names_a_missing_file_in_one_line(tmp_path, capsys, option):
+    test = write_jsonl(tmp_path / "test.jsonl", [{"text": "fine", "label": "positive"}])
+    missing = str(tmp_path / "nope.jsonl")
+    command = ["evaluate", "--test", missing] if option == "--test" else ["evaluate", "--test", test, option, missing]
+    assert main(command) == 2
+    assert capsys.readouterr().err == f"mipulse evaluate: {option} {missing}: no such file\n"

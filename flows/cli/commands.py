@@ -352,6 +352,9 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
 
 
 def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.cli.preflight import check_files_exist
+
+    check_files_exist({"--test": args.test, "--train": args.train, "--lexicon": args.lexicon})  # before the imports
     from pipelines.evaluation.evaluate import EvaluateOptions, evaluate, format_report, report_json
 
     report = evaluate(EvaluateOptions(test=args.test, train=args.train, lexicon=args.lexicon, task=args.task,
