@@ -359,6 +359,8 @@ def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
 
     report = evaluate(EvaluateOptions(test=args.test, train=args.train, lexicon=args.lexicon, task=args.task,
                                       emotion_set=args.emotions))
+    if report.get("warning"):
+        print(f"mipulse evaluate: warning: {report['warning']}", file=sys.stderr)
     print(report_json(report) if args.json else format_report(report))
     return 0
 
