@@ -111,6 +111,15 @@ def test_query_statements_share_one_connection_so_temp_tables_and_macros_carry_o
     assert main(["query", "--db", db, "DELETE FROM posts"]) == 3  # still read-only
 
 
+@pytest.mark.parametrize("sql", ["SELECT * FROM 'charts/sentiment_share_adjusted.csv'",
+                                 "SELECT * FROM read_parquet('x.parquet')"])
+def test_a_refused_file_read_says_in_one_line_what_reads_files(db, capsys, sql):
+    assert main(["query", "--db", db, sql]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("mipulse query: refused: Permission Error: Cannot access file ")
+    assert err.endswith("(mipulse query reads its database only: for files use the duckdb CLI or Python's duckdb)\n")
+
+
 def test_a_query_piped_into_head_ends_quietly(db):
     """`mipulse query ... | head` had ended in a BrokenPipeError traceback, exit 1."""
     run = subprocess.Popen([sys.executable, "-c", "import sys; from flows.cli.commands import main; sys.exit(main())",
