@@ -120,6 +120,13 @@ def test_a_refused_file_read_says_in_one_line_what_reads_files(db, capsys, sql):
     assert err.endswith("(mipulse query reads its database only: for files use the duckdb CLI or Python's duckdb)\n")
 
 
+def test_schedule_outside_the_checkout_says_to_pass_prefect_yaml(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["schedule"]) == 2
+    assert capsys.readouterr().err == (f"mipulse schedule: no deployments file prefect.yaml in {tmp_path}: run it in "
+                                       "the mipulse checkout, or pass --prefect-yaml PATH\n")
+
+
 def test_a_query_piped_into_head_ends_quietly(db):
     """`mipulse query ... | head` had ended in a BrokenPipeError traceback, exit 1."""
     run = subprocess.Popen([sys.executable, "-c", "import sys; from flows.cli.commands import main; sys.exit(main())",

@@ -278,8 +278,12 @@ def _print_rejects_by_reason(db: str, run_id: str) -> None:
 
 
 def _schedule(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.cli.preflight import UsageError
     from flows.schedule import read_deployments, serve_deployments
 
+    if not Path(args.prefect_yaml).is_file():
+        raise UsageError(f"no deployments file {args.prefect_yaml} in {Path.cwd()}: run it in the mipulse checkout, "
+                         "or pass --prefect-yaml PATH")
     read_deployments(args.prefect_yaml)  # a broken file fails before a server starts
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: the local server stops too
     if os.environ.get("PREFECT_API_URL"):
