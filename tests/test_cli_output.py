@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 import pipelines.progress as progress
-from flows.cli.commands import _parser, main
+from flows.cli.commands import _parser, main, output_line
 from flows.store.retention import default_out_dir, stale_run_folders
 from pipelines.reading.posts import RecordError, canonical_post
 from pipelines.reading.window import PostWindow
@@ -125,6 +125,12 @@ def test_schedule_outside_the_checkout_says_to_pass_prefect_yaml(tmp_path, monke
     assert main(["schedule"]) == 2
     assert capsys.readouterr().err == (f"mipulse schedule: no deployments file prefect.yaml in {tmp_path}: run it in "
                                        "the mipulse checkout, or pass --prefect-yaml PATH\n")
+
+
+def test_the_printed_list_of_report_files_names_data_files_as_such():
+    assert output_line("charts/sentiment_drift.png") == "chart: charts/sentiment_drift.png"
+    assert output_line("charts/report.html") == "report: charts/report.html"
+    assert output_line("charts/sentiment_share_adjusted.csv") == "data: charts/sentiment_share_adjusted.csv"
 
 
 def test_a_query_piped_into_head_ends_quietly(db):

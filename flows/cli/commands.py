@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 
+#: what the printed list of a report's files calls each by its suffix (anything else is a data file)
+REPORT_FILE_KINDS = {".png": "chart", ".html": "report"}
+
 #: commands that only print what they read: a reader closing their output (`| head`) ends them quietly
 READ_ONLY_COMMANDS = ("query", "evaluate")
 
@@ -225,12 +228,17 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     _print_rejects_by_reason(summary.db, summary.run_id)
     print(f"run {summary.run_id}: {summary.posts} posts in {summary.seconds:.1f} s "
           f"({summary.posts_per_second:.0f} posts/s) -> {summary.db}")
-    for chart in summary.report:
-        print(f"chart: {chart}")
+    for path in summary.report:
+        print(output_line(path))
     if summary.accounting and not summary.posts:  # files were read (an incremental run may read none)
         print(f"mipulse run: {_nothing_accepted(summary.accounting)}", file=sys.stderr)
         return 1
     return 0
+
+
+def output_line(path: str | Path) -> str:
+    """The line naming a file the report wrote, by its kind: 'chart: x.png', 'report: report.html', 'data: x.csv'."""
+    return f"{REPORT_FILE_KINDS.get(Path(path).suffix.lower(), 'data')}: {path}"
 
 
 def _nothing_accepted(accounting: list[dict]) -> str:
@@ -351,7 +359,7 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
                               platform=platform, interval_replicates=args.interval_replicates,
                               labelled=args.labelled):
-        print(f"chart: {path}")
+        print(output_line(path))
     return 0
 
 
