@@ -59,6 +59,16 @@ def test_help_shows_defaults(capsys):
         assert expected in text
 
 
+def test_run_help_lists_only_beam_flags_as_passed_to_beam(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--runner RUNNER Beam runner" in text  # mipulse's own option, not passed through
+    passed = text.split("Any other --flag is passed to Beam", 1)[1].split("(with --runner", 1)[0]
+    assert re.findall(r"--\w+", passed) == ["--direct_num_workers", "--direct_running_mode", "--job_endpoint",
+                                             "--environment_type"]
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])

@@ -105,8 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     sample.set_defaults(handler=_sample)
 
     run = sub.add_parser("run", help="posts -> Beam -> DuckDB -> charts, as one Prefect flow",
-                         epilog="Any other --flag is passed to Beam (e.g. --runner, "
-                                "--direct_num_workers=2 --direct_running_mode=multi_processing).")
+                         epilog="Any other --flag is passed to Beam, e.g. --direct_num_workers=2 "
+                                "--direct_running_mode=multi_processing, or --job_endpoint=... "
+                                "--environment_type=... (with --runner PortableRunner; docs/cluster.md).")
     add_arguments(run, RunOptions)
     run.set_defaults(handler=_run, own_options=_option_names(run))
 
