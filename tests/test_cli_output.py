@@ -48,6 +48,13 @@ def test_min_df_default_shown_by_help_is_the_lexicon_spec_default():
     assert MIN_DF_DEFAULT == LexiconSpec.min_df
 
 
+def test_interval_replicates_help_shows_the_number_the_report_draws():
+    from pipelines.induction.bootstrap import DEFAULT_REPLICATES
+    from pipelines.options import INTERVAL_REPLICATES_DEFAULT
+
+    assert INTERVAL_REPLICATES_DEFAULT == DEFAULT_REPLICATES
+
+
 def test_help_shows_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
@@ -55,7 +62,9 @@ def test_help_shows_defaults(capsys):
     for expected in ("--min-df MIN_DF posts a term needs before the corpus gives it a value (default: 5)",
                      "--keep-runs N keep the Parquet folders of the last N loaded runs", "(default: 5)",
                      "--format {auto,jsonl,csv,parquet,twitter-v2,youtube,reddit,twitter-v1} input format "
-                     "(default: by extension"):
+                     "(default: by extension",
+                     "--interval-replicates N bootstrap lexicons behind the report's lexicon-aware intervals "
+                     "(default: 10; 0: Wilson intervals only"):
         assert expected in text
 
 
