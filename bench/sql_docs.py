@@ -8,7 +8,8 @@
    block right after it is replaced by what the command printed.
 2. The case study's generated blocks (between `<!-- begin: NAME -->` and `<!-- end: NAME -->`:
    yearly shares with their lexicon-aware intervals, top terms, drift, the largest word
-   shifts) are rewritten from the same database with the report's own functions.
+   shifts) are rewritten from the same database with the report's own functions, and so is
+   docs/sql.md's checksum block (what `python -m flows.store.checksum DB` prints).
 3. `docs/examples.digest` records a digest of the ```sql examples' outputs on the end-to-end
    test's demo run (`mipulse sample --posts 4000 --seed 3`, then `mipulse run`), which
    `tests/test_end_to_end.py` recomputes on its own demo run: when the code changes what the
@@ -20,6 +21,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import re
 import subprocess
@@ -52,6 +55,16 @@ def regenerate(text: str, blocks: dict[str, str]) -> str:
         return match.group(0) if body is None else f"{match.group(1)}{body}\n{match.group(4)}"
 
     return GENERATED.sub(replace, text)
+
+
+def checksum_block(db: str) -> str:
+    """What `python -m flows.store.checksum DB` prints, as a ```text block."""
+    from flows.store.checksum import main as checksum
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        checksum([db])
+    return f"```text\n{out.getvalue()}```"
 
 
 def mipulse(*args: str) -> float:
@@ -87,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if stale else 0
         from bench.case_study import generated_blocks
 
-        blocks = generated_blocks(db)
+        blocks = {**generated_blocks(db), "checksum": checksum_block(db)}
         for doc in DOCS:
             doc.write_text(regenerate(refresh(doc.read_text(encoding="utf-8"), db), blocks), encoding="utf-8")
     DIGEST.write_text(json.dumps(demo_digests(), indent=2, sort_keys=True) + "\n", encoding="utf-8")

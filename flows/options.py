@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 from pydantic import Field
 
 from flows.store.retention import DEFAULT_KEEP_RUNS, default_out_dir
-from pipelines.options import Flag, JobOptions, ReplicateCount, parse_replicate_count
+from pipelines.options import INTERVAL_REPLICATES_DEFAULT, Flag, JobOptions, ReplicateCount, parse_replicate_count
 
 
 class RunOptions(JobOptions):
@@ -29,7 +29,7 @@ class RunOptions(JobOptions):
     report: Annotated[bool, Flag(name="--no-report", negated=True)] = Field(True, description="skip the charts")
     interval_replicates: Annotated[Optional[ReplicateCount], Flag(metavar="N", parse=parse_replicate_count)] = Field(
         None, description="bootstrap lexicons behind the report's lexicon-aware intervals (default: "
-                          "pipelines.induction.bootstrap.DEFAULT_REPLICATES, 10; 0: Wilson intervals only, the cheapest report)")
+                          f"{INTERVAL_REPLICATES_DEFAULT}; 0: Wilson intervals only, the cheapest report)")
     labelled: Annotated[Optional[str], Flag(metavar="FILE")] = Field(
         None, description="posts of this corpus you labelled (JSONL: text, platform, label negative / neutral / "
                           "positive): the report adds the yearly sentiment shares adjusted by how the lexicon labels "

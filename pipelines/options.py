@@ -233,6 +233,9 @@ def replicate_count(value: int) -> int:
 
 
 REPLICATES_RULE = "give 0 (Wilson intervals only) or 2 or more replicates"
+#: the help's default of --interval-replicates: pipelines.induction.bootstrap.DEFAULT_REPLICATES (a test keeps
+#: them equal; importing bootstrap here would cost every command ~0.1 s of SciPy)
+INTERVAL_REPLICATES_DEFAULT = 10
 ReplicateCount = Annotated[int, AfterValidator(replicate_count)]
 
 

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 import pipelines.progress as progress
-from flows.cli.commands import _parser, main
+from flows.cli.commands import _parser, main, output_line
 from flows.store.retention import default_out_dir, stale_run_folders
 from pipelines.reading.posts import RecordError, canonical_post
 from pipelines.reading.window import PostWindow
@@ -48,6 +48,13 @@ def test_min_df_default_shown_by_help_is_the_lexicon_spec_default():
     assert MIN_DF_DEFAULT == LexiconSpec.min_df
 
 
+def test_interval_replicates_help_shows_the_number_the_report_draws():
+    from pipelines.induction.bootstrap import DEFAULT_REPLICATES
+    from pipelines.options import INTERVAL_REPLICATES_DEFAULT
+
+    assert INTERVAL_REPLICATES_DEFAULT == DEFAULT_REPLICATES
+
+
 def test_help_shows_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
@@ -55,8 +62,20 @@ def test_help_shows_defaults(capsys):
     for expected in ("--min-df MIN_DF posts a term needs before the corpus gives it a value (default: 5)",
                      "--keep-runs N keep the Parquet folders of the last N loaded runs", "(default: 5)",
                      "--format {auto,jsonl,csv,parquet,twitter-v2,youtube,reddit,twitter-v1} input format "
-                     "(default: by extension"):
+                     "(default: by extension",
+                     "--interval-replicates N bootstrap lexicons behind the report's lexicon-aware intervals "
+                     "(default: 10; 0: Wilson intervals only"):
         assert expected in text
+
+
+def test_run_help_lists_only_beam_flags_as_passed_to_beam(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--runner RUNNER Beam runner" in text  # mipulse's own option, not passed through
+    passed = text.split("Any other --flag is passed to Beam", 1)[1].split("(with --runner", 1)[0]
+    assert re.findall(r"--\w+", passed) == ["--direct_num_workers", "--direct_running_mode", "--job_endpoint",
+                                             "--environment_type"]
 
 
 def test_version(capsys):
@@ -109,6 +128,28 @@ def test_query_statements_share_one_connection_so_temp_tables_and_macros_carry_o
     assert main(["query", "--db", db, "--format", "csv", sql]) == 0
     assert capsys.readouterr().out.splitlines()[-2:] == ["b", "2"]
     assert main(["query", "--db", db, "DELETE FROM posts"]) == 3  # still read-only
+
+
+@pytest.mark.parametrize("sql", ["SELECT * FROM 'charts/sentiment_share_adjusted.csv'",
+                                 "SELECT * FROM read_parquet('x.parquet')"])
+def test_a_refused_file_read_says_in_one_line_what_reads_files(db, capsys, sql):
+    assert main(["query", "--db", db, sql]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("mipulse query: refused: Permission Error: Cannot access file ")
+    assert err.endswith("(mipulse query reads its database only: for files use the duckdb CLI or Python's duckdb)\n")
+
+
+def test_schedule_outside_the_checkout_says_to_pass_prefect_yaml(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["schedule"]) == 2
+    assert capsys.readouterr().err == (f"mipulse schedule: no deployments file prefect.yaml in {tmp_path}: run it in "
+                                       "the mipulse checkout, or pass --prefect-yaml PATH\n")
+
+
+def test_the_printed_list_of_report_files_names_data_files_as_such():
+    assert output_line("charts/sentiment_drift.png") == "chart: charts/sentiment_drift.png"
+    assert output_line("charts/report.html") == "report: charts/report.html"
+    assert output_line("charts/sentiment_share_adjusted.csv") == "data: charts/sentiment_share_adjusted.csv"
 
 
 def test_a_query_piped_into_head_ends_quietly(db):

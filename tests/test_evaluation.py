@@ -133,6 +133,13 @@ def test_evaluate_cli_end_to_end_and_run_gives_the_same_labels(tmp_path, capsys)
     assert run_labels == {pid: s["sentiment_label"] for pid, s in evaluated["scores"].items()}
     with pytest.raises(SystemExit):  # --train or --lexicon, not both
         main(["evaluate", "--test", test, "--train", train, "--lexicon", lexicon])
+    capsys.readouterr()
+    assert main(["evaluate", "--test", train, "--lexicon", lexicon, "--json"]) == 0  # its own training posts
+    out, err = capsys.readouterr()
+    assert err == (f"mipulse evaluate: warning: --test {train} is the file this lexicon was trained on (train.jsonl): "
+                   "the figures score training posts; test on posts left out of training (lexicon build --train FILE "
+                   "--leave-out TEST)\n")
+    assert json.loads(out)["warning"] == err.split("warning: ", 1)[1].rstrip("\n")
 
 
 def test_predictions_outside_the_gold_classes_count_as_wrong_and_macro_runs_over_gold_classes():
@@ -325,3 +332,26 @@ def test_evaluate_says_which_lines_of_the_test_file_it_left_out(tmp_path, capsys
     assert main(["evaluate", "--test", str(test), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["test_rejects"] == 1 and report["left_out"] == lines[1]
+
+
+@pytest.mark.parametrize("option", ["--test", "--train", "--lexicon"])
+def test_evaluate_names_a_missing_file_in_one_line(tmp_path, capsys, option):
+    test = write_jsonl(tmp_path / "test.jsonl", [{"text": "fine", "label": "positive"}])
+    missing = str(tmp_path / "nope.jsonl")
+    command = ["evaluate", "--test", missing] if option == "--test" else ["evaluate", "--test", test, option, missing]
+    assert main(command) == 2
+    assert capsys.readouterr().err == f"mipulse evaluate: {option} {missing}: no such file\n"
+
+
+def test_evaluate_warns_when_the_test_file_is_the_lexicons_training_file(tmp_path):
+    from pipelines.evaluation.evaluate import trained_on_test
+    from pipelines.induction.lexicon_job import file_digest
+
+    train = write_jsonl(tmp_path / "train.jsonl", [{"text": "fine", "label": "positive"}])
+    other = write_jsonl(tmp_path / "test.jsonl", [{"text": "bad", "label": "negative"}])
+    metadata = {"training_data": {"file": "train.jsonl", "sha256_16": file_digest(train)}}
+    assert trained_on_test(metadata, train) == (
+        f"--test {train} is the file this lexicon was trained on (train.jsonl): the figures score training posts; "
+        "test on posts left out of training (lexicon build --train FILE --leave-out TEST)")
+    assert trained_on_test(metadata, other) == ""
+    assert trained_on_test({"kind": "default"}, train) == ""  # a default lexicon names no training file

@@ -48,7 +48,9 @@ def refused_run(capsys, sample, db, option: str, path) -> str:
     (["--from-month", "2019-13"], "mipulse run: from-month must be YYYY-MM, got '2019-13'"),
     (["--to-month", "2019-01", "--from-month", "2020-01"], "mipulse run: from-month 2020-01 is after to-month 2019-01"),
     (["--columns", "txt=body"], "mipulse run: --columns: unknown field 'txt'"),
-    (["--undated-as", "2019"], "mipulse run: undated month must be YYYY-MM, got '2019'"),
+    (["--undated-as", "2019"], "mipulse run: undated-as must be YYYY-MM, got '2019'"),
+    (["--undated-as", "2019-1"], "mipulse run: undated-as must be YYYY-MM, got '2019-1'"),  # as --from-month 2019-1
+    (["--from-month", "2019-1"], "mipulse run: from-month must be YYYY-MM, got '2019-1'"),
     (["--platforms", "Reddit"], "mipulse run: unknown platform(s) Reddit"),
     (["--platform", "mastodon"], "mipulse run: --platform 'mastodon' is not one of twitter, reddit, youtube"),
     (["--seeds", "nope.toml"], "mipulse run: nope.toml: seed file not found"),

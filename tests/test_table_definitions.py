@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
@@ -54,3 +55,12 @@ def test_the_load_inserts_every_table_from_its_own_folder(table):
     load = sql.read("load.sql")
     pattern = rf"INSERT INTO {table} BY NAME\s+SELECT \*, \$run_id AS run_id FROM read_parquet\(\$run_dir \|\| '/{table}/\*\.parquet'\)"
     assert re.search(pattern, load), table
+
+
+def test_the_readme_names_every_table():
+    con = duckdb.connect()
+    ensure_schema(con)
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("\nTables: ", 1)[1].split(" Views: ", 1)[0]
+    assert sorted(t for t in tables if f"`{t}`" not in listed) == []

@@ -42,6 +42,15 @@ def test_bad_windows_are_refused(kwargs, message):
         PostWindow(**kwargs)
 
 
+@pytest.mark.parametrize("month", ["2019-1", "2019-13", "2019-01\n", "19-01", "2019/01"])
+def test_undated_as_and_the_window_share_one_month_rule(month):
+    from pipelines.reading.sources import undated_month
+
+    for check in (lambda: PostWindow(from_month=month), lambda: undated_month(month)):
+        with pytest.raises(ValueError, match=r"must be YYYY-MM, got "):
+            check()
+
+
 def test_containment_by_hand():
     everything = PostWindow()
     year = PostWindow("2019-01", "2019-12")

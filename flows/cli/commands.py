@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 
+#: what the printed list of a report's files calls each by its suffix (anything else is a data file)
+REPORT_FILE_KINDS = {".png": "chart", ".html": "report"}
+
 #: commands that only print what they read: a reader closing their output (`| head`) ends them quietly
 READ_ONLY_COMMANDS = ("query", "evaluate")
 
@@ -102,8 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     sample.set_defaults(handler=_sample)
 
     run = sub.add_parser("run", help="posts -> Beam -> DuckDB -> charts, as one Prefect flow",
-                         epilog="Any other --flag is passed to Beam (e.g. --runner, "
-                                "--direct_num_workers=2 --direct_running_mode=multi_processing).")
+                         epilog="Any other --flag is passed to Beam, e.g. --direct_num_workers=2 "
+                                "--direct_running_mode=multi_processing, or --job_endpoint=... "
+                                "--environment_type=... (with --runner PortableRunner; docs/cluster.md).")
     add_arguments(run, RunOptions)
     run.set_defaults(handler=_run, own_options=_option_names(run))
 
@@ -222,8 +226,8 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
     _print_rejects_by_reason(summary.db, summary.run_id)
     print(f"run {summary.run_id}: {summary.posts} posts in {summary.seconds:.1f} s "
           f"({summary.posts_per_second:.0f} posts/s) -> {summary.db}")
-    for chart in summary.report:
-        print(f"chart: {chart}")
+    for path in summary.report:
+        print(output_line(path))
     if summary.accounting and not summary.posts:  # files were read (an incremental run may read none)
         from flows.store.incremental import posts_of_files
 
@@ -232,6 +236,11 @@ def _run(args: argparse.Namespace, beam_args: list[str]) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def output_line(path: str | Path) -> str:
+    """The line naming a file the report wrote, by its kind: 'chart: x.png', 'report: report.html', 'data: x.csv'."""
+    return f"{REPORT_FILE_KINDS.get(Path(path).suffix.lower(), 'data')}: {path}"
 
 
 #: why a run's records can all be copies of posts that other files hold (files are known by their path)
@@ -290,8 +299,12 @@ def _print_rejects_by_reason(db: str, run_id: str) -> None:
 
 
 def _schedule(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.cli.preflight import UsageError
     from flows.schedule import read_deployments, serve_deployments
 
+    if not Path(args.prefect_yaml).is_file():
+        raise UsageError(f"no deployments file {args.prefect_yaml} in {Path.cwd()}: run it in the mipulse checkout, "
+                         "or pass --prefect-yaml PATH")
     read_deployments(args.prefect_yaml)  # a broken file fails before a server starts
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: the local server stops too
     if os.environ.get("PREFECT_API_URL"):
@@ -359,15 +372,20 @@ def _report(args: argparse.Namespace, _: list[str]) -> int:
     for path in render_report(args.db, args.out, from_year=args.from_year, to_year=args.to_year,
                               platform=platform, interval_replicates=args.interval_replicates,
                               labelled=args.labelled):
-        print(f"chart: {path}")
+        print(output_line(path))
     return 0
 
 
 def _evaluate(args: argparse.Namespace, _: list[str]) -> int:
+    from flows.cli.preflight import check_files_exist
+
+    check_files_exist({"--test": args.test, "--train": args.train, "--lexicon": args.lexicon})  # before the imports
     from pipelines.evaluation.evaluate import EvaluateOptions, evaluate, format_report, report_json
 
     report = evaluate(EvaluateOptions(test=args.test, train=args.train, lexicon=args.lexicon, task=args.task,
                                       emotion_set=args.emotions))
+    if report.get("warning"):
+        print(f"mipulse evaluate: warning: {report['warning']}", file=sys.stderr)
     print(report_json(report) if args.json else format_report(report))
     return 0
 

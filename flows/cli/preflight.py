@@ -83,6 +83,14 @@ def check_labelled(path: str | None) -> None:
         raise UsageError(str(exc)) from None
 
 
+def check_files_exist(files: Mapping[str, str | None]) -> None:
+    """Each file given (option -> path; None: not given) must exist: a missing one is named in one line."""
+    for option, path in files.items():
+        if path is not None and not os.path.isfile(path):
+            raise UsageError(f"{option} {path}: " + ("is a folder, not a file" if os.path.isdir(path)
+                                                     else "no such file"))
+
+
 def check_beam_args(beam_args: list[str], own_options: Iterable[str]) -> None:
     """Options mipulse does not know pass to Beam only if Beam knows them; anything else is a mistake."""
     if not beam_args:

@@ -344,6 +344,17 @@ def _file_identity(path: str | Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+#: what a refused file access (read_csv, 'file.csv', COPY, ATTACH) adds to DuckDB's line
+FILE_ACCESS_HINT = "mipulse query reads its database only: for files use the duckdb CLI or Python's duckdb"
+
+
+def refusal(exc: duckdb.Error) -> str:
+    """The one line a statement the read-only connection refused prints; a file access says what to use instead."""
+    if isinstance(exc, duckdb.PermissionException) and "Cannot access file" in str(exc):
+        return f"refused: {str(exc).splitlines()[0]} ({FILE_ACCESS_HINT})"
+    return f"refused: {exc}"
+
+
 def query(db_path: str | Path, statement: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple]]:
     """Run one query read-only; returns (column names, rows)."""
     return next(queries(db_path, [statement], params))
@@ -359,7 +370,7 @@ def queries(db_path: str | Path, statements: Sequence[str],
             try:
                 cursor = con.execute(statement, params)
             except (duckdb.InvalidInputException, duckdb.PermissionException) as exc:
-                raise ReadOnlyQueryError(f"refused: {exc}") from exc
+                raise ReadOnlyQueryError(refusal(exc)) from exc
             columns = [d[0] for d in cursor.description] if cursor.description else []
             yield columns, cursor.fetchall() if columns else []
     finally:

@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from typing import Mapping
 
 from pipelines.evaluation.baselines import emolex_emotions, vader_label
 from pipelines.config import EMOTIONS, load_seeds
@@ -23,7 +24,9 @@ from pipelines.evaluation.labelled import (
     EKMAN, GOLD_MAPPINGS, SENTIMENT_CLASSES, check_labels, left_out_note, read_labelled, task_labels,
 )
 from pipelines.induction.lexicon import Lexicon, read_lexicon
-from pipelines.induction.lexicon_job import SupervisedSettings, build_default_lexicon, build_supervised_lexicon
+from pipelines.induction.lexicon_job import (
+    SupervisedSettings, build_default_lexicon, build_supervised_lexicon, file_digest,
+)
 from pipelines.evaluation.metrics import macro_over, multi_label_report, single_label_report
 from pipelines.scoring.score import score_posts
 from pipelines.reading.sources import SourceOptions
@@ -59,8 +62,10 @@ def evaluate(opts: EvaluateOptions) -> dict:
                                                            SENTIMENT_CLASSES)}
     else:
         report, baseline = _emotion_reports(test, scores, opts.emotion_set)
+    trained_on = trained_on_test(lexicon.metadata, opts.test)
     return {**report, "baseline": baseline, "task": opts.task, "test": opts.test, "test_rejects": len(rejects),
             **({"left_out": left_out_note(rejects)} if rejects else {}),
+            **({"warning": trained_on} if trained_on else {}),
             "lexicon_version": lexicon.version, "lexicon": built,
             "scores": {p.id: s for p, s in zip(test, scores)}}
 
@@ -79,6 +84,16 @@ def _lexicon(opts: EvaluateOptions, path: str) -> tuple[Lexicon, dict]:
                                                                               undated_as=UNDATED_MONTH),
                                     beam_args=opts.beam_args)
     return read_lexicon(path), {"kind": "default", "corpus": opts.test, "version": version}
+
+
+def trained_on_test(metadata: Mapping, test: str) -> str:
+    """A one-line warning when the test file is the very file the lexicon was trained on (its
+    metadata records the training file's SHA-256), else ''."""
+    training = metadata.get("training_data") or {}
+    if not training.get("sha256_16") or training["sha256_16"] != file_digest(test):
+        return ""
+    return (f"--test {test} is the file this lexicon was trained on ({training.get('file')}): the figures "
+            "score training posts; test on posts left out of training (lexicon build --train FILE --leave-out TEST)")
 
 
 def partners(core: str) -> tuple[str, ...]:
@@ -195,5 +210,5 @@ def confusion_lines(classes: list[str], matrix: list[list[int]]) -> list[str]:
 
 def report_json(report: dict) -> str:
     keys = ("task", "n", "accuracy", "macro_f1", "macro_recall", "per_class", "classes", "confusion", "baseline",
-            "lexicon_version", "classes_with_support", "mappings", "test_rejects", "left_out")
+            "lexicon_version", "classes_with_support", "mappings", "test_rejects", "left_out", "warning")
     return json.dumps({k: report[k] for k in keys if k in report}, default=str)

@@ -126,6 +126,12 @@ def training_posts(settings: SupervisedSettings) -> tuple[list[LabelledPost], li
     return [p for p, _ in kept], [labels for _, labels in kept], len(posts) - len(kept), rejects
 
 
+def file_digest(path: str) -> str:
+    """The first 16 hex digits of a file's SHA-256: a lexicon's metadata names its training file by it."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+
+
 def leave_out_keys(path: str | None) -> frozenset[str]:
     """Overlap keys (ids, normalized texts) of the posts of a labelled file, or none."""
     if not path:
@@ -162,7 +168,7 @@ def build_supervised_lexicon(settings: SupervisedSettings, seeds: SeedConfig, be
     spec = replace(settings.spec, classes=classes)
     PROGRESS.info("lexicon build: %s labelled posts (%s left out), classes %s: counting terms", f"{len(posts):,}",
                   f"{left_out:,}", ", ".join(classes))
-    digest = hashlib.sha256(open(settings.train, "rb").read()).hexdigest()[:16]
+    digest = file_digest(settings.train)
     # a dyad (optimism, hope) is trained as both its emotions, and the lexicon and the summary say so
     dyads = dyads_in(posts) if (settings.task, settings.emotion_set) == ("emotion", "plutchik") else {}
     metadata = {"kind": "supervised", "task": settings.task, "sources": list(spec.sources),
