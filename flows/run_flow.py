@@ -298,12 +298,11 @@ def run_flow(options: RunOptions) -> RunSummary:
     if lost:
         logger.warning("run %s: %s", run_id, lost)
     versions = versions_by_partition(db)
-    if len(versions) > 1:
-        logger.warning("%s", lexicon_warning(versions))
     with connect_read_only(db) as con:
         narrow = narrow_lexicon_in_force(con)
-    if narrow:
-        logger.warning("%s", narrow)
+    for warning in (lexicon_warning(versions) if len(versions) > 1 else None, narrow):
+        if warning:  # the report's header needs the word, the log line has it already
+            logger.warning("%s", warning.removeprefix("WARNING: "))
     pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
     if pruned:
         logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",
