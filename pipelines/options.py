@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import types
+from datetime import datetime, timezone
 import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipelines.reading.months import check_window
+from pipelines.reading.months import check_month, check_window
 from pipelines.reading.posts import ENGLISH, is_language_code
 from pipelines.reading.readers import FORMATS
 
@@ -78,6 +79,17 @@ def language_codes(codes: list[str]) -> list[str]:
     return codes
 
 
+def undated_as_month(month: str | None) -> str | None:
+    """--undated-as: a month YYYY-MM (the rule of --from-month) that is not after this one: a later one
+    made every undated record a 'created_at in the future' reject."""
+    if month is None:
+        return None
+    check_month("undated-as", month)
+    if month > datetime.now(timezone.utc).strftime("%Y-%m"):
+        raise ValueError(f"undated-as {month} is in the future: give the month the posts were written in, or before")
+    return month
+
+
 def kept_languages(codes: list[str]) -> tuple[str, ...] | None:
     """--languages as `SourceOptions.languages`: the codes, or None for all."""
     codes = language_codes(codes)
@@ -97,7 +109,7 @@ class JobOptions(BaseModel):
         "auto", description="input format (default: by extension, then by the first record's shape)")
     columns: Optional[str] = Field(
         None, description="CSV/JSONL/Parquet column mapping, e.g. text=body,created_at=ts,author=user.id")
-    undated_as: Annotated[Optional[str], Flag(metavar="YYYY-MM")] = Field(
+    undated_as: Annotated[Optional[str], Flag(metavar="YYYY-MM"), AfterValidator(undated_as_month)] = Field(
         None, description="month given to records without any created_at (default: reject them)")
     default_platform: Annotated[Optional[str], Flag(name="--platform")] = Field(
         None, description="platform for records that lack one")

@@ -51,6 +51,8 @@ def refused_run(capsys, sample, db, option: str, path) -> str:
     (["--undated-as", "2019"], "mipulse run: undated-as must be YYYY-MM, got '2019'"),
     (["--undated-as", "2019-1"], "mipulse run: undated-as must be YYYY-MM, got '2019-1'"),  # as --from-month 2019-1
     (["--from-month", "2019-1"], "mipulse run: from-month must be YYYY-MM, got '2019-1'"),
+    (["--undated-as", "2999-01"], "mipulse run: undated-as 2999-01 is in the future: give the month the posts were "
+                                  "written in, or before"),
     (["--platforms", "Reddit"], "mipulse run: unknown platform(s) Reddit"),
     (["--platform", "mastodon"], "mipulse run: --platform 'mastodon' is not one of twitter, reddit, youtube"),
     (["--seeds", "nope.toml"], "mipulse run: nope.toml: seed file not found"),

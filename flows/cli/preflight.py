@@ -61,13 +61,6 @@ def check_run(options: RunOptions, own_options: Iterable[str]) -> Inputs:
         except LexiconFileError as exc:
             raise UsageError(str(exc)) from None
     check_labelled(options.labelled)
-    if options.undated_as is not None:
-        from pipelines.reading.sources import undated_month
-
-        try:
-            undated_month(options.undated_as)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
     return inputs
 
 
