@@ -7,8 +7,24 @@ import importlib.abc
 import importlib.util
 import logging as _logging
 import sys as _sys
+from contextlib import contextmanager as _contextmanager
 
 _BEAM_BIGQUERY_CLIENT = "apache_beam.io.gcp.internal.clients.bigquery"
+
+
+@_contextmanager
+def no_basic_config():
+    """Inside, nothing gives the root logger a stderr handler through `logging.basicConfig()`, which
+    `logging.warning()` calls on a root logger without handlers, and Beam's `PipelineOptions` always:
+    a handler there for the rest of the process turned every Prefect line of a run into a bare
+    "INFO:prefect.task_runs:..." (a NullHandler holds the place meanwhile)."""
+    root = _logging.getLogger()
+    guard = _logging.NullHandler()
+    root.addHandler(guard)
+    try:
+        yield
+    finally:
+        root.removeHandler(guard)
 
 
 class _QuietBeamBigQueryClient(importlib.abc.MetaPathFinder):
@@ -30,18 +46,16 @@ class _QuietBeamBigQueryClient(importlib.abc.MetaPathFinder):
 
             def exec_quietly(module) -> None:
                 root = _logging.getLogger()
-                guard = _logging.NullHandler()  # a handler, so logging.warning() skips basicConfig()
 
                 def not_apitools(record: _logging.LogRecord) -> bool:
                     return "apitools not found" not in record.getMessage()
 
-                root.addHandler(guard)
                 root.addFilter(not_apitools)
                 try:
-                    load(module)
+                    with no_basic_config():
+                        load(module)
                 finally:
                     root.removeFilter(not_apitools)
-                    root.removeHandler(guard)
 
             spec.loader.exec_module = exec_quietly
         return spec

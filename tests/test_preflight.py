@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -241,6 +243,18 @@ def test_beam_options_pass_and_others_do_not():
                      "--runner=FnApiRunner"], ["--from-month"])
     with pytest.raises(UsageError, match="unknown option --no-such-option"):
         check_beam_args(["--no-such-option", "1"], [])
+
+
+def test_checking_beam_options_leaves_the_root_logger_without_a_handler():
+    """Beam's PipelineOptions calls logging.basicConfig(): checked before Prefect set up its logging, it
+    turned every Prefect line of a run with --direct_num_workers=2 into a bare 'INFO:prefect.task_runs:...'.
+    In a process of its own: pytest gives the root logger handlers, which would hide the fault."""
+    check = ("import logging; from flows.cli.preflight import check_beam_args; "
+             "check_beam_args(['--direct_num_workers=2', '--direct_running_mode=multi_processing'], []); "
+             "print(logging.getLogger().handlers)")
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "[]", out.stdout
 
 
 def test_report_platform_that_has_no_posts(tmp_path, capsys):

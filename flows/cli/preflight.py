@@ -97,7 +97,10 @@ def check_beam_args(beam_args: list[str], own_options: Iterable[str]) -> None:
         raise UsageError(f"unexpected argument {strays[0]!r}; put several inputs after one --input")
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    options = PipelineOptions(beam_args)
+    from pipelines import no_basic_config
+
+    with no_basic_config():
+        options = PipelineOptions(beam_args)
     # Beam's own parser with and without the options it does not know: the difference is the unknown ones.
     beam_logger = logging.getLogger("apache_beam.options.pipeline_options")
     level = beam_logger.level
