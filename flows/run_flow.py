@@ -24,7 +24,8 @@ from flows.artifacts import failure_markdown, run_markdown
 from flows.reporting.report_html import lexicon_warning
 from flows.store.db import PostsLoadedMeanwhile, RunRecord, connect_read_only, load_run, query, write_kept_posts
 from flows.store.incremental import (
-    InputFile, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning, needs_loading, posts_of_files,
+    READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning,
+    needs_loading, posts_of_files, reading_of,
 )
 from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
@@ -37,6 +38,7 @@ from flows.store.retention import remove_folders, stale_run_folders
 from pipelines.config import load_seeds
 from pipelines.reading.inputs import find_inputs
 from pipelines.job import JobSettings, run_job
+from pipelines.options import JobOptions, option_of
 from pipelines.text.prepare import PostPreparer
 from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.reading.window import PostWindow
@@ -104,22 +106,28 @@ def discover_inputs(patterns: list[str]) -> list[str]:
 
 
 @task(name="select files to read", **IO_RETRIES)
-def select_inputs(db_path: str, files: list[str], window: PostWindow,
-                  incremental: bool) -> tuple[list[InputFile], set[str]]:
+def select_inputs(db_path: str, files: list[str], window: PostWindow, incremental: bool,
+                  reading: Reading | None = None) -> tuple[list[InputFile], set[str]]:
     """(the files to read now, the loaded files that dropped copies of other files' posts). The files:
-    all of them, or (incremental) those not yet loaded for this window, with the files that dropped
-    duplicates when one of those is read again (`files_to_read`); `lost_copies_warning` names those
-    the run cannot read."""
+    all of them, or (incremental) those not yet loaded for this window with these reading options
+    (`reading_of`), with the files that dropped duplicates when one of those is read again
+    (`files_to_read`); `lost_copies_warning` names those the run cannot read."""
     current, with_duplicates = [InputFile.stat(f) for f in files], files_with_duplicates(db_path)
     if not incremental:
         return current, with_duplicates
     loaded = loaded_inputs(db_path, files)
-    chosen = files_to_read(current, loaded, window, with_duplicates)
-    unchanged = [f.path for f in chosen if not needs_loading(f, loaded.get(f.path), window)]
+    chosen = files_to_read(current, loaded, window, with_duplicates, reading)
+    logger = get_run_logger()
+    read_otherwise = [f.path for f in chosen if needs_loading(f, loaded.get(f.path), window, reading)
+                      and not needs_loading(f, loaded.get(f.path), window)]
+    if read_otherwise:
+        logger.info("reading again %d unchanged input files loaded with other reading options (%s): %s",
+                    len(read_otherwise), ", ".join(option_of(JobOptions, name) for name in READING_OPTIONS),
+                    ", ".join(read_otherwise))
+    unchanged = [f.path for f in chosen if not needs_loading(f, loaded.get(f.path), window, reading)]
     if unchanged:
-        get_run_logger().info("also reading %d unchanged input files that dropped duplicates when loaded (%s): a "
-                              "file read again may no longer hold the posts they repeat", len(unchanged),
-                              ", ".join(unchanged))
+        logger.info("also reading %d unchanged input files that dropped duplicates when loaded (%s): a "
+                    "file read again may no longer hold the posts they repeat", len(unchanged), ", ".join(unchanged))
     return chosen, with_duplicates
 
 
@@ -267,7 +275,8 @@ def run_flow(options: RunOptions) -> RunSummary:
     window = options.window()
     secret, key_fingerprint = secret_for(db)  # never a parameter: those are stored and shown
     found = discover_inputs(options.inputs)
-    selected, with_duplicates = select_inputs(db, found, window, options.incremental)
+    selected, with_duplicates = select_inputs(db, found, window, options.incremental,
+                                              reading_of(options.model_dump(mode="json")))
     if not selected:
         logger.info("run %s: all %d input files already loaded for %s; nothing to do",
                     run_id, len(found), window.describe())

@@ -264,7 +264,7 @@ COMMENT ON COLUMN file_accounting.accepted IS 'Records that became a post in thi
 COMMENT ON COLUMN file_accounting.rejected IS 'Records rejected (see rejects), also those outside the run''s window (outside date range, platform not selected) whose post the database does not hold.';
 COMMENT ON COLUMN file_accounting.duplicates IS 'Records whose post is kept from another copy: a repeat of a post the run accepted, a post already loaded from another file, or (a windowed run) a record outside the window whose post the database holds, loaded by a run over another window or from another file.';
 
-COMMENT ON TABLE input_files IS 'Input files already loaded, for incremental runs: a file whose size and mtime are unchanged and whose last window contains the requested one is skipped.';
+COMMENT ON TABLE input_files IS 'Input files already loaded, for incremental runs: a file whose size and mtime are unchanged, whose last window contains the requested one and whose run (run_id) read it with the same reading options is skipped.';
 COMMENT ON COLUMN input_files.source_file IS 'Absolute path of the input file.';
 COMMENT ON COLUMN input_files.size_bytes IS 'File size when it was loaded.';
 COMMENT ON COLUMN input_files.mtime_ns IS 'File modification time (ns since the epoch) when it was loaded.';

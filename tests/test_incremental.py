@@ -10,6 +10,7 @@ from flows.store.db import RunRecord, load_run, query, write_kept_posts
 from flows.store.checksum import checksums_of
 from flows.store.incremental import (
     InputFile, LoadedFile, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning, needs_loading,
+    reading_of,
 )
 from pipelines.config import load_seeds
 from pipelines.job import JobSettings, run_job
@@ -28,6 +29,19 @@ def test_needs_loading_by_hand():
     loaded_2019 = LoadedFile("/in/a.jsonl", 100, 5, PostWindow("2019-01", "2019-12"))
     assert needs_loading(now, loaded_2019, ALL)  # only a year of it was loaded
     assert not needs_loading(now, loaded_2019, PostWindow("2019-06", "2019-06", ("reddit",)))
+
+
+def test_a_file_loaded_with_other_reading_options_is_read_again():
+    """A file loaded without Spanish posts stayed so after `--incremental --languages all`: unchanged, skipped."""
+    now = InputFile("/in/a.jsonl", 100, 5)
+    english = reading_of({"input_format": "auto", "languages": ["en"]})
+    assert reading_of({"languages": ["en"], "input_format": "auto", "seeds": "other.toml"}) == english
+    loaded = LoadedFile("/in/a.jsonl", 100, 5, ALL, english)
+    assert not needs_loading(now, loaded, ALL, english)
+    assert needs_loading(now, loaded, ALL, reading_of({"input_format": "auto", "languages": ["all"]}))
+    assert needs_loading(now, loaded, ALL, reading_of({"input_format": "auto", "languages": ["en"], "columns": "text=body"}))
+    assert not needs_loading(now, loaded, ALL)  # no reading options asked about: bytes and window only
+    assert files_to_read([now], {now.path: loaded}, ALL, set(), reading_of({"languages": ["all"]})) == [now]
 
 
 def test_files_that_dropped_duplicates_are_read_again_only_with_a_file_read_again():

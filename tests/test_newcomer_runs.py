@@ -96,3 +96,19 @@ def test_pytest_ends_without_a_logging_error_after_a_flow_ran():
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Logging error" not in done.stdout + done.stderr
     assert "I/O operation on closed file" not in done.stdout + done.stderr
+
+
+def test_an_incremental_run_with_other_languages_reads_the_unchanged_file_again(tmp_path):
+    """Loaded with the default (English), the file's Spanish tweets are rejects; an `--incremental` run
+    with `--languages all` had skipped the unchanged file, loading nothing and saying nothing."""
+    tweets = tmp_path / "tweets.jsonl"
+    tweets.write_text("".join(json.dumps({"created_at": "Wed Oct 10 20:19:24 +0000 2018", "id_str": str(n),
+                                          "text": text, "lang": lang, "user": {"id_str": "7"}}) + "\n"
+                              for n, (text, lang) in enumerate([("I love it", "en"), ("Me encanta", "es")], 1)))
+    db = str(tmp_path / "m.duckdb")
+    assert main(["run", "--input", str(tweets), "--db", db, "--no-report"]) == 0
+    assert query(db, "SELECT post_id FROM posts")[1] == [("1",)]
+    assert main(["run", "--input", str(tweets), "--db", db, "--no-report", "--incremental"]) == 0
+    assert query(db, "SELECT count(*) FROM runs")[1] == [(1,)]  # the same options: skipped, nothing loaded
+    assert main(["run", "--input", str(tweets), "--db", db, "--no-report", "--incremental", "--languages", "all"]) == 0
+    assert query(db, "SELECT post_id FROM posts ORDER BY post_id")[1] == [("1",), ("2",)]

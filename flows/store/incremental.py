@@ -1,7 +1,8 @@
 """Incremental runs: which input files still need loading.
 
-A file is skipped when the database remembers it with the same size and mtime and a window
-that contains the requested one. The load replaces only the data of the files a run read,
+A file is skipped when the database remembers it with the same size and mtime, a window
+that contains the requested one, and the same reading options (`READING_OPTIONS`: a file read
+with another `--languages` or `--columns` yields other posts). The load replaces only the data of the files a run read,
 so the files left out keep their posts and counts, also in the months the run writes to.
 
 One exception: a post that two files hold is loaded from one of them, and the other file's
@@ -14,8 +15,10 @@ warning when the re-read files lost posts (`lost_copies_warning`).
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from typing import Any, Mapping
 from pathlib import Path
 
 import duckdb
@@ -26,6 +29,15 @@ from pipelines.reading.window import PostWindow
 
 
 NAMED_FILES = 5  # files a warning names; the rest are counted
+#: the run options that decide which posts, with which fields, a file yields
+READING_OPTIONS = ("input_format", "columns", "default_platform", "undated_as", "languages")
+Reading = tuple[tuple[str, str], ...]
+
+
+def reading_of(options: Mapping[str, Any]) -> Reading:
+    """The reading options of a run's options (as `RunOptions.model_dump(mode="json")` and the runs
+    table's `options` hold them), comparable between the two."""
+    return tuple((name, json.dumps(options.get(name), sort_keys=True)) for name in READING_OPTIONS)
 
 
 @dataclass(frozen=True)
@@ -50,22 +62,26 @@ class LoadedFile:
     size_bytes: int
     mtime_ns: int
     window: PostWindow
+    reading: Reading | None = None  # of the run that loaded it (None: not known)
 
 
-def needs_loading(file: InputFile, loaded: LoadedFile | None, window: PostWindow) -> bool:
-    """True unless the same bytes were already loaded with a window containing `window`."""
+def needs_loading(file: InputFile, loaded: LoadedFile | None, window: PostWindow,
+                  reading: Reading | None = None) -> bool:
+    """True unless the same bytes were already loaded with a window containing `window` and, when
+    `reading` is given, with those reading options."""
     if loaded is None:
         return True
     unchanged = (loaded.size_bytes, loaded.mtime_ns) == (file.size_bytes, file.mtime_ns)
-    return not (unchanged and loaded.window.contains(window))
+    same_reading = reading is None or loaded.reading == reading
+    return not (unchanged and loaded.window.contains(window) and same_reading)
 
 
 def files_to_read(current: list[InputFile], loaded: dict[str, LoadedFile], window: PostWindow,
-                  with_duplicates: set[str]) -> list[InputFile]:
+                  with_duplicates: set[str], reading: Reading | None = None) -> list[InputFile]:
     """The files that need loading; and when one of them was loaded before (its posts will be
     replaced), also the files of `current` that dropped duplicates (`with_duplicates`): the copies
     they hold may be of posts the re-read file no longer has. In `current`'s order."""
-    chosen = {f.path for f in current if needs_loading(f, loaded.get(f.path), window)}
+    chosen = {f.path for f in current if needs_loading(f, loaded.get(f.path), window, reading)}
     if chosen & set(loaded):
         chosen |= with_duplicates
     return [f for f in current if f.path in chosen]
@@ -109,5 +125,6 @@ def loaded_inputs(db_path: str, paths: list[str]) -> dict[str, LoadedFile]:
         _, rows = query(db_path, sql.read("input_files_loaded.sql"), {"paths": paths})
     except duckdb.CatalogException:  # a database made before input_files existed
         return {}
-    return {path: LoadedFile(path, size, mtime, PostWindow(lo, hi, tuple(platforms or ())))
-            for path, size, mtime, lo, hi, platforms in rows}
+    return {path: LoadedFile(path, size, mtime, PostWindow(lo, hi, tuple(platforms or ())),
+                             reading_of(json.loads(options)) if options else None)
+            for path, size, mtime, lo, hi, platforms, options in rows}
