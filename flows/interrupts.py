@@ -6,6 +6,9 @@ logs it with its traceback; a bare KeyboardInterrupt (or Prefect's TerminationSi
 rebuilt that way and comes out as a RuntimeError, so the flow "failed" with three tracebacks.
 `Interrupted` can be rebuilt with the step's name and is a KeyboardInterrupt, so Prefect
 marks the run Crashed ("aborted by an interrupt signal") and the command line reports one line.
+DuckDB, likewise, turns whatever a signal raises during a query into RuntimeError("Query
+interrupted"): the load had failed with two tracebacks, and the report's task had retried, so
+that a Ctrl-C early in it was ignored.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ class Interrupted(KeyboardInterrupt):
         return 128 + signal.Signals[str(self).split()[0]]
 
 
+#: DuckDB's message for a query a signal interrupted (`duckdb.InterruptException` is not what it raises)
+DUCKDB_INTERRUPTED = "Query interrupted"
+
+
 def _raise_interrupted(signum: int, _frame) -> None:
     raise Interrupted(signal.Signals(signum).name)
 
@@ -41,16 +48,26 @@ class _DropInterruptTracebacks(logging.Filter):
 
 @contextmanager
 def stop_cleanly_on_signals() -> Iterator[None]:
-    """Inside: SIGINT and SIGTERM raise `Interrupted`, and Beam does not log its traceback.
-    Outside the main thread (no signals there) it changes nothing."""
+    """Inside: SIGINT and SIGTERM raise `Interrupted`, also out of a DuckDB query they interrupt,
+    and Beam does not log its traceback. Outside the main thread (no signals there) it changes nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, _raise_interrupted) for s in STOP_SIGNALS}
+    received: list[str] = []
+
+    def stop(signum: int, frame) -> None:
+        received.append(signal.Signals(signum).name)
+        _raise_interrupted(signum, frame)
+
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
     beam_filter = _DropInterruptTracebacks()
     logging.getLogger(BEAM_STEP_LOGGER).addFilter(beam_filter)
     try:
         yield
+    except RuntimeError as exc:
+        if received and str(exc) == DUCKDB_INTERRUPTED:
+            raise Interrupted(received[-1]) from None
+        raise
     finally:
         logging.getLogger(BEAM_STEP_LOGGER).removeFilter(beam_filter)
         for s, handler in previous.items():

@@ -195,7 +195,8 @@ def load_into_duckdb(db_path: str, run: RunRecord, input_files: list[dict] | Non
     Another load in progress fails the run with `LoadAlreadyRunning` (not retried), unless
     `wait_for_writer`.
     """
-    load_run(db_path, run, input_files or [], wait=wait_for_writer)
+    with stop_cleanly_on_signals():  # a Ctrl-C stops the load (rolled back) in one line
+        load_run(db_path, run, input_files or [], wait=wait_for_writer)
     columns, rows = query(db_path, sql.read("run_accounting.sql"), {"run_id": run.run_id})
     return [dict(zip(columns, row)) for row in rows]
 
@@ -229,8 +230,9 @@ def publish_artifact(markdown: str) -> None:
 @task(name="render report", retries=1, retry_delay_seconds=[1])
 def render_report_task(db_path: str, out_dir: str, interval_replicates: int | None = None,
                        labelled: str | None = None) -> list[str]:
-    return [str(p) for p in render_report(db_path, out_dir, interval_replicates=interval_replicates,
-                                          labelled=labelled)]
+    with stop_cleanly_on_signals():  # a Ctrl-C stops the report, never retried
+        return [str(p) for p in render_report(db_path, out_dir, interval_replicates=interval_replicates,
+                                              labelled=labelled)]
 
 
 @task(name="prune old run folders", **IO_RETRIES)
