@@ -135,7 +135,7 @@ def test_report_intervals_resample_the_lexicon_of_the_run(demo):
     from flows.reporting.intervals import SENTIMENT, lexicon_intervals, with_share_intervals
 
     html = (demo / "out" / "report" / "report.html").read_text(encoding="utf-8")
-    assert "bootstrap lexicons re-induced from resampled posts" in html
+    assert "bootstrap lexicons re-induced from 4,000 resampled posts, the ones the lexicon in force was induced from" in html
     with connect_read_only(demo / "m.duckdb") as con:
         intervals = lexicon_intervals(con, replicates=3)
         cursor = con.execute("SELECT * FROM yearly_sentiment_share")

@@ -3,8 +3,10 @@
 The replicate lexicons are re-induced from Poisson-weighted counts of the posts the lexicon in
 force was induced from (the posts of the partitions the run that built it loaded: every post of
 the database after one run over everything; one year of them when a backfill began with that
-year, so that the intervals are as wide as such a lexicon is unstable) with the engine and the
-options that lexicon records, and keep its calibration; each re-scores the same random subsample
+year) with the engine and the options that lexicon records, and keep its calibration. They measure
+how much another sample of those posts would move the lexicon, not how unlike the rest of the
+history they are: a lexicon of a few hundred posts is mostly its priors, which resampling does not
+move, so its intervals are narrow (the run and the report warn of such a lexicon instead); each re-scores the same random subsample
 of at most `PER_GROUP` posts per (month, platform). A lexicon that no run induced (a `--lexicon`
 file, even an edited copy of the default lexicon; other seeds) is held fixed: its intervals are
 then Wilson's, and `LexiconIntervals.lexicon_resampled` says so.

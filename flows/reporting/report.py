@@ -427,8 +427,9 @@ def _interval_note(intervals: LexiconIntervals | None, replicates: int) -> str:
         return ("Bars are 95% Wilson intervals: the lexicon in force was not induced from these posts "
                 "(a lexicon file or other seeds), so its uncertainty is not resampled.")
     return (f"Thin bars: 95% intervals that include the lexicon's uncertainty ({intervals.replicates} bootstrap "
-            f"lexicons re-induced from resampled posts, {intervals.rescored:,} of {intervals.posts:,} posts "
-            "re-scored; docs/intervals.md); thick pale bars: the Wilson part (which posts were drawn).")
+            f"lexicons re-induced from {intervals.posts:,} resampled posts, the ones the lexicon in force was "
+            f"induced from; {intervals.rescored:,} posts re-scored; docs/intervals.md); thick pale bars: the Wilson "
+            "part (which posts were drawn).")
 
 
 def _year_axis(ax: Any, partial: Mapping[int, str]) -> None:
