@@ -42,6 +42,8 @@ GOLDEN = [
     ("Love this song!\ufeff", ["love", "this", "song", "!"]),
     ("Great video!<br />I <b>LOVE</b> it<br><a href=\"https://youtu.be/x\">here</a> <3 a<b",
      ["great", "video", "!", "i", "love", "it", "here", "<3", "a", "<", "b"]),
+    ('<span class="x">so</span> <a lot of love> if a<b then b>a', ["so", "<", "a", "lot", "of", "love", ">", "if", "a",
+                                                                   "<", "b", "then", "b", ">", "a"]),
     ("\u200bsolar\u200b power is co\u00adoperative\u2060ly c\u200ban be amazing\ufeff",
      ["solar", "power", "is", "cooperatively", "can", "be", "amazing"]),
 ]

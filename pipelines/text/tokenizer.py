@@ -197,8 +197,10 @@ _CUE_CHUNKS: set[str] = set()
 _STEPS_IN_SCOPE, _STEPS_OUT_OF_SCOPE = _NegationSteps(in_scope=True), _NegationSteps(in_scope=False)
 _AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
 # The markup of texts exported as HTML (YouTube's `textDisplay`: `<br />`, `<b>`, `<a href="...">`):
-# each tag is a break between words. Only these tag names, so '<3', '<user>' and 'a<b' stay text.
-_HTML_TAG_RE = re.compile(r"</?(?:a|b|i|u|s|p|br|em|strong|span|div|font)(?:\s[^<>]*)?/?>", re.IGNORECASE)
+# each tag is a break between words. Only these tag names, with attributes written as attributes
+# (name=value), so '<3', '<user>', 'a<b', 'if a<b then b>a' and '<a lot of love>' stay text.
+_HTML_TAG_RE = re.compile(r"</?(?:a|b|i|u|s|p|br|em|strong|span|div|font)"
+                          r"""(?:\s+[\w:-]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>]+))*\s*/?>""", re.IGNORECASE)
 _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
