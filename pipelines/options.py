@@ -22,7 +22,7 @@ from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipelines.reading.months import check_month, check_window
-from pipelines.reading.posts import ENGLISH, is_language_code
+from pipelines.reading.posts import ENGLISH, language_code
 from pipelines.reading.readers import FORMATS
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
@@ -69,14 +69,16 @@ class _RefuseSecretFlag(argparse.Action):
 
 
 def language_codes(codes: list[str]) -> list[str]:
-    """--languages: language codes of two or three letters, in lower case, or 'all' alone."""
-    codes = [code.strip().lower() for code in codes]
-    if "all" in codes and len(codes) > 1:
-        raise ValueError("--languages: all keeps every language; give it alone")
-    for code in codes:
-        if code != "all" and not is_language_code(code):
-            raise ValueError(f"--languages: {code!r} is not a language code (two or three letters: en, es, pt)")
-    return codes
+    """--languages: languages as Twitter writes them (`language_code`: en-GB and eng are en), or 'all' alone."""
+    if "all" in (code.strip().lower() for code in codes):
+        if len(codes) > 1:
+            raise ValueError("--languages: all keeps every language; give it alone")
+        return ["all"]
+    known = [language_code(code) for code in codes]
+    for code, given in zip(known, codes):
+        if code is None:
+            raise ValueError(f"--languages: {given!r} is not a language code (two or three letters: en, es, pt)")
+    return known
 
 
 def undated_as_month(month: str | None) -> str | None:

@@ -321,7 +321,7 @@ def test_a_labelled_file_without_sentiment_labels_is_refused_by_run_and_report(t
 
 
 @pytest.mark.parametrize("languages,error", [
-    (["english"], "mipulse run: --languages: 'english' is not a language code (two or three letters: en, es, pt)"),
+    (["klingon"], "mipulse run: --languages: 'klingon' is not a language code (two or three letters: en, es, pt)"),
     (["en", "all"], "mipulse run: --languages: all keeps every language; give it alone"),
 ])
 def test_languages_must_be_codes_or_all_alone(tmp_path, capsys, sample, no_flow, languages, error):
@@ -337,4 +337,5 @@ def test_the_job_keeps_the_languages_asked_for(sample):
 
     assert kept() == ("en",)
     assert kept(languages=["EN", "pt"]) == ("en", "pt")
+    assert kept(languages=["en-GB", "spa", "German"]) == ("en", "es", "de")  # --languages eng had kept no English tweet
     assert kept(languages=["all"]) is None

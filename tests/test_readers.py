@@ -414,6 +414,11 @@ def test_posts_in_a_language_the_run_does_not_keep_are_rejects_that_name_it():
     assert summary(read("tweets.jsonl", ndjson(*tweets), languages=("en", "pt")))[5] == (6, "6")
     assert [item["lang"] for item in read("tweets.jsonl", ndjson(*tweets), languages=None)] == \
         ["en", "es", "en-GB", "und", "qme", "pt_BR", "FR", None, "e?"]
-    # generic exports: a lang column is read as such
-    content = b"id,platform,created_at,text,lang\n1,reddit,2020-01-01,hola,es\n2,reddit,2020-01-01,hi,\n"
-    assert summary(read("export.csv", content)) == [(1, "reject", "language es not selected"), (2, "2")]
+    # generic exports: a lang column is read as such, also as a language detector's or a spreadsheet's
+    # (a column of "eng" had rejected every English post)
+    content = (b"id,platform,created_at,text,lang\n1,reddit,2020-01-01,hola,es\n2,reddit,2020-01-01,hi,\n"
+               b"3,reddit,2020-01-01,hi,eng\n4,reddit,2020-01-01,hola,spa\n5,reddit,2020-01-01,hi,English\n"
+               b"6,reddit,2020-01-01,hola,Spanish\n")
+    assert summary(read("export.csv", content)) == [
+        (1, "reject", "language es not selected"), (2, "2"), (3, "3"), (4, "reject", "language es not selected"),
+        (5, "5"), (6, "reject", "language es not selected")]

@@ -20,6 +20,17 @@ ENGLISH = ("en",)
 #: language codes that name no language (Twitter's: undetermined, only links, hashtags, mentions,
 #: cashtags or too short; ISO's "no linguistic content"): such posts are kept whatever --languages says
 NO_LANGUAGE = frozenset({"und", "zxx", "qme", "qht", "qam", "qct", "qst", "art"})
+#: other ways exports write a language (ISO 639-2/3 codes, as language detectors give them; English
+#: names, as spreadsheets do) -> the two-letter code Twitter writes
+LANGUAGE_ALIASES = {
+    alias: code for code, aliases in {
+        "en": ("eng", "english"), "es": ("spa", "spanish"), "fr": ("fra", "fre", "french"),
+        "de": ("deu", "ger", "german"), "pt": ("por", "portuguese"), "it": ("ita", "italian"),
+        "nl": ("nld", "dut", "dutch"), "ru": ("rus", "russian"), "ja": ("jpn", "japanese"),
+        "zh": ("zho", "chi", "chinese"), "ar": ("ara", "arabic"), "hi": ("hin", "hindi"),
+        "id": ("ind", "indonesian"), "tr": ("tur", "turkish"), "ko": ("kor", "korean"), "pl": ("pol", "polish"),
+        "sv": ("swe", "swedish"), "tl": ("tgl", "fil", "tagalog", "filipino"),
+    }.items() for alias in aliases}
 EARLIEST = datetime(2005, 1, 1, tzinfo=timezone.utc)  # before any supported platform existed
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 #: how far past this machine's clock a created_at may be (clocks that run fast, zones written wrong);
@@ -219,20 +230,23 @@ def canonical_post(
 
 def language_reject(lang: str | None, languages: tuple[str, ...] | None) -> str | None:
     """Why a post the export says is in `lang` is not kept ("language es not selected"), or None: kept
-    when `languages` is None (all), when the export names no language (no code of two or three
-    letters, or one of NO_LANGUAGE), or when the code's language ("en" of "en-GB") is one of
-    `languages`. A Spanish post scored by English lexicons would count as neutral, or worse."""
+    when `languages` is None (all), when the export names no language (`language_code` finds none, or
+    one of NO_LANGUAGE), or when its language ("en" of "en-GB" or "eng") is one of `languages`. A Spanish post scored by English lexicons would count as neutral, or worse."""
     if languages is None or lang is None:
         return None
-    code = lang.strip().lower().replace("_", "-").split("-")[0]
-    if not is_language_code(code) or code in NO_LANGUAGE or code in languages:
+    code = language_code(lang)
+    if code is None or code in NO_LANGUAGE or code in languages:
         return None
     return f"language {code} not selected"
 
 
-def is_language_code(code: str) -> bool:
-    """Two or three ASCII letters: an ISO 639 code as exports write them (en, es, fil)."""
-    return 2 <= len(code) <= 3 and code.isascii() and code.isalpha()
+def language_code(value: str) -> str | None:
+    """The language a code or name stands for, as Twitter writes it: 'en' of 'en', 'EN', 'en-GB', 'en_US',
+    'eng' or 'English' (`LANGUAGE_ALIASES`); other codes of two or three letters as they are; None for
+    anything else."""
+    primary = value.strip().lower().replace("_", "-").split("-")[0]
+    code = LANGUAGE_ALIASES.get(primary, primary)
+    return code if 2 <= len(code) <= 3 and code.isascii() and code.isalpha() else None
 
 
 def reddit_placeholder(text: Any) -> str | None:
