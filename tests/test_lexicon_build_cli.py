@@ -48,3 +48,28 @@ def test_an_export_is_read_with_the_options_run_reads_it_with(tmp_path, capsys):
 
 
 pytestmark = pytest.mark.slow
+
+
+def test_ctrl_c_stops_a_build_in_one_line(tmp_path):
+    """Inside Beam's steps it had ended in three tracebacks and exit 1."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert main(["sample", "--posts", "20000", "--out", str(tmp_path / "s"), "--seed", "5"]) == 0
+    build = subprocess.Popen([sys.executable, "-c", "import sys; from flows.cli.commands import main; sys.exit(main())",
+                              "lexicon", "build", "--input", str(tmp_path / "s"), "--out", str(tmp_path / "l.parquet")],
+                             cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, start_new_session=True)
+    lines = []
+    for line in build.stdout:
+        lines.append(line)
+        if "reading: " in line:  # the job has started
+            os.killpg(build.pid, signal.SIGINT)
+            break
+    lines += build.stdout.readlines()
+    assert build.wait() == 130, "".join(lines)
+    assert lines[-1] == "mipulse lexicon: interrupted\n" and not any("Traceback" in line for line in lines)
+    assert not (tmp_path / "l.parquet").exists()

@@ -404,12 +404,15 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     from pipelines.options import kept_languages
     from pipelines.reading.sources import SourceOptions
 
+    from flows.interrupts import stop_cleanly_on_signals
+
     seeds = load_seeds(args.seeds)
     _show_progress()
     if args.train:
         spec = LexiconSpec(sources=supervised_sources(priors=not args.no_priors, characters=not args.no_characters))
-        summary = build_supervised_lexicon(SupervisedSettings(args.train, args.out, args.task, args.emotions, spec,
-                                                              args.leave_out), seeds)
+        with stop_cleanly_on_signals():  # a Ctrl-C inside Beam's steps stops it in one line
+            summary = build_supervised_lexicon(SupervisedSettings(args.train, args.out, args.task, args.emotions,
+                                                                  spec, args.leave_out), seeds)
         mapped = "".join(f", {m['posts']} '{label}' posts as {' + '.join(m['emotions'])} (Plutchik's dyad)"
                          for label, m in summary["mapped"].items())
         print(f"lexicon {summary['version']}: {summary['posts']:,} labelled posts ({summary['left_out']:,} left out), "
@@ -427,11 +430,12 @@ def _lexicon_build(args: argparse.Namespace, _: list[str]) -> int:
     options = from_namespace(JobOptions, argparse.Namespace(
         inputs=args.input, **{name: getattr(args, name) for name in LEXICON_INPUT_OPTIONS}))
     inputs = check_lexicon_inputs(options)  # folders and globs, and each file's fields, as run checks them
-    version = build_default_lexicon(inputs.files, args.out, seeds,
-                                    SourceOptions(options.input_format, options.default_platform, columns=options.columns,
-                                                  undated_as=options.undated_as,
-                                                  languages=kept_languages(options.languages)),
-                                    LexiconSpec(min_df=options.min_df))
+    with stop_cleanly_on_signals():
+        version = build_default_lexicon(inputs.files, args.out, seeds,
+                                        SourceOptions(options.input_format, options.default_platform,
+                                                      columns=options.columns, undated_as=options.undated_as,
+                                                      languages=kept_languages(options.languages)),
+                                        LexiconSpec(min_df=options.min_df))
     print(f"lexicon {version} -> {args.out}")
     return 0
 
