@@ -406,3 +406,22 @@ def test_posts_placed_in_a_month_by_undated_as_are_counted_for_the_report():
     assert undated_note(rows) == ("Posts without a date, placed by --undated-as: 2 in 2019-06. Their month and year "
                                   "say nothing of when they were written.")
     assert undated_note([]) is None
+
+
+def test_records_left_out_as_other_languages_are_counted_for_the_report():
+    """A run that rejected 40 % of its records as other languages had said so only in its accounting table."""
+    from flows.reporting.report_html import language_note
+    from flows.store.db import ensure_schema
+
+    with duckdb.connect(":memory:") as con:
+        ensure_schema(con)
+        con.execute("""INSERT INTO rejects (run_id, source_file, record_no, reason) VALUES
+                       ('r1', 'a', 1, 'language es not selected'), ('r1', 'a', 2, 'language es not selected'),
+                       ('r1', 'a', 3, 'language fr not selected'), ('r1', 'a', 4, 'missing text')""")
+        cursor = con.execute(sql.read("report_language_rejects.sql"))
+        rows = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
+    assert rows == [{"language": "es", "records": 2}, {"language": "fr", "records": 1}]
+    assert language_note(rows) == ("Records left out as other languages (--languages; the lexicons are English): 3 "
+                                   "(es 2, fr 1). The shares are those of the posts kept; an export's language tags "
+                                   "can be wrong, short posts most often.")
+    assert language_note([]) is None

@@ -158,7 +158,8 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             versions = _query(con, "lexicon_versions_by_partition.sql", {})
             warnings = [w for w in (report_html.lexicon_warning(versions) if len(versions) > 1 else None,
                                     narrow_lexicon_in_force(con),
-                                    report_html.undated_note(_query(con, "report_undated.sql", {}))) if w]
+                                    report_html.undated_note(_query(con, "report_undated.sql", {})),
+                                    report_html.language_note(_query(con, "report_language_rejects.sql", {}))) if w]
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
         topic_terms = _without_topic_keywords(topic_terms)
         how = _interval_note(intervals, interval_replicates)

@@ -55,6 +55,22 @@ def generated_line(db_path: Path, runs: list[tuple], warnings: list[str] = ()) -
     return lines + list(warnings)
 
 
+LANGUAGES_NAMED = 5  # languages a report's header names; the rest are counted
+
+
+def language_note(rejected: list[Row]) -> str | None:
+    """The line a report carries when records were left out as other languages (`--languages`): the
+    shares are those of the languages kept, and an export's language tags can be wrong."""
+    if not rejected:
+        return None
+    total = sum(r["records"] for r in rejected)
+    each = ", ".join(f"{r['language']} {r['records']:,}" for r in rejected[:LANGUAGES_NAMED])
+    more = f", {len(rejected) - LANGUAGES_NAMED} more" if len(rejected) > LANGUAGES_NAMED else ""
+    return (f"Records left out as other languages (--languages; the lexicons are English): {total:,} "
+            f"({each}{more}). The shares are those of the posts kept; an export's language tags can be wrong, "
+            "short posts most often.")
+
+
 def undated_note(undated: list[Row]) -> str | None:
     """The line a report carries when posts without a date were placed in a month (`--undated-as`): their
     year is the one the user chose, not the one they were written in."""
