@@ -356,7 +356,7 @@ def test_created_at_more_than_a_day_ahead_of_the_clock_is_a_reject():
 
 
 MAY_5_2020 = [1588636800000, "1588636800000", "Tue, 05 May 2020 00:00:00 +0000", "Tue May 05 00:00:00 +0000 2020",
-              1588636800, "2020-05-05T00:00:00Z", "2020-05-05 00:00:00 UTC"]
+              1588636800, "2020-05-05T00:00:00Z", "2020-05-05 00:00:00 UTC", "2020-05-05 00:00:00UTC"]
 
 
 def test_created_at_in_epoch_milliseconds_rfc_2822_or_twitter_text_or_a_parquet_date(tmp_path):
@@ -365,9 +365,9 @@ def test_created_at_in_epoch_milliseconds_rfc_2822_or_twitter_text_or_a_parquet_
     rows = [{"id": str(n), "platform": "reddit", "text": "t", "created_at": when}
             for n, when in enumerate([*MAY_5_2020, "2018", 2018], start=1)]
     items = read("export.jsonl", ndjson(*rows))
-    assert summary(items) == [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5"), (6, "6"), (7, "7"),
-                              (8, "reject", "unparseable created_at"), (9, "reject", "unparseable created_at")]
-    assert {item["created_at"] for item in items[:7]} == {datetime(2020, 5, 5)}
+    assert summary(items) == [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5"), (6, "6"), (7, "7"), (8, "8"),
+                              (9, "reject", "unparseable created_at"), (10, "reject", "unparseable created_at")]
+    assert {item["created_at"] for item in items[:8]} == {datetime(2020, 5, 5)}
     content = b'id,platform,text,created_at\n1,reddit,t,1588636800000\n2,reddit,t,"Tue, 05 May 2020 00:00:00 +0000"\n'
     assert [item["created_at"] for item in read("export.csv", content)] == [datetime(2020, 5, 5)] * 2
     # a tweets.js archive (window.YTD... prefix removed) mapped as the --columns hint suggests

@@ -50,7 +50,7 @@ _MENTION_RE = re.compile(rf"(?P<rt>{RETWEET_MENTION})|{MENTION}"
 _MENTION_MARKS = (*AT_SIGNS, "u/", "U/")
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _EPOCH_RE = re.compile(r"^\s*\d+(?:\.\d*)?\s*$")
-_UTC_NAME_RE = re.compile(r"\s+(?:UTC|GMT)$", re.IGNORECASE)
+_UTC_NAME_RE = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
 _ID_FIELDS = ("post_id", "id", "id_str")
 #: an id written in scientific notation, as spreadsheets save long numbers ("1.23457E+18"); the
 #: "+" tells it from a base-36 Reddit id such as "3e8"
