@@ -370,8 +370,6 @@ def test_an_edited_lexicon_that_scoring_would_misuse_is_refused_naming_the_row(t
 
 
 def test_lexicon_metadata_that_is_not_json_is_named_as_such(tmp_path):
-    import pyarrow as pa
-
     path = str(tmp_path / "lex.parquet")
     Lexicon({GENERAL: {"good": LexiconEntry("good", 0.5)}}, {"kind": "test"}, {}).write(path)
     table = pq.read_table(path)
