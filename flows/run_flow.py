@@ -21,7 +21,6 @@ from prefect.tasks import exponential_backoff
 
 import sql
 from flows.artifacts import failure_markdown, run_markdown
-from flows.reporting.report_html import lexicon_warning
 from flows.store.db import PostsLoadedMeanwhile, RunRecord, connect_read_only, load_run, query, write_kept_posts
 from flows.store.incremental import (
     READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning,
@@ -29,9 +28,7 @@ from flows.store.incremental import (
 )
 from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
-from flows.store.lexicon_store import (
-    export_lexicon, lexicon_in_force, narrow_lexicon_in_force, versions_by_partition,
-)
+from flows.store.lexicon_store import export_lexicon, lexicon_in_force, lexicon_warnings
 from flows.options import RunOptions
 from flows.reporting.report import render_report
 from flows.store.retention import remove_folders, stale_run_folders
@@ -308,12 +305,10 @@ def run_flow(options: RunOptions) -> RunSummary:
     lost = lost_copies_warning(files, posts_before, posts_of_files(db, files), with_duplicates)
     if lost:
         logger.warning("run %s: %s", run_id, lost)
-    versions = versions_by_partition(db)
     with connect_read_only(db) as con:
-        narrow = narrow_lexicon_in_force(con)
-    for warning in (lexicon_warning(versions) if len(versions) > 1 else None, narrow):
-        if warning:  # the report's header needs the word, the log line has it already
-            logger.warning("%s", warning.removeprefix("WARNING: "))
+        warnings = lexicon_warnings(con)
+    for warning in warnings:  # the report's header needs the word, the log line has it already
+        logger.warning("%s", warning.removeprefix("WARNING: "))
     pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
     if pruned:
         logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",

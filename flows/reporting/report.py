@@ -32,7 +32,7 @@ from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
 from flows.store.db import connect_read_only  # noqa: E402
-from flows.store.lexicon_store import narrow_lexicon_in_force  # noqa: E402
+from flows.store.lexicon_store import lexicon_warnings  # noqa: E402
 from flows.reporting.png import FIGSIZE, save_no_data, save_png  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
 from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
@@ -155,11 +155,9 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                  {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
             platform_models = _query(con, "report_platform_models.sql", params)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
-            versions = _query(con, "lexicon_versions_by_partition.sql", {})
-            warnings = [w for w in (report_html.lexicon_warning(versions) if len(versions) > 1 else None,
-                                    narrow_lexicon_in_force(con),
-                                    report_html.undated_note(_query(con, "report_undated.sql", {})),
-                                    report_html.language_note(_query(con, "report_language_rejects.sql", {}))) if w]
+            warnings = lexicon_warnings(con) + [w for w in (
+                report_html.undated_note(_query(con, "report_undated.sql", {})),
+                report_html.language_note(_query(con, "report_language_rejects.sql", {}))) if w]
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
         topic_terms = _without_topic_keywords(topic_terms)
         how = _interval_note(intervals, interval_replicates)

@@ -81,15 +81,6 @@ def undated_note(undated: list[Row]) -> str | None:
             "they were written.")
 
 
-def lexicon_warning(versions: list[Row]) -> str:
-    """The loud line a report carries when its posts were scored with different lexicons."""
-    parts = [f"{v['lexicon_version']} ({v['first_month']}..{v['last_month']}, {', '.join(v['platforms'])}: "
-             f"{v['posts']:,} posts)" for v in versions]
-    return (f"WARNING: these posts were scored with {len(versions)} different lexicons: {'; '.join(parts)}. "
-            "Shares of partitions scored with different lexicons are not comparable; re-run every input with "
-            "one lexicon (mipulse run --lexicon FILE) to compare them.")
-
-
 def table(headers: list[str], rows: list[list[Any]], left: int = 1) -> str:
     """An HTML table; the first ``left`` columns are left-aligned text."""
     def cell(tag: str, i: int, value: Any) -> str:

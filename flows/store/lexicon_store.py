@@ -117,6 +117,19 @@ def export_lexicon(db_path: str, version: str, path: str) -> str:
     return stored_lexicon(db_path, version).write(path)
 
 
-def versions_by_partition(db_path: str) -> list[dict]:
-    columns, rows = query(db_path, sql.read("lexicon_versions_by_partition.sql"))
-    return [dict(zip(columns, r)) for r in rows]
+def lexicon_warning(versions: list[dict]) -> str:
+    """The loud line a report carries when its posts were scored with different lexicons."""
+    parts = [f"{v['lexicon_version']} ({v['first_month']}..{v['last_month']}, {', '.join(v['platforms'])}: "
+             f"{v['posts']:,} posts)" for v in versions]
+    return (f"WARNING: these posts were scored with {len(versions)} different lexicons: {'; '.join(parts)}. "
+            "Shares of partitions scored with different lexicons are not comparable; re-run every input with "
+            "one lexicon (mipulse run --lexicon FILE) to compare them.")
+
+
+def lexicon_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What a run logs and a report's header says of the lexicons: that partitions were scored with
+    different ones (`sql/lexicon_versions_by_partition.sql`), that the one in force was induced from
+    under half of the posts it scores (`narrow_lexicon_in_force`)."""
+    cursor = con.execute(sql.read("lexicon_versions_by_partition.sql"))
+    versions = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
+    return [w for w in (lexicon_warning(versions) if len(versions) > 1 else None, narrow_lexicon_in_force(con)) if w]
