@@ -102,7 +102,9 @@ class EarlyServer:
             # and the run needs its server to record how it ended (without it, it hung for 70-150 s)
             env=env, stdin=subprocess.DEVNULL, start_new_session=True,
             preexec_fn=die_with_parent)  # gone with a killed run too
-        atexit.register(self.stop)
+        # registered before Prefect is imported, so called after Prefect's own exit handlers have sent the
+        # run's last logs; the process exits without waiting for the server's shutdown (~0.2 s)
+        atexit.register(self.stop, wait=False)
         self._up = False
         self._settled = threading.Event()
         threading.Thread(target=self._watch, name="prefect-server-start", daemon=True).start()
@@ -126,9 +128,12 @@ class EarlyServer:
         self.stop()
         return False
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop the server; `wait=False` at the run's exit: the kernel's parent-death signal ends it anyway."""
         if self.process.poll() is None:
             self.process.terminate()
+            if not wait:
+                return
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
