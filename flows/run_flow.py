@@ -30,7 +30,8 @@ from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
 from flows.store.lexicon_store import export_lexicon, lexicon_in_force, lexicon_warnings
 from flows.options import RunOptions
-from flows.reporting.report import render_report
+from flows.reporting.helper_process import helpers_started_early
+from flows.reporting.report import EARLY_HELPERS, render_report
 from flows.store.retention import remove_folders, stale_run_folders
 from pipelines.config import load_seeds
 from pipelines.reading.inputs import find_inputs
@@ -40,6 +41,10 @@ from pipelines.text.prepare import PostPreparer
 from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.reading.window import PostWindow
 
+#: a run reading at most this many bytes of inputs starts its report's helper processes before its Beam
+#: job, which leaves a core free: their imports (~1 s each) are then done when the report begins. On
+#: larger inputs they are a small share of the run, and their memory would add to the job's peak.
+EARLY_HELPERS_INPUT_BYTES = 64 << 20
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 
 
@@ -232,6 +237,11 @@ def render_report_task(db_path: str, out_dir: str, interval_replicates: int | No
                                               labelled=labelled)]
 
 
+def helpers_to_start_early(report: bool, input_bytes: int) -> tuple[str, ...]:
+    """The report's helper processes a run starts before its Beam job (`EARLY_HELPERS_INPUT_BYTES`)."""
+    return EARLY_HELPERS if report and input_bytes <= EARLY_HELPERS_INPUT_BYTES else ()
+
+
 @task(name="prune old run folders", **IO_RETRIES)
 def prune_run_folders(db_path: str, runs_dir: str, keep: int) -> int:
     """Delete the Parquet folders of loaded runs beyond the newest `keep`; return how many."""
@@ -291,32 +301,33 @@ def run_flow(options: RunOptions) -> RunSummary:
         db, files, window, str(run_dir / "loaded_posts.parquet")))
     logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
                 window.describe(), run_dir)
-    logger.info("stage 1/3: Beam job (reading, tokenizing and counting, lexicon, scoring)")
-    run_beam_job(settings, options.beam_args)
-    record = RunRecord(run_id, str(run_dir), started_at, files,
-                       options.run_record(settings.seeds.source, lexicon_file, key_fingerprint), TOKENIZER_VERSION,
-                       window)
-    remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
-                   "from_month": options.from_month, "to_month": options.to_month,
-                   "platforms": list(window.platforms)} for f in selected]
-    logger.info("stage 2/3: loading into %s", db)
-    posts_before = posts_before_load(db, files)
-    accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, options)
-    lost = lost_copies_warning(files, posts_before, posts_of_files(db, files), with_duplicates)
-    if lost:
-        logger.warning("run %s: %s", run_id, lost)
-    with connect_read_only(db) as con:
-        warnings = lexicon_warnings(con)
-    for warning in warnings:  # the report's header needs the word, the log line has it already
-        logger.warning("%s", warning.removeprefix("WARNING: "))
-    pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
-    if pruned:
-        logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",
-                    pruned, out_dir / "runs", options.keep_runs)
-    if options.report:
-        logger.info("stage 3/3: charts -> %s", out_dir / "report")
-    charts = (render_report_task(db, str(out_dir / "report"), options.interval_replicates, options.labelled)
-              if options.report else [])
+    with helpers_started_early(helpers_to_start_early(options.report, sum(f.size_bytes for f in selected))):
+        logger.info("stage 1/3: Beam job (reading, tokenizing and counting, lexicon, scoring)")
+        run_beam_job(settings, options.beam_args)
+        record = RunRecord(run_id, str(run_dir), started_at, files,
+                           options.run_record(settings.seeds.source, lexicon_file, key_fingerprint), TOKENIZER_VERSION,
+                           window)
+        remembered = [{"source_file": f.path, "size_bytes": f.size_bytes, "mtime_ns": f.mtime_ns,
+                       "from_month": options.from_month, "to_month": options.to_month,
+                       "platforms": list(window.platforms)} for f in selected]
+        logger.info("stage 2/3: loading into %s", db)
+        posts_before = posts_before_load(db, files)
+        accounting, run_dir = _load_with_fresh_post_ids(db, settings, record, remembered, options)
+        lost = lost_copies_warning(files, posts_before, posts_of_files(db, files), with_duplicates)
+        if lost:
+            logger.warning("run %s: %s", run_id, lost)
+        with connect_read_only(db) as con:
+            warnings = lexicon_warnings(con)
+        for warning in warnings:  # the report's header needs the word, the log line has it already
+            logger.warning("%s", warning.removeprefix("WARNING: "))
+        pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
+        if pruned:
+            logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",
+                        pruned, out_dir / "runs", options.keep_runs)
+        if options.report:
+            logger.info("stage 3/3: charts -> %s", out_dir / "report")
+        charts = (render_report_task(db, str(out_dir / "report"), options.interval_replicates, options.labelled)
+                  if options.report else [])
     posts = sum(row["accepted"] for row in accounting)
     summary = RunSummary(run_id, db, str(run_dir), posts, time.perf_counter() - started, accounting, charts)
     logger.info("run %s: %d posts in %.1f s (%.0f posts/s)", run_id, posts, summary.seconds,

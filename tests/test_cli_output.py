@@ -333,3 +333,16 @@ def test_what_a_run_builds_first_in_its_process_is_built_while_the_server_starts
     assert [key[0] for key in config._BUILT] == [AnchorIndex]
     assert tokenizer._spacy_tokenizer.cache_info().currsize == 1
     assert all(module in sys.modules for module in FLOW_START_IMPORTS)
+
+
+def test_a_run_starts_its_reports_helpers_before_the_job_only_on_small_inputs_and_with_a_report():
+    """Their imports are then done when the report begins; on large inputs their memory would add to
+    the job's peak."""
+    from flows.reporting.report import EARLY_HELPERS
+    from flows.run_flow import EARLY_HELPERS_INPUT_BYTES, helpers_to_start_early
+
+    assert EARLY_HELPERS == ("flows.reporting.report_shifts",)
+    assert helpers_to_start_early(True, 200_000) == EARLY_HELPERS
+    assert helpers_to_start_early(True, EARLY_HELPERS_INPUT_BYTES) == EARLY_HELPERS
+    assert helpers_to_start_early(True, EARLY_HELPERS_INPUT_BYTES + 1) == ()
+    assert helpers_to_start_early(False, 200_000) == ()

@@ -279,3 +279,15 @@ def test_a_helper_process_draws_the_lexicon_charts_of_a_large_window_the_same(de
             assert a.read_bytes() == b.read_bytes(), a.name
     strip = lambda html: re.sub(r"generated \S+ \S+", "", html)  # noqa: E731
     assert strip(here[-1].read_text()) == strip(helped[-1].read_text())
+    # the helper a run started early draws the word shifts of a small window: the same again
+    monkeypatch.setattr(helper_process.HelperProcess, "__init__", real_init)
+    monkeypatch.setattr(report, "LEXICON_HELPER_POSTS", POSTS + 1)
+    with helper_process.helpers_started_early(report.EARLY_HELPERS):
+        (early,) = helper_process._STARTED_EARLY.values()
+        helped_early = report.render_report(demo / "m.duckdb", tmp_path / "early", interval_replicates=2)
+        assert helper_process._STARTED_EARLY == {}  # the report took it
+    assert early.module == "flows.reporting.report_shifts" and early.process.returncode == 0  # it served the report
+    for a, b in zip(here, helped_early):
+        if a.suffix == ".png":
+            assert a.read_bytes() == b.read_bytes(), a.name
+    assert strip(here[-1].read_text()) == strip(helped_early[-1].read_text())

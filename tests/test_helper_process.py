@@ -8,7 +8,9 @@ import time
 
 import pytest
 
-from flows.reporting.helper_process import HelperProcess, HelperProcessError, _same_error
+from flows.reporting.helper_process import (
+    _STARTED_EARLY, HelperProcess, HelperProcessError, _same_error, helper_for, helpers_started_early, started_early,
+)
 from tests.test_views_report import POSTS, _new_db
 
 
@@ -97,6 +99,30 @@ def test_leaving_the_block_stops_a_helper_that_was_not_asked_for_results():
     with HelperProcess("math") as helper:
         helper.send([("sqrt", (4.0,))])
     assert helper.process.poll() is not None
+
+
+def test_a_helper_started_early_is_taken_once_and_one_not_taken_is_stopped_when_the_block_ends():
+    with helpers_started_early(["math", "cmath"]):
+        early_cmath = _STARTED_EARLY["cmath"]
+        with helper_for("math") as taken:
+            assert taken.process.args[-1] == "math" and "math" not in _STARTED_EARLY
+            with helper_for("math") as later:  # none left: a new one
+                assert later.process.pid != taken.process.pid
+                later.send([("sqrt", (9.0,))])
+                assert later.results() == [3.0]
+            taken.send([("factorial", (4,))])
+            assert taken.results() == [24]
+        assert early_cmath.process.poll() is None  # still waiting to be taken
+    assert early_cmath.process.poll() is not None and _STARTED_EARLY == {}
+    assert started_early("math") is None
+
+
+def test_a_helper_started_early_that_died_is_not_taken():
+    with helpers_started_early(["no_such_module_for_a_helper"]):
+        dead = _STARTED_EARLY["no_such_module_for_a_helper"]
+        dead.process.wait(timeout=60)  # it could not import its module
+        assert started_early("no_such_module_for_a_helper") is None
+    assert dead.process.stdin.closed
 
 
 def _gone(pid: int) -> bool:

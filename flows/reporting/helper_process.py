@@ -4,7 +4,8 @@ on the rest.
 Drawing a chart is CPU-bound Python (matplotlib holds the GIL), so a thread would not help; on
 1,000 posts the charts were ~1.6 s of a ~2.7 s report, all in one process on a machine with two
 cores. The helper is a fresh interpreter, `python -m flows.reporting.helper_process MODULE`,
-started before the report's queries so that it imports MODULE meanwhile; it is then sent one
+started before the report's queries (in a run, before its Beam job: `helpers_started_early`) so that
+it imports MODULE meanwhile; it is then sent one
 batch of calls of MODULE's functions and sends back their results, or the error of the call
 that failed, which is raised here as its nearest built-in type (a `json.JSONDecodeError` as a
 `ValueError`: the command line reports a missing file or a bad value in one line, as before), or
@@ -27,7 +28,8 @@ import subprocess
 import sys
 import threading
 import traceback
-from typing import Any, BinaryIO, Sequence
+from contextlib import contextmanager
+from typing import Any, BinaryIO, Iterator, Sequence
 
 from flows.processes import die_with_parent, python_child_environment
 
@@ -86,6 +88,41 @@ class HelperProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+_STARTED_EARLY: dict[str, HelperProcess] = {}
+
+
+@contextmanager
+def helpers_started_early(modules: Sequence[str]) -> Iterator[None]:
+    """Start a helper for each module now, for the `helper_for` calls made inside the block (a run
+    starts the report's helpers before its Beam job, which leaves a core free: their imports, ~1 s
+    each, are then done when the report begins). The helpers no call took are stopped when the block
+    ends, however it ends."""
+    started = {module: HelperProcess(module) for module in modules if module not in _STARTED_EARLY}
+    _STARTED_EARLY.update(started)
+    try:
+        yield
+    finally:
+        for module, helper in started.items():
+            if _STARTED_EARLY.get(module) is helper:
+                del _STARTED_EARLY[module]
+                helper.stop()
+
+
+def started_early(module: str) -> HelperProcess | None:
+    """The helper started early for `module` (`helpers_started_early`), taken by the caller (who stops
+    it); None when there is none, or it died meanwhile."""
+    helper = _STARTED_EARLY.pop(module, None)
+    if helper is not None and helper.process.poll() is not None:
+        helper.stop()
+        return None
+    return helper
+
+
+def helper_for(module: str) -> HelperProcess:
+    """A helper for `module`: the one started early if there is one, else one started now."""
+    return started_early(module) or HelperProcess(module)
 
 
 def _same_error(error: dict) -> Exception:

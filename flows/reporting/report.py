@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter  # no
 import sql  # noqa: E402
 from flows.reporting import report_html, report_lexicon, report_shifts  # noqa: E402
 from flows.reporting.adjusted import AdjustedSentiment, adjust_sentiment  # noqa: E402
-from flows.reporting.helper_process import HelperProcess  # noqa: E402
+from flows.reporting.helper_process import HelperProcess, helper_for  # noqa: E402
 from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
@@ -65,6 +65,11 @@ LOG_SCALE_RATIO = 20  # topic shares further apart than this are drawn on a log 
 #: from this many posts in the window the lexicon charts are drawn by a helper process: below,
 #: its imports (~1.3 s) would take longer than the lexicons (0.3 s of a 1,000-post report)
 LEXICON_HELPER_POSTS = 20_000
+#: the helper processes a run starts before its Beam job for the report it renders afterwards
+#: (`flows.reporting.helper_process.helpers_started_early`): the word-shift charts' helper, which every
+#: report of two years or more starts anyway (a lexicon helper started early would be work added to the
+#: small windows whose lexicon charts this process draws itself)
+EARLY_HELPERS = (report_shifts.__name__,)
 
 SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
 SENTIMENT_ORDER = ("positive", "negative", "neutral")
@@ -132,7 +137,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             # the word-shift charts are drawn by a helper process (it imports meanwhile), the others here
             shifts = report_shifts.consecutive_shifts(con, years, platform)
             if shifts:
-                shift_helper = helper_scope.enter_context(HelperProcess(report_shifts.__name__))
+                shift_helper = helper_scope.enter_context(helper_for(report_shifts.__name__))
                 shift_helper.send([("plot_shift", [rows, pair, str(out_dir / report_shifts.shift_file(*pair)), window])
                                    for pair, rows in shifts.items()])
             # ... and so are the lexicon charts of a large window, while this process computes the intervals
