@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.text.hashtags import segment, split_hashtag
+from pipelines.text.hashtags import (
+    MAX_TAG_CHARS, MAX_WORD_CHARS, MIN_SEGMENT_CHARS, WORD_PENALTY, segment, split_hashtag, word_costs,
+)
 from pipelines.text.tokenizer import (
     NEG_SUFFIX,
     TOKENIZER_VERSION,
@@ -84,6 +86,38 @@ def test_split_hashtag(tag, words):
 def test_segment_leaves_unknowable_runs_whole():
     assert segment("xqzvvbnm") == ["xqzvvbnm"]
     assert segment("a" * 60) == ["a" * 60]
+
+
+def _segment_by_every_start(run: str) -> list[str]:
+    """The Viterbi split trying every start of a word (the form before `segment` kept only the ends reached)."""
+    costs = word_costs()
+    if len(run) < MIN_SEGMENT_CHARS or len(run) > MAX_TAG_CHARS or run in costs:
+        return [run]
+    best, back = [0.0] + [float("inf")] * len(run), [0] * (len(run) + 1)
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - MAX_WORD_CHARS), end):
+            cost = costs.get(run[start:end])
+            if cost is not None and best[start] + cost + WORD_PENALTY < best[end]:
+                best[end], back[end] = best[start] + cost + WORD_PENALTY, start
+    if best[-1] == float("inf"):
+        return [run]
+    words, end = [], len(run)
+    while end:
+        words.append(run[back[end]:end])
+        end = back[end]
+    return words[::-1]
+
+
+_WORDS = ["the", "planet", "save", "climate", "change", "ice", "sea", "level", "rise", "now", "a", "in", "it",
+          "green", "new", "deal", "zzq", "keep", "ground", "war", "warm", "ing", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12))
+def test_segment_splits_as_trying_every_start_would(words):
+    """Only a word starting where an earlier split ended can extend a split: the same result."""
+    run = "".join(words)
+    assert segment(run) == _segment_by_every_start(run)
 
 
 def test_negation_scope_ends_at_clause_punctuation():

@@ -51,11 +51,16 @@ def segment(run: str) -> list[str]:
         return [run]
     best = [0.0] + [math.inf] * len(run)
     back = [0] * (len(run) + 1)
+    reached = [0]  # the ends of a split found so far, in order: only a word from one of them can follow
     for end in range(1, len(run) + 1):
-        for start in range(max(0, end - MAX_WORD_CHARS), end):
+        for start in reached:
+            if start < end - MAX_WORD_CHARS:
+                continue
             cost = costs.get(run[start:end])
             if cost is not None and best[start] + cost + WORD_PENALTY < best[end]:
                 best[end], back[end] = best[start] + cost + WORD_PENALTY, start
+        if best[end] < math.inf:
+            reached.append(end)
     if math.isinf(best[-1]):
         return [run]
     words, end = [], len(run)
