@@ -22,7 +22,7 @@ from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipelines.reading.months import check_month, check_window
-from pipelines.reading.posts import ENGLISH, language_code
+from pipelines.reading.posts import EARLIEST, ENGLISH, language_code
 from pipelines.reading.readers import FORMATS
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
@@ -82,13 +82,16 @@ def language_codes(codes: list[str]) -> list[str]:
 
 
 def undated_as_month(month: str | None) -> str | None:
-    """--undated-as: a month YYYY-MM (the rule of --from-month) that is not after this one: a later one
-    made every undated record a 'created_at in the future' reject."""
+    """--undated-as: a month YYYY-MM (the rule of --from-month) from the earliest month a post is read in
+    (`pipelines.reading.posts.EARLIEST`) to this one: outside it, every undated record became a
+    'created_at out of range' or 'created_at in the future' reject."""
     if month is None:
         return None
     check_month("undated-as", month)
     if month > datetime.now(timezone.utc).strftime("%Y-%m"):
         raise ValueError(f"undated-as {month} is in the future: give the month the posts were written in, or before")
+    if month < EARLIEST.strftime("%Y-%m"):
+        raise ValueError(f"undated-as {month} is before {EARLIEST:%Y-%m}, the earliest month a post is read in")
     return month
 
 

@@ -142,6 +142,32 @@ def test_evaluate_cli_end_to_end_and_run_gives_the_same_labels(tmp_path, capsys)
     assert json.loads(out)["warning"] == err.split("warning: ", 1)[1].rstrip("\n")
 
 
+@pytest.mark.slow
+def test_evaluate_with_the_default_lexicon_induces_it_from_every_test_post_as_run_does(tmp_path):
+    """An undated test file: evaluate's default lexicon is the one `run --undated-as` induces from the same
+    posts, and the labels are the same. Its undated month had been before any month a post is read in:
+    the undated posts were left out of the lexicon's corpus while all were scored, and a file of undated
+    posts only (TweetEval emotion) failed with 'no post to build a lexicon from'."""
+    import duckdb
+
+    from pipelines.evaluation.evaluate import UNDATED_MONTH, EvaluateOptions, evaluate
+    from pipelines.options import undated_as_month
+
+    assert undated_as_month(UNDATED_MONTH) == UNDATED_MONTH
+    rows = _planted(random.Random(5), 80, "u")
+    for i, row in enumerate(rows):
+        row["text"] += [" so good", " awful", " fine", ""][i % 4]
+    test = write_jsonl(tmp_path / "undated.jsonl", [{**r, "platform": "twitter"} for r in rows])
+    evaluated = evaluate(EvaluateOptions(test=test))
+    assert main(["run", "--input", test, "--db", str(tmp_path / "u.duckdb"), "--undated-as", UNDATED_MONTH,
+                 "--no-report"]) == 0
+    with duckdb.connect(str(tmp_path / "u.duckdb"), read_only=True) as con:
+        ran = dict(con.execute("SELECT post_id, sentiment_label FROM post_scores").fetchall())
+        (version,) = con.execute("SELECT DISTINCT lexicon_version FROM post_scores").fetchone()
+    assert evaluated["lexicon_version"] == version
+    assert len(ran) == 80 and ran == {pid: s["sentiment_label"] for pid, s in evaluated["scores"].items()}
+
+
 def test_predictions_outside_the_gold_classes_count_as_wrong_and_macro_runs_over_gold_classes():
     from pipelines.evaluation.evaluate import supported_report
 

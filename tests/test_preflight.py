@@ -55,6 +55,8 @@ def refused_run(capsys, sample, db, option: str, path) -> str:
     (["--from-month", "2019-1"], "mipulse run: from-month must be YYYY-MM, got '2019-1'"),
     (["--undated-as", "2999-01"], "mipulse run: undated-as 2999-01 is in the future: give the month the posts were "
                                   "written in, or before"),
+    (["--undated-as", "2004-12"], "mipulse run: undated-as 2004-12 is before 2005-01, the earliest month a post is "
+                                  "read in"),  # every undated record had become a 'created_at out of range' reject
     (["--platforms", "Reddit"], "mipulse run: unknown platform(s) Reddit"),
     (["--platform", "mastodon"], "mipulse run: --platform 'mastodon' is not one of twitter, reddit, youtube"),
     (["--seeds", "nope.toml"], "mipulse run: nope.toml: seed file not found"),
