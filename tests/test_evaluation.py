@@ -35,6 +35,18 @@ def test_parse_labelled_and_reasons():
             parse_labelled(line)
 
 
+def test_a_labelled_post_keeps_its_text_as_a_run_keeps_it():
+    """Mentions redacted, a lone surrogate repaired: with the same lexicon, evaluate had scored 7 of the
+    5,426 GoEmotions validation comments (each naming a u/someone) otherwise than run."""
+    from pipelines.reading.posts import canonical_post
+
+    record = {"id": "c1", "platform": "reddit", "created_at": "2020-01-01T00:00:00Z", "label": "positive",
+              "text": "thanks u/some_one and /u/other-1, @bob \ud83d"}
+    expected = "thanks @user and @user, @user \ufffd"
+    assert parse_labelled(json.dumps(record)).text == expected
+    assert canonical_post(record, "f.jsonl", "salt")["text"] == expected
+
+
 def test_task_labels_per_emotion_set():
     post = parse_labelled('{"text": "x", "labels": ["trust", "optimism", "anger", "love"]}')
     # a dyad counts as both its emotions (GOLD_MAPPINGS: optimism = anticipation + joy)

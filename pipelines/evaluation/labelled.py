@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipelines.config import EMOTIONS as PLUTCHIK
 from pipelines.errors import BadInput
-from pipelines.reading.posts import record_platform
+from pipelines.reading.posts import canonical_text, record_platform
 from pipelines.text.mentions import MENTION_RE
 
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
@@ -71,7 +71,7 @@ _NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
 @dataclass(frozen=True)
 class LabelledPost:
     id: str
-    text: str
+    text: str  # as a run keeps it (`canonical_text`: mentions redacted)
     labels: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     platform: str | None = None  # as `mipulse run` reads it (lower case); None when the record has none
@@ -114,7 +114,8 @@ def parse_labelled(line: str, line_no: int = 0, require_label: bool = True) -> L
         raise LabelledRecordError(f"line {line_no}: no 'label' or 'labels'")
     aliases = tuple(str(record[f]) for f in ALIAS_ID_FIELDS if record.get(f))
     platform = record_platform(record) or None
-    return LabelledPost(str(record.get("id", line_no)), text, tuple(x.lower() for x in labels), aliases, platform)
+    return LabelledPost(str(record.get("id", line_no)), canonical_text(text), tuple(x.lower() for x in labels), aliases,
+                        platform)
 
 
 def read_labelled(path: str) -> tuple[list[LabelledPost], list[str]]:

@@ -91,6 +91,14 @@ def redact_mentions(text: str) -> str:
     return _MENTION_RE.sub(lambda m: " @user" if m.group("rt") is not None else "@user", text)
 
 
+def canonical_text(text: str) -> str:
+    """A post's text as mipulse keeps and scores it: lone surrogates repaired, mentions redacted. The
+    one rule for the posts a run reads and the labelled posts a lexicon is trained and evaluated on
+    (`pipelines.evaluation.labelled`): a Reddit comment naming u/someone had been scored with other
+    tokens by `evaluate` than by `run`, with the same lexicon."""
+    return redact_mentions(repair_text(text))
+
+
 def repair_text(text: str) -> str:
     """Lone UTF-16 surrogates (a truncated emoji's escape, valid JSON) become U+FFFD: they
     cannot be encoded as UTF-8, so Parquet and DuckDB could not store the text."""
@@ -221,7 +229,7 @@ def canonical_post(
         "month": f"{created_at.year:04d}-{created_at.month:02d}",  # strftime("%Y-%m"), 20x faster
         "created_at": created_at.replace(tzinfo=None),
         "author_key": author_key(platform, str(author) if author is not None else None, salt),
-        "text": redact_mentions(repair_text(text)),
+        "text": canonical_text(text),
         "lang": lang,
         "parent_id": _optional_str(record.get("parent_id")),
         "source_file": source_file,
