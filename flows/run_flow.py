@@ -23,8 +23,8 @@ import sql
 from flows.artifacts import failure_markdown, run_markdown
 from flows.store.db import PostsLoadedMeanwhile, RunRecord, connect_read_only, load_run, query, write_kept_posts
 from flows.store.incremental import (
-    READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning,
-    needs_loading, posts_of_files, reading_of,
+    READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, loaded_language_settings,
+    lost_copies_warning, mixed_languages_warning, needs_loading, posts_of_files, reading_of,
 )
 from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
@@ -306,7 +306,7 @@ def run_flow(options: RunOptions) -> RunSummary:
     if lost:
         logger.warning("run %s: %s", run_id, lost)
     with connect_read_only(db) as con:
-        warnings = lexicon_warnings(con)
+        warnings = lexicon_warnings(con) + [w for w in [mixed_languages_warning(loaded_language_settings(con))] if w]
     for warning in warnings:  # the report's header needs the word, the log line has it already
         logger.warning("%s", warning.removeprefix("WARNING: "))
     pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)

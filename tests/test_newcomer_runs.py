@@ -112,3 +112,41 @@ def test_an_incremental_run_with_other_languages_reads_the_unchanged_file_again(
     assert query(db, "SELECT count(*) FROM runs")[1] == [(1,)]  # the same options: skipped, nothing loaded
     assert main(["run", "--input", str(tweets), "--db", db, "--no-report", "--incremental", "--languages", "all"]) == 0
     assert query(db, "SELECT post_id FROM posts ORDER BY post_id")[1] == [("1",), ("2",)]
+
+
+def _tweets(path: Path, tweets: list[tuple[str, str, str]]) -> str:
+    """Twitter v1.1 statuses: (id, text, lang)."""
+    path.write_text("".join(json.dumps({"created_at": "Wed Oct 10 20:19:24 +0000 2018", "id_str": tweet_id,
+                                        "text": text, "lang": lang, "user": {"id_str": "7"}}) + "\n"
+                            for tweet_id, text, lang in tweets))
+    return str(path)
+
+
+def test_a_history_read_with_two_language_settings_is_warned_of_until_an_incremental_run_reads_it_with_one(
+        tmp_path, caplog):
+    """One file loaded with --languages all, another with the default: the years mixed their shares and
+    neither the run nor the report said so. The warning's advice, --languages en --incremental over every
+    input, reads again only the file loaded with all."""
+    import logging
+
+    from flows.options import RunOptions
+    from flows.run_flow import run_flow
+
+    both = _tweets(tmp_path / "both.jsonl", [("1", "I love it", "en"), ("2", "Me encanta", "es")])
+    english = _tweets(tmp_path / "english.jsonl", [("3", "So sad", "en")])
+    db, out = str(tmp_path / "m.duckdb"), str(tmp_path / "out")
+    run_flow(RunOptions(inputs=[both], db=db, report=False, languages=["all"]))
+    with caplog.at_level(logging.WARNING):
+        run_flow(RunOptions(inputs=[english], db=db, out=out, interval_replicates=0))
+    line = ("the loaded input files were read with different --languages (all: 1 file, 2 posts; en: 1 file, 1 post); "
+            "shares mix posts kept by different settings. To read them all with one, run again over all of them "
+            "with it and --incremental (e.g. --languages en --incremental, with the other reading options they "
+            "were loaded with): only the files loaded with another setting are read again.")
+    assert [r.getMessage() for r in caplog.records if "--languages" in r.getMessage()] == [line]
+    assert f"WARNING: {line}" in (Path(out) / "report" / "report.html").read_text(encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        run_flow(RunOptions(inputs=[both, english], db=db, report=False, incremental=True))
+    assert query(db, "SELECT inputs FROM runs ORDER BY run_id DESC LIMIT 1")[1] == [([both],)]
+    assert query(db, "SELECT post_id FROM posts ORDER BY post_id")[1] == [("1",), ("3",)]
+    assert [r.getMessage() for r in caplog.records if "--languages" in r.getMessage()] == []
