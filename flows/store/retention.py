@@ -22,18 +22,25 @@ def default_out_dir(db: str) -> Path:
 def stale_run_folders(runs_dir: Path, loaded_run_ids: set[str], keep: int) -> list[Path]:
     """Folders (and files) of loaded runs older than the newest `keep` (run ids sort by start time).
 
-    A run writes `<run id>/`, maybe `<run id>-widened/` (a widened incremental run) and
-    `<run id>.lexicon.parquet` (the lexicon in force it scored with): all belong to that run.
+    A run writes `<run id>/`, maybe `<run id>~2/` (its job run again with a fresh list of loaded posts),
+    `<run id>-widened/` (a widened incremental run) and `<run id>.lexicon.parquet` (the lexicon in force it
+    scored with): all belong to that run (`run_of`).
     """
     if not runs_dir.is_dir():
         return []
     by_run: dict[str, list[Path]] = {}
     for entry in runs_dir.iterdir():
-        run_id = entry.name.split(".", 1)[0].removesuffix("-widened")
+        run_id = run_of(entry)
         if run_id in loaded_run_ids:
             by_run.setdefault(run_id, []).append(entry)
     newest_first = sorted(by_run, reverse=True)
     return sorted(f for run_id in newest_first[max(keep, 0):] for f in by_run[run_id])
+
+
+def run_of(entry: Path) -> str:
+    """The run id of an entry of the runs folder: `<run id>`, `<run id>~2`, `<run id>-widened`,
+    `<run id>.lexicon.parquet`."""
+    return entry.name.split(".", 1)[0].split("~", 1)[0].removesuffix("-widened")
 
 
 def remove_folders(entries: list[Path]) -> None:
