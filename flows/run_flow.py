@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import time
-import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,8 +22,8 @@ import sql
 from flows.artifacts import failure_markdown, run_markdown
 from flows.store.db import PostsLoadedMeanwhile, RunRecord, connect_read_only, load_run, query, write_kept_posts
 from flows.store.incremental import (
-    READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning,
-    needs_loading, posts_of_files, reading_of,
+    READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, loaded_language_settings,
+    lost_copies_warning, mixed_languages_warning, needs_loading, posts_of_files, reading_of,
 )
 from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
@@ -32,7 +31,10 @@ from flows.store.lexicon_store import export_lexicon, lexicon_in_force, lexicon_
 from flows.options import RunOptions
 from flows.reporting.helper_process import helpers_started_early
 from flows.reporting.report import EARLY_HELPERS, render_report
-from flows.store.retention import remove_folders, stale_run_folders
+from flows.store.retention import (
+    UNLOADED_RUN_MAX_AGE, interrupted_run_folders, new_run_id, remove_folders, run_in_progress, size_of,
+    stale_run_folders,
+)
 from pipelines.config import load_seeds
 from pipelines.reading.inputs import find_inputs
 from pipelines.job import JobSettings, run_job
@@ -77,11 +79,6 @@ def prepare_this_process(options: RunOptions) -> None:
     for module in FLOW_START_IMPORTS:
         importlib.import_module(module)
     PostPreparer(load_seeds(options.seeds))({"text": "a post"})
-
-
-def new_run_id() -> str:
-    """Sortable and unique: UTC time plus a random suffix."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def _run_name() -> str:
@@ -243,12 +240,17 @@ def helpers_to_start_early(report: bool, input_bytes: int) -> tuple[str, ...]:
 
 
 @task(name="prune old run folders", **IO_RETRIES)
-def prune_run_folders(db_path: str, runs_dir: str, keep: int) -> int:
-    """Delete the Parquet folders of loaded runs beyond the newest `keep`; return how many."""
+def prune_run_folders(db_path: str, runs_dir: str, keep: int) -> tuple[int, int, int]:
+    """Delete the Parquet folders of loaded runs beyond the newest `keep`, and those of runs that never
+    loaded, held by no live run and untouched for `UNLOADED_RUN_MAX_AGE` (`interrupted_run_folders`);
+    return (entries of loaded runs removed, folders of runs that never loaded removed, their bytes)."""
     _, rows = query(db_path, sql.read("loaded_run_ids.sql"))
-    stale = stale_run_folders(Path(runs_dir), {row[0] for row in rows}, keep)
-    remove_folders(stale)
-    return len(stale)
+    loaded = {row[0] for row in rows}
+    stale = stale_run_folders(Path(runs_dir), loaded, keep)
+    interrupted = interrupted_run_folders(Path(runs_dir), loaded, time.time())
+    folders, interrupted_bytes = sum(entry.is_dir() for entry in interrupted), size_of(interrupted)
+    remove_folders(stale + interrupted)
+    return len(stale), folders, interrupted_bytes
 
 
 def _publish_failure(flow, flow_run, state) -> None:
@@ -274,12 +276,19 @@ def run_flow(options: RunOptions) -> RunSummary:
     `rebuild_lexicon`) with the default lexicon built from this run's own posts.
     `interval_replicates` sets the report's bootstrap lexicons (None: its default; 0: Wilson only).
     Only the Parquet folders (and lexicon files) of the last `keep_runs` loaded runs stay under
-    `out/runs`.
+    `out/runs`, and those of runs that never loaded (interrupted) for a day after their last change.
     """
+    run_id = new_run_id()
+    with run_in_progress(options.out_dir() / "runs", run_id):  # no other run's pruning takes its folder
+        return _run(options, run_id)
+
+
+def _run(options: RunOptions, run_id: str) -> RunSummary:
+    """`run_flow`'s work, while it holds its `run_in_progress` lock."""
     logger = get_run_logger()
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    db, out_dir, run_id = options.db, options.out_dir(), new_run_id()
+    db, out_dir = options.db, options.out_dir()
     run_dir = out_dir / "runs" / run_id
     window = options.window()
     secret, key_fingerprint = secret_for(db)  # never a parameter: those are stored and shown
@@ -317,13 +326,16 @@ def run_flow(options: RunOptions) -> RunSummary:
         if lost:
             logger.warning("run %s: %s", run_id, lost)
         with connect_read_only(db) as con:
-            warnings = lexicon_warnings(con)
-        for warning in warnings:  # the report's header needs the word, the log line has it already
+            warnings = [*lexicon_warnings(con), mixed_languages_warning(loaded_language_settings(con))]
+        for warning in filter(None, warnings):  # the report's header needs the word, the log line has it already
             logger.warning("%s", warning.removeprefix("WARNING: "))
-        pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
+        pruned, interrupted, interrupted_bytes = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
         if pruned:
             logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",
                         pruned, out_dir / "runs", options.keep_runs)
+        if interrupted:
+            logger.info("removed %d folders of runs that never loaded (interrupted), %.1f MB, under %s (untouched for "
+                        "over %d h)", interrupted, interrupted_bytes / 1e6, out_dir / "runs", UNLOADED_RUN_MAX_AGE // 3600)
         if options.report:
             logger.info("stage 3/3: charts -> %s", out_dir / "report")
         charts = (render_report_task(db, str(out_dir / "report"), options.interval_replicates, options.labelled)

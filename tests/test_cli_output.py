@@ -209,15 +209,16 @@ def test_default_output_folder_is_named_after_the_db():
 
 def test_only_the_newest_loaded_run_folders_are_pruned(tmp_path):
     runs = tmp_path / "runs"
-    names = ["20240101T000000Z-a", "20240102T000000Z-b", "20240102T000000Z-b-widened", "20240103T000000Z-c",
-             "20240104T000000Z-d", "20240105T000000Z-unloaded"]
+    names = ["20240101T000000Z-a", "20240102T000000Z-b", "20240102T000000Z-b-widened", "20240102T000000Z-b~2",
+             "20240103T000000Z-c", "20240104T000000Z-d", "20240105T000000Z-unloaded"]
     for name in names:
         (runs / name).mkdir(parents=True)
     (runs / "20240102T000000Z-b.lexicon.parquet").write_bytes(b"PAR1")
     loaded = {"20240101T000000Z-a", "20240102T000000Z-b", "20240103T000000Z-c", "20240104T000000Z-d"}
     assert stale_run_folders(runs, loaded, keep=2) == [runs / "20240101T000000Z-a", runs / "20240102T000000Z-b",
                                                        runs / "20240102T000000Z-b-widened",
-                                                       runs / "20240102T000000Z-b.lexicon.parquet"]
+                                                       runs / "20240102T000000Z-b.lexicon.parquet",
+                                                       runs / "20240102T000000Z-b~2"]  # its job run again: never pruned
     assert stale_run_folders(runs, loaded, keep=10) == []
     assert runs / "20240105T000000Z-unloaded" not in stale_run_folders(runs, loaded, keep=0)
 

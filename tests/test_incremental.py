@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows.store.db import RunRecord, load_run, query, write_kept_posts
@@ -148,3 +149,58 @@ def test_backfills_window_by_window_leave_each_record_one_post_or_one_reject(tmp
     assert query(db, "SELECT records_read, accepted, rejected, duplicates FROM file_accounting")[1] == [(3, 1, 1, 1)]
     # its own January post is no copy of another file's: nothing to read again with a changed file
     assert files_with_duplicates(db) == set()
+
+
+def _language_settings(runs: dict[str, str], files: dict[str, str], posts: dict[str, int]) -> list[dict]:
+    """`loaded_language_settings` of a database holding these runs (run id: options JSON), input files (path:
+    run id) and posts per file."""
+    from flows.store.db import ensure_schema
+    from flows.store.incremental import loaded_language_settings
+
+    with duckdb.connect(":memory:") as con:
+        ensure_schema(con)
+        for statement, rows in [
+                ("INSERT INTO runs (run_id, options) VALUES (?, ?)", list(runs.items())),
+                ("INSERT INTO input_files VALUES (?, 1, 1, NULL, NULL, [], ?, now())", list(files.items())),
+                ("INSERT INTO posts (platform, post_id, month, created_at, source_file, run_id) "
+                 "VALUES ('twitter', ?, '2020-01', '2020-01-05', ?, ?)",
+                 [(f"{path}-{n}", path, files[path]) for path, count in posts.items() for n in range(count)])]:
+            if rows:
+                con.executemany(statement, rows)
+        return loaded_language_settings(con)
+
+
+def test_the_language_settings_of_the_loaded_files_are_those_of_the_run_that_last_loaded_each():
+    """A history loaded partly with --languages all and partly with the default mixed them in every year,
+    saying nothing."""
+    from flows.store.incremental import mixed_languages_warning
+
+    settings = _language_settings(
+        runs={"r0": '{"languages": ["es"]}',  # loaded a.jsonl before r1 did: no file is loaded by it now
+              "r1": '{"languages": ["all"]}', "r2": '{"languages": ["en"]}', "r3": '{"languages": ["es", "en"]}',
+              "r4": '{"languages": ["en", "es"]}', "old": '{"input_format": "auto"}'},
+        files={"a": "r1", "b": "r2", "c": "r2", "d": "r3", "e": "r4", "f": "old", "g": "gone"},
+        posts={"a": 3, "b": 1, "d": 1, "e": 1, "f": 2, "g": 1})
+    assert settings == [{"languages": "all", "files": 2, "posts": 5},  # a, and f: loaded before --languages existed
+                        {"languages": "en es", "files": 2, "posts": 2},  # the same setting in two orders
+                        {"languages": "en", "files": 2, "posts": 1},  # c: no post
+                        {"languages": None, "files": 1, "posts": 1}]  # g: its run's row is gone
+    assert mixed_languages_warning(settings) == (
+        "WARNING: the loaded input files were read with different --languages (all: 2 files, 5 posts; en es: "
+        "2 files, 2 posts; en: 2 files, 1 post; not known: 1 file, 1 post); shares mix posts kept by different "
+        "settings. To read them all with one, run again over all of them with it and --incremental (e.g. "
+        "--languages en --incremental, with the other reading options they were loaded with): only the files "
+        "loaded with another setting are read again.")
+
+
+def test_one_language_setting_gets_no_warning():
+    from flows.store.incremental import mixed_languages_warning
+
+    english = _language_settings({"r1": '{"languages": ["en"]}', "r2": '{"languages": ["en"]}'},
+                                 {"a": "r1", "b": "r2"}, {"a": 2, "b": 1})
+    assert english == [{"languages": "en", "files": 2, "posts": 3}]
+    assert mixed_languages_warning(english) is None
+    old = _language_settings({"old": '{"input_format": "auto"}'}, {"a": "old"}, {"a": 2})
+    assert old == [{"languages": "all", "files": 1, "posts": 2}]  # loaded before --languages: every language
+    assert mixed_languages_warning(old) is None
+    assert mixed_languages_warning(_language_settings({}, {}, {})) is None

@@ -4,15 +4,21 @@ a run that accepts nothing fails, and pytest ends quietly after a flow ran."""
 from __future__ import annotations
 
 import json
+import logging
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import flows.run_flow
 from flows.cli.commands import main
+from flows.options import RunOptions
+from flows.run_flow import run_flow
 from flows.store.db import query
+from flows.store.retention import UNLOADED_RUN_MAX_AGE, is_running, run_in_progress
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -112,3 +118,74 @@ def test_an_incremental_run_with_other_languages_reads_the_unchanged_file_again(
     assert query(db, "SELECT count(*) FROM runs")[1] == [(1,)]  # the same options: skipped, nothing loaded
     assert main(["run", "--input", str(tweets), "--db", db, "--no-report", "--incremental", "--languages", "all"]) == 0
     assert query(db, "SELECT post_id FROM posts ORDER BY post_id")[1] == [("1",), ("2",)]
+
+
+def _tweets(path: Path, tweets: list[tuple[str, str, str]]) -> str:
+    """Twitter v1.1 statuses: (id, text, lang)."""
+    path.write_text("".join(json.dumps({"created_at": "Wed Oct 10 20:19:24 +0000 2018", "id_str": tweet_id,
+                                        "text": text, "lang": lang, "user": {"id_str": "7"}}) + "\n"
+                            for tweet_id, text, lang in tweets))
+    return str(path)
+
+
+def test_a_history_read_with_two_language_settings_is_warned_of_until_an_incremental_run_reads_it_with_one(
+        tmp_path, caplog):
+    """One file loaded with --languages all, another with the default: the years mixed their shares and
+    neither the run nor the report said so. The warning's advice, --languages en --incremental over every
+    input, reads again only the file loaded with all."""
+    both = _tweets(tmp_path / "both.jsonl", [("1", "I love it", "en"), ("2", "Me encanta", "es")])
+    english = _tweets(tmp_path / "english.jsonl", [("3", "So sad", "en")])
+    db, out = str(tmp_path / "m.duckdb"), str(tmp_path / "out")
+    run_flow(RunOptions(inputs=[both], db=db, report=False, languages=["all"]))
+    with caplog.at_level(logging.WARNING):
+        run_flow(RunOptions(inputs=[english], db=db, out=out, interval_replicates=0))
+    line = ("the loaded input files were read with different --languages (all: 1 file, 2 posts; en: 1 file, 1 post); "
+            "shares mix posts kept by different settings. To read them all with one, run again over all of them "
+            "with it and --incremental (e.g. --languages en --incremental, with the other reading options they "
+            "were loaded with): only the files loaded with another setting are read again.")
+    assert [r.getMessage() for r in caplog.records if "--languages" in r.getMessage()] == [line]
+    assert f"WARNING: {line}" in (Path(out) / "report" / "report.html").read_text(encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        run_flow(RunOptions(inputs=[both, english], db=db, report=False, incremental=True))
+    assert query(db, "SELECT inputs FROM runs ORDER BY run_id DESC LIMIT 1")[1] == [([both],)]
+    assert query(db, "SELECT post_id FROM posts ORDER BY post_id")[1] == [("1",), ("3",)]
+    assert [r.getMessage() for r in caplog.records if "--languages" in r.getMessage()] == []
+
+
+def test_a_run_removes_the_folders_of_interrupted_runs_and_says_so(tmp_path, caplog, monkeypatch):
+    """A run stopped before its load (Ctrl-C, a crash, SIGKILL) had left out/runs/<run id>/ forever, saying nothing.
+    A run at work holds its lock (so no other run's pruning takes its folder), the held one's folder stays."""
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(json.dumps({"id": "1", "platform": "twitter", "created_at": "2020-01-05", "text": "good sun"}) + "\n")
+    options = RunOptions(inputs=[str(posts)], db=str(tmp_path / "m.duckdb"), out=str(tmp_path / "out"), report=False)
+    first = run_flow(options)  # a loaded run: --keep-runs keeps its folder
+    runs = tmp_path / "out" / "runs"
+    interrupted, fresh, held = "20240101T000000Z-aaaaaa", "20240102T000000Z-bbbbbb", "20240103T000000Z-cccccc"
+    (runs / interrupted).mkdir()
+    (runs / interrupted / "part-0.parquet").write_bytes(b"x" * 1_500_000)
+    (runs / f"{interrupted}.lexicon.parquet").write_bytes(b"x" * 500_000)
+    (runs / fresh).mkdir()
+    (runs / held).mkdir()
+    old = time.time() - UNLOADED_RUN_MAX_AGE - 60
+    for entry in (runs / interrupted / "part-0.parquet", runs / interrupted, runs / f"{interrupted}.lexicon.parquet",
+                  runs / held):
+        os.utime(entry, (old, old))
+    locked_during_the_job, job = [], flows.run_flow.run_beam_job
+
+    def watched_job(settings, beam_args):
+        locked_during_the_job.append(is_running(Path(f"{settings.output}.running")))
+        return job(settings, beam_args)
+
+    monkeypatch.setattr(flows.run_flow, "run_beam_job", watched_job)
+    with run_in_progress(runs, held), caplog.at_level(logging.INFO):
+        os.utime(runs / f"{held}.running", (old, old))  # a run at work for over a day
+        second = run_flow(options)
+    assert locked_during_the_job == [True]
+    names = {p.name for p in runs.iterdir()}
+    assert {fresh, held, Path(first.run_dir).name, Path(second.run_dir).name} <= names
+    assert {interrupted, f"{interrupted}.lexicon.parquet"}.isdisjoint(names)
+    assert [name for name in names if name.endswith(".running")] == []  # each run's lock went with it
+    lines = [r.getMessage() for r in caplog.records if "never loaded" in r.getMessage()]
+    assert lines == [f"removed 1 folders of runs that never loaded (interrupted), 2.0 MB, under {runs} (untouched "
+                     "for over 24 h)"]

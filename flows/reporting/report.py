@@ -32,6 +32,7 @@ from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
 from flows.store.db import connect_read_only  # noqa: E402
+from flows.store.incremental import loaded_language_settings, mixed_languages_warning  # noqa: E402
 from flows.store.lexicon_store import lexicon_warnings  # noqa: E402
 from flows.reporting.png import FIGSIZE, save_no_data, save_png  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
@@ -161,6 +162,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             platform_models = _query(con, "report_platform_models.sql", params)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
             warnings = lexicon_warnings(con) + [w for w in (
+                mixed_languages_warning(loaded_language_settings(con)),
                 report_html.undated_note(_query(con, "report_undated.sql", {})),
                 report_html.language_note(_query(con, "report_language_rejects.sql", {}))) if w]
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}

@@ -128,3 +128,28 @@ def loaded_inputs(db_path: str, paths: list[str]) -> dict[str, LoadedFile]:
     return {path: LoadedFile(path, size, mtime, PostWindow(lo, hi, tuple(platforms or ())),
                              reading_of(json.loads(options)) if options else None)
             for path, size, mtime, lo, hi, platforms, options in rows}
+
+
+def loaded_language_settings(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The --languages settings the loaded input files were read with, with their files and posts, most
+    posts first (`sql/loaded_languages.sql`; `languages` None: the run that loaded them is not known)."""
+    cursor = con.execute(sql.read("loaded_languages.sql"))
+    return [dict(zip([d[0] for d in cursor.description], row)) for row in cursor.fetchall()]
+
+
+def mixed_languages_warning(settings: list[dict]) -> str | None:
+    """The line a run and a report carry when the loaded files were read with different --languages
+    (`loaded_language_settings`): a year's shares then mix files read with one setting and files read
+    with another. An --incremental run reads again the files loaded with other reading options."""
+    if len(settings) < 2:
+        return None
+    each = "; ".join(f"{s['languages'] or 'not known'}: {_counted(s['files'], 'file')}, {_counted(s['posts'], 'post')}"
+                     for s in settings)
+    return (f"WARNING: the loaded input files were read with different --languages ({each}); shares mix posts "
+            "kept by different settings. To read them all with one, run again over all of them with it and "
+            "--incremental (e.g. --languages en --incremental, with the other reading options they were loaded "
+            "with): only the files loaded with another setting are read again.")
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
