@@ -12,7 +12,8 @@ process timed from launch to exit (report included):
 * inprocess: `mipulse run --input ... --db ...` (Beam's FnApiRunner, Prefect's temporary server);
 * workers2: the same with `--direct_num_workers=2 --direct_running_mode=multi_processing`.
 
-For each run: wall and CPU seconds (user + sys of the run and every process it waited for),
+For each run: wall and CPU seconds (user + sys of the run, every process it waited for and those that
+outlived it),
 the peak RSS summed over the process tree (sampled every 0.2 s; split at that moment into the run's
 own process, Prefect's temporary server and Beam's workers), the load average before it,
 and the stages, timed by when the run's stage lines arrive (start-up to the flow's first line,
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import ctypes
 import os
 import platform
 import random
@@ -109,9 +111,30 @@ def command_for(mode: str, corpus: Path, work: Path) -> list[str]:
             *(WORKERS2 if mode == "workers2" else [])]
 
 
+def become_subreaper() -> None:
+    """Adopt the run's orphans (Linux): a run does not wait for its Prefect server to finish stopping,
+    so the server ends after the run, as this process's child, and `orphans_cpu_seconds` counts it."""
+    if sys.platform.startswith("linux"):
+        pr_set_child_subreaper = 36
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1)
+
+
+def orphans_cpu_seconds() -> float:
+    """User + sys seconds of the run's processes that outlived it (adopted by `become_subreaper`), once
+    they have ended."""
+    total = 0.0
+    while True:
+        try:
+            _, _, usage = os.wait4(-1, 0)
+        except ChildProcessError:
+            return total
+        total += usage.ru_utime + usage.ru_stime
+
+
 def measure(command: list[str]) -> dict:
     """Run a command to its end: wall and CPU seconds, peak summed RSS of its process tree, and
     its output lines with the second each arrived (its own log format differs between runners)."""
+    become_subreaper()
     load = os.getloadavg()[0]
     peak = 0
     start = time.perf_counter()
@@ -146,13 +169,14 @@ def measure(command: list[str]) -> dict:
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime + orphans_cpu_seconds()
     done.set()
     for thread in threads:
         thread.join()
     if proc.returncode:
         raise RuntimeError(f"{' '.join(command)} failed with {proc.returncode}:\n"
                            + "".join(line for _, line in lines[-40:]))
-    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": peak / 2**20,
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak / 2**20,
             "peak_rss_mb_by_process": {role: round(rss / 2**20) for role, rss in sorted(at_peak.items())},
             "load_average": load, "stages": stages_of(lines, seconds)}
 
