@@ -43,9 +43,9 @@ from pipelines.text.prepare import PostPreparer
 from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.reading.window import PostWindow
 
-#: a run reading at most this many bytes of inputs starts its report's helper processes before its Beam
-#: job, which leaves a core free: their imports (~1 s each) are then done when the report begins. On
-#: larger inputs they are a small share of the run, and their memory would add to the job's peak.
+#: a run reading at most this many bytes of inputs starts its report's helper process (`EARLY_HELPERS`)
+#: before its Beam job, which leaves a core free: its imports (~1 s) are then done when the report begins.
+#: On larger inputs they are a small share of the run, and its memory would add to the job's peak.
 EARLY_HELPERS_INPUT_BYTES = 64 << 20
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 
