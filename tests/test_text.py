@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import string
 
 import pytest
@@ -89,23 +90,25 @@ def test_segment_leaves_unknowable_runs_whole():
 
 
 def _segment_by_every_start(run: str) -> list[str]:
-    """The Viterbi split trying every start of a word (the form before `segment` kept only the ends reached)."""
+    """The cheapest split trying every start of a word, top down (the form before `segment` kept only the ends
+    reached); of equal costs, the earliest start of the last word, as `segment` picks."""
     costs = word_costs()
     if len(run) < MIN_SEGMENT_CHARS or len(run) > MAX_TAG_CHARS or run in costs:
         return [run]
-    best, back = [0.0] + [float("inf")] * len(run), [0] * (len(run) + 1)
-    for end in range(1, len(run) + 1):
-        for start in range(max(0, end - MAX_WORD_CHARS), end):
-            cost = costs.get(run[start:end])
-            if cost is not None and best[start] + cost + WORD_PENALTY < best[end]:
-                best[end], back[end] = best[start] + cost + WORD_PENALTY, start
-    if best[-1] == float("inf"):
-        return [run]
-    words, end = [], len(run)
-    while end:
-        words.append(run[back[end]:end])
-        end = back[end]
-    return words[::-1]
+
+    @functools.lru_cache(maxsize=None)
+    def cheapest(end: int) -> tuple[float, tuple[str, ...]]:
+        if end == 0:
+            return 0.0, ()
+        splits = [(cheapest(start)[0] + costs[run[start:end]] + WORD_PENALTY, start)
+                  for start in range(max(0, end - MAX_WORD_CHARS), end) if run[start:end] in costs]
+        found = min(((cost, start) for cost, start in splits if cost < float("inf")), default=None)
+        if found is None:
+            return float("inf"), ()
+        return found[0], (*cheapest(found[1])[1], run[found[1]:end])
+
+    cost, words = cheapest(len(run))
+    return list(words) if cost < float("inf") else [run]
 
 
 _WORDS = ["the", "planet", "save", "climate", "change", "ice", "sea", "level", "rise", "now", "a", "in", "it",
