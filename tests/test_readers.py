@@ -267,6 +267,19 @@ def test_csv_with_mapping_bom_and_short_rows():
     assert items[0]["text"] == "hi, there"
 
 
+def test_a_csv_saved_by_excel_with_semicolons_is_read_like_the_comma_one():
+    """Excel writes ';' where the decimal mark is a comma, with a BOM and CRLF; such a file had been refused
+    for lacking every field. A header with a comma stays comma-separated."""
+    semicolons = ('\ufeffid;text;created_at;platform\r\n1;"hi, there; you";2020-02-02;reddit\r\n'
+                  '2;"two\r\nlines";2020-02-03;youtube\r\n').encode()
+    commas = 'id,text,created_at,platform\n1,"hi, there; you",2020-02-02,reddit\n2,"two\r\nlines",2020-02-03,youtube\n'
+    items = read("export.csv", semicolons)
+    assert summary(items) == summary(read("export.csv", commas.encode())) == [(1, "1"), (2, "2")]
+    assert [i["text"] for i in items] == ["hi, there; you", "two\r\nlines"]
+    quoted = b'id,"text;body",created_at,platform\n1,hi,2020-02-02,reddit\n'
+    assert summary(read("export.csv", quoted, columns="text=text;body")) == [(1, "1")]
+
+
 @pytest.mark.parametrize("name,encode", [("export.tsv", lambda b: b), ("export.tsv.gz", gzip.compress)])
 def test_tsv_is_split_at_tabs_not_commas(name, encode):
     content = b'uid\tbody\tts\tsite\n1\thi, there\t2020-02-02 10:00:00\tyoutube\n2\t"tab\tinside"\t2020-02-03\treddit\n'

@@ -70,10 +70,12 @@ def csv_rows(stream: IO[bytes], delimiter: str = ",") -> Iterator[tuple[int, Map
     following lines, to the file's end or for more than MAX_RECORD_LINES lines) is rejected
     as its first line alone; the lines after it are read again as records of their own. A
     record holding bytes that are not UTF-8 (a Latin-1 or cp1252 export) is rejected as
-    "invalid UTF-8", as in JSONL; encodings are never guessed.
+    "invalid UTF-8", as in JSONL; encodings are never guessed. A comma-separated file whose header line
+    holds semicolons and no comma is read with ';' (`_separator`).
     """
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     lines = _PhysicalLines(text)
+    delimiter = _separator(lines, delimiter)
     reader, header, row_no = csv.reader(lines, delimiter=delimiter), None, 0
     while True:
         lines.record = []
@@ -106,6 +108,19 @@ def csv_rows(stream: IO[bytes], delimiter: str = ",") -> Iterator[tuple[int, Map
                 yield row_no, Unreadable("wrong number of CSV fields", _row_excerpt(header, values))
             else:
                 yield row_no, dict(zip(header, values))
+
+
+def _separator(lines: _PhysicalLines, delimiter: str) -> str:
+    """`delimiter`, or ';' for a comma-separated file whose header line holds semicolons and no comma: Excel
+    saves "CSV" with ';' where the decimal mark is a comma (most of Europe), and such a file had been refused
+    for lacking every field. The header line is read, then given back."""
+    try:
+        first = next(lines)
+    except (StopIteration, *STREAM_ERRORS):  # nothing to read, or a corrupt stream the reading reports
+        return delimiter
+    lines.record = []
+    lines.push_back([first])
+    return ";" if delimiter == "," and ";" in first and "," not in first else delimiter
 
 
 MAX_RECORD_LINES = 1000  # a CSV record spanning more physical lines is taken for a stray quote
