@@ -240,17 +240,30 @@ def helpers_to_start_early(report: bool, input_bytes: int) -> tuple[str, ...]:
 
 
 @task(name="prune old run folders", **IO_RETRIES)
-def prune_run_folders(db_path: str, runs_dir: str, keep: int) -> tuple[int, int, int]:
-    """Delete the Parquet folders of loaded runs beyond the newest `keep`, and those of runs that never
-    loaded, held by no live run and untouched for `UNLOADED_RUN_MAX_AGE` (`interrupted_run_folders`);
-    return (entries of loaded runs removed, folders of runs that never loaded removed, their bytes)."""
+def prune_run_folders(db_path: str, runs_dir: str, keep: int) -> int:
+    """Delete the Parquet folders of loaded runs beyond the newest `keep`; return how many."""
+    stale = stale_run_folders(Path(runs_dir), loaded_run_ids(db_path), keep)
+    remove_folders(stale)
+    return len(stale)
+
+
+@task(name="remove folders of interrupted runs", **IO_RETRIES)
+def remove_interrupted_run_folders(db_path: str, runs_dir: str) -> tuple[int, int]:
+    """Delete the folders of runs that never loaded, held by no live run and untouched for
+    `UNLOADED_RUN_MAX_AGE` (`interrupted_run_folders`); return (folders removed, their bytes). Done as a
+    run starts, so that the folders of runs that all fail go too."""
+    interrupted = interrupted_run_folders(Path(runs_dir), loaded_run_ids(db_path), time.time())
+    folders, size = sum(entry.is_dir() for entry in interrupted), size_of(interrupted)
+    remove_folders(interrupted)
+    return folders, size
+
+
+def loaded_run_ids(db_path: str) -> set[str]:
+    """Every run the database has loaded (none without a database yet)."""
+    if not Path(db_path).exists():
+        return set()
     _, rows = query(db_path, sql.read("loaded_run_ids.sql"))
-    loaded = {row[0] for row in rows}
-    stale = stale_run_folders(Path(runs_dir), loaded, keep)
-    interrupted = interrupted_run_folders(Path(runs_dir), loaded, time.time())
-    folders, interrupted_bytes = sum(entry.is_dir() for entry in interrupted), size_of(interrupted)
-    remove_folders(stale + interrupted)
-    return len(stale), folders, interrupted_bytes
+    return {row[0] for row in rows}
 
 
 def _publish_failure(flow, flow_run, state) -> None:
@@ -292,6 +305,10 @@ def _run(options: RunOptions, run_id: str) -> RunSummary:
     run_dir = out_dir / "runs" / run_id
     window = options.window()
     secret, key_fingerprint = secret_for(db)  # never a parameter: those are stored and shown
+    interrupted, interrupted_bytes = remove_interrupted_run_folders(db, str(out_dir / "runs"))
+    if interrupted:
+        logger.info("removed %d folders of runs that never loaded (interrupted), %.1f MB, under %s (untouched for "
+                    "over %d h)", interrupted, interrupted_bytes / 1e6, out_dir / "runs", UNLOADED_RUN_MAX_AGE // 3600)
     found = discover_inputs(options.inputs)
     selected, with_duplicates = select_inputs(db, found, window, options.incremental,
                                               reading_of(options.model_dump(mode="json")))
@@ -329,13 +346,10 @@ def _run(options: RunOptions, run_id: str) -> RunSummary:
             warnings = [*lexicon_warnings(con), mixed_languages_warning(loaded_language_settings(con))]
         for warning in filter(None, warnings):  # the report's header needs the word, the log line has it already
             logger.warning("%s", warning.removeprefix("WARNING: "))
-        pruned, interrupted, interrupted_bytes = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
+        pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
         if pruned:
             logger.info("removed %d old run folders under %s (the last %d loaded runs are kept; --keep-runs)",
                         pruned, out_dir / "runs", options.keep_runs)
-        if interrupted:
-            logger.info("removed %d folders of runs that never loaded (interrupted), %.1f MB, under %s (untouched for "
-                        "over %d h)", interrupted, interrupted_bytes / 1e6, out_dir / "runs", UNLOADED_RUN_MAX_AGE // 3600)
         if options.report:
             logger.info("stage 3/3: charts -> %s", out_dir / "report")
         charts = (render_report_task(db, str(out_dir / "report"), options.interval_replicates, options.labelled)

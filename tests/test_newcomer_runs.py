@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 def test_every_task_of_the_run_flow_has_a_readable_name():
     tasks = [v for v in vars(flows.run_flow).values() if type(v).__name__ == "Task"]
-    assert len(tasks) == 10
+    assert len(tasks) == 11
     assert [t.name for t in tasks if t.name == t.fn.__name__] == []
     assert flows.run_flow.discover_inputs.retries == 0  # a missing input is a mistake, not a passing I/O error
 
@@ -189,3 +189,23 @@ def test_a_run_removes_the_folders_of_interrupted_runs_and_says_so(tmp_path, cap
     lines = [r.getMessage() for r in caplog.records if "never loaded" in r.getMessage()]
     assert lines == [f"removed 1 folders of runs that never loaded (interrupted), 2.0 MB, under {runs} (untouched "
                      "for over 24 h)"]
+
+
+def test_a_run_that_fails_still_removes_the_folders_of_interrupted_runs(tmp_path, monkeypatch):
+    """They had gone only after a successful load: the folders of runs that all failed stayed."""
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text(json.dumps({"id": "1", "platform": "twitter", "created_at": "2020-01-05", "text": "good sun"}) + "\n")
+    options = RunOptions(inputs=[str(posts)], db=str(tmp_path / "m.duckdb"), out=str(tmp_path / "out"), report=False)
+    runs = tmp_path / "out" / "runs"
+    interrupted = runs / "20240101T000000Z-aaaaaa"
+    interrupted.mkdir(parents=True)
+    old = time.time() - UNLOADED_RUN_MAX_AGE - 60
+    os.utime(interrupted, (old, old))
+
+    def failing_job(settings, beam_args):
+        raise RuntimeError("the job failed")
+
+    monkeypatch.setattr(flows.run_flow, "run_beam_job", failing_job)
+    with pytest.raises(RuntimeError, match="the job failed"):
+        run_flow(options)
+    assert not interrupted.exists() and not (tmp_path / "m.duckdb").exists()
