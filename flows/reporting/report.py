@@ -31,7 +31,7 @@ from flows.reporting.helper_process import HelperProcess, helper_for  # noqa: E4
 from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
-from flows.store.db import connect_read_only  # noqa: E402
+from flows.store.db import connect_read_only, records  # noqa: E402
 from flows.store.incremental import loaded_language_settings, mixed_languages_warning  # noqa: E402
 from flows.store.lexicon_store import lexicon_warnings  # noqa: E402
 from flows.reporting.png import FIGSIZE, save_no_data, save_png  # noqa: E402
@@ -132,7 +132,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
         with connect_read_only(db_path) as con:
             _require_views(con, db_path)
             add_report_window(con)
-            year_months = _query(con, "report_years.sql", params)
+            year_months = records(con, "report_years.sql", params)
             years = [r["year"] for r in year_months]
             window = _window_label(from_year, to_year, platform)
             # the word-shift charts are drawn by a helper process (it imports meanwhile), the others here
@@ -148,23 +148,23 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                 lexicon_helper = helper_scope.enter_context(HelperProcess(report_lexicon.__name__))
                 lexicon_helper.send([("lexicon_charts", lexicon_arguments)])
             intervals = lexicon_intervals(con, interval_replicates)
-            sentiment = with_share_intervals(_query(con, "report_sentiment_share.sql", params), intervals,
+            sentiment = with_share_intervals(records(con, "report_sentiment_share.sql", params), intervals,
                                              SENTIMENT, "sentiment_label")
-            monthly = with_share_intervals(_query(con, "report_monthly_sentiment_share.sql", params), intervals,
+            monthly = with_share_intervals(records(con, "report_monthly_sentiment_share.sql", params), intervals,
                                            SENTIMENT, "sentiment_label", period="month")
-            emotions = with_share_intervals(_query(con, "report_emotion_share.sql", params), intervals,
+            emotions = with_share_intervals(records(con, "report_emotion_share.sql", params), intervals,
                                             EMOTION, "emotion")
             adjusted = adjust_sentiment(con, labelled, sentiment) if labelled else None
-            means = with_mean_intervals(_query(con, "report_mean_score.sql", params), intervals)
-            topics = _query(con, "report_topic_volume.sql", params)
-            topic_terms = _query(con, "report_topic_terms.sql",
+            means = with_mean_intervals(records(con, "report_mean_score.sql", params), intervals)
+            topics = records(con, "report_topic_volume.sql", params)
+            topic_terms = records(con, "report_topic_terms.sql",
                                  {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
-            platform_models = _query(con, "report_platform_models.sql", params)
+            platform_models = records(con, "report_platform_models.sql", params)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
             warnings = lexicon_warnings(con) + [w for w in (
                 mixed_languages_warning(loaded_language_settings(con)),
-                report_html.undated_note(_query(con, "report_undated.sql", {})),
-                report_html.language_note(_query(con, "report_language_rejects.sql", {}))) if w]
+                report_html.undated_note(records(con, "report_undated.sql", {})),
+                report_html.language_note(records(con, "report_language_rejects.sql", {}))) if w]
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
         topic_terms = _without_topic_keywords(topic_terms)
         how = _interval_note(intervals, interval_replicates)
@@ -271,12 +271,6 @@ def _require_views(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
             f"{db_path}: report views missing ({', '.join(missing)}); create them on a "
             "writable connection with flows.store.views.create_views (the loader does this)"
         )
-
-
-def _query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> list[Row]:
-    cursor = con.execute(sql.read(name), dict(params))
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, values)) for values in cursor.fetchall()]
 
 
 def _window_label(from_year: int | None, to_year: int | None, platform: str | None) -> str:

@@ -11,9 +11,9 @@ import duckdb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-import sql
 from flows.reporting.chart_text import drawable
 from flows.reporting.png import save_no_data, save_png
+from flows.store.db import records
 
 SHIFT_TERMS = 15
 MAX_PAIRS = 7
@@ -36,10 +36,8 @@ def shift_file(year_a: int, year_b: int) -> str:
 def word_shift(con: duckdb.DuckDBPyConnection, from_a: str, to_a: str, from_b: str, to_b: str,
                platform: str | None) -> list[Row]:
     """Every lexicon term's contribution to the change between two windows (largest first)."""
-    cursor = con.execute(sql.read("report_word_shift.sql"), {"from_a": from_a, "to_a": to_a, "from_b": from_b,
-                                                             "to_b": to_b, "platform": platform})
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, r)) for r in cursor.fetchall()]
+    return records(con, "report_word_shift.sql", {"from_a": from_a, "to_a": to_a, "from_b": from_b, "to_b": to_b,
+                                                  "platform": platform})
 
 
 def consecutive_pairs(years: list[int]) -> list[tuple[int, int]]:

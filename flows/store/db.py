@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import duckdb
 
@@ -353,6 +353,13 @@ def refusal(exc: duckdb.Error) -> str:
     if isinstance(exc, duckdb.PermissionException) and "Cannot access file" in str(exc):
         return f"refused: {str(exc).splitlines()[0]} ({FILE_ACCESS_HINT})"
     return f"refused: {exc}"
+
+
+def records(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of `sql/<name>` on an open connection, each a dict by column name."""
+    cursor = con.execute(sql.read(name), dict(params) if params else None)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def query(db_path: str | Path, statement: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from flows.store.db import query
+from flows.store.db import query, records
 from pipelines.reading.window import PostWindow
 
 
@@ -133,8 +133,7 @@ def loaded_inputs(db_path: str, paths: list[str]) -> dict[str, LoadedFile]:
 def loaded_language_settings(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The --languages settings the loaded input files were read with, with their files and posts, most
     posts first (`sql/loaded_languages.sql`; `languages` None: the run that loaded them is not known)."""
-    cursor = con.execute(sql.read("loaded_languages.sql"))
-    return [dict(zip([d[0] for d in cursor.description], row)) for row in cursor.fetchall()]
+    return records(con, "loaded_languages.sql")
 
 
 def mixed_languages_warning(settings: list[dict]) -> str | None:

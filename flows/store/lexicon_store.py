@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 import sql
-from flows.store.db import connect_read_only, query
+from flows.store.db import connect_read_only, query, records
 from pipelines.induction.lexicon import Lexicon, lexicon_from_rows
 from pipelines.errors import BadInput
 
@@ -130,6 +130,5 @@ def lexicon_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
     """What a run logs and a report's header says of the lexicons: that partitions were scored with
     different ones (`sql/lexicon_versions_by_partition.sql`), that the one in force was induced from
     under half of the posts it scores (`narrow_lexicon_in_force`)."""
-    cursor = con.execute(sql.read("lexicon_versions_by_partition.sql"))
-    versions = [dict(zip([d[0] for d in cursor.description], r)) for r in cursor.fetchall()]
+    versions = records(con, "lexicon_versions_by_partition.sql")
     return [w for w in (lexicon_warning(versions) if len(versions) > 1 else None, narrow_lexicon_in_force(con)) if w]
