@@ -22,12 +22,13 @@ import sql
 from flows.artifacts import failure_markdown, run_markdown
 from flows.store.db import PostsLoadedMeanwhile, RunRecord, connect_read_only, load_run, query, write_kept_posts
 from flows.store.incremental import (
-    READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, loaded_language_settings,
-    lost_copies_warning, mixed_languages_warning, needs_loading, posts_of_files, reading_of,
+    READING_OPTIONS, InputFile, Reading, files_to_read, files_with_duplicates, loaded_inputs, lost_copies_warning,
+    needs_loading, posts_of_files, reading_of,
 )
 from flows.interrupts import stop_cleanly_on_signals
 from flows.store.keys import secret_for
-from flows.store.lexicon_store import export_lexicon, lexicon_in_force, lexicon_warnings
+from flows.store.history import history_warnings
+from flows.store.lexicon_store import export_lexicon, lexicon_in_force
 from flows.options import RunOptions
 from flows.reporting.helper_process import helpers_started_early
 from flows.reporting.report import EARLY_HELPERS, render_report
@@ -343,8 +344,8 @@ def _run(options: RunOptions, run_id: str) -> RunSummary:
         if lost:
             logger.warning("run %s: %s", run_id, lost)
         with connect_read_only(db) as con:
-            warnings = [*lexicon_warnings(con), mixed_languages_warning(loaded_language_settings(con))]
-        for warning in filter(None, warnings):  # the report's header needs the word, the log line has it already
+            warnings = history_warnings(con)
+        for warning in warnings:  # the report's header needs the word, the log line has it already
             logger.warning("%s", warning.removeprefix("WARNING: "))
         pruned = prune_run_folders(db, str(out_dir / "runs"), options.keep_runs)
         if pruned:

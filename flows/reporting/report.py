@@ -32,8 +32,7 @@ from flows.reporting.intervals import (  # noqa: E402
     EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
 from flows.store.db import connect_read_only, records  # noqa: E402
-from flows.store.incremental import loaded_language_settings, mixed_languages_warning  # noqa: E402
-from flows.store.lexicon_store import lexicon_warnings  # noqa: E402
+from flows.store.history import history_warnings  # noqa: E402
 from flows.reporting.png import FIGSIZE, save_no_data, save_png  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
 from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
@@ -161,8 +160,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                  {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
             platform_models = records(con, "report_platform_models.sql", params)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
-            warnings = lexicon_warnings(con) + [w for w in (
-                mixed_languages_warning(loaded_language_settings(con)),
+            warnings = history_warnings(con) + [w for w in (
                 report_html.undated_note(records(con, "report_undated.sql", {})),
                 report_html.language_note(records(con, "report_language_rejects.sql", {}))) if w]
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
