@@ -118,13 +118,16 @@ def select_inputs(db_path: str, files: list[str], window: PostWindow, incrementa
     loaded = loaded_inputs(db_path, files)
     chosen = files_to_read(current, loaded, window, with_duplicates, reading)
     logger = get_run_logger()
-    read_otherwise = [f.path for f in chosen if needs_loading(f, loaded.get(f.path), window, reading)
-                      and not needs_loading(f, loaded.get(f.path), window)]
+    read_otherwise, unchanged = [], []  # files read only for their reading options; only for dropped duplicates
+    for f in chosen:
+        if not needs_loading(f, loaded.get(f.path), window, reading):
+            unchanged.append(f.path)
+        elif not needs_loading(f, loaded.get(f.path), window):
+            read_otherwise.append(f.path)
     if read_otherwise:
         logger.info("reading again %d unchanged input files loaded with other reading options (%s): %s",
                     len(read_otherwise), ", ".join(option_of(JobOptions, name) for name in READING_OPTIONS),
                     ", ".join(read_otherwise))
-    unchanged = [f.path for f in chosen if not needs_loading(f, loaded.get(f.path), window, reading)]
     if unchanged:
         logger.info("also reading %d unchanged input files that dropped duplicates when loaded (%s): a "
                     "file read again may no longer hold the posts they repeat", len(unchanged), ", ".join(unchanged))
