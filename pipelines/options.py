@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import argparse
 import types
-from datetime import datetime, timezone
 import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal, Optional, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipelines.reading.months import check_month, check_window
-from pipelines.reading.posts import EARLIEST, ENGLISH, language_code
+from pipelines.reading.months import check_undated_month, check_window
+from pipelines.reading.posts import ENGLISH, language_code
 from pipelines.reading.readers import FORMATS
 
 DEFAULT_RUNNER = "FnApiRunner"  # named explicitly: DirectRunner first tries to download Prism
@@ -82,17 +81,8 @@ def language_codes(codes: list[str]) -> list[str]:
 
 
 def undated_as_month(month: str | None) -> str | None:
-    """--undated-as: a month YYYY-MM (the rule of --from-month) from the earliest month a post is read in
-    (`pipelines.reading.posts.EARLIEST`) to this one: outside it, every undated record became a
-    'created_at out of range' or 'created_at in the future' reject."""
-    if month is None:
-        return None
-    check_month("undated-as", month)
-    if month > datetime.now(timezone.utc).strftime("%Y-%m"):
-        raise ValueError(f"undated-as {month} is in the future: give the month the posts were written in, or before")
-    if month < EARLIEST.strftime("%Y-%m"):
-        raise ValueError(f"undated-as {month} is before {EARLIEST:%Y-%m}, the earliest month a post is read in")
-    return month
+    """--undated-as: None, or a month `check_undated_month` accepts."""
+    return None if month is None else check_undated_month(month)
 
 
 def kept_languages(codes: list[str]) -> tuple[str, ...] | None:

@@ -51,6 +51,16 @@ def test_undated_as_and_the_window_share_one_month_rule(month):
             check()
 
 
+def test_a_reader_refuses_an_undated_month_before_any_post_is_read_in():
+    """Not only --undated-as: `evaluate` gave its readers 2000-01, and its undated posts all became rejects."""
+    from pipelines.reading.sources import SourceOptions, undated_month
+
+    assert undated_month("2005-01").year == 2005
+    for check in (lambda: undated_month("2004-12"), lambda: SourceOptions(undated_as="2000-01")):
+        with pytest.raises(ValueError, match="before 2005-01, the earliest month a post is read in"):
+            check()
+
+
 def test_containment_by_hand():
     everything = PostWindow()
     year = PostWindow("2019-01", "2019-12")

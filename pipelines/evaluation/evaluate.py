@@ -34,9 +34,7 @@ from pipelines.text.tokenizer import tokenize
 
 EMOTION_SETS = {"ekman": EKMAN, "plutchik": EMOTIONS}
 #: the month of a test file's undated posts (evaluation files are often undated; dates play no part in a
-#: score): a month a run accepts (`pipelines.options.undated_as_month`). With 2000-01, before any post is
-#: read, the undated posts were left out of the default lexicon's corpus (and the build failed on a file
-#: of undated posts only), while evaluate scored them all
+#: score), as `run --undated-as` would take it (`pipelines.reading.months.check_undated_month`)
 UNDATED_MONTH = "2020-01"
 
 

@@ -20,7 +20,7 @@ from apache_beam.metrics import Metrics
 
 from pipelines import progress
 from pipelines.batches import PostBatch
-from pipelines.reading.months import check_month
+from pipelines.reading.months import check_undated_month
 from pipelines.reading.posts import ENGLISH, Reject, RecordError, canonical_post, redact_mentions, safe_excerpt
 from pipelines.reading.readers import FORMATS, Unreadable, parse_columns, read_flat_records
 
@@ -62,8 +62,9 @@ class SourceOptions:
 
 
 def undated_month(month: str) -> datetime:
-    """'2019-06' -> 2019-06-01T00:00Z; ValueError for anything else ('2019-6' too, as --from-month)."""
-    return datetime.strptime(check_month("undated-as", month), "%Y-%m").replace(tzinfo=timezone.utc)
+    """'2019-06' -> 2019-06-01T00:00Z; ValueError for anything `check_undated_month` refuses ('2019-6' too, as
+    --from-month; a month before any post is read in, or in the future)."""
+    return datetime.strptime(check_undated_month(month), "%Y-%m").replace(tzinfo=timezone.utc)
 
 
 def read_records(path: str, stream: IO[bytes], options: SourceOptions) -> Iterator[dict | Reject]:
