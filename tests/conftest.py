@@ -1,5 +1,7 @@
+import atexit
 import logging
 import os
+import shutil
 import sys
 import tempfile
 
@@ -9,8 +11,20 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-# Flow runs create an author-key file when none exists: keep it out of the user's ~/.config.
-os.environ.setdefault("MIPULSE_AUTHOR_KEY_FILE", os.path.join(tempfile.mkdtemp(prefix="mipulse-test-key-"), "author.key"))
+
+
+def _author_key_file_in_a_temporary_folder() -> None:
+    """Flow runs create an author-key file when none exists: keep it out of the user's ~/.config, in a
+    folder removed when this process ends (pytest-xdist's workers inherit the variable, so only the
+    process that made the folder removes it)."""
+    if "MIPULSE_AUTHOR_KEY_FILE" in os.environ:
+        return
+    folder = tempfile.mkdtemp(prefix="mipulse-test-key-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["MIPULSE_AUTHOR_KEY_FILE"] = os.path.join(folder, "author.key")
+
+
+_author_key_file_in_a_temporary_folder()
 
 
 @pytest.fixture(autouse=True)
