@@ -14,13 +14,17 @@ from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_po
 from pipelines.text.prepare import PostPreparer
 
 MOODS = {2014: "great happy wonderful", 2015: "awful terrible horrible"}
+RAIN = {2014: (60, 20), 2015: (20, 60)}  # posts of 'rain' with joy words, with fear words
+BACKGROUND = ("", " glad", "", " afraid")  # joy and fear words in other posts too
 
 
 def tiny_corpus() -> list[tuple[str, str]]:
     """Per year: 'weather' in 40 posts with that year's mood words (support 40, flips sign);
     'fox' in 30 plain posts and 6 with the year's first mood word (support 6: flips too, on
     little evidence); 'garden' in 60 posts, half with good / nice, half with bad / sad, both
-    years alike (no drift); 400 filler posts keep every term under the max_df_share cap."""
+    years alike (no drift); 'rain' with joy words (glad, cheerful) in 60 posts and fear words
+    (afraid, scared) in 20 in 2014, the other way round in 2015; 800 filler posts, a quarter with
+    a joy word and a quarter with a fear word, keep every term under the max_df_share cap."""
     posts = []
     for year, mood in MOODS.items():
         posts += [(f"{year}-03", f"weather {mood} lovely{i % 3}") for i in range(40)]
@@ -28,17 +32,20 @@ def tiny_corpus() -> list[tuple[str, str]]:
         posts += [(f"{year}-04", f"fox {mood.split()[0]}")] * 6
         posts += [(f"{year}-05", f"garden good nice day{i % 2}") for i in range(30)]
         posts += [(f"{year}-05", f"garden bad sad day{i % 2}") for i in range(30)]
-        posts += [(f"{year}-06", f"filler{i} word{i}") for i in range(400)]
+        joyful, fearful = RAIN[year]
+        posts += [(f"{year}-07", f"rain glad cheerful drop{i % 2}") for i in range(joyful)]
+        posts += [(f"{year}-07", f"rain afraid scared drop{i % 2}") for i in range(fearful)]
+        posts += [(f"{year}-06", f"filler{i} word{i}" + BACKGROUND[i % 4]) for i in range(800)]
     return posts
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = duckdb.connect(str(tmp_path_factory.mktemp("drift") / "drift.duckdb"))
+def counted_database(path, posts: list[tuple[str, str]]) -> duckdb.DuckDBPyConnection:
+    """A database holding the counts of (month, text) posts, as the job counts and the load stores them."""
+    con = duckdb.connect(str(path))
     con.execute(sql.read("schema.sql"))
     create_views(con)
     prepare, counters = PostPreparer(load_seeds()), new_counters()
-    for month, text in tiny_corpus():
+    for month, text in posts:
         count_post(counters, {**prepare({"text": text}), "month": month, "platform": "twitter"})
     for (month, platform), c in counters[TOTALS].items():
         con.execute("INSERT INTO totals (month, platform, posts, run_id) VALUES (?, ?, ?, 'r')",
@@ -50,6 +57,12 @@ def con(tmp_path_factory):
     for (month, platform), c in counters[PAIRS].items():
         con.executemany("INSERT INTO anchor_pair_counts (month, platform, term, anchor, df, run_id) "
                         "VALUES (?, ?, ?, ?, ?, 'r')", [[month, platform, t, a, df] for (t, a), df in c.items()])
+    return con
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    con = counted_database(tmp_path_factory.mktemp("drift") / "drift.duckdb", tiny_corpus())
     yield con
     con.close()
 
@@ -64,7 +77,7 @@ def test_only_a_change_with_support_and_outside_its_band_is_a_drift(con, monkeyp
     assert fox_a.support == fox_b.support == 6 < report_lexicon.DRIFT_MIN_SUPPORT
     assert fox_a.sentiment > 0.05 and fox_b.sentiment < -0.05  # it did flip, on 6 co-occurrences
     rows = [r for r in report_lexicon.drift(con, ((2014, 2014), (2015, 2015)), None) if r["dimension"] == "sentiment"]
-    assert [r["term"] for r in rows] == ["weather"]
+    assert [r["term"] for r in rows] == ["weather", "rain"]  # rain: joy words, then fear words
     weather = rows[0]
     assert (weather["support_a"], weather["support_b"]) == (40, 40)
     assert weather["value_a"] > 0 > weather["value_b"]
@@ -88,20 +101,37 @@ def test_top_terms_of_a_year_need_support_and_carry_it(con, monkeypatch):
 
 
 def test_emotions_drift_too_with_the_same_support_and_band_rules(con, monkeypatch):
-    """'weather' meets joy words (great, happy, wonderful) in 2014 and fear / anger words (awful,
-    terrible, horrible) in 2015: its joy falls, its fear rises; 'fox' (support 6) and 'garden'
-    (the same moods both years) drift in no emotion. The report's emotion table lists them."""
+    """'rain' meets fear words in 20 posts of 2014 and 60 of 2015: its fear rises, compared at the
+    support of 20 that both years have. 'weather' meets joy words only in 2014 and fear and anger
+    words only in 2015: none of its emotions has support in both years, so none is called a drift
+    (its sentiment is). The report's emotion table lists them."""
     monkeypatch.setattr(report_lexicon, "DRIFT_MIN_DF", 5)
     rows = report_lexicon.drift(con, ((2014, 2014), (2015, 2015)), None)
     emotions = {(r["dimension"], r["term"]): r for r in rows if r["dimension"] != "sentiment"}
-    assert {term for _, term in emotions} == {"weather"}
-    joy, fear = emotions["joy", "weather"], emotions["fear", "weather"]
-    assert joy["value_a"] > 0 == joy["value_b"] and fear["value_a"] == 0 < fear["value_b"]
-    assert all(0 < r["band"] < abs(r["delta"]) for r in emotions.values())
+    assert set(emotions) == {("fear", "rain")}
+    fear = emotions["fear", "rain"]
+    assert (fear["support_a"], fear["support_b"]) == (20, 60)
+    assert 0 < fear["value_a"] < fear["value_b"] and 0 < fear["band"] < fear["delta"]
+    assert "weather" in {r["term"] for r in rows if r["dimension"] == "sentiment"}
     html = report_html.emotion_drift_table(rows)
-    for r in (joy, fear):
-        assert (f'<td class="l">{r["dimension"]}</td><td class="l">weather</td><td>{r["value_a"]:+.3f}</td>'
-                f'<td>{r["value_b"]:+.3f}</td>') in html
+    assert (f'<td class="l">fear</td><td class="l">rain</td><td>{fear["value_a"]:+.3f}</td>'
+            f'<td>{fear["value_b"]:+.3f}</td>') in html
+
+
+def test_a_period_with_more_of_the_same_posts_shows_no_drift(tmp_path, monkeypatch):
+    """The second year holds each post of the first three times: every association is the same,
+    only the supports are three times larger. A lexicon moves a prior word further from its prior
+    on more support, and a corpus value less towards 0, so the two years' lexicons differ ('weather':
+    +0.30 and +0.39), but at the same support they do not: no drift."""
+    monkeypatch.setattr(report_lexicon, "DRIFT_MIN_DF", 5)
+    first = [(month, text) for month, text in tiny_corpus() if month.startswith("2014")]
+    con = counted_database(tmp_path / "scaled.duckdb",
+                           first + [(month.replace("2014", "2015"), text) for month, text in first] * 3)
+    weather_a, weather_b = yearly(con, "weather")
+    assert weather_b.support == 3 * weather_a.support >= report_lexicon.DRIFT_MIN_SUPPORT
+    assert weather_b.sentiment - weather_a.sentiment > 0.05  # what the drift compared before
+    assert report_lexicon.drift(con, ((2014, 2014), (2015, 2015)), None) == []
+    con.close()
 
 
 def test_a_window_lexicon_of_the_frequent_terms_has_their_entries_of_the_whole_window(con):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pipelines.induction.anchors import half_anchor, half_of
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induction.induce import (
-    ALL, Evidence, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
+    ALL, Evidence, GeneralValues, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
     fit_scales, general_entries, scale_sums,
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
@@ -520,3 +520,18 @@ def test_beams_state_cache_weighs_a_lexicon_without_walking_every_entry():
     assert not any(r is lexicon.layers or r is entries for r in referents)  # a walk of the entries starts there
     walked = objsize.get_deep_size(lexicon)  # every object of every entry
     assert 0.8 * walked < statecache.get_deep_size(lexicon) < 1.2 * walked
+
+
+def test_general_values_shrink_at_their_own_support_or_at_most_at_another():
+    """Rows: a prior word (prior +0.5, corpus -0.5, support 100), a corpus-only term (0.6, support 20), a
+    term that may not carry a corpus value (0.6, support 20). Shrinkage constants 200 and 20."""
+    nan = float("nan")
+    general = GeneralValues(prior=np.array([[0.5], [nan], [nan]]), corpus=np.array([[-0.5], [0.6], [0.6]]),
+                            support=np.array([[100], [20], [20]]), carriers=np.array([True, True, False]))
+    own = general.shrunk(LexiconSpec())
+    assert own[:, 0].tolist() == pytest.approx([0.5 - 100 / 300, 0.6 * 20 / 40, 0.0])
+    at_most = general.shrunk(LexiconSpec(), at_most=np.array([[50], [10], [10]]))
+    assert at_most[:, 0].tolist() == pytest.approx([0.5 - 50 / 250, 0.6 * 10 / 30, 0.0])
+    assert general.shrunk(LexiconSpec(), at_most=np.array([[500], [500], [500]])).tolist() == own.tolist()
+    none = general.take([1, -1])  # -1: a term without evidence
+    assert none.shrunk(LexiconSpec())[:, 0].tolist() == pytest.approx([0.3, 0.0])

@@ -5,9 +5,16 @@ second half of the window.
 Both come from the additive counts of the window (`flows.reporting.window_lexicon`), turned into a
 lexicon by the same engine that scored the posts, so any window of years and platform works.
 A value counts only with enough evidence behind it: its support (the posts where the term
-meets a seed or distant-label anchor) must reach a minimum, and is shown beside it. A drift
-carries a band: each period's lexicon is rebuilt from `DRIFT_REPLICATES` Poisson replicates
-of its counts (`pipelines.induction.bootstrap.poisson_replicates`), and a change inside
+meets a seed or distant-label anchor) must reach a minimum, and is shown beside it.
+
+A drift compares the two periods at the same support: a lexicon moves a prior word from its
+prior, and a corpus value away from 0, by the support behind it (`pipelines.induction.induce.shrink`),
+so the period where a term is commoner would read as a change even where its posts say the
+same (a corpus split at random into a quarter and three quarters gave 108 such "drifts").
+Each dimension of a term is taken at the smaller of its two supports
+(`GeneralValues.shrunk`), which must reach the minimum in both periods. A drift carries a band:
+each period's values are rebuilt from `DRIFT_REPLICATES` Poisson replicates of its counts
+(`pipelines.induction.bootstrap.poisson_replicates`), and a change inside
 t(0.975, replicates - 1) x sqrt(sd_a^2 + sd_b^2), or smaller than the smallest value a lexicon
 keeps (`LexiconSpec.min_value`), is not called a drift.
 """
@@ -28,9 +35,9 @@ from flows.reporting.png import save_no_data, save_png
 from flows.store.db import connect_read_only
 from flows.store.views import add_report_window
 from flows.reporting.window_lexicon import (
-    frequent_terms_lexicon, lexicon_of_counts, scale_terms, window_counts, window_lexicon,
+    frequent_terms_lexicon, general_values_of_terms, scale_terms, window_counts, window_lexicon,
 )
-from pipelines.induction.bootstrap import DEFAULT_SEED, lexicon_sd, poisson_replicates
+from pipelines.induction.bootstrap import DEFAULT_SEED, poisson_replicates
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induction.induce import LexiconSpec
 from pipelines.induction.lexicon import LexiconEntry
@@ -107,9 +114,9 @@ def halves(years: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
 def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[int, int]],
           platform: str | None, replicates: int = DRIFT_REPLICATES, seed: int = DEFAULT_SEED) -> list[Row]:
     """Per dimension (sentiment, then each emotion), the DRIFT_TERMS terms whose value changed
-    most between the two periods' lexicons, among those whose change is larger than its band
-    (see the module docstring)."""
-    seeds = load_seeds()
+    most between the two periods at equal support, among those whose change is larger than its
+    band (see the module docstring)."""
+    seeds, spec = load_seeds(), LexiconSpec()
     counts = [window_counts(con, f"{first:04d}-01", f"{last:04d}-12", platform) for first, last in periods]
     if any(c is None for c in counts):
         return []
@@ -117,43 +124,37 @@ def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[
                                            DRIFT_MIN_SUPPORT)}
             for c in counts)
     common = sorted(a.keys() & b.keys())
-    sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed) for c in counts)
-    quantile = float(stdtrit(replicates - 1, 0.975))
-    values_a, values_b = ({term: dimension_values(side[term]) for term in common} for side in (a, b))
+    general_a, general_b = (general_values_of_terms(c, common, seeds, spec) for c in counts)
+    support = np.minimum(general_a.support, general_b.support)
+    values_a, values_b = (general.shrunk(spec, support) for general in (general_a, general_b))
+    sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed, support) for c in counts)
+    bands = float(stdtrit(replicates - 1, 0.975)) * np.hypot(sd_a, sd_b)
     rows = []
-    for dimension in DIMENSIONS:
+    for j, dimension in enumerate(DIMENSIONS):
         changed = []
-        for term in common:
-            value_a, value_b = values_a[term][dimension], values_b[term][dimension]
-            band = quantile * math.hypot(sd_a[term][dimension], sd_b[term][dimension])
-            if abs(value_b - value_a) > max(band, LexiconSpec().min_value):
+        for i, term in enumerate(common):
+            delta = float(values_b[i, j] - values_a[i, j])
+            if support[i, j] >= DRIFT_MIN_SUPPORT and abs(delta) > max(bands[i, j], spec.min_value):
                 changed.append({"dimension": dimension, "term": term, "df_a": a[term].df, "df_b": b[term].df,
-                                "support_a": a[term].support, "support_b": b[term].support,
-                                "value_a": value_a, "value_b": value_b, "delta": value_b - value_a, "band": band})
+                                "support_a": int(general_a.support[i, j]), "support_b": int(general_b.support[i, j]),
+                                "value_a": float(values_a[i, j]), "value_b": float(values_b[i, j]), "delta": delta,
+                                "band": float(bands[i, j])})
         changed.sort(key=lambda r: (-abs(r["delta"]), r["term"]))
         rows += changed[:DRIFT_TERMS]
     return rows
 
 
-def dimension_values(entry: LexiconEntry | None) -> dict[str, float]:
-    """{dimension: value} of a general-layer entry (a term a lexicon leaves out is 0 everywhere)."""
-    if entry is None:
-        return dict.fromkeys(DIMENSIONS, 0.0)
-    return {"sentiment": entry.sentiment, **dict(zip(EMOTIONS, entry.emotions))}
-
-
-def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int) -> dict[str, dict[str, float]]:
-    """{term: {dimension: standard deviation}} over lexicons built from Poisson replicates of the
-    counts (a term a replicate leaves out of its lexicon counts as 0 there)."""
+def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int, support: np.ndarray) -> np.ndarray:
+    """Standard deviations (terms x DIMENSIONS) of the terms' values at most at `support` over the
+    lexicons of Poisson replicates of the counts (a term a replicate gives no evidence counts as 0
+    there); NaN with fewer than two replicates."""
+    if replicates < 2:
+        return np.full(support.shape, np.nan)
     rng = np.random.default_rng(seed)
-    values: dict[str, list[dict[str, float]]] = {term: [] for term in terms}
-    needed = set(terms) | scale_terms(seeds)  # the other terms' entries do not change these terms'
-    for replicate in poisson_replicates(counts, rng, replicates, needed):
-        general = lexicon_of_counts(replicate, seeds).general
-        for term in terms:
-            values[term].append(dimension_values(general.get(term)))
-    return {term: {d: lexicon_sd([v[d] for v in replicate]) for d in DIMENSIONS}
-            for term, replicate in values.items()}
+    needed = set(terms) | scale_terms(seeds)  # the other terms' counts do not change these terms' values
+    draws = [general_values_of_terms(replicate, terms, seeds).shrunk(LexiconSpec(), support)
+             for replicate in poisson_replicates(counts, rng, replicates, needed)]
+    return np.std(draws, axis=0, ddof=1)
 
 
 def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str) -> Path:
@@ -205,8 +206,8 @@ def plot_drift(rows: list[Row], periods, path: Path, window: str) -> Path:
     ax.set_yticks(list(ys), [drawable(f"{r['term']}  (s = {r['support_a']:,} → {r['support_b']:,})") for r in rows],
                   fontsize=11)
     ax.axvline(0, color="#444", linewidth=0.8)
-    ax.set_xlabel(f"valence in each period's lexicon; s = posts where the term meets a seed or label "
-                  f"(≥ {DRIFT_MIN_SUPPORT} per period); only changes larger than their band are shown")
+    ax.set_xlabel(f"valence in each period's lexicon, both at the smaller support; s = posts where the term meets "
+                  f"a seed or label (≥ {DRIFT_MIN_SUPPORT} per period); only changes larger than their band are shown")
     ax.grid(axis="x", alpha=0.3)
     fig.legend(title="Period", loc="outside lower center", ncol=3)
     fig.suptitle(title, fontsize=14)

@@ -8,14 +8,16 @@ the engine itself (`pipelines.induction.induce.build_lexicon_from_counts`), so a
 from __future__ import annotations
 
 from collections import Counter
-from typing import Collection
+from typing import Collection, Sequence
 
 import duckdb
 
 import sql
 from pipelines.induction.bootstrap import Counts
 from pipelines.config import SeedConfig
-from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts, term_math
+from pipelines.induction.induce import (
+    GeneralValues, LexiconSpec, build_lexicon_from_counts, general_values_from_counts, term_math,
+)
 from pipelines.induction.lexicon import Lexicon
 
 
@@ -53,6 +55,14 @@ def frequent_terms_lexicon(counts: Counts, min_df: int, seeds: SeedConfig, spec:
     words) as the lexicon of all its counts has them, built from those terms' counts only."""
     frequent = {t for t, df in counts[0].items() if df >= min_df} | scale_terms(seeds, spec)
     return lexicon_of_counts(counts_of_terms(counts, frequent), seeds, spec, metadata)
+
+
+def general_values_of_terms(counts: Counts, terms: Sequence[str], seeds: SeedConfig,
+                           spec: LexiconSpec = LexiconSpec()) -> GeneralValues:
+    """The general layer of `terms` (rows in that order) before shrinkage, as the lexicon of all the
+    counts has it, built from those terms' counts and the prior words'."""
+    term_df, anchor_df, pair_df, n = counts_of_terms(counts, set(terms) | scale_terms(seeds, spec))
+    return general_values_from_counts(term_df, anchor_df, pair_df, n, seeds, spec, terms)
 
 
 def lexicon_of_counts(counts: Counts, seeds: SeedConfig, spec: LexiconSpec = LexiconSpec(),

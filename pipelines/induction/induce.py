@@ -333,24 +333,61 @@ def shrink(prior, value, support, spec: LexiconSpec) -> np.ndarray:
     return np.where(np.isnan(prior), new, moved)
 
 
+@dataclass(frozen=True)
+class GeneralValues:
+    """The general layer before shrinkage, per term (rows) and dimension (columns: sentiment, then
+    `EMOTIONS`): the prior (NaN: none), what the corpus says on the prior scale (its sources mixed by
+    support), the support behind that, and whether the term may get a corpus value at all (``carriers``,
+    one per term: `may_carry_sentiment`)."""
+
+    prior: np.ndarray
+    corpus: np.ndarray
+    support: np.ndarray
+    carriers: np.ndarray
+
+    def shrunk(self, spec: LexiconSpec, at_most: np.ndarray | None = None) -> np.ndarray:
+        """The lexicon's values: each prior moved by the corpus value, or a corpus value shrunk
+        (`shrink`), by the support behind it, or by at most `at_most` (same shape) of it: two
+        periods compared at the same support differ only where their posts say different things,
+        not where one of them holds more of them."""
+        support = self.support if at_most is None else np.minimum(self.support, at_most)
+        values = shrink(self.prior, self.corpus, support, spec)
+        return np.where(self.carriers[:, None] | ~np.isnan(self.prior), values, 0.0)
+
+    def take(self, rows: Sequence[int]) -> "GeneralValues":
+        """These rows, in this order; -1 gives a term without evidence (no prior, no corpus value)."""
+        width = self.prior.shape[1]
+        nothing = (np.full((1, width), np.nan), np.zeros((1, width)), np.zeros((1, width), dtype=np.int64),
+                   np.zeros(1, dtype=bool))
+        index = np.asarray(rows, dtype=np.intp)
+        return GeneralValues(*(np.concatenate([part, none])[index] for part, none in zip(
+            (self.prior, self.corpus, self.support, self.carriers), nothing)))
+
+
+def general_values(evidence: Evidence, scales: Scales, carriers: np.ndarray, spec: LexiconSpec) -> GeneralValues:
+    """The terms' `GeneralValues`; the priors count only when the spec's sources include them."""
+    use_priors = "priors" in spec.sources
+    valence = evidence.valence if use_priors else np.full(len(evidence), np.nan)
+    weights = evidence.emotion_prior if use_priors else np.full((len(evidence), _N_EMOTIONS), np.nan)
+    columns = [(valence, *_mix((scales.adapted * evidence.adapted, evidence.adapted_support),
+                               (scales.distant * evidence.distant, evidence.distant_support)))]
+    for j in range(_N_EMOTIONS):
+        columns.append((weights[:, j], *_mix(
+            (scales.emotion * _positive_part(evidence.emotions[:, j]), evidence.emotion_support[:, j]),
+            (scales.distant_emotion * _positive_part(evidence.distant_emotions[:, j]),
+             evidence.distant_emotion_support[:, j]))))
+    prior, corpus, support = (np.column_stack(parts) for parts in zip(*columns))
+    return GeneralValues(prior, corpus, support, np.asarray(carriers, dtype=bool))
+
+
 def general_entries(evidence: Evidence, scales: Scales, carriers: np.ndarray, spec: LexiconSpec) -> list[LexiconEntry]:
     """The terms' general-layer entries, leaving out those the corpus gives nothing to keep
     (``carriers``: whether each term may get a corpus value, `may_carry_sentiment`); the priors
     count only when the spec's sources include them."""
-    use_priors = "priors" in spec.sources
-    valence = evidence.valence if use_priors else np.full(len(evidence), np.nan)
-    weights = evidence.emotion_prior if use_priors else np.full((len(evidence), _N_EMOTIONS), np.nan)
-    z, support = _mix((scales.adapted * evidence.adapted, evidence.adapted_support),
-                      (scales.distant * evidence.distant, evidence.distant_support))
-    sentiment = np.where(carriers | ~np.isnan(valence), shrink(valence, z, support, spec), 0.0)
-    shrunk = []
-    for j in range(_N_EMOTIONS):
-        ze, se = _mix((scales.emotion * _positive_part(evidence.emotions[:, j]), evidence.emotion_support[:, j]),
-                      (scales.distant_emotion * _positive_part(evidence.distant_emotions[:, j]),
-                       evidence.distant_emotion_support[:, j]))
-        shrunk.append(np.where(carriers | ~np.isnan(weights[:, j]), shrink(weights[:, j], ze, se, spec), 0.0))
-    values = np.column_stack([sentiment, *shrunk])
-    is_prior = ~np.isnan(valence) | ~np.isnan(weights[:, 0])
+    general = general_values(evidence, scales, carriers, spec)
+    values = general.shrunk(spec)
+    support = general.support[:, 0]
+    is_prior = ~np.isnan(general.prior[:, 0]) | ~np.isnan(general.prior[:, 1])
     keep = is_prior | ((values != 0) & (np.abs(values) >= spec.min_value)).any(axis=1)
     moved = ((support > 0) | (evidence.emotion_support != 0).any(axis=1)
              | (evidence.distant_emotion_support != 0).any(axis=1))
@@ -452,10 +489,13 @@ class TermMath:
         return (term in self.valences or term in self.emotions
                 or may_carry_sentiment(term, df, n, self.spec, self.query_terms))
 
+    def carriers(self, evidence: Evidence, n: int) -> np.ndarray:
+        """Whether each term of the evidence may get a corpus value (`may_carry_sentiment`)."""
+        return np.array([may_carry_sentiment(t, df, n, self.spec, self.query_terms)
+                         for t, df in zip(evidence.terms, evidence.df.tolist())], dtype=bool)
+
     def general_entries(self, evidence: Evidence, scales: Scales, n: int) -> list[LexiconEntry]:
-        carriers = np.array([may_carry_sentiment(t, df, n, self.spec, self.query_terms)
-                             for t, df in zip(evidence.terms, evidence.df.tolist())], dtype=bool)
-        return general_entries(evidence, scales, carriers, self.spec)
+        return general_entries(evidence, scales, self.carriers(evidence, n), self.spec)
 
     def prior_entries(self, seen: set[str]) -> dict[str, LexiconEntry]:
         if "priors" not in self.spec.sources:
@@ -498,6 +538,18 @@ def assemble(math_: TermMath, general: Iterable[LexiconEntry], supervised: Itera
     if supervised:
         layers[SUPERVISED] = supervised
     return Lexicon(layers, dict(metadata))
+
+
+def general_values_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str, int],
+                               pair_df: Mapping[tuple[str, str], int], n: int, seeds: SeedConfig,
+                               spec: LexiconSpec, terms: Sequence[str]) -> GeneralValues:
+    """The `GeneralValues` of `terms` (rows in that order) as `build_lexicon_from_counts` has them before
+    shrinking them (the counts of the scale fit's prior words needed)."""
+    math_ = term_math(seeds, spec)
+    evidence = math_.evidence(term_df, pair_df, anchor_df, n)
+    general = general_values(evidence, fit_scales(scale_sums(evidence)), math_.carriers(evidence, n), spec)
+    row = {term: i for i, term in enumerate(evidence.terms)}
+    return general.take([row.get(term, -1) for term in terms])
 
 
 def build_lexicon_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str, int],
