@@ -138,7 +138,7 @@ def test_presence_counts_pair_each_term_with_the_paired_anchors_and_add_the_half
     counts = PresenceCounts()
     counts.add(post)
     counts.add(post)
-    assert counts.pair_entries() == 5
+    assert counts.pairs_exceed(4) and not counts.pairs_exceed(5)  # 5 distinct pairs of 10 counted
     assert counts.drain()[PAIRS] == {(M1, "x"): Counter({
         ("good", "sentiment:positive"): 2, ("great", "sentiment:positive"): 2, ("forest", "sentiment:positive"): 2,
         ("good", "sentiment:positive#1"): 2, ("great", "sentiment:positive#0"): 2})}
@@ -155,7 +155,8 @@ def _posts_of_few_words():
          "terms": st.one_of(st.lists(words, max_size=6), st.sets(words)),  # a list may hold a term twice
          "anchors": st.one_of(st.sets(anchors), st.lists(anchors, max_size=4))},
         optional={"paired_anchors": st.sets(anchors), "half_pairs": st.lists(st.tuples(words, anchors), max_size=3)})
-    return st.lists(st.tuples(post, st.booleans()), max_size=40)  # (post, ask for pair_entries after it)
+    # (post, None or a limit to ask pairs_exceed about after it: a fold when it may be passed)
+    return st.lists(st.tuples(post, st.none() | st.integers(0, 40)), max_size=40)
 
 
 def _counted_one_pair_at_a_time(posts, key):
@@ -195,10 +196,10 @@ def test_presence_counts_are_the_counts_pair_by_pair_however_often_they_are_fold
     def check(posts_and_asks, key):
         counts = PresenceCounts(key)
         drained = []
-        for i, (post, ask) in enumerate(posts_and_asks):
+        for i, (post, limit) in enumerate(posts_and_asks):
             counts.add(post)
-            if ask:
-                counts.pair_entries()
+            if limit is not None:
+                counts.pairs_exceed(limit)
             if i % 7 == 6:
                 drained.append(counts.drain())
         drained.append(counts.drain())
@@ -211,17 +212,18 @@ def test_presence_counts_are_the_counts_pair_by_pair_however_often_they_are_fold
                     summed.setdefault(partition, Counter()).update(counter)
             assert summed == by_partition, table
             assert all(type(p) is key for p in summed)
-        # pair_entries: the distinct pairs of paired anchors plus the distinct half pairs
-        counts = PresenceCounts(key)
-        for post in posts:
-            counts.add(post)
-        entries = counts.pair_entries()
-        assert dict(counts.drain()[PAIRS]) == whole[PAIRS]
+        # pairs_exceed: beyond the distinct pairs of paired anchors plus the distinct half pairs
         with_anchors = [(key(*(post[field] for field in key._fields)), post) for post in posts if post["anchors"]]
         products = {(partition, (term, anchor)) for partition, post in with_anchors
                     for term in post["terms"] for anchor in post.get("paired_anchors", post["anchors"])}
         halves = {(partition, pair) for partition, post in with_anchors for pair in post.get("half_pairs", ())}
-        assert entries == len(products) + len(halves)
+        entries = len(products) + len(halves)
+        counts = PresenceCounts(key)
+        for post in posts:
+            counts.add(post)
+        assert not counts.pairs_exceed(entries)  # before any fold
+        assert counts.pairs_exceed(entries - 1) and not counts.pairs_exceed(entries)
+        assert dict(counts.drain()[PAIRS]) == whole[PAIRS]
 
     check()
 

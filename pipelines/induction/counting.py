@@ -1,9 +1,10 @@
 """Document-presence counts keyed by `Partition` (month, platform).
 
 Counts are additive: any window's PMI is a sum of its (month, platform) parts. Only
-term x anchor pairs are counted, never all pairs of terms. `count_post` adds one post's counts;
-the job runs it in Beam (`pipelines.induction.transforms.CountPresence`), the calibration and the
-tests in one process (`pipelines.induction.lexicon_local`). The job keys its counts by (month,
+term x anchor pairs are counted, never all pairs of terms. `count_post` adds one post's counts
+(the calibration and the tests, in one process: `pipelines.induction.lexicon_local`);
+`PresenceCounts` gives the same counts of many posts, their pairs summed by a sparse product (the
+job, per bundle: `pipelines.induction.transforms.CountPresence`). The job keys its counts by (month,
 platform, source_file) (`FilePartition`), so a load can replace exactly the counts of the files a
 run read while the other files' counts of the same months stay; the lexicon sums over every
 partition anyway.
@@ -79,11 +80,11 @@ def merge_counters(parts: Iterable[Counter]) -> Counter:
 
 
 class _Ids(dict):
-    """key -> its index in ``keys``, a new key given the next index (``ids[key]`` never fails)."""
+    """key -> its index in ``in_order``, a new key given the next index (``ids[key]`` never fails)."""
 
-    def __init__(self, keys: list):
+    def __init__(self, in_order: list):
         super().__init__()
-        self.in_order = keys
+        self.in_order = in_order
 
     def __missing__(self, key: Hashable) -> int:
         self[key] = index = len(self.in_order)
@@ -108,14 +109,14 @@ class PresenceCounts:
     """`count_post` over many posts (a Beam bundle's), with the same Counters out of `drain`.
 
     Most of a post's counts are its (term, paired anchor) pairs, its terms times its paired
-    anchors (~45 per post, ~9 million per 200,000 posts): one Counter entry per pair costs
-    ~0.4 µs, most of it a new tuple and a cache miss in a dict of millions of them. Here a
-    post adds only the ids of its terms and of its paired anchors' cells (partition, anchor),
-    and the pairs are summed by one sparse product, df(term, cell) = sum over posts of
-    x[post, term] x[post, cell] (x: how often the post holds it), folded in now and then
-    (`pair_entries`); tuples are made once per distinct pair, by `drain`. Totals, terms,
-    anchors and the few half pairs (`PostAnchors.half_pairs`) are counted as `count_post`
-    counts them.
+    anchors (~45 per synthetic post): one Counter entry per pair costs ~0.4 µs, most of it a
+    new tuple and a cache miss in a dict of millions of them, though the same pairs come again
+    and again. Here a post adds only the ids of its terms and of its paired anchors' cells
+    (partition, anchor), and the pairs are summed by a sparse product, df(term, cell) = sum
+    over posts of x[post, term] x[post, cell] (x: how often the post holds it), folded in when
+    `pairs_exceed` needs to know or at the drain; the tuples are made once per distinct pair,
+    by `drain`. Totals, terms, anchors and the few half pairs (`PostAnchors.half_pairs`) are
+    counted as `count_post` counts them.
     """
 
     def __init__(self, key: PartitionKey = Partition):
@@ -133,9 +134,11 @@ class PresenceCounts:
         self._new_posts()
 
     def _new_posts(self) -> None:
-        """Empty the posts not folded in yet: their term and cell ids, and how many of each a post has."""
+        """Empty the posts not folded in yet: their term and cell ids, how many of each a post has,
+        and how many pairs they make."""
         self._post_terms, self._post_cells = array("q"), array("q")
         self._terms_per_post, self._cells_per_post = array("q"), array("q")
+        self._pending_pairs = 0
 
     def add(self, post: dict) -> None:
         """Count one post, as `count_post` would."""
@@ -154,26 +157,35 @@ class PresenceCounts:
             self._post_cells.extend(map(cells.__getitem__, paired))
             self._terms_per_post.append(len(terms))
             self._cells_per_post.append(len(paired))
+            self._pending_pairs += len(terms) * len(paired)
             counters[PAIRS][partition].update(post.get("half_pairs", ()))
 
-    def pair_entries(self) -> int:
-        """Distinct pairs counted so far (the posts added since the last call folded in); a pair
-        that is a half pair and a paired anchor's too counts twice (never in a job: no half anchor
-        is paired)."""
+    def pairs_exceed(self, limit: int) -> bool:
+        """Whether more than `limit` pair entries are counted: the distinct pairs of paired anchors
+        plus the distinct half pairs (a pair that is both counts twice: never in a job, where no
+        half anchor is paired). Folds the posts added since the last fold in only when their pairs
+        could take it past `limit`."""
+        halves = sum(map(len, self._counters[PAIRS].values()))
+        if self._entries() + self._pending_pairs + halves <= limit:
+            return False
         self._fold()
-        summed = 0 if self._summed is None else self._summed.nnz
-        return summed + sum(map(len, self._counters[PAIRS].values()))
+        return self._entries() + halves > limit
 
     def drain(self) -> Counters:
         """The counts of every post added since the last drain, as `count_post` gives them; starts afresh."""
         self._fold()
-        counters, summed, terms, cells = self._counters, self._summed, self._terms, self._cells
+        counters, summed, terms, cell_ids = self._counters, self._summed, self._terms, self._cell_ids
         self._start()
         if summed is not None:
-            for partition, pairs in pair_counters(summed.tocoo(), terms, cells).items():
-                pairs.update(counters[PAIRS][partition])  # the half pairs (another anchor: no key in common)
+            by_cell = summed.T.tocsr()
+            for partition, cells in cell_ids.items():
+                pairs = pair_counter(by_cell, terms, cells)
+                pairs.update(counters[PAIRS][partition])  # the half pairs
                 counters[PAIRS][partition] = pairs
         return counters
+
+    def _entries(self) -> int:
+        return 0 if self._summed is None else self._summed.nnz
 
     def _fold(self) -> None:
         """Add the pairs of the posts added since the last fold to the sums."""
@@ -199,23 +211,14 @@ def presence_matrix(per_row: array, columns: array, n_columns: int) -> sparse.cs
                              shape=(len(per_row), n_columns))
 
 
-def pair_counters(pairs: sparse.coo_matrix, terms: list[str], cells: list[tuple[Hashable, str]]
-                  ) -> dict[Hashable, Counter]:
-    """Summed pairs (terms x cells, a cell a (partition, anchor)) -> {partition: Counter {(term,
-    anchor): df}} of the non-zero ones, each partition's ordered by cell, then term."""
-    partitions = _Ids([])
-    partition_of_cell = np.fromiter((partitions[partition] for partition, _ in cells), dtype=np.int64,
-                                    count=len(cells))
-    present = pairs.data != 0
-    rows, columns, values = pairs.row[present], pairs.col[present], pairs.data[present]
-    if not len(values):
-        return {}
-    order = np.lexsort((rows, columns, partition_of_cell[columns]))
-    rows, columns, values = rows[order], columns[order], values[order]
-    partition_of_entry = partition_of_cell[columns]
-    ends = (np.flatnonzero(np.diff(partition_of_entry)) + 1).tolist()
-    starts, ends = [0, *ends], [*ends, len(values)]
-    keys = list(zip(map(terms.__getitem__, rows.tolist()), [cells[cell][1] for cell in columns.tolist()]))
-    counts = values.tolist()
-    return {partitions.in_order[partition_of_entry[start]]: Counter(dict(zip(keys[start:end], counts[start:end])))
-            for start, end in zip(starts, ends)}
+def pair_counter(by_cell: sparse.csr_matrix, terms: list[str], cells: dict[str, int]) -> Counter:
+    """One partition's summed pairs as a Counter {(term, anchor): df} of the non-zero ones, by
+    cell, then term: `by_cell` is cells x terms, ``cells`` that partition's {anchor: cell id}."""
+    anchors = list(cells)
+    counts = by_cell[list(cells.values())].tocoo()
+    present = counts.data != 0
+    keys = zip(map(terms.__getitem__, counts.col[present].tolist()),
+               map(anchors.__getitem__, counts.row[present].tolist()))
+    pairs = Counter()
+    dict.update(pairs, zip(keys, counts.data[present].tolist()))  # distinct keys: no counting needed
+    return pairs

@@ -89,7 +89,7 @@ class _CountInBundle(beam.DoFn):
         self._since_check += len(batch)
         if self._since_check >= 10_000:
             self._since_check = 0
-            if self._counts.pair_entries() > FLUSH_PAIR_ENTRIES:
+            if self._counts.pairs_exceed(FLUSH_PAIR_ENTRIES):
                 for table, value in self._drain():
                     yield beam.pvalue.TaggedOutput(table, value)
 
