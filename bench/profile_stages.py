@@ -62,13 +62,14 @@ def parsed(lines):
 
 
 def process_of(frames: list[str], processes: list[str]) -> str:
-    """Which process a stack is of: "server", "helper" (the report's chart helpers), "worker" or "run"."""
+    """Which process a stack is of: "server", "worker" (Beam's SDK workers), "helper" (the report's
+    chart helpers: every other child of a run) or "run"."""
     if any("uvicorn" in p or "temporary_server" in p for p in processes):
         return "server"
-    # a helper may show its parent's command line (py-spy can read it before the exec): its frames tell
-    if any("helper_process" in p for p in processes) or any("flows/reporting/helper_process.py" in f for f in frames):
-        return "helper"
-    return "worker" if len(processes) > 1 else "run"
+    if any("sdk_worker" in p for p in processes):
+        return "worker"
+    # a helper may show its parent's command line (py-spy can read it before the exec), so any other child is one
+    return "helper" if len(processes) > 1 else "run"
 
 
 def stage_samples(lines) -> Counter:
