@@ -212,8 +212,8 @@ def presence_matrix(per_row: array, columns: array, n_columns: int) -> sparse.cs
 
 
 def pair_counter(by_cell: sparse.csr_matrix, terms: list[str], cells: dict[str, int]) -> Counter:
-    """One partition's summed pairs as a Counter {(term, anchor): df} of the non-zero ones, by
-    cell, then term: `by_cell` is cells x terms, ``cells`` that partition's {anchor: cell id}."""
+    """One partition's summed pairs as a Counter {(term, anchor): df} of the non-zero ones, cell
+    by cell: `by_cell` is cells x terms, ``cells`` that partition's {anchor: cell id}."""
     anchors = list(cells)
     counts = by_cell[list(cells.values())].tocoo()
     present = counts.data != 0
