@@ -106,3 +106,129 @@ def test_a_half_anchor_is_paired_only_with_the_prior_words_measured_against_it()
     assert {pair for pair in pairs if "#" not in pair[1]} == {(t, a) for t in ("good", "great", "forest") for a in whole}
     assert set(counters[ANCHORS][(M1, "x")]) == whole | {"sentiment:positive#0", "sentiment:positive#1",
                                                           *(f"{a}#0" for a in whole - {"sentiment:positive"})}
+
+
+def test_presence_counts_give_the_posts_counts_by_hand():
+    from pipelines.induction.counting import PresenceCounts
+
+    counts = PresenceCounts()
+    for post in POSTS:
+        counts.add(post)
+    drained = counts.drain()
+    assert drained[TOTALS] == {T1: Counter({None: 2}), R1: Counter({None: 1}), T2: Counter({None: 2})}
+    assert drained[TERMS] == {T1: Counter(good=1, forest=2, smog=1), R1: Counter(bad=1, smog=1),
+                              T2: Counter(good=1, forest=2, bad=1)}
+    assert drained[ANCHORS] == {T1: Counter(good=1), R1: Counter(bad=1), T2: Counter(good=1, bad=1)}
+    assert drained[PAIRS] == {
+        T1: Counter({("good", "good"): 1, ("forest", "good"): 1}),
+        R1: Counter({("bad", "bad"): 1, ("smog", "bad"): 1}),
+        T2: Counter({("good", "good"): 1, ("forest", "good"): 1, ("bad", "good"): 1,
+                     ("good", "bad"): 1, ("forest", "bad"): 1, ("bad", "bad"): 1})}
+    assert all(type(p) is Partition for table in drained.values() for p in table)
+    assert counts.drain() == new_counters()  # a drain starts afresh
+
+
+def test_presence_counts_pair_each_term_with_the_paired_anchors_and_add_the_half_pairs():
+    from pipelines.induction.counting import PresenceCounts
+
+    post = {"month": M1, "platform": "x", "terms": ["good", "great", "forest"],
+            "anchors": {"sentiment:positive", "sentiment:positive#0", "sentiment:positive#1"},
+            "paired_anchors": {"sentiment:positive"},
+            "half_pairs": [("good", "sentiment:positive#1"), ("great", "sentiment:positive#0")]}
+    counts = PresenceCounts()
+    counts.add(post)
+    counts.add(post)
+    assert counts.pairs_exceed(4) and not counts.pairs_exceed(5)  # 5 distinct pairs of 10 counted
+    assert counts.drain()[PAIRS] == {(M1, "x"): Counter({
+        ("good", "sentiment:positive"): 2, ("great", "sentiment:positive"): 2, ("forest", "sentiment:positive"): 2,
+        ("good", "sentiment:positive#1"): 2, ("great", "sentiment:positive#0"): 2})}
+
+
+def _posts_of_few_words():
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(["a", "b", "c", "d", "e"])
+    anchors = st.sampled_from(["x", "y", "z#0", "z#1"])
+    post = st.fixed_dictionaries(
+        {"month": st.sampled_from([M1, M2]), "platform": st.sampled_from(["twitter", "reddit"]),
+         "source_file": st.sampled_from(["f0", "f1"]),
+         "terms": st.one_of(st.lists(words, max_size=6), st.sets(words)),  # a list may hold a term twice
+         "anchors": st.one_of(st.sets(anchors), st.lists(anchors, max_size=4))},
+        optional={"paired_anchors": st.sets(anchors), "half_pairs": st.lists(st.tuples(words, anchors), max_size=3)})
+    # (post, None or a limit to ask pairs_exceed about after it: a fold when it may be passed)
+    return st.lists(st.tuples(post, st.none() | st.integers(0, 40)), max_size=40)
+
+
+def _counted_one_pair_at_a_time(posts, key):
+    """The counts written out post by post, term by term (the oracle: no sparse product, no count_post)."""
+    tables = {table: {} for table in (TOTALS, TERMS, ANCHORS, PAIRS)}
+
+    def add(table, partition, item):
+        counter = tables[table].setdefault(partition, Counter())
+        counter[item] += 1
+
+    for post in posts:
+        partition = key(*(post[field] for field in key._fields))
+        add(TOTALS, partition, None)
+        tables[TERMS].setdefault(partition, Counter())  # a post without terms still has its partition's Counter
+        for term in post["terms"]:
+            add(TERMS, partition, term)
+        if not post["anchors"]:
+            continue
+        tables[PAIRS].setdefault(partition, Counter())
+        for anchor in post["anchors"]:
+            add(ANCHORS, partition, anchor)
+        for term in post["terms"]:
+            for anchor in post.get("paired_anchors", post["anchors"]):
+                add(PAIRS, partition, (term, anchor))
+        for pair in post.get("half_pairs", ()):
+            add(PAIRS, partition, pair)
+    return tables
+
+
+def test_presence_counts_are_the_counts_pair_by_pair_however_often_they_are_folded_or_drained():
+    from hypothesis import given, settings
+
+    from pipelines.induction.counting import PresenceCounts
+
+    @settings(max_examples=300, deadline=None)
+    @given(_posts_of_few_words(), st_key())
+    def check(posts_and_asks, key):
+        counts = PresenceCounts(key)
+        drained = []
+        for i, (post, limit) in enumerate(posts_and_asks):
+            counts.add(post)
+            if limit is not None:
+                counts.pairs_exceed(limit)
+            if i % 7 == 6:
+                drained.append(counts.drain())
+        drained.append(counts.drain())
+        posts = [post for post, _ in posts_and_asks]
+        whole = _counted_one_pair_at_a_time(posts, key)
+        for table, by_partition in whole.items():
+            summed = {}
+            for part in drained:
+                for partition, counter in part[table].items():
+                    summed.setdefault(partition, Counter()).update(counter)
+            assert summed == by_partition, table
+            assert all(type(p) is key for p in summed)
+        # pairs_exceed: beyond the distinct pairs of paired anchors plus the distinct half pairs
+        with_anchors = [(key(*(post[field] for field in key._fields)), post) for post in posts if post["anchors"]]
+        products = {(partition, (term, anchor)) for partition, post in with_anchors
+                    for term in post["terms"] for anchor in post.get("paired_anchors", post["anchors"])}
+        halves = {(partition, pair) for partition, post in with_anchors for pair in post.get("half_pairs", ())}
+        entries = len(products) + len(halves)
+        counts = PresenceCounts(key)
+        for post in posts:
+            counts.add(post)
+        assert not counts.pairs_exceed(entries)  # before any fold
+        assert counts.pairs_exceed(entries - 1) and not counts.pairs_exceed(entries)
+        assert dict(counts.drain()[PAIRS]) == whole[PAIRS]
+
+    check()
+
+
+def st_key():
+    from hypothesis import strategies as st
+
+    return st.sampled_from([Partition, FilePartition])

@@ -1,9 +1,10 @@
 """Document-presence counts keyed by `Partition` (month, platform).
 
 Counts are additive: any window's PMI is a sum of its (month, platform) parts. Only
-term x anchor pairs are counted, never all pairs of terms. `count_post` adds one post's counts;
-the job runs it in Beam (`pipelines.induction.transforms.CountPresence`), the calibration and the
-tests in one process (`pipelines.induction.lexicon_local`). The job keys its counts by (month,
+term x anchor pairs are counted, never all pairs of terms. `count_post` adds one post's counts
+(the calibration and the tests, in one process: `pipelines.induction.lexicon_local`);
+`PresenceCounts` gives the same counts of many posts, their pairs summed by a sparse product (the
+job, per bundle: `pipelines.induction.transforms.CountPresence`). The job keys its counts by (month,
 platform, source_file) (`FilePartition`), so a load can replace exactly the counts of the files a
 run read while the other files' counts of the same months stay; the lexicon sums over every
 partition anyway.
@@ -11,9 +12,13 @@ partition anyway.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from itertools import product
-from typing import Iterable, NamedTuple
+from typing import Hashable, Iterable, NamedTuple
+
+import numpy as np
+from scipy import sparse
 
 TOTALS = "totals"
 TERMS = "terms"
@@ -72,3 +77,148 @@ def merge_counters(parts: Iterable[Counter]) -> Counter:
     for part in parts:
         total.update(part)
     return total
+
+
+class _Ids(dict):
+    """key -> its index in ``in_order``, a new key given the next index (``ids[key]`` never fails)."""
+
+    def __init__(self, in_order: list):
+        super().__init__()
+        self.in_order = in_order
+
+    def __missing__(self, key: Hashable) -> int:
+        self[key] = index = len(self.in_order)
+        self.in_order.append(key)
+        return index
+
+
+class _CellIds(dict):
+    """One partition's anchor -> its cell's index in ``cells`` (a new anchor's cell is appended there)."""
+
+    def __init__(self, partition: Hashable, cells: list[tuple[Hashable, str]]):
+        super().__init__()
+        self.partition, self.cells = partition, cells
+
+    def __missing__(self, anchor: str) -> int:
+        self[anchor] = index = len(self.cells)
+        self.cells.append((self.partition, anchor))
+        return index
+
+
+class PresenceCounts:
+    """`count_post` over many posts (a Beam bundle's), with the same Counters out of `drain`.
+
+    Most of a post's counts are its (term, paired anchor) pairs, its terms times its paired
+    anchors (~45 per synthetic post): one Counter entry per pair costs ~0.4 µs, most of it a
+    new tuple and a cache miss in a dict of millions of them, though the same pairs come again
+    and again. Here a post adds only the ids of its terms and of its paired anchors' cells
+    (partition, anchor), and the pairs are summed by a sparse product, df(term, cell) = sum
+    over posts of x[post, term] x[post, cell] (x: how often the post holds it), folded in when
+    `pairs_exceed` needs to know or at the drain; the tuples are made once per distinct pair,
+    by `drain`. Totals, terms, anchors and the few half pairs (`PostAnchors.half_pairs`) are
+    counted as `count_post` counts them.
+    """
+
+    def __init__(self, key: PartitionKey = Partition):
+        self._key = key
+        self._start()
+
+    def _start(self) -> None:
+        """No post counted yet."""
+        self._counters = new_counters()
+        self._terms: list[str] = []
+        self._term_ids = _Ids(self._terms)
+        self._cells: list[tuple[Partition | FilePartition, str]] = []  # cell id -> (partition, anchor)
+        self._cell_ids: dict[Partition | FilePartition, _CellIds] = {}  # partition -> {anchor: cell id}
+        self._summed: sparse.csr_matrix | None = None  # terms x cells: the pairs folded in so far
+        self._new_posts()
+
+    def _new_posts(self) -> None:
+        """Empty the posts not folded in yet: their term and cell ids, how many of each a post has,
+        and how many pairs they make."""
+        self._post_terms, self._post_cells = array("q"), array("q")
+        self._terms_per_post, self._cells_per_post = array("q"), array("q")
+        self._pending_pairs = 0
+
+    def add(self, post: dict) -> None:
+        """Count one post, as `count_post` would."""
+        partition = self._key._make(map(post.__getitem__, self._key._fields))
+        terms, anchors = post["terms"], post["anchors"]
+        counters = self._counters
+        counters[TOTALS][partition][None] += 1
+        counters[TERMS][partition].update(terms)
+        if anchors:
+            counters[ANCHORS][partition].update(anchors)
+            paired = post.get("paired_anchors", anchors)
+            cells = self._cell_ids.get(partition)
+            if cells is None:
+                cells = self._cell_ids[partition] = _CellIds(partition, self._cells)
+            self._post_terms.extend(map(self._term_ids.__getitem__, terms))
+            self._post_cells.extend(map(cells.__getitem__, paired))
+            self._terms_per_post.append(len(terms))
+            self._cells_per_post.append(len(paired))
+            self._pending_pairs += len(terms) * len(paired)
+            counters[PAIRS][partition].update(post.get("half_pairs", ()))
+
+    def pairs_exceed(self, limit: int) -> bool:
+        """Whether more than `limit` pair entries are counted: the distinct pairs of paired anchors
+        plus the distinct half pairs (a pair that is both counts twice: never in a job, where no
+        half anchor is paired). Folds the posts added since the last fold in only when their pairs
+        could take it past `limit`."""
+        halves = sum(map(len, self._counters[PAIRS].values()))
+        if self._entries() + self._pending_pairs + halves <= limit:
+            return False
+        self._fold()
+        return self._entries() + halves > limit
+
+    def drain(self) -> Counters:
+        """The counts of every post added since the last drain, as `count_post` gives them; starts afresh."""
+        self._fold()
+        counters, summed, terms, cell_ids = self._counters, self._summed, self._terms, self._cell_ids
+        self._start()
+        if summed is not None:
+            by_cell = summed.T.tocsr()
+            for partition, cells in cell_ids.items():
+                pairs = pair_counter(by_cell, terms, cells)
+                pairs.update(counters[PAIRS][partition])  # the half pairs
+                counters[PAIRS][partition] = pairs
+        return counters
+
+    def _entries(self) -> int:
+        return 0 if self._summed is None else self._summed.nnz
+
+    def _fold(self) -> None:
+        """Add the pairs of the posts added since the last fold to the sums."""
+        if not self._terms_per_post:
+            return
+        shape = (len(self._terms), len(self._cells))
+        pairs = (presence_matrix(self._terms_per_post, self._post_terms, shape[0]).T
+                 @ presence_matrix(self._cells_per_post, self._post_cells, shape[1])).tocsr()
+        if self._summed is not None:
+            self._summed.resize(shape)  # ids only ever grow
+            pairs = pairs + self._summed
+        self._summed = pairs
+        self._new_posts()
+
+
+def presence_matrix(per_row: array, columns: array, n_columns: int) -> sparse.csr_matrix:
+    """rows x columns counts of ids: row i holds the next ``per_row[i]`` ids of ``columns``
+    (an id twice in a row counts 2)."""
+    indptr = np.zeros(len(per_row) + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(per_row, dtype=np.int64), out=indptr[1:])
+    indices = np.frombuffer(columns, dtype=np.int64)
+    return sparse.csr_matrix((np.ones(len(indices), dtype=np.int64), indices, indptr),
+                             shape=(len(per_row), n_columns))
+
+
+def pair_counter(by_cell: sparse.csr_matrix, terms: list[str], cells: dict[str, int]) -> Counter:
+    """One partition's summed pairs as a Counter {(term, anchor): df} of the non-zero ones, cell
+    by cell: `by_cell` is cells x terms, ``cells`` that partition's {anchor: cell id}."""
+    anchors = list(cells)
+    counts = by_cell[list(cells.values())].tocoo()
+    present = counts.data != 0
+    keys = zip(map(terms.__getitem__, counts.col[present].tolist()),
+               map(anchors.__getitem__, counts.row[present].tolist()))
+    pairs = Counter()
+    dict.update(pairs, zip(keys, counts.data[present].tolist()))  # distinct keys: no counting needed
+    return pairs

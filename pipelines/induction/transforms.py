@@ -26,8 +26,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.config import SeedConfig
 from pipelines.induction.counting import (
-    ANCHORS, PAIRS, TABLES, TERMS, TOTALS, FilePartition, Partition, PartitionKey, count_post, merge_counters,
-    new_counters,
+    ANCHORS, PAIRS, TABLES, TERMS, TOTALS, FilePartition, Partition, PartitionKey, PresenceCounts, merge_counters,
 )
 from pipelines.induction.induce import (
     ALL, LexiconSpec, Scales, TermMath, assemble, fit_scales, scale_sums, split_pairs, split_terms, without,
@@ -73,24 +72,24 @@ class SumCounters(beam.CombineFn):
 
 
 class _CountInBundle(beam.DoFn):
-    """Sums counts of every post in a bundle; emits (partition, Counter) per table at the
-    bundle's end, or earlier when the pair counters grow past FLUSH_PAIR_ENTRIES."""
+    """Sums counts of every post in a bundle (`PresenceCounts`); emits (partition, Counter) per
+    table at the bundle's end, or earlier when the pairs counted grow past FLUSH_PAIR_ENTRIES."""
 
     def __init__(self, key: PartitionKey):
         super().__init__()
         self._key = key
 
     def start_bundle(self):
-        self._counters = new_counters()
+        self._counts = PresenceCounts(self._key)
         self._since_check = 0
 
     def process(self, batch: list[dict]):
         for post in batch:
-            count_post(self._counters, post, self._key)
+            self._counts.add(post)
         self._since_check += len(batch)
         if self._since_check >= 10_000:
             self._since_check = 0
-            if sum(map(len, self._counters[PAIRS].values())) > FLUSH_PAIR_ENTRIES:
+            if self._counts.pairs_exceed(FLUSH_PAIR_ENTRIES):
                 for table, value in self._drain():
                     yield beam.pvalue.TaggedOutput(table, value)
 
@@ -99,8 +98,7 @@ class _CountInBundle(beam.DoFn):
             yield beam.pvalue.TaggedOutput(table, WindowedValue(value, MIN_TIMESTAMP, [GlobalWindow()]))
 
     def _drain(self):
-        counters, self._counters = self._counters, new_counters()
-        for table, by_partition in counters.items():
+        for table, by_partition in self._counts.drain().items():
             for partition, counter in by_partition.items():
                 yield table, (partition, counter)
 
