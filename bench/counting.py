@@ -21,9 +21,9 @@ from nltk.collocations import BigramCollocationFinder
 from nltk.metrics.association import BigramAssocMeasures
 
 from pipelines.config import load_seeds
-from pipelines.induction.counting import count_post, new_counters
-from pipelines.job import prepare_post
+from pipelines.induction.counting import count_posts
 from pipelines.reading.posts import canonical_post
+from pipelines.text.prepare import PostPreparer
 from pipelines.evaluation.synthetic import generate_posts
 
 
@@ -34,10 +34,7 @@ def timed(fn) -> tuple[float, object]:
 
 
 def count_mipulse(prepared: list[dict]) -> int:
-    counters = new_counters()
-    for post in prepared:
-        count_post(counters, post)
-    return sum(len(c) for c in counters["pairs"].values())
+    return sum(len(c) for c in count_posts(prepared)["pairs"].values())
 
 
 def count_gensim(docs: list[list[str]]) -> int:
@@ -57,7 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     seeds = load_seeds()
-    prepared = [prepare_post(canonical_post(p, "bench", "salt"), seeds) for p in generate_posts(args.posts)]
+    prepare = PostPreparer(seeds)
+    prepared = [{**post, **prepare(post)} for post in (canonical_post(p, "bench", "salt") for p in generate_posts(args.posts))]
     docs = [[t for t in p["tokens"] if t in p["terms"]] for p in prepared]
     tokens = sum(map(len, docs))
     results = {"posts": args.posts, "tokens": tokens}

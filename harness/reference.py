@@ -20,9 +20,8 @@ from pipelines.induction.counting import (
     TERMS,
     FilePartition,
     TOTALS,
-    count_post,
+    count_posts,
     merge_counters,
-    new_counters,
 )
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_rows, with_default_calibration
@@ -57,9 +56,7 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
 
     prepare = PostPreparer(seeds)
     prepared = [prepare(p) for p in posts.values()]
-    counters = new_counters()
-    for post in prepared:
-        count_post(counters, post, FilePartition)
+    counters = count_posts(prepared, FilePartition)
 
     n = sum(c[None] for c in counters[TOTALS].values())
     anchor_df = merge_counters(counters[ANCHORS].values())

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from flows.store.db import RunRecord
 from pipelines.config import EMOTIONS
-from pipelines.induction.counting import FilePartition, count_post, new_counters
+from pipelines.induction.counting import FilePartition, count_posts
 from pipelines.writing.manifest import write_manifest
 from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, counts_to_arrow
 
@@ -24,10 +24,9 @@ Post = tuple[str, str, str, str, list[str], list[str]]
 def write_run(run_dir: Path, posts: list[Post], lexicon: dict[str, float] | None = None,
               source_file: str = "in.jsonl") -> Path:
     """Write every table of one run into `run_dir` (one shard each); returns run_dir."""
-    counters = new_counters()
-    for platform, post_id, month, _, terms, anchors in posts:
-        count_post(counters, {"month": month, "platform": platform, "source_file": source_file,
-                              "terms": set(terms), "anchors": set(anchors)}, FilePartition)
+    counters = count_posts(({"month": month, "platform": platform, "source_file": source_file,
+                             "terms": set(terms), "anchors": set(anchors)}
+                            for platform, _, month, _, terms, anchors in posts), FilePartition)
     tables = {
         "posts": [{"platform": p, "post_id": i, "month": m, "created_at": datetime.fromisoformat(f"{m}-15T12:00:00"),
                    "author_key": "k" + i, "text": " ".join(t), "lang": "en", "parent_id": None,

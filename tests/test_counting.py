@@ -6,7 +6,7 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, FilePartition, Partition, count_post, new_counters
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, FilePartition, Partition, count_posts
 from pipelines.induction.transforms import CountPresence
 
 M1, M2 = "2019-01", "2019-02"
@@ -51,9 +51,7 @@ def test_counts_are_keyed_by_named_partitions_month_first_also_after_beam():
         assert_that(keys, equal_to([("FilePartition", M1, "twitter", "f0.jsonl", 1),
                                     ("FilePartition", M1, "twitter", "f1.jsonl", 1),
                                     ("FilePartition", M1, "reddit", "f0.jsonl", 1)]))
-    counters = new_counters()
-    count_post(counters, POSTS[0])
-    [partition] = counters[TOTALS]
+    [partition] = count_posts(POSTS[:1])[TOTALS]
     assert type(partition) is Partition and (partition.month, partition.platform) == (M1, "twitter") == partition
 
 
@@ -79,13 +77,7 @@ def test_shuffling_partition_keys_warns_of_no_fallback_coder_but_other_types_sti
 
 def test_counts_split_over_bundles_add_up():
     """Counting the corpus in two halves and adding gives the one-pass counts (additivity)."""
-    whole, first, second = new_counters(), new_counters(), new_counters()
-    for post in POSTS:
-        count_post(whole, post)
-    for post in POSTS[:2]:
-        count_post(first, post)
-    for post in POSTS[2:]:
-        count_post(second, post)
+    whole, first, second = count_posts(POSTS), count_posts(POSTS[:2]), count_posts(POSTS[2:])
     for table in whole:
         for partition in whole[table]:
             assert first[table][partition] + second[table][partition] == whole[table][partition]
@@ -97,8 +89,7 @@ def test_a_half_anchor_is_paired_only_with_the_prior_words_measured_against_it()
 
     # 'good' (positive; anticipation, joy, surprise, trust) is in half 0 of its classes,
     # 'great' (positive, no emotion) in half 1; 'forest' is no prior word
-    counters = new_counters()
-    count_post(counters, {**PostPreparer(load_seeds())({"text": "good great forest"}), "month": M1, "platform": "x"})
+    counters = count_posts([{**PostPreparer(load_seeds())({"text": "good great forest"}), "month": M1, "platform": "x"}])
     pairs = counters[PAIRS][(M1, "x")]
     assert {pair for pair in pairs if "#" in pair[1]} == {("good", "sentiment:positive#1"),
                                                           ("great", "sentiment:positive#0")}
@@ -125,7 +116,7 @@ def test_presence_counts_give_the_posts_counts_by_hand():
         T2: Counter({("good", "good"): 1, ("forest", "good"): 1, ("bad", "good"): 1,
                      ("good", "bad"): 1, ("forest", "bad"): 1, ("bad", "bad"): 1})}
     assert all(type(p) is Partition for table in drained.values() for p in table)
-    assert counts.drain() == new_counters()  # a drain starts afresh
+    assert counts.drain() == {TOTALS: {}, TERMS: {}, ANCHORS: {}, PAIRS: {}}  # a drain starts afresh
 
 
 def test_presence_counts_pair_each_term_with_the_paired_anchors_and_add_the_half_pairs():
@@ -160,7 +151,7 @@ def _posts_of_few_words():
 
 
 def _counted_one_pair_at_a_time(posts, key):
-    """The counts written out post by post, term by term (the oracle: no sparse product, no count_post)."""
+    """The counts written out post by post, term by term (the oracle: no sparse product)."""
     tables = {table: {} for table in (TOTALS, TERMS, ANCHORS, PAIRS)}
 
     def add(table, partition, item):

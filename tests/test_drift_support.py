@@ -10,7 +10,7 @@ from flows.reporting import report_html, report_lexicon
 from flows.store.views import create_views
 from flows.reporting.window_lexicon import window_lexicon
 from pipelines.config import load_seeds
-from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_posts
 from pipelines.text.prepare import PostPreparer
 
 MOODS = {2014: "great happy wonderful", 2015: "awful terrible horrible"}
@@ -44,9 +44,8 @@ def counted_database(path, posts: list[tuple[str, str]]) -> duckdb.DuckDBPyConne
     con = duckdb.connect(str(path))
     con.execute(sql.read("schema.sql"))
     create_views(con)
-    prepare, counters = PostPreparer(load_seeds()), new_counters()
-    for month, text in posts:
-        count_post(counters, {**prepare({"text": text}), "month": month, "platform": "twitter"})
+    prepare = PostPreparer(load_seeds())
+    counters = count_posts({**prepare({"text": text}), "month": month, "platform": "twitter"} for month, text in posts)
     for (month, platform), c in counters[TOTALS].items():
         con.execute("INSERT INTO totals (month, platform, posts, run_id) VALUES (?, ?, ?, 'r')",
                     [month, platform, c[None]])

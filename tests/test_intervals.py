@@ -15,7 +15,7 @@ from pipelines.induction.bootstrap import (
     combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, poisson_counts,
     poisson_replicates, poisson_weights, replicate_counts, replicate_values, subsample, wilson,
 )
-from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_posts
 
 # A planted world: a post holds one carrier term and one seed class; term t co-occurs with
 # the positive seed with probability Q[t]. The lexicon is the share of a term's posts with
@@ -76,9 +76,7 @@ def test_replicate_counts_with_unit_weights_are_the_job_counts_and_scale_with_we
     posts = [{"month": "m", "platform": "p", "terms": {"a", "b"}, "anchors": {"seed:pos"}},
              {"month": "m", "platform": "p", "terms": {"a"}, "anchors": {"seed:neg", "seed:pos"}},
              {"month": "m", "platform": "p", "terms": {"c"}, "anchors": set()}]
-    counters = new_counters()
-    for p in posts:
-        count_post(counters, p)
+    counters = count_posts(posts)
     matrix = count_matrix(posts)
     term_df, anchor_df, pair_df, n = replicate_counts(matrix, np.ones(3))
     assert term_df == dict(counters[TERMS][("m", "p")])
@@ -99,9 +97,7 @@ def test_replicate_counts_of_prepared_posts_are_the_job_counts_half_anchor_pairs
     prepare = PostPreparer(load_seeds())
     posts = [{**prepare({"text": text}), "month": "m", "platform": "p"}
              for text in ("good great forest", "great bad storm", "sad happy good", "forest")]
-    counters = new_counters()
-    for p in posts:
-        count_post(counters, p)
+    counters = count_posts(posts)
     term_df, anchor_df, pair_df, n = replicate_counts(count_matrix(posts), np.ones(len(posts)))
     assert any("#" in anchor for _, anchor in pair_df)  # half-anchor pairs are there...
     assert pair_df == dict(counters[PAIRS][("m", "p")])  # ...exactly those the job counts

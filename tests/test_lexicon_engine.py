@@ -254,15 +254,14 @@ def test_a_lexicon_built_twice_or_in_another_order_is_identical(texts, rng):
 def test_counting_only_the_half_anchor_pairs_cross_fitting_reads_leaves_the_lexicon_unchanged():
     from itertools import product
 
-    from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+    from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_posts
 
     rng = random.Random(11)
     prepare = PostPreparer(SEEDS)
     posts = [prepare({"text": " ".join(rng.choice(WORDS) for _ in range(5))}) for _ in range(400)]
-    counters = new_counters()
+    counters = count_posts({**post, "month": "m", "platform": "x"} for post in posts)
     every_pair = Counter()  # every term with every anchor of its post, as counted before
     for post in posts:
-        count_post(counters, {**post, "month": "m", "platform": "x"})
         every_pair.update(product(post["terms"], post["anchors"]))
     tables = {table: counters[table][("m", "x")] for table in (TOTALS, TERMS, ANCHORS, PAIRS)}
     assert len(tables[PAIRS]) < len(every_pair) and set(tables[PAIRS]) < set(every_pair)
@@ -487,13 +486,11 @@ def test_joint_counts_of_the_terms_kept_asking_once_per_term_in_term_order():
                 min_size=5, max_size=60),
        st.integers(min_value=1, max_value=6))
 def test_a_lexicon_from_the_evidence_that_matters_equals_one_from_every_terms_evidence(texts, min_df):
-    from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+    from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_posts
     from pipelines.text.tokenizer import NEG_SUFFIX, PLACEHOLDERS
 
     prepare = PostPreparer(SEEDS)
-    counters = new_counters()
-    for words in texts:
-        count_post(counters, {**prepare({"text": " ".join(words)}), "month": "m", "platform": "x"})
+    counters = count_posts({**prepare({"text": " ".join(words)}), "month": "m", "platform": "x"} for words in texts)
     terms, anchors, pairs = (counters[table][("m", "x")] for table in (TERMS, ANCHORS, PAIRS))
     n = counters[TOTALS][("m", "x")][None]
     spec = LexiconSpec(min_df=min_df)

@@ -65,7 +65,7 @@ class CountMatrix:
 
 def count_matrix(posts: Sequence[Mapping], terms: Collection[str] | None = None) -> CountMatrix:
     """Posts with ``terms`` and ``anchors`` (as `pipelines.text.prepare` makes them) -> CountMatrix;
-    the pairs are those `pipelines.induction.counting.count_post` counts (every term with every anchor
+    the pairs are those `pipelines.induction.counting.count_posts` counts (every term with every anchor
     for a post without ``paired_anchors`` and ``half_pairs``). With `terms`, only those terms and
     their pairs are counted (every anchor still is): a caller that needs a few terms' counts."""
     tables = {table: ({}, [], []) for table in ("terms", "anchors", "paired", "half_pairs")}

@@ -1,10 +1,9 @@
 """Document-presence counts keyed by `Partition` (month, platform).
 
 Counts are additive: any window's PMI is a sum of its (month, platform) parts. Only
-term x anchor pairs are counted, never all pairs of terms. `count_post` adds one post's counts
-(the calibration and the tests, in one process: `pipelines.induction.lexicon_local`);
-`PresenceCounts` gives the same counts of many posts, their pairs summed by a sparse product (the
-job, per bundle: `pipelines.induction.transforms.CountPresence`). The job keys its counts by (month,
+term x anchor pairs are counted, never all pairs of terms. `PresenceCounts` counts posts, their
+pairs summed by a sparse product: the job per bundle (`pipelines.induction.transforms.CountPresence`),
+the calibration and the tests in one process (`count_posts`, `pipelines.induction.lexicon_local`). The job keys its counts by (month,
 platform, source_file) (`FilePartition`), so a load can replace exactly the counts of the files a
 run read while the other files' counts of the same months stay; the lexicon sums over every
 partition anyway.
@@ -14,7 +13,6 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from itertools import product
 from typing import Hashable, Iterable, NamedTuple
 
 import numpy as np
@@ -52,23 +50,18 @@ def new_counters() -> Counters:
     return {table: defaultdict(Counter) for table in TABLES}
 
 
-def count_post(counters: Counters, post: dict, key: PartitionKey = Partition) -> None:
-    """Add one post's presence counts under its `key` (Partition or FilePartition); the post
-    carries that key's fields, terms and anchors.
+def count_posts(posts: Iterable[dict], key: PartitionKey = Partition) -> Counters:
+    """The presence counts of posts under their `key` (Partition or FilePartition); each post
+    carries that key's fields, terms and anchors (`PresenceCounts`, as the job counts a bundle).
 
     Pairs: every term with each of ``paired_anchors``, plus the post's ``half_pairs``
     (`pipelines.induction.anchors.PostAnchors`); a post without those fields (made by hand) pairs
     every term with every anchor.
     """
-    partition = key._make(map(post.__getitem__, key._fields))
-    terms, anchors = post["terms"], post["anchors"]
-    counters[TOTALS][partition][None] += 1
-    counters[TERMS][partition].update(terms)
-    if anchors:
-        counters[ANCHORS][partition].update(anchors)
-        pairs = counters[PAIRS][partition]
-        pairs.update(product(terms, post.get("paired_anchors", anchors)))  # (term, anchor) tuples made in C
-        pairs.update(post.get("half_pairs", ()))
+    counts = PresenceCounts(key)
+    for post in posts:
+        counts.add(post)
+    return counts.drain()
 
 
 def merge_counters(parts: Iterable[Counter]) -> Counter:
@@ -106,7 +99,7 @@ class _CellIds(dict):
 
 
 class PresenceCounts:
-    """`count_post` over many posts (a Beam bundle's), with the same Counters out of `drain`.
+    """The presence counts of many posts (a Beam bundle's; `count_posts`), as Counters out of `drain`.
 
     Most of a post's counts are its (term, paired anchor) pairs, its terms times its paired
     anchors (~45 per synthetic post): one Counter entry per pair costs ~0.4 µs, most of it a
@@ -116,7 +109,7 @@ class PresenceCounts:
     over posts of x[post, term] x[post, cell] (x: how often the post holds it), folded in when
     `pairs_exceed` needs to know or at the drain; the tuples are made once per distinct pair,
     by `drain`. Totals, terms, anchors and the few half pairs (`PostAnchors.half_pairs`) are
-    counted as `count_post` counts them.
+    counted one by one.
     """
 
     def __init__(self, key: PartitionKey = Partition):
@@ -141,7 +134,7 @@ class PresenceCounts:
         self._pending_pairs = 0
 
     def add(self, post: dict) -> None:
-        """Count one post, as `count_post` would."""
+        """Count one post (see `count_posts`)."""
         partition = self._key._make(map(post.__getitem__, self._key._fields))
         terms, anchors = post["terms"], post["anchors"]
         counters = self._counters
@@ -172,7 +165,7 @@ class PresenceCounts:
         return self._entries() + halves > limit
 
     def drain(self) -> Counters:
-        """The counts of every post added since the last drain, as `count_post` gives them; starts afresh."""
+        """The counts of every post added since the last drain; starts afresh."""
         self._fold()
         counters, summed, terms, cell_ids = self._counters, self._summed, self._terms, self._cell_ids
         self._start()

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from pipelines.config import SeedConfig
-from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_post, new_counters
+from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_posts
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.induction.lexicon import Lexicon
 from pipelines.text.prepare import PostPreparer
@@ -17,12 +17,9 @@ def build_local(posts: Sequence[dict], seeds: SeedConfig, spec: LexiconSpec,
                 labels: Iterable[Sequence[str]] | None = None) -> tuple[Lexicon, list[dict]]:
     """(lexicon, prepared posts) from posts with a ``text`` (and, supervised, their labels)."""
     prepare = PostPreparer(seeds, with_bigrams="supervised" in spec.sources)
-    counters = new_counters()
-    prepared = []
-    for post, post_labels in zip(posts, labels if labels is not None else ([()] * len(posts))):
-        one = prepare({"month": "all", "platform": "all", **post}, post_labels)
-        count_post(counters, one)
-        prepared.append(one)
+    prepared = [prepare({"month": "all", "platform": "all", **post}, post_labels)
+                for post, post_labels in zip(posts, labels if labels is not None else ([()] * len(posts)))]
+    counters = count_posts(prepared)
 
     def total(table: str) -> Counter:
         return sum(counters[table].values(), Counter())
