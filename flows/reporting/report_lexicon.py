@@ -127,7 +127,7 @@ def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[
     general_a, general_b = (general_values_of_terms(c, common, seeds, spec) for c in counts)
     support = np.minimum(general_a.support, general_b.support)
     values_a, values_b = (general.shrunk(spec, support) for general in (general_a, general_b))
-    sd_a, sd_b = (replicate_sds(c, common, seeds, replicates, seed, support) for c in counts)
+    sd_a, sd_b = (replicate_sds(c, common, seeds, spec, replicates, seed, support) for c in counts)
     bands = float(stdtrit(replicates - 1, 0.975)) * np.hypot(sd_a, sd_b)
     rows = []
     for j, dimension in enumerate(DIMENSIONS):
@@ -144,15 +144,16 @@ def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[
     return rows
 
 
-def replicate_sds(counts, terms: list[str], seeds, replicates: int, seed: int, support: np.ndarray) -> np.ndarray:
+def replicate_sds(counts, terms: list[str], seeds, spec: LexiconSpec, replicates: int, seed: int,
+                  support: np.ndarray) -> np.ndarray:
     """Standard deviations (terms x DIMENSIONS) of the terms' values at most at `support` over the
     lexicons of Poisson replicates of the counts (a term a replicate gives no evidence counts as 0
     there); NaN with fewer than two replicates."""
     if replicates < 2:
         return np.full(support.shape, np.nan)
     rng = np.random.default_rng(seed)
-    needed = set(terms) | scale_terms(seeds)  # the other terms' counts do not change these terms' values
-    draws = [general_values_of_terms(replicate, terms, seeds).shrunk(LexiconSpec(), support)
+    needed = set(terms) | scale_terms(seeds, spec)  # the other terms' counts do not change these terms' values
+    draws = [general_values_of_terms(replicate, terms, seeds, spec).shrunk(spec, support)
              for replicate in poisson_replicates(counts, rng, replicates, needed)]
     return np.std(draws, axis=0, ddof=1)
 
