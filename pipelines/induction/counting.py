@@ -3,10 +3,10 @@
 Counts are additive: any window's PMI is a sum of its (month, platform) parts. Only
 term x anchor pairs are counted, never all pairs of terms. `PresenceCounts` counts posts, their
 pairs summed by a sparse product: the job per bundle (`pipelines.induction.transforms.CountPresence`),
-the calibration and the tests in one process (`count_posts`, `pipelines.induction.lexicon_local`). The job keys its counts by (month,
-platform, source_file) (`FilePartition`), so a load can replace exactly the counts of the files a
-run read while the other files' counts of the same months stay; the lexicon sums over every
-partition anyway.
+the calibration and the tests in one process (`count_posts`, `pipelines.induction.lexicon_local`).
+The job keys its counts by (month, platform, source_file) (`FilePartition`), so a load can replace
+exactly the counts of the files a run read while the other files' counts of the same months stay;
+the lexicon sums over every partition anyway.
 """
 
 from __future__ import annotations
