@@ -207,8 +207,8 @@ def plot_drift(rows: list[Row], periods, path: Path, window: str) -> Path:
     ax.set_yticks(list(ys), [drawable(f"{r['term']}  (s = {r['support_a']:,} → {r['support_b']:,})") for r in rows],
                   fontsize=11)
     ax.axvline(0, color="#444", linewidth=0.8)
-    ax.set_xlabel(f"valence in each period's lexicon, both at the smaller support; s = posts where the term meets "
-                  f"a seed or label (≥ {DRIFT_MIN_SUPPORT} per period); only changes larger than their band are shown")
+    ax.set_xlabel(f"valence in each period's lexicon, both at the smaller support; only changes larger than their band "
+                  f"are shown\ns = posts where the term meets a seed or label (≥ {DRIFT_MIN_SUPPORT} per period)")
     ax.grid(axis="x", alpha=0.3)
     fig.legend(title="Period", loc="outside lower center", ncol=3)
     fig.suptitle(title, fontsize=14)
