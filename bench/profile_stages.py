@@ -61,6 +61,11 @@ def parsed(lines):
         yield frames, [f for f in frames if f.startswith("process ")], int(count)
 
 
+def in_run_job(frames: list[str]) -> bool:
+    """Whether a stack of the run's own process is inside the Beam job."""
+    return any(f.startswith("run_job (pipelines/job.py") for f in frames)
+
+
 def process_of(frames: list[str], processes: list[str]) -> str:
     """Which process a stack is of: "server", "worker" (Beam's SDK workers), "helper" (the report's
     chart helpers: every other child of a run) or "run"."""
@@ -90,9 +95,11 @@ def stage_samples(lines) -> Counter:
 def phase_of(frames: list[str], processes: list[str]) -> str:
     """The part of a run a stack is in (the first of these it is inside)."""
     process = process_of(frames, processes)
-    if process in ("server", "helper"):
-        return {"server": "Prefect temporary server", "helper": "report"}[process]
-    if process == "worker" or any(f.startswith("run_job (pipelines/job.py") for f in frames):
+    if process == "server":
+        return "Prefect temporary server"
+    if process == "helper":
+        return "report"
+    if process == "worker" or in_run_job(frames):
         return "Beam job"
     if any(re.search(r"render_report|flows/reporting/", f) for f in frames):
         return "report"
@@ -118,8 +125,7 @@ def job_self_samples(lines) -> Counter:
     samples = Counter()
     for frames, processes, count in parsed(lines):
         process = process_of(frames, processes)
-        in_job = process == "worker" or (process == "run" and (
-            not processes or any(f.startswith("run_job (pipelines/job.py") for f in frames)))
+        in_job = process == "worker" or (process == "run" and (not processes or in_run_job(frames)))
         own = [m for m in map(OWN_FRAME.match, reversed(frames)) if m] if in_job else []
         if own:
             samples[own[0].groups()] += count

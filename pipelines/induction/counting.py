@@ -73,28 +73,17 @@ def merge_counters(parts: Iterable[Counter]) -> Counter:
 
 
 class _Ids(dict):
-    """key -> its index in ``in_order``, a new key given the next index (``ids[key]`` never fails)."""
+    """key -> its index in ``in_order``, a new key given the next index (``ids[key]`` never fails);
+    with ``within``, ``in_order`` gets (within, key): one partition's anchors, numbered among every
+    partition's cells."""
 
-    def __init__(self, in_order: list):
+    def __init__(self, in_order: list, within: Hashable = None):
         super().__init__()
-        self.in_order = in_order
+        self.in_order, self.within = in_order, within
 
     def __missing__(self, key: Hashable) -> int:
         self[key] = index = len(self.in_order)
-        self.in_order.append(key)
-        return index
-
-
-class _CellIds(dict):
-    """One partition's anchor -> its cell's index in ``cells`` (a new anchor's cell is appended there)."""
-
-    def __init__(self, partition: Hashable, cells: list[tuple[Hashable, str]]):
-        super().__init__()
-        self.partition, self.cells = partition, cells
-
-    def __missing__(self, anchor: str) -> int:
-        self[anchor] = index = len(self.cells)
-        self.cells.append((self.partition, anchor))
+        self.in_order.append(key if self.within is None else (self.within, key))
         return index
 
 
@@ -122,7 +111,7 @@ class PresenceCounts:
         self._terms: list[str] = []
         self._term_ids = _Ids(self._terms)
         self._cells: list[tuple[Partition | FilePartition, str]] = []  # cell id -> (partition, anchor)
-        self._cell_ids: dict[Partition | FilePartition, _CellIds] = {}  # partition -> {anchor: cell id}
+        self._cell_ids: dict[Partition | FilePartition, _Ids] = {}  # partition -> {anchor: cell id}
         self._summed: sparse.csr_matrix | None = None  # terms x cells: the pairs folded in so far
         self._new_posts()
 
@@ -145,7 +134,7 @@ class PresenceCounts:
             paired = post.get("paired_anchors", anchors)
             cells = self._cell_ids.get(partition)
             if cells is None:
-                cells = self._cell_ids[partition] = _CellIds(partition, self._cells)
+                cells = self._cell_ids[partition] = _Ids(self._cells, within=partition)
             self._post_terms.extend(map(self._term_ids.__getitem__, terms))
             self._post_cells.extend(map(cells.__getitem__, paired))
             self._terms_per_post.append(len(terms))

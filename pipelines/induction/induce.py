@@ -540,14 +540,21 @@ def assemble(math_: TermMath, general: Iterable[LexiconEntry], supervised: Itera
     return Lexicon(layers, dict(metadata))
 
 
+def _general_evidence(term_df: Mapping[str, int], anchor_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], int],
+                      n: int, seeds: SeedConfig, spec: LexiconSpec) -> tuple[TermMath, Evidence, Scales]:
+    """The term math, the general layer's evidence and its scales, from global counts in one process."""
+    math_ = term_math(seeds, spec)
+    evidence = math_.evidence(term_df, pair_df, anchor_df, n)
+    return math_, evidence, fit_scales(scale_sums(evidence))
+
+
 def general_values_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str, int],
                                pair_df: Mapping[tuple[str, str], int], n: int, seeds: SeedConfig,
                                spec: LexiconSpec, terms: Sequence[str]) -> GeneralValues:
     """The `GeneralValues` of `terms` (rows in that order) as `build_lexicon_from_counts` has them before
     shrinking them (the counts of the scale fit's prior words needed)."""
-    math_ = term_math(seeds, spec)
-    evidence = math_.evidence(term_df, pair_df, anchor_df, n)
-    general = general_values(evidence, fit_scales(scale_sums(evidence)), math_.carriers(evidence, n), spec)
+    math_, evidence, scales = _general_evidence(term_df, anchor_df, pair_df, n, seeds, spec)
+    general = general_values(evidence, scales, math_.carriers(evidence, n), spec)
     row = {term: i for i, term in enumerate(evidence.terms)}
     return general.take([row.get(term, -1) for term in terms])
 
@@ -556,9 +563,7 @@ def build_lexicon_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str
                               pair_df: Mapping[tuple[str, str], int], n: int, seeds: SeedConfig,
                               spec: LexiconSpec, metadata: Mapping | None = None) -> Lexicon:
     """The whole lexicon from global counts in one process: what `BuildLexicon` computes."""
-    math_ = term_math(seeds, spec)
-    evidence = math_.evidence(term_df, pair_df, anchor_df, n)
-    scales = fit_scales(scale_sums(evidence))
+    math_, evidence, scales = _general_evidence(term_df, anchor_df, pair_df, n, seeds, spec)
     return assemble(math_, math_.general_entries(evidence, scales, n),
                     math_.supervised_entries(term_df, pair_df, anchor_df, n),
                     {**(metadata or {}), "scales": asdict(scales)})
