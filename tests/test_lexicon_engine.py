@@ -116,22 +116,50 @@ def test_shrinkage_by_support():
     assert shrink(0.5, -0.5, 0, spec) == 0.5
 
 
+def test_a_prior_moves_at_most_as_far_as_the_corpus_measure_fits_the_priors():
+    spec = LexiconSpec(shrink_new=20, shrink_prior=200)
+    assert shrink(0.5, -0.5, 200, spec, fit=0.25) == pytest.approx(0.5 - 0.25 * 1.0 * 200 / 400)
+    assert shrink(0.5, -0.5, 10 ** 9, spec, fit=0.25) == pytest.approx(0.25)  # however many posts: a quarter of the way
+    assert shrink(0.5, -0.5, 10 ** 9, spec, fit=0.0) == 0.5  # a measure unrelated to the priors moves none
+    assert shrink(None, 0.8, 380, spec, fit=0.1) == pytest.approx(0.8 * 380 / 400)  # a new term: by support only
+
+
 def test_scales_are_exact_least_squares():
     # base = a * association over prior words: (0.2 -> 0.5), (-0.4 -> -0.5): a = (0.1 + 0.2) / (0.04 + 0.16)
-    scales = fit_scales({"adapted": [(0.2 * 0.5, 0.04), (-0.4 * -0.5, 0.16)]})
+    scales = fit_scales({"adapted": [(0.2 * 0.5, 0.04, 0.25), (-0.4 * -0.5, 0.16, 0.25)]})
     assert scales.adapted == pytest.approx(1.5)
-    assert scales.distant == 0.0  # no evidence: the source adds nothing
+    # fit = (sum xy)^2 / (sum xx * sum yy) = 0.09 / (0.2 * 0.5)
+    assert scales.adapted_fit == pytest.approx(0.9)
+    assert scales.distant == 0.0 and scales.distant_fit == 0.0  # no evidence: the source adds nothing
+    # a third prior word (0.5) the corpus finds no association for: the same scale, a worse fit
+    unmoved = fit_scales({"adapted": [(0.1, 0.04, 0.25), (0.2, 0.16, 0.25), (0.0, 0.0, 0.25)]})
+    assert unmoved.adapted == pytest.approx(1.5) and unmoved.adapted_fit == pytest.approx(0.09 / (0.2 * 0.75))
+
+
+def test_emotion_fit_counts_every_emotion_a_prior_word_has_support_for():
+    """'dread' (EmoLex: fear) with positive association 0.4 with fear, -0.2 with joy (positive part 0),
+    support for both; 'calm' (no emotion prior) does not count; 'gloom' (sadness) has support for none."""
+    fear, joy, sadness = (EMOTIONS.index(e) for e in ("fear", "joy", "sadness"))
+    emotions, support, prior = np.zeros((3, 8)), np.zeros((3, 8), dtype=np.int64), np.full((3, 8), np.nan)
+    emotions[0, fear], emotions[0, joy], support[0, fear], support[0, joy] = 0.4, -0.2, 6, 3
+    emotions[1, joy], support[1, joy] = 0.5, 9
+    prior[0], prior[2] = 0.0, 0.0
+    prior[0, fear], prior[2, sadness] = 1.0, 1.0
+    ev = Evidence.of(["dread", "calm", "gloom"], [10, 10, 10], emotion_prior=prior, emotions=emotions,
+                     emotion_support=support)
+    assert list(scale_sums(ev)) == ["emotion"] and scale_sums(ev)["emotion"] == [pytest.approx((0.4, 0.16, 1.0))]
+    assert fit_scales(scale_sums(ev)).emotion_fit == pytest.approx(1.0)
 
 
 def test_general_entry_of_a_new_term_and_of_a_prior_word():
-    scales = Scales(adapted=2.0)
+    scales = Scales(adapted=2.0, adapted_fit=0.5)
     entry = one_general_entry("solar", 40, scales=scales, adapted=0.3, adapted_support=20)
     assert entry.sentiment == pytest.approx(0.6 * 20 / (20 + SPEC.shrink_new))
     assert entry.source == "corpus" and entry.support == 20
     weak = one_general_entry("rare", 6, scales=scales, adapted=0.3, adapted_support=1)
     assert weak is None  # 0.6 / 21 < min_value
     prior = one_general_entry("great", 90, 0.775, frozenset({"joy"}), scales, adapted=-0.2, adapted_support=50)
-    assert prior.sentiment == pytest.approx(0.775 + (-0.4 - 0.775) * 50 / 250)
+    assert prior.sentiment == pytest.approx(0.775 + 0.5 * (-0.4 - 0.775) * 50 / 250)
     assert dict(zip(EMOTIONS, prior.emotions))["joy"] == 1.0 and prior.source == "prior+corpus"
 
 
@@ -520,15 +548,16 @@ def test_beams_state_cache_weighs_a_lexicon_without_walking_every_entry():
 
 
 def test_general_values_shrink_at_their_own_support_or_at_most_at_another():
-    """Rows: a prior word (prior +0.5, corpus -0.5, support 100), a corpus-only term (0.6, support 20), a
-    term that may not carry a corpus value (0.6, support 20). Shrinkage constants 200 and 20."""
+    """Rows: a prior word (prior +0.5, corpus -0.5, support 100, fit 0.6), a corpus-only term (0.6,
+    support 20), a term that may not carry a corpus value (0.6, support 20). Shrinkage constants 200 and 20."""
     nan = float("nan")
     general = GeneralValues(prior=np.array([[0.5], [nan], [nan]]), corpus=np.array([[-0.5], [0.6], [0.6]]),
-                            support=np.array([[100], [20], [20]]), carriers=np.array([True, True, False]))
+                            support=np.array([[100], [20], [20]]), fit=np.array([[0.6], [0.6], [0.6]]),
+                            carriers=np.array([True, True, False]))
     own = general.shrunk(LexiconSpec())
-    assert own[:, 0].tolist() == pytest.approx([0.5 - 100 / 300, 0.6 * 20 / 40, 0.0])
+    assert own[:, 0].tolist() == pytest.approx([0.5 - 0.6 * 100 / 300, 0.6 * 20 / 40, 0.0])
     at_most = general.shrunk(LexiconSpec(), at_most=np.array([[50], [10], [10]]))
-    assert at_most[:, 0].tolist() == pytest.approx([0.5 - 50 / 250, 0.6 * 10 / 30, 0.0])
+    assert at_most[:, 0].tolist() == pytest.approx([0.5 - 0.6 * 50 / 250, 0.6 * 10 / 30, 0.0])
     assert general.shrunk(LexiconSpec(), at_most=np.array([[500], [500], [500]])).tolist() == own.tolist()
     none = general.take([1, -1])  # -1: a term without evidence
     assert none.shrunk(LexiconSpec())[:, 0].tolist() == pytest.approx([0.3, 0.0])

@@ -11,8 +11,12 @@ General layer (no labels), for a term t with df(t) posts among n, from the addit
 * both put on the prior scale by least-squares factors fitted over the prior words
   (no labels involved), then mixed by support: z = (s_a za + s_d zd) / (s_a + s_d).
 * shrinkage by support: a corpus-only term gets z s / (s + K) (K = `shrink_new`), a prior
-  word moves from its prior b to b + (z - b) s / (s + M) (M = `shrink_prior`), so a term
-  seen with a seed twice stays near 0 and a VADER word moves only on much evidence.
+  word moves from its prior b to b + f (z - b) s / (s + M) (M = `shrink_prior`), so a term
+  seen with a seed twice stays near 0 and a VADER word moves only on much evidence; f, the
+  uncentred r² of the scale fit (its sources' mixed by support), bounds how far the corpus
+  may move a prior: the scaled association predicts the priors, so it is pulled towards 0 by
+  as much as it misses them, and without the bound frequent prior words sank towards 0 as a
+  corpus grew (a tweet's label depended on how many other posts the run held).
 * emotions alike: nPMI(t, prior words of e) minus the mean over the other emotions, and
   the same from emotion hashtags; positive part, scaled, shrunk; EmoLex words keep weight 1
   for their emotions unless the corpus moves them.
@@ -252,12 +256,18 @@ def term_evidence(term_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], 
 
 @dataclass(frozen=True)
 class Scales:
-    """Least-squares factors that put each source's association on the prior scale."""
+    """Per source, the least-squares factor that puts its association on the prior scale, and
+    how well that fit reproduces the priors (``*_fit``: the uncentred r², the share of the prior
+    words' sum of squares that the scaled association explains; 0 without evidence)."""
 
     adapted: float = 0.0
     distant: float = 0.0
     emotion: float = 0.0
     distant_emotion: float = 0.0
+    adapted_fit: float = 0.0
+    distant_fit: float = 0.0
+    emotion_fit: float = 0.0
+    distant_emotion_fit: float = 0.0
 
 
 SCALE_PARTS = ("adapted", "distant", "emotion", "distant_emotion")
@@ -274,42 +284,45 @@ def _emotion_weights(emotions: frozenset[str]) -> tuple[float, ...]:
     return tuple(1.0 if e in emotions else 0.0 for e in EMOTIONS) if emotions else (np.nan,) * _N_EMOTIONS
 
 
-def scale_sums(evidence: Evidence) -> dict[str, list[tuple[float, float]]]:
-    """Per source, each prior word's (sum x*y, sum x*x) contribution to its scale fit: x the
-    association, y the prior (a sum over emotions runs left to right, as Python's would)."""
+def scale_sums(evidence: Evidence) -> dict[str, list[tuple[float, float, float]]]:
+    """Per source, each prior word's (sum x*y, sum x*x, sum y*y) contribution to its scale fit: x
+    the association, y the prior, over what the word has support for (a sum over emotions runs
+    left to right, as Python's would)."""
     valence, weights = evidence.valence, evidence.emotion_prior
-    sums: dict[str, list[tuple[float, float]]] = {}
+    sums: dict[str, list[tuple[float, float, float]]] = {}
     for name, x, support in (("adapted", evidence.adapted, evidence.adapted_support),
                              ("distant", evidence.distant, evidence.distant_support)):
         rows = ~np.isnan(valence) & (support != 0)
         if rows.any():
-            sums[name] = list(zip((x[rows] * valence[rows]).tolist(), [v ** 2 for v in x[rows].tolist()]))
+            sums[name] = list(zip((x[rows] * valence[rows]).tolist(), [v ** 2 for v in x[rows].tolist()],
+                                  [v ** 2 for v in valence[rows].tolist()]))
     has_emotions = ~np.isnan(weights[:, 0])
     for name, values, supports in (("emotion", evidence.emotions, evidence.emotion_support),
                                    ("distant_emotion", evidence.distant_emotions, evidence.distant_emotion_support)):
-        xy, xx = np.zeros(len(evidence)), np.zeros(len(evidence))
+        xy, xx, yy = np.zeros(len(evidence)), np.zeros(len(evidence)), np.zeros(len(evidence))
         for j in range(_N_EMOTIONS):
-            x, counted = _positive_part(values[:, j]), supports[:, j] != 0
-            xy = xy + np.where(counted, x * np.nan_to_num(weights[:, j]), 0.0)
+            x, y, counted = _positive_part(values[:, j]), np.nan_to_num(weights[:, j]), supports[:, j] != 0
+            xy = xy + np.where(counted, x * y, 0.0)
             xx = xx + np.where(counted, x * x, 0.0)
-        rows = has_emotions & (xx != 0)
+            yy = yy + np.where(counted, y * y, 0.0)
+        rows = has_emotions & (supports != 0).any(axis=1)
         if rows.any():
-            sums[name] = list(zip(xy[rows].tolist(), xx[rows].tolist()))
+            sums[name] = list(zip(xy[rows].tolist(), xx[rows].tolist(), yy[rows].tolist()))
     return sums
 
 
-def fit_scales(parts: Mapping[str, Sequence[tuple[float, float]]]) -> Scales:
-    """Scales from every term's (xy, xx) per source; a source without evidence gets 0.
+def fit_scales(parts: Mapping[str, Sequence[tuple[float, float, float]]]) -> Scales:
+    """Scales and fits from every term's (xy, xx, yy) per source; a source without evidence gets 0.
 
     Sums are exact (math.fsum), so the scales, and with them the lexicon and its version,
     do not depend on the order in which Beam combines the shards.
     """
-    scales = {}
+    fitted = {}
     for part in SCALE_PARTS:
-        pairs = parts.get(part, ())
-        xx = math.fsum(b for _, b in pairs)
-        scales[part] = math.fsum(a for a, _ in pairs) / xx if xx else 0.0
-    return Scales(**scales)
+        xy, xx, yy = (math.fsum(column) for column in zip(*parts.get(part, ()))) if parts.get(part) else (0.0,) * 3
+        fitted[part] = xy / xx if xx else 0.0
+        fitted[f"{part}_fit"] = xy * xy / (xx * yy) if xx and yy else 0.0
+    return Scales(**fitted)
 
 
 def _mix(*sources: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -322,13 +335,17 @@ def _mix(*sources: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarra
     return np.where(total != 0, weighted / np.where(total != 0, total, 1), 0.0), total
 
 
-def shrink(prior, value, support, spec: LexiconSpec) -> np.ndarray:
-    """A prior moves towards the corpus value by s / (s + M); a term without one (None, or NaN
-    in an array) gets value * s / (s + K); without support a prior stays and a new term gets 0."""
+def shrink(prior, value, support, spec: LexiconSpec, fit=1.0) -> np.ndarray:
+    """A prior moves towards the corpus value by fit * s / (s + M), ``fit`` the share of the priors
+    that the corpus measure reproduces (`Scales`): a measure that tracks the priors poorly is
+    mostly about something else, however many posts stand behind it, so the priors it reads as
+    near 0 stay near theirs. A term without a prior (None, or NaN in an array) gets
+    value * s / (s + K); without support a prior stays and a new term gets 0."""
     prior = np.asarray(np.nan if prior is None else prior, dtype=float)
     value, support = np.asarray(value, dtype=float), np.asarray(support)
     with np.errstate(invalid="ignore", divide="ignore"):  # the 0 / 0 of no support is never chosen
-        moved = np.where(support != 0, prior + (value - prior) * support / (support + spec.shrink_prior), prior)
+        moved = np.where(support != 0, prior + fit * (value - prior) * support / (support + spec.shrink_prior),
+                         prior)
         new = np.where(support != 0, value * support / (support + spec.shrink_new), 0.0)
     return np.where(np.isnan(prior), new, moved)
 
@@ -337,12 +354,14 @@ def shrink(prior, value, support, spec: LexiconSpec) -> np.ndarray:
 class GeneralValues:
     """The general layer before shrinkage, per term (rows) and dimension (columns: sentiment, then
     `EMOTIONS`): the prior (NaN: none), what the corpus says on the prior scale (its sources mixed by
-    support), the support behind that, and whether the term may get a corpus value at all (``carriers``,
+    support), the support behind that, how well that measure reproduces the priors (``fit``: its sources'
+    fits mixed by support, `Scales`), and whether the term may get a corpus value at all (``carriers``,
     one per term: `may_carry_sentiment`)."""
 
     prior: np.ndarray
     corpus: np.ndarray
     support: np.ndarray
+    fit: np.ndarray
     carriers: np.ndarray
 
     def shrunk(self, spec: LexiconSpec, at_most: np.ndarray | None = None) -> np.ndarray:
@@ -351,17 +370,17 @@ class GeneralValues:
         periods compared at the same support differ only where their posts say different things,
         not where one of them holds more of them."""
         support = self.support if at_most is None else np.minimum(self.support, at_most)
-        values = shrink(self.prior, self.corpus, support, spec)
+        values = shrink(self.prior, self.corpus, support, spec, self.fit)
         return np.where(self.carriers[:, None] | ~np.isnan(self.prior), values, 0.0)
 
     def take(self, rows: Sequence[int]) -> "GeneralValues":
         """These rows, in this order; -1 gives a term without evidence (no prior, no corpus value)."""
         width = self.prior.shape[1]
         nothing = (np.full((1, width), np.nan), np.zeros((1, width)), np.zeros((1, width), dtype=np.int64),
-                   np.zeros(1, dtype=bool))
+                   np.zeros((1, width)), np.zeros(1, dtype=bool))
         index = np.asarray(rows, dtype=np.intp)
         return GeneralValues(*(np.concatenate([part, none])[index] for part, none in zip(
-            (self.prior, self.corpus, self.support, self.carriers), nothing)))
+            (self.prior, self.corpus, self.support, self.fit, self.carriers), nothing)))
 
 
 def general_values(evidence: Evidence, scales: Scales, carriers: np.ndarray, spec: LexiconSpec) -> GeneralValues:
@@ -369,15 +388,24 @@ def general_values(evidence: Evidence, scales: Scales, carriers: np.ndarray, spe
     use_priors = "priors" in spec.sources
     valence = evidence.valence if use_priors else np.full(len(evidence), np.nan)
     weights = evidence.emotion_prior if use_priors else np.full((len(evidence), _N_EMOTIONS), np.nan)
-    columns = [(valence, *_mix((scales.adapted * evidence.adapted, evidence.adapted_support),
-                               (scales.distant * evidence.distant, evidence.distant_support)))]
+    n = len(evidence)
+
+    def dimension(prior: np.ndarray, *sources: tuple[float, float, np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+        """prior, corpus value, support, fit of one dimension from its sources' (scale, fit, association, support)."""
+        corpus, support = _mix(*((scale * x, s) for scale, _, x, s in sources))
+        fit, _ = _mix(*((np.full(n, fit), s) for _, fit, _, s in sources))
+        return prior, corpus, support, fit
+
+    columns = [dimension(valence, (scales.adapted, scales.adapted_fit, evidence.adapted, evidence.adapted_support),
+                         (scales.distant, scales.distant_fit, evidence.distant, evidence.distant_support))]
     for j in range(_N_EMOTIONS):
-        columns.append((weights[:, j], *_mix(
-            (scales.emotion * _positive_part(evidence.emotions[:, j]), evidence.emotion_support[:, j]),
-            (scales.distant_emotion * _positive_part(evidence.distant_emotions[:, j]),
-             evidence.distant_emotion_support[:, j]))))
-    prior, corpus, support = (np.column_stack(parts) for parts in zip(*columns))
-    return GeneralValues(prior, corpus, support, np.asarray(carriers, dtype=bool))
+        columns.append(dimension(
+            weights[:, j],
+            (scales.emotion, scales.emotion_fit, _positive_part(evidence.emotions[:, j]), evidence.emotion_support[:, j]),
+            (scales.distant_emotion, scales.distant_emotion_fit, _positive_part(evidence.distant_emotions[:, j]),
+             evidence.distant_emotion_support[:, j])))
+    prior, corpus, support, fit = (np.column_stack(parts) for parts in zip(*columns))
+    return GeneralValues(prior, corpus, support, fit, np.asarray(carriers, dtype=bool))
 
 
 def general_entries(evidence: Evidence, scales: Scales, carriers: np.ndarray, spec: LexiconSpec) -> list[LexiconEntry]:
