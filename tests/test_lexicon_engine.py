@@ -136,6 +136,18 @@ def test_scales_are_exact_least_squares():
     assert unmoved.adapted == pytest.approx(1.5) and unmoved.adapted_fit == pytest.approx(0.09 / (0.2 * 0.75))
 
 
+def test_priors_stay_where_the_corpus_measure_says_nothing_about_them_however_many_posts():
+    """'good' (+0.5) and 'bad' (-0.5) both associate +0.2 with the positive words, a million posts each: the
+    association does not tell them apart (sum xy = 0), so the scale and its fit are 0 and both keep their
+    priors. Moving by support alone took both to the corpus value 0."""
+    ev = Evidence.of(["good", "bad"], [10 ** 6, 10 ** 6], valence=[0.5, -0.5], adapted=[0.2, 0.2],
+                     adapted_support=[10 ** 6, 10 ** 6])
+    scales = fit_scales(scale_sums(ev))
+    assert (scales.adapted, scales.adapted_fit) == (0.0, 0.0)
+    entries = general_entries(ev, scales, np.array([True, True]), SPEC)
+    assert [(e.term, e.sentiment) for e in entries] == [("good", 0.5), ("bad", -0.5)]
+
+
 def test_emotion_fit_counts_every_emotion_a_prior_word_has_support_for():
     """'dread' (EmoLex: fear) with positive association 0.4 with fear, -0.2 with joy (positive part 0),
     support for both; 'calm' (no emotion prior) does not count; 'gloom' (sadness) has support for none."""
