@@ -13,7 +13,7 @@ General layer (no labels), for a term t with df(t) posts among n, from the addit
 * shrinkage by support: a corpus-only term gets z s / (s + K) (K = `shrink_new`), a prior
   word moves from its prior b to b + f (z - b) s / (s + M) (M = `shrink_prior`), so a term
   seen with a seed twice stays near 0 and a VADER word moves only on much evidence; f, the
-  uncentred r² of the scale fit (its sources' mixed by support), bounds how far the corpus
+  uncentred r² of the scale fit (its sources' fits mixed by support), bounds how far the corpus
   may move a prior: the scaled association predicts the priors, so it is pulled towards 0 by
   as much as it misses them, and without the bound frequent prior words sank towards 0 as a
   corpus grew (a tweet's label depended on how many other posts the run held).
@@ -393,7 +393,7 @@ def general_values(evidence: Evidence, scales: Scales, carriers: np.ndarray, spe
     def dimension(prior: np.ndarray, *sources: tuple[float, float, np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
         """prior, corpus value, support, fit of one dimension from its sources' (scale, fit, association, support)."""
         corpus, support = _mix(*((scale * x, s) for scale, _, x, s in sources))
-        fit, _ = _mix(*((np.full(n, fit), s) for _, fit, _, s in sources))
+        fit, _ = _mix(*((np.full(n, r2), s) for _, r2, _, s in sources))
         return prior, corpus, support, fit
 
     columns = [dimension(valence, (scales.adapted, scales.adapted_fit, evidence.adapted, evidence.adapted_support),
