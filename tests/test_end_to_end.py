@@ -173,6 +173,22 @@ def test_a_lexicon_from_a_file_is_not_resampled_as_if_induced_from_these_posts(d
     assert not intervals.lexicon_resampled and intervals.values == {}
 
 
+def test_a_lexicon_of_an_earlier_engine_is_not_resampled_with_this_one(demo):
+    """A database whose lexicon an earlier mipulse built (no ``engine`` in its metadata, or another) had its
+    replicates induced with today's arithmetic, so their spread was measured around other values."""
+    from flows.store.db import connect_read_only
+    from flows.reporting.intervals import _replicate_spec, in_force
+    from pipelines.induction.induce import ENGINE, LexiconSpec
+    from pipelines.induction.lexicon import Lexicon
+
+    with connect_read_only(demo / "m.duckdb") as con:
+        lexicon = in_force(con)
+    assert lexicon.metadata["engine"] == ENGINE and _replicate_spec(lexicon) == LexiconSpec()
+    for earlier in ({"engine": ENGINE - 1}, {"engine": None}):
+        older = Lexicon(lexicon.layers, {**lexicon.metadata, **earlier}, lexicon.calibration)
+        assert _replicate_spec(older) is None
+
+
 def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(demo, tmp_path, capsys):
     """`mipulse report --labelled`: 900 of the demo's posts with their true polarity give each
     platform's confusion matrix (the one `mipulse evaluate` counts with the run's lexicon), and the

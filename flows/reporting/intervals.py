@@ -8,8 +8,9 @@ how much another sample of those posts would move the lexicon, not how unlike th
 history they are: a lexicon of a few hundred posts is mostly its priors, which resampling does not
 move, so its intervals are narrow (the run and the report warn of such a lexicon instead); each re-scores the same random subsample
 of at most `PER_GROUP` posts per (month, platform). A lexicon that no run induced (a `--lexicon`
-file, even an edited copy of the default lexicon; other seeds) is held fixed: its intervals are
-then Wilson's, and `LexiconIntervals.lexicon_resampled` says so.
+file, even an edited copy of the default lexicon; other seeds; an earlier engine, whose arithmetic the
+replicates would not repeat: `induce.ENGINE`) is held fixed: its intervals are then Wilson's, and
+`LexiconIntervals.lexicon_resampled` says so.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pipelines.induction.bootstrap import (
     replicate_values, subsample,
 )
 from pipelines.config import load_seeds
-from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
+from pipelines.induction.induce import ENGINE, LexiconSpec, build_lexicon_from_counts
 from pipelines.induction.lexicon import SUPERVISED, Lexicon
 from pipelines.text.prepare import PostPreparer
 from pipelines.scoring.score import PostText, labels_and_scores
@@ -71,7 +72,8 @@ def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
 def _replicate_spec(lexicon: Lexicon) -> LexiconSpec | None:
     """The options the lexicon in force was induced with, or None when it cannot be re-induced."""
     meta = lexicon.metadata
-    if meta.get("kind") != "default" or meta.get("seeds") != load_seeds().fingerprint or "options" not in meta:
+    if (meta.get("kind") != "default" or meta.get("seeds") != load_seeds().fingerprint or "options" not in meta
+            or meta.get("engine") != ENGINE):
         return None
     return LexiconSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta["options"].items()})
 

@@ -423,7 +423,8 @@ def _interval_note(intervals: LexiconIntervals | None, replicates: int) -> str:
         return "Bars are 95% Wilson intervals (posts only; no lexicon to resample)."
     if not intervals.lexicon_resampled:
         return ("Bars are 95% Wilson intervals: the lexicon in force was not induced from these posts "
-                "(a lexicon file or other seeds), so its uncertainty is not resampled.")
+                "(a lexicon file, other seeds, or an earlier version of mipulse's engine), so its uncertainty is not "
+                "resampled.")
     return (f"Thin bars: 95% intervals that include the lexicon's uncertainty ({intervals.replicates} bootstrap "
             f"lexicons re-induced from {intervals.posts:,} resampled posts, the ones the lexicon in force was "
             f"induced from; {intervals.rescored:,} posts re-scored; docs/intervals.md); thick pale bars: the Wilson "

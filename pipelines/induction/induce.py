@@ -49,6 +49,10 @@ from pipelines.induction.priors import SEED_STRENGTH, emotion_priors, polarity_o
 from pipelines.text.tokenizer import EMOJI_RE, EMOTICON_RE, NEG_SUFFIX, PLACEHOLDERS
 
 TERM_SHARDS = 16
+#: the engine a lexicon was built by (its metadata's ``engine``): raised whenever the same counts and
+#: options give other values, so that nothing re-induces a stored lexicon with other arithmetic
+#: (2: a prior moves at most as far as the scale fit's r², 2026-12-07; none recorded before)
+ENGINE = 2
 #: Tokens that are markup or retweet residue, never sentiment carriers.
 NOT_CARRIERS = frozenset({"rt", "amp", "gt", "lt", "quot", "nbsp", "apos", "via", "http", "https"})
 SENTIMENT_CLASSES = ("negative", "neutral", "positive")
@@ -565,7 +569,7 @@ def assemble(math_: TermMath, general: Iterable[LexiconEntry], supervised: Itera
     supervised = {e.term: e for e in supervised}
     if supervised:
         layers[SUPERVISED] = supervised
-    return Lexicon(layers, dict(metadata))
+    return Lexicon(layers, {**metadata, "engine": ENGINE})
 
 
 def _general_evidence(term_df: Mapping[str, int], anchor_df: Mapping[str, int], pair_df: Mapping[tuple[str, str], int],
