@@ -231,6 +231,22 @@ def test_words_joined_by_infixes_that_skip_spacy_get_the_tokens_spacy_gives(chun
     assert normalize_chunks(chunks) == _spacy_chunks(chunks)
 
 
+_GLUED_CHUNKS = st.builds(
+    lambda pre, words, suf: pre + words + suf, st.sampled_from(["", "", "-", "--", "(", "\"", "'", "[", "*"]),
+    st.one_of(st.from_regex(r"[0-9]{1,4}([:/.,-][0-9]{1,4}){1,2}|[A-Za-z]{1,4}-[0-9]{1,4}|[A-Z]([.][A-Za-z])?", fullmatch=True),
+              _WORDS, _INFIXED_WORDS),
+    st.sampled_from(["", "-", "--", ")", ".", "!!", ":-)", "-\"", ".)", "'s", "...", "*"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GLUED_CHUNKS, min_size=1, max_size=20))
+def test_chunks_whose_pieces_join_a_word_and_its_ends_get_the_tokens_spacy_gives(chunks):
+    """'7:30!!', '(02.11.15)', 'anti-', '-who', 'PfG.': spaCy keeps a word's piece with an end or with infixes; the
+    stand-in's pieces say how many units (end characters, the words' pieces) each piece joins."""
+    chunks = list(dict.fromkeys(chunks))
+    assert normalize_chunks(chunks) == _spacy_chunks(chunks)
+
+
 @settings(max_examples=300)
 @given(st.one_of(st.from_regex(r"[A-Za-z]{1,8}[0-9]{0,3}|[0-9]{1,5}|[xX][dDpP]{1,4}|[A-Za-z]*([A-Za-z])\1{2,5}[A-Za-z]*",
                                fullmatch=True),
