@@ -215,9 +215,13 @@ _CHUNK_BREAK = " \n "
 # of each chunk.
 _WORD = r"[A-Za-z]+[0-9]*|[0-9]+"
 _INFIX = r"-{1,3}|\.\.+|[.,/:]"
+# The characters before and after the words. Not before them: ':', ';', '=' and '<', with which a word may make an
+# emoticon (':D', '<3') that its stand-in does not make; not after them: '$', which makes a currency after letters
+# ('C$.'). Every end character stays as it is in the stand-in, so the special cases, emoticons and affixes of
+# ends alone are spaCy's own.
+_OPENING, _CLOSING = "\"'([*-\u201c$\\.>/+~^&,!", ")]\"'.,!?:;*-\u201d\u2026%\\/+~(>&"
 _AFFIXED_WORD_RE = re.compile(
-    rf"([\"'(\[*\-\u201c]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)"
-    r"((?:'[sS])?[)\]\"'.,!?:;*\-\u201d\u2026]*)")
+    rf"([{re.escape(_OPENING)}]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)((?:'[sS])?[{re.escape(_CLOSING)}]*)")
 _INFIX_RE = re.compile(f"({_INFIX})")
 _LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
 _EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
