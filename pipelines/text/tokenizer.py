@@ -205,14 +205,15 @@ _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
 _CHUNK_BREAK = " \n "
-# A chunk spaCy splits only at its ends and infixes: quotes or brackets, one word, hashtag
-# or number (letters, then digits) or such words joined by hyphens, dashes, ellipses, commas,
-# dots, slashes or colons, then closing punctuation, possibly after 's. How spaCy splits such
-# ends and infixes depends only on the ends, the infixes and on the first and last two
-# characters of each word (its affix and infix patterns look no further), so one spaCy call
-# on stand-in words with the same ends, infixes and character kinds gives the pieces for all
-# chunks alike (`_affix_template`); whether the words make a URL (spaCy's url_match) is asked
-# of each chunk.
+# A chunk spaCy splits only at its ends and infixes: quotes, brackets or other punctuation
+# (`_OPENING`), one word, hashtag or number (letters, then digits) or such words joined by
+# hyphens, dashes, ellipses, commas, dots, slashes or colons, then closing punctuation
+# (`_CLOSING`), possibly after 's. How spaCy splits such ends and infixes depends only on the
+# ends, the infixes and on the first and last two characters of each word (its affix and infix
+# patterns look no further), so one spaCy call on stand-in words with the same ends, infixes and
+# character kinds gives the pieces for all chunks alike, also where a piece keeps a word with
+# an end or an infix ('anti-', '7:30'; `_affix_template`); whether the words make a URL
+# (spaCy's url_match) is asked of each chunk.
 _WORD = r"[A-Za-z]+[0-9]*|[0-9]+"
 _INFIX = r"-{1,3}|\.\.+|[.,/:]"
 # The characters before and after the words. Not before them: ':', ';', '=' and '<', with which a word may make an
@@ -293,7 +294,7 @@ def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...
 
 def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
     """The tokens of spaCy's pieces of one word, hashtag or number, or of words joined by infixes,
-    with quotes, brackets and closing punctuation at its ends (`_AFFIXED_WORD_RE`); None for
+    with quotes, brackets and other punctuation at its ends (`_AFFIXED_WORD_RE`); None for
     anything else."""
     if chunk.isalpha() and chunk.isascii():  # a plain word: one token unless a special case ('dont')
         return None if chunk in special_cases else _word_tokens(chunk)
