@@ -157,13 +157,18 @@ def test_plain_words_that_skip_spacy_get_the_tokens_spacy_gives(words):
 _WORDS = st.one_of(st.text(alphabet=string.ascii_letters, min_size=1, max_size=8),
                    st.from_regex(r"[A-Za-z]{1,6}[0-9]{1,3}|[0-9]{1,4}|[A-Za-z]{1,5}(-[A-Za-z]{1,5}){1,3}", fullmatch=True),
                    st.sampled_from(["it", "do", "etc", "Mr", "e", "g", "cause", "xD", "o", "T", "em", "s", "ll",
-                                    "Cause", "bout", "Jan", "U", "S", "PhD", "GOOD", "nEwS"]))
+                                    "Cause", "bout", "Jan", "U", "S", "PhD", "GOOD", "nEwS", "D", "P", "p", "3", "C",
+                                    "US", "A"]))
+# Characters before and after the words: those the tokenizer takes as ends, and some it must not (':D', '<3', '=P'
+# before a word; 'C$.' after one), whose chunks it sends to spaCy.
+_BEFORE = "\"'([*-\u201c$\\.>/+~^&,!" + ":;=<"
+_AFTER = ")]\"'.,!?:;*-\u201d\u2026%\\/+~(>&s" + "$"
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.builds(lambda pre, tag, word, suf: pre + tag + word + suf,
-                          st.text(alphabet="\"'([*-\u201c", max_size=3), st.sampled_from(["", "", "#"]), _WORDS,
-                          st.text(alphabet=")]\"'.,!?:;*-\u201d\u2026s", max_size=4)),
+                          st.text(alphabet=_BEFORE, max_size=3), st.sampled_from(["", "", "#"]), _WORDS,
+                          st.text(alphabet=_AFTER, max_size=4)),
                 min_size=1, max_size=20))
 def test_words_with_punctuated_ends_that_skip_spacy_get_the_tokens_spacy_gives(chunks):
     chunks = list(dict.fromkeys(chunks))
@@ -221,12 +226,39 @@ _INFIXED_WORDS = st.builds(
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.builds(lambda pre, tag, word, suf: pre + tag + word + suf,
-                          st.text(alphabet="\"'([*-\u201c", max_size=2), st.sampled_from(["", "", "", "#"]),
-                          _INFIXED_WORDS, st.text(alphabet=")]\"'.,!?:;*-\u201d\u2026s", max_size=3)),
+                          st.text(alphabet=_BEFORE, max_size=2), st.sampled_from(["", "", "", "#"]),
+                          _INFIXED_WORDS, st.text(alphabet=_AFTER, max_size=3)),
                 min_size=1, max_size=20))
 def test_words_joined_by_infixes_that_skip_spacy_get_the_tokens_spacy_gives(chunks):
     """'climate...the', 'Paris/London', 'www.example.com', 'e.g.', 'it.s': the infix pieces (ellipses,
     dots, commas, slashes, colons, hyphens and dashes), URLs and special cases as spaCy has them."""
+    chunks = list(dict.fromkeys(chunks))
+    assert normalize_chunks(chunks) == _spacy_chunks(chunks)
+
+
+_GLUED_CHUNKS = st.builds(
+    lambda pre, words, suf: pre + words + suf,
+    st.sampled_from(["", "", "-", "--", "(", "\"", "'", "[", "*", "$", "\\", ".", ">", "~", ":", ";", "=", "<", ":-"]),
+    st.one_of(st.from_regex(r"[0-9]{1,4}([:/.,-][0-9]{1,4}){1,2}|[A-Za-z]{1,4}-[0-9]{1,4}|[A-Z]([.][A-Za-z])?",
+                            fullmatch=True),
+              _WORDS, _INFIXED_WORDS, st.sampled_from(["DD", "d", "P", "pp", "C", "US", "A", "3", "33", "0", "o"])),
+    st.sampled_from(["", "-", "--", ")", ".", "!!", ":-)", "-\"", ".)", "'s", "...", "*", "$", "$.", "%", "%.", "\\",
+                     "/", "+", "~"]))
+
+
+@pytest.mark.parametrize("chunk", [":DD", ":-DD", ":d", "=P", "=DD", ";DD", ";pp", "<3333", "</3333", "C$.", "A$.",
+                                   "US$.", "C$!", "(:DD", "~:DD"])
+def test_a_word_after_characters_that_make_emoticons_or_before_a_currency_sign_gets_the_tokens_spacy_gives(chunk):
+    """With ':', ';', '=' or '<' before it a word may make an emoticon its stand-in does not make; with '$' after
+    it, a currency ('C$'): such ends are not taken as ends."""
+    assert normalize_chunks([chunk]) == _spacy_chunks([chunk])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_GLUED_CHUNKS, min_size=1, max_size=20))
+def test_chunks_whose_pieces_join_a_word_and_its_ends_get_the_tokens_spacy_gives(chunks):
+    """'7:30!!', '(02.11.15)', 'anti-', '-who', 'PfG.': spaCy keeps a word's piece with an end or with infixes; the
+    stand-in's pieces say how many units (end characters, the words' pieces) each piece joins."""
     chunks = list(dict.fromkeys(chunks))
     assert normalize_chunks(chunks) == _spacy_chunks(chunks)
 

@@ -23,7 +23,7 @@ import re
 import string
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 
 import regex
 import spacy
@@ -205,19 +205,24 @@ _HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0
 # Every negation cue token contains one of these, in any case (hashtag words included).
 _CUE_HINT_RE = re.compile(r"no|nt|n't|never", re.IGNORECASE)
 _CHUNK_BREAK = " \n "
-# A chunk spaCy splits only at its ends and infixes: quotes or brackets, one word, hashtag
-# or number (letters, then digits) or such words joined by hyphens, dashes, ellipses, commas,
-# dots, slashes or colons, then closing punctuation, possibly after 's. How spaCy splits such
-# ends and infixes depends only on the ends, the infixes and on the first and last two
-# characters of each word (its affix and infix patterns look no further), so one spaCy call
-# on stand-in words with the same ends, infixes and character kinds gives the pieces for all
-# chunks alike (`_affix_template`); whether the words make a URL (spaCy's url_match) is asked
-# of each chunk.
+# A chunk spaCy splits only at its ends and infixes: quotes, brackets or other punctuation
+# (`_OPENING`), one word, hashtag or number (letters, then digits) or such words joined by
+# hyphens, dashes, ellipses, commas, dots, slashes or colons, then closing punctuation
+# (`_CLOSING`), possibly after 's. How spaCy splits such ends and infixes depends only on the
+# ends, the infixes and on the first and last two characters of each word (its affix and infix
+# patterns look no further), so one spaCy call on stand-in words with the same ends, infixes and
+# character kinds gives the pieces for all chunks alike, also where a piece keeps a word with
+# an end or an infix ('anti-', '7:30'; `_affix_template`); whether the words make a URL
+# (spaCy's url_match) is asked of each chunk.
 _WORD = r"[A-Za-z]+[0-9]*|[0-9]+"
 _INFIX = r"-{1,3}|\.\.+|[.,/:]"
+# The characters before and after the words. Not before them: ':', ';', '=' and '<', with which a word may make an
+# emoticon (':D', '<3') that its stand-in does not make; not after them: '$', which makes a currency after letters
+# ('C$.'). Every end character stays as it is in the stand-in, so the special cases, emoticons and affixes of
+# ends alone are spaCy's own.
+_OPENING, _CLOSING = "\"'([*-\u201c$\\.>/+~^&,!", ")]\"'.,!?:;*-\u201d\u2026%\\/+~(>&"
 _AFFIXED_WORD_RE = re.compile(
-    rf"([\"'(\[*\-\u201c]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)"
-    r"((?:'[sS])?[)\]\"'.,!?:;*\-\u201d\u2026]*)")
+    rf"([{re.escape(_OPENING)}]*)(#?)((?:{_WORD})(?:(?:{_INFIX})(?:{_WORD}))*)((?:'[sS])?[{re.escape(_CLOSING)}]*)")
 _INFIX_RE = re.compile(f"({_INFIX})")
 _LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
 _EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
@@ -225,7 +230,9 @@ _CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + str
                            "q" * 26 + "Q" * 26 + "7" * 10)
 _X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
 _NOT_BUILT = object()
-_AFFIX_TEMPLATES: dict[tuple[str, str, str, str], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
+# (tokens of the pieces before the words, after them, how many units each piece joins when one joins a word)
+_Template = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...] | None]
+_AFFIX_TEMPLATES: dict[tuple[str, str, str, str], _Template | None] = {}
 # URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
 # unique, so they would only fill the caches. Trailing punctuation stays outside.
 # (Spelled so that the regex engine can skip ahead to a literal first character: the
@@ -287,7 +294,7 @@ def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...
 
 def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
     """The tokens of spaCy's pieces of one word, hashtag or number, or of words joined by infixes,
-    with quotes, brackets and closing punctuation at its ends (`_AFFIXED_WORD_RE`); None for
+    with quotes, brackets and other punctuation at its ends (`_AFFIXED_WORD_RE`); None for
     anything else."""
     if chunk.isalpha() and chunk.isascii():  # a plain word: one token unless a special case ('dont')
         return None if chunk in special_cases else _word_tokens(chunk)
@@ -308,12 +315,14 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
         return None
     key = (prefix, hash_mark, _stand_in(word), suffix)
     if (template := _AFFIX_TEMPLATES.get(key, _NOT_BUILT)) is _NOT_BUILT:
-        template = _affix_template(*key)
-        template = _AFFIX_TEMPLATES[key] = None if template is None else tuple(map(_normalize_pieces, template))
+        template = _AFFIX_TEMPLATES[key] = _affix_template(*key)
     if template is None:
         return None
+    before, after, sizes = template
+    if sizes:  # a piece joins a word's piece and some ends ('anti-', '-who') or words and infixes ('7:30')
+        units = [*prefix, *([hash_mark + word] if hash_mark else core), *suffix]
+        return _normalize_pieces(["".join(units[end - size:end]) for end, size in zip(accumulate(sizes), sizes)])
     # The ends' tokens do not depend on the word: no end piece is 'ca' or "n't" (`_BEFORE_NOT`).
-    before, after = template
     core_tokens = _normalize_pieces([hash_mark + word]) if hash_mark else \
         _word_tokens(word) if len(core) == 1 else _normalize_pieces(core)
     return (*before, *core_tokens, *after) if before or after else core_tokens
@@ -371,9 +380,12 @@ def _special_cases_by_word() -> dict[str, tuple[str, ...]]:
     return {word: tuple(cases) for word, cases in by_word.items()}
 
 
-def _affix_template(prefix: str, hash_mark: str, stand_in: str,
-                    suffix: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """spaCy's pieces before and after the word for these ends, from one stand-in word."""
+def _affix_template(prefix: str, hash_mark: str, stand_in: str, suffix: str) -> _Template | None:
+    """How spaCy splits chunks with these ends, from one stand-in word. Its pieces are runs of the chunk's units:
+    each character of the ends and each of the words' pieces (`_core_pieces`; a hashtag's mark with its word).
+    When each of the words' pieces is a piece of its own, the tokens of the pieces before and after them (the
+    common case: the words' tokens are their own); else how many units each piece joins. None when a piece
+    ends inside a word's piece."""
     core = _core_pieces(hash_mark + stand_in)
     chunk = prefix + hash_mark + stand_in + suffix
     if _may_meet_special_case(chunk, core):
@@ -382,8 +394,18 @@ def _affix_template(prefix: str, hash_mark: str, stand_in: str,
     for i in range(len(pieces)):
         before, after = pieces[:i], pieces[i + len(core):]
         if pieces[i:i + len(core)] == core and "".join(before) == prefix and "".join(after) == suffix:
-            return tuple(before), tuple(after)
-    return None
+            return _normalize_pieces(before), _normalize_pieces(after), None
+    units, sizes, start = [*prefix, *core, *suffix], [], 0
+    for piece in pieces:
+        end, joined = start, ""
+        while len(joined) < len(piece):
+            joined += units[end]
+            end += 1
+        if joined != piece:
+            return None
+        sizes.append(end - start)
+        start = end
+    return (), (), tuple(sizes)
 
 
 def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
