@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -82,3 +84,23 @@ def test_asked_before_it_is_done_it_hands_over_what_it_has_and_an_error_of_its_o
     intervals_helper._AHEAD["thread"].join()
     with pytest.raises(ZeroDivisionError):
         intervals_helper.save_prepared(str(tmp_path / "failed.npz"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's")
+def test_the_texts_are_prepared_at_the_lowest_cpu_priority_by_that_thread_alone(tmp_path, monkeypatch):
+    """On a core nothing else wants; the helper still answers the report at its own priority."""
+    def nice_of_this_thread() -> int:
+        with open(f"/proc/self/task/{threading.get_native_id()}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[16])
+
+    seen = {}
+    worker = threading.Thread(target=lambda: (intervals_helper.lowest_priority(), seen.update(nice=nice_of_this_thread())))
+    worker.start()
+    worker.join()
+    assert seen == {"nice": 19} and nice_of_this_thread() != 19
+    called_by = []
+    monkeypatch.setattr(intervals_helper, "lowest_priority", lambda: called_by.append(threading.current_thread().name))
+    monkeypatch.setattr(intervals_helper, "_AHEAD", {})
+    intervals_helper.prepare_inputs([])
+    intervals_helper._AHEAD["thread"].join()
+    assert called_by == ["prepare input texts"]

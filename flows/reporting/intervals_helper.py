@@ -5,7 +5,8 @@ Beam job runs, in a helper process the run starts before its job
 The report prepares again (tokens, topics, anchors) the posts its replicate lexicons are counted
 from: up to `intervals.MAX_POSTS` of them, ~2-4 s at 100,000 posts, after the job has prepared
 every post. The preparation depends on the text alone (and the seeds), so this helper does it
-meanwhile, on the core Beam's in-process runner leaves free: `prepare_inputs` (its warm-up call)
+meanwhile, on the core Beam's in-process runner leaves free (at the lowest CPU priority: only if it is
+free, `lowest_priority`): `prepare_inputs` (its warm-up call)
 reads the texts of the run's input files as the job does (`read_flat_records`, `canonical_text`)
 and adds each distinct one to a `TextCounts`, in a thread. The report asks for them when it starts
 (`save_prepared`): the thread stops where it is and the counts go to a file (numbers and UTF-8 bytes,
@@ -17,6 +18,7 @@ text's row holds its own preparation's cells, whoever added it.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any, Iterator
 
@@ -51,6 +53,7 @@ def prepare_inputs(files: list[str], input_format: str = "auto", columns: str | 
 
     def add_all() -> None:
         try:
+            lowest_priority()
             with fewer_gc_passes():
                 for text in input_texts(files, input_format, columns):
                     if stop.is_set():
@@ -62,6 +65,14 @@ def prepare_inputs(files: list[str], input_format: str = "auto", columns: str | 
     thread = threading.Thread(target=add_all, name="prepare input texts", daemon=True)
     _AHEAD.update(counts=counts, thread=thread, stop=stop)
     thread.start()
+
+
+def lowest_priority() -> None:
+    """The calling thread's CPU priority at its lowest (Linux: nice 19, a thread's own): it then takes
+    only a core nothing else wants. With none free (Beam's workers, another job on the machine) it
+    would slow the run's job down, and the report prepares what it did not."""
+    if hasattr(os, "nice"):
+        os.nice(19)
 
 
 def save_prepared(path: str) -> int:
