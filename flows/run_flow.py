@@ -30,8 +30,7 @@ from flows.store.keys import secret_for
 from flows.store.history import history_warnings
 from flows.store.lexicon_store import export_lexicon, lexicon_in_force
 from flows.options import RunOptions
-from flows.reporting import intervals_helper
-from flows.reporting.helper_process import Call, helpers_started_early
+from flows.reporting.helper_process import helpers_started_early
 from flows.reporting.report import EARLY_HELPERS, render_report
 from flows.store.retention import (
     UNLOADED_RUN_MAX_AGE, interrupted_run_folders, new_run_id, remove_folders, run_in_progress, size_of,
@@ -45,10 +44,9 @@ from pipelines.text.prepare import PostPreparer
 from pipelines.text.tokenizer import TOKENIZER_VERSION
 from pipelines.reading.window import PostWindow
 
-#: a run reading at most this many bytes of inputs starts its report's helper processes (`helpers_to_start_early`)
-#: before its Beam job, which leaves a core free: their imports (~1 s) are then done when the report begins, and
-#: the intervals' helper has prepared the input texts. On larger inputs the imports are a small share of the run,
-#: and the helpers' memory would add to the job's peak (the texts prepared ahead: ~0.5 KB a post).
+#: a run reading at most this many bytes of inputs starts its report's helper process (`EARLY_HELPERS`)
+#: before its Beam job, which leaves a core free: its imports (~1 s) are then done when the report begins.
+#: On larger inputs they are a small share of the run, and its memory would add to the job's peak.
 EARLY_HELPERS_INPUT_BYTES = 64 << 20
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=2), "retry_jitter_factor": 0.5}
 
@@ -240,26 +238,9 @@ def render_report_task(db_path: str, out_dir: str, interval_replicates: int | No
                                               labelled=labelled)]
 
 
-def helpers_to_start_early(options: RunOptions, files: list[InputFile]) -> dict[str, Call | None]:
-    """The report's helper processes a run starts before its Beam job (`EARLY_HELPERS_INPUT_BYTES`), each
-    with its warm-up call: the intervals' helper prepares the input texts (`flows.reporting.intervals_helper`)
-    when the report will resample a lexicon the run builds or took from the database (not a --lexicon file),
-    and the job leaves it a core (not Beam's worker processes, which take them all)."""
-    if not options.report or sum(f.size_bytes for f in files) > EARLY_HELPERS_INPUT_BYTES:
-        return {}
-    helpers: dict[str, Call | None] = dict.fromkeys(EARLY_HELPERS)
-    if options.interval_replicates != 0 and not options.lexicon and not job_in_worker_processes(options.beam_args):
-        helpers[intervals_helper.__name__] = ("prepare_inputs", [[f.path for f in files], options.input_format,
-                                                                 options.columns])
-    return helpers
-
-
-def job_in_worker_processes(beam_args: list[str]) -> bool:
-    """Whether Beam's in-process runner runs the job in several worker processes (multi_processing mode)."""
-    from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions
-
-    direct = PipelineOptions(beam_args).view_as(DirectOptions)
-    return direct.direct_running_mode == "multi_processing" and direct.direct_num_workers != 1
+def helpers_to_start_early(report: bool, input_bytes: int) -> tuple[str, ...]:
+    """The report's helper processes a run starts before its Beam job (`EARLY_HELPERS_INPUT_BYTES`)."""
+    return EARLY_HELPERS if report and input_bytes <= EARLY_HELPERS_INPUT_BYTES else ()
 
 
 @task(name="prune old run folders", **IO_RETRIES)
@@ -350,7 +331,7 @@ def _run(options: RunOptions, run_id: str) -> RunSummary:
         db, files, window, str(run_dir / "loaded_posts.parquet")))
     logger.info("run %s: %d of %d input files (%s) -> %s", run_id, len(files), len(found),
                 window.describe(), run_dir)
-    with helpers_started_early(helpers_to_start_early(options, selected)):
+    with helpers_started_early(helpers_to_start_early(options.report, sum(f.size_bytes for f in selected))):
         logger.info("stage 1/3: Beam job (reading, tokenizing and counting, lexicon, scoring)")
         run_beam_job(settings, options.beam_args)
         record = RunRecord(run_id, str(run_dir), started_at, files,

@@ -68,8 +68,7 @@ def test_the_lexicon_arithmetic_and_the_report_import_no_beam():
 
     modules = ("pipelines.induction.counting", "pipelines.induction.induce", "pipelines.induction.lexicon",
                "pipelines.induction.lexicon_local", "pipelines.scoring.score", "pipelines.evaluation.calibrate",
-               "flows.reporting.report", "flows.reporting.report_lexicon", "flows.reporting.report_shifts",
-               "flows.reporting.intervals_helper")
+               "flows.reporting.report", "flows.reporting.report_lexicon", "flows.reporting.report_shifts")
     probe = f"import sys; import {', '.join(modules)}; print('apache_beam' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "False", out

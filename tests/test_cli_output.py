@@ -338,30 +338,12 @@ def test_what_a_run_builds_first_in_its_process_is_built_while_the_server_starts
 
 def test_a_run_starts_its_reports_helpers_before_the_job_only_on_small_inputs_and_with_a_report():
     """Their imports are then done when the report begins; on large inputs their memory would add to
-    the job's peak. The intervals' helper prepares the input texts meanwhile when the report will resample
-    the lexicon and the job leaves it a core."""
-    from flows.options import RunOptions
+    the job's peak."""
     from flows.reporting.report import EARLY_HELPERS
     from flows.run_flow import EARLY_HELPERS_INPUT_BYTES, helpers_to_start_early
-    from flows.store.incremental import InputFile
-
-    def early(size, **options):
-        return helpers_to_start_early(RunOptions(inputs=["a.jsonl"], db="x.duckdb", **options),
-                                      [InputFile("a.jsonl", size - 10, 0), InputFile("b.csv", 10, 0)])
 
     assert EARLY_HELPERS == ("flows.reporting.report_shifts",)
-    prepare = ("prepare_inputs", [["a.jsonl", "b.csv"], "auto", None])
-    both = {"flows.reporting.report_shifts": None, "flows.reporting.intervals_helper": prepare}
-    assert early(200_000) == both
-    assert early(EARLY_HELPERS_INPUT_BYTES) == both
-    assert early(EARLY_HELPERS_INPUT_BYTES + 1) == {}
-    assert early(200_000, report=False) == {}
-    assert early(200_000, columns="text=body") == {**both, "flows.reporting.intervals_helper": (
-        "prepare_inputs", [["a.jsonl", "b.csv"], "auto", "text=body"])}
-    only_shifts = {"flows.reporting.report_shifts": None}
-    assert early(200_000, interval_replicates=0) == only_shifts  # Wilson intervals only
-    assert early(200_000, lexicon="mine.parquet") == only_shifts  # a lexicon file is held fixed
-    workers = ["--direct_num_workers=2", "--direct_running_mode=multi_processing"]
-    assert early(200_000, beam_args=workers) == only_shifts
-    assert early(200_000, beam_args=["--direct_num_workers=1", "--direct_running_mode=multi_processing"]) == both
-    assert early(200_000, beam_args=["--direct_num_workers=2", "--direct_running_mode=multi_threading"]) == both
+    assert helpers_to_start_early(True, 200_000) == EARLY_HELPERS
+    assert helpers_to_start_early(True, EARLY_HELPERS_INPUT_BYTES) == EARLY_HELPERS
+    assert helpers_to_start_early(True, EARLY_HELPERS_INPUT_BYTES + 1) == ()
+    assert helpers_to_start_early(False, 200_000) == ()

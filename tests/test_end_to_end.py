@@ -279,48 +279,15 @@ def test_a_helper_process_draws_the_lexicon_charts_of_a_large_window_the_same(de
             assert a.read_bytes() == b.read_bytes(), a.name
     strip = lambda html: re.sub(r"generated \S+ \S+", "", html)  # noqa: E731
     assert strip(here[-1].read_text()) == strip(helped[-1].read_text())
-    # the helpers a run started early draw the word shifts of a small window and prepare the intervals'
-    # input texts (all but the first file's): the same again, the helpers' file not published
+    # the helper a run started early draws the word shifts of a small window: the same again
     monkeypatch.setattr(helper_process.HelperProcess, "__init__", real_init)
     monkeypatch.setattr(report, "LEXICON_HELPER_POSTS", POSTS + 1)
-    inputs = sorted(str(f) for f in (demo / "sample").glob("*.jsonl"))[1:]
-    with helper_process.helpers_started_early({**dict.fromkeys(report.EARLY_HELPERS), "flows.reporting.intervals_helper":
-                                               ("prepare_inputs", [inputs, "auto", None])}):
-        early = dict(helper_process._STARTED_EARLY)
+    with helper_process.helpers_started_early(report.EARLY_HELPERS):
+        (early,) = helper_process._STARTED_EARLY.values()
         helped_early = report.render_report(demo / "m.duckdb", tmp_path / "early", interval_replicates=2)
-        assert helper_process._STARTED_EARLY == {}  # the report took them
-    assert [h.process.returncode for h in early.values()] == [0, 0]  # they served the report
-    assert [p.name for p in helped_early] == [p.name for p in here]
-    assert sorted(p.name for p in helped_early) == sorted(p.name for p in (tmp_path / "early").iterdir())
+        assert helper_process._STARTED_EARLY == {}  # the report took it
+    assert early.module == "flows.reporting.report_shifts" and early.process.returncode == 0  # it served the report
     for a, b in zip(here, helped_early):
         if a.suffix == ".png":
             assert a.read_bytes() == b.read_bytes(), a.name
     assert strip(here[-1].read_text()) == strip(helped_early[-1].read_text())
-
-
-def test_intervals_with_input_texts_prepared_ahead_are_the_same(demo, tmp_path):
-    """Whether a run's helper prepared every text, some of them or texts of another preparation (bigrams)."""
-    from flows.reporting import intervals_helper
-    from flows.reporting.intervals import TextCounts, lexicon_intervals
-    from flows.store.db import connect_read_only
-
-    texts = list(intervals_helper.input_texts(sorted(str(f) for f in (demo / "sample").glob("*.jsonl"))))
-    assert len(texts) == POSTS
-    with connect_read_only(demo / "m.duckdb") as con:
-        alone = lexicon_intervals(con, replicates=3)
-        for ahead in (texts, texts[::3], texts[:10] + ["a text of no post"]):
-            counts = TextCounts(load_seeds())
-            counts.matrix(ahead)
-            assert _same(lexicon_intervals(con, replicates=3, ahead=counts), alone)
-        bigrams = TextCounts(load_seeds(), with_bigrams=True)
-        bigrams.matrix(texts)
-        assert _same(lexicon_intervals(con, replicates=3, ahead=bigrams), alone)
-    assert alone.lexicon_resampled and alone.posts == POSTS
-
-
-def _same(a, b) -> bool:
-    """Equal LexiconIntervals, NaN equal to NaN."""
-    return (a.replicates, a.posts, a.rescored, a.lexicon_resampled) == (b.replicates, b.posts, b.rescored,
-                                                                          b.lexicon_resampled) and \
-        {k: [repr(v) for v in values] for k, values in a.values.items()} == \
-        {k: [repr(v) for v in values] for k, values in b.values.items()}

@@ -101,39 +101,6 @@ def test_leaving_the_block_stops_a_helper_that_was_not_asked_for_results():
     assert helper.process.poll() is not None
 
 
-WARMED = """
-import os
-ready = []
-
-def warm_up(name, value):
-    ready.append((name, value, os.getpid()))
-
-def warmed():
-    return ready
-"""
-
-
-def test_a_warm_up_call_is_made_before_the_batch_and_its_error_is_the_batchs(tmp_path, monkeypatch):
-    """Work a helper can start before its caller knows the batch (a run's input texts, prepared while its job runs)."""
-    (tmp_path / "warmed_module.py").write_text(WARMED)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with HelperProcess("warmed_module", ("warm_up", ["texts", 3])) as helper:
-        helper.send([("warmed", [])])
-        assert helper.results() == [[["texts", 3, helper.process.pid]]]
-    with HelperProcess("warmed_module") as helper:  # none asked for
-        helper.send([("warmed", [])])
-        assert helper.results() == [[]]
-    with HelperProcess("warmed_module", ("warm_up", ["too", "many", "arguments"])) as helper:
-        helper.send([("warmed", [])])
-        with pytest.raises(TypeError, match="warm_up"):
-            helper.results()
-    with helpers_started_early({"warmed_module": ("warm_up", ["early", 1]), "math": None}):
-        with helper_for("warmed_module") as early, helper_for("math") as plain:
-            early.send([("warmed", [])])
-            plain.send([("sqrt", [4.0])])
-            assert early.results() == [[["early", 1, early.process.pid]]] and plain.results() == [2.0]
-
-
 def test_a_helper_started_early_is_taken_once_and_one_not_taken_is_stopped_when_the_block_ends():
     with helpers_started_early(["math", "cmath"]):
         early_cmath = _STARTED_EARLY["cmath"]

@@ -5,7 +5,7 @@ Drawing a chart is CPU-bound Python (matplotlib holds the GIL), so a thread woul
 1,000 posts the charts were ~1.6 s of a ~2.7 s report, all in one process on a machine with two
 cores. The helper is a fresh interpreter, `python -m flows.reporting.helper_process MODULE`,
 started before the report's queries (in a run, before its Beam job: `helpers_started_early`) so that
-it imports MODULE meanwhile (and makes its warm-up call, if given); it is then sent one
+it imports MODULE meanwhile; it is then sent one
 batch of calls of MODULE's functions and sends back their results, or the error of the call
 that failed, which is raised here as its nearest built-in type (a `json.JSONDecodeError` as a
 `ValueError`: the command line reports a missing file or a bad value in one line, as before), or
@@ -29,7 +29,7 @@ import sys
 import threading
 import traceback
 from contextlib import contextmanager
-from typing import Any, BinaryIO, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, Iterator, Sequence
 
 from flows.processes import die_with_parent, python_child_environment
 
@@ -42,16 +42,12 @@ class HelperProcessError(RuntimeError):
 
 class HelperProcess:
     """`python -m flows.reporting.helper_process MODULE`, started now: `send` one batch of calls of
-    MODULE's functions, then `results`; `stop` (or leaving a `with` block) kills it if still running.
-    ``warm_up``: a call of MODULE's made once its imports are done, before it reads the batch (work
-    that can start before the caller knows the batch; its result is dropped, an error it raises is
-    the batch's)."""
+    MODULE's functions, then `results`; `stop` (or leaving a `with` block) kills it if still running."""
 
-    def __init__(self, module: str, warm_up: Call | None = None) -> None:
+    def __init__(self, module: str) -> None:
         self.module = module
-        first = [json.dumps(list(warm_up))] if warm_up else []
         # its own session: a Ctrl-C reaches the report, which stops it; gone with a killed report too
-        self.process = subprocess.Popen([sys.executable, "-m", __name__, module, *first], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, "-m", __name__, module], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=python_child_environment(),
                                         start_new_session=True, preexec_fn=die_with_parent)
         self._sender: threading.Thread | None = None
@@ -98,14 +94,12 @@ _STARTED_EARLY: dict[str, HelperProcess] = {}
 
 
 @contextmanager
-def helpers_started_early(modules: Sequence[str] | Mapping[str, Call | None]) -> Iterator[None]:
+def helpers_started_early(modules: Sequence[str]) -> Iterator[None]:
     """Start a helper for each module now, for the `helper_for` calls made inside the block (a run
     starts the report's helpers before its Beam job, which leaves a core free: their imports, ~1 s
-    each, are then done when the report begins), with its warm-up call when `modules` maps it to one.
-    The helpers no call took are stopped when the block ends, however it ends."""
-    warm_ups = modules if isinstance(modules, Mapping) else dict.fromkeys(modules)
-    started = {module: HelperProcess(module, warm_up) for module, warm_up in warm_ups.items()
-               if module not in _STARTED_EARLY}
+    each, are then done when the report begins). The helpers no call took are stopped when the block
+    ends, however it ends."""
+    started = {module: HelperProcess(module) for module in modules if module not in _STARTED_EARLY}
     _STARTED_EARLY.update(started)
     try:
         yield
@@ -154,14 +148,11 @@ def _write_and_close(pipe: BinaryIO, data: bytes) -> None:
         pass
 
 
-def serve(module_name: str, stdin: BinaryIO, stdout: BinaryIO, warm_up: Call | None = None) -> None:
-    """The helper's side: import the module, make the warm-up call, run the batch read from `stdin`,
-    answer on `stdout`."""
+def serve(module_name: str, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """The helper's side: import the module, run the batch read from `stdin`, answer on `stdout`."""
     module = importlib.import_module(module_name)
+    calls: list[Call] = json.load(stdin)
     try:
-        if warm_up:
-            getattr(module, warm_up[0])(*warm_up[1])
-        calls: list[Call] = json.load(stdin)
         answer: tuple[bool, Any] = (True, [getattr(module, name)(*args) for name, args in calls])
     except Exception as exc:  # noqa: BLE001  (sent back whole, raised in the caller)
         answer = (False, {"type": type(exc).__qualname__, "builtin": _nearest_builtin(type(exc)),
@@ -173,4 +164,4 @@ def serve(module_name: str, stdin: BinaryIO, stdout: BinaryIO, warm_up: Call | N
 if __name__ == "__main__":
     answers = sys.stdout.buffer
     sys.stdout = sys.stderr  # whatever the module prints must not mix with the answer
-    serve(sys.argv[1], sys.stdin.buffer, answers, json.loads(sys.argv[2]) if len(sys.argv) > 2 else None)
+    serve(sys.argv[1], sys.stdin.buffer, answers)

@@ -25,11 +25,11 @@ from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter  # noqa: E402
 
 import sql  # noqa: E402
-from flows.reporting import intervals_helper, report_html, report_lexicon, report_shifts  # noqa: E402
+from flows.reporting import report_html, report_lexicon, report_shifts  # noqa: E402
 from flows.reporting.adjusted import AdjustedSentiment, adjust_sentiment  # noqa: E402
-from flows.reporting.helper_process import HelperProcess, helper_for, started_early  # noqa: E402
+from flows.reporting.helper_process import HelperProcess, helper_for  # noqa: E402
 from flows.reporting.intervals import (  # noqa: E402
-    EMOTION, SENTIMENT, LexiconIntervals, TextCounts, lexicon_intervals, with_mean_intervals, with_share_intervals,
+    EMOTION, SENTIMENT, LexiconIntervals, lexicon_intervals, with_mean_intervals, with_share_intervals,
 )
 from flows.store.db import connect_read_only, records  # noqa: E402
 from flows.store.history import history_warnings  # noqa: E402
@@ -70,8 +70,6 @@ LEXICON_HELPER_POSTS = 20_000
 #: report of two years or more starts anyway (a lexicon helper started early would be work added to the
 #: small windows whose lexicon charts this process draws itself)
 EARLY_HELPERS = (report_shifts.__name__,)
-#: the input texts prepared ahead for the intervals, as the helper hands them over (removed once read)
-AHEAD_FILE = "prepared_ahead.npz"
 
 SENTIMENT_COLORS = {"positive": "#2a9d4b", "negative": "#d1495b", "neutral": "#8d99ae"}
 SENTIMENT_ORDER = ("positive", "negative", "neutral")
@@ -148,15 +146,15 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             if sum(r["posts"] for r in year_months) >= LEXICON_HELPER_POSTS:
                 lexicon_helper = helper_scope.enter_context(HelperProcess(report_lexicon.__name__))
                 lexicon_helper.send([("lexicon_charts", lexicon_arguments)])
-            # the input texts a run's helper prepared for the intervals while the job ran (`intervals_helper`)
-            ahead_helper = started_early(intervals_helper.__name__) if interval_replicates else None
-            if ahead_helper is not None:
-                helper_scope.enter_context(ahead_helper)
-                ahead_helper.send([("save_prepared", [str(out_dir / AHEAD_FILE)])])
-            # (queried while the helper writes them)
-            sentiment_rows, monthly_rows, emotion_rows, mean_rows = (records(con, name, params) for name in (
-                "report_sentiment_share.sql", "report_monthly_sentiment_share.sql", "report_emotion_share.sql",
-                "report_mean_score.sql"))
+            intervals = lexicon_intervals(con, interval_replicates)
+            sentiment = with_share_intervals(records(con, "report_sentiment_share.sql", params), intervals,
+                                             SENTIMENT, "sentiment_label")
+            monthly = with_share_intervals(records(con, "report_monthly_sentiment_share.sql", params), intervals,
+                                           SENTIMENT, "sentiment_label", period="month")
+            emotions = with_share_intervals(records(con, "report_emotion_share.sql", params), intervals,
+                                            EMOTION, "emotion")
+            adjusted = adjust_sentiment(con, labelled, sentiment) if labelled else None
+            means = with_mean_intervals(records(con, "report_mean_score.sql", params), intervals)
             topics = records(con, "report_topic_volume.sql", params)
             topic_terms = records(con, "report_topic_terms.sql",
                                  {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
@@ -165,12 +163,6 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             warnings = history_warnings(con) + [w for w in (
                 report_html.undated_note(records(con, "report_undated.sql", {})),
                 report_html.language_note(records(con, "report_language_rejects.sql", {}))) if w]
-            intervals = lexicon_intervals(con, interval_replicates, ahead=_prepared_ahead(ahead_helper, out_dir))
-            sentiment = with_share_intervals(sentiment_rows, intervals, SENTIMENT, "sentiment_label")
-            monthly = with_share_intervals(monthly_rows, intervals, SENTIMENT, "sentiment_label", period="month")
-            emotions = with_share_intervals(emotion_rows, intervals, EMOTION, "emotion")
-            means = with_mean_intervals(mean_rows, intervals)
-            adjusted = adjust_sentiment(con, labelled, sentiment) if labelled else None
         partial = {r["year"]: f"{r['first_month']}..{r['last_month']}" for r in year_months if r["months"] < 12}
         topic_terms = _without_topic_keywords(topic_terms)
         how = _interval_note(intervals, interval_replicates)
@@ -218,17 +210,6 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
                                   charts, tables)
     data = [adjusted.write_csv(out_dir / ADJUSTED_TABLE)] if adjusted is not None else []
     return [path for path, _ in charts] + data + [html]
-
-
-def _prepared_ahead(helper: HelperProcess | None, out_dir: Path) -> TextCounts | None:
-    """The texts the helper prepared ahead (`intervals_helper.save_prepared`), its file then removed."""
-    if helper is None:
-        return None
-    helper.results()
-    try:
-        return intervals_helper.load_counts(str(out_dir / AHEAD_FILE), load_seeds())
-    finally:
-        (out_dir / AHEAD_FILE).unlink()
 
 
 def platform_models_note(platform_models: list[Row]) -> str:
