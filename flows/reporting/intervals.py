@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 import duckdb
 
@@ -28,7 +28,7 @@ from pipelines.induction.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, CountMatrix, CountRows, combined_interval, label_sums, lexicon_sd,
     mean_interval, replicate_lexicons, replicate_values, subsample,
 )
-from pipelines.config import SeedConfig, load_seeds
+from pipelines.config import load_seeds
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.induction.lexicon import SUPERVISED, Lexicon
 from pipelines.text.prepare import PostPreparer
@@ -95,44 +95,16 @@ def prepare_each_text_once(prepare: Callable[[dict], dict], texts: list[str]) ->
     return [by_text[text] for text in texts]
 
 
-class TextCounts:
-    """The cells the bootstrap counts (`CountRows`) of texts, each distinct text prepared and added once
-    (`PostPreparer` of these seeds, ``with_bigrams`` as the lexicon needs): a row per text. The report
-    adds the texts it counts; a run's helper process adds its input texts ahead, while the job runs
-    (`flows.reporting.intervals_helper`), and the report then finds most of them there."""
-
-    def __init__(self, seeds: SeedConfig, with_bigrams: bool = False, texts: list[str] = (),
-                 counts: CountRows | None = None):
-        """Empty, or holding the rows of `texts` (in order) in `counts`, which were prepared with these
-        seeds and ``with_bigrams`` (`texts()` and `counts` of another TextCounts)."""
-        self.seeds_fingerprint, self.with_bigrams = seeds.fingerprint, with_bigrams
-        self._prepare = PostPreparer(seeds, with_bigrams)
-        self.counts = counts or CountRows()
-        self._rows: dict[str, int] = dict(zip(texts, range(len(texts))))
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def texts(self) -> list[str]:
-        """Its texts, by row."""
-        return list(self._rows)
-
-    def serves(self, seeds: SeedConfig, with_bigrams: bool) -> bool:
-        """Whether its rows are those of this preparation."""
-        return (self.seeds_fingerprint, self.with_bigrams) == (seeds.fingerprint, with_bigrams)
-
-    def row(self, text: str, prepared: Mapping | None = None) -> int:
-        """The text's row, added now if new (from `prepared`, its preparation when the caller has it)."""
-        row = self._rows.get(text)
-        if row is None:
-            row = self._rows[text] = self.counts.add(prepared or self._prepare({"text": text}))
-        return row
-
-    def matrix(self, texts: list[str], terms: Collection[str] | None = None,
-               prepared: Mapping[str, Mapping] = {}) -> CountMatrix:
-        """The CountMatrix of these texts (a post each, in order; of `terms` only when given), the
-        new ones added (from `prepared` where it has them)."""
-        return self.counts.matrix([self.row(text, prepared.get(text)) for text in texts], terms)
+def text_matrix(prepare: Callable[[dict], dict], texts: list[str], terms: Collection[str] | None = None,
+                prepared: Mapping[str, Mapping] = {}) -> CountMatrix:
+    """The CountMatrix of posts with these texts (`count_matrix`, of `terms` only when given), each
+    distinct text prepared once (taken from `prepared` when there) and its cells counted once: its
+    copies share that row. The preparations are not kept, only their cells."""
+    counted, rows = CountRows(), {}
+    for text in texts:
+        if text not in rows:
+            rows[text] = counted.add(prepared.get(text) or prepare({"text": text}))
+    return counted.matrix([rows[text] for text in texts], terms)
 
 
 def looked_up(posts: list[Mapping]) -> set[str]:
@@ -149,10 +121,9 @@ def outcomes(texts: list[PostText], lexicon: Lexicon, platforms: list[str]) -> l
 
 
 def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_REPLICATES,
-                      seed: int = DEFAULT_SEED, ahead: TextCounts | None = None) -> LexiconIntervals | None:
+                      seed: int = DEFAULT_SEED) -> LexiconIntervals | None:
     """The replicates of every (year | month, platform); None without a lexicon or posts, or
-    with ``replicates`` 0 (Wilson intervals only). ``ahead``: texts prepared and counted before
-    (a run's input texts), used when they were prepared as this lexicon needs."""
+    with ``replicates`` 0 (Wilson intervals only)."""
     lexicon = in_force(con) if replicates else None
     if lexicon is None:
         return None
@@ -163,7 +134,8 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     spec = None if induced is None else _replicate_spec(lexicon)
     if spec is None:
         return LexiconIntervals({}, 0, len(rows), 0, False)
-    seeds, with_bigrams = load_seeds(), bool(lexicon.supervised)
+    seeds = load_seeds()
+    prepare = PostPreparer(seeds, with_bigrams=bool(lexicon.supervised))
     groups = [(month, platform) for month, platform, _ in rows]
     posts_per_group = Counter(groups)
     rescored = subsample(groups, PER_GROUP, seed)
@@ -171,12 +143,12 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     counted = sorted({inducing[j] for j in subsample(["all"] * len(inducing), MAX_POSTS, seed)}
                      | {i for i in rescored if groups[i] in induced.partitions})
     kept_texts = [rows[i][2] or "" for i in rescored]
-    kept_posts = prepare_each_text_once(PostPreparer(seeds, with_bigrams), kept_texts)
+    kept_posts = prepare_each_text_once(prepare, kept_texts)
     kept_groups = [groups[i] for i in rescored]
     # a replicate's entries of the terms the kept posts look up are those of its whole lexicon
     needed = looked_up(kept_posts) | scale_terms(seeds, spec)
-    counts = ahead if ahead is not None and ahead.serves(seeds, with_bigrams) else TextCounts(seeds, with_bigrams)
-    matrix = counts.matrix([rows[i][2] or "" for i in counted], needed, dict(zip(kept_texts, kept_posts)))
+    # each counted post's cells, not its preparation, are kept (the kept posts' preparations are reused)
+    matrix = text_matrix(prepare, [rows[i][2] or "" for i in counted], needed, dict(zip(kept_texts, kept_posts)))
     replicas = replicate_lexicons(matrix, _inducer(lexicon, spec), replicates, seed)
     texts = [PostText(post["tokens"]) for post in kept_posts]  # what no replicate changes, once
     platforms = [platform for _, platform in kept_groups]

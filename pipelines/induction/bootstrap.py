@@ -66,27 +66,13 @@ class CountMatrix:
 
 class CountRows:
     """The cells `count_matrix` counts, of posts added one at a time (a row each): `matrix` is then
-    the CountMatrix of any of the rows, in any order (a row may come more than once). A caller that
-    counts the same posts again in other samples, or has counted posts before it knows which it
-    needs, adds each once."""
+    the CountMatrix of any of the rows, in any order (a row may come more than once: posts with the
+    same text are added once)."""
 
-    TABLES = ("terms", "anchors", "paired", "half_pairs")
-
-    def __init__(self, rows: int = 0, cells: Mapping[str, tuple[Sequence, bytes, bytes]] | None = None) -> None:
-        """Empty, or with `rows` rows whose `cells` (as `cells()` gives them) were added before."""
+    def __init__(self) -> None:
         # per table: {key: column}, and the (row, column) of each cell present, as two int32 arrays
-        self._tables = {table: ({}, array("i"), array("i")) for table in self.TABLES}
-        for table, (keys, cell_rows, columns) in (cells or {}).items():
-            index, rows_of, columns_of = self._tables[table]
-            index.update(zip(keys, range(len(keys))))
-            rows_of.frombytes(cell_rows)
-            columns_of.frombytes(columns)
-        self.rows = rows
-
-    def cells(self, table: str) -> tuple[list, bytes, bytes]:
-        """A table's keys (by column) and the rows and columns of its cells (int32, native byte order)."""
-        index, rows, columns = self._tables[table]
-        return list(index), rows.tobytes(), columns.tobytes()
+        self._tables = {table: ({}, array("i"), array("i")) for table in ("terms", "anchors", "paired", "half_pairs")}
+        self.rows = 0
 
     def add(self, post: Mapping) -> int:
         """Add a post with ``terms`` and ``anchors`` (as `pipelines.text.prepare` makes them); its row."""
