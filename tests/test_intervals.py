@@ -276,3 +276,61 @@ def test_each_text_is_prepared_once_and_its_copies_get_that_preparation():
     assert calls == ["I love this! #ClimateAction", "so sad about the smog", ""]
     assert prepared == [prepare({"text": text}) for text in texts]
     assert prepared[0] is prepared[2] and prepared[3] is prepared[5]
+
+
+def _cells(matrix) -> dict:
+    """{(row, table, key): value} of a CountMatrix's non-zero cells: equal whatever its columns' order."""
+    cells: dict = Counter()
+    for table, keys, x in (("terms", matrix.terms, matrix.x_terms), ("anchors", matrix.anchors, matrix.x_anchors),
+                           ("paired", matrix.paired, matrix.x_paired),
+                           ("half_pairs", matrix.half_pairs, matrix.x_half_pairs)):
+        coo = x.tocoo()  # an entry stored twice is summed, as the products do
+        for r, c, v in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()):
+            cells[(r, table, keys[c])] += v
+    return {cell: v for cell, v in cells.items() if v}
+
+
+COUNTED = [{"terms": {"a", "b"}, "anchors": {"seed:pos"}, "half_pairs": [("b", "seed:pos#0")]},
+           {"terms": ["a", "c", "a"], "anchors": {"seed:neg", "seed:pos"}, "paired_anchors": {"seed:neg"},
+            "half_pairs": [("c", "seed:pos#1"), ("a", "seed:neg#0")]},
+           {"terms": {"c"}, "anchors": set()},
+           {"terms": set(), "anchors": {"topic:x"}}]
+
+
+def _cells_by_hand(posts: list[dict], terms=None) -> dict:
+    """The cells of posts written out post by post: each term, anchor, paired anchor and half pair once."""
+    kept = lambda term: terms is None or term in terms  # noqa: E731
+    return {**{(i, "terms", t): 1.0 for i, post in enumerate(posts) for t in post["terms"] if kept(t)},
+            **{(i, "anchors", a): 1.0 for i, post in enumerate(posts) for a in post["anchors"]},
+            **{(i, "paired", a): 1.0 for i, post in enumerate(posts) for a in post.get("paired_anchors", post["anchors"])},
+            **{(i, "half_pairs", p): 1.0 for i, post in enumerate(posts) for p in post.get("half_pairs", ()) if kept(p[0])}}
+
+
+@pytest.mark.parametrize("rows", [[0, 1, 2, 3], [3, 1, 1, 0], [2], [], [1, 3, 0, 2, 1]])
+@pytest.mark.parametrize("terms", [None, {"a", "c"}, set()])
+def test_count_rows_give_the_count_matrix_of_those_posts_in_that_order(rows, terms):
+    """Rows are picked in any order, a row as often as asked; the cells are those count_matrix counts."""
+    from pipelines.induction.bootstrap import CountRows
+
+    counted = CountRows()
+    assert [counted.add(post) for post in COUNTED] == [0, 1, 2, 3]
+    matrix = counted.matrix(rows, terms)
+    assert matrix.n_posts == len(rows) and _cells(matrix) == _cells_by_hand([COUNTED[r] for r in rows], terms)
+    assert _cells(count_matrix([COUNTED[r] for r in rows], terms)) == _cells(matrix)
+    assert terms is None or set(matrix.terms) <= terms
+    assert counted.add(COUNTED[1]) == 4 and _cells(counted.matrix([4], terms)) == _cells(counted.matrix([1], terms))
+
+
+def test_a_text_matrix_prepares_each_text_once_or_takes_the_preparation_given():
+    from flows.reporting.intervals import text_matrix
+    from pipelines.config import load_seeds
+    from pipelines.text.prepare import PostPreparer
+
+    prepare, calls = PostPreparer(load_seeds()), []
+    texts = ["I love this! #ClimateAction", "so sad about the smog", "I love this! #ClimateAction", "", "smog :(", ""]
+    matrix = text_matrix(lambda post: calls.append(post["text"]) or prepare(post), texts, None,
+                         {"smog :(": prepare({"text": "smog :("})})
+    assert calls == ["I love this! #ClimateAction", "so sad about the smog", ""]
+    assert _cells(matrix) == _cells_by_hand([prepare({"text": text}) for text in texts])
+    assert _cells(text_matrix(prepare, texts[::-1], {"sad"})) == _cells_by_hand(
+        [prepare({"text": text}) for text in texts[::-1]], {"sad"})

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 import duckdb
 
@@ -26,8 +26,8 @@ import sql
 from flows.reporting.window_lexicon import scale_terms
 from flows.store.lexicon_store import induced_from, lexicon_from_tables, version_in_force
 from pipelines.induction.bootstrap import (
-    DEFAULT_REPLICATES, DEFAULT_SEED, combined_interval, label_sums, lexicon_replicates, lexicon_sd, mean_interval,
-    replicate_values, subsample,
+    DEFAULT_REPLICATES, DEFAULT_SEED, CountMatrix, CountRows, combined_interval, label_sums, lexicon_sd,
+    mean_interval, replicate_lexicons, replicate_values, subsample,
 )
 from pipelines.config import load_seeds
 from pipelines.induction.induce import ENGINE, LexiconSpec, build_lexicon_from_counts
@@ -97,6 +97,18 @@ def prepare_each_text_once(prepare: Callable[[dict], dict], texts: list[str]) ->
     return [by_text[text] for text in texts]
 
 
+def text_matrix(prepare: Callable[[dict], dict], texts: list[str], terms: Collection[str] | None = None,
+                prepared: Mapping[str, Mapping] = {}) -> CountMatrix:
+    """The CountMatrix of posts with these texts (`count_matrix`, of `terms` only when given), each
+    distinct text prepared once (taken from `prepared` when there) and its cells counted once: its
+    copies share that row. The preparations are not kept, only their cells."""
+    counted, rows = CountRows(), {}
+    for text in texts:
+        if text not in rows:
+            rows[text] = counted.add(prepared.get(text) or prepare({"text": text}))
+    return counted.matrix([rows[text] for text in texts], terms)
+
+
 def looked_up(posts: list[Mapping]) -> set[str]:
     """Every term whose lexicon entry scoring these posts may read (tokens, their base forms, terms)."""
     return {term for post in posts for token in post["tokens"] for term in (token, base_form(token))}.union(
@@ -124,19 +136,22 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     spec = None if induced is None else _replicate_spec(lexicon)
     if spec is None:
         return LexiconIntervals({}, 0, len(rows), 0, False)
-    prepare = PostPreparer(load_seeds(), with_bigrams=bool(lexicon.supervised))
+    seeds = load_seeds()
+    prepare = PostPreparer(seeds, with_bigrams=bool(lexicon.supervised))
     groups = [(month, platform) for month, platform, _ in rows]
     posts_per_group = Counter(groups)
     rescored = subsample(groups, PER_GROUP, seed)
     inducing = [i for i, group in enumerate(groups) if group in induced.partitions]
     counted = sorted({inducing[j] for j in subsample(["all"] * len(inducing), MAX_POSTS, seed)}
                      | {i for i in rescored if groups[i] in induced.partitions})
-    indices = sorted(set(counted) | set(rescored))
-    prepared = dict(zip(indices, prepare_each_text_once(prepare, [rows[i][2] or "" for i in indices])))
-    kept_posts, kept_groups = [prepared[i] for i in rescored], [groups[i] for i in rescored]
+    kept_texts = [rows[i][2] or "" for i in rescored]
+    kept_posts = prepare_each_text_once(prepare, kept_texts)
+    kept_groups = [groups[i] for i in rescored]
     # a replicate's entries of the terms the kept posts look up are those of its whole lexicon
-    needed = looked_up(kept_posts) | scale_terms(load_seeds(), spec)
-    replicas = lexicon_replicates([prepared[i] for i in counted], _inducer(lexicon, spec), replicates, seed, needed)
+    needed = looked_up(kept_posts) | scale_terms(seeds, spec)
+    # each counted post's cells, not its preparation, are kept (the kept posts' preparations are reused)
+    matrix = text_matrix(prepare, [rows[i][2] or "" for i in counted], needed, dict(zip(kept_texts, kept_posts)))
+    replicas = replicate_lexicons(matrix, _inducer(lexicon, spec), replicates, seed)
     texts = [PostText(post["tokens"]) for post in kept_posts]  # what no replicate changes, once
     platforms = [platform for _, platform in kept_groups]
     # each replicate scores the kept posts as one batch; label_sums reads them by position

@@ -26,6 +26,7 @@ as its months'. Pure functions (numpy / scipy only): `flows.reporting.intervals`
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -63,31 +64,66 @@ class CountMatrix:
         return self.x_terms.shape[0]
 
 
+class CountRows:
+    """The cells `count_matrix` counts, of posts added one at a time (a row each): `matrix` is then
+    the CountMatrix of any of the rows, in any order (a row may come more than once: posts with the
+    same text are added once)."""
+
+    def __init__(self) -> None:
+        # per table: {key: column}, and the (row, column) of each cell present, as two int32 arrays
+        self._tables = {table: ({}, array("i"), array("i")) for table in ("terms", "anchors", "paired", "half_pairs")}
+        self.rows = 0
+
+    def add(self, post: Mapping) -> int:
+        """Add a post with ``terms`` and ``anchors`` (as `pipelines.text.prepare` makes them); its row."""
+        row = self.rows
+        cells = {"terms": post["terms"], "anchors": post["anchors"],
+                 "paired": post.get("paired_anchors", post["anchors"]), "half_pairs": post.get("half_pairs", ())}
+        for table, keys in cells.items():
+            index, rows, columns = self._tables[table]
+            present = set(keys)
+            rows.extend([row] * len(present))
+            columns.extend([index.setdefault(key, len(index)) for key in present])
+        self.rows += 1
+        return row
+
+    def matrix(self, rows: Sequence[int], terms: Collection[str] | None = None) -> CountMatrix:
+        """The CountMatrix of these rows, in this order; with `terms`, of those terms and their pairs only."""
+        chosen = np.asarray(rows, dtype=np.int64)
+
+        def table(name: str, kept: Callable[[Hashable], bool] | None = None) -> tuple[tuple, sparse.csr_matrix]:
+            index, cell_rows, columns = self._tables[name]
+            keys = tuple(index)
+            # cells are added row by row: row r's are cell_rows' run of r, from starts[r] on
+            starts = np.searchsorted(np.frombuffer(cell_rows, dtype=np.int32), np.arange(self.rows + 1))
+            lengths = starts[chosen + 1] - starts[chosen]
+            indptr = np.zeros(len(chosen) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=indptr[1:])
+            taken = np.repeat(starts[chosen] - indptr[:-1], lengths) + np.arange(indptr[-1])
+            x = sparse.csr_matrix((np.ones(len(taken)), np.frombuffer(columns, dtype=np.int32)[taken], indptr),
+                                  shape=(len(chosen), len(keys)))
+            if kept is None:
+                return keys, x
+            columns_kept = [i for i, key in enumerate(keys) if kept(key)]
+            return tuple(keys[i] for i in columns_kept), x[:, columns_kept]
+
+        in_terms = None if terms is None else terms.__contains__
+        term_keys, x_terms = table("terms", in_terms)
+        anchor_keys, x_anchors = table("anchors")
+        paired_keys, x_paired = table("paired")
+        half_keys, x_half = table("half_pairs", None if terms is None else (lambda pair: pair[0] in terms))
+        return CountMatrix(term_keys, anchor_keys, x_terms, x_anchors, paired_keys, x_paired, half_keys, x_half)
+
+
 def count_matrix(posts: Sequence[Mapping], terms: Collection[str] | None = None) -> CountMatrix:
     """Posts with ``terms`` and ``anchors`` (as `pipelines.text.prepare` makes them) -> CountMatrix;
     the pairs are those `pipelines.induction.counting.count_posts` counts (every term with every anchor
     for a post without ``paired_anchors`` and ``half_pairs``). With `terms`, only those terms and
     their pairs are counted (every anchor still is): a caller that needs a few terms' counts."""
-    tables = {table: ({}, [], []) for table in ("terms", "anchors", "paired", "half_pairs")}
-    kept = (lambda keys: keys) if terms is None else (lambda keys: [k for k in keys if k in terms])
-    kept_pairs = (lambda pairs: pairs) if terms is None else (lambda pairs: [p for p in pairs if p[0] in terms])
-    for row, post in enumerate(posts):
-        cells = {"terms": kept(post["terms"]), "anchors": post["anchors"],
-                 "paired": post.get("paired_anchors", post["anchors"]),
-                 "half_pairs": kept_pairs(post.get("half_pairs", ()))}
-        for table, keys in cells.items():
-            index, rows, columns = tables[table]
-            for key in set(keys):
-                rows.append(row)
-                columns.append(index.setdefault(key, len(index)))
-
-    def matrix(table: str) -> sparse.csr_matrix:
-        index, rows, columns = tables[table]
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(posts), len(index)))
-
-    return CountMatrix(tuple(tables["terms"][0]), tuple(tables["anchors"][0]), matrix("terms"), matrix("anchors"),
-                       tuple(tables["paired"][0]), matrix("paired"), tuple(tables["half_pairs"][0]),
-                       matrix("half_pairs"))
+    counted = CountRows()
+    for post in posts:
+        counted.add(post)
+    return counted.matrix(range(counted.rows), terms)
 
 
 def poisson_weights(n_posts: int, replicates: int, seed: int) -> np.ndarray:
@@ -123,8 +159,13 @@ def lexicon_replicates(posts: Sequence[Mapping], induce: Callable[[Counts], obje
                        terms: Collection[str] | None = None) -> Iterator[object]:
     """The lexicons induced from `replicates` Poisson-weighted copies of the posts' counts (of
     `terms` only, when given: see `count_matrix`)."""
-    matrix = count_matrix(posts, terms)
-    for weights in poisson_weights(len(posts), replicates, seed):
+    return replicate_lexicons(count_matrix(posts, terms), induce, replicates, seed)
+
+
+def replicate_lexicons(matrix: CountMatrix, induce: Callable[[Counts], object], replicates: int = DEFAULT_REPLICATES,
+                       seed: int = DEFAULT_SEED) -> Iterator[object]:
+    """`lexicon_replicates` of the posts of a CountMatrix (its rows, in order)."""
+    for weights in poisson_weights(matrix.n_posts, replicates, seed):
         yield induce(replicate_counts(matrix, weights))
 
 
