@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.induction.bootstrap import (
-    combined_interval, count_matrix, label_sums, lexicon_replicates, lexicon_sd, mean_interval, poisson_counts,
+    combined_interval, count_matrix, label_sums, lexicon_sd, mean_interval, poisson_counts, replicate_lexicons,
     poisson_replicates, poisson_weights, replicate_counts, replicate_values, subsample, wilson,
 )
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_posts
@@ -50,7 +50,7 @@ def intervals_of_one_corpus(seed: int, n: int = 400, per_group: int | None = Non
     positive = sum(outcome(p, lexicon)[0][0][1] == "positive" for p in posts)
     keep = subsample(groups, per_group, seed)
     sums = [label_sums([posts[i] for i in keep], [groups[i] for i in keep], replica, outcome)
-            for replica in lexicon_replicates(posts, induce, replicates=10, seed=seed)]
+            for replica in replicate_lexicons(count_matrix(posts), induce, replicates=10, seed=seed)]
     values = replicate_values(sums, {"all": n}, lambda g: g)[("all", "sentiment", "positive")]
     sampling = wilson(positive, n)
     return combined_interval(positive / n, sampling, lexicon_sd(values)), sampling

@@ -154,17 +154,10 @@ def _nonzero(keys: Sequence, values: np.ndarray) -> dict:
 Sums = dict[Hashable, dict]  # group -> {"scored": posts, "score_sum": sum of scores, (dimension, label): posts}
 
 
-def lexicon_replicates(posts: Sequence[Mapping], induce: Callable[[Counts], object],
-                       replicates: int = DEFAULT_REPLICATES, seed: int = DEFAULT_SEED,
-                       terms: Collection[str] | None = None) -> Iterator[object]:
-    """The lexicons induced from `replicates` Poisson-weighted copies of the posts' counts (of
-    `terms` only, when given: see `count_matrix`)."""
-    return replicate_lexicons(count_matrix(posts, terms), induce, replicates, seed)
-
-
 def replicate_lexicons(matrix: CountMatrix, induce: Callable[[Counts], object], replicates: int = DEFAULT_REPLICATES,
                        seed: int = DEFAULT_SEED) -> Iterator[object]:
-    """`lexicon_replicates` of the posts of a CountMatrix (its rows, in order)."""
+    """The lexicons induced from `replicates` Poisson-weighted copies of the counts of a CountMatrix's posts
+    (its rows, in order; `count_matrix`, or `CountRows.matrix`)."""
     for weights in poisson_weights(matrix.n_posts, replicates, seed):
         yield induce(replicate_counts(matrix, weights))
 
