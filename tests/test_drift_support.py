@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
 import sql
-from flows.reporting import report_html, report_lexicon
+from flows.reporting import report, report_html, report_lexicon
 from flows.store.views import create_views
-from flows.reporting.window_lexicon import window_lexicon
+from flows.reporting.window_lexicon import window_lexicon, window_spec
 from pipelines.config import load_seeds
+from pipelines.induction.induce import ENGINE, LexiconSpec
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, count_posts
 from pipelines.text.prepare import PostPreparer
 
@@ -139,3 +142,39 @@ def test_a_window_lexicon_of_the_frequent_terms_has_their_entries_of_the_whole_w
     assert {"weather", "garden"} <= kept
     assert {t: frequent.general[t] for t in kept} == {t: whole.general[t] for t in kept}
     assert whole.general["fox"].df == 36 and "fox" not in frequent.general  # a rarer term is not built at all
+
+
+def test_the_reports_lexicons_have_the_options_of_the_lexicon_in_force_or_say_why_not(tmp_path, monkeypatch):
+    """A run with --min-df 1000 scored with a lexicon where 'weather' (40 posts a year) has no corpus
+    value; its report's drift and top terms used the default options, where 'weather' drifts. A
+    supervised lexicon in force cannot be induced from the window's counts: the captions say so."""
+    monkeypatch.setattr(report_lexicon, "DRIFT_MIN_DF", 5)
+    monkeypatch.setattr(report_lexicon, "YEAR_MIN_DF", 5)
+    path = tmp_path / "in_force.duckdb"
+    con = counted_database(path, tiny_corpus())
+    metadata = {"kind": "default", "seeds": load_seeds().fingerprint, "engine": ENGINE,
+                "options": {**LexiconSpec().as_dict(), "min_df": 1000}}
+    con.execute("INSERT INTO lexicons VALUES ('lex-a', ?, '{}', 'r')", [json.dumps(metadata)])
+    con.execute("INSERT INTO runs (run_id, finished_at, lexicon_version) VALUES ('r', '2026-12-07 10:00', 'lex-a')")
+    assert window_spec(con) == (LexiconSpec(min_df=1000), "")
+    by_year = report_lexicon.top_terms_by_year(con, [2014, 2015], None, LexiconSpec(min_df=1000))
+    assert "weather" not in {r["term"] for rows in by_year.values() for r in rows}
+    con.close()
+
+    def drifted() -> set[str]:
+        rows = report_lexicon.lexicon_charts(str(path), [2014, 2015], None, str(tmp_path), "")
+        return {r["term"] for r in rows if r["dimension"] == "sentiment"}
+
+    assert "weather" not in drifted()
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE lexicons SET metadata = ?", [json.dumps({**metadata, "options": LexiconSpec().as_dict()})])
+    assert "weather" in drifted()
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE lexicons SET metadata = ?", [json.dumps({**metadata, "kind": "supervised"})])
+        spec, why_not = window_spec(con)
+    assert spec == LexiconSpec() and why_not == "it is a supervised lexicon, not one induced from the posts' counts"
+    assert report.window_lexicons_note(why_not) == (
+        " These are mipulse's default lexicons of the posts, not the lexicon that scored them: it is a supervised "
+        "lexicon, not one induced from the posts' counts. Its own values: the lexicon table joined to the "
+        "lexicon_in_force view (docs/sql.md).")
+    assert report.window_lexicons_note("") == ""

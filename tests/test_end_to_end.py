@@ -177,16 +177,17 @@ def test_a_lexicon_of_an_earlier_engine_is_not_resampled_with_this_one(demo):
     """A database whose lexicon an earlier mipulse built (no ``engine`` in its metadata, or another) had its
     replicates induced with today's arithmetic, so their spread was measured around other values."""
     from flows.store.db import connect_read_only
-    from flows.reporting.intervals import _replicate_spec, in_force
-    from pipelines.induction.induce import ENGINE, LexiconSpec
-    from pipelines.induction.lexicon import Lexicon
+    from flows.reporting.intervals import in_force
+    from pipelines.config import load_seeds
+    from pipelines.induction.induce import ENGINE, LexiconSpec, induction_spec
 
     with connect_read_only(demo / "m.duckdb") as con:
         lexicon = in_force(con)
-    assert lexicon.metadata["engine"] == ENGINE and _replicate_spec(lexicon) == LexiconSpec()
+    assert lexicon.metadata["engine"] == ENGINE
+    assert induction_spec(lexicon.metadata, load_seeds()) == (LexiconSpec(), "")
     for earlier in ({"engine": ENGINE - 1}, {"engine": None}):
-        older = Lexicon(lexicon.layers, {**lexicon.metadata, **earlier}, lexicon.calibration)
-        assert _replicate_spec(older) is None
+        spec, why = induction_spec({**lexicon.metadata, **earlier}, load_seeds())
+        assert spec is None and why == "an earlier version of mipulse's engine induced it"
 
 
 def test_posts_the_user_labelled_adjust_the_yearly_shares_toward_the_true_mix(demo, tmp_path, capsys):

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from pipelines.induction.anchors import half_anchor, half_of
 from pipelines.config import EMOTIONS, load_seeds
 from pipelines.induction.induce import (
-    ALL, Evidence, GeneralValues, LexiconSpec, Scales, TermMath, build_lexicon_from_counts, class_pmi_difference,
-    fit_scales, general_entries, scale_sums,
+    ALL, ENGINE, Evidence, GeneralValues, LexiconSpec, Scales, TermMath, build_lexicon_from_counts,
+    class_pmi_difference, fit_scales, general_entries, induction_spec, scale_sums,
     may_carry_sentiment, shrink, supervised_entry, term_evidence,
 )
 from pipelines.induction.lexicon import (
@@ -106,6 +106,21 @@ def test_emotion_association_is_centered_against_the_other_emotions():
     assert scores["fear"] == pytest.approx(fear - never)
     assert scores["joy"] == pytest.approx(never - (fear + 6 * never) / 7)
     assert dict(zip(EMOTIONS, ev.emotion_support[0]))["fear"] == 4
+
+
+def test_only_a_default_lexicon_of_this_engine_seeds_and_recorded_options_is_induced_again():
+    """Replicates and the report's window lexicons are induced with the options the lexicon in force
+    records (a run's --min-df included), and never for a lexicon they would not reproduce."""
+    own = {"kind": "default", "seeds": SEEDS.fingerprint, "engine": ENGINE,
+           "options": {**LexiconSpec().as_dict(), "min_df": 9, "sources": ["priors", "corpus"]}}
+    assert induction_spec(own, SEEDS) == (LexiconSpec(min_df=9, sources=("priors", "corpus")), "")
+    for change, why in (({"kind": "supervised"}, "it is a supervised lexicon, not one induced from the posts' counts"),
+                        ({"kind": None}, "it is a hand-made lexicon, not one induced from the posts' counts"),
+                        ({"seeds": "other"}, "it was induced with other seeds than mipulse's default ones"),
+                        ({"engine": ENGINE - 1}, "an earlier version of mipulse's engine induced it"),
+                        ({"options": None}, "an earlier version of mipulse's engine induced it")):
+        metadata = {k: v for k, v in {**own, **change}.items() if v is not None}
+        assert induction_spec(metadata, SEEDS) == (None, why)
 
 
 def test_shrinkage_by_support():

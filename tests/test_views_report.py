@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from html import escape
 import os
 from pathlib import Path
 
@@ -425,3 +426,17 @@ def test_records_left_out_as_other_languages_are_counted_for_the_report():
                                    "(es 2, fr 1). The shares are those of the posts kept; an export's language tags "
                                    "can be wrong, short posts most often.")
     assert language_note([]) is None
+
+
+def test_the_lexicon_charts_captions_say_when_their_lexicons_are_not_the_one_that_scored_the_posts(db, tmp_path):
+    """Scored with a supervised lexicon, the report drew the default engine's window lexicons as
+    "the scoring engine on that year's posts"."""
+    note = "These are mipulse's default lexicons of the posts, not the lexicon that scored them: it is a supervised"
+    html = (render_report(db, tmp_path / "before", interval_replicates=0)[-1]).read_text(encoding="utf-8")
+    assert escape(note) not in html  # no run yet: nothing to differ from
+    with duckdb.connect(str(db)) as con:
+        con.execute("""INSERT INTO lexicons VALUES ('lex-s', '{"kind": "supervised"}', '{}', 'r1')""")
+        con.execute("INSERT INTO runs (run_id, finished_at, lexicon_version, accepted) "
+                    "VALUES ('r1', '2026-12-07 10:00', 'lex-s', 12)")
+    html = (render_report(db, tmp_path / "report", interval_replicates=0)[-1]).read_text(encoding="utf-8")
+    assert html.count(escape(note)) == 4  # the top terms' and the drift's captions, each also its image's alt text

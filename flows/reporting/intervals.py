@@ -9,7 +9,7 @@ history they are: a lexicon of a few hundred posts is mostly its priors, which r
 move, so its intervals are narrow (the run and the report warn of such a lexicon instead); each re-scores the same random subsample
 of at most `PER_GROUP` posts per (month, platform). A lexicon that no run induced (a `--lexicon`
 file, even an edited copy of the default lexicon; other seeds; an earlier engine, whose arithmetic the
-replicates would not repeat: `induce.ENGINE`) is held fixed: its intervals are then Wilson's, and
+replicates would not repeat: `induce.induction_spec`) is held fixed: its intervals are then Wilson's, and
 `LexiconIntervals.lexicon_resampled` says so.
 """
 
@@ -30,7 +30,7 @@ from pipelines.induction.bootstrap import (
     mean_interval, replicate_lexicons, replicate_values, subsample,
 )
 from pipelines.config import load_seeds
-from pipelines.induction.induce import ENGINE, LexiconSpec, build_lexicon_from_counts
+from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts, induction_spec
 from pipelines.induction.lexicon import SUPERVISED, Lexicon
 from pipelines.text.prepare import PostPreparer
 from pipelines.scoring.score import PostText, labels_and_scores
@@ -67,15 +67,6 @@ def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
     """The lexicon the latest run scored with, from the lexicon tables (None: no run)."""
     version = version_in_force(con)
     return lexicon_from_tables(con, version) if version else None
-
-
-def _replicate_spec(lexicon: Lexicon) -> LexiconSpec | None:
-    """The options the lexicon in force was induced with, or None when it cannot be re-induced."""
-    meta = lexicon.metadata
-    if (meta.get("kind") != "default" or meta.get("seeds") != load_seeds().fingerprint or "options" not in meta
-            or meta.get("engine") != ENGINE):
-        return None
-    return LexiconSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta["options"].items()})
 
 
 def _inducer(lexicon: Lexicon, spec: LexiconSpec):
@@ -133,7 +124,7 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     if not rows:
         return None
     induced = induced_from(con, lexicon.version)
-    spec = None if induced is None else _replicate_spec(lexicon)
+    spec = None if induced is None else induction_spec(lexicon.metadata, load_seeds())[0]
     if spec is None:
         return LexiconIntervals({}, 0, len(rows), 0, False)
     seeds = load_seeds()

@@ -35,6 +35,7 @@ from flows.store.db import connect_read_only, records  # noqa: E402
 from flows.store.history import history_warnings  # noqa: E402
 from flows.reporting.png import FIGSIZE, save_no_data, save_png  # noqa: E402
 from flows.reporting.publish import publish_folder, staging_folder  # noqa: E402
+from flows.reporting.window_lexicon import window_spec  # noqa: E402
 from flows.store.views import TABLE_MACROS, VIEWS, add_report_window  # noqa: E402
 from pipelines.induction.bootstrap import DEFAULT_REPLICATES  # noqa: E402
 from pipelines.config import load_seeds  # noqa: E402
@@ -159,6 +160,7 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
             topic_terms = records(con, "report_topic_terms.sql",
                                  {"from_year": from_year, "to_year": to_year, "per_topic": TOPIC_TERMS_QUERIED})
             platform_models = records(con, "report_platform_models.sql", params)
+            _, lexicons_differ = window_spec(con)
             runs = con.execute(sql.read("report_runs.sql")).fetchall()
             warnings = history_warnings(con) + [w for w in (
                 report_html.undated_note(records(con, "report_undated.sql", {})),
@@ -179,11 +181,12 @@ def _render_into(db_path: Path, out_dir: Path, from_year: int | None, to_year: i
              "the posts per day, so counts say nothing about volume)."),
             (out_dir / report_lexicon.TOP_TERMS_FILE,
              "The most positive and most negative terms of each year's own lexicon (the scoring engine on that year's "
-             "posts); s: the posts where the term meets a seed or label, the evidence behind its value."),
+             "posts); s: the posts where the term meets a seed or label, the evidence behind its value."
+             f"{window_lexicons_note(lexicons_differ)}"),
             (out_dir / report_lexicon.DRIFT_FILE,
              "Terms whose valence changed most between the lexicons of the earlier and the later half of the window "
              "(grey: earlier; arrow head: later; bar: the 95% band of the change, from replicate lexicons; only "
-             "changes outside their band, on terms with enough support s, are shown)."),
+             f"changes outside their band, on terms with enough support s, are shown).{window_lexicons_note(lexicons_differ)}"),
         ]
         if adjusted is not None:
             charts.insert(1, (_plot_sentiment(adjusted.rows, out_dir / ADJUSTED_FILE, window, partial,
@@ -221,6 +224,15 @@ def platform_models_note(platform_models: list[Row]) -> str:
     return (f" Posts of {' and '.join(own)} are labelled by a sentiment model fitted on posts of that platform, the "
             "others by the general model of the lexicon, so the same words can get another label there: compare "
             "platforms with that in mind (docs/lexicons.md).")
+
+
+def window_lexicons_note(why_not: str) -> str:
+    """A lexicon chart's warning when its window lexicons cannot have the definition of the lexicon that
+    scored the posts (`window_spec`): they are then mipulse's default lexicons of the window's posts."""
+    if not why_not:
+        return ""
+    return (f" These are mipulse's default lexicons of the posts, not the lexicon that scored them: {why_not}. "
+            "Its own values: the lexicon table joined to the lexicon_in_force view (docs/sql.md).")
 
 
 def missing_years_note(years: list[int]) -> str:

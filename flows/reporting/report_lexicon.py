@@ -3,7 +3,8 @@ terms whose sentiment (chart) or emotions (table) drifted most between the first
 second half of the window.
 
 Both come from the additive counts of the window (`flows.reporting.window_lexicon`), turned into a
-lexicon by the same engine that scored the posts, so any window of years and platform works.
+lexicon by the same engine, with the options of the lexicon that scored the posts (`window_spec`), so
+any window of years and platform works.
 A value counts only with enough evidence behind it: its support (the posts where the term
 meets a seed or distant-label anchor) must reach a minimum, and is shown beside it.
 
@@ -35,7 +36,7 @@ from flows.reporting.png import save_no_data, save_png
 from flows.store.db import connect_read_only
 from flows.store.views import add_report_window
 from flows.reporting.window_lexicon import (
-    frequent_terms_lexicon, general_values_of_terms, scale_terms, window_counts, window_lexicon,
+    frequent_terms_lexicon, general_values_of_terms, scale_terms, window_counts, window_lexicon, window_spec,
 )
 from pipelines.induction.bootstrap import DEFAULT_SEED, poisson_replicates
 from pipelines.config import EMOTIONS, load_seeds
@@ -65,9 +66,10 @@ def lexicon_charts(db_path: str, years: list[int], platform: str | None, out_dir
     for a large window (`flows.reporting.helper_process`), so it takes and returns JSON values."""
     with connect_read_only(db_path) as con:
         add_report_window(con)
-        top_terms = top_terms_by_year(con, years, platform)
+        spec, _ = window_spec(con)
+        top_terms = top_terms_by_year(con, years, platform, spec)
         periods = halves(years)
-        drift_rows = drift(con, periods, platform) if periods else []
+        drift_rows = drift(con, periods, platform, spec) if periods else []
     plot_top_terms(top_terms, Path(out_dir) / TOP_TERMS_FILE, window)
     plot_drift(drift_rows, periods, Path(out_dir) / DRIFT_FILE, window)
     return drift_rows
@@ -87,13 +89,14 @@ def _ranked(lexicon, min_df: int, min_support: int) -> list[Row]:
             for e in _supported(lexicon, min_df, min_support) if e.sentiment]
 
 
-def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform: str | None) -> dict[int, list[Row]]:
+def top_terms_by_year(con: duckdb.DuckDBPyConnection, years: list[int], platform: str | None,
+                      spec: LexiconSpec = LexiconSpec()) -> dict[int, list[Row]]:
     """{year: rows (term, df, sentiment, side)} for the last MAX_YEAR_PANELS years: the year's
-    own lexicon (the engine on that year's counts), TERMS_PER_SIDE each way."""
+    own lexicon (the engine on that year's counts, with `spec`), TERMS_PER_SIDE each way."""
     seeds = load_seeds()
     out = {}
     for year in years[-MAX_YEAR_PANELS:]:
-        lexicon = window_lexicon(con, seeds, f"{year:04d}-01", f"{year:04d}-12", platform, min_df=YEAR_MIN_DF)
+        lexicon = window_lexicon(con, seeds, f"{year:04d}-01", f"{year:04d}-12", platform, spec, YEAR_MIN_DF)
         rows = _ranked(lexicon, YEAR_MIN_DF, YEAR_MIN_SUPPORT) if lexicon else []
         up = sorted((r for r in rows if r["sentiment"] > 0), key=lambda r: (-r["sentiment"], r["term"]))
         down = sorted((r for r in rows if r["sentiment"] < 0), key=lambda r: (r["sentiment"], r["term"]))
@@ -112,15 +115,16 @@ def halves(years: list[int]) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 
 def drift(con: duckdb.DuckDBPyConnection, periods: tuple[tuple[int, int], tuple[int, int]],
-          platform: str | None, replicates: int = DRIFT_REPLICATES, seed: int = DEFAULT_SEED) -> list[Row]:
+          platform: str | None, spec: LexiconSpec = LexiconSpec(), replicates: int = DRIFT_REPLICATES,
+          seed: int = DEFAULT_SEED) -> list[Row]:
     """Per dimension (sentiment, then each emotion), the DRIFT_TERMS terms whose value changed
-    most between the two periods at equal support, among those whose change is larger than its
-    band (see the module docstring)."""
-    seeds, spec = load_seeds(), LexiconSpec()
+    most between the two periods at equal support (each period's lexicon built with `spec`), among
+    those whose change is larger than its band (see the module docstring)."""
+    seeds = load_seeds()
     counts = [window_counts(con, f"{first:04d}-01", f"{last:04d}-12", platform) for first, last in periods]
     if any(c is None for c in counts):
         return []
-    a, b = ({e.term: e for e in _supported(frequent_terms_lexicon(c, DRIFT_MIN_DF, seeds), DRIFT_MIN_DF,
+    a, b = ({e.term: e for e in _supported(frequent_terms_lexicon(c, DRIFT_MIN_DF, seeds, spec), DRIFT_MIN_DF,
                                            DRIFT_MIN_SUPPORT)}
             for c in counts)
     common = sorted(a.keys() & b.keys())

@@ -1,12 +1,15 @@
 """The lexicon of any window of months and platforms, from the DuckDB counts.
 
 The counts are summed in SQL (`sql/window_counts.sql`); the lexicon is built from them by
-the engine itself (`pipelines.induction.induce.build_lexicon_from_counts`), so a window's lexicon
-(top terms, drift) has exactly the definition the scores were made with.
+the engine itself (`pipelines.induction.induce.build_lexicon_from_counts`) with the options of the
+lexicon in force (`window_spec`), so a window's lexicon (top terms, drift) has exactly the definition
+the scores were made with; where the lexicon in force is not one the engine induces from counts, the
+report draws default lexicons and says so.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Collection, Sequence
 
@@ -14,11 +17,22 @@ import duckdb
 
 import sql
 from pipelines.induction.bootstrap import Counts
-from pipelines.config import SeedConfig
+from pipelines.config import SeedConfig, load_seeds
 from pipelines.induction.induce import (
-    GeneralValues, LexiconSpec, build_lexicon_from_counts, general_values_from_counts, term_math,
+    GeneralValues, LexiconSpec, build_lexicon_from_counts, general_values_from_counts, induction_spec, term_math,
 )
 from pipelines.induction.lexicon import Lexicon
+
+
+def window_spec(con: duckdb.DuckDBPyConnection) -> tuple[LexiconSpec, str]:
+    """(the options window lexicons are built with, why they are not the definition of the posts' scores).
+    The options of the lexicon in force when this engine induces it from counts (`induction_spec`: a run's
+    --min-df, say), with ""; else the default lexicon's, with the reason ("" too with no run)."""
+    in_force = con.execute(sql.read("lexicon_in_force.sql")).fetchall()
+    if not in_force:
+        return LexiconSpec(), ""
+    spec, why_not = induction_spec(json.loads(in_force[0][1]), load_seeds())
+    return spec or LexiconSpec(), why_not
 
 
 def window_counts(con: duckdb.DuckDBPyConnection, from_month: str | None = None, to_month: str | None = None,

@@ -92,6 +92,22 @@ class LexiconSpec:
         return bool({"priors", "corpus", "distant"} & set(self.sources))
 
 
+def induction_spec(metadata: Mapping, seeds: SeedConfig) -> tuple[LexiconSpec | None, str]:
+    """(its options, "") for a lexicon this engine induces from counts as it was induced: a default
+    lexicon of this engine and these seeds, whose options are recorded. Else (None, why not), said of
+    the lexicon that scored the posts: replicates or window lexicons of other arithmetic, seeds or
+    options would not have the definition of its values."""
+    kind = metadata.get("kind")
+    if kind != "default":
+        return None, f"it is {'a ' + kind if kind else 'a hand-made'} lexicon, not one induced from the posts' counts"
+    if metadata.get("seeds") != seeds.fingerprint:
+        return None, "it was induced with other seeds than mipulse's default ones"
+    if metadata.get("engine") != ENGINE or "options" not in metadata:
+        return None, "an earlier version of mipulse's engine induced it"
+    options = {k: tuple(v) if isinstance(v, list) else v for k, v in metadata["options"].items()}
+    return LexiconSpec(**options), ""
+
+
 def term_shard(term: str) -> int:
     return zlib.crc32(term.encode()) % TERM_SHARDS
 
