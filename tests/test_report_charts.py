@@ -205,3 +205,6 @@ def test_the_lexicon_charts_texts_fit_in_the_png(tmp_path, monkeypatch):
     report_lexicon.plot_top_terms(by_year, tmp_path / "top.png", " (all platforms)")
     assert len(saved) == 2
     assert [texts_outside(fig) for fig in saved] == [[], []]
+    # one parenthesis, not "(last 8 at most) (the year's own lexicon) (all platforms)"
+    assert saved[1]._suptitle.get_text() == ("Most positive and most negative terms of each year's own lexicon, "
+                                             "the last 8 years (all platforms)")

@@ -163,12 +163,11 @@ def replicate_sds(counts, terms: list[str], seeds, spec: LexiconSpec, replicates
 
 
 def plot_top_terms(by_year: dict[int, list[Row]], path: Path, window: str) -> Path:
-    title = f"Most positive and most negative terms of each year (the year's own lexicon){window}"
+    which = f", the last {MAX_YEAR_PANELS} years" if len(by_year) == MAX_YEAR_PANELS else ""
+    title = f"Most positive and most negative terms of each year's own lexicon{which}{window}"
     years = [y for y, rows in by_year.items() if rows]
     if not years:
         return save_no_data(path, title)
-    if len(by_year) == MAX_YEAR_PANELS:
-        title = title.replace(" of each year", f" of each year (last {MAX_YEAR_PANELS} at most)")
     cols = min(4, len(years))
     rows_n = math.ceil(len(years) / cols)
     fig = Figure(figsize=WIDE_FIGSIZE, layout="constrained")
