@@ -27,6 +27,7 @@ from itertools import accumulate, chain
 
 import regex
 import spacy
+from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokenizer import Tokenizer
 
@@ -255,7 +256,7 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
     tokens = _affixed_tokens(chunk, special_cases) if chunk.isascii() \
         else _emoji_and_affixed_tokens(chunk, special_cases)
     if tokens is None:
-        tokens = _spacy_chunks([chunk])[chunk]
+        tokens = _normalize_pieces(_pieces(chunk))
     if _CUE_HINT_RE.search(chunk) and any(_negation_role(t) is _CUE for t in tokens):
         _CUE_CHUNKS.add(chunk)
     return tokens
@@ -271,6 +272,7 @@ def clear_caches() -> None:
     _STEPS_OUT_OF_SCOPE.clear()
     _AFFIX_TEMPLATES.clear()
     _spacy_tokenizer.cache_clear()
+    _spacy_splitter.cache_clear()
     _special_cases_by_word.cache_clear()
     is_content_term.cache_clear()
     _negation_role.cache_clear()
@@ -390,7 +392,7 @@ def _affix_template(prefix: str, hash_mark: str, stand_in: str, suffix: str) -> 
     chunk = prefix + hash_mark + stand_in + suffix
     if _may_meet_special_case(chunk, core):
         return None
-    pieces = [t.text for t in _spacy_tokenizer()(chunk)]
+    pieces = _pieces(chunk)
     for i in range(len(pieces)):
         before, after = pieces[:i], pieces[i + len(core):]
         if pieces[i:i + len(core)] == core and "".join(before) == prefix and "".join(after) == suffix:
@@ -409,6 +411,12 @@ def _affix_template(prefix: str, hash_mark: str, stand_in: str, suffix: str) -> 
 
 
 def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
+    """The normalized tokens of spaCy's own pieces of each chunk (`spacy_pieces`)."""
+    return {chunk: _normalize_pieces(raw) for chunk, raw in spacy_pieces(chunks).items()}
+
+
+def spacy_pieces(chunks: list[str]) -> dict[str, list[str]]:
+    """Each chunk's pieces as spaCy's tokenizer gives them (one call for all chunks), emoji split off first."""
     text = _CHUNK_BREAK.join(c if c.isascii() else EMOJI_RE.sub(r" \g<0> ", c) for c in chunks)
     pieces: list[list[str]] = [[]]
     for token in _spacy_tokenizer()(text):
@@ -417,7 +425,141 @@ def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
                 pieces.append([])
         else:
             pieces[-1].append(token.text)
-    return {chunk: _normalize_pieces(raw) for chunk, raw in zip(chunks, pieces, strict=True)}
+    return dict(zip(chunks, pieces, strict=True))
+
+
+def _pieces(chunk: str) -> list[str]:
+    """A chunk's pieces as `spacy_pieces` has them: from `_SpacySplitter`, or from spaCy itself where its
+    special-case matcher could change them."""
+    pieces = _spacy_splitter().chunk_pieces(chunk)
+    return spacy_pieces([chunk])[chunk] if pieces is None else pieces
+
+
+@lru_cache(maxsize=1)
+def _spacy_splitter() -> _SpacySplitter:
+    return _SpacySplitter(_spacy_tokenizer())
+
+
+class _SpacySplitter:
+    """spaCy's rule tokenizer (`Tokenizer.__call__`) on one whitespace-free string, in Python, with the
+    tokenizer's own compiled rules: spaCy's per-string algorithm without its `Doc`, its lexemes and its
+    vocabulary, which cost ~50 µs a call in the stream of posts.
+
+    spaCy takes a string whole if it is a special case; else it strips prefixes and suffixes, one of
+    each a round, until none is left, the rest is a special case or `token_match` takes it whole
+    (`_strip_ends`); then the rest is a special case's pieces, one piece (`token_match`, `url_match`)
+    or split at its infixes, and the prefixes before it, the suffixes after it in reverse order.
+    Afterwards spaCy's special-case matcher looks for the pieces of the special cases that hold
+    affixes (':-)', '10a.m.') among the pieces of the text, and replaces a run it finds by the case's
+    own pieces: `chunk_pieces` gives up (None) where a run of pieces joins up to such a case but
+    differs from its pieces, so only runs that stay as they are are let through.
+    """
+
+    def __init__(self, tokenizer: Tokenizer):
+        self.prefix_search = tokenizer.prefix_search
+        self.suffix_search = tokenizer.suffix_search
+        self.infix_finditer = tokenizer.infix_finditer
+        self.token_match = tokenizer.token_match
+        self.url_match = tokenizer.url_match
+        self.special_cases = {case: tuple(_orth(token) for token in tokens) for case, tokens in tokenizer.rules.items()}
+        # The cases spaCy's matcher looks for (`Tokenizer.add_special_case`, with `faster_heuristics`).
+        self.matched_cases = {case: pieces for case, pieces in self.special_cases.items()
+                              if not tokenizer.faster_heuristics or tokenizer.find_prefix(case)
+                              or tokenizer.find_infix(case) or tokenizer.find_suffix(case) or " " in case}
+        self.longest_matched_case = max(map(len, self.matched_cases), default=0)
+
+    def chunk_pieces(self, chunk: str) -> list[str] | None:
+        """A chunk's pieces as `spacy_pieces` has them (emoji split off first), or None where spaCy's
+        special-case matcher could change them."""
+        if chunk.isascii():
+            pieces = self.split(chunk)
+        else:
+            pieces = []
+            for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():
+                pieces += self.split(part)
+        return None if self._matcher_may_change(pieces) else pieces
+
+    def split(self, string: str) -> list[str]:
+        """spaCy's pieces of a whitespace-free string before its special-case matcher."""
+        special_cases = self.special_cases
+        if string in special_cases:
+            return list(special_cases[string])
+        prefixes, string, suffixes = self._strip_ends(string)
+        pieces = prefixes
+        if string in special_cases:
+            pieces += special_cases[string]
+        elif self.token_match(string) or self.url_match(string):
+            pieces.append(string)
+        elif string:
+            pieces += self._infix_pieces(string)
+        pieces += reversed(suffixes)
+        return pieces
+
+    def _strip_ends(self, string: str) -> tuple[list[str], str, list[str]]:
+        """The prefixes stripped (in order), what is left, the suffixes stripped (outermost first)."""
+        prefix_search, suffix_search, token_match = self.prefix_search, self.suffix_search, self.token_match
+        special_cases = self.special_cases
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        last_size = 0
+        while string and len(string) != last_size:
+            if token_match(string) or string in special_cases:
+                break
+            last_size = len(string)
+            pre_len = _length(prefix_search(string))
+            if pre_len and string[pre_len:] in special_cases:
+                prefixes.append(string[:pre_len])
+                return prefixes, string[pre_len:], suffixes
+            suf_len = _length(suffix_search(string[pre_len:]))
+            if suf_len and string[:-suf_len] in special_cases:  # with the prefix, if one was found
+                suffixes.append(string[-suf_len:])
+                return prefixes, string[:-suf_len], suffixes
+            if pre_len:
+                prefixes.append(string[:pre_len])
+            if suf_len:
+                suffixes.append(string[-suf_len:])
+            string = string[pre_len:len(string) - suf_len]
+        return prefixes, string, suffixes
+
+    def _infix_pieces(self, string: str) -> list[str]:
+        """The string split at its infixes, each non-empty infix a piece; an infix at the start is not one."""
+        pieces: list[str] = []
+        start = 0
+        for infix in self.infix_finditer(string):
+            infix_start, infix_end = infix.span()
+            if infix_start == 0:
+                continue
+            if infix_start != start:
+                pieces.append(string[start:infix_start])
+            if infix_start != infix_end:
+                pieces.append(string[infix_start:infix_end])
+            start = infix_end
+        if start < len(string):
+            pieces.append(string[start:])
+        return pieces
+
+    def _matcher_may_change(self, pieces: list[str]) -> bool:
+        """True if a run of the pieces joins up to a case spaCy's matcher looks for but is not that case's
+        pieces: every run the matcher could find is such a run (a case's pieces join up to the case)."""
+        matched_cases, longest = self.matched_cases, self.longest_matched_case
+        for i in range(len(pieces)):
+            joined = ""
+            for j in range(i, len(pieces)):
+                joined += pieces[j]
+                if len(joined) > longest:
+                    break
+                case_pieces = matched_cases.get(joined)
+                if case_pieces is not None and case_pieces != tuple(pieces[i:j + 1]):
+                    return True
+        return False
+
+
+def _length(match: re.Match | None) -> int:
+    return match.end() - match.start() if match is not None else 0
+
+
+def _orth(token_attributes: dict) -> str:
+    return token_attributes[ORTH] if ORTH in token_attributes else token_attributes["ORTH"]
 
 
 def _normalize_pieces(raw: list[str]) -> tuple[str, ...]:
