@@ -304,3 +304,86 @@ def test_a_pieces_remembered_tokens_are_normalize_with_the_next_piece_only_as_nt
     from pipelines.text.tokenizer import _NOT, _normalize, _normalized_piece
 
     assert _normalized_piece(piece, following.lower() in _NOT) == tuple(_normalize(piece, following.lower()))
+
+
+# Parts of chunks for `_SpacySplitter`: words, numbers and units, infixes, spaCy's prefixes and suffixes, URLs,
+# emoticons, emoji, apostrophes and special cases, glued in any order.
+_SPLITTER_PARTS = st.one_of(
+    st.text(alphabet=string.ascii_letters, min_size=1, max_size=6),
+    st.from_regex(r"[0-9]{1,4}(km|kg|GB|am|pm|th|s|m²|°C|°F|mph|%|\$|€|k|M)?|[0-9]{1,3}([.,:/+*^-][0-9]{1,3}){1,2}",
+                  fullmatch=True),
+    st.sampled_from(list("-./:,'\"()[]{}<>!?;*&$%+=#@^_~`|\\…“”‘’«»—–¿¡£€°") + ["..", "...", "--", "'s", "'S", "’s",
+                                                                                   "n't", "'ll", "'re"]),
+    st.sampled_from(["http://x.co/a", "https://www.a.org/b?c=1", "www.a.org", "a.com", "example.co.uk/x", "x@y.com",
+                     "ftp://a.b", "a.b.c"]),
+    st.sampled_from([":)", ":-(", ":D", ";P", "xD", "XD", "<3", "</3", "^_^", "-_-", "o.O", "T_T", ":'(", "=)", ":))",
+                     "(:", "):", ":-)", "8)", ":p", "D:"]),
+    st.sampled_from(["\U0001F30D", "\U0001F44D\U0001F3FD", "\U0001F1FA\U0001F1F8", "\u2764\ufe0f", "1\ufe0f\u20e3",
+                     "\U0001F468\u200d\U0001F469\u200d\U0001F467", "\u2600", "\u00e9", "\u00fc", "\u4e2d"]),
+    st.sampled_from(["U.S.", "e.g.", "i.e.", "Mr.", "Dr.", "St.", "etc.", "vs.", "Jan.", "10a.m.", "5p.m.", "'cause",
+                     "can't", "won't", "it's", "y'all", "don't", "dont", "gonna", "Cannot", "ima", "a.m.", "''", "c."]),
+)
+_SPLITTER_CHUNKS = st.lists(_SPLITTER_PARTS, min_size=1, max_size=5).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SPLITTER_CHUNKS, min_size=1, max_size=20))
+def test_the_splitter_gives_the_pieces_spacy_gives(chunks):
+    """`_SpacySplitter` is spaCy's rule tokenizer in Python: where it answers, its pieces are spaCy's own; where
+    it gives up (spaCy's special-case matcher could change the pieces), `_pieces` asks spaCy."""
+    from pipelines.text.tokenizer import _pieces, _spacy_splitter, spacy_pieces
+
+    chunks = list(dict.fromkeys(chunks))
+    expected = spacy_pieces(chunks)
+    for chunk in chunks:
+        pieces = _spacy_splitter().chunk_pieces(chunk)
+        assert pieces is None or pieces == expected[chunk], chunk
+        assert _pieces(chunk) == expected[chunk], chunk
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab7.,:;!?'\"()[]-/$%&*#@<>=^_~\\…“”’😀🇺🇸\u200d\U0001F3FD\ufe0f", min_size=1,
+                        max_size=10).filter(lambda chunk: not chunk.isspace()), min_size=1, max_size=20))
+def test_the_splitter_gives_the_pieces_spacy_gives_on_any_punctuated_string(chunks):
+    from pipelines.text.tokenizer import _pieces, spacy_pieces
+
+    chunks = list(dict.fromkeys(chunks))
+    assert {chunk: _pieces(chunk) for chunk in chunks} == spacy_pieces(chunks)
+
+
+# Chunks the splitter answers (none meets a case of spaCy's special-case matcher), each through a different rule.
+_SPLIT_BY_RULE = [
+    ("(hello)", ["(", "hello", ")"]),                                  # prefix and suffix in one round
+    ("\"'((hello!!))'\"", ["\"", "'", "(", "(", "hello", "!", "!", ")", ")", "'", "\""]),  # rounds of both
+    ("hello...", ["hello", "..."]),                                    # a suffix of any length ('\.\.+$')
+    ("5km", ["5", "km"]), ("$26", ["$", "26"]), ("49%", ["49", "%"]),  # units, currency, percent
+    ("long-term", ["long", "-", "term"]), ("7:30", ["7:30"]), ("a...b", ["a", "...", "b"]),  # infixes
+    ("-who", ["-who"]),                                                # an infix at the start is none
+    ("www.example.com/path!", ["www.example.com/path", "!"]),          # url_match keeps the URL whole
+    ("(x.co/a-b)", ["(", "x.co/a-b", ")"]),
+    ("xD!!", ["xD", "!", "!"]), ("(:D)", ["(", ":D", ")"]),            # token_match keeps emoticons whole
+    ("can't", ["ca", "n't"]), ("(can't)", ["(", "ca", "n't", ")"]),   # special cases, whole and after an end
+    ("U.S.!", ["U.S.", "!"]), ("'cause", ["'cause"]),
+    ("''!", ["''", "!"]),                   # the rest with its prefix a special case: the prefix stays in it
+    ("it's", ["it", "'s"]), ("Trump's", ["Trump", "'s"]),
+    ("hi\U0001F525there!", ["hi", "\U0001F525", "there", "!"]),        # emoji split off first, as `spacy_pieces`
+]
+
+
+@pytest.mark.parametrize("chunk,expected", _SPLIT_BY_RULE, ids=[c for c, _ in _SPLIT_BY_RULE])
+def test_the_splitter_answers_each_rule_as_spacy(chunk, expected):
+    from pipelines.text.tokenizer import _spacy_splitter, spacy_pieces
+
+    assert spacy_pieces([chunk])[chunk] == expected
+    assert _spacy_splitter().chunk_pieces(chunk) == expected
+
+
+@pytest.mark.parametrize("chunk", ["Dr.Alvarez", "''Fight", "St.Louis", "21st-c.", "Co.Exist"])
+def test_the_splitter_gives_up_where_spacys_matcher_joins_pieces_into_a_special_case(chunk):
+    """spaCy's special-case matcher makes 'Dr.' one piece again after the infix split 'Dr', '.', 'Alvarez'."""
+    from pipelines.text.tokenizer import _pieces, _spacy_splitter, spacy_pieces
+
+    splitter = _spacy_splitter()
+    assert splitter.split(chunk) != spacy_pieces([chunk])[chunk]
+    assert splitter.chunk_pieces(chunk) is None
+    assert _pieces(chunk) == spacy_pieces([chunk])[chunk]

@@ -445,10 +445,10 @@ class _SpacySplitter:
     tokenizer's own compiled rules: spaCy's per-string algorithm without its `Doc`, its lexemes and its
     vocabulary, which cost ~50 µs a call in the stream of posts.
 
-    spaCy takes a string whole if it is a special case; else it strips prefixes and suffixes, one of
-    each a round, until none is left, the rest is a special case or `token_match` takes it whole
-    (`_strip_ends`); then the rest is a special case's pieces, one piece (`token_match`, `url_match`)
-    or split at its infixes, and the prefixes before it, the suffixes after it in reverse order.
+    spaCy strips prefixes and suffixes, one of each a round, until none is left, the rest is a special
+    case or `token_match` takes it whole (`_strip_ends`); then the rest is a special case's pieces, one
+    piece (`token_match`, `url_match`) or split at its infixes, with the prefixes before it and the
+    suffixes after it in reverse order.
     Afterwards spaCy's special-case matcher looks for the pieces of the special cases that hold
     affixes (':-)', '10a.m.') among the pieces of the text, and replaces a run it finds by the case's
     own pieces: `chunk_pieces` gives up (None) where a run of pieces joins up to such a case but
@@ -466,7 +466,7 @@ class _SpacySplitter:
         self.matched_cases = {case: pieces for case, pieces in self.special_cases.items()
                               if not tokenizer.faster_heuristics or tokenizer.find_prefix(case)
                               or tokenizer.find_infix(case) or tokenizer.find_suffix(case) or " " in case}
-        self.longest_matched_case = max(map(len, self.matched_cases), default=0)
+        self.matched_case_starts = {case[:end] for case in self.matched_cases for end in range(1, len(case) + 1)}
 
     def chunk_pieces(self, chunk: str) -> list[str] | None:
         """A chunk's pieces as `spacy_pieces` has them (emoji split off first), or None where spaCy's
@@ -481,13 +481,10 @@ class _SpacySplitter:
 
     def split(self, string: str) -> list[str]:
         """spaCy's pieces of a whitespace-free string before its special-case matcher."""
-        special_cases = self.special_cases
-        if string in special_cases:
-            return list(special_cases[string])
         prefixes, string, suffixes = self._strip_ends(string)
         pieces = prefixes
-        if string in special_cases:
-            pieces += special_cases[string]
+        if string in self.special_cases:  # also the whole string: `_strip_ends` leaves a special case as it is
+            pieces += self.special_cases[string]
         elif self.token_match(string) or self.url_match(string):
             pieces.append(string)
         elif string:
@@ -541,16 +538,17 @@ class _SpacySplitter:
     def _matcher_may_change(self, pieces: list[str]) -> bool:
         """True if a run of the pieces joins up to a case spaCy's matcher looks for but is not that case's
         pieces: every run the matcher could find is such a run (a case's pieces join up to the case)."""
-        matched_cases, longest = self.matched_cases, self.longest_matched_case
-        for i in range(len(pieces)):
-            joined = ""
-            for j in range(i, len(pieces)):
-                joined += pieces[j]
-                if len(joined) > longest:
-                    break
+        matched_cases, starts = self.matched_cases, self.matched_case_starts
+        for i, joined in enumerate(pieces):
+            end = i + 1
+            while joined in starts:  # the pieces from i to `end` begin a case
                 case_pieces = matched_cases.get(joined)
-                if case_pieces is not None and case_pieces != tuple(pieces[i:j + 1]):
+                if case_pieces is not None and case_pieces != tuple(pieces[i:end]):
                     return True
+                if end == len(pieces):
+                    break
+                joined += pieces[end]
+                end += 1
         return False
 
 
