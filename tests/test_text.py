@@ -387,3 +387,25 @@ def test_the_splitter_gives_up_where_spacys_matcher_joins_pieces_into_a_special_
     assert splitter.split(chunk) != spacy_pieces([chunk])[chunk]
     assert splitter.chunk_pieces(chunk) is None
     assert _pieces(chunk) == spacy_pieces([chunk])[chunk]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet="ab7.,!?'\")]:;%$°Cckm²-…”’sS\u00a9😀", max_size=12),
+                 st.builds(lambda word, char, count: word + char * count, st.sampled_from(["", "wow", "7", "a."]),
+                           st.sampled_from(list(".!?)'…-")), st.integers(0, 120)),
+                 # spaCy's longest units: a suffix of five characters after a digit
+                 st.builds(str.__add__, st.sampled_from(["7", "a7", "", "x"]),
+                           st.sampled_from(["km/h", "mbar", "اكواب", "km²", "US$", "%"]))))
+def test_the_suffix_searched_in_the_tail_is_spacys_suffix(string):
+    """`_suffix_length_finder` searches the short suffix alternatives only in the string's last characters."""
+    from pipelines.text.tokenizer import _spacy_splitter, _spacy_tokenizer
+
+    assert _spacy_splitter().suffix_length(string) == _spacy_tokenizer().find_suffix(string)
+
+
+@pytest.mark.parametrize("pattern,alternatives", [("a$|b$", ["a$", "b$"]), ("(a|b)$|[|]$|\\|$", ["(a|b)$", "[|]$", "\\|$"]),
+                                                  ("[]|]$|[^]|]$|c", ["[]|]$", "[^]|]$", "c"]), ("abc", ["abc"])])
+def test_a_patterns_top_level_alternatives(pattern, alternatives):
+    from pipelines.text.tokenizer import _top_level_alternatives
+
+    assert _top_level_alternatives(pattern) == alternatives

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import html
 import re
+import re._parser as re_parser
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate, chain
+from re._constants import AT, AT_END, BRANCH
 
 import regex
 import spacy
@@ -457,7 +459,7 @@ class _SpacySplitter:
 
     def __init__(self, tokenizer: Tokenizer):
         self.prefix_search = tokenizer.prefix_search
-        self.suffix_search = tokenizer.suffix_search
+        self.suffix_length = _suffix_length_finder(tokenizer.suffix_search)
         self.infix_finditer = tokenizer.infix_finditer
         self.token_match = tokenizer.token_match
         self.url_match = tokenizer.url_match
@@ -494,7 +496,7 @@ class _SpacySplitter:
 
     def _strip_ends(self, string: str) -> tuple[list[str], str, list[str]]:
         """The prefixes stripped (in order), what is left, the suffixes stripped (outermost first)."""
-        prefix_search, suffix_search, token_match = self.prefix_search, self.suffix_search, self.token_match
+        prefix_search, suffix_length, token_match = self.prefix_search, self.suffix_length, self.token_match
         special_cases = self.special_cases
         prefixes: list[str] = []
         suffixes: list[str] = []
@@ -507,7 +509,7 @@ class _SpacySplitter:
             if pre_len and string[pre_len:] in special_cases:
                 prefixes.append(string[:pre_len])
                 return prefixes, string[pre_len:], suffixes
-            suf_len = _length(suffix_search(string[pre_len:]))
+            suf_len = suffix_length(string[pre_len:])
             if suf_len and string[:-suf_len] in special_cases:  # with the prefix, if one was found
                 suffixes.append(string[-suf_len:])
                 return prefixes, string[:-suf_len], suffixes
@@ -554,6 +556,67 @@ class _SpacySplitter:
 
 def _length(match: re.Match | None) -> int:
     return match.end() - match.start() if match is not None else 0
+
+
+_LONGEST_TAIL = 64  # a suffix alternative that may match more characters is searched for in the whole string
+
+
+def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Callable[[str], int]:
+    """`Tokenizer.find_suffix` with these rules, for strings without a line break, searching mostly the
+    string's last characters.
+
+    spaCy's suffix pattern is alternatives that each end at the string's end ('…$', '(?<=[0-9])km$', '\\.\\.+$'),
+    so its match is the one that starts first, and its length is the string's length minus that start. An
+    alternative that matches at most k characters can only start in the last k: those are searched for
+    from there (look-behinds still see the characters before), the few of unbounded length in the whole string.
+    Without the search spaCy's pattern costs time in the length of the string each round ('wow!!!!!...' of
+    500 characters: 500 rounds). Any pattern not made so is searched as spaCy does."""
+    pattern = suffix_search.__self__
+    alternatives = _top_level_alternatives(pattern.pattern)
+    parsed = [re_parser.parse(alternative, pattern.flags) for alternative in alternatives]
+    whole = re_parser.parse(pattern.pattern, pattern.flags).data
+    if len(whole) != 1 or whole[0][0] is not BRANCH or len(whole[0][1][1]) != len(alternatives) \
+            or any(not p.data or p.data[-1] != (AT, AT_END) for p in parsed):
+        return lambda string: _length(suffix_search(string))
+    widest = [p.getwidth()[1] for p in parsed]
+    short = [a for a, width in zip(alternatives, widest) if width <= _LONGEST_TAIL]
+    long = [a for a, width in zip(alternatives, widest) if width > _LONGEST_TAIL]
+    tail = max((width for width in widest if width <= _LONGEST_TAIL), default=0)
+    search_short = re.compile("|".join(short) or "(?!)", pattern.flags).search
+    search_long = re.compile("|".join(long) or "(?!)", pattern.flags).search
+
+    def suffix_length(string: str) -> int:
+        size = len(string)
+        match = search_short(string, max(0, size - tail))
+        start = match.start() if match else size
+        if (match := search_long(string)) and match.start() < start:
+            start = match.start()
+        return size - start
+
+    return suffix_length
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """A regular expression's alternatives outside groups and character sets: 'a$|(b|c)$' -> ['a$', '(b|c)$']."""
+    alternatives, start, depth, in_set, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1  # the escaped character is a literal
+        elif in_set:
+            in_set = char != "]"
+        elif char == "[":
+            in_set = True
+            i += 1 if pattern[i + 1:i + 2] == "^" else 0
+            i += 1 if pattern[i + 1:i + 2] == "]" else 0  # ']' first in a set is a literal
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    alternatives.append(pattern[start:])
+    return alternatives
 
 
 def _orth(token_attributes: dict) -> str:
