@@ -213,7 +213,7 @@ _CHUNK_BREAK = " \n "
 # hyphens, dashes, ellipses, commas, dots, slashes or colons, then closing punctuation
 # (`_CLOSING`), possibly after 's. How spaCy splits such ends and infixes depends only on the
 # ends, the infixes and on the first and last two characters of each word (its affix and infix
-# patterns look no further), so one spaCy call on stand-in words with the same ends, infixes and
+# patterns look no further), so one split (`_pieces`) of stand-in words with the same ends, infixes and
 # character kinds gives the pieces for all chunks alike, also where a piece keeps a word with
 # an end or an infix ('anti-', '7:30'; `_affix_template`); whether the words make a URL
 # (spaCy's url_match) is asked of each chunk.
@@ -249,10 +249,11 @@ def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _chunk_tokens(chunk: str) -> tuple[str, ...]:
-    """A chunk's normalized tokens; spaCy is asked only for the chunks that need it.
+    """A chunk's normalized tokens, those of spaCy's pieces of it.
 
     Most chunks are words with at most some punctuation at their ends and between them
-    (`_affixed_tokens`): their tokens are those of spaCy's pieces without asking spaCy.
+    (`_affixed_tokens`): their pieces are cut as those of a stand-in of the same shape. The
+    others are split one by one (`_pieces`).
     """
     special_cases = _spacy_tokenizer().rules
     tokens = _affixed_tokens(chunk, special_cases) if chunk.isascii() \
@@ -308,7 +309,7 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
     prefix, hash_mark, word, suffix = match.groups()
     core = _core_pieces(word)
     # Where spaCy's token_match (emoticons), url_match or a special case could see the words,
-    # ask spaCy.
+    # the chunk is split on its own.
     if len(core) == 1:
         if _X_EMOTICON_RE.fullmatch(word) or word in _EMOTICON_LETTERS:
             return None
@@ -347,7 +348,7 @@ def _core_pieces(word: str) -> list[str]:
 
 
 def _stand_in(word: str) -> str:
-    """The word spaCy is asked about for all words alike: the kinds of the characters, each run
+    """The word split for all words alike: the kinds of the characters, each run
     of letters and digits cut to its first and last two ('Climate...Change' -> 'Qqq...Qqq')."""
     kinds = word.translate(_CHAR_KIND)
     if len(kinds) <= 3:
@@ -364,8 +365,8 @@ def _may_meet_special_case(chunk: str, core: list[str]) -> bool:
     pieces, or as a run of pieces afterwards (its special-case matcher). Such a case is a run of
     whole pieces of the chunk: it holds a word of the core, or it lies in the ends and infixes,
     which the stand-in of `_affix_template` has too. So only the cases holding a word of the core
-    ('it' of "it's", 'etc' of 'etc.') are looked for; one found anywhere in the chunk sends it to
-    spaCy (conservative)."""
+    ('it' of "it's", 'etc' of 'etc.') are looked for; one found anywhere in the chunk has it split on
+    its own (conservative)."""
     cases = _special_cases_by_word()
     for word in core[::2]:
         for case in cases.get(word.lstrip("#"), ()):
