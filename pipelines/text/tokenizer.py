@@ -452,10 +452,10 @@ class _SpacySplitter:
     case or `token_match` takes it whole (`_strip_ends`); then the rest is a special case's pieces, one
     piece (`token_match`, `url_match`) or split at its infixes, with the prefixes before it and the
     suffixes after it in reverse order.
-    Afterwards spaCy's special-case matcher looks for the pieces of the special cases that hold
-    affixes (':-)', '10a.m.') among the pieces of the text, and replaces a run it finds by the case's
-    own pieces: `chunk_pieces` gives up (None) where a run of pieces joins up to such a case but
-    differs from its pieces, so only runs that stay as they are are let through.
+    Afterwards spaCy's special-case matcher looks for the special cases that hold affixes (':-)',
+    'Dr.', '10a.m.') among the pieces of the text, each as spaCy splits it without special cases
+    ('Dr', '.'), and replaces a run it finds by the case's own pieces ('Dr.'): `chunk_pieces` gives
+    up (None) where its pieces hold such a run that the matcher would change.
     """
 
     def __init__(self, tokenizer: Tokenizer):
@@ -465,11 +465,7 @@ class _SpacySplitter:
         self.token_match = tokenizer.token_match
         self.url_match = tokenizer.url_match
         self.special_cases = {case: tuple(_orth(token) for token in tokens) for case, tokens in tokenizer.rules.items()}
-        # The cases spaCy's matcher looks for (`Tokenizer.add_special_case`, with `faster_heuristics`).
-        self.matched_cases = {case: pieces for case, pieces in self.special_cases.items()
-                              if not tokenizer.faster_heuristics or tokenizer.find_prefix(case)
-                              or tokenizer.find_infix(case) or tokenizer.find_suffix(case) or " " in case}
-        self.matched_case_starts = {case[:end] for case in self.matched_cases for end in range(1, len(case) + 1)}
+        self.changed_runs = _runs_the_matcher_changes(tokenizer, self.special_cases)
 
     def chunk_pieces(self, chunk: str) -> list[str] | None:
         """A chunk's pieces as `spacy_pieces` has them (emoji split off first), or None where spaCy's
@@ -539,20 +535,35 @@ class _SpacySplitter:
         return pieces
 
     def _matcher_may_change(self, pieces: list[str]) -> bool:
-        """True if a run of the pieces joins up to a case spaCy's matcher looks for but is not that case's
-        pieces: every run the matcher could find is such a run (a case's pieces join up to the case)."""
-        matched_cases, starts = self.matched_cases, self.matched_case_starts
-        for i, joined in enumerate(pieces):
-            end = i + 1
-            while joined in starts:  # the pieces from i to `end` begin a case
-                case_pieces = matched_cases.get(joined)
-                if case_pieces is not None and case_pieces != tuple(pieces[i:end]):
+        """True if the pieces hold a run spaCy's special-case matcher would replace."""
+        changed_runs = self.changed_runs
+        for i, piece in enumerate(pieces):
+            for run in changed_runs.get(piece, ()):
+                if tuple(pieces[i:i + len(run)]) == run:
                     return True
-                if end == len(pieces):
-                    break
-                joined += pieces[end]
-                end += 1
         return False
+
+
+def _runs_the_matcher_changes(tokenizer: Tokenizer, special_cases: dict[str, tuple[str, ...]]
+                              ) -> dict[str, list[tuple[str, ...]]]:
+    """First piece -> the runs of pieces spaCy's special-case matcher finds and replaces by other pieces.
+
+    The matcher looks for the special cases with an affix or infix (all of them without `faster_heuristics`;
+    `Tokenizer.add_special_case`), each as the token texts spaCy gives the case without special cases: those of
+    a tokenizer with the same expressions and no rules. Where those are the case's own pieces (':)', kept whole
+    by `token_match`) the replacement changes nothing, and the run is left out."""
+    without_rules = Tokenizer(tokenizer.vocab, prefix_search=tokenizer.prefix_search,
+                              suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
+                              token_match=tokenizer.token_match, url_match=tokenizer.url_match)
+    runs: dict[str, list[tuple[str, ...]]] = {}
+    for case, pieces in special_cases.items():
+        if tokenizer.faster_heuristics and not (tokenizer.find_prefix(case) or tokenizer.find_infix(case)
+                                                or tokenizer.find_suffix(case) or " " in case):
+            continue
+        run = tuple(token.text for token in without_rules(case))
+        if run and run != pieces:
+            runs.setdefault(run[0], []).append(run)
+    return runs
 
 
 def _length(match: re.Match | None) -> int:
