@@ -433,7 +433,7 @@ def spacy_pieces(chunks: list[str]) -> dict[str, list[str]]:
 
 def _pieces(chunk: str) -> list[str]:
     """A chunk's pieces as `spacy_pieces` has them: from `_SpacySplitter`, or from spaCy itself where its
-    special-case matcher could change them."""
+    special-case matcher changes them."""
     pieces = _spacy_splitter().chunk_pieces(chunk)
     return spacy_pieces([chunk])[chunk] if pieces is None else pieces
 
@@ -469,7 +469,7 @@ class _SpacySplitter:
 
     def chunk_pieces(self, chunk: str) -> list[str] | None:
         """A chunk's pieces as `spacy_pieces` has them (emoji split off first), or None where spaCy's
-        special-case matcher could change them."""
+        special-case matcher changes them."""
         if chunk.isascii():
             pieces = self.split(chunk)
         else:
@@ -583,7 +583,9 @@ def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Ca
     from there (look-behinds still see the characters before), the few of unbounded length in the whole string.
     Without the search spaCy's pattern costs time in the length of the string each round ('wow!!!!!...' of
     500 characters: 500 rounds). Any pattern not made so is searched as spaCy does."""
-    pattern = suffix_search.__self__
+    pattern = getattr(suffix_search, "__self__", None)
+    if not isinstance(pattern, re.Pattern):
+        return lambda string: _length(suffix_search(string))
     alternatives = _top_level_alternatives(pattern.pattern)
     parsed = [re_parser.parse(alternative, pattern.flags) for alternative in alternatives]
     whole = re_parser.parse(pattern.pattern, pattern.flags).data
