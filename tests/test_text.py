@@ -254,6 +254,13 @@ def test_a_word_after_characters_that_make_emoticons_or_before_a_currency_sign_g
     assert normalize_chunks([chunk]) == _spacy_chunks([chunk])
 
 
+@pytest.mark.parametrize("chunk", ["A-A.aAaa", "(A-A.aAaa)", "Co-Op.iPad", "x-y.zZz!"])
+def test_words_whose_stand_in_makes_a_url_they_do_not_make_get_the_tokens_spacy_gives(chunk):
+    """The stand-in 'Q-Q.qqq' is a URL to spaCy, which keeps it whole; 'A-A.aAaa' is none (a capital inside its
+    last word), and spaCy splits it at the hyphen."""
+    assert normalize_chunks([chunk]) == _spacy_chunks([chunk])
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_GLUED_CHUNKS, min_size=1, max_size=20))
 def test_chunks_whose_pieces_join_a_word_and_its_ends_get_the_tokens_spacy_gives(chunks):
@@ -330,7 +337,7 @@ _SPLITTER_CHUNKS = st.lists(_SPLITTER_PARTS, min_size=1, max_size=5).map("".join
 @given(st.lists(_SPLITTER_CHUNKS, min_size=1, max_size=20))
 def test_the_splitter_gives_the_pieces_spacy_gives(chunks):
     """`_SpacySplitter` is spaCy's rule tokenizer in Python: where it answers, its pieces are spaCy's own; where
-    it gives up (spaCy's special-case matcher could change the pieces), `_pieces` asks spaCy."""
+    it gives up (spaCy's special-case matcher changes the pieces), `_pieces` asks spaCy."""
     from pipelines.text.tokenizer import _pieces, _spacy_splitter, spacy_pieces
 
     chunks = list(dict.fromkeys(chunks))
@@ -358,7 +365,7 @@ _SPLIT_BY_RULE = [
     ("hello...", ["hello", "..."]),                                    # a suffix of any length ('\.\.+$')
     ("5km", ["5", "km"]), ("$26", ["$", "26"]), ("49%", ["49", "%"]),  # units, currency, percent
     ("long-term", ["long", "-", "term"]), ("7:30", ["7:30"]), ("a...b", ["a", "...", "b"]),  # infixes
-    ("-who", ["-who"]),                                                # an infix at the start is none
+    ("-who", ["-who"]),                                                # '-' is an infix only after a letter or digit
     ("www.example.com/path!", ["www.example.com/path", "!"]),          # url_match keeps the URL whole
     ("(x.co/a-b)", ["(", "x.co/a-b", ")"]),
     ("xD!!", ["xD", "!", "!"]), ("(:D)", ["(", ":D", ")"]),            # token_match keeps emoticons whole
@@ -404,8 +411,9 @@ def test_the_suffix_searched_in_the_tail_is_spacys_suffix(string):
     assert _spacy_splitter().suffix_length(string) == _spacy_tokenizer().find_suffix(string)
 
 
-@pytest.mark.parametrize("pattern,alternatives", [("a$|b$", ["a$", "b$"]), ("(a|b)$|[|]$|\\|$", ["(a|b)$", "[|]$", "\\|$"]),
-                                                  ("[]|]$|[^]|]$|c", ["[]|]$", "[^]|]$", "c"]), ("abc", ["abc"])])
+@pytest.mark.parametrize("pattern,alternatives", [
+    ("a$|b$", ["a$", "b$"]), ("(a|b)$|[|]$|\\|$", ["(a|b)$", "[|]$", "\\|$"]),
+    ("[]|]$|[^]|]$|c", ["[]|]$", "[^]|]$", "c"]), ("abc", ["abc"])])
 def test_a_patterns_top_level_alternatives(pattern, alternatives):
     from pipelines.text.tokenizer import _top_level_alternatives
 

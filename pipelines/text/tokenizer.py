@@ -390,10 +390,12 @@ def _affix_template(prefix: str, hash_mark: str, stand_in: str, suffix: str) -> 
     each character of the ends and each of the words' pieces (`_core_pieces`; a hashtag's mark with its word).
     When each of the words' pieces is a piece of its own, the tokens of the pieces before and after them (the
     common case: the words' tokens are their own); else how many units each piece joins. None when a piece
-    ends inside a word's piece."""
+    ends inside a word's piece, or when the stand-in words make a URL: spaCy keeps them whole, but not the
+    chunk's words, which `_affixed_tokens` has checked ('A-A.aAaa' is no URL, its stand-in 'Q-Q.qqq' is one:
+    a capital inside the last word)."""
     core = _core_pieces(hash_mark + stand_in)
     chunk = prefix + hash_mark + stand_in + suffix
-    if _may_meet_special_case(chunk, core):
+    if _may_meet_special_case(chunk, core) or _spacy_tokenizer().url_match(stand_in):
         return None
     pieces = _pieces(chunk)
     for i in range(len(pieces)):
