@@ -67,7 +67,8 @@ def measure(tokenizers: dict[str, Callable[[str], list]], texts: list[str], repe
 
 def emptied(module: types.ModuleType) -> Callable[[], None]:
     """A function that empties a `pipelines.text.tokenizer` module's caches and builds a fresh spaCy
-    tokenizer (outside the timing); older revisions had only the chunk cache to clear."""
+    tokenizer and, where the revision has one, the splitter built from its rules (outside the timing);
+    older revisions had only the chunk cache to clear."""
     def clear() -> None:
         if hasattr(module, "clear_caches"):
             module.clear_caches()
@@ -77,6 +78,8 @@ def emptied(module: types.ModuleType) -> Callable[[], None]:
             module._spacy_tokenizer.cache_clear()
             module.is_content_term.cache_clear()
         module._spacy_tokenizer()
+        if hasattr(module, "_spacy_splitter"):
+            module._spacy_splitter()
     return clear
 
 

@@ -6,8 +6,10 @@ On every text of the data files: (1) `tokenize` against the same post tokenized 
 every chunk sent through spaCy (`_spacy_chunks`), so the paths that skip spaCy are
 checked; (2) against `tokenize` of `pipelines/text/tokenizer.py` at git revision REV (default
 `main`), loaded from `git show` into a module of its own, given the text with its HTML
-entities decoded (older revisions did not decode them). Prints the counts and the first
-differences; exits 1 on any difference.
+entities decoded (older revisions did not decode them); (3) `_SpacySplitter`'s pieces against
+spaCy's own (`spacy_pieces`) on every distinct chunk of the texts and every stand-in chunk the affix
+templates asked about, counting those it gave up on (spaCy's special-case matcher). Prints the counts
+and the first differences; exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -52,6 +54,25 @@ def spacy_path_tokens(texts: list[str]) -> list[list[str]]:
     return [current.mark_negation([tok for c in chunks for tok in pieces[c]]) for chunks in chunked]
 
 
+def splitter_differences(texts: list[str]) -> int:
+    """(3): run after `tokenize` has seen the texts, so that the affix templates' stand-ins are known."""
+    chunks = {c for t in texts for c in current._placeholders(t).split() if c not in current._PLACEHOLDER_CHUNKS}
+    stand_ins = {"".join(key) for key in current._AFFIX_TEMPLATES}
+    distinct = sorted(chunks | stand_ins)
+    expected: dict[str, list[str]] = {}
+    for start in range(0, len(distinct), 5000):
+        expected.update(current.spacy_pieces(distinct[start:start + 5000]))
+    splitter = current._spacy_splitter()
+    answered = {chunk: splitter.chunk_pieces(chunk) for chunk in distinct}
+    differences = [c for c, pieces in answered.items() if pieces is not None and pieces != expected[c]]
+    given_up = sum(pieces is None for pieces in answered.values())
+    print(f"splitter vs spaCy: {len(distinct)} distinct chunks ({len(chunks)} of the texts, {len(stand_ins)} stand-ins),"
+          f" {given_up} given up to spaCy, {len(differences)} differ")
+    for chunk in differences[:10]:
+        print(f"  {chunk!r}\n    spaCy    {expected[chunk]}\n    splitter {answered[chunk]}")
+    return len(differences)
+
+
 def compare(name: str, texts: list[str], expected: list[list[str]], actual: list[list[str]]) -> int:
     differences = [(t, e, a) for t, e, a in zip(texts, expected, actual, strict=True) if e != a]
     tokens = sum(map(len, actual))
@@ -75,6 +96,7 @@ def main() -> None:
     # Texts are decoded first: the older tokenizer may predate HTML entity decoding.
     differences += compare(f"tokenize vs {args.against}:pipelines/text/tokenizer.py on entity-decoded texts", texts,
                            [older.tokenize(current.decode_html_entities(t)) for t in texts], actual)
+    differences += splitter_differences(texts)
     sys.exit(1 if differences else 0)
 
 

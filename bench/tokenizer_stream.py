@@ -1,6 +1,7 @@
 """Tokenizer throughput over every real text at hand, as one worker meets them: a first pass over
 all texts of ../shared/data/*/*.jsonl (shuffled; every chunk new once), then a second pass (every
-chunk seen). CPU time of this process; spaCy's tokenizer is built before the timing.
+chunk seen). CPU time of this process; spaCy's tokenizer (and the splitter built from its rules,
+where the revision has one) is built before the timing.
 
     PYTHONPATH=. python bench/tokenizer_stream.py [--data GLOB] [--against REV]
 
@@ -47,9 +48,11 @@ def main() -> None:
     texts = texts_of(args.data)
     if args.against:
         _spacy_tokenizer()  # before REV's module registers its spaCy tokenizer factory under the same name
+        current._spacy_splitter()
         interleaved(texts, module_at(args.against), args.against)
         return
     _spacy_tokenizer()
+    current._spacy_splitter()
     for name in ("first pass", "second pass"):
         started = time.process_time()
         tokens = sum(len(tokenize(text)) for text in texts)
@@ -60,6 +63,8 @@ def main() -> None:
 def interleaved(texts: list[str], older: types.ModuleType, revision: str, slices: int = 40) -> None:
     word_costs()  # shared by both modules: loaded before the timing
     older._spacy_tokenizer()
+    if hasattr(older, "_spacy_splitter"):
+        older._spacy_splitter()
     tokenizers = {"this tree": current, revision: older}
     for name in ("first pass", "second pass"):
         seconds = dict.fromkeys(tokenizers, 0.0)

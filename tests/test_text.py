@@ -254,6 +254,13 @@ def test_a_word_after_characters_that_make_emoticons_or_before_a_currency_sign_g
     assert normalize_chunks([chunk]) == _spacy_chunks([chunk])
 
 
+@pytest.mark.parametrize("chunk", ["A-A.aAaa", "(A-A.aAaa)", "Co-Op.iPad", "x-y.zZz!"])
+def test_words_whose_stand_in_makes_a_url_they_do_not_make_get_the_tokens_spacy_gives(chunk):
+    """The stand-in 'Q-Q.qqq' is a URL to spaCy, which keeps it whole; 'A-A.aAaa' is none (a capital inside its
+    last word), and spaCy splits it at the hyphen."""
+    assert normalize_chunks([chunk]) == _spacy_chunks([chunk])
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_GLUED_CHUNKS, min_size=1, max_size=20))
 def test_chunks_whose_pieces_join_a_word_and_its_ends_get_the_tokens_spacy_gives(chunks):
@@ -304,3 +311,110 @@ def test_a_pieces_remembered_tokens_are_normalize_with_the_next_piece_only_as_nt
     from pipelines.text.tokenizer import _NOT, _normalize, _normalized_piece
 
     assert _normalized_piece(piece, following.lower() in _NOT) == tuple(_normalize(piece, following.lower()))
+
+
+# Parts of chunks for `_SpacySplitter`: words, numbers and units, infixes, spaCy's prefixes and suffixes, URLs,
+# emoticons, emoji, apostrophes and special cases, glued in any order.
+_SPLITTER_PARTS = st.one_of(
+    st.text(alphabet=string.ascii_letters, min_size=1, max_size=6),
+    st.from_regex(r"[0-9]{1,4}(km|kg|GB|am|pm|th|s|m²|°C|°F|mph|%|\$|€|k|M)?|[0-9]{1,3}([.,:/+*^-][0-9]{1,3}){1,2}",
+                  fullmatch=True),
+    st.sampled_from(list("-./:,'\"()[]{}<>!?;*&$%+=#@^_~`|\\…“”‘’«»—–¿¡£€°") + ["..", "...", "--", "'s", "'S", "’s",
+                                                                                   "n't", "'ll", "'re"]),
+    st.sampled_from(["http://x.co/a", "https://www.a.org/b?c=1", "www.a.org", "a.com", "example.co.uk/x", "x@y.com",
+                     "ftp://a.b", "a.b.c"]),
+    st.sampled_from([":)", ":-(", ":D", ";P", "xD", "XD", "<3", "</3", "^_^", "-_-", "o.O", "T_T", ":'(", "=)", ":))",
+                     "(:", "):", ":-)", "8)", ":p", "D:"]),
+    st.sampled_from(["\U0001F30D", "\U0001F44D\U0001F3FD", "\U0001F1FA\U0001F1F8", "\u2764\ufe0f", "1\ufe0f\u20e3",
+                     "\U0001F468\u200d\U0001F469\u200d\U0001F467", "\u2600", "\u00e9", "\u00fc", "\u4e2d"]),
+    st.sampled_from(["U.S.", "e.g.", "i.e.", "Mr.", "Dr.", "St.", "etc.", "vs.", "Jan.", "10a.m.", "5p.m.", "'cause",
+                     "can't", "won't", "it's", "y'all", "don't", "dont", "gonna", "Cannot", "ima", "a.m.", "''", "c."]),
+)
+_SPLITTER_CHUNKS = st.lists(_SPLITTER_PARTS, min_size=1, max_size=5).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SPLITTER_CHUNKS, min_size=1, max_size=20))
+def test_the_splitter_gives_the_pieces_spacy_gives(chunks):
+    """`_SpacySplitter` is spaCy's rule tokenizer in Python: where it answers, its pieces are spaCy's own; where
+    it gives up (spaCy's special-case matcher changes the pieces), `_pieces` asks spaCy."""
+    from pipelines.text.tokenizer import _pieces, _spacy_splitter, spacy_pieces
+
+    chunks = list(dict.fromkeys(chunks))
+    expected = spacy_pieces(chunks)
+    for chunk in chunks:
+        pieces = _spacy_splitter().chunk_pieces(chunk)
+        assert pieces is None or pieces == expected[chunk], chunk
+        assert _pieces(chunk) == expected[chunk], chunk
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab7.,:;!?'\"()[]-/$%&*#@<>=^_~\\…“”’😀🇺🇸\u200d\U0001F3FD\ufe0f", min_size=1,
+                        max_size=10).filter(lambda chunk: not chunk.isspace()), min_size=1, max_size=20))
+def test_the_splitter_gives_the_pieces_spacy_gives_on_any_punctuated_string(chunks):
+    from pipelines.text.tokenizer import _pieces, spacy_pieces
+
+    chunks = list(dict.fromkeys(chunks))
+    assert {chunk: _pieces(chunk) for chunk in chunks} == spacy_pieces(chunks)
+
+
+# Chunks the splitter answers (spaCy's special-case matcher changes none of them), each through a different rule.
+_SPLIT_BY_RULE = [
+    ("(hello)", ["(", "hello", ")"]),                                  # prefix and suffix in one round
+    ("\"'((hello!!))'\"", ["\"", "'", "(", "(", "hello", "!", "!", ")", ")", "'", "\""]),  # rounds of both
+    ("hello...", ["hello", "..."]),                                    # a suffix of any length ('\.\.+$')
+    ("5km", ["5", "km"]), ("$26", ["$", "26"]), ("49%", ["49", "%"]),  # units, currency, percent
+    ("long-term", ["long", "-", "term"]), ("7:30", ["7:30"]), ("a...b", ["a", "...", "b"]),  # infixes
+    ("-who", ["-who"]),                                                # '-' is an infix only after a letter or digit
+    ("www.example.com/path!", ["www.example.com/path", "!"]),          # url_match keeps the URL whole
+    ("(x.co/a-b)", ["(", "x.co/a-b", ")"]),
+    ("xD!!", ["xD", "!", "!"]), ("(:D)", ["(", ":D", ")"]),            # token_match keeps emoticons whole
+    ("can't", ["ca", "n't"]), ("(can't)", ["(", "ca", "n't", ")"]),   # special cases, whole and after an end
+    ("U.S.!", ["U.S.", "!"]), ("'cause", ["'cause"]),
+    ("''!", ["''", "!"]),                   # the rest with its prefix a special case: the prefix stays in it
+    ("it's", ["it", "'s"]), ("Trump's", ["Trump", "'s"]),
+    ("hi\U0001F525there!", ["hi", "\U0001F525", "there", "!"]),        # emoji split off first, as `spacy_pieces`
+    ("thanks:)", ["thanks", ":", ")"]),  # spaCy's matcher looks for ':)' as one piece ('token_match'), not ':', ')'
+]
+
+
+@pytest.mark.parametrize("chunk,expected", _SPLIT_BY_RULE, ids=[c for c, _ in _SPLIT_BY_RULE])
+def test_the_splitter_answers_each_rule_as_spacy(chunk, expected):
+    from pipelines.text.tokenizer import _spacy_splitter, spacy_pieces
+
+    assert spacy_pieces([chunk])[chunk] == expected
+    assert _spacy_splitter().chunk_pieces(chunk) == expected
+
+
+@pytest.mark.parametrize("chunk", ["Dr.Alvarez", "''Fight", "St.Louis", "21st-c.", "Co.Exist"])
+def test_the_splitter_gives_up_where_spacys_matcher_changes_the_pieces(chunk):
+    """spaCy's special-case matcher makes 'Dr.' one piece again after the infix split 'Dr', '.', 'Alvarez'."""
+    from pipelines.text.tokenizer import _pieces, _spacy_splitter, spacy_pieces
+
+    splitter = _spacy_splitter()
+    assert splitter.split(chunk) != spacy_pieces([chunk])[chunk]
+    assert splitter.chunk_pieces(chunk) is None
+    assert _pieces(chunk) == spacy_pieces([chunk])[chunk]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet="ab7.,!?'\")]:;%$°Cckm²-…”’sS\u00a9😀", max_size=12),
+                 st.builds(lambda word, char, count: word + char * count, st.sampled_from(["", "wow", "7", "a."]),
+                           st.sampled_from(list(".!?)'…-")), st.integers(0, 120)),
+                 # spaCy's longest units: a suffix of five characters after a digit
+                 st.builds(str.__add__, st.sampled_from(["7", "a7", "", "x"]),
+                           st.sampled_from(["km/h", "mbar", "اكواب", "km²", "US$", "%"]))))
+def test_the_suffix_searched_in_the_tail_is_spacys_suffix(string):
+    """`_suffix_length_finder` searches the short suffix alternatives only in the string's last characters."""
+    from pipelines.text.tokenizer import _spacy_splitter, _spacy_tokenizer
+
+    assert _spacy_splitter().suffix_length(string) == _spacy_tokenizer().find_suffix(string)
+
+
+@pytest.mark.parametrize("pattern,alternatives", [
+    ("a$|b$", ["a$", "b$"]), ("(a|b)$|[|]$|\\|$", ["(a|b)$", "[|]$", "\\|$"]),
+    ("[]|]$|[^]|]$|c", ["[]|]$", "[^]|]$", "c"]), ("abc", ["abc"])])
+def test_a_patterns_top_level_alternatives(pattern, alternatives):
+    from pipelines.text.tokenizer import _top_level_alternatives
+
+    assert _top_level_alternatives(pattern) == alternatives

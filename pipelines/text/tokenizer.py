@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import html
 import re
+import re._parser as re_parser
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate, chain
+from re._constants import AT, AT_END, BRANCH
 
 import regex
 import spacy
+from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokenizer import Tokenizer
 
@@ -210,7 +213,7 @@ _CHUNK_BREAK = " \n "
 # hyphens, dashes, ellipses, commas, dots, slashes or colons, then closing punctuation
 # (`_CLOSING`), possibly after 's. How spaCy splits such ends and infixes depends only on the
 # ends, the infixes and on the first and last two characters of each word (its affix and infix
-# patterns look no further), so one spaCy call on stand-in words with the same ends, infixes and
+# patterns look no further), so one split (`_pieces`) of stand-in words with the same ends, infixes and
 # character kinds gives the pieces for all chunks alike, also where a piece keeps a word with
 # an end or an infix ('anti-', '7:30'; `_affix_template`); whether the words make a URL
 # (spaCy's url_match) is asked of each chunk.
@@ -246,16 +249,17 @@ def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _chunk_tokens(chunk: str) -> tuple[str, ...]:
-    """A chunk's normalized tokens; spaCy is asked only for the chunks that need it.
+    """A chunk's normalized tokens, those of spaCy's pieces of it.
 
     Most chunks are words with at most some punctuation at their ends and between them
-    (`_affixed_tokens`): their tokens are those of spaCy's pieces without asking spaCy.
+    (`_affixed_tokens`): their pieces are cut as those of a stand-in of the same shape. The
+    others are split one by one (`_pieces`).
     """
     special_cases = _spacy_tokenizer().rules
     tokens = _affixed_tokens(chunk, special_cases) if chunk.isascii() \
         else _emoji_and_affixed_tokens(chunk, special_cases)
     if tokens is None:
-        tokens = _spacy_chunks([chunk])[chunk]
+        tokens = _normalize_pieces(_pieces(chunk))
     if _CUE_HINT_RE.search(chunk) and any(_negation_role(t) is _CUE for t in tokens):
         _CUE_CHUNKS.add(chunk)
     return tokens
@@ -271,6 +275,7 @@ def clear_caches() -> None:
     _STEPS_OUT_OF_SCOPE.clear()
     _AFFIX_TEMPLATES.clear()
     _spacy_tokenizer.cache_clear()
+    _spacy_splitter.cache_clear()
     _special_cases_by_word.cache_clear()
     is_content_term.cache_clear()
     _negation_role.cache_clear()
@@ -304,7 +309,7 @@ def _affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...] | None:
     prefix, hash_mark, word, suffix = match.groups()
     core = _core_pieces(word)
     # Where spaCy's token_match (emoticons), url_match or a special case could see the words,
-    # ask spaCy.
+    # the chunk is split on its own.
     if len(core) == 1:
         if _X_EMOTICON_RE.fullmatch(word) or word in _EMOTICON_LETTERS:
             return None
@@ -343,7 +348,7 @@ def _core_pieces(word: str) -> list[str]:
 
 
 def _stand_in(word: str) -> str:
-    """The word spaCy is asked about for all words alike: the kinds of the characters, each run
+    """The word split for all words alike: the kinds of the characters, each run
     of letters and digits cut to its first and last two ('Climate...Change' -> 'Qqq...Qqq')."""
     kinds = word.translate(_CHAR_KIND)
     if len(kinds) <= 3:
@@ -360,8 +365,8 @@ def _may_meet_special_case(chunk: str, core: list[str]) -> bool:
     pieces, or as a run of pieces afterwards (its special-case matcher). Such a case is a run of
     whole pieces of the chunk: it holds a word of the core, or it lies in the ends and infixes,
     which the stand-in of `_affix_template` has too. So only the cases holding a word of the core
-    ('it' of "it's", 'etc' of 'etc.') are looked for; one found anywhere in the chunk sends it to
-    spaCy (conservative)."""
+    ('it' of "it's", 'etc' of 'etc.') are looked for; one found anywhere in the chunk has it split on
+    its own (conservative)."""
     cases = _special_cases_by_word()
     for word in core[::2]:
         for case in cases.get(word.lstrip("#"), ()):
@@ -385,12 +390,14 @@ def _affix_template(prefix: str, hash_mark: str, stand_in: str, suffix: str) -> 
     each character of the ends and each of the words' pieces (`_core_pieces`; a hashtag's mark with its word).
     When each of the words' pieces is a piece of its own, the tokens of the pieces before and after them (the
     common case: the words' tokens are their own); else how many units each piece joins. None when a piece
-    ends inside a word's piece."""
+    ends inside a word's piece, or when the stand-in words make a URL: spaCy keeps them whole, but not the
+    chunk's words, which `_affixed_tokens` has checked ('A-A.aAaa' is no URL, its stand-in 'Q-Q.qqq' is one:
+    a capital inside the last word)."""
     core = _core_pieces(hash_mark + stand_in)
     chunk = prefix + hash_mark + stand_in + suffix
-    if _may_meet_special_case(chunk, core):
+    if _may_meet_special_case(chunk, core) or _spacy_tokenizer().url_match(stand_in):
         return None
-    pieces = [t.text for t in _spacy_tokenizer()(chunk)]
+    pieces = _pieces(chunk)
     for i in range(len(pieces)):
         before, after = pieces[:i], pieces[i + len(core):]
         if pieces[i:i + len(core)] == core and "".join(before) == prefix and "".join(after) == suffix:
@@ -409,6 +416,12 @@ def _affix_template(prefix: str, hash_mark: str, stand_in: str, suffix: str) -> 
 
 
 def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
+    """The normalized tokens of spaCy's own pieces of each chunk (`spacy_pieces`)."""
+    return {chunk: _normalize_pieces(raw) for chunk, raw in spacy_pieces(chunks).items()}
+
+
+def spacy_pieces(chunks: list[str]) -> dict[str, list[str]]:
+    """Each chunk's pieces as spaCy's tokenizer gives them (one call for all chunks), emoji split off first."""
     text = _CHUNK_BREAK.join(c if c.isascii() else EMOJI_RE.sub(r" \g<0> ", c) for c in chunks)
     pieces: list[list[str]] = [[]]
     for token in _spacy_tokenizer()(text):
@@ -417,7 +430,213 @@ def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
                 pieces.append([])
         else:
             pieces[-1].append(token.text)
-    return {chunk: _normalize_pieces(raw) for chunk, raw in zip(chunks, pieces, strict=True)}
+    return dict(zip(chunks, pieces, strict=True))
+
+
+def _pieces(chunk: str) -> list[str]:
+    """A chunk's pieces as `spacy_pieces` has them: from `_SpacySplitter`, or from spaCy itself where its
+    special-case matcher changes them."""
+    pieces = _spacy_splitter().chunk_pieces(chunk)
+    return spacy_pieces([chunk])[chunk] if pieces is None else pieces
+
+
+@lru_cache(maxsize=1)
+def _spacy_splitter() -> _SpacySplitter:
+    return _SpacySplitter(_spacy_tokenizer())
+
+
+class _SpacySplitter:
+    """spaCy's rule tokenizer (`Tokenizer.__call__`) on one whitespace-free string, in Python, with the
+    tokenizer's own compiled rules: spaCy's per-string algorithm without its `Doc`, its lexemes and its
+    vocabulary, which cost ~50 µs a call in the stream of posts.
+
+    spaCy strips prefixes and suffixes, one of each a round, until none is left, the rest is a special
+    case or `token_match` takes it whole (`_strip_ends`); then the rest is a special case's pieces, one
+    piece (`token_match`, `url_match`) or split at its infixes, with the prefixes before it and the
+    suffixes after it in reverse order.
+    Afterwards spaCy's special-case matcher looks for the special cases that hold affixes (':-)',
+    'Dr.', '10a.m.') among the pieces of the text, each as spaCy splits it without special cases
+    ('Dr', '.'), and replaces a run it finds by the case's own pieces ('Dr.'): `chunk_pieces` gives
+    up (None) where its pieces hold such a run that the matcher would change.
+    """
+
+    def __init__(self, tokenizer: Tokenizer):
+        self.prefix_search = tokenizer.prefix_search
+        self.suffix_length = _suffix_length_finder(tokenizer.suffix_search)
+        self.infix_finditer = tokenizer.infix_finditer
+        self.token_match = tokenizer.token_match
+        self.url_match = tokenizer.url_match
+        self.special_cases = {case: tuple(_orth(token) for token in tokens) for case, tokens in tokenizer.rules.items()}
+        self.changed_runs = _runs_the_matcher_changes(tokenizer, self.special_cases)
+
+    def chunk_pieces(self, chunk: str) -> list[str] | None:
+        """A chunk's pieces as `spacy_pieces` has them (emoji split off first), or None where spaCy's
+        special-case matcher changes them."""
+        if chunk.isascii():
+            pieces = self.split(chunk)
+        else:
+            pieces = []
+            for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():
+                pieces += self.split(part)
+        return None if self._matcher_may_change(pieces) else pieces
+
+    def split(self, string: str) -> list[str]:
+        """spaCy's pieces of a whitespace-free string before its special-case matcher."""
+        prefixes, string, suffixes = self._strip_ends(string)
+        pieces = prefixes
+        if string in self.special_cases:  # also the whole string: `_strip_ends` leaves a special case as it is
+            pieces += self.special_cases[string]
+        elif self.token_match(string) or self.url_match(string):
+            pieces.append(string)
+        elif string:
+            pieces += self._infix_pieces(string)
+        pieces += reversed(suffixes)
+        return pieces
+
+    def _strip_ends(self, string: str) -> tuple[list[str], str, list[str]]:
+        """The prefixes stripped (in order), what is left, the suffixes stripped (outermost first)."""
+        prefix_search, suffix_length, token_match = self.prefix_search, self.suffix_length, self.token_match
+        special_cases = self.special_cases
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        last_size = 0
+        while string and len(string) != last_size:
+            if token_match(string) or string in special_cases:
+                break
+            last_size = len(string)
+            pre_len = _length(prefix_search(string))
+            if pre_len and string[pre_len:] in special_cases:
+                prefixes.append(string[:pre_len])
+                return prefixes, string[pre_len:], suffixes
+            suf_len = suffix_length(string[pre_len:])
+            if suf_len and string[:-suf_len] in special_cases:  # with the prefix, if one was found
+                suffixes.append(string[-suf_len:])
+                return prefixes, string[:-suf_len], suffixes
+            if pre_len:
+                prefixes.append(string[:pre_len])
+            if suf_len:
+                suffixes.append(string[-suf_len:])
+            string = string[pre_len:len(string) - suf_len]
+        return prefixes, string, suffixes
+
+    def _infix_pieces(self, string: str) -> list[str]:
+        """The string split at its infixes, each non-empty infix a piece; an infix at the start is not one."""
+        pieces: list[str] = []
+        start = 0
+        for infix in self.infix_finditer(string):
+            infix_start, infix_end = infix.span()
+            if infix_start == 0:
+                continue
+            if infix_start != start:
+                pieces.append(string[start:infix_start])
+            if infix_start != infix_end:
+                pieces.append(string[infix_start:infix_end])
+            start = infix_end
+        if start < len(string):
+            pieces.append(string[start:])
+        return pieces
+
+    def _matcher_may_change(self, pieces: list[str]) -> bool:
+        """True if the pieces hold a run spaCy's special-case matcher would replace."""
+        changed_runs = self.changed_runs
+        for i, piece in enumerate(pieces):
+            for run in changed_runs.get(piece, ()):
+                if tuple(pieces[i:i + len(run)]) == run:
+                    return True
+        return False
+
+
+def _runs_the_matcher_changes(tokenizer: Tokenizer, special_cases: dict[str, tuple[str, ...]]
+                              ) -> dict[str, list[tuple[str, ...]]]:
+    """First piece -> the runs of pieces spaCy's special-case matcher finds and replaces by other pieces.
+
+    The matcher looks for the special cases with an affix or infix (all of them without `faster_heuristics`;
+    `Tokenizer.add_special_case`), each as the token texts spaCy gives the case without special cases: those of
+    a tokenizer with the same expressions and no rules. Where those are the case's own pieces (':)', kept whole
+    by `token_match`) the replacement changes nothing, and the run is left out."""
+    without_rules = Tokenizer(tokenizer.vocab, prefix_search=tokenizer.prefix_search,
+                              suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
+                              token_match=tokenizer.token_match, url_match=tokenizer.url_match)
+    runs: dict[str, list[tuple[str, ...]]] = {}
+    for case, pieces in special_cases.items():
+        if tokenizer.faster_heuristics and not (tokenizer.find_prefix(case) or tokenizer.find_infix(case)
+                                                or tokenizer.find_suffix(case) or " " in case):
+            continue
+        run = tuple(token.text for token in without_rules(case))
+        if run and run != pieces:
+            runs.setdefault(run[0], []).append(run)
+    return runs
+
+
+def _length(match: re.Match | None) -> int:
+    return match.end() - match.start() if match is not None else 0
+
+
+_LONGEST_TAIL = 64  # a suffix alternative that may match more characters is searched for in the whole string
+
+
+def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Callable[[str], int]:
+    """`Tokenizer.find_suffix` with these rules, for strings without a line break, searching mostly the
+    string's last characters.
+
+    spaCy's suffix pattern is alternatives that each end at the string's end ('…$', '(?<=[0-9])km$', '\\.\\.+$'),
+    so its match is the one that starts first, and its length is the string's length minus that start. An
+    alternative that matches at most k characters can only start in the last k: those are searched for
+    from there (look-behinds still see the characters before), the few of unbounded length in the whole string.
+    Without the search spaCy's pattern costs time in the length of the string each round ('wow!!!!!...' of
+    500 characters: 500 rounds). Any pattern not made so is searched as spaCy does."""
+    pattern = getattr(suffix_search, "__self__", None)
+    if not isinstance(pattern, re.Pattern):
+        return lambda string: _length(suffix_search(string))
+    alternatives = _top_level_alternatives(pattern.pattern)
+    parsed = [re_parser.parse(alternative, pattern.flags) for alternative in alternatives]
+    whole = re_parser.parse(pattern.pattern, pattern.flags).data
+    if len(whole) != 1 or whole[0][0] is not BRANCH or len(whole[0][1][1]) != len(alternatives) \
+            or any(not p.data or p.data[-1] != (AT, AT_END) for p in parsed):
+        return lambda string: _length(suffix_search(string))
+    widest = [p.getwidth()[1] for p in parsed]
+    short = [a for a, width in zip(alternatives, widest) if width <= _LONGEST_TAIL]
+    long = [a for a, width in zip(alternatives, widest) if width > _LONGEST_TAIL]
+    tail = max((width for width in widest if width <= _LONGEST_TAIL), default=0)
+    search_short = re.compile("|".join(short) or "(?!)", pattern.flags).search
+    search_long = re.compile("|".join(long) or "(?!)", pattern.flags).search
+
+    def suffix_length(string: str) -> int:
+        size = len(string)
+        match = search_short(string, max(0, size - tail))
+        start = match.start() if match else size
+        if (match := search_long(string)) and match.start() < start:
+            start = match.start()
+        return size - start
+
+    return suffix_length
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """A regular expression's alternatives outside groups and character sets: 'a$|(b|c)$' -> ['a$', '(b|c)$']."""
+    alternatives, start, depth, in_set, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1  # the escaped character is a literal
+        elif in_set:
+            in_set = char != "]"
+        elif char == "[":
+            in_set = True
+            i += 1 if pattern[i + 1:i + 2] == "^" else 0
+            i += 1 if pattern[i + 1:i + 2] == "]" else 0  # ']' first in a set is a literal
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    alternatives.append(pattern[start:])
+    return alternatives
+
+
+def _orth(token_attributes: dict) -> str:
+    return token_attributes[ORTH] if ORTH in token_attributes else token_attributes["ORTH"]
 
 
 def _normalize_pieces(raw: list[str]) -> tuple[str, ...]:
