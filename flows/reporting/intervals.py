@@ -29,7 +29,7 @@ from pipelines.induction.bootstrap import (
     DEFAULT_REPLICATES, DEFAULT_SEED, CountMatrix, CountRows, combined_interval, label_sums, lexicon_sd,
     mean_interval, replicate_lexicons, replicate_values, subsample,
 )
-from pipelines.config import load_seeds
+from pipelines.config import SeedConfig, load_seeds
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts, induction_spec
 from pipelines.induction.lexicon import SUPERVISED, Lexicon
 from pipelines.text.prepare import PostPreparer
@@ -69,9 +69,9 @@ def in_force(con: duckdb.DuckDBPyConnection) -> Lexicon | None:
     return lexicon_from_tables(con, version) if version else None
 
 
-def _inducer(lexicon: Lexicon, spec: LexiconSpec):
+def _inducer(lexicon: Lexicon, seeds: SeedConfig, spec: LexiconSpec):
     """Replicate counts -> a lexicon like the one in force."""
-    seeds, meta = load_seeds(), lexicon.metadata
+    meta = lexicon.metadata
     fixed = {SUPERVISED: lexicon.supervised} if lexicon.supervised else {}
 
     def induce(counts):
@@ -124,10 +124,10 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     if not rows:
         return None
     induced = induced_from(con, lexicon.version)
-    spec = None if induced is None else induction_spec(lexicon.metadata, load_seeds())[0]
+    seeds = load_seeds()
+    spec = None if induced is None else induction_spec(lexicon.metadata, seeds)[0]
     if spec is None:
         return LexiconIntervals({}, 0, len(rows), 0, False)
-    seeds = load_seeds()
     prepare = PostPreparer(seeds, with_bigrams=bool(lexicon.supervised))
     groups = [(month, platform) for month, platform, _ in rows]
     posts_per_group = Counter(groups)
@@ -142,7 +142,7 @@ def lexicon_intervals(con: duckdb.DuckDBPyConnection, replicates: int = DEFAULT_
     needed = looked_up(kept_posts) | scale_terms(seeds, spec)
     # each counted post's cells, not its preparation, are kept (the kept posts' preparations are reused)
     matrix = text_matrix(prepare, [rows[i][2] or "" for i in counted], needed, dict(zip(kept_texts, kept_posts)))
-    replicas = replicate_lexicons(matrix, _inducer(lexicon, spec), replicates, seed)
+    replicas = replicate_lexicons(matrix, _inducer(lexicon, seeds, spec), replicates, seed)
     texts = [PostText(post["tokens"]) for post in kept_posts]  # what no replicate changes, once
     platforms = [platform for _, platform in kept_groups]
     # each replicate scores the kept posts as one batch; label_sums reads them by position

@@ -287,7 +287,7 @@ def _emoji_and_affixed_tokens(chunk: str, special_cases: dict) -> tuple[str, ...
     anything else. Each part's tokens are its own: only 'ca' before "n't" (`_BEFORE_NOT`)
     depends on the next piece, and an emoji is neither."""
     tokens: list[str] = []
-    for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():  # as `_spacy_chunks` does
+    for part in _emoji_apart(chunk):  # as `spacy_pieces` splits it
         if EMOJI_RE.fullmatch(part):
             tokens += _normalized_piece(part, False)
         elif (part_tokens := _affixed_tokens(part, special_cases)) is not None:
@@ -420,9 +420,14 @@ def _spacy_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
     return {chunk: _normalize_pieces(raw) for chunk, raw in spacy_pieces(chunks).items()}
 
 
+def _emoji_apart(chunk: str) -> list[str]:
+    """A chunk cut before and after each emoji (the emoji its own part): each part is then split alone."""
+    return EMOJI_RE.sub(r" \g<0> ", chunk).split()
+
+
 def spacy_pieces(chunks: list[str]) -> dict[str, list[str]]:
     """Each chunk's pieces as spaCy's tokenizer gives them (one call for all chunks), emoji split off first."""
-    text = _CHUNK_BREAK.join(c if c.isascii() else EMOJI_RE.sub(r" \g<0> ", c) for c in chunks)
+    text = _CHUNK_BREAK.join(c if c.isascii() else " ".join(_emoji_apart(c)) for c in chunks)
     pieces: list[list[str]] = [[]]
     for token in _spacy_tokenizer()(text):
         if token.text.isspace():
@@ -476,7 +481,7 @@ class _SpacySplitter:
             pieces = self.split(chunk)
         else:
             pieces = []
-            for part in EMOJI_RE.sub(r" \g<0> ", chunk).split():
+            for part in _emoji_apart(chunk):
                 pieces += self.split(part)
         return None if self._matcher_may_change(pieces) else pieces
 
