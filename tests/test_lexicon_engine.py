@@ -27,6 +27,7 @@ from pipelines.induction.induce import (
 from pipelines.induction.lexicon import (
     GENERAL, METADATA_KEY, Lexicon, LexiconEntry, LexiconFileError, lexicon_file_bytes, read_lexicon)
 from pipelines.induction.lexicon_local import build_local
+from pipelines.induction.priors import emolex_emotions, polarity_of, vader_valences
 from pipelines.induction.transforms import BuildLexicon, BuildLexicons, CacheWeighedLexicon, CountPresence
 from pipelines.text.prepare import PostPreparer
 
@@ -188,6 +189,13 @@ def test_general_entry_of_a_new_term_and_of_a_prior_word():
     prior = one_general_entry("great", 90, 0.775, frozenset({"joy"}), scales, adapted=-0.2, adapted_support=50)
     assert prior.sentiment == pytest.approx(0.775 + 0.5 * (-0.4 - 0.775) * 50 / 250)
     assert dict(zip(EMOTIONS, prior.emotions))["joy"] == 1.0 and prior.source == "prior+corpus"
+
+
+def test_cant_wait_takes_the_priors_of_eager():
+    """VADER rates 'eager' 1.5 of 4 and EmoLex lists it with four emotions; neither lists "can't wait"."""
+    assert vader_valences()["cant_wait"] == pytest.approx(1.5 / 4)
+    assert emolex_emotions()["cant_wait"] == {"anticipation", "joy", "surprise", "trust"}
+    assert polarity_of(vader_valences()["cant_wait"]) == "positive"
 
 
 @pytest.mark.parametrize("term", ["97", "2015", "rt", "amp", "climate", "#climatechange", "good_NEG", "<url>", "x"])

@@ -6,7 +6,7 @@ import functools
 import string
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.text.hashtags import (
@@ -64,7 +64,7 @@ def test_counting_terms_drop_stop_words_placeholders_and_punctuation():
 
 
 def test_version_was_bumped_for_the_new_rules():
-    assert TOKENIZER_VERSION == "mipulse-tok-5"
+    assert TOKENIZER_VERSION == "mipulse-tok-6"
 
 
 def test_html_entities_are_decoded_before_tokenizing():
@@ -126,6 +126,24 @@ def test_segment_splits_as_trying_every_start_would(words):
 def test_negation_scope_ends_at_clause_punctuation():
     assert mark_negation(["not", "good", "!", "fine"]) == ["not", "good_NEG", "!", "fine"]
     assert reduce_elongation("yessss!!!!") == "yess!!"
+
+
+@pytest.mark.parametrize("text", ["can't wait", "Cant wait", "CANT WAIT", "cannot wait", "can not wait", "Can’t Wait",
+                                  "can't waaaait", "cant wait!"])
+def test_cant_wait_is_one_term_and_ends_the_negation_scope(text):
+    """Eagerness, not a negation: the amazing show is not negated."""
+    tokens = tokenize(f"i {text} to see the amazing show")
+    assert [t for t in tokens if t != "!"] == ["i", "cant_wait", "to", "see", "the", "amazing", "show"]
+
+
+def test_only_cant_right_before_wait_makes_the_idiom():
+    assert tokenize("don't wait for me") == ["do", "not", "wait_NEG", "for_NEG", "me_NEG"]
+    assert tokenize("i can't. wait") == ["i", "can", "not", ".", "wait"]
+    assert tokenize("can't really wait") == ["can", "not", "really_NEG", "wait_NEG"]
+    assert tokenize("#cantwait so good") == ["#cantwait", "cant_wait", "so", "good"]
+    # a scope opened before "can't wait" ends with it
+    assert tokenize("not sure i can't wait good") == ["not", "sure_NEG", "i_NEG", "cant_wait", "good"]
+    assert mark_negation(["can", "not", "wait", "wait"]) == ["cant_wait", "wait"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -284,12 +302,15 @@ _POST_CHUNKS = st.one_of(
     st.sampled_from(["not", "Not", "no", "never", "dont", "don't", "can't", "isn't,", "won’t", "nt", "ain't", "NOTHING",
                      "but", "But", ",", ".", "!", "?!", ";", ":", "...", "good,", "bad.", "nice!", "well:", "#notgood",
                      "#nofilter", "@bob", "http://x.co/a", ":)", "xD", "\U0001F525", "good\U0001F525", "it's", "(no)",
-                     "\"not\"", "no,", "not.", "never!", "12", "-", "&amp;", "a-b", "e.g.", "U.S."]),
+                     "\"not\"", "no,", "not.", "never!", "12", "-", "&amp;", "a-b", "e.g.", "U.S.", "can", "cant",
+                     "CANT", "cannot", "wait", "Wait!", "waaait", "wait,", "#cantwait", "waiting"]),
     st.text(alphabet="abnotNOT',.!", min_size=1, max_size=8))
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_POST_CHUNKS, max_size=25))
+@example(["i", "can't", "wait", "good"]).via("the idiom across chunks")
+@example(["not", "can", "not", "Wait!", "good", "no", "cant", "waaait,"]).via("the idiom across three chunks, in a scope")
 def test_negation_marked_chunk_by_chunk_is_mark_negation_of_the_whole_post(chunks):
     """Posts with a cue are marked a chunk at a time from looked-up steps; the same as `mark_negation`
     over all of the post's tokens."""

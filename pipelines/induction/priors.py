@@ -6,6 +6,9 @@
   (``BOOSTER_DICT``) and negation factor (``N_SCALAR``).
 * EmoLex (the NRC Emotion Lexicon as bundled by ``nrclex``): word -> Plutchik emotions.
 
+An idiom the tokenizer makes one term ("can't wait") takes the priors of a word that means it
+('eager'): neither package lists it, and VADER scores "can't wait" 0.
+
 Valences are put on [-1, 1] (divided by VADER's 4). Words of the seed file's sentiment and
 emotion lists join the priors, so a user's seeds always count; the words of its topic keywords
 (the corpus's own query terms: 'change' of 'climate change' is an EmoLex fear word) leave them,
@@ -18,12 +21,15 @@ from functools import lru_cache
 from typing import Mapping
 
 from pipelines.config import EMOTIONS, SeedConfig
+from pipelines.text.tokenizer import CANT_WAIT
 
 VADER_SCALE = 4.0
 #: |prior valence| a word needs to seed its polarity class (VADER valence 1 of 4).
 SEED_STRENGTH = 0.25
 #: Valence of a seed-file word that VADER does not list.
 SEED_FILE_VALENCE = 0.5
+#: idiom term -> the word whose priors it takes
+IDIOM_MEANINGS = {CANT_WAIT: "eager"}
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +48,7 @@ def vader_valences() -> dict[str, float]:
         total = sum(analyzer.lexicon.get(word, 0.0) for word in description.lower().split())
         if total and emoji not in valences:
             valences[emoji] = max(-1.0, min(1.0, total / VADER_SCALE))
-    return valences
+    return valences | {idiom: valences[word] for idiom, word in IDIOM_MEANINGS.items()}
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +61,7 @@ def emolex_emotions() -> dict[str, frozenset[str]]:
         emotions = frozenset(e for e in labels if e in EMOTIONS)
         if emotions:
             lexicon[word] = emotions
-    return lexicon
+    return lexicon | {idiom: lexicon[word] for idiom, word in IDIOM_MEANINGS.items()}
 
 
 def booster_weights() -> Mapping[str, float]:

@@ -13,7 +13,8 @@ words or other emoji; emoticons stay whole and keep their case; URLs and @mentio
 placeholders; hashtags stay as `#tag` followed by their words; elongations are cut to two
 letters; contraction parts become words (`n't` -> not, `ca n't` -> can not); negation
 marks words with `_NEG` up to the next clause punctuation (commas included) or 'but'
-(Das & Chen 2001, as in nltk's mark_negation, which stops at commas too).
+(Das & Chen 2001, as in nltk's mark_negation, which stops at commas too), except in "can't wait":
+eagerness, not a negation, it becomes the one term `cant_wait` and ends the scope.
 """
 
 from __future__ import annotations
@@ -36,12 +37,19 @@ from spacy.tokenizer import Tokenizer
 from pipelines.text.hashtags import split_hashtag
 from pipelines.text.mentions import AT_SIGNS, MENTION_RE
 
-TOKENIZER_VERSION = "mipulse-tok-5"
+TOKENIZER_VERSION = "mipulse-tok-6"
 CHUNK_CACHE_SIZE = 1 << 18  # distinct chunks / tokens remembered per process
 
 URL = "<url>"
 USER = "<user>"
 NEG_SUFFIX = "_NEG"
+#: "can't wait" in any spelling ("cant", "cannot", "can not", "CANT", "#cantwait"): the cue and 'wait'
+#: become this term, and the scope ends there. Negated, its eagerness read as "won't wait" ('cannot
+#: wait to see the amazing show' -> amazing_NEG): on held-out SemEval training tweets 110 of 119 with
+#: the pair were positive, and 45 % of them were labelled right (bench/README.md).
+CANT_WAIT = "cant_wait"
+_WAIT = frozenset({"wait", "waait", "waitt", "waaitt"})  # elongations are cut to two letters: 'waaaait'
+_STARTS_WITH_WAIT = frozenset((wait,) for wait in _WAIT)  # the first token of a chunk, as a tuple
 PLACEHOLDERS = frozenset({URL, USER})
 
 # Variation selectors, zero-width spaces (at the ends of words in posts, or inside one to dodge a
@@ -115,13 +123,18 @@ def tokenize(text: str) -> list[str]:
 
 def _negated_tokens(chunks: list[str]) -> list[str]:
     """`mark_negation` of the chunks' tokens, a chunk at a time: a chunk's marked tokens and whether a
-    scope is open after it depend only on its tokens and on whether one was open before it, so both
-    are looked up (`_NegationSteps`); chunks outside every scope, without a cue, stay as they are."""
+    scope is open after it depend only on its tokens and on whether one was open before it (or, for a
+    chunk that starts with 'wait', whether "can't" ends the tokens before it), so both are looked up
+    (`_NegationSteps`); chunks outside every scope, without a cue, stay as they are."""
     out: list[str] = []
     negated = False
     for chunk in chunks:
         if negated:
-            tokens, negated = _STEPS_IN_SCOPE[chunk]
+            if (cue := _cant_length(out)) and _CHUNKS[chunk][:1] in _STARTS_WITH_WAIT:
+                del out[-cue:]  # "can't" + "wait" of the chunk: one term, the scope closed
+                tokens, negated = _STEPS_AFTER_CANT[chunk]
+            else:
+                tokens, negated = _STEPS_IN_SCOPE[chunk]
         elif chunk in _CUE_CHUNKS:
             tokens, negated = _STEPS_OUT_OF_SCOPE[chunk]
         else:
@@ -168,14 +181,17 @@ def decode_html_entities(text: str) -> str:
 
 class _NegationSteps(dict):
     """chunk -> (its tokens marked by `mark_negation`, whether a negation scope is open after them),
-    for a chunk met with a scope open (`in_scope`) or not."""
+    for a chunk met with a scope open (`in_scope`) or not, or (`after_cant`) with its first token
+    'wait' right after "can't"."""
 
-    def __init__(self, in_scope: bool):
+    def __init__(self, in_scope: bool, after_cant: bool = False):
         super().__init__()
-        self.in_scope = in_scope
+        self.in_scope, self.after_cant = in_scope, after_cant
 
     def __missing__(self, chunk: str) -> tuple[tuple[str, ...], bool]:
-        step = self[chunk] = _negation_step(_CHUNKS[chunk], self.in_scope)
+        tokens = _CHUNKS[chunk]
+        step = self[chunk] = _negation_step((CANT_WAIT, *tokens[1:]), False) if self.after_cant \
+            else _negation_step(tokens, self.in_scope)
         return step
 
 
@@ -198,6 +214,7 @@ _CHUNKS = _ChunkCache(_PLACEHOLDER_CHUNKS)
 #: `mark_negation`, which would change nothing.
 _CUE_CHUNKS: set[str] = set()
 _STEPS_IN_SCOPE, _STEPS_OUT_OF_SCOPE = _NegationSteps(in_scope=True), _NegationSteps(in_scope=False)
+_STEPS_AFTER_CANT = _NegationSteps(in_scope=True, after_cant=True)
 _AT_SIGN, _FULLWIDTH_AT_SIGN = AT_SIGNS  # two C-level `in` tests, not a generator per post
 # The markup of texts exported as HTML (YouTube's `textDisplay`: `<br />`, `<b>`, `<a href="...">`):
 # each tag is a break between words. Only these tag names, with attributes written as attributes
@@ -273,6 +290,7 @@ def clear_caches() -> None:
     _CUE_CHUNKS.clear()
     _STEPS_IN_SCOPE.clear()
     _STEPS_OUT_OF_SCOPE.clear()
+    _STEPS_AFTER_CANT.clear()
     _AFFIX_TEMPLATES.clear()
     _spacy_tokenizer.cache_clear()
     _spacy_splitter.cache_clear()
@@ -689,14 +707,15 @@ def reduce_elongation(word: str) -> str:
 
 
 def mark_negation(tokens: list[str]) -> list[str]:
-    """Append `_NEG` to word tokens after a negation cue, up to clause punctuation or 'but'."""
+    """Append `_NEG` to word tokens after a negation cue, up to clause punctuation or 'but';
+    "can't" ('can', 'not' or 'cant') and a 'wait' right after it become `CANT_WAIT`, which ends the scope."""
     return list(_negation_step(tokens, False)[0])
 
 
 def _negation_step(tokens: Iterable[str], negated: bool) -> tuple[tuple[str, ...], bool]:
     """`mark_negation` of tokens met with a negation scope open (`negated`) or not, and whether a
     scope is open after them."""
-    out = []
+    out: list[str] = []
     for tok in tokens:
         role = _negation_role(tok)
         if role is _CLAUSE_END:
@@ -704,9 +723,21 @@ def _negation_step(tokens: Iterable[str], negated: bool) -> tuple[tuple[str, ...
         elif role is _CUE:
             negated = True
         elif negated and role is _NEGATABLE:
-            tok += NEG_SUFFIX
+            if tok in _WAIT and (cue := _cant_length(out)):
+                del out[-cue:]
+                tok, negated = CANT_WAIT, False
+            else:
+                tok += NEG_SUFFIX
         out.append(tok)
     return tuple(out), negated
+
+
+def _cant_length(tokens: list[str]) -> int:
+    """How many of the last tokens are "can't" ('can' 'not', or 'cant'), 0 if they are not."""
+    last = tokens[-1] if tokens else ""
+    if last == "not":
+        return 2 if len(tokens) > 1 and base_form(tokens[-2]) == "can" else 0
+    return 1 if last == "cant" else 0
 
 
 _CLAUSE_END, _CUE, _NEGATABLE, _OTHER = "clause end", "cue", "negatable", "other"
