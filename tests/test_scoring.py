@@ -44,6 +44,14 @@ def test_negation_scope_ends_at_commas_and_clause_punctuation():
     assert values("not good, good") == [("good_NEG", pytest.approx(0.5 * negation_factor())), ("good", 0.5)]
 
 
+def test_a_cue_negates_the_three_tokens_after_it_and_no_more():
+    assert tokenize("not a very good day") == ["not", "a_NEG", "very_NEG", "good_NEG", "day_NEG"]
+    assert values("not a very good day") == [("good_NEG", pytest.approx((0.5 + booster_weights()["very"])
+                                                                      * negation_factor()))]
+    assert values("not going to see a good show") == [("good", 0.5)]  # in the scope, four tokens on
+    assert values("never going to see a good show") == [("good", 0.5)]
+
+
 def test_boosters_and_but():
     very = booster_weights()["very"]
     assert values("very good") == [("good", pytest.approx(0.5 + very))]
@@ -166,7 +174,11 @@ def _hits_by_the_rules(tokens: list[str], general) -> list[tuple[int, str, float
             continue
         entry, negated = general.get(token), False
         if entry is None and token.endswith("_NEG"):
-            entry, negated = general.get(token[:-len("_NEG")]), True
+            entry = general.get(token[:-len("_NEG")])
+            if {"not", "never"} & set(tokens[max(0, i - 3):i]):  # the cues among the sampled tokens
+                negated = True
+            else:  # further from its cue than VADER's three words: the word itself
+                token = token[:-len("_NEG")]
         if entry is None or not entry.sentiment:
             continue
         value = entry.sentiment
@@ -185,8 +197,8 @@ def _hits_by_the_rules(tokens: list[str], general) -> list[tuple[int, str, float
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["good", "good_NEG", "bad", "bad_NEG", "table", "table_NEG", "calm", "calm_NEG",
-                                 "storm_NEG", "very", "very_NEG", "extremely", "barely", "but", "not", "!", "x",
-                                 "x_NEG"]), max_size=14))
+                                 "storm_NEG", "very", "very_NEG", "extremely", "barely", "but", "not", "never", "!",
+                                 "x", "x_NEG"]), max_size=14))
 def test_sentiment_hits_follow_the_rules_token_by_token(tokens):
     assert [tuple(h) for h in sentiment_hits(tokens, _RULE_LAYER)] == _hits_by_the_rules(tokens, _RULE_LAYER)
 

@@ -8,8 +8,9 @@ once: its word evidence and, for a lexicon with a character layer, that layer's 
 layer:
 
 * negation: a word in a negation scope (`_NEG`, up to clause punctuation, commas included,
-  or 'but') takes VADER's N_SCALAR (-0.74) times its valence, unless the lexicon has the
-  negated form itself;
+  or 'but') with its cue among the three tokens before it (VADER's window) takes VADER's
+  N_SCALAR (-0.74) times its valence, unless the lexicon has the negated form itself; further
+  into the scope it keeps its own valence ('not going to see the amazing show' -> amazing);
 * intensifiers and dampeners up to three words before a word (VADER's booster list, decaying
   1, 0.95, 0.9);
 * 'but': words before it count half, words after it one and a half;
@@ -43,7 +44,9 @@ from pipelines.config import EMOTIONS
 from pipelines.induction.characters import NGRAMS_FEATURE, CharacterModel, post_text
 from pipelines.induction.lexicon import Lexicon
 from pipelines.induction.priors import booster_weights, negation_factor
-from pipelines.text.tokenizer import NEG_SUFFIX, URL, USER, base_form, counting_terms, is_content_term
+from pipelines.text.tokenizer import (
+    NEG_SUFFIX, URL, USER, base_form, counting_terms, is_content_term, is_negation_cue,
+)
 
 LABELS = ("negative", "neutral", "positive")
 COMPOUND_ALPHA = 15 / 16
@@ -51,6 +54,8 @@ EXCLAMATION_BOOST = 0.292 / 4  # VADER's per-'!' amplifier on the [-1, 1] scale
 MAX_EXCLAMATIONS = 4
 BUT_BEFORE, BUT_AFTER = 0.5, 1.5
 BOOSTER_DECAY = (1.0, 0.95, 0.9)
+#: a negation cue negates a word at most this many tokens after it (VADER looks three words back)
+NEGATION_WINDOW = 3
 DEFAULT_NEUTRAL_BAND = 0.3
 NEGATIVE_EMOTIONS = frozenset({"anger", "disgust", "fear", "sadness", "anticipation", "surprise"})
 POSITIVE_EMOTIONS = frozenset({"joy", "trust", "anticipation", "surprise"})
@@ -85,7 +90,12 @@ def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
         if entry is None:
             if not token.endswith(NEG_SUFFIX):
                 continue
-            entry, negated = lookup(base_form(token)), True
+            word = base_form(token)
+            entry = lookup(word)
+            if entry is not None and _cue_before(tokens, i):
+                negated = True
+            else:  # further into the scope than VADER's window: the word itself
+                token = word
         if entry is None or not entry.sentiment:
             continue
         value = entry.sentiment
@@ -100,6 +110,11 @@ def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
         hits = [Hit(h.position, h.token, h.value * (BUT_BEFORE if j < but_at else BUT_AFTER))
                 for j, h in enumerate(hits)]
     return hits
+
+
+def _cue_before(tokens: list[str], i: int) -> bool:
+    """Whether a negation cue is among the `NEGATION_WINDOW` tokens before position i."""
+    return any(map(is_negation_cue, tokens[max(0, i - NEGATION_WINDOW):i]))
 
 
 def compound(hits: list[Hit], exclamations: float) -> float:

@@ -740,6 +740,11 @@ def _cant_length(tokens: list[str]) -> int:
     return 1 if last == "cant" else 0
 
 
+def is_negation_cue(token: str) -> bool:
+    """'not', 'never', 'no', "n't" forms ...: the tokens that open a negation scope."""
+    return _negation_role(token) is _CUE
+
+
 _CLAUSE_END, _CUE, _NEGATABLE, _OTHER = "clause end", "cue", "negatable", "other"
 
 
