@@ -44,9 +44,9 @@ URL = "<url>"
 USER = "<user>"
 NEG_SUFFIX = "_NEG"
 #: "can't wait" in any spelling ("cant", "cannot", "can not", "CANT", "#cantwait"): the cue and 'wait'
-#: become this term, and the scope ends there. Negated, its eagerness read as "won't wait" ('cannot
-#: wait to see the amazing show' -> amazing_NEG): on held-out SemEval training tweets 110 of 119 with
-#: the pair were positive, and 45 % of them were labelled right (bench/README.md).
+#: become this term, and the scope ends there. Read as a negation, the eagerness turned into its
+#: opposite ('cannot wait to see the amazing show' -> amazing_NEG): of 119 held-out SemEval training
+#: tweets with the pair, 110 were positive and 45 % were labelled right (bench/README.md).
 CANT_WAIT = "cant_wait"
 _WAIT = frozenset({"wait", "waait", "waitt", "waaitt"})  # elongations are cut to two letters: 'waaaait'
 _STARTS_WITH_WAIT = frozenset((wait,) for wait in _WAIT)  # the first token of a chunk, as a tuple
