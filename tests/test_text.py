@@ -439,3 +439,35 @@ def test_a_patterns_top_level_alternatives(pattern, alternatives):
     from pipelines.text.tokenizer import _top_level_alternatives
 
     assert _top_level_alternatives(pattern) == alternatives
+
+
+@pytest.mark.parametrize("pattern,last,characters", [
+    (r"(?<=[0-9])(?:km|m)$|\.\.+$|[a-c]$|'[sS]$", True, set("m.abcsS")),
+    (r"(?<=[0-9])(?:km|m)$|\.\.+$|[a-c]$", False, set("km.abc")),
+    (r"(?<=[a-z])[,;](?=[a-z])|\.\.+|…", False, set(",;.…")),
+    (r"x?y", False, None),        # a first item that may match nothing
+    (r"(?=a)", False, None),      # only a look-ahead: an empty match
+    (r"\w,", False, None), (r"[^a]", False, None), (r"(?i)a", False, None), (r"(?i:a)b", False, None),
+])
+def test_the_characters_a_patterns_matches_start_or_end_with(pattern, last, characters):
+    import re
+
+    from pipelines.text.tokenizer import _edge_characters
+
+    expected = frozenset(characters) if characters is not None else None
+    assert _edge_characters(re.compile(pattern), last=last) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab7Q.,:;/-+*^~<>=!?'\"()…–—\u00a9\u2600😀", min_size=1, max_size=14))
+def test_strings_without_a_character_an_infix_starts_with_are_split_as_with_the_infix_search(string):
+    """`_SpacySplitter._infix_pieces` skips the infix search on strings that hold no character an infix of spaCy's
+    pattern can start with: the pieces are those of the search."""
+    from pipelines.text.tokenizer import _spacy_splitter
+
+    splitter = _spacy_splitter()
+    searched = type(splitter).__new__(type(splitter))
+    searched.__dict__.update(splitter.__dict__, infix_starts=None)
+    assert splitter._infix_pieces(string) == searched._infix_pieces(string)
+    assert all(infix[0][0] in splitter.infix_starts for infix in splitter.infix_finditer(string) if infix[0])
+

@@ -26,7 +26,8 @@ import string
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate, chain
-from re._constants import AT, AT_END, BRANCH
+from re._constants import (ASSERT, ASSERT_NOT, AT, AT_END, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE,
+                           SRE_FLAG_IGNORECASE, SUBPATTERN)
 
 import regex
 import spacy
@@ -487,6 +488,7 @@ class _SpacySplitter:
         self.prefix_search = tokenizer.prefix_search
         self.suffix_length = _suffix_length_finder(tokenizer.suffix_search)
         self.infix_finditer = tokenizer.infix_finditer
+        self.infix_starts = _edge_characters(getattr(tokenizer.infix_finditer, "__self__", None), last=False)
         self.token_match = tokenizer.token_match
         self.url_match = tokenizer.url_match
         self.special_cases = {case: tuple(_orth(token) for token in tokens) for case, tokens in tokenizer.rules.items()}
@@ -543,7 +545,9 @@ class _SpacySplitter:
         return prefixes, string, suffixes
 
     def _infix_pieces(self, string: str) -> list[str]:
-        """The string split at its infixes, each non-empty infix a piece; an infix at the start is not one."""
+        """The non-empty string split at its infixes, each non-empty infix a piece; an infix at the start is not one."""
+        if self.infix_starts is not None and self.infix_starts.isdisjoint(string):
+            return [string]  # no character an infix starts with: most strings that reach here
         pieces: list[str] = []
         start = 0
         for infix in self.infix_finditer(string):
@@ -607,7 +611,8 @@ def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Ca
     alternative that matches at most k characters can only start in the last k: those are searched for
     from there (look-behinds still see the characters before), the few of unbounded length in the whole string.
     Without the search spaCy's pattern costs time in the length of the string each round ('wow!!!!!...' of
-    500 characters: 500 rounds). Any pattern not made so is searched as spaCy does."""
+    500 characters: 500 rounds). A string whose last character ends no alternative (`_edge_characters`) is not
+    searched at all. Any pattern not made so is searched as spaCy does."""
     pattern = getattr(suffix_search, "__self__", None)
     if not isinstance(pattern, re.Pattern):
         return lambda string: _length(suffix_search(string))
@@ -623,8 +628,11 @@ def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Ca
     tail = max((width for width in widest if width <= _LONGEST_TAIL), default=0)
     search_short = re.compile("|".join(short) or "(?!)", pattern.flags).search
     search_long = re.compile("|".join(long) or "(?!)", pattern.flags).search
+    last_characters = _edge_characters(pattern, last=True)
 
     def suffix_length(string: str) -> int:
+        if last_characters is not None and string[-1:] not in last_characters:
+            return 0
         size = len(string)
         match = search_short(string, max(0, size - tail))
         start = match.start() if match else size
@@ -633,6 +641,53 @@ def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Ca
         return size - start
 
     return suffix_length
+
+
+def _edge_characters(pattern: re.Pattern | None, last: bool) -> frozenset[str] | None:
+    """The characters every match of the pattern starts with (`last` False) or ends with (`last` True), worked out
+    from its parsed form: a string holding none of the first (or not ending with one of the last, for a pattern
+    whose matches end at the string's end) has no match. Look-arounds and anchors take no character and are
+    passed over. None where a match may be empty or the pattern uses what this does not read (classes like
+    '\\w', negated sets, any character, ignoring case)."""
+    if not isinstance(pattern, re.Pattern) or pattern.flags & SRE_FLAG_IGNORECASE:
+        return None
+    characters = _sequence_edge(list(re_parser.parse(pattern.pattern, pattern.flags)), last)
+    return frozenset(characters) if characters is not None else None
+
+
+def _sequence_edge(items: list, last: bool) -> set[str] | None:
+    """`_edge_characters` of a parsed sequence: those of its first (last) item that takes a character."""
+    for op, av in reversed(items) if last else items:
+        if op in (AT, ASSERT, ASSERT_NOT):
+            continue
+        if op is LITERAL:
+            return {chr(av)}
+        if op is IN:
+            return _set_characters(av)
+        if op is BRANCH:
+            edges = [_sequence_edge(list(alternative), last) for alternative in av[1]]
+            return None if any(edge is None for edge in edges) else set().union(*edges)
+        if op is SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            return None if add_flags & SRE_FLAG_IGNORECASE else _sequence_edge(list(sub), last)
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            least, _most, sub = av
+            return _sequence_edge(list(sub), last) if least > 0 else None
+        return None
+    return None  # nothing but look-arounds: an empty match
+
+
+def _set_characters(items: list) -> set[str] | None:
+    """The characters of a parsed character set ('[a-c.]'), None for a negated one or one with classes."""
+    characters: set[str] = set()
+    for op, av in items:
+        if op is LITERAL:
+            characters.add(chr(av))
+        elif op is RANGE:
+            characters.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return characters
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
