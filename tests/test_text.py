@@ -471,3 +471,15 @@ def test_strings_without_a_character_an_infix_starts_with_are_split_as_with_the_
     assert splitter._infix_pieces(string) == searched._infix_pieces(string)
     assert all(infix[0][0] in splitter.infix_starts for infix in splitter.infix_finditer(string) if infix[0])
 
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["http://", "https://", "HTTPS://", "hTtPſ://", "www.", "WwW.", "ww.",
+                                           "http:/", "h", "w", "t", "wttp://", "Wttps://", "hww.", "Hww."]),
+                          st.text(alphabet="hHwWtTpPsS:/.,;!?)]\"' ab\n", max_size=8)), max_size=8).map("".join))
+def test_urls_in_text_are_found_as_by_the_case_insensitive_pattern(text):
+    import re
+
+    from pipelines.text.tokenizer import _URL_IN_TEXT_RE
+
+    reference = re.compile(r"(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]\"']*(?:\s|$))")
+    assert _URL_IN_TEXT_RE.sub(" <url> ", text) == reference.sub(" <url> ", text)
