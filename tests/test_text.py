@@ -483,3 +483,4 @@ def test_urls_in_text_are_found_as_by_the_case_insensitive_pattern(text):
 
     reference = re.compile(r"(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]\"']*(?:\s|$))")
     assert _URL_IN_TEXT_RE.sub(" <url> ", text) == reference.sub(" <url> ", text)
+

@@ -118,28 +118,28 @@ def tokenize(text: str) -> list[str]:
     if len(_CHUNKS) > CHUNK_CACHE_SIZE:  # between posts: the post's chunks stay consistent
         clear_caches()
     chunks = _placeholders(text).split()
-    tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
-    return tokens if _CUE_CHUNKS.isdisjoint(chunks) else _negated_tokens(chunks)
+    chunk_tokens = list(map(_CHUNKS.__getitem__, chunks))  # the chunk cache fills `_CUE_CHUNKS` too
+    if _CUE_CHUNKS.isdisjoint(chunks):
+        return list(chain.from_iterable(chunk_tokens))
+    return _negated_tokens(chunks, chunk_tokens)
 
 
-def _negated_tokens(chunks: list[str]) -> list[str]:
-    """`mark_negation` of the chunks' tokens, a chunk at a time: a chunk's marked tokens and whether a
-    scope is open after it depend only on its tokens and on whether one was open before it (or, for a
-    chunk that starts with 'wait', whether "can't" ends the tokens before it), so both are looked up
+def _negated_tokens(chunks: list[str], chunk_tokens: list[tuple[str, ...]]) -> list[str]:
+    """`mark_negation` of the chunks' tokens (`chunk_tokens`), a chunk at a time: a chunk's marked tokens and
+    whether a scope is open after it depend only on its tokens and on whether one was open before it (or, for
+    a chunk that starts with 'wait', whether "can't" ends the tokens before it), so both are looked up
     (`_NegationSteps`); chunks outside every scope, without a cue, stay as they are."""
     out: list[str] = []
     negated = False
-    for chunk in chunks:
+    for chunk, tokens in zip(chunks, chunk_tokens):
         if negated:
-            if (cue := _cant_length(out)) and _CHUNKS[chunk][:1] in _STARTS_WITH_WAIT:
+            if (cue := _cant_length(out)) and tokens[:1] in _STARTS_WITH_WAIT:
                 del out[-cue:]  # "can't" + "wait" of the chunk: one term, the scope closed
                 tokens, negated = _STEPS_AFTER_CANT[chunk]
             else:
                 tokens, negated = _STEPS_IN_SCOPE[chunk]
         elif chunk in _CUE_CHUNKS:
             tokens, negated = _STEPS_OUT_OF_SCOPE[chunk]
-        else:
-            tokens = _CHUNKS[chunk]
         out += tokens
     return out
 
