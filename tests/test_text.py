@@ -484,3 +484,11 @@ def test_urls_in_text_are_found_as_by_the_case_insensitive_pattern(text):
     reference = re.compile(r"(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]\"']*(?:\s|$))")
     assert _URL_IN_TEXT_RE.sub(" <url> ", text) == reference.sub(" <url> ", text)
 
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aab!.😀", max_size=12))
+def test_elongations_are_found_as_the_cutting_pattern_finds_them(word):
+    """`reduce_elongation` tests for a run of three with a pattern of its own before cutting runs with `_ELONGATION_RE`."""
+    from pipelines.text.tokenizer import _ELONGATION_RE
+
+    assert reduce_elongation(word) == _ELONGATION_RE.sub(r"\1\1", word)
