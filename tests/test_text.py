@@ -492,3 +492,20 @@ def test_elongations_are_found_as_the_cutting_pattern_finds_them(word):
     from pipelines.text.tokenizer import _ELONGATION_RE
 
     assert reduce_elongation(word) == _ELONGATION_RE.sub(r"\1\1", word)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9]{1,9}|[A-Za-z]+[0-9]*([.,:/-][A-Za-z0-9]{1,5}){0,2}|[a\u00e9\u00c97]{4,6}",
+                     fullmatch=True))
+def test_a_words_stand_in_is_its_kinds_with_each_run_cut_to_its_first_and_last_two(word):
+    """`_stand_in` takes the kinds of three characters of a word of one run; the same as translating it all."""
+    import re
+
+    from pipelines.text.tokenizer import _CHAR_KIND, _stand_in
+
+    kinds = word.translate(_CHAR_KIND)
+    if kinds.isalnum():
+        expected = kinds if len(kinds) <= 3 else kinds[0] + kinds[-2:]
+    else:
+        expected = re.sub(r"[qQ7]{4,}", lambda run: run[0][0] + run[0][-2:], kinds)
+    assert _stand_in(word) == expected

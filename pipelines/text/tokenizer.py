@@ -250,6 +250,7 @@ _LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
 _EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
 _CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + string.digits,
                            "q" * 26 + "Q" * 26 + "7" * 10)
+_KIND = {chr(character): chr(kind) for character, kind in _CHAR_KIND.items()}
 _X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
 _NOT_BUILT = object()
 # (tokens of the pieces before the words, after them, how many units each piece joins when one joins a word)
@@ -372,6 +373,8 @@ def _core_pieces(word: str) -> list[str]:
 def _stand_in(word: str) -> str:
     """The word split for all words alike: the kinds of the characters, each run
     of letters and digits cut to its first and last two ('Climate...Change' -> 'Qqq...Qqq')."""
+    if len(word) > 3 and word.isalnum() and word.isascii():  # one run (most words): three characters' kinds
+        return _KIND[word[0]] + _KIND[word[-2]] + _KIND[word[-1]]
     kinds = word.translate(_CHAR_KIND)
     if len(kinds) <= 3:
         return kinds
