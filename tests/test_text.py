@@ -439,3 +439,73 @@ def test_a_patterns_top_level_alternatives(pattern, alternatives):
     from pipelines.text.tokenizer import _top_level_alternatives
 
     assert _top_level_alternatives(pattern) == alternatives
+
+
+@pytest.mark.parametrize("pattern,last,characters", [
+    (r"(?<=[0-9])(?:km|m)$|\.\.+$|[a-c]$|'[sS]$", True, set("m.abcsS")),
+    (r"(?<=[0-9])(?:km|m)$|\.\.+$|[a-c]$", False, set("km.abc")),
+    (r"(?<=[a-z])[,;](?=[a-z])|\.\.+|…", False, set(",;.…")),
+    (r"x?y", False, None),        # a first item that may match nothing
+    (r"(?=a)", False, None),      # only a look-ahead: an empty match
+    (r"\w,", False, None), (r"[^a]", False, None), (r"(?i)a", False, None), (r"(?i:a)b", False, None),
+])
+def test_the_characters_a_patterns_matches_start_or_end_with(pattern, last, characters):
+    import re
+
+    from pipelines.text.tokenizer import _edge_characters
+
+    expected = frozenset(characters) if characters is not None else None
+    assert _edge_characters(re.compile(pattern), last=last) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab7Q.,:;/-+*^~<>=!?'\"()…–—\u00a9\u2600😀", min_size=1, max_size=14))
+def test_strings_without_a_character_an_infix_starts_with_are_split_as_with_the_infix_search(string):
+    """`_SpacySplitter._infix_pieces` skips the infix search on strings that hold no character an infix of spaCy's
+    pattern can start with: the pieces are those of the search."""
+    from pipelines.text.tokenizer import _spacy_splitter
+
+    splitter = _spacy_splitter()
+    searched = type(splitter).__new__(type(splitter))
+    searched.__dict__.update(splitter.__dict__, infix_starts=None)
+    assert splitter._infix_pieces(string) == searched._infix_pieces(string)
+    assert all(infix[0][0] in splitter.infix_starts for infix in splitter.infix_finditer(string) if infix[0])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["http://", "https://", "HTTPS://", "hTtPſ://", "www.", "WwW.", "ww.",
+                                           "http:/", "h", "w", "t", "wttp://", "Wttps://", "hww.", "Hww."]),
+                          st.text(alphabet="hHwWtTpPsS:/.,;!?)]\"' ab\n", max_size=8)), max_size=8).map("".join))
+def test_urls_in_text_are_found_as_by_the_case_insensitive_pattern(text):
+    import re
+
+    from pipelines.text.tokenizer import _URL_IN_TEXT_RE
+
+    reference = re.compile(r"(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]\"']*(?:\s|$))")
+    assert _URL_IN_TEXT_RE.sub(" <url> ", text) == reference.sub(" <url> ", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aab!.😀", max_size=12))
+def test_elongations_are_found_as_the_cutting_pattern_finds_them(word):
+    """`reduce_elongation` tests for a run of three with a pattern of its own before cutting runs with `_ELONGATION_RE`."""
+    from pipelines.text.tokenizer import _ELONGATION_RE
+
+    assert reduce_elongation(word) == _ELONGATION_RE.sub(r"\1\1", word)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9]{1,9}|[A-Za-z]+[0-9]*([.,:/-][A-Za-z0-9]{1,5}){0,2}|[a\u00e9\u00c97]{4,6}",
+                     fullmatch=True))
+def test_a_words_stand_in_is_its_kinds_with_each_run_cut_to_its_first_and_last_two(word):
+    """`_stand_in` takes the kinds of three characters of a word of one run; the same as translating it all."""
+    import re
+
+    from pipelines.text.tokenizer import _CHAR_KIND, _stand_in
+
+    kinds = word.translate(_CHAR_KIND)
+    if kinds.isalnum():
+        expected = kinds if len(kinds) <= 3 else kinds[0] + kinds[-2:]
+    else:
+        expected = re.sub(r"[qQ7]{4,}", lambda run: run[0][0] + run[0][-2:], kinds)
+    assert _stand_in(word) == expected

@@ -51,16 +51,15 @@ def segment(run: str) -> list[str]:
         return [run]
     best = [0.0] + [math.inf] * len(run)
     back = [0] * (len(run) + 1)
-    reached = [0]  # the ends of a split found so far, in order: only a word from one of them can follow
-    for end in range(1, len(run) + 1):
-        for start in reached:
-            if start < end - MAX_WORD_CHARS:
-                continue
+    # From each end of a split found (in order, so its best split is known), every word that starts there.
+    # Each end's candidates are met in the order of their starts: of equal costs the earliest start wins.
+    for start in range(len(run)):
+        if best[start] == math.inf:  # no split ends here: no word can follow
+            continue
+        for end in range(start + 1, min(start + MAX_WORD_CHARS, len(run)) + 1):
             cost = costs.get(run[start:end])
             if cost is not None and best[start] + cost + WORD_PENALTY < best[end]:
                 best[end], back[end] = best[start] + cost + WORD_PENALTY, start
-        if best[end] < math.inf:
-            reached.append(end)
     if math.isinf(best[-1]):
         return [run]
     words, end = [], len(run)

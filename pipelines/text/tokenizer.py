@@ -26,7 +26,8 @@ import string
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate, chain
-from re._constants import AT, AT_END, BRANCH
+from re._constants import (ASSERT, ASSERT_NOT, AT, AT_END, BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE,
+                           SRE_FLAG_IGNORECASE, SUBPATTERN)
 
 import regex
 import spacy
@@ -68,6 +69,7 @@ EMOTICON_RE = re.compile(
 _URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _HASHTAG_RE = re.compile(r"^#\w+$")
 _ELONGATION_RE = re.compile(r"(.)\1{2,}")
+_ELONGATED_RE = re.compile(r"(.)\1\1")  # whether `_ELONGATION_RE` matches, found without its repeat: faster
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 # Negation cues and clause ends (commas included), as in nltk.sentiment.util.mark_negation.
 _NEGATION_RE = re.compile(
@@ -117,28 +119,28 @@ def tokenize(text: str) -> list[str]:
     if len(_CHUNKS) > CHUNK_CACHE_SIZE:  # between posts: the post's chunks stay consistent
         clear_caches()
     chunks = _placeholders(text).split()
-    tokens = list(chain.from_iterable(map(_CHUNKS.__getitem__, chunks)))
-    return tokens if _CUE_CHUNKS.isdisjoint(chunks) else _negated_tokens(chunks)
+    chunk_tokens = list(map(_CHUNKS.__getitem__, chunks))  # the chunk cache fills `_CUE_CHUNKS` too
+    if _CUE_CHUNKS.isdisjoint(chunks):
+        return list(chain.from_iterable(chunk_tokens))
+    return _negated_tokens(chunks, chunk_tokens)
 
 
-def _negated_tokens(chunks: list[str]) -> list[str]:
-    """`mark_negation` of the chunks' tokens, a chunk at a time: a chunk's marked tokens and whether a
-    scope is open after it depend only on its tokens and on whether one was open before it (or, for a
-    chunk that starts with 'wait', whether "can't" ends the tokens before it), so both are looked up
+def _negated_tokens(chunks: list[str], chunk_tokens: list[tuple[str, ...]]) -> list[str]:
+    """`mark_negation` of the chunks' tokens (`chunk_tokens`), a chunk at a time: a chunk's marked tokens and
+    whether a scope is open after it depend only on its tokens and on whether one was open before it (or, for
+    a chunk that starts with 'wait', whether "can't" ends the tokens before it), so both are looked up
     (`_NegationSteps`); chunks outside every scope, without a cue, stay as they are."""
     out: list[str] = []
     negated = False
-    for chunk in chunks:
+    for chunk, tokens in zip(chunks, chunk_tokens):
         if negated:
-            if (cue := _cant_length(out)) and _CHUNKS[chunk][:1] in _STARTS_WITH_WAIT:
+            if (cue := _cant_length(out)) and tokens[:1] in _STARTS_WITH_WAIT:
                 del out[-cue:]  # "can't" + "wait" of the chunk: one term, the scope closed
                 tokens, negated = _STEPS_AFTER_CANT[chunk]
             else:
                 tokens, negated = _STEPS_IN_SCOPE[chunk]
         elif chunk in _CUE_CHUNKS:
             tokens, negated = _STEPS_OUT_OF_SCOPE[chunk]
-        else:
-            tokens = _CHUNKS[chunk]
         out += tokens
     return out
 
@@ -248,6 +250,7 @@ _LONG_KIND_RUN_RE = re.compile(r"[qQ7]{4,}")
 _EMOTICON_LETTERS = frozenset("oOTt")  # whole, they may join an emoticon ('o.O', 'T_T')
 _CHAR_KIND = str.maketrans(string.ascii_lowercase + string.ascii_uppercase + string.digits,
                            "q" * 26 + "Q" * 26 + "7" * 10)
+_KIND = {chr(character): chr(kind) for character, kind in _CHAR_KIND.items()}
 _X_EMOTICON_RE = re.compile(r"[xX][dDpP]+")
 _NOT_BUILT = object()
 # (tokens of the pieces before the words, after them, how many units each piece joins when one joins a word)
@@ -255,9 +258,11 @@ _Template = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...] | None]
 _AFFIX_TEMPLATES: dict[tuple[str, str, str, str], _Template | None] = {}
 # URLs and mentions become placeholder chunks before spaCy sees them: they are mostly
 # unique, so they would only fill the caches. Trailing punctuation stays outside.
-# (Spelled so that the regex engine can skip ahead to a literal first character: the
-# same matches as `(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]"']*(?:\s|$))`, several times faster.)
-_URL_IN_TEXT_RE = re.compile(r"(?:[hH][tT][tT][pP][sS\u017f]?://|[wW][wW][wW]\.)(?:\S*[^\s.,;:!?)\]\"']|\S)")
+# (Spelled so that the regex engine can skip ahead to a first character 'h' or 'w', a set of its own before
+# the branch, which the look-behinds tie to their branch: the same matches as
+# `(?i)(?:https?://|www\.)\S+?(?=[.,;:!?)\]"']*(?:\s|$))`, several times faster.)
+_URL_IN_TEXT_RE = re.compile(r"[hHwW](?:(?<=[hH])[tT][tT][pP][sS\u017f]?://|(?<=[wW])[wW][wW]\.)"
+                             r"(?:\S*[^\s.,;:!?)\]\"']|\S)")
 
 
 def normalize_chunks(chunks: list[str]) -> dict[str, tuple[str, ...]]:
@@ -368,6 +373,8 @@ def _core_pieces(word: str) -> list[str]:
 def _stand_in(word: str) -> str:
     """The word split for all words alike: the kinds of the characters, each run
     of letters and digits cut to its first and last two ('Climate...Change' -> 'Qqq...Qqq')."""
+    if len(word) > 3 and word.isalnum() and word.isascii():  # one run (most words): three characters' kinds
+        return _KIND[word[0]] + _KIND[word[-2]] + _KIND[word[-1]]
     kinds = word.translate(_CHAR_KIND)
     if len(kinds) <= 3:
         return kinds
@@ -487,6 +494,7 @@ class _SpacySplitter:
         self.prefix_search = tokenizer.prefix_search
         self.suffix_length = _suffix_length_finder(tokenizer.suffix_search)
         self.infix_finditer = tokenizer.infix_finditer
+        self.infix_starts = _edge_characters(getattr(tokenizer.infix_finditer, "__self__", None), last=False)
         self.token_match = tokenizer.token_match
         self.url_match = tokenizer.url_match
         self.special_cases = {case: tuple(_orth(token) for token in tokens) for case, tokens in tokenizer.rules.items()}
@@ -543,7 +551,9 @@ class _SpacySplitter:
         return prefixes, string, suffixes
 
     def _infix_pieces(self, string: str) -> list[str]:
-        """The string split at its infixes, each non-empty infix a piece; an infix at the start is not one."""
+        """The non-empty string split at its infixes, each non-empty infix a piece; an infix at the start is not one."""
+        if self.infix_starts is not None and self.infix_starts.isdisjoint(string):
+            return [string]  # no character an infix starts with: most strings that reach here
         pieces: list[str] = []
         start = 0
         for infix in self.infix_finditer(string):
@@ -607,7 +617,8 @@ def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Ca
     alternative that matches at most k characters can only start in the last k: those are searched for
     from there (look-behinds still see the characters before), the few of unbounded length in the whole string.
     Without the search spaCy's pattern costs time in the length of the string each round ('wow!!!!!...' of
-    500 characters: 500 rounds). Any pattern not made so is searched as spaCy does."""
+    500 characters: 500 rounds). A string whose last character ends no alternative (`_edge_characters`) is not
+    searched at all. Any pattern not made so is searched as spaCy does."""
     pattern = getattr(suffix_search, "__self__", None)
     if not isinstance(pattern, re.Pattern):
         return lambda string: _length(suffix_search(string))
@@ -623,8 +634,11 @@ def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Ca
     tail = max((width for width in widest if width <= _LONGEST_TAIL), default=0)
     search_short = re.compile("|".join(short) or "(?!)", pattern.flags).search
     search_long = re.compile("|".join(long) or "(?!)", pattern.flags).search
+    last_characters = _edge_characters(pattern, last=True)
 
     def suffix_length(string: str) -> int:
+        if last_characters is not None and string[-1:] not in last_characters:
+            return 0
         size = len(string)
         match = search_short(string, max(0, size - tail))
         start = match.start() if match else size
@@ -633,6 +647,53 @@ def _suffix_length_finder(suffix_search: Callable[[str], re.Match | None]) -> Ca
         return size - start
 
     return suffix_length
+
+
+def _edge_characters(pattern: re.Pattern | None, last: bool) -> frozenset[str] | None:
+    """The characters every match of the pattern starts with (`last` False) or ends with (`last` True), worked out
+    from its parsed form: a string holding none of the first (or not ending with one of the last, for a pattern
+    whose matches end at the string's end) has no match. Look-arounds and anchors take no character and are
+    passed over. None where a match may be empty or the pattern uses what this does not read (classes like
+    '\\w', negated sets, any character, ignoring case)."""
+    if not isinstance(pattern, re.Pattern) or pattern.flags & SRE_FLAG_IGNORECASE:
+        return None
+    characters = _sequence_edge(list(re_parser.parse(pattern.pattern, pattern.flags)), last)
+    return frozenset(characters) if characters is not None else None
+
+
+def _sequence_edge(items: list, last: bool) -> set[str] | None:
+    """`_edge_characters` of a parsed sequence: those of its first (last) item that takes a character."""
+    for op, av in reversed(items) if last else items:
+        if op in (AT, ASSERT, ASSERT_NOT):
+            continue
+        if op is LITERAL:
+            return {chr(av)}
+        if op is IN:
+            return _set_characters(av)
+        if op is BRANCH:
+            edges = [_sequence_edge(list(alternative), last) for alternative in av[1]]
+            return None if any(edge is None for edge in edges) else set().union(*edges)
+        if op is SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            return None if add_flags & SRE_FLAG_IGNORECASE else _sequence_edge(list(sub), last)
+        if op in (MAX_REPEAT, MIN_REPEAT):
+            least, _most, sub = av
+            return _sequence_edge(list(sub), last) if least > 0 else None
+        return None
+    return None  # nothing but look-arounds: an empty match
+
+
+def _set_characters(items: list) -> set[str] | None:
+    """The characters of a parsed character set ('[a-c.]'), None for a negated one or one with classes."""
+    characters: set[str] = set()
+    for op, av in items:
+        if op is LITERAL:
+            characters.add(chr(av))
+        elif op is RANGE:
+            characters.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return characters
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
@@ -703,7 +764,7 @@ def base_form(token: str) -> str:
 
 def reduce_elongation(word: str) -> str:
     """Cap runs of one character at two: 'soooo' -> 'soo', 'goooood' -> 'good'."""
-    return _ELONGATION_RE.sub(r"\1\1", word) if _ELONGATION_RE.search(word) else word
+    return _ELONGATION_RE.sub(r"\1\1", word) if _ELONGATED_RE.search(word) else word
 
 
 def mark_negation(tokens: list[str]) -> list[str]:
