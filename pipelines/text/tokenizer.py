@@ -50,7 +50,6 @@ NEG_SUFFIX = "_NEG"
 #: tweets with the pair, 110 were positive and 45 % were labelled right (bench/README.md).
 CANT_WAIT = "cant_wait"
 _WAIT = frozenset({"wait", "waait", "waitt", "waaitt"})  # elongations are cut to two letters: 'waaaait'
-_STARTS_WITH_WAIT = frozenset((wait,) for wait in _WAIT)  # the first token of a chunk, as a tuple
 PLACEHOLDERS = frozenset({URL, USER})
 
 # Variation selectors, zero-width spaces (at the ends of words in posts, or inside one to dodge a
@@ -134,7 +133,7 @@ def _negated_tokens(chunks: list[str], chunk_tokens: list[tuple[str, ...]]) -> l
     negated = False
     for chunk, tokens in zip(chunks, chunk_tokens):
         if negated:
-            if (cue := _cant_length(out)) and tokens[:1] in _STARTS_WITH_WAIT:
+            if (cue := _cant_length(out)) and tokens and tokens[0] in _WAIT:
                 del out[-cue:]  # "can't" + "wait" of the chunk: one term, the scope closed
                 tokens, negated = _STEPS_AFTER_CANT[chunk]
             else:
