@@ -138,8 +138,8 @@ def test_a_model_with_an_unknown_feature_is_refused_by_name():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["good", "bad_NEG", "!", "!!", "?", "?!", "<url>", "<user>", "wow!?", "not_NEG"]),
-                max_size=12))
+@given(st.lists(st.sampled_from(["good", "bad_NEG", "!", "!!", "?", "?!", "<url>", "<user>", "wow!?", "not_NEG",
+                                 "a_NEGb"]), max_size=12))
 def test_surface_features_count_characters_and_tokens(tokens):
     from pipelines.scoring.score import MAX_EXCLAMATIONS, surface_features
 
@@ -209,6 +209,42 @@ def test_emotion_mass_adds_the_positive_weights_of_the_posts_terms():
              "table": LexiconEntry("table", 0.3)}
     mass = PostEvidence(["smoke", "fire", "table", "fire"], Lexicon({GENERAL: layer})).emotion_mass(gated_by=None)
     assert dict(zip(EMOTIONS, mass)) == {**dict.fromkeys(EMOTIONS, 0.0), "fear": 0.75, "sadness": 0.125}
+
+
+def test_emotion_mass_adds_the_terms_weights_in_their_sorted_order():
+    # 1e16 first, each 1 added after it rounds away (1e16 + 1 is a tie, to the even 1e16); any
+    # order with two or more ones before 1e16 keeps them
+    layer = {"a_big": LexiconEntry("a_big", 0.1, emotions(joy=1e16)),
+             **{f"w{i:02}": LexiconEntry(f"w{i:02}", 0.1, emotions(joy=1.0)) for i in range(30)}}
+    post = [f"w{i:02}" for i in reversed(range(30))] + ["a_big"]
+    mass = PostEvidence(post, Lexicon({GENERAL: layer})).emotion_mass(gated_by=None)
+    assert mass[EMOTIONS.index("joy")] == 1e16
+
+
+def test_supervised_features_are_those_of_each_post_alone_in_a_batch_where_few_posts_have_hits():
+    from pipelines.induction.lexicon import SUPERVISED
+    from pipelines.scoring.combiner import WORD_FEATURES
+
+    supervised = {"storm": LexiconEntry("storm", -0.5, emotions(fear=0.75), neutral=0.25),
+                  "win": LexiconEntry("win", 0.25, emotions(joy=0.5))}
+    lexicon = Lexicon({GENERAL: GENERAL_LAYER, SUPERVISED: supervised})
+    posts = [tokenize(text) for text in ("good day", "a storm", "table", "win win storm", "bad")]
+    rows = post_features(posts, lexicon, WORD_FEATURES)
+    assert rows.tolist() == [post_features([tokens], lexicon, WORD_FEATURES)[0].tolist() for tokens in posts]
+    hits = WORD_FEATURES.index("supervised_hits")
+    assert rows[:, hits].tolist() == [0.0, 1.0, 0.0, 2.0, 0.0]
+    assert rows[3, WORD_FEATURES.index("supervised_sentiment_sum")] == -0.25
+
+
+def test_emotion_models_score_a_post_whose_emotions_the_polarity_gate_leaves_out():
+    # 'thrill' is positive with fear alone: the gate of a positive post keeps none of its mass
+    layer = {**GENERAL_LAYER, "thrill": LexiconEntry("thrill", 0.6, emotions(fear=1.0))}
+    always_joy = LinearModel(("compound",), ("no", "joy"), (0.0,), (1.0,), ((0.0,),), (5.0,)).as_dict()
+    lexicon = Lexicon({GENERAL: layer}, {}, {"sentiment": {"neutral_band": 0.3},
+                                             "emotion": {"models": {"joy": always_joy}, "thresholds": {"joy": 0.5}}})
+    thrill, table = score_posts([tokenize("thrill"), tokenize("table")], lexicon)
+    assert (thrill["sentiment_label"], thrill["dominant_emotion"], thrill["emotion_labels"]) == ("positive", "joy", ["joy"])
+    assert (table["dominant_emotion"], table["emotion_labels"]) == (None, [])  # no emotion evidence: no model
 
 
 def _always(bias_to_neutral: float) -> dict:
