@@ -10,10 +10,11 @@ corpus, CPU seconds of `score_posts` over the posts in batches of 1,000 (the job
 post with its platform) and of `labels_and_scores` over the same posts as `PostText`s (made before
 the timing, as the report's replicates take them), one batch per round.
 
-With --against, a second process imports git revision REV (its `git archive` in a temporary
-folder, first on its path) and scores the same posts with the same lexicon (sent as its rows); the
-two processes take turns over `--rounds` slices of the posts (every slice a sample of the whole), so
-both meet the same load. Every field of every post's `score_posts` output, and every
+Each side scores in a process of its own, started alike (this tree's code first on its path;
+with --against, another process with git revision REV's, its `git archive` in a temporary
+folder), given the same posts and the same lexicon (sent as its rows); this process only prepares
+and compares. The sides take turns over `--rounds` slices of the posts (every slice a sample of
+the whole), so both meet the same load. Every field of every post's `score_posts` output, and every
 `labels_and_scores` triple, must be equal (==, floats included): the script says so, or exits 1
 naming the first differences.
 """
@@ -21,6 +22,7 @@ naming the first differences.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import pickle
@@ -67,6 +69,13 @@ def corpus_of(message: dict) -> Corpus:
     return Corpus(message["tokens"], message["platforms"], lexicon, message["rounds"])
 
 
+def settle() -> None:
+    """Every object made so far out of the garbage collector's walks: the collections during the
+    timing then walk what scoring makes, not the corpora."""
+    gc.collect()
+    gc.freeze()
+
+
 def serve() -> None:
     """The other revision's side: corpora, then (corpus, scorer, round) requests, on stdin; replies
     (CPU seconds, outputs) on stdout, which nothing else writes to (stray prints go to stderr)."""
@@ -74,6 +83,7 @@ def serve() -> None:
     os.dup2(2, 1)
     requests = sys.stdin.buffer
     corpora = {name: corpus_of(message) for name, message in pickle.load(requests).items()}
+    settle()
     while True:
         try:
             name, scorer, k = pickle.load(requests)
@@ -116,50 +126,66 @@ def prepared_corpora(synthetic: int, pattern: str, rounds: int) -> dict[str, dic
     return corpora
 
 
-def in_turns(corpora: dict[str, dict], revision: str | None) -> tuple[dict, dict]:
-    """({(corpus, scorer, side): CPU seconds}, {(corpus, scorer, side): outputs in round order}),
-    the sides (this tree, and REV in its own process) taking turns round by round."""
-    from bench import tree_at  # not at the top: the other revision's process has its own `bench` first
+class Side:
+    """A process that scores with the code of one tree (first on its path): `serve`."""
 
-    here = {name: corpus_of(message) for name, message in corpora.items()}
+    def __init__(self, code: Path, corpora: dict[str, dict]):
+        self._process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve"], cwd=code,
+                                         env={**os.environ, "PYTHONPATH": str(code)},
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._send(corpora)
+
+    def _send(self, message) -> None:
+        pickle.dump(message, self._process.stdin)
+        self._process.stdin.flush()
+
+    def score(self, name: str, scorer: str, k: int) -> tuple[float, list]:
+        self._send((name, scorer, k))
+        return pickle.load(self._process.stdout)
+
+    def close(self) -> None:
+        self._process.stdin.close()
+        if self._process.wait():
+            raise SystemExit(f"a scoring process failed (exit {self._process.returncode})")
+
+
+def in_turns(corpora: dict[str, dict], revision: str | None) -> tuple[dict, dict, dict]:
+    """({(corpus, scorer, side): CPU seconds}, {(corpus, scorer): outputs compared},
+    {(corpus, scorer): the first differences}), the sides (this tree, and REV) each in a process of
+    its own started alike (this one only prepares and compares), taking turns round by round."""
+    from bench import REPO, tree_at  # not at the top: the other revision's process has its own `bench` first
+
     seconds: dict = {}
-    outputs: dict = {}
+    compared: dict = {}
+    differences: dict = {}
     with tempfile.TemporaryDirectory() as work:
-        other = None
+        sides = {"this tree": Side(REPO, corpora)}
         if revision:
-            code = tree_at(revision, Path(work) / "tree")
-            other = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve"], cwd=code,
-                                     env={**os.environ, "PYTHONPATH": str(code)},
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-            pickle.dump(corpora, other.stdin)
-            other.stdin.flush()
-        for name, corpus in here.items():
+            sides[revision] = Side(tree_at(revision, Path(work) / "tree"), corpora)
+        for name, corpus in corpora.items():
             for scorer in SCORERS:
-                for k in range(corpus.rounds):
-                    sides = ["this tree", revision] if revision else ["this tree"]
-                    for side in sides if k % 2 == 0 else sides[::-1]:
-                        if side == "this tree":
-                            took, out = corpus.score(scorer, k)
-                        else:
-                            pickle.dump((name, scorer, k), other.stdin)
-                            other.stdin.flush()
-                            took, out = pickle.load(other.stdout)
-                        key = (name, scorer, side)
-                        seconds[key] = seconds.get(key, 0.0) + took
-                        outputs.setdefault(key, []).extend(out)
-        if other:
-            other.stdin.close()
-            other.wait()
-    return seconds, outputs
+                key = (name, scorer)
+                for k in range(corpus["rounds"]):
+                    outputs = {}
+                    for label in list(sides) if k % 2 == 0 else list(sides)[::-1]:
+                        took, outputs[label] = sides[label].score(name, scorer, k)
+                        seconds[(*key, label)] = seconds.get((*key, label), 0.0) + took
+                    if revision:
+                        compared[key] = compared.get(key, 0) + len(outputs["this tree"])
+                        differences.setdefault(key, []).extend(
+                            f"round {k}, {found}" for found in first_differences(outputs[revision], outputs["this tree"]))
+        for side in sides.values():
+            side.close()
+    return seconds, compared, differences
 
 
 def first_differences(expected: list, actual: list, limit: int = 5) -> list[str]:
-    """The first posts whose outputs differ, and in which fields."""
+    """The first outputs that differ, and in which fields."""
     found = []
     for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
         if e != a:
             fields = [k for k in e if e[k] != a.get(k)] if isinstance(e, dict) else "all"
-            found.append(f"post {i}: {fields}: {e} != {a}")
+            found.append(f"output {i}: {fields}: {e} != {a}")
             if len(found) == limit:
                 break
     return found
@@ -179,8 +205,7 @@ def main() -> None:
     from bench import SHARED_DATA
 
     corpora = prepared_corpora(args.synthetic, args.data or str(SHARED_DATA / "*" / "*.jsonl"), args.rounds)
-    seconds, outputs = in_turns(corpora, args.against)
-    differ = []
+    seconds, compared, differences = in_turns(corpora, args.against)
     for name, corpus in corpora.items():
         n = len(corpus["tokens"])
         for scorer in SCORERS:
@@ -188,12 +213,12 @@ def main() -> None:
             line = f"{name} {n:,} posts, {scorer}: this tree {mine:.2f} s CPU ({mine / n * 10_000:.3f} s per 10,000)"
             if args.against:
                 theirs = seconds[(name, scorer, args.against)]
-                found = first_differences(outputs[(name, scorer, args.against)], outputs[(name, scorer, "this tree")])
-                differ += found
+                found = differences[(name, scorer)]
                 line += (f"; {args.against} {theirs:.2f} s ({theirs / n * 10_000:.3f} s per 10,000);"
-                         f" {args.against} / this tree {theirs / mine:.2f}; outputs of {n:,} posts "
-                         + ("equal" if not found else "DIFFER"))
+                         f" {args.against} / this tree {theirs / mine:.2f}; outputs of {compared[(name, scorer)]:,}"
+                         f" posts {'DIFFER' if found else 'equal'}")
             print(line, flush=True)
+    differ = [f"{name} {scorer} {found}" for (name, scorer), listed in differences.items() for found in listed]
     if differ:
         sys.exit("\n".join(differ))
 
