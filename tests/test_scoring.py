@@ -294,3 +294,28 @@ def test_a_run_scores_each_post_by_its_platforms_calibration():
              for platform in ("twitter", "reddit")]
     assert {r["post_id"]: r["sentiment_label"] for r in score_rows(batch, BY_PLATFORM)} == {
         "twitter": "neutral", "reddit": "positive"}
+
+
+def _emotions_one_post(probabilities: dict[str, float], thresholds: dict[str, float]) -> tuple:
+    """The models' emotions of one post written out: shares of the summed probabilities, the most
+    probable emotion (ties: by name), those past their threshold in that order."""
+    total = sum(probabilities.values())
+    shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
+    ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
+    return shares, ranked[0], [k for k in ranked if probabilities[k] >= thresholds[k]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.permutations(EMOTIONS).flatmap(lambda order: st.tuples(
+    st.integers(1, len(EMOTIONS)).map(lambda n: tuple(order[:n])),
+    st.lists(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 1 / 3, 0.9, 1.0]), min_size=8, max_size=8),
+             min_size=1, max_size=6),
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0]), min_size=8, max_size=8))))
+def test_emotions_by_models_of_a_batch_are_those_of_each_post_written_out(case):
+    from pipelines.scoring.score import _emotions_by_models
+
+    labels, rows, cuts = case
+    thresholds = dict(zip(labels, cuts))
+    probabilities = np.array([row[:len(labels)] for row in rows])
+    assert [tuple(e) for e in _emotions_by_models(probabilities, labels, thresholds)] == [
+        _emotions_one_post(dict(zip(labels, row)), thresholds) for row in probabilities.tolist()]

@@ -365,20 +365,29 @@ def emotions_of(evidence: Sequence[PostEvidence], features: np.ndarray | None, c
                                   for i, (ev, label) in enumerate(zip(evidence, sentiment_labels))]
     if modelled:
         rows = features[modelled]
-        columns = {label: _column(model.probability_matrix(rows[:, model.columns]), model, label).tolist()
-                   for label, model in calibration.emotions.items()}
-        for j, i in enumerate(modelled):
-            out[i] = _emotions_by_models({label: column[j] for label, column in columns.items()},
-                                         calibration.thresholds)
+        probabilities = np.column_stack([_column(model.probability_matrix(rows[:, model.columns]), model, label)
+                                         for label, model in calibration.emotions.items()])
+        for i, emotions in zip(modelled, _emotions_by_models(probabilities, tuple(calibration.emotions),
+                                                              calibration.thresholds)):
+            out[i] = emotions
     return out
 
 
-def _emotions_by_models(probabilities: Mapping[str, float], thresholds: Mapping[str, float]) -> Emotions:
-    total = sum(probabilities.values())
-    shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
-    ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
-    expressed = [k for k in ranked if probabilities[k] >= thresholds[k]]
-    return shares, ranked[0], expressed
+def _emotions_by_models(probabilities: np.ndarray, labels: tuple[str, ...], thresholds: Mapping[str, float]
+                        ) -> list[Emotions]:
+    """Each row's emotions from its models' probabilities (a column per label): the shares of their
+    sum over `EMOTIONS` (0 for an emotion without a model), the most probable label, and the labels
+    whose probability passes their threshold, most probable first (ties: by name)."""
+    totals = np.cumsum(probabilities, axis=1)[:, -1:]  # added in label order, one after another, as `sum` does
+    divided = np.divide(probabilities, totals, out=np.zeros_like(probabilities), where=totals != 0)
+    shares = np.zeros((len(probabilities), len(EMOTIONS)))
+    modelled = [k for k, emotion in enumerate(EMOTIONS) if emotion in labels]
+    shares[:, modelled] = divided[:, [labels.index(EMOTIONS[k]) for k in modelled]]
+    by_name = np.broadcast_to([sorted(labels).index(label) for label in labels], probabilities.shape)
+    ranked = np.lexsort((by_name, -probabilities), axis=1)  # by falling probability, then by name
+    passed = np.take_along_axis(probabilities >= np.array([thresholds[label] for label in labels]), ranked, axis=1)
+    return [(row_shares, labels[row[0]], [labels[j] for j, kept in zip(row, row_passed) if kept])
+            for row_shares, row, row_passed in zip(shares.tolist(), ranked.tolist(), passed.tolist())]
 
 
 def _emotions_by_mass(mass: list[float]) -> Emotions:
