@@ -356,7 +356,8 @@ def emotions_of(evidence: Sequence[PostEvidence], features: np.ndarray | None, c
     dominant and expressed.
     """
     characters = calibration.characters is not None and calibration.characters.task == "emotion"
-    # (the polarity gate keeps some of a post's emotion mass exactly when the post has any)
+    # emotion evidence: a positive whole mass (the polarity-gated mass has a positive sum exactly
+    # then: the gate keeps some of it or, keeping none, the whole)
     modelled = [i for i, ev in enumerate(evidence)
                 if sum(ev.summed_emotions) > 0 or ev.supervised_hits
                 or (characters and features[i, _NGRAMS] > 0)] if calibration.emotions else []
@@ -381,8 +382,8 @@ def _emotions_by_models(probabilities: np.ndarray, labels: tuple[str, ...], thre
     totals = np.cumsum(probabilities, axis=1)[:, -1:]  # added in label order, one after another, as `sum` does
     divided = np.divide(probabilities, totals, out=np.zeros_like(probabilities), where=totals != 0)
     shares = np.zeros((len(probabilities), len(EMOTIONS)))
-    modelled = [k for k, emotion in enumerate(EMOTIONS) if emotion in labels]
-    shares[:, modelled] = divided[:, [labels.index(EMOTIONS[k]) for k in modelled]]
+    with_model = [k for k, emotion in enumerate(EMOTIONS) if emotion in labels]
+    shares[:, with_model] = divided[:, [labels.index(EMOTIONS[k]) for k in with_model]]
     by_name = np.broadcast_to([sorted(labels).index(label) for label in labels], probabilities.shape)
     ranked = np.lexsort((by_name, -probabilities), axis=1)  # by falling probability, then by name
     passed = np.take_along_axis(probabilities >= np.array([thresholds[label] for label in labels]), ranked, axis=1)
