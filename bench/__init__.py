@@ -5,9 +5,10 @@ import os
 import subprocess
 from pathlib import Path
 
+#: the clone the benchmarks are in (`tree_at` reads its history)
+REPO = Path(__file__).resolve().parents[1]
 #: the labelled and real data the benchmarks read: ../shared/data beside the clone (as CI lays
 #: it out), or MIPULSE_DATA
-REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("MIPULSE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 

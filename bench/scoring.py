@@ -77,7 +77,7 @@ def settle() -> None:
 
 
 def serve() -> None:
-    """The other revision's side: corpora, then (corpus, scorer, round) requests, on stdin; replies
+    """One side (`Side`): corpora, then (corpus, scorer, round) requests, on stdin; replies
     (CPU seconds, outputs) on stdout, which nothing else writes to (stray prints go to stderr)."""
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -95,6 +95,7 @@ def serve() -> None:
 
 def prepared_corpora(synthetic: int, pattern: str, rounds: int) -> dict[str, dict]:
     """{corpus: its tokens, platforms and default lexicon (rows, metadata, calibration)}."""
+    # imported here: the scoring processes need none of this (nor Beam, which pipelines.job brings)
     from collections import Counter
 
     from bench import data_files
