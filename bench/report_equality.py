@@ -24,7 +24,6 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-9
 
 
@@ -128,11 +127,10 @@ def main() -> None:
         with open(args.dump, "wb") as f:
             pickle.dump((parts, seconds), f)
         return
+    from bench import REPO, tree_at  # not at the top: a --dump process has the other tree's `bench` first
+
     with tempfile.TemporaryDirectory() as work:
-        base = Path(work) / "base"
-        base.mkdir()
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", args.base], check=True, capture_output=True)
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        base = tree_at(args.base, Path(work) / "base")
         (theirs, their_seconds), (ours, our_seconds) = (run_side(code, db, Path(work) / f"{name}.pkl", args.render)
                                                         for name, code in (("base", base), ("here", REPO)))
     for part in ours:

@@ -138,8 +138,8 @@ def test_a_model_with_an_unknown_feature_is_refused_by_name():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["good", "bad_NEG", "!", "!!", "?", "?!", "<url>", "<user>", "wow!?", "not_NEG"]),
-                max_size=12))
+@given(st.lists(st.sampled_from(["good", "bad_NEG", "!", "!!", "?", "?!", "<url>", "<user>", "wow!?", "not_NEG",
+                                 "a_NEGb"]), max_size=12))
 def test_surface_features_count_characters_and_tokens(tokens):
     from pipelines.scoring.score import MAX_EXCLAMATIONS, surface_features
 
@@ -211,6 +211,42 @@ def test_emotion_mass_adds_the_positive_weights_of_the_posts_terms():
     assert dict(zip(EMOTIONS, mass)) == {**dict.fromkeys(EMOTIONS, 0.0), "fear": 0.75, "sadness": 0.125}
 
 
+def test_emotion_mass_adds_the_terms_weights_in_their_sorted_order():
+    # 1e16 first, each 1 added after it rounds away (1e16 + 1 is a tie, to the even 1e16); any
+    # order with two or more ones before 1e16 keeps them
+    layer = {"a_big": LexiconEntry("a_big", 0.1, emotions(joy=1e16)),
+             **{f"w{i:02}": LexiconEntry(f"w{i:02}", 0.1, emotions(joy=1.0)) for i in range(30)}}
+    post = [f"w{i:02}" for i in reversed(range(30))] + ["a_big"]
+    mass = PostEvidence(post, Lexicon({GENERAL: layer})).emotion_mass(gated_by=None)
+    assert mass[EMOTIONS.index("joy")] == 1e16
+
+
+def test_supervised_features_are_those_of_each_post_alone_in_a_batch_where_few_posts_have_hits():
+    from pipelines.induction.lexicon import SUPERVISED
+    from pipelines.scoring.combiner import WORD_FEATURES
+
+    supervised = {"storm": LexiconEntry("storm", -0.5, emotions(fear=0.75), neutral=0.25),
+                  "win": LexiconEntry("win", 0.25, emotions(joy=0.5))}
+    lexicon = Lexicon({GENERAL: GENERAL_LAYER, SUPERVISED: supervised})
+    posts = [tokenize(text) for text in ("good day", "a storm", "table", "win win storm", "bad")]
+    rows = post_features(posts, lexicon, WORD_FEATURES)
+    assert rows.tolist() == [post_features([tokens], lexicon, WORD_FEATURES)[0].tolist() for tokens in posts]
+    hits = WORD_FEATURES.index("supervised_hits")
+    assert rows[:, hits].tolist() == [0.0, 1.0, 0.0, 2.0, 0.0]
+    assert rows[3, WORD_FEATURES.index("supervised_sentiment_sum")] == -0.25
+
+
+def test_emotion_models_score_a_post_whose_emotions_the_polarity_gate_leaves_out():
+    # 'thrill' is positive with fear alone: the gate of a positive post keeps none of its mass
+    layer = {**GENERAL_LAYER, "thrill": LexiconEntry("thrill", 0.6, emotions(fear=1.0))}
+    always_joy = LinearModel(("compound",), ("no", "joy"), (0.0,), (1.0,), ((0.0,),), (5.0,)).as_dict()
+    lexicon = Lexicon({GENERAL: layer}, {}, {"sentiment": {"neutral_band": 0.3},
+                                             "emotion": {"models": {"joy": always_joy}, "thresholds": {"joy": 0.5}}})
+    thrill, table = score_posts([tokenize("thrill"), tokenize("table")], lexicon)
+    assert (thrill["sentiment_label"], thrill["dominant_emotion"], thrill["emotion_labels"]) == ("positive", "joy", ["joy"])
+    assert (table["dominant_emotion"], table["emotion_labels"]) == (None, [])  # no emotion evidence: no model
+
+
 def _always(bias_to_neutral: float) -> dict:
     """A sentiment model over positive_sum: positive when 10 x the sum beats the neutral bias."""
     return LinearModel(("positive_sum",), ("negative", "neutral", "positive"), (0.0,), (1.0,),
@@ -258,3 +294,28 @@ def test_a_run_scores_each_post_by_its_platforms_calibration():
              for platform in ("twitter", "reddit")]
     assert {r["post_id"]: r["sentiment_label"] for r in score_rows(batch, BY_PLATFORM)} == {
         "twitter": "neutral", "reddit": "positive"}
+
+
+def _emotions_one_post(probabilities: dict[str, float], thresholds: dict[str, float]) -> tuple:
+    """The models' emotions of one post written out: shares of the summed probabilities, the most
+    probable emotion (ties: by name), those past their threshold in that order."""
+    total = sum(probabilities.values())
+    shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
+    ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
+    return shares, ranked[0], [k for k in ranked if probabilities[k] >= thresholds[k]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.permutations(EMOTIONS).flatmap(lambda order: st.tuples(
+    st.integers(1, len(EMOTIONS)).map(lambda n: tuple(order[:n])),
+    st.lists(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 1 / 3, 0.9, 1.0]), min_size=8, max_size=8),
+             min_size=1, max_size=6),
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0]), min_size=8, max_size=8))))
+def test_emotions_by_models_of_a_batch_are_those_of_each_post_written_out(case):
+    from pipelines.scoring.score import _emotions_by_models
+
+    labels, rows, cuts = case
+    thresholds = dict(zip(labels, cuts))
+    probabilities = np.array([row[:len(labels)] for row in rows])
+    assert [tuple(e) for e in _emotions_by_models(probabilities, labels, thresholds)] == [
+        _emotions_one_post(dict(zip(labels, row)), thresholds) for row in probabilities.tolist()]

@@ -33,7 +33,7 @@ def emotion_feature_names() -> tuple[str, ...]:
 
 #: the supervised layer's values summarized per post (each by `value_stats`)
 SUPERVISED_DIMS = ("sentiment", "neutral", *EMOTIONS)
-#: a post's word evidence, in the order of `PostEvidence.vector`
+#: a post's word evidence: `score.PostEvidence.general_vector`, then its supervised hits' `supervised_features`
 WORD_FEATURES = GENERAL_FEATURES + SURFACE_FEATURES + emotion_feature_names() + supervised_feature_names(SUPERVISED_DIMS)
 #: every feature a model may use, in the order of a post's feature row (`score.feature_rows`)
 FEATURES = WORD_FEATURES + CHARACTER_FEATURES

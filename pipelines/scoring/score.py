@@ -38,7 +38,8 @@ from typing import Mapping, NamedTuple, Sequence
 import numpy as np
 
 from pipelines.scoring.combiner import (
-    FEATURE_INDEX, FEATURES, SURFACE_FEATURES, WORD_FEATURES, LinearModel, supervised_features,
+    FEATURE_INDEX, FEATURES, SUPERVISED_DIMS, SURFACE_FEATURES, WORD_FEATURES, LinearModel, supervised_feature_names,
+    supervised_features,
 )
 from pipelines.config import EMOTIONS
 from pipelines.induction.characters import NGRAMS_FEATURE, CharacterModel, post_text
@@ -81,6 +82,7 @@ def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
     hits: list[Hit] = []
     but_at = None
     lookup, boosters = general.get, _BOOSTER_TOKENS.get
+    boosted = not _BOOSTER_TOKENS.keys().isdisjoint(tokens)  # most posts have no booster to look back for
     for i, token in enumerate(tokens):
         if token == "but":
             but_at = len(hits)
@@ -99,10 +101,11 @@ def sentiment_hits(tokens: list[str], general: Mapping) -> list[Hit]:
         if entry is None or not entry.sentiment:
             continue
         value = entry.sentiment
-        for distance, decay in enumerate(BOOSTER_DECAY[:i], start=1):
-            boost = boosters(tokens[i - distance])
-            if boost:
-                value += math.copysign(boost * decay, value)
+        if boosted:
+            for distance, decay in enumerate(BOOSTER_DECAY[:i], start=1):
+                boost = boosters(tokens[i - distance])
+                if boost:
+                    value += math.copysign(boost * decay, value)
         if negated:
             value *= _NEGATION
         hits.append(Hit(i, token, value))
@@ -140,14 +143,16 @@ def lexicon_terms(tokens: list[str], with_bigrams: bool) -> set[str]:
 
 
 _EXCLAMATIONS = SURFACE_FEATURES.index("exclamations")
+_SUPERVISED = FEATURE_INDEX[supervised_feature_names(SUPERVISED_DIMS)[0]]  # the first supervised feature
 _NGRAMS = FEATURE_INDEX[NGRAMS_FEATURE]
 
 
 def surface_features(tokens: list[str], n_terms: int) -> list[float]:
     """`SURFACE_FEATURES` of a post, in that order ('!' capped at VADER's `MAX_EXCLAMATIONS`)."""
     text = "".join(tokens)
+    negated = len([t for t in tokens if t.endswith(NEG_SUFFIX)]) if NEG_SUFFIX in text else 0
     return [float(min(text.count("!"), MAX_EXCLAMATIONS)), float(text.count("?")),
-            float(len([t for t in tokens if t.endswith(NEG_SUFFIX)])), math.log1p(n_terms),
+            float(negated), math.log1p(n_terms),
             float(tokens.count(URL)), float(tokens.count(USER))]
 
 
@@ -165,7 +170,6 @@ class PostText:
     def __init__(self, tokens: list[str]):
         self.tokens = tokens
         self.terms = counting_terms(tokens)
-        self.sorted_terms = sorted(self.terms)  # a fixed order: float sums then agree across processes
         self.surface = surface_features(tokens, len(self.terms))
 
     @cached_property
@@ -179,6 +183,18 @@ class PostText:
         return post_text(self.tokens)
 
 
+def summed_emotions(terms: set[str], general: Mapping) -> list[float]:
+    """Summed emotion weight of a post's un-negated general-layer terms, added in the terms'
+    sorted order (a fixed order: float sums then agree across processes)."""
+    mass = [0.0] * len(EMOTIONS)
+    for term in sorted(general.keys() & terms):  # the few terms of the layer sorted, not all
+        mass = list(map(add, mass, general[term].emotion_evidence))
+    return mass
+
+
+_GATES = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}
+
+
 class PostEvidence:
     """Everything the lexicon says about one post, computed once for scoring and features."""
 
@@ -187,38 +203,25 @@ class PostEvidence:
         self.tokens = self.text.tokens
         self.lexicon = lexicon
         self.terms = self.text.terms
-        self.hits = sentiment_hits(self.tokens, lexicon.general)
+        general = lexicon.general
+        self.hits = sentiment_hits(self.tokens, general)
+        #: the general layer's compound score (a feature, and the score when no model scores the post)
+        self.compound = compound(self.hits, self.text.surface[_EXCLAMATIONS])
+        #: the features and the emotion decision both read it
+        self.summed_emotions = summed_emotions(self.terms, general)
         supervised = lexicon.supervised
         self.supervised_hits = ([supervised[t] for t in self.text.lexicon_terms if t in supervised]
                                 if supervised else [])
 
-    @cached_property
-    def compound(self) -> float:
-        """The general layer's compound score (a feature, and the score when no model scores the post)."""
-        return compound(self.hits, self.text.surface[_EXCLAMATIONS])
-
-    @cached_property
-    def vector(self) -> list[float]:
-        """Every feature of `pipelines.scoring.combiner.WORD_FEATURES`, in that order, computed once per post."""
-        return [*general_features(self.hits, self.compound), *self.text.surface,
-                *self._emotion_mass, *supervised_features(self.supervised_hits)]
-
-    @cached_property
-    def _emotion_mass(self) -> list[float]:
-        """Summed emotion weight of the post's un-negated general-layer terms (computed once:
-        the features and the emotion decision both need it)."""
-        mass = [0.0] * len(EMOTIONS)
-        general = self.lexicon.general
-        for term in self.text.sorted_terms:
-            entry = general.get(term)
-            if entry is not None:
-                mass = list(map(add, mass, entry.emotion_evidence))
-        return mass
+    @property
+    def general_vector(self) -> list[float]:
+        """The features of `pipelines.scoring.combiner.WORD_FEATURES` before the supervised ones, in that order."""
+        return [*general_features(self.hits, self.compound), *self.text.surface, *self.summed_emotions]
 
     def emotion_mass(self, gated_by: str | None) -> list[float]:
         """The post's emotion mass, optionally gated by polarity (kept whole when the gate leaves nothing)."""
-        mass = self._emotion_mass
-        allowed = {"negative": NEGATIVE_EMOTIONS, "positive": POSITIVE_EMOTIONS}.get(gated_by or "")
+        mass = self.summed_emotions
+        allowed = _GATES.get(gated_by)
         if allowed is None:
             return list(mass)
         gated = [m if e in allowed else 0.0 for e, m in zip(EMOTIONS, mass)]
@@ -293,7 +296,11 @@ def feature_rows(evidence: Sequence[PostEvidence], calibration: Calibration) -> 
     """Each post's `pipelines.scoring.combiner.FEATURES` (rows): its word evidence and, with a
     character layer, its character evidence (zeros without one)."""
     rows = np.zeros((len(evidence), len(FEATURES)))
-    rows[:, :len(WORD_FEATURES)] = [ev.vector for ev in evidence]
+    rows[:, :_SUPERVISED] = [ev.general_vector for ev in evidence]
+    supervised = [i for i, ev in enumerate(evidence) if ev.supervised_hits]  # the others' stay zeros
+    if supervised:
+        rows[supervised, _SUPERVISED:len(WORD_FEATURES)] = [supervised_features(evidence[i].supervised_hits)
+                                                             for i in supervised]
     if calibration.characters is not None:
         rows[:, len(WORD_FEATURES):] = calibration.characters.features([ev.text.joined for ev in evidence])
     return rows
@@ -348,29 +355,40 @@ def emotions_of(evidence: Sequence[PostEvidence], features: np.ndarray | None, c
     passes their threshold. Without models: the polarity-gated emotion mass, its largest share
     dominant and expressed.
     """
-    masses = [ev.emotion_mass(gated_by=label) for ev, label in zip(evidence, sentiment_labels)]
     characters = calibration.characters is not None and calibration.characters.task == "emotion"
-    modelled = [i for i, (ev, mass) in enumerate(zip(evidence, masses))
-                if calibration.emotions and (sum(mass) > 0 or ev.supervised_hits
-                                             or (characters and features[i, _NGRAMS] > 0))]
+    # emotion evidence: a positive whole mass (the polarity-gated mass has a positive sum exactly
+    # then: the gate keeps some of it or, keeping none, the whole)
+    modelled = [i for i, ev in enumerate(evidence)
+                if sum(ev.summed_emotions) > 0 or ev.supervised_hits
+                or (characters and features[i, _NGRAMS] > 0)] if calibration.emotions else []
     by_models = set(modelled)
-    out: list[Emotions | None] = [None if i in by_models else _emotions_by_mass(mass) for i, mass in enumerate(masses)]
+    out: list[Emotions | None] = [None if i in by_models else _emotions_by_mass(ev.emotion_mass(gated_by=label))
+                                  for i, (ev, label) in enumerate(zip(evidence, sentiment_labels))]
     if modelled:
         rows = features[modelled]
-        columns = {label: _column(model.probability_matrix(rows[:, model.columns]), model, label).tolist()
-                   for label, model in calibration.emotions.items()}
-        for j, i in enumerate(modelled):
-            out[i] = _emotions_by_models({label: column[j] for label, column in columns.items()},
-                                         calibration.thresholds)
+        probabilities = np.column_stack([_column(model.probability_matrix(rows[:, model.columns]), model, label)
+                                         for label, model in calibration.emotions.items()])
+        for i, emotions in zip(modelled, _emotions_by_models(probabilities, tuple(calibration.emotions),
+                                                              calibration.thresholds)):
+            out[i] = emotions
     return out
 
 
-def _emotions_by_models(probabilities: Mapping[str, float], thresholds: Mapping[str, float]) -> Emotions:
-    total = sum(probabilities.values())
-    shares = [probabilities.get(e, 0.0) / total if total else 0.0 for e in EMOTIONS]
-    ranked = sorted(probabilities, key=lambda k: (-probabilities[k], k))
-    expressed = [k for k in ranked if probabilities[k] >= thresholds[k]]
-    return shares, ranked[0], expressed
+def _emotions_by_models(probabilities: np.ndarray, labels: tuple[str, ...], thresholds: Mapping[str, float]
+                        ) -> list[Emotions]:
+    """Each row's emotions from its models' probabilities (a column per label): the shares of their
+    sum over `EMOTIONS` (0 for an emotion without a model), the most probable label, and the labels
+    whose probability passes their threshold, most probable first (ties: by name)."""
+    totals = np.cumsum(probabilities, axis=1)[:, -1:]  # added in label order, one after another, as `sum` does
+    divided = np.divide(probabilities, totals, out=np.zeros_like(probabilities), where=totals != 0)
+    shares = np.zeros((len(probabilities), len(EMOTIONS)))
+    with_model = [k for k, emotion in enumerate(EMOTIONS) if emotion in labels]
+    shares[:, with_model] = divided[:, [labels.index(EMOTIONS[k]) for k in with_model]]
+    by_name = np.broadcast_to([sorted(labels).index(label) for label in labels], probabilities.shape)
+    ranked = np.lexsort((by_name, -probabilities), axis=1)  # by falling probability, then by name
+    passed = np.take_along_axis(probabilities >= np.array([thresholds[label] for label in labels]), ranked, axis=1)
+    return [(row_shares, labels[row[0]], [labels[j] for j, kept in zip(row, row_passed) if kept])
+            for row_shares, row, row_passed in zip(shares.tolist(), ranked.tolist(), passed.tolist())]
 
 
 def _emotions_by_mass(mass: list[float]) -> Emotions:
