@@ -81,7 +81,7 @@ class Corpus:
 def job_score_step():
     """The job's Score step of this process's tree without Beam's plumbing: a batch of prepared
     posts -> its post_scores rows in Arrow (`score_table`; before it, `score_rows` then `rows_to_arrow`)."""
-    from pipelines import job  # here: only this scorer needs it (and Beam, which it brings)
+    from pipelines import job  # imported when a corpus is made (Beam with it), not for --help
 
     if hasattr(job, "score_table"):
         return job.score_table
@@ -120,7 +120,7 @@ def serve() -> None:
 
 def prepared_corpora(synthetic: int, pattern: str, rounds: int) -> dict[str, dict]:
     """{corpus: its tokens, platforms and default lexicon (rows, metadata, calibration)}."""
-    # imported here: the scoring processes need none of this (nor Beam, which pipelines.job brings)
+    # imported here: the scoring processes need none of this
     from collections import Counter
 
     from bench import data_files
