@@ -7,10 +7,10 @@ Issue 12 compares `mipulse run` with `bench/reference_plain.py`, a plain script 
 version of the job. This measures what the run would cost if Beam's plumbing, Prefect, the load and
 the report cost nothing: read (parse, canonical post, author key), prepare (tokenize, topics,
 anchors), count (`PresenceCounts` per input-file partition), lexicon (the default lexicon from the
-summed counts, with the shipped calibration), score (`score_rows`, in the job's batches), write
-(the Arrow tables of posts, post_scores and the count tables, as Parquet), with the job's garbage-collector
-thresholds. Dropping duplicate posts,
-rejects and accounting are left out (small). If this floor is already above the reference, no change
+summed counts, with the shipped calibration), score (`score_table`, in the job's batches: the
+post_scores rows, made in Arrow), write (the Arrow tables of posts and the count tables, then every
+table as Parquet), with the job's garbage-collector thresholds. Dropping duplicate posts, rejects
+and accounting are left out (small). If this floor is already above the reference, no change
 to the plumbing reaches the issue's ratios: the per-post functions themselves would have to get cheaper.
 """
 
@@ -30,7 +30,7 @@ from pipelines.config import load_seeds
 from pipelines.gc_passes import fewer_gc_passes
 from pipelines.induction.counting import ANCHORS, PAIRS, TERMS, TOTALS, FilePartition, PresenceCounts
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
-from pipelines.job import POST_FIELDS, as_job_lexicon, score_rows, with_default_calibration
+from pipelines.job import POST_FIELDS, as_job_lexicon, score_table, with_default_calibration
 from pipelines.reading.posts import Reject
 from pipelines.reading.sources import SourceOptions, read_records
 from pipelines.text.prepare import PostPreparer
@@ -81,13 +81,13 @@ def floor(paths: list[str]) -> tuple[int, dict[str, float]]:
         summed(tables[TERMS]), summed(tables[ANCHORS]), summed(tables[PAIRS]), summed(tables[TOTALS])[None],
         seeds, LexiconSpec()))))
     batches = [prepared[i:i + BATCH] for i in range(0, len(prepared), BATCH)]
-    scores = timed("score", seconds, lambda: [score_rows(batch, lexicon) for batch in batches])
+    scores = timed("score", seconds, lambda: [score_table(batch, lexicon) for batch in batches])
 
     def write():
         with tempfile.TemporaryDirectory() as out:
             arrow = {"posts": [rows_to_arrow("posts", [{k: p[k] for k in POST_FIELDS} for p in batch])
                                for batch in batches],
-                     "post_scores": [rows_to_arrow("post_scores", rows) for rows in scores],
+                     "post_scores": scores,
                      **{table: [counts_to_arrow(name, partition, counter) for partition, counter in tables[name].items()]
                         for name, table in COUNT_TABLES.items()}}
             for table, parts in arrow.items():

@@ -29,7 +29,7 @@ STAGES = [  # (stage, pattern over one frame); the first matching rule wins
     ("load (DuckDB)", r"flows/store/|load_run"),
     ("read: author keys (scrypt)", r"pipelines/reading/authors\.py"),
     ("tokenize, topics, anchors", r"pipelines/text/|pipelines/induction/anchors\.py"),
-    ("score", r"pipelines/scoring/|score_rows"),
+    ("score", r"pipelines/scoring/|score_table"),
     ("lexicon", r"pipelines/induction/(induce|lexicon|pmi|priors)\.py"),
     ("count", r"pipelines/induction/counting\.py"),
     ("write (Arrow, Parquet)", r"pipelines/writing/|parquet"),

@@ -7,16 +7,17 @@ Prepares the posts once, with this tree's `PostPreparer`: N synthetic posts
 each corpus with its own default lexicon, built from its counts as `mipulse run` builds it
 (`build_lexicon_from_counts` with the default settings, then `with_default_calibration`). Then, per
 corpus, CPU seconds of `score_posts` over the posts in batches of 1,000 (the job's batches, each
-post with its platform) and of `labels_and_scores` over the same posts as `PostText`s (made before
-the timing, as the report's replicates take them), one batch per round.
+post with its platform), of the job's Score step over the same batches (`post_scores_tables`: each
+batch's post_scores rows as an Arrow table) and of `labels_and_scores` over the same posts as
+`PostText`s (made before the timing, as the report's replicates take them), one batch per round.
 
 Each side scores in a process of its own, started alike (this tree's code first on its path;
 with --against, another process with git revision REV's, its `git archive` in a temporary
 folder), given the same posts and the same lexicon (sent as its rows); this process only prepares
 and compares. The sides take turns over `--rounds` slices of the posts (every slice a sample of
-the whole), so both meet the same load. Every field of every post's `score_posts` output, and every
-`labels_and_scores` triple, must be equal (==, floats included): the script says so, or exits 1
-naming the first differences.
+the whole), so both meet the same load. Every field of every post's `score_posts` output, every
+post_scores table (`Table.equals`) and every `labels_and_scores` triple must be equal (==, floats
+included): the script says so, or exits 1 naming the first differences.
 """
 
 from __future__ import annotations
@@ -32,20 +33,30 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyarrow as pa
+
 from pipelines.induction.lexicon import Lexicon, lexicon_from_rows
 from pipelines.scoring.score import PostText, labels_and_scores, score_posts
 
 BATCH = 1000  # posts per batch of the job (`SourceOptions.batch_size`)
-SCORERS = ("score_posts", "labels_and_scores")
+SCORERS = ("score_posts", "post_scores_tables", "labels_and_scores")
 
 
 class Corpus:
-    """Posts to score (tokens and platform each) and the lexicon they are scored with, in one process."""
+    """Posts to score (tokens, platform and topics each) and the lexicon they are scored with, in one process."""
 
-    def __init__(self, tokens: list[list[str]], platforms: list[str], lexicon: Lexicon, rounds: int):
+    def __init__(self, tokens: list[list[str]], platforms: list[str], topics: list[list[str]], lexicon: Lexicon,
+                 rounds: int):
         self.platforms = platforms
         self.lexicon = lexicon
+        lexicon.version  # noqa: B018 (computed once, as the job's lexicon comes: `as_job_lexicon`)
+        self.score_step = job_score_step()
         self.batches = [(tokens[i:i + BATCH], platforms[i:i + BATCH]) for i in range(0, len(tokens), BATCH)]
+        #: the same batches as the job's Score step takes them (prepared posts, as `ScoreInputs` keeps them)
+        self.prepared = [[{"platform": platform, "post_id": str(i), "month": "all", "tokens": post, "topics": topics[i]}
+                          for i, (post, platform) in enumerate(zip(tokens[start:start + BATCH],
+                                                                   platforms[start:start + BATCH]), start)]
+                         for start in range(0, len(tokens), BATCH)]
         self.texts = [PostText(t) for t in tokens]
         self.rounds = rounds
 
@@ -55,6 +66,10 @@ class Corpus:
             batches = self.batches[k::self.rounds]
             started = time.process_time()
             out = [scored for tokens, platforms in batches for scored in score_posts(tokens, self.lexicon, platforms)]
+        elif scorer == "post_scores_tables":
+            batches = self.prepared[k::self.rounds]
+            started = time.process_time()
+            out = [self.score_step(batch, self.lexicon) for batch in batches]
         else:
             positions = range(k, len(self.texts), self.rounds)
             texts, platforms = [self.texts[i] for i in positions], [self.platforms[i] for i in positions]
@@ -63,10 +78,20 @@ class Corpus:
         return time.process_time() - started, out
 
 
+def job_score_step():
+    """The job's Score step of this process's tree without Beam's plumbing: a batch of prepared
+    posts -> its post_scores rows in Arrow (`score_table`; before it, `score_rows` then `rows_to_arrow`)."""
+    from pipelines import job  # imported when a corpus is made (Beam with it), not for --help
+
+    if hasattr(job, "score_table"):
+        return job.score_table
+    return lambda batch, lexicon: job.rows_to_arrow("post_scores", job.score_rows(batch, lexicon))
+
+
 def corpus_of(message: dict) -> Corpus:
     """A corpus from what `prepared_corpora` made (the lexicon as rows: any revision reads those)."""
     lexicon = lexicon_from_rows(message["rows"], message["metadata"], message["calibration"])
-    return Corpus(message["tokens"], message["platforms"], lexicon, message["rounds"])
+    return Corpus(message["tokens"], message["platforms"], message["topics"], lexicon, message["rounds"])
 
 
 def settle() -> None:
@@ -95,7 +120,7 @@ def serve() -> None:
 
 def prepared_corpora(synthetic: int, pattern: str, rounds: int) -> dict[str, dict]:
     """{corpus: its tokens, platforms and default lexicon (rows, metadata, calibration)}."""
-    # imported here: the scoring processes need none of this (nor Beam, which pipelines.job brings)
+    # imported here: the scoring processes need none of this
     from collections import Counter
 
     from bench import data_files
@@ -121,7 +146,8 @@ def prepared_corpora(synthetic: int, pattern: str, rounds: int) -> dict[str, dic
         lexicon = with_default_calibration(build_lexicon_from_counts(
             total[TERMS], total[ANCHORS], total[PAIRS], total[TOTALS][None], seeds, LexiconSpec()))
         corpora[name] = {"tokens": [post["tokens"] for post in prepared],
-                         "platforms": [post["platform"] for post in prepared], "rows": lexicon.rows(),
+                         "platforms": [post["platform"] for post in prepared],
+                         "topics": [post["topics"] for post in prepared], "rows": lexicon.rows(),
                          "metadata": dict(lexicon.metadata), "calibration": dict(lexicon.calibration),
                          "rounds": rounds}
     return corpora
@@ -172,7 +198,7 @@ def in_turns(corpora: dict[str, dict], revision: str | None) -> tuple[dict, dict
                         took, outputs[label] = sides[label].score(name, scorer, k)
                         seconds[(*key, label)] = seconds.get((*key, label), 0.0) + took
                     if revision:
-                        compared[key] = compared.get(key, 0) + len(outputs["this tree"])
+                        compared[key] = compared.get(key, 0) + posts_in(outputs["this tree"])
                         differences.setdefault(key, []).extend(
                             f"round {k}, {found}" for found in first_differences(outputs[revision], outputs["this tree"]))
         for side in sides.values():
@@ -180,11 +206,16 @@ def in_turns(corpora: dict[str, dict], revision: str | None) -> tuple[dict, dict
     return seconds, compared, differences
 
 
+def posts_in(outputs: list) -> int:
+    """How many posts a scorer's outputs hold (a row of a table, or an output, each)."""
+    return sum(out.num_rows if isinstance(out, pa.Table) else 1 for out in outputs)
+
+
 def first_differences(expected: list, actual: list, limit: int = 5) -> list[str]:
     """The first outputs that differ, and in which fields."""
     found = []
     for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-        if e != a:
+        if not (e.equals(a) if isinstance(e, pa.Table) else e == a):
             fields = [k for k in e if e[k] != a.get(k)] if isinstance(e, dict) else "all"
             found.append(f"output {i}: {fields}: {e} != {a}")
             if len(found) == limit:

@@ -24,7 +24,7 @@ from pipelines.induction.counting import (
     merge_counters,
 )
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
-from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_rows, with_default_calibration
+from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_table, with_default_calibration
 from pipelines.writing.manifest import write_manifest
 from pipelines.reading.posts import Reject
 from pipelines.text.prepare import PostPreparer
@@ -68,7 +68,7 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
 
     tables = {
         "posts": rows_to_arrow("posts", [{k: p[k] for k in POST_FIELDS} for p in posts.values()]),
-        "post_scores": rows_to_arrow("post_scores", score_rows(prepared, lexicon)),
+        "post_scores": score_table(prepared, lexicon),
         **{table: pa.concat_tables([counts_to_arrow(name, partition, counter)
                                     for partition, counter in counters[name].items()]
                                    or [rows_to_arrow(table, [])])

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.portability.api import beam_provision_api_pb2
 from apache_beam.runners.job.utils import dict_to_struct
@@ -34,8 +35,10 @@ from pipelines.loopback import bind_beam_servers_to_loopback
 from pipelines.writing.manifest import write_manifest
 from pipelines.options import DEFAULT_RUNNER, HelpFormatter, JobOptions, add_job_arguments, from_namespace
 from pipelines.text.prepare import PostPreparer
-from pipelines.scoring.score import score_posts
-from pipelines.writing.sinks import COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, counts_to_arrow, rows_to_arrow
+from pipelines.scoring.score import score_columns
+from pipelines.writing.sinks import (
+    COUNT_TABLES, SCHEMAS, RowsToArrow, WriteTables, columns_to_arrow, counts_to_arrow, rows_to_arrow,
+)
 from pipelines.reading.sources import FILE_READS, REJECTS, ReadPosts, SourceOptions
 from pipelines.gc_passes import JOB_GC_THRESHOLDS, fewer_gc_passes
 from pipelines.text.tokenizer import TOKENIZER_VERSION
@@ -63,13 +66,15 @@ class JobSettings:
     runner: str | None = None
 
 
-def score_rows(batch: list[dict], lexicon: Lexicon) -> list[dict]:
-    """A batch of prepared posts -> post_scores rows."""
-    version = lexicon.version
-    scores = score_posts([p["tokens"] for p in batch], lexicon, [p["platform"] for p in batch])
-    return [{"platform": p["platform"], "post_id": p["post_id"], "month": p["month"],
-             **scored, "topics": p["topics"],
-             "lexicon_version": version, "tokenizer_version": TOKENIZER_VERSION} for p, scored in zip(batch, scores)]
+def score_table(batch: list[dict], lexicon: Lexicon) -> pa.Table:
+    """A batch of prepared posts -> their post_scores rows (Arrow), built by column."""
+    n = len(batch)
+    return columns_to_arrow("post_scores", {
+        "platform": [p["platform"] for p in batch], "post_id": [p["post_id"] for p in batch],
+        "month": [p["month"] for p in batch], "topics": [p["topics"] for p in batch],
+        **score_columns([p["tokens"] for p in batch], lexicon, [p["platform"] for p in batch]),
+        "lexicon_version": pa.repeat(pa.scalar(lexicon.version, pa.string()), n),
+        "tokenizer_version": pa.repeat(pa.scalar(TOKENIZER_VERSION, pa.string()), n)})
 
 
 def prepare_batch(batch: list[dict], prepare: PostPreparer) -> list[dict]:
@@ -94,9 +99,9 @@ class PrepareBatches(beam.DoFn):
         yield prepare_batch(batch, self._prepare)
 
 
-def _score_batch(batch: list[dict], lexicon: Lexicon) -> list[dict]:
+def _score_batch(batch: list[dict], lexicon: Lexicon) -> pa.Table:
     progress.add("scoring", "posts", len(batch))
-    return score_rows(batch, lexicon)
+    return score_table(batch, lexicon)
 
 
 def with_default_calibration(lexicon: Lexicon) -> Lexicon:
@@ -176,7 +181,7 @@ class ScorePosts(beam.PTransform):
         to_score = prepared | "ScoreInputs" >> beam.Map(
             lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
         return to_score | "Score" >> beam.Map(
-            lambda batch, lexicon: rows_to_arrow("post_scores", _score_batch(batch, lexicon)),
+            lambda batch, lexicon: _score_batch(batch, lexicon),
             lexicon=beam.pvalue.AsSingleton(self._lexicon))
 
 

@@ -67,14 +67,14 @@ def test_prepare_applies_the_post_preparer_to_every_post_of_every_batch():
 def test_score_posts_scores_each_post_with_the_one_lexicon():
     from pipelines.config import load_seeds
     from pipelines.induction.induce import LexiconSpec
-    from pipelines.job import Prepare, ScorePosts, score_rows
+    from pipelines.job import Prepare, ScorePosts, score_table
     from pipelines.induction.lexicon_local import build_local
     from pipelines.text.prepare import PostPreparer
 
     seeds = load_seeds(None)
     posts = _posts()
     lexicon, _ = build_local([{"text": p["text"]} for p in posts] * 3, seeds, LexiconSpec(min_df=1))
-    expected = score_rows([PostPreparer(seeds)(post) for post in posts], lexicon)  # pure function
+    expected = score_table([PostPreparer(seeds)(post) for post in posts], lexicon).to_pylist()  # pure function
     with BeamTestPipeline(runner="FnApiRunner") as p:
         the_lexicon = p | "Lexicon" >> beam.Create([lexicon])
         tables = p | "Posts" >> beam.Create([posts]) | Prepare(seeds) | ScorePosts(the_lexicon)

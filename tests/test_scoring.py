@@ -18,6 +18,7 @@ from pipelines.scoring.score import (
     BUT_AFTER, BUT_BEFORE, PostEvidence, band_label, post_features, score_post, score_posts, sentiment_hits,
 )
 from pipelines.text.tokenizer import tokenize
+from pipelines.writing.sinks import SCHEMAS
 
 
 def emotions(**weights) -> tuple[float, ...]:
@@ -288,12 +289,36 @@ def test_a_supervised_lexicon_keeps_no_default_model_of_its_own_task(monkeypatch
 
 
 def test_a_run_scores_each_post_by_its_platforms_calibration():
-    from pipelines.job import score_rows
+    from pipelines.job import score_table
 
     batch = [{"tokens": tokenize("good"), "platform": platform, "post_id": platform, "month": "2020-01", "topics": []}
              for platform in ("twitter", "reddit")]
-    assert {r["post_id"]: r["sentiment_label"] for r in score_rows(batch, BY_PLATFORM)} == {
+    assert {r["post_id"]: r["sentiment_label"] for r in score_table(batch, BY_PLATFORM).to_pylist()} == {
         "twitter": "neutral", "reddit": "positive"}
+
+
+def test_a_post_counts_its_distinct_terms_and_every_scoring_token():
+    scored = score_post(tokenize("good chair table, good bad!"), BANDED)
+    assert (scored["n_terms"], scored["n_lexicon_hits"]) == (4, 3)  # good, chair, table, bad; good twice and bad
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["good", "bad", "storm", "win", "table", "not", "very", "but", "!", "?"]),
+                         max_size=8), min_size=0, max_size=12))
+def test_a_runs_post_scores_table_holds_each_posts_fields_and_its_scores(texts):
+    from pipelines.job import score_table
+    from pipelines.text.tokenizer import TOKENIZER_VERSION
+
+    platforms = ["twitter", "reddit", "youtube"]
+    batch = [{"tokens": tokenize(" ".join(words)), "platform": platforms[i % 3], "post_id": f"p{i}",
+              "month": f"2020-0{1 + i % 9}", "topics": ["t"] * (i % 2)} for i, words in enumerate(texts)]
+    scores = score_posts([p["tokens"] for p in batch], BY_PLATFORM, [p["platform"] for p in batch])
+    table = score_table(batch, BY_PLATFORM)
+    assert table.schema.equals(SCHEMAS["post_scores"])
+    assert table.to_pylist() == [
+        {"platform": p["platform"], "post_id": p["post_id"], "month": p["month"], **scored, "topics": p["topics"],
+         "lexicon_version": BY_PLATFORM.version, "tokenizer_version": TOKENIZER_VERSION}
+        for p, scored in zip(batch, scores)]
 
 
 def _emotions_one_post(probabilities: dict[str, float], thresholds: dict[str, float]) -> tuple:

@@ -5,11 +5,14 @@ become rows of their table."""
 from collections import Counter
 
 import apache_beam as beam
+import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline  # a name pytest does not collect
 
 from pipelines.induction.counting import FilePartition
-from pipelines.writing.sinks import SCHEMAS, WriteTables, commit_shards, counts_to_arrow, rows_to_arrow
+from pipelines.writing.sinks import (
+    SCHEMAS, WriteTables, columns_to_arrow, commit_shards, counts_to_arrow, rows_to_arrow,
+)
 
 REJECTS = [{"source_file": "a.jsonl", "record_no": i, "reason": "bad JSON", "excerpt": f"x{i}"} for i in range(5)]
 
@@ -64,3 +67,13 @@ def test_a_partitions_counts_become_rows_of_their_table():
         {"month": "2019-05", "platform": "twitter", "source_file": "/in/a.jsonl", "posts": 7}]
     empty = counts_to_arrow("anchors", PARTITION, Counter())
     assert empty.schema == SCHEMAS["anchor_counts"] and empty.num_rows == 0
+
+
+def test_columns_become_the_rows_of_their_table():
+    rows = [{"source_file": "a.jsonl", "record_no": 1, "reason": "bad JSON", "excerpt": None},
+            {"source_file": "b.jsonl", "record_no": 2, "reason": "no text", "excerpt": "x"}]
+    # given out of the schema's order, one column already Arrow
+    columns = {"reason": ["bad JSON", "no text"], "excerpt": [None, "x"], "record_no": pa.array([1, 2]),
+               "source_file": ["a.jsonl", "b.jsonl"]}
+    table = columns_to_arrow("rejects", columns)
+    assert table.equals(rows_to_arrow("rejects", rows)) and table.schema.equals(SCHEMAS["rejects"])

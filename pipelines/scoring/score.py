@@ -1,11 +1,12 @@
 """Score one post with a lexicon: sentiment, emotions, topics' evidence, the terms that moved it.
 
-`score_posts(token_lists, lexicon, platforms)` is the one scoring function (`mipulse run`,
-`evaluate` and the report's rescoring score their batches with it; `score_post` is one post
-of it). Each post's features are one row of a matrix that every calibrated model scores at
-once: its word evidence and, for a lexicon with a character layer, that layer's evidence
-(`pipelines.induction.characters`). VADER-grade rules (Hutto & Gilbert 2014) over the general
-layer:
+`score_columns(token_lists, lexicon, platforms)` is the one scoring function (`mipulse run`
+turns its columns into Arrow; `score_posts` gives them a dict per post, as `evaluate` reads
+them; `score_post` is one post of it; the report's rescoring takes three fields alone,
+`labels_and_scores`). Each post's features are one row of a matrix that every calibrated
+model scores at once: its word evidence and, for a lexicon with a character layer, that
+layer's evidence (`pipelines.induction.characters`). VADER-grade rules (Hutto & Gilbert 2014)
+over the general layer:
 
 * negation: a word in a negation scope (`_NEG`, up to clause punctuation, commas included,
   or 'but') with its cue among the three tokens before it (VADER's window) takes VADER's
@@ -442,23 +443,34 @@ def labels_and_scores(texts: Sequence[list[str] | PostText], lexicon: Lexicon,
     return [(label, dominant, score) for (score, label), (_, dominant, _) in zip(sentiments, emotions)]
 
 
+#: the post_scores fields scoring gives (`score_columns`' columns, `score_posts`' keys), in that order
+SCORE_COLUMNS = ("sentiment_score", "sentiment_label", *EMOTIONS, "dominant_emotion", "emotion_labels", "explanation",
+                 "n_terms", "n_lexicon_hits")
+
+
+def score_columns(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon,
+                  platforms: Sequence[str | None] | None = None) -> dict[str, list]:
+    """The post_scores fields of each tokenized post (its tokens, or its `PostText`) as columns
+    ({field: its value for each post}, `SCORE_COLUMNS` in order), given each post's platform
+    (which calibration scores it) or None (the lexicon's general one)."""
+    if not token_lists:
+        return {name: [] for name in SCORE_COLUMNS}
+    evidence, sentiments, emotions = _scored(token_lists, lexicon, platforms)
+    scores, labels = zip(*sentiments)
+    shares, dominant, expressed = zip(*emotions)
+    return {"sentiment_score": list(scores), "sentiment_label": list(labels),
+            **dict(zip(EMOTIONS, map(list, zip(*shares)))),
+            "dominant_emotion": list(dominant), "emotion_labels": list(expressed),
+            "explanation": [explanation(ev) for ev in evidence],
+            "n_terms": [len(ev.terms) for ev in evidence],
+            "n_lexicon_hits": [len(ev.hits) + len(ev.supervised_hits) for ev in evidence]}
+
+
 def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon,
                 platforms: Sequence[str | None] | None = None) -> list[dict]:
-    """The post_scores fields of each tokenized post (its tokens, or its `PostText`), given
-    each post's platform (which calibration scores it) or None (the lexicon's general one)."""
-    if not token_lists:
-        return []
-    evidence, sentiments, emotions = _scored(token_lists, lexicon, platforms)
-    return [{
-        "sentiment_score": score,
-        "sentiment_label": label,
-        **dict(zip(EMOTIONS, shares)),
-        "dominant_emotion": dominant,
-        "emotion_labels": expressed,
-        "explanation": explanation(ev),
-        "n_terms": len(ev.terms),
-        "n_lexicon_hits": len(ev.hits) + len(ev.supervised_hits),
-    } for ev, (score, label), (shares, dominant, expressed) in zip(evidence, sentiments, emotions)]
+    """`score_columns` as a dict per post."""
+    columns = score_columns(token_lists, lexicon, platforms)
+    return [dict(zip(SCORE_COLUMNS, values)) for values in zip(*columns.values())]
 
 
 def score_post(tokens: list[str], lexicon: Lexicon, platform: str | None = None) -> dict:

@@ -78,6 +78,12 @@ def rows_to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMAS[table])
 
 
+def columns_to_arrow(table: str, columns: dict[str, list | pa.Array]) -> pa.Table:
+    """Columns ({field: values}, every field of the table's schema) -> an Arrow table with that schema."""
+    schema = SCHEMAS[table]
+    return pa.Table.from_arrays([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
+
+
 def counts_to_arrow(count_table: str, partition: FilePartition, counter: dict) -> pa.Table:
     """One (month, platform, source_file) partition's Counter of a count table -> Arrow rows
     (month, platform, source_file, key..., df)."""
