@@ -470,7 +470,7 @@ def score_posts(token_lists: Sequence[list[str] | PostText], lexicon: Lexicon,
                 platforms: Sequence[str | None] | None = None) -> list[dict]:
     """`score_columns` as a dict per post."""
     columns = score_columns(token_lists, lexicon, platforms)
-    return [dict(zip(SCORE_COLUMNS, values)) for values in zip(*columns.values())]
+    return [dict(zip(SCORE_COLUMNS, values)) for values in zip(*(columns[name] for name in SCORE_COLUMNS))]
 
 
 def score_post(tokens: list[str], lexicon: Lexicon, platform: str | None = None) -> dict:
