@@ -180,9 +180,7 @@ class ScorePosts(beam.PTransform):
         # Only what scoring needs waits (materialized) for the lexicon; counting fuses with Tokenize.
         to_score = prepared | "ScoreInputs" >> beam.Map(
             lambda batch: [{k: post[k] for k in SCORE_FIELDS} for post in batch]).with_output_types(PostBatch)
-        return to_score | "Score" >> beam.Map(
-            lambda batch, lexicon: _score_batch(batch, lexicon),
-            lexicon=beam.pvalue.AsSingleton(self._lexicon))
+        return to_score | "Score" >> beam.Map(_score_batch, lexicon=beam.pvalue.AsSingleton(self._lexicon))
 
 
 def build_pipeline(p: beam.Pipeline, settings: JobSettings) -> None:
