@@ -202,7 +202,6 @@ class PostEvidence:
     def __init__(self, tokens: list[str] | PostText, lexicon: Lexicon):
         self.text = tokens if isinstance(tokens, PostText) else PostText(tokens)
         self.tokens = self.text.tokens
-        self.lexicon = lexicon
         self.terms = self.text.terms
         general = lexicon.general
         self.hits = sentiment_hits(self.tokens, general)
