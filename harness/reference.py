@@ -26,6 +26,7 @@ from pipelines.induction.counting import (
     TOTALS,
     count_posts,
     merge_counters,
+    summed_counter,
 )
 from pipelines.induction.induce import LexiconSpec, build_lexicon_from_counts
 from pipelines.job import POST_FIELDS, lexicon_header, lexicon_rows, score_table, with_default_calibration
@@ -67,8 +68,8 @@ def run_reference(patterns: list[str], output: str, seeds: SeedConfig,
         metadata = {"kind": "default", "sources": list(spec.sources), "options": spec.as_dict(),
                     "seeds": seeds.fingerprint, "tokenizer": TOKENIZER_VERSION}
         lexicon = with_default_calibration(build_lexicon_from_counts(
-            merge_counters(counters[TERMS].values()), anchor_df, merge_counters(counters[PAIRS].values()), n, seeds,
-            spec, metadata))
+            summed_counter(counters[TERMS].values(), TERMS), anchor_df, summed_counter(counters[PAIRS].values(), PAIRS),
+            n, seeds, spec, metadata))
     with stage("score"):  # in the job's batches, as its Score step scores them
         post_scores = pa.concat_tables([score_table(prepared[i:i + source.batch_size], lexicon)
                                         for i in range(0, len(prepared), source.batch_size)]

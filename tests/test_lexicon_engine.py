@@ -498,15 +498,49 @@ def test_group_sums_leave_their_inputs_as_they_were():
     assert part == {"a": Counter(x=1), "b": Counter(y=2)} and other == {"a": Counter(z=5)}
 
 
-def test_a_keys_sums_after_a_join_are_merged_without_copying_the_one_there_is():
-    from pipelines.induction.transforms import _SumGroups
+def test_count_tables_sum_the_counts_of_the_same_key_and_give_the_counter_back():
+    from pipelines.induction.counting import PAIRS, TERMS, counts_table, summed_counts, table_counter
 
-    sums = _SumGroups()
-    one = {"a": Counter(x=1)}
-    assert sums.merged([one]) is one
-    assert sums.merged([]) == {}
-    assert sums.merged([{"a": Counter(x=1)}, {"a": Counter(x=2), "b": Counter(y=1)}]) == {
-        "a": Counter(x=3), "b": Counter(y=1)}
+    first = Counter({("river", "+"): 2, ("flood", "-"): 1, ("river", "-"): 4})
+    second = Counter({("river", "+"): 3, ("dam", "+"): 7})
+    summed = summed_counts([counts_table(first, PAIRS), counts_table(second, PAIRS)])
+    assert summed.column_names == ["term", "anchor", "df"]
+    assert table_counter(summed) == Counter({("river", "+"): 5, ("flood", "-"): 1, ("river", "-"): 4, ("dam", "+"): 7})
+    assert table_counter(counts_table(Counter(a=1, b=2), TERMS)) == Counter(a=1, b=2)
+    assert table_counter(summed_counts([counts_table(Counter(), TERMS)])) == Counter()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.dictionaries(st.tuples(st.sampled_from("abcdefgh"), st.sampled_from("+-x")),
+                                st.integers(1, 10**12), max_size=12), max_size=6),
+       st.integers(1, 20))
+def test_count_table_sums_equal_counter_sums_however_often_they_are_compacted(parts, compact_rows):
+    from pipelines.induction.counting import PAIRS, counts_table, table_counter
+    from pipelines.induction.transforms import SumCountTables
+
+    sums = SumCountTables(compact_rows)
+    halves = [sums.create_accumulator(), sums.create_accumulator()]
+    for i, part in enumerate(parts):
+        sums.add_input(halves[i % 2], ("all", counts_table(Counter(part), PAIRS)))
+    out = sums.extract_output(sums.merge_accumulators(halves))
+    expected = sum(map(Counter, parts), Counter())
+    assert table_counter(out["all"]) == expected if parts else out == {}
+
+
+def test_group_shards_put_each_terms_counts_in_the_shard_of_the_term_for_every_group():
+    from pipelines.induction.counting import PAIRS, TERMS, counts_table
+    from pipelines.induction.induce import group_shards, term_shard
+
+    terms = [f"term{i}" for i in range(40)]
+    df = {"2014": counts_table(Counter({t: i + 1 for i, t in enumerate(terms)}), TERMS),
+          "2015": counts_table(Counter({terms[0]: 9}), TERMS)}
+    pairs = {"2014": counts_table(Counter({(t, "+"): 1 for t in terms[::3]}), PAIRS)}
+    shards = list(group_shards(df, pairs))
+    assert [shard for shard, _ in shards] == sorted({term_shard(t) for t in terms})
+    for shard, (groups_df, groups_pairs) in shards:
+        assert groups_df["2014"] == Counter({t: i + 1 for i, t in enumerate(terms) if term_shard(t) == shard})
+        assert groups_df.get("2015", Counter()) == Counter({terms[0]: 9} if term_shard(terms[0]) == shard else {})
+        assert groups_pairs.get("2014", Counter()) == Counter({(t, "+"): 1 for t in terms[::3] if term_shard(t) == shard})
 
 
 # ---- work per term on real vocabulary -----------------------------------------------------

@@ -36,13 +36,15 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.induction.anchors import distant_anchor, half_anchor, half_of, label_anchor
 from pipelines.config import EMOTIONS, SeedConfig, built_once
-from pipelines.induction.counting import merge_counters
+from pipelines.induction.counting import merge_counters, table_counter
 from pipelines.induction.lexicon import GENERAL, SOURCES, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
 from pipelines.induction.pmi import npmi_array, whole_counts
 from pipelines.induction.priors import SEED_STRENGTH, emotion_priors, polarity_of, query_terms, sentiment_priors
@@ -619,25 +621,25 @@ def build_lexicon_from_counts(term_df: Mapping[str, int], anchor_df: Mapping[str
 
 # ---- sharding and grouping (the Beam composites of `pipelines.induction.transforms`) ------
 
-def split_terms(counter: Counter) -> list[tuple[int, Counter]]:
-    """{term: df} -> one Counter per term shard."""
-    shards: dict[int, Counter] = defaultdict(Counter)
-    for term, df in counter.items():
-        shards[term_shard(term)][term] = df
-    return list(shards.items())
+def term_shards(table: pa.Table) -> dict[int, pa.Table]:
+    """A count table keyed by term first (`counts_table`) -> its rows per term shard."""
+    distinct = pc.unique(table["term"])
+    shard_of = pa.array([term_shard(term) for term in distinct.to_pylist()], pa.int64())
+    shards = pc.take(shard_of, pc.index_in(table["term"], value_set=distinct))
+    return {shard: table.filter(pc.equal(shards, shard)) for shard in sorted(set(shard_of.to_pylist()))}
 
 
-def split_pairs(counter: Counter) -> list[tuple[int, Counter]]:
-    """{(term, anchor): df} -> one Counter per term shard."""
-    shards: dict[int, Counter] = defaultdict(Counter)
-    shard_of: dict[str, int] = {}
-    for key, df in counter.items():
-        term = key[0]
-        shard = shard_of.get(term)
-        if shard is None:
-            shard = shard_of[term] = term_shard(term)
-        shards[shard][key] = df
-    return list(shards.items())
+def group_shards(term_df: Mapping[str, pa.Table], pair_df: Mapping[str, pa.Table]
+                 ) -> Iterator[tuple[int, tuple[dict[str, Counter], dict[str, Counter]]]]:
+    """Summed term and pair tables per group (`summed_counts`) -> per term shard, in order,
+    ({group: {term: df}}, {group: {(term, anchor): df}}) of that shard's terms."""
+    by_shard: dict[int, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
+    for side, tables in enumerate((term_df, pair_df)):
+        for group, table in tables.items():
+            for shard, rows in term_shards(table).items():
+                by_shard[shard][side][group] = table_counter(rows)
+    for shard in sorted(by_shard):
+        yield shard, by_shard[shard]
 
 
 ALL = "all"  # the name of the lexicon of every partition

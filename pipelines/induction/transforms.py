@@ -4,8 +4,9 @@ The arithmetic is in pure modules that import no Beam (`pipelines.induction.coun
 `pipelines.induction.induce`, `pipelines.induction.lexicon`), so the report, the calibration and
 the tests use it without Beam; these composites distribute it. `CountPresence` pre-aggregates
 the counts of a bundle's posts before the shuffle, so Beam's per-element cost is paid per batch,
-not per post or per pair. `BuildLexicons` sums them per term shard and builds every lexicon a job
-needs (`build_lexicon_from_counts` in one process, which a test holds it equal to).
+not per post or per pair. `BuildLexicons` sums them in Arrow (`SumCountTables`), cuts the sums into
+term shards and builds every lexicon a job needs (`build_lexicon_from_counts` in one process, which a
+test holds it equal to).
 `CacheWeighedLexicon` is the form of a lexicon that scoring takes as a side input.
 """
 
@@ -19,6 +20,7 @@ from itertools import islice
 from typing import Iterable, Mapping, Sequence
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam.runners.worker.statecache import CacheAware, get_deep_size
 from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
@@ -26,15 +28,18 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.config import SeedConfig
 from pipelines.induction.counting import (
-    ANCHORS, PAIRS, TABLES, TERMS, TOTALS, FilePartition, Partition, PartitionKey, PresenceCounts, merge_counters,
+    ANCHORS, PAIRS, TABLES, TERMS, TOTALS, FilePartition, Partition, PartitionKey, PresenceCounts, counts_table,
+    merge_counters, summed_counts,
 )
 from pipelines.induction.induce import (
-    ALL, LexiconSpec, Scales, TermMath, assemble, fit_scales, scale_sums, split_pairs, split_terms, without,
+    ALL, LexiconSpec, Scales, TermMath, assemble, fit_scales, group_shards, scale_sums, without,
 )
 from pipelines.induction.lexicon import Lexicon
 
 #: flush a bundle's counters once they hold this many pair entries (bounds memory)
 FLUSH_PAIR_ENTRIES = 2_000_000
+#: sum a group's count tables into one once they hold this many rows (bounds memory)
+COMPACT_ROWS = 2_000_000
 #: entries of each layer whose deep size stands for the layer's, in Beam's cache weight
 WEIGHED_ENTRIES = 64
 
@@ -144,19 +149,48 @@ class _SumGroups(beam.CombineFn):
     def extract_output(self, acc):
         return acc
 
-    def merged(self, sums: Iterable[dict[str, Counter]]) -> dict[str, Counter]:
-        """The sums of one key's side after a CoGroupByKey as one (a CombinePerKey gives one per
-        key: returned as it is, not copied), or {} when that side has none."""
-        return self.merge_accumulators(list(sums) or [{}])
+
+class SumCountTables(beam.CombineFn):
+    """Sums (group, count table) pairs (`counts_table`) into {group: summed table} (`summed_counts`):
+    Arrow adds the rows of the same key, ~10 times faster than a Counter's update and without a
+    Python object per cell. A group's partial sums are summed once they hold `compact_rows` rows,
+    so an accumulator holds little more than the group's distinct keys."""
+
+    def __init__(self, compact_rows: int = COMPACT_ROWS):
+        super().__init__()
+        self._compact_rows = compact_rows
+
+    def create_accumulator(self) -> dict[str, list[pa.Table]]:
+        return {}
+
+    def add_input(self, acc, group_table):
+        group, table = group_table
+        tables = acc.setdefault(group, [])
+        tables.append(table)
+        if len(tables) > 1 and sum(t.num_rows for t in tables) > self._compact_rows:
+            tables[:] = [summed_counts(tables)]
+        return acc
+
+    def merge_accumulators(self, accumulators):
+        merged: dict[str, list[pa.Table]] = {}
+        for acc in accumulators:
+            for group, tables in acc.items():
+                for table in tables:
+                    self.add_input(merged, (group, table))
+        return merged
+
+    def extract_output(self, acc) -> dict[str, pa.Table]:
+        return {group: summed_counts(tables) for group, tables in acc.items()}
 
 
 class GroupedCounts(beam.PTransform):
     """Partition counts -> ({group: posts}, {group: {anchor: df}}, per term shard
     (shard, ({group: term df}, {group: pair df}))), group = ``group_of(partition)``.
 
-    One shuffle serves every lexicon that leaves a group out (cross-fitting); terms are
-    spread over TERM_SHARDS so the per-term work runs in parallel and no single element
-    holds the whole vocabulary.
+    One shuffle serves every lexicon that leaves a group out (cross-fitting). The term and pair
+    counts are summed per group as Arrow tables (`SumCountTables`: one compact element, not a
+    Python object per cell), then spread over TERM_SHARDS as Counters, so the per-term work runs
+    in parallel and no element of that work holds the whole vocabulary.
     """
 
     def __init__(self, group_of=None):
@@ -174,15 +208,14 @@ class GroupedCounts(beam.PTransform):
                    | "PostsPerGroup" >> beam.Map(lambda groups: {g: c[None] for g, c in groups.items()}))
         anchor_df = (counts[ANCHORS] | "AnchorGroups" >> beam.Map(grouped)
                      | "AnchorDf" >> beam.CombineGlobally(_SumGroups()))
-        term_df = (counts[TERMS] | "TermShards" >> beam.FlatMap(
-                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_terms(kv[1])])
-                   | "TermDf" >> beam.CombinePerKey(_SumGroups()))
-        pair_df = (counts[PAIRS] | "PairShards" >> beam.FlatMap(
-                       lambda kv: [(shard, {group_of(kv[0]): c}) for shard, c in split_pairs(kv[1])])
-                   | "PairDf" >> beam.CombinePerKey(_SumGroups()))
-        shards = ({"df": term_df, "pairs": pair_df} | "JoinShards" >> beam.CoGroupByKey()
-                  | "MergeShard" >> beam.MapTuple(lambda shard, parts, sums=_SumGroups(): (
-                      shard, (sums.merged(parts["df"]), sums.merged(parts["pairs"])))))
+
+        def summed(table: str, name: str):
+            return (counts[table] | f"{name}Tables" >> beam.MapTuple(
+                        lambda partition, counter: (group_of(partition), counts_table(counter, table)))
+                    | f"{name}Df" >> beam.CombineGlobally(SumCountTables()))
+
+        term_df, pair_df = summed(TERMS, "Term"), summed(PAIRS, "Pair")
+        shards = term_df | "TermShards" >> beam.FlatMap(group_shards, pair_df=beam.pvalue.AsSingleton(pair_df))
         return n_posts, anchor_df, shards
 
 

@@ -21,7 +21,7 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.config import EMOTIONS
-from pipelines.induction.counting import FilePartition
+from pipelines.induction.counting import FilePartition, key_columns
 from pipelines.induction.lexicon import ROW_SCHEMA
 
 _EMOTION_FIELDS = [(e, pa.float64()) for e in EMOTIONS]
@@ -91,12 +91,7 @@ def counts_to_arrow(count_table: str, partition: FilePartition, counter: dict) -
     fields, n = list(schema), len(counter)
     # the partition's values repeated in Arrow itself: ~4x faster than converting n copies of each
     arrays = [pa.repeat(pa.scalar(value, field.type), n) for value, field in zip(partition, fields)]
-    columns: list = []
-    if count_table == "pairs":
-        columns += [[k[0] for k in counter], [k[1] for k in counter]]
-    elif count_table != "totals":
-        columns.append(list(counter))
-    columns.append(list(counter.values()))
+    columns = [*key_columns(counter, count_table), list(counter.values())]
     arrays += [pa.array(c, type=f.type) for c, f in zip(columns, fields[len(partition):])]
     return pa.Table.from_arrays(arrays, schema=schema)
 
