@@ -515,16 +515,16 @@ def test_count_tables_sum_the_counts_of_the_same_key_and_give_the_counter_back()
                                 st.integers(1, 10**12), max_size=12), max_size=6),
        st.integers(1, 20))
 def test_count_table_sums_equal_counter_sums_however_often_they_are_compacted(parts, compact_rows):
-    from pipelines.induction.counting import PAIRS, counts_table, table_counter
+    from pipelines.induction.counting import PAIRS, table_counter
     from pipelines.induction.transforms import SumCountTables
 
     sums = SumCountTables(compact_rows)
     halves = [sums.create_accumulator(), sums.create_accumulator()]
     for i, part in enumerate(parts):
-        sums.add_input(halves[i % 2], ("all", counts_table(Counter(part), PAIRS)))
-    out = sums.extract_output(sums.merge_accumulators(halves))
+        sums.add_input(halves[i % 2], ((PAIRS, "all"), Counter(part)))
+    out = sums.extract_output(sums.merge_accumulators([sums.compact(halves[0]), halves[1]]))
     expected = sum(map(Counter, parts), Counter())
-    assert table_counter(out["all"]) == expected if parts else out == {}
+    assert table_counter(out[(PAIRS, "all")]) == expected if parts else out == {}
 
 
 def test_group_shards_put_each_terms_counts_in_the_shard_of_the_term_for_every_group():
@@ -532,10 +532,9 @@ def test_group_shards_put_each_terms_counts_in_the_shard_of_the_term_for_every_g
     from pipelines.induction.induce import group_shards, term_shard
 
     terms = [f"term{i}" for i in range(40)]
-    df = {"2014": counts_table(Counter({t: i + 1 for i, t in enumerate(terms)}), TERMS),
-          "2015": counts_table(Counter({terms[0]: 9}), TERMS)}
-    pairs = {"2014": counts_table(Counter({(t, "+"): 1 for t in terms[::3]}), PAIRS)}
-    shards = list(group_shards(df, pairs))
+    shards = list(group_shards({(TERMS, "2014"): counts_table(Counter({t: i + 1 for i, t in enumerate(terms)}), TERMS),
+                                (TERMS, "2015"): counts_table(Counter({terms[0]: 9}), TERMS),
+                                (PAIRS, "2014"): counts_table(Counter({(t, "+"): 1 for t in terms[::3]}), PAIRS)}))
     assert [shard for shard, _ in shards] == sorted({term_shard(t) for t in terms})
     for shard, (groups_df, groups_pairs) in shards:
         assert groups_df["2014"] == Counter({t: i + 1 for i, t in enumerate(terms) if term_shard(t) == shard})

@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 
 from pipelines.induction.anchors import distant_anchor, half_anchor, half_of, label_anchor
 from pipelines.config import EMOTIONS, SeedConfig, built_once
-from pipelines.induction.counting import merge_counters, table_counter
+from pipelines.induction.counting import PAIRS, TERMS, merge_counters, table_counter
 from pipelines.induction.lexicon import GENERAL, SOURCES, SUPERVISED, Lexicon, LexiconEntry, emotion_anchor, sentiment_anchor
 from pipelines.induction.pmi import npmi_array, whole_counts
 from pipelines.induction.priors import SEED_STRENGTH, emotion_priors, polarity_of, query_terms, sentiment_priors
@@ -629,17 +629,16 @@ def term_shards(table: pa.Table) -> dict[int, pa.Table]:
     return {shard: table.filter(pc.equal(shards, shard)) for shard in sorted(set(shard_of.to_pylist()))}
 
 
-def group_shards(term_df: Mapping[str, pa.Table], pair_df: Mapping[str, pa.Table]
+def group_shards(sums: Mapping[tuple[str, str], pa.Table]
                  ) -> Iterator[tuple[int, tuple[dict[str, Counter], dict[str, Counter]]]]:
-    """Summed term and pair tables per group (`summed_counts`) -> per term shard, in order,
-    ({group: {term: df}}, {group: {(term, anchor): df}}) of that shard's terms."""
-    by_shard: dict[int, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
-    for side, tables in enumerate((term_df, pair_df)):
-        for group, table in tables.items():
-            for shard, rows in term_shards(table).items():
-                by_shard[shard][side][group] = table_counter(rows)
+    """Summed count tables (`summed_counts`) keyed (TERMS or PAIRS, group) -> per term shard, in
+    order, ({group: {term: df}}, {group: {(term, anchor): df}}) of that shard's terms."""
+    by_shard: dict[int, dict[str, dict[str, Counter]]] = defaultdict(lambda: {TERMS: {}, PAIRS: {}})
+    for (table, group), rows in sums.items():
+        for shard, shard_rows in term_shards(rows).items():
+            by_shard[shard][table][group] = table_counter(shard_rows)
     for shard in sorted(by_shard):
-        yield shard, by_shard[shard]
+        yield shard, (by_shard[shard][TERMS], by_shard[shard][PAIRS])
 
 
 ALL = "all"  # the name of the lexicon of every partition
