@@ -72,19 +72,12 @@ KEY_COLUMNS = {TERMS: ("term",), ANCHORS: ("anchor",), PAIRS: ("term", "anchor")
 COUNT = "df"
 
 
-def key_columns(counter: Mapping, table: str) -> list[list]:
-    """A count table's Counter's keys as columns (KEY_COLUMNS; none for TOTALS): the keys
-    themselves, or one list per part of tuple keys."""
-    parts = len(KEY_COLUMNS.get(table, ()))
-    if parts == 1:
-        return [list(counter)]
-    return [[key[i] for key in counter] for i in range(parts)]
-
-
 def counts_table(counter: Mapping, table: str) -> pa.Table:
-    """One count table's Counter as Arrow: its key's columns (KEY_COLUMNS) and COUNT."""
-    columns = key_columns(counter, table)
-    return pa.table({**{name: pa.array(column, pa.string()) for name, column in zip(KEY_COLUMNS[table], columns)},
+    """One count table's Counter (TERMS, ANCHORS, PAIRS) as Arrow: its key's columns (KEY_COLUMNS,
+    one per part of a tuple key) and COUNT."""
+    names = KEY_COLUMNS[table]
+    keys = [list(counter)] if len(names) == 1 else [[key[i] for key in counter] for i in range(len(names))]
+    return pa.table({**{name: pa.array(column, pa.string()) for name, column in zip(names, keys)},
                      COUNT: pa.array(list(counter.values()), pa.int64())})
 
 

@@ -38,7 +38,7 @@ from pipelines.induction.lexicon import Lexicon
 
 #: flush a bundle's counters once they hold this many pair entries (bounds memory)
 FLUSH_PAIR_ENTRIES = 2_000_000
-#: sum a group's count tables into one once they hold this many rows (bounds memory)
+#: sum a key's count tables (`SumCountTables`) into one once they hold this many rows (bounds memory)
 COMPACT_ROWS = 2_000_000
 #: entries of each layer whose deep size stands for the layer's, in Beam's cache weight
 WEIGHED_ENTRIES = 64

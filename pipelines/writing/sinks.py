@@ -21,10 +21,13 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from pipelines.config import EMOTIONS
-from pipelines.induction.counting import FilePartition, key_columns
+from pipelines.induction.counting import ANCHORS, COUNT, KEY_COLUMNS, PAIRS, TERMS, TOTALS, FilePartition, counts_table
 from pipelines.induction.lexicon import ROW_SCHEMA
 
 _EMOTION_FIELDS = [(e, pa.float64()) for e in EMOTIONS]
+_PARTITION_FIELDS = [(field, pa.string()) for field in FilePartition._fields]
+#: the job's count tables (`pipelines.induction.counting`) -> the tables they are stored as
+COUNT_TABLES = {TOTALS: "totals", TERMS: "term_counts", ANCHORS: "anchor_counts", PAIRS: "anchor_pair_counts"}
 
 SCHEMAS: dict[str, pa.Schema] = {
     "posts": pa.schema([
@@ -39,21 +42,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("explanation", pa.list_(pa.string())), ("n_terms", pa.int32()), ("n_lexicon_hits", pa.int32()),
         ("lexicon_version", pa.string()), ("tokenizer_version", pa.string()),
     ]),
-    # count tables: keyed by (month, platform, source_file), pipelines.induction.counting.FilePartition
-    "totals": pa.schema([("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
-                         ("posts", pa.int64())]),
-    "term_counts": pa.schema([
-        ("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
-        ("term", pa.string()), ("df", pa.int64()),
-    ]),
-    "anchor_counts": pa.schema([
-        ("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
-        ("anchor", pa.string()), ("df", pa.int64()),
-    ]),
-    "anchor_pair_counts": pa.schema([
-        ("month", pa.string()), ("platform", pa.string()), ("source_file", pa.string()),
-        ("term", pa.string()), ("anchor", pa.string()), ("df", pa.int64()),
-    ]),
+    # count tables: keyed by (month, platform, source_file), pipelines.induction.counting.FilePartition,
+    # then their key's columns and counts as `counting.counts_table` makes them
+    "totals": pa.schema([*_PARTITION_FIELDS, ("posts", pa.int64())]),
+    **{COUNT_TABLES[table]: pa.schema([*_PARTITION_FIELDS, *((name, pa.string()) for name in KEY_COLUMNS[table]),
+                                      (COUNT, pa.int64())])
+       for table in (TERMS, ANCHORS, PAIRS)},
     "lexicon": pa.schema([("lexicon_version", pa.string()), *ROW_SCHEMA]),
     "lexicons": pa.schema([
         ("lexicon_version", pa.string()), ("metadata", pa.string()), ("calibration", pa.string()),
@@ -69,8 +63,6 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-COUNT_TABLES = {"totals": "totals", "terms": "term_counts", "anchors": "anchor_counts",
-                "pairs": "anchor_pair_counts"}
 
 
 def rows_to_arrow(table: str, rows: list[dict]) -> pa.Table:
@@ -87,13 +79,12 @@ def columns_to_arrow(table: str, columns: dict[str, list | pa.Array]) -> pa.Tabl
 def counts_to_arrow(count_table: str, partition: FilePartition, counter: dict) -> pa.Table:
     """One (month, platform, source_file) partition's Counter of a count table -> Arrow rows
     (month, platform, source_file, key..., df)."""
-    schema = SCHEMAS[COUNT_TABLES[count_table]]
-    fields, n = list(schema), len(counter)
+    schema, n = SCHEMAS[COUNT_TABLES[count_table]], len(counter)
     # the partition's values repeated in Arrow itself: ~4x faster than converting n copies of each
-    arrays = [pa.repeat(pa.scalar(value, field.type), n) for value, field in zip(partition, fields)]
-    columns = [*key_columns(counter, count_table), list(counter.values())]
-    arrays += [pa.array(c, type=f.type) for c, f in zip(columns, fields[len(partition):])]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    by_partition = [pa.repeat(pa.scalar(value, field.type), n) for value, field in zip(partition, schema)]
+    counts = ([pa.array(list(counter.values()), pa.int64())] if count_table == TOTALS
+              else counts_table(counter, count_table).columns)
+    return pa.Table.from_arrays(by_partition + counts, schema=schema)
 
 
 #: rows a shard writer buffers before it writes them as one row group
